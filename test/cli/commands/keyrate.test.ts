@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+
+function mozi(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, MOZI_NO_PROGRESS: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('mozi keyrate', () => {
+  it('--counts --json prints one document with the Lim-named intermediates', () => {
+    const r = mozi(['keyrate', '--counts', 'examples/counts-micius.json', '--bound', 'hoeffding', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout);
+    for (const k of ['keyLengthBits', 'sX0', 'sX1', 'sZ0', 'sZ1', 'vZ1', 'phiX', 'nX', 'nZ', 'mX', 'mZ', 'lambdaEC', 'boundBeforeLeakageBits']) {
+      expect(d, k).toHaveProperty(k);
+    }
+    expect(d.bound).toBe('hoeffding');
+  });
+  it('--predict --loss-db --optimize --json', () => {
+    const r = mozi(['keyrate', '--predict', '--loss-db', '35', '--optimize', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(d.optimum.keyLengthBits).toBeGreaterThanOrEqual(d.keyLengthBits);
+    expect(d.limits.plobBits).toBeGreaterThan(d.keyLengthBits);
+  });
+  it('bad input exits 2 naming the flag', () => {
+    const r = mozi(['keyrate', '--counts', 'examples/counts-micius.json', '--bound', 'gaussian']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--bound/);
+  });
+});
