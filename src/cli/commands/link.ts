@@ -1,0 +1,223 @@
+/**
+ * `mozi link`: per-slot optical link budget of one pass (diffraction, atmosphere, turbulence,
+ * pointing, receiver, detector, background), as a table, JSON, or an SVG plot.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError } from '../../core/errors.js';
+import { etaToLossDb } from '../../core/units.js';
+import {
+  MICIUS_TRANSMITTER,
+  XINGLONG_RECEIVER,
+  parseReceiver,
+  parseTransmitter,
+  type ReceiverConfig,
+  type TransmitterConfig,
+} from '../../link/hardware.js';
+import { SKY_RADIANCE_W_PER_M2_SR_NM, type SkyCondition } from '../../link/background.js';
+import { linkBudget } from '../../link/budget.js';
+import { impliedLossAnchors } from '../../link/calibration.js';
+import type { LinkBudget } from '../../link/types.js';
+import { getSatellite, loadOmm, loadTle } from '../../mission/config.js';
+import { getStation } from '../../mission/stations.js';
+import { passGeometry, resolvePass } from '../../orbit/passes.js';
+import type { SatelliteElements } from '../../orbit/types.js';
+import { lineChart, stackCharts } from '../../report/svg.js';
+import { numberOption, parseIsoTime, parseTimeWindow } from '../options.js';
+import { formatTable, log, printJson } from '../output.js';
+
+interface LinkCliOptions {
+  satellite?: string;
+  tle?: string;
+  omm?: string;
+  station: string;
+  pass?: string;
+  from?: string;
+  to?: string;
+  step: string;
+  minElevation: number;
+  hardware?: string;
+  sky?: string;
+  extraBackground?: number;
+  json?: boolean;
+  plot?: string;
+}
+
+/** "1s", "0.5 s", "500ms", "2" (seconds) → seconds. */
+export function parseStep(value: string, flag = '--step'): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$/.exec(value);
+  if (!m) throw new InputError(`"${value}" is not a time step (e.g. 1s, 500ms)`, { field: flag });
+  const s = Number(m[1]) * (m[2] === 'ms' ? 1e-3 : 1);
+  if (!(s >= 0.01 && s <= 600)) throw new InputError(`${s} s is out of range (0.01 s … 600 s)`, { field: flag });
+  return s;
+}
+
+function chooseSatellite(o: LinkCliOptions): SatelliteElements {
+  const given = [o.satellite, o.tle, o.omm].filter((x) => x !== undefined);
+  if (given.length > 1) throw new InputError('give only one of --satellite, --tle, --omm', { field: '--satellite' });
+  if (o.tle !== undefined) return loadTle(o.tle);
+  if (o.omm !== undefined) return loadOmm(o.omm);
+  return getSatellite(o.satellite ?? 'micius', { field: '--satellite' });
+}
+
+function loadHardware(file: string | undefined): { tx: TransmitterConfig; rx: ReceiverConfig } {
+  if (file === undefined) return { tx: MICIUS_TRANSMITTER, rx: XINGLONG_RECEIVER };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError('cannot read the file', { file, field: '--hardware' });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`not valid JSON (${(e as Error).message})`, { file });
+  }
+  if (typeof json !== 'object' || json === null) throw new InputError('expected an object { transmitter, receiver }', { file });
+  const j = json as { transmitter?: unknown; receiver?: unknown };
+  return { tx: parseTransmitter(j.transmitter ?? {}, file), rx: parseReceiver(j.receiver ?? {}, file) };
+}
+
+function skyRadiance(sky: string | undefined): number | undefined {
+  if (sky === undefined) return undefined;
+  const key = sky.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as SkyCondition;
+  const v = SKY_RADIANCE_W_PER_M2_SR_NM[key];
+  if (v === undefined) {
+    throw new InputError(`unknown sky "${sky}"; known: new-moon, quarter-moon, full-moon`, { field: '--sky' });
+  }
+  return v;
+}
+
+const db = (eta: number): number => (eta > 0 ? etaToLossDb(eta) : Infinity);
+
+/** The two-panel link plot: loss terms vs time, total loss vs range with the paper's targets. */
+export function linkPlotSvg(b: LinkBudget, title: string, anchors: { rangeKm: number; lossDb: number }[] = []): string {
+  const s = b.samples.filter((x) => x.etaTotal > 0);
+  const t = s.map((x) => x.t);
+  const terms = lineChart({
+    title: `${title}: loss terms vs time`,
+    xLabel: 'time since AOS (s)',
+    yLabel: 'loss (dB)',
+    series: [
+      { name: 'total (end to end)', x: t, y: s.map((x) => x.lossTotalDb), width: 3 },
+      { name: 'diffraction (beam vs 1 m aperture)', x: t, y: s.map((x) => db(x.etaDiffraction)) },
+      { name: 'atmosphere (extinction)', x: t, y: s.map((x) => db(x.etaAtmosphere)) },
+      { name: 'turbulence (seeing vs field stop)', x: t, y: s.map((x) => db(x.etaTurbulence)) },
+      { name: 'pointing (APT jitter + bias)', x: t, y: s.map((x) => db(x.etaPointing)) },
+      { name: 'receiver optics + detector', x: t, y: s.map((x) => db(x.etaReceiver * x.etaDetector)), dash: '6 3' },
+    ],
+    legend: 'outside-right',
+    width: 980,
+    height: 420,
+  });
+  const vsRange = lineChart({
+    title: `${title}: end-to-end loss vs range`,
+    xLabel: 'slant range (km)',
+    yLabel: 'end-to-end loss (dB)',
+    series: [
+      { name: 'model', x: s.map((x) => x.rangeKm), y: s.map((x) => x.lossTotalDb), markers: false, width: 2 },
+      {
+        name: 'Micius, implied by sifted rates (Liao 2017)',
+        x: anchors.map((a) => a.rangeKm),
+        y: anchors.map((a) => a.lossDb),
+        noLine: true,
+        color: '#d55e00',
+      },
+    ],
+    legend: 'outside-right',
+    width: 980,
+    height: 360,
+  });
+  return stackCharts([terms, vsRange]);
+}
+
+export function register(program: Command): void {
+  program
+    .command('link')
+    .description('optical link budget of one pass: per-slot transmittance terms, total loss, background')
+    .option('--satellite <name>', 'satellite preset (micius); default micius unless --tle/--omm')
+    .option('--tle <file>', 'TLE file')
+    .option('--omm <file>', 'OMM JSON file')
+    .option('--station <id>', 'ground station id', 'xinglong')
+    .option('--pass <date|aos>', 'UTC date YYYY-MM-DD (highest night pass that day) or ISO AOS time')
+    .option('--from <iso>', 'interval start, ISO-8601 UTC (instead of --pass)')
+    .option('--to <iso>', 'interval end, ISO-8601 UTC (instead of --pass)')
+    .option('--step <dt>', 'slot length, e.g. 1s or 500ms', '1s')
+    .option('--min-elevation <deg>', 'AOS/LOS elevation for --pass', numberOption('--min-elevation', { min: 0, max: 90, exclusiveMax: true }), 10)
+    .option('--hardware <file>', 'JSON { "transmitter": {...}, "receiver": {...} } overriding the Micius/Xinglong presets')
+    .option('--sky <condition>', 'sky background: new-moon, quarter-moon, full-moon (default: receiver preset)')
+    .option('--extra-background <hz>', 'extra background per detector (city light), counts/s', numberOption('--extra-background', { min: 0 }))
+    .option('--json', 'print one JSON document { pass, samples } on stdout')
+    .option('--plot <file.svg>', 'write an SVG plot of the loss terms')
+    .action((o: LinkCliOptions) => {
+      const stepS = parseStep(o.step);
+      const elements = chooseSatellite(o);
+      const station = getStation(o.station, { field: '--station' });
+      const { tx, rx } = loadHardware(o.hardware);
+      let fromMs: number;
+      let toMs: number;
+      if (o.pass !== undefined) {
+        if (o.from !== undefined || o.to !== undefined) throw new InputError('give either --pass or --from/--to', { field: '--pass' });
+        const p = resolvePass(elements, station, o.pass, { minElevationDeg: o.minElevation });
+        fromMs = p.aosMs;
+        toMs = p.losMs;
+      } else if (o.from !== undefined && o.to !== undefined) {
+        ({ fromMs, toMs } = parseTimeWindow(o.from, o.to));
+      } else if (o.from !== undefined) {
+        fromMs = parseIsoTime(o.from, '--from');
+        toMs = fromMs + 600_000;
+      } else {
+        throw new InputError('missing --pass (e.g. --pass 2016-12-19) or --from/--to', { field: '--pass' });
+      }
+      const geometry = passGeometry(elements, station, fromMs, toMs, stepS);
+      const budget = linkBudget(geometry, tx, rx, {
+        skyRadianceWPerM2SrNm: skyRadiance(o.sky),
+        extraBackgroundHz: o.extraBackground,
+      });
+      if (o.plot !== undefined) {
+        try {
+          writeFileSync(o.plot, linkPlotSvg(budget, `${elements.name} → ${station.name}`, impliedLossAnchors(tx, rx)));
+        } catch (e) {
+          throw new InputError(`cannot write the plot (${(e as Error).message})`, { file: o.plot, field: '--plot' });
+        }
+        log(`wrote ${o.plot}`);
+      }
+      if (o.json) {
+        printJson({
+          pass: budget.pass,
+          stepS: budget.stepS,
+          fading: budget.fading,
+          pointing: budget.pointing,
+          background: budget.background,
+          samples: budget.samples,
+        });
+        return;
+      }
+      const ss = budget.samples;
+      const every = Math.max(1, Math.round(ss.length / 20));
+      const rows = ss
+        .filter((_, i) => i % every === 0 || i === ss.length - 1)
+        .map((x) => [
+          x.t.toFixed(0),
+          new Date(x.timeMs).toISOString().slice(11, 19),
+          x.elevationDeg.toFixed(1),
+          x.rangeKm.toFixed(0),
+          db(x.etaDiffraction).toFixed(2),
+          db(x.etaAtmosphere).toFixed(2),
+          db(x.etaTurbulence).toFixed(2),
+          db(x.etaPointing).toFixed(2),
+          db(x.etaReceiver * x.etaDetector).toFixed(2),
+          x.lossTotalDb.toFixed(2),
+          x.backgroundHz.toFixed(1),
+        ]);
+      const p = budget.pass;
+      log(`${p.satellite} over ${p.station}: AOS ${p.aos}  TCA ${p.tca}  LOS ${p.los}  max el ${p.maxElevationDeg.toFixed(1)}°  min range ${p.minRangeKm.toFixed(0)} km`);
+      process.stdout.write(
+        formatTable(
+          ['t s', 'UTC', 'el°', 'range km', 'diff dB', 'atm dB', 'turb dB', 'point dB', 'rx+det dB', 'total dB', 'bg Hz/det'],
+          rows,
+        ) + '\n',
+      );
+    });
+}
