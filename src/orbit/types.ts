@@ -12,6 +12,8 @@ export interface Station {
   altitudeM: number;
   /** Minimum usable elevation per azimuth sector, or a single number for all azimuths. */
   horizonMaskDeg?: number | { azimuthDeg: number; elevationDeg: number }[];
+  /** Receiving telescope, when known (the receiver hardware config has the full optics). */
+  telescope?: { apertureM: number; obscurationM?: number; description?: string };
 }
 
 /** A satellite's orbital elements, as given (TLE lines or OMM JSON). */

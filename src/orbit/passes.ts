@@ -1,0 +1,453 @@
+/**
+ * Pass prediction: when a satellite is above a station's usable horizon.
+ *
+ * Search: for each station, a coarse scan skips ahead by the time the sub-satellite point needs
+ * to come within the visibility circle (central angle λ ≤ λ_max; the great-circle distance to the
+ * station changes at most at the ground-track rate n + ω_E), samples each approach at a fixed
+ * step, then refines AOS/LOS by bisection and TCA / maximum elevation by golden-section search,
+ * all to well under 1 s.
+ */
+import { InputError } from '../core/errors.js';
+import { DEG, EARTH_RADIUS_KM } from '../core/units.js';
+import {
+  apogeeAltitudeKm,
+  elevationDeg,
+  EARTH_ROTATION_RAD_S,
+  geometrySample,
+  lookAngles,
+  meanMotionRadS,
+  satrecOf,
+  satState,
+  stationFrame,
+  sunElevationDeg,
+  type SatState,
+  type StationFrame,
+} from './sgp4.js';
+import type { GeometrySample, PassGeometry, PassSummary, SatelliteElements, Station } from './types.js';
+import type { SatRec } from 'satellite.js';
+
+/** Operating constraints of a pass search. */
+export interface PassConstraints {
+  /** Minimum elevation for the pass (AOS/LOS threshold), degrees. Default 10. */
+  minElevationDeg?: number;
+  /** Keep only passes in darkness (sun elevation at TCA ≤ sunElevationMaxDeg). Default false. */
+  nightOnly?: boolean;
+  /** Darkness threshold on the sun's elevation at the station, degrees. Default −12 (nautical dusk). */
+  sunElevationMaxDeg?: number;
+}
+
+export const DEFAULT_CONSTRAINTS: Required<PassConstraints> = {
+  minElevationDeg: 10,
+  nightOnly: false,
+  sunElevationMaxDeg: -12,
+};
+
+/** A predicted pass: the JSON summary plus the same instants in epoch milliseconds. */
+export interface Pass extends PassSummary {
+  aosMs: number;
+  tcaMs: number;
+  losMs: number;
+  /** Instant of maximum elevation (equals TCA on a spherical Earth; differs by < 1 s here). */
+  maxElevationMs: number;
+}
+
+export interface FindPassesOptions extends PassConstraints {
+  elements: SatelliteElements;
+  stations: Station[];
+  fromMs: number;
+  toMs: number;
+  /** Called now and then with the fraction of the search done, 0..1. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** Sampling step inside a visibility circle, seconds. A 10°-threshold pass lasts ≥ tens of s. */
+const REGION_STEP_S = 15;
+/** Margin before/after the window so passes straddling it are found whole, ms. */
+const EDGE_MARGIN_MS = 30 * 60_000;
+/** Refinement tolerance, ms. */
+const TOL_MS = 10;
+
+/** Usable-horizon elevation at an azimuth: max(min elevation, station mask), mask linearly interpolated. */
+export function horizonThresholdDeg(station: Station, azimuthDeg: number, minElevationDeg: number): number {
+  const mask = station.horizonMaskDeg;
+  if (mask === undefined) return minElevationDeg;
+  if (typeof mask === 'number') return Math.max(minElevationDeg, mask);
+  if (mask.length === 0) return minElevationDeg;
+  const pts = [...mask].sort((a, b) => a.azimuthDeg - b.azimuthDeg);
+  const az = ((azimuthDeg % 360) + 360) % 360;
+  let lo = pts[pts.length - 1];
+  let hi = pts[0];
+  let loAz = lo.azimuthDeg - 360;
+  let hiAz = hi.azimuthDeg;
+  for (let i = 0; i < pts.length; i++) {
+    if (pts[i].azimuthDeg > az) {
+      hi = pts[i];
+      hiAz = hi.azimuthDeg;
+      lo = i > 0 ? pts[i - 1] : pts[pts.length - 1];
+      loAz = i > 0 ? lo.azimuthDeg : lo.azimuthDeg - 360;
+      break;
+    }
+    if (i === pts.length - 1) {
+      lo = pts[i];
+      loAz = lo.azimuthDeg;
+      hi = pts[0];
+      hiAz = hi.azimuthDeg + 360;
+    }
+  }
+  const span = hiAz - loAz;
+  const m = span > 0 ? lo.elevationDeg + ((az - loAz) / span) * (hi.elevationDeg - lo.elevationDeg) : lo.elevationDeg;
+  return Math.max(minElevationDeg, m);
+}
+
+function lowestThresholdDeg(station: Station, minElevationDeg: number): number {
+  const mask = station.horizonMaskDeg;
+  if (mask === undefined) return minElevationDeg;
+  if (typeof mask === 'number') return Math.max(minElevationDeg, mask);
+  if (mask.length === 0) return minElevationDeg;
+  return Math.max(minElevationDeg, Math.min(...mask.map((m) => m.elevationDeg)));
+}
+
+/**
+ * Earth central angle between the sub-satellite point and a station at which a satellite at
+ * altitude h appears at elevation ε: λ = acos(R cos ε / (R + h)) − ε (spherical Earth;
+ * Wertz & Larson, Space Mission Analysis and Design, eq. 5-17).
+ */
+export function centralAngleForElevationRad(elevationDegValue: number, altitudeKm: number, radiusKm = EARTH_RADIUS_KM): number {
+  const e = elevationDegValue * DEG;
+  return Math.acos((radiusKm * Math.cos(e)) / (radiusKm + altitudeKm)) - e;
+}
+
+function stateOrThrow(satrec: SatRec, elements: SatelliteElements, timeMs: number): SatState {
+  const s = satState(satrec, timeMs);
+  if (!s) {
+    throw new InputError(`SGP4 fails for "${elements.name}" at ${new Date(timeMs).toISOString()} (decayed or elements too old?)`, {
+      field: 'satellite',
+    });
+  }
+  return s;
+}
+
+/** Golden-section search for the minimum of f on [a, b]. */
+function goldenMin(f: (t: number) => number, a: number, b: number, tol: number): number {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = f(c);
+  let fd = f(d);
+  while (b - a > tol) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+    }
+  }
+  return (a + b) / 2;
+}
+
+/** Bisection for the sign change of f between a (f(a) ≤ 0 side given by sa) and b. */
+function bisect(f: (t: number) => number, a: number, b: number, tol: number): number {
+  const fa = f(a);
+  while (b - a > tol) {
+    const m = (a + b) / 2;
+    if (f(m) > 0 === fa > 0) a = m;
+    else b = m;
+  }
+  return (a + b) / 2;
+}
+
+const iso = (ms: number): string => new Date(Math.round(ms)).toISOString();
+
+interface ScanContext {
+  elements: SatelliteElements;
+  satrec: SatRec;
+  frame: StationFrame;
+  c: Required<PassConstraints>;
+}
+
+interface RegionSample {
+  t: number;
+  elevationDeg: number;
+  azimuthDeg: number;
+}
+
+/** Elevation can exceed the best 15-s sample of a pass peaking below 20° by < 0.15°/s × 7.5 s. */
+const LOW_PEAK_MARGIN_DEG = 2;
+
+/** Analyse one approach (samples inside the visibility circle); a Pass or null. */
+function analyseRegion(ctx: ScanContext, samples: RegionSample[]): Pass | null {
+  const { satrec, elements, frame, c } = ctx;
+  const st = frame.station;
+  const lowest = lowestThresholdDeg(st, c.minElevationDeg);
+  let iMax = 0;
+  for (let i = 1; i < samples.length; i++) if (samples[i].elevationDeg > samples[iMax].elevationDeg) iMax = i;
+  if (samples[iMax].elevationDeg < lowest - LOW_PEAK_MARGIN_DEG && lowest < 18) return null;
+  const margin = (t: number): number => {
+    const la = lookAngles(frame, stateOrThrow(satrec, elements, t).ecf);
+    return la.elevationDeg - horizonThresholdDeg(st, la.azimuthDeg, c.minElevationDeg);
+  };
+  const el = (t: number): number => elevationDeg(frame, stateOrThrow(satrec, elements, t).ecf);
+  const range = (t: number): number => lookAngles(frame, stateOrThrow(satrec, elements, t).ecf).rangeKm;
+  const a = samples[Math.max(0, iMax - 1)].t;
+  const b = samples[Math.min(samples.length - 1, iMax + 1)].t;
+  const tMaxEl = a < b ? goldenMin((t) => -el(t), a, b, TOL_MS) : samples[iMax].t;
+  const maxEl = el(tMaxEl);
+  if (maxEl < lowest) return null;
+  const pts = samples.map((s) => ({ t: s.t, m: s.elevationDeg - horizonThresholdDeg(st, s.azimuthDeg, c.minElevationDeg) }));
+  pts.push({ t: tMaxEl, m: margin(tMaxEl) });
+  pts.sort((x, y) => x.t - y.t);
+  const first = pts.findIndex((p) => p.m > 0);
+  if (first < 0) return null;
+  let last = first;
+  for (let i = pts.length - 1; i >= 0; i--) {
+    if (pts[i].m > 0) {
+      last = i;
+      break;
+    }
+  }
+  const aosMs = first > 0 ? bisect(margin, pts[first - 1].t, pts[first].t, TOL_MS) : pts[0].t;
+  const losMs = last < pts.length - 1 ? bisect(margin, pts[last].t, pts[last + 1].t, TOL_MS) : pts[pts.length - 1].t;
+  const tcaMs = goldenMin(range, Math.max(aosMs, tMaxEl - REGION_STEP_S * 1000), Math.min(losMs, tMaxEl + REGION_STEP_S * 1000), TOL_MS);
+  const sunDeg = sunElevationDeg(frame, tcaMs);
+  return {
+    station: st.id,
+    satellite: elements.name,
+    aos: iso(aosMs),
+    tca: iso(tcaMs),
+    los: iso(losMs),
+    maxElevationDeg: maxEl,
+    minRangeKm: range(tcaMs),
+    durationS: (losMs - aosMs) / 1000,
+    night: sunDeg <= c.sunElevationMaxDeg,
+    sunElevationDegAtTca: sunDeg,
+    aosMs,
+    tcaMs,
+    losMs,
+    maxElevationMs: tMaxEl,
+  };
+}
+
+interface StationScan {
+  ctx: ScanContext;
+  lambdaMaxRad: number;
+  /** Next instant this station needs a look, ms. */
+  dueMs: number;
+  /** Samples of the approach in progress, or null outside the visibility circle. */
+  region: RegionSample[] | null;
+}
+
+/**
+ * Scan all stations together: one SGP4 evaluation per instant serves every station (most of the
+ * reference stations are close together), and the clock advances to the earliest instant any
+ * station needs. A station outside its circle is due again after (λ − λ_max)/ω_max; inside, every
+ * REGION_STEP_S at most.
+ */
+function scanStations(
+  scans: StationScan[],
+  satrec: SatRec,
+  elements: SatelliteElements,
+  fromMs: number,
+  toMs: number,
+  progress: (fraction: number) => void,
+): Pass[] {
+  // the great-circle distance of the sub-satellite point to a fixed station changes at most at n + ω_E
+  const omegaMaxRadMs = ((meanMotionRadS(elements) + EARTH_ROTATION_RAD_S) * 1.1) / 1000;
+  const start = fromMs - EDGE_MARGIN_MS;
+  const end = toMs + EDGE_MARGIN_MS;
+  const stepMs = REGION_STEP_S * 1000;
+  const out: Pass[] = [];
+  const close = (sc: StationScan): void => {
+    if (sc.region === null) return;
+    const p = analyseRegion(sc.ctx, sc.region);
+    sc.region = null;
+    const c = sc.ctx.c;
+    if (p && p.losMs >= fromMs && p.aosMs <= toMs && (!c.nightOnly || p.night)) out.push(p);
+  };
+  for (const sc of scans) sc.dueMs = start;
+  let t = start;
+  let lastReport = t;
+  while (t < end) {
+    const s = stateOrThrow(satrec, elements, t);
+    const n = Math.hypot(s.ecf.x, s.ecf.y, s.ecf.z);
+    let next = Infinity;
+    for (const sc of scans) {
+      // every station uses every propagation (cheap); bounds recomputed now are valid bounds
+      if (sc.dueMs <= t || sc.region === null) {
+        const { frame, c } = sc.ctx;
+        const u = frame.unit;
+        const lambda = Math.acos(Math.min(1, (s.ecf.x * u.x + s.ecf.y * u.y + s.ecf.z * u.z) / n));
+        if (lambda > sc.lambdaMaxRad) {
+          if (sc.region !== null) {
+            const la = lookAngles(frame, s.ecf);
+            sc.region.push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
+            close(sc);
+          }
+          sc.dueMs = t + Math.max(1000, (lambda - sc.lambdaMaxRad) / omegaMaxRadMs);
+        } else if (sc.region === null && sc.dueMs > t) {
+          // inside the circle but not yet due (a sunlit approach being skipped): wait
+        } else if (sc.region === null && c.nightOnly && sunElevationDeg(frame, t) > c.sunElevationMaxDeg + 5) {
+          // sun moves < 0.25°/min: no TCA in darkness within this approach (< 15 min)
+          sc.dueMs = t + 60_000;
+        } else {
+          const la = lookAngles(frame, s.ecf);
+          (sc.region ??= []).push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
+          sc.dueMs = t + stepMs;
+        }
+      }
+      next = Math.min(next, sc.dueMs);
+    }
+    t = next;
+    if (t - lastReport > 86_400_000) {
+      progress(Math.min(1, (t - start) / (end - start)));
+      lastReport = t;
+    }
+  }
+  // approaches still open at the end (e.g. a geostationary satellite) end with the scan
+  for (const sc of scans) close(sc);
+  return out;
+}
+
+function resolveConstraints(c: PassConstraints): Required<PassConstraints> {
+  const r = {
+    minElevationDeg: c.minElevationDeg ?? DEFAULT_CONSTRAINTS.minElevationDeg,
+    nightOnly: c.nightOnly ?? DEFAULT_CONSTRAINTS.nightOnly,
+    sunElevationMaxDeg: c.sunElevationMaxDeg ?? DEFAULT_CONSTRAINTS.sunElevationMaxDeg,
+  };
+  if (!(r.minElevationDeg >= -5 && r.minElevationDeg < 90)) {
+    throw new InputError(`${r.minElevationDeg} is out of range [-5, 90)`, { field: 'minElevationDeg' });
+  }
+  if (!(r.sunElevationMaxDeg >= -90 && r.sunElevationMaxDeg <= 90)) {
+    throw new InputError(`${r.sunElevationMaxDeg} is out of range [-90, 90]`, { field: 'sunElevationMaxDeg' });
+  }
+  return r;
+}
+
+/** All passes of a satellite over the stations that overlap [fromMs, toMs], sorted by AOS. */
+export function findPasses(opts: FindPassesOptions): Pass[] {
+  if (!(opts.toMs > opts.fromMs)) {
+    throw new InputError(`time window ends (${iso(opts.toMs)}) before it starts (${iso(opts.fromMs)})`, { field: 'to' });
+  }
+  const c = resolveConstraints(opts);
+  const satrec = satrecOf(opts.elements);
+  const hMaxKm = apogeeAltitudeKm(opts.elements) + 50;
+  const scans: StationScan[] = opts.stations.map((station) => ({
+    ctx: { elements: opts.elements, satrec, frame: stationFrame(station), c },
+    // +1.5° covers geodetic vs geocentric vertical and the station's height
+    lambdaMaxRad: centralAngleForElevationRad(lowestThresholdDeg(station, c.minElevationDeg), hMaxKm) + 1.5 * DEG,
+    dueMs: opts.fromMs,
+    region: null,
+  }));
+  const out = scanStations(scans, satrec, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f));
+  opts.onProgress?.(1);
+  return out.sort((a, b) => a.aosMs - b.aosMs || a.station.localeCompare(b.station));
+}
+
+/** The JSON form of a pass (PassSummary fields only). */
+export function passSummary(p: Pass): PassSummary {
+  return {
+    station: p.station,
+    satellite: p.satellite,
+    aos: p.aos,
+    tca: p.tca,
+    los: p.los,
+    maxElevationDeg: p.maxElevationDeg,
+    minRangeKm: p.minRangeKm,
+    durationS: p.durationS,
+    night: p.night,
+    sunElevationDegAtTca: p.sunElevationDegAtTca,
+  };
+}
+
+/**
+ * Per-slot geometry between fromMs and toMs (inclusive, every stepS seconds), with a summary
+ * whose AOS/LOS are the interval ends and whose TCA / max elevation are refined.
+ */
+export function passGeometry(
+  elements: SatelliteElements,
+  station: Station,
+  fromMs: number,
+  toMs: number,
+  stepS: number,
+  constraints: PassConstraints = {},
+): PassGeometry {
+  if (!(toMs > fromMs)) throw new InputError(`geometry interval ends (${iso(toMs)}) before it starts (${iso(fromMs)})`, { field: 'to' });
+  if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
+  const c = resolveConstraints(constraints);
+  const satrec = satrecOf(elements);
+  const frame = stationFrame(station);
+  const samples: GeometrySample[] = [];
+  const n = Math.floor((toMs - fromMs) / (stepS * 1000) + 1e-9);
+  for (let k = 0; k <= n; k++) {
+    samples.push(geometrySample(frame, stateOrThrow(satrec, elements, fromMs + k * stepS * 1000)));
+  }
+  const range = (t: number): number => lookAngles(frame, stateOrThrow(satrec, elements, t).ecf).rangeKm;
+  const el = (t: number): number => elevationDeg(frame, stateOrThrow(satrec, elements, t).ecf);
+  let iMin = 0;
+  for (let i = 1; i < samples.length; i++) if (samples[i].rangeKm < samples[iMin].rangeKm) iMin = i;
+  const a = Math.max(fromMs, samples[iMin].timeMs - stepS * 1000);
+  const b = Math.min(toMs, samples[iMin].timeMs + stepS * 1000);
+  const tcaMs = b > a ? goldenMin(range, a, b, TOL_MS) : samples[iMin].timeMs;
+  const tMaxEl = b > a ? goldenMin((t) => -el(t), a, b, TOL_MS) : tcaMs;
+  const sunDeg = sunElevationDeg(frame, tcaMs);
+  return {
+    summary: {
+      station: station.id,
+      satellite: elements.name,
+      aos: iso(fromMs),
+      tca: iso(tcaMs),
+      los: iso(toMs),
+      maxElevationDeg: Math.max(el(tMaxEl), ...samples.map((s) => s.elevationDeg)),
+      minRangeKm: Math.min(range(tcaMs), ...samples.map((s) => s.rangeKm)),
+      durationS: (toMs - fromMs) / 1000,
+      night: sunDeg <= c.sunElevationMaxDeg,
+      sunElevationDegAtTca: sunDeg,
+    },
+    stepS,
+    samples,
+  };
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Choose one pass: `spec` is a UTC date `YYYY-MM-DD` (the pass whose TCA falls in that day; if
+ * several, the highest night pass, else the highest pass) or an ISO time near the AOS (the pass
+ * whose AOS is nearest, within 30 min). With `constraints.nightOnly`, only night passes count.
+ */
+export function resolvePass(elements: SatelliteElements, station: Station, spec: string, constraints: PassConstraints = {}): Pass {
+  const s = spec.trim();
+  if (DATE_RE.test(s)) {
+    const dayMs = Date.parse(s + 'T00:00:00Z');
+    if (!Number.isFinite(dayMs) || new Date(dayMs).toISOString().slice(0, 10) !== s) {
+      throw new InputError(`"${spec}" is not a valid date`, { field: 'pass' });
+    }
+    const all = findPasses({ ...constraints, elements, stations: [station], fromMs: dayMs, toMs: dayMs + 86_400_000 }).filter(
+      (p) => p.tcaMs >= dayMs && p.tcaMs < dayMs + 86_400_000,
+    );
+    if (all.length === 0) {
+      throw new InputError(`no pass of ${elements.name} over ${station.name} with TCA on ${s}${constraints.nightOnly ? ' at night' : ''}`, { field: 'pass' });
+    }
+    const night = all.filter((p) => p.night);
+    const pool = night.length ? night : all;
+    return pool.reduce((best, p) => (p.maxElevationDeg > best.maxElevationDeg ? p : best));
+  }
+  const tMs = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : s + 'Z');
+  if (!Number.isFinite(tMs) || !/^\d{4}-\d{2}-\d{2}T/.test(s)) {
+    throw new InputError(`"${spec}" is neither a date YYYY-MM-DD nor an ISO AOS time`, { field: 'pass' });
+  }
+  const win = 30 * 60_000;
+  const all = findPasses({ ...constraints, elements, stations: [station], fromMs: tMs - win, toMs: tMs + win }).filter(
+    (p) => Math.abs(p.aosMs - tMs) <= win,
+  );
+  if (all.length === 0) {
+    throw new InputError(`no pass of ${elements.name} over ${station.name} with AOS within 30 min of ${iso(tMs)}`, { field: 'pass' });
+  }
+  return all.reduce((best, p) => (Math.abs(p.aosMs - tMs) < Math.abs(best.aosMs - tMs) ? p : best));
+}

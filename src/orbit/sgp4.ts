@@ -1,0 +1,203 @@
+/**
+ * SGP4 propagation through satellite.js, and the topocentric quantities the rest of Mozi needs:
+ * look angles, slant range, range rate, sun elevation, sub-satellite point.
+ * satellite.js works in radians and kilometres (TEME/ECI, ECF); this file converts to the
+ * unit-suffixed names of GeometrySample.
+ */
+import {
+  eciToEcf,
+  eciToGeodetic,
+  geodeticToEcf,
+  gstime,
+  json2satrec,
+  sgp4,
+  sunPos,
+  twoline2satrec,
+  type OMMJsonObject,
+  type SatRec,
+} from 'satellite.js';
+import { InputError } from '../core/errors.js';
+import { DEG } from '../core/units.js';
+import type { GeometrySample, SatelliteElements, Station } from './types.js';
+
+/** Earth rotation rate, rad/s (WGS-84 / IERS nominal ω_E = 7.292115e-5 rad/s). */
+export const EARTH_ROTATION_RAD_S = 7.292115e-5;
+/** Julian date of the Unix epoch. */
+const JD_UNIX_EPOCH = 2440587.5;
+
+const satrecCache = new WeakMap<SatelliteElements, SatRec>();
+
+/** The satellite.js SatRec for a set of elements (cached per object). */
+export function satrecOf(elements: SatelliteElements): SatRec {
+  let s = satrecCache.get(elements);
+  if (s) return s;
+  if (elements.tle) s = twoline2satrec(elements.tle[0], elements.tle[1]);
+  else if (elements.omm) s = json2satrec(elements.omm as OMMJsonObject);
+  else throw new InputError(`satellite "${elements.name}" has neither TLE nor OMM elements`, { field: 'satellite' });
+  if (s.error !== 0) throw new InputError(`SGP4 rejects the elements of "${elements.name}" (error ${s.error})`, { field: 'satellite' });
+  satrecCache.set(elements, s);
+  return s;
+}
+
+/** Element epoch, ms since Unix epoch. */
+export function epochMs(elements: SatelliteElements): number {
+  const s = satrecOf(elements);
+  return (s.jdsatepoch - JD_UNIX_EPOCH) * 86_400_000;
+}
+
+/** Mean motion in rad/s. */
+export function meanMotionRadS(elements: SatelliteElements): number {
+  return satrecOf(elements).no / 60; // satellite.js: rad/min
+}
+
+/** Apogee altitude above the WGS-72 equatorial radius, km. */
+export function apogeeAltitudeKm(elements: SatelliteElements): number {
+  const s = satrecOf(elements);
+  const radiusEarthKm = 6378.135;
+  return s.alta * radiusEarthKm; // alta: apogee altitude in Earth radii
+}
+
+export interface Vec3 {
+  x: number;
+  y: number;
+  z: number;
+}
+
+/** Satellite state in ECI (TEME) and ECF at one instant; km and km/s. */
+export interface SatState {
+  timeMs: number;
+  gmstRad: number;
+  eci: Vec3;
+  velEci: Vec3;
+  ecf: Vec3;
+}
+
+/**
+ * Propagate with SGP4; null when SGP4 fails (e.g. decayed orbit). Same as satellite.js
+ * `propagate(satrec, date)` (minutes since epoch from Julian dates) without building a Date.
+ */
+export function satState(satrec: SatRec, timeMs: number): SatState | null {
+  const jd = timeMs / 86_400_000 + JD_UNIX_EPOCH;
+  const pv = sgp4(satrec, (jd - satrec.jdsatepoch) * 1440);
+  if (!pv) return null;
+  const gmstRad = gstime(jd);
+  return { timeMs, gmstRad, eci: pv.position, velEci: pv.velocity, ecf: eciToEcf(pv.position, gmstRad) };
+}
+
+/** A station with its precomputed ECF position and local frame, for fast repeated look angles. */
+export interface StationFrame {
+  station: Station;
+  ecf: Vec3;
+  sinLat: number;
+  cosLat: number;
+  sinLon: number;
+  cosLon: number;
+  /** Unit vector from Earth's centre to the station (geocentric), for central angles. */
+  unit: Vec3;
+}
+
+export function stationFrame(station: Station): StationFrame {
+  const latRad = station.latitudeDeg * DEG;
+  const lonRad = station.longitudeDeg * DEG;
+  const ecf = geodeticToEcf({ latitude: latRad, longitude: lonRad, height: station.altitudeM / 1000 });
+  const n = Math.hypot(ecf.x, ecf.y, ecf.z);
+  return {
+    station,
+    ecf,
+    sinLat: Math.sin(latRad),
+    cosLat: Math.cos(latRad),
+    sinLon: Math.sin(lonRad),
+    cosLon: Math.cos(lonRad),
+    unit: { x: ecf.x / n, y: ecf.y / n, z: ecf.z / n },
+  };
+}
+
+export interface LookAnglesDeg {
+  elevationDeg: number;
+  azimuthDeg: number;
+  rangeKm: number;
+}
+
+/**
+ * Topocentric look angles from ECF positions (south-east-zenith rotation, Vallado,
+ * Fundamentals of Astrodynamics, alg. 27); same convention as satellite.js ecfToLookAngles,
+ * azimuth from north through east, in degrees.
+ */
+export function lookAngles(frame: StationFrame, satEcf: Vec3): LookAnglesDeg {
+  const rx = satEcf.x - frame.ecf.x;
+  const ry = satEcf.y - frame.ecf.y;
+  const rz = satEcf.z - frame.ecf.z;
+  const { sinLat, cosLat, sinLon, cosLon } = frame;
+  const south = sinLat * cosLon * rx + sinLat * sinLon * ry - cosLat * rz;
+  const east = -sinLon * rx + cosLon * ry;
+  const zenith = cosLat * cosLon * rx + cosLat * sinLon * ry + sinLat * rz;
+  const rangeKm = Math.hypot(south, east, zenith);
+  const elevationDeg = Math.asin(zenith / rangeKm) / DEG;
+  let azimuthDeg = Math.atan2(-east, south) / DEG + 180;
+  if (azimuthDeg >= 360) azimuthDeg -= 360;
+  return { elevationDeg, azimuthDeg, rangeKm };
+}
+
+/** Elevation only (hot path of the pass search). */
+export function elevationDeg(frame: StationFrame, satEcf: Vec3): number {
+  const rx = satEcf.x - frame.ecf.x;
+  const ry = satEcf.y - frame.ecf.y;
+  const rz = satEcf.z - frame.ecf.z;
+  const zenith = frame.cosLat * frame.cosLon * rx + frame.cosLat * frame.sinLon * ry + frame.sinLat * rz;
+  return Math.asin(zenith / Math.hypot(rx, ry, rz)) / DEG;
+}
+
+/**
+ * Range rate, km/s, positive when receding: d|r_sat − r_stn|/dt in ECI, with the station's
+ * inertial velocity ω_E × r_stn.
+ */
+export function rangeRateKmS(frame: StationFrame, s: SatState): number {
+  const c = Math.cos(s.gmstRad);
+  const sn = Math.sin(s.gmstRad);
+  // station ECF → ECI (rotation by GMST about z)
+  const sx = c * frame.ecf.x - sn * frame.ecf.y;
+  const sy = sn * frame.ecf.x + c * frame.ecf.y;
+  const sz = frame.ecf.z;
+  const vx = -EARTH_ROTATION_RAD_S * sy;
+  const vy = EARTH_ROTATION_RAD_S * sx;
+  const dx = s.eci.x - sx;
+  const dy = s.eci.y - sy;
+  const dz = s.eci.z - sz;
+  const dvx = s.velEci.x - vx;
+  const dvy = s.velEci.y - vy;
+  const dvz = s.velEci.z;
+  return (dx * dvx + dy * dvy + dz * dvz) / Math.hypot(dx, dy, dz);
+}
+
+/**
+ * Sun elevation at a station, degrees, from satellite.js sunPos (Vallado's low-precision solar
+ * ephemeris, ~0.01°, 1950–2050) rotated to ECF with GMST; parallax (< 0.003°) ignored.
+ */
+export function sunElevationDeg(frame: StationFrame, timeMs: number): number {
+  const jd = timeMs / 86_400_000 + JD_UNIX_EPOCH;
+  const { rsun } = sunPos(jd);
+  const ecf = eciToEcf(rsun, gstime(jd));
+  const n = Math.hypot(ecf.x, ecf.y, ecf.z);
+  const up = frame.cosLat * frame.cosLon * ecf.x + frame.cosLat * frame.sinLon * ecf.y + frame.sinLat * ecf.z;
+  return Math.asin(up / n) / DEG;
+}
+
+/** Full geometry sample of one instant. */
+export function geometrySample(frame: StationFrame, s: SatState): GeometrySample {
+  const la = lookAngles(frame, s.ecf);
+  const geo = eciToGeodetic(s.eci, s.gmstRad);
+  let lonDeg = geo.longitude / DEG;
+  if (lonDeg > 180) lonDeg -= 360;
+  if (lonDeg <= -180) lonDeg += 360;
+  return {
+    timeMs: s.timeMs,
+    elevationDeg: la.elevationDeg,
+    azimuthDeg: la.azimuthDeg,
+    rangeKm: la.rangeKm,
+    rangeRateKmS: rangeRateKmS(frame, s),
+    sunElevationDeg: sunElevationDeg(frame, s.timeMs),
+    satLatitudeDeg: geo.latitude / DEG,
+    satLongitudeDeg: lonDeg,
+    satAltitudeKm: geo.height,
+  };
+}

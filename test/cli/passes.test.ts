@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+function mozi(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'src/cli/main.ts', 'passes', ...args], { env: { ...process.env, MOZI_NO_PROGRESS: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// The spawns are independent; run them concurrently to keep the file fast.
+describe.concurrent('mozi passes (spawned CLI)', () => {
+  it('--json prints one document with the reference pass', async () => {
+    const r = await mozi(['--satellite', 'micius', '--station', 'xinglong', '--from', '2016-12-19', '--to', '2016-12-20', '--night-only', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { passes: Record<string, unknown>[] };
+    expect(doc.passes).toHaveLength(1);
+    const p = doc.passes[0];
+    expect(Object.keys(p)).toEqual(['station', 'satellite', 'aos', 'tca', 'los', 'maxElevationDeg', 'minRangeKm', 'durationS', 'night', 'sunElevationDegAtTca']);
+    expect(p.station).toBe('xinglong');
+    expect(p.minRangeKm as number).toBeCloseTo(645, -1);
+    expect(p.night).toBe(true);
+  });
+
+  it.each([
+    [['--station', 'atlantis', '--from', '2016-12-19', '--to', '2016-12-20'], /unknown station "atlantis"; known stations: xinglong/],
+    [['--station', 'xinglong', '--from', '2016-12-19', '--to', '2016-12-20', '--tle', 'test/cli/fixtures/bad-checksum.tle'], /bad-checksum\.tle: line 3: checksum is 7, expected 3/],
+  ])('bad input %j exits 2 with one line on stderr', async (args, msg) => {
+    const r = await mozi(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(msg);
+  });
+});
