@@ -1,4 +1,11 @@
 /** Registry of benchmark suites; each suite file exports a BenchSuite. Add one line per suite. */
 import type { BenchSuite } from '../types.js';
+import { kmeSuite } from './kme.js';
+import { passesSuite } from './passes.js';
+import { keyrateSuite } from './keyrate.js';
+import { simulateSuite } from './simulate.js';
+import { linkSuite } from './link.js';
+import { privacySuite } from './privacy.js';
+import { reconcileSuite } from './reconcile.js';
 
-export const suites: BenchSuite[] = [];
+export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite];

@@ -2,10 +2,22 @@
  * Registry of subcommands. Each command file exports `register(program)`; add one line here.
  */
 import type { Command } from 'commander';
+import { register as bench } from './bench.js';
+import { register as keyrate } from './keyrate.js';
+import { register as passes } from './passes.js';
+import { register as kme } from './kme.js';
+import { register as otp } from './otp.js';
+import { register as relay } from './relay.js';
+import { register as link } from './link.js';
+import { register as replay } from './replay.js';
+import { register as satellite } from './satellite.js';
+import { register as ground } from './ground.js';
+import { register as simulate } from './simulate.js';
+import { register as serve } from './serve.js';
 
 type Register = (program: Command) => void;
 
-const registrars: Register[] = [];
+const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, replay, satellite, ground, simulate, serve];
 
 export function registerCommands(program: Command): void {
   for (const r of registrars) r(program);

@@ -1,0 +1,38 @@
+/** `mozi bench [SUITE...] [--quick] [--json]`: run benchmark suites (same as `npm run bench`). */
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { InputError } from '../../core/errors.js';
+import { log, printJson, formatTable } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('run benchmarks and merge the figures into bench/results.json')
+    .argument('[suites...]', 'suite names (default: all)')
+    .option('--quick', 'smaller problem sizes', false)
+    .option('--json', 'print the figures as one JSON array on stdout', false)
+    .option('--no-save', 'do not update bench/results.json')
+    .action(async (names: string[], opts: { quick: boolean; json: boolean; save: boolean }) => {
+      const { runSuites, mergeResults, RESULTS_PATH } = await import('../../../bench/run.js');
+      const { suites } = await import('../../../bench/suites/index.js');
+      const unknown = names.filter((n) => !suites.some((s) => s.name === n));
+      if (unknown.length) {
+        throw new InputError(`unknown suite ${unknown.join(', ')}; known suites: ${suites.map((s) => s.name).join(', ')}`, {
+          field: 'suite',
+        });
+      }
+      const fresh = await runSuites(names, { quick: opts.quick, log });
+      if (opts.save) {
+        const ran = names.length ? names : suites.map((s) => s.name);
+        writeFileSync(RESULTS_PATH, JSON.stringify(mergeResults(fresh, ran), null, 2) + '\n');
+      }
+      if (opts.json) printJson(fresh);
+      else
+        process.stdout.write(
+          formatTable(
+            ['name', 'metric', 'value', 'unit', 'params'],
+            fresh.map((r) => [r.name, r.metric, +r.value.toPrecision(4), r.unit, JSON.stringify(r.params)]),
+          ) + '\n',
+        );
+    });
+}

@@ -1,0 +1,30 @@
+/** `mozi serve [--port 8080] [--host 127.0.0.1] [--data DIR]`: the dashboard and its API. */
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { log } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the web dashboard: passes, live pass replay, key inventory')
+    .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--data <dir>', 'directory for run outputs and key stores', '.mozi')
+    .action(async (opts: { port: string; host: string; data: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`"${opts.port}" is not a TCP port`, { field: '--port' });
+      const { ensureWebBuilt } = await import('../../server/static.js');
+      const { buildDashboard } = await import('../../server/app.js');
+      await ensureWebBuilt(log);
+      const app = await buildDashboard({ dataDir: resolve(opts.data) });
+      const address = await app.listen({ port, host: opts.host });
+      log(`mozi: dashboard at ${address}/ (data in ${resolve(opts.data)}); Ctrl-C to stop`);
+      const stop = () => {
+        void app.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise(() => undefined);
+    });
+}

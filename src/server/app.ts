@@ -1,0 +1,24 @@
+/**
+ * The dashboard server: one fastify instance serving the built page, its JSON API and the
+ * server-sent events of replay runs.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { mkdirSync } from 'node:fs';
+import { registerDashboardApi } from './dashboard.js';
+import { RunManager } from './runs.js';
+import { registerStatic } from './static.js';
+
+export interface DashboardOptions {
+  /** Where run outputs and the sites' key stores live. */
+  dataDir: string;
+}
+
+export async function buildDashboard(opts: DashboardOptions): Promise<FastifyInstance> {
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
+  const runs = new RunManager(opts.dataDir);
+  app.addHook('onClose', async () => runs.close());
+  registerDashboardApi(app, { dataDir: opts.dataDir, runs });
+  registerStatic(app);
+  return app;
+}

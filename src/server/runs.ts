@@ -1,0 +1,108 @@
+/**
+ * Replay runs started from the dashboard. Each run executes in its own child process
+ * (src/server/replay-worker.ts) so the server stays responsive; its events are kept in memory
+ * and fanned out to server-sent-event subscribers (late subscribers get the history first).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface RunParams {
+  preset: string;
+  eve: string;
+  reconciliation: string;
+  bound: string;
+  seed?: number;
+}
+
+export interface RunEvent {
+  /** 'progress' | 'series' | 'done' | 'failed' */
+  type: string;
+  data: unknown;
+}
+
+export interface RunState {
+  id: string;
+  params: RunParams;
+  outDir: string;
+  startedAt: string;
+  status: 'running' | 'done' | 'failed';
+  events: RunEvent[];
+}
+
+type Listener = (ev: RunEvent) => void;
+
+const WORKER = fileURLToPath(new URL('./replay-worker.ts', import.meta.url));
+
+export class RunManager {
+  private readonly runs = new Map<string, RunState>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly children = new Map<string, ChildProcess>();
+
+  constructor(private readonly dataDir: string) {}
+
+  list(): Omit<RunState, 'events'>[] {
+    return [...this.runs.values()].map(({ events: _e, ...r }) => r);
+  }
+
+  get(id: string): RunState | undefined {
+    return this.runs.get(id);
+  }
+
+  start(params: RunParams): RunState {
+    const id = randomUUID();
+    const outDir = join(this.dataDir, 'runs', id);
+    mkdirSync(outDir, { recursive: true });
+    const state: RunState = { id, params, outDir, startedAt: new Date().toISOString(), status: 'running', events: [] };
+    this.runs.set(id, state);
+    const child = fork(WORKER, [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, MOZI_NO_PROGRESS: '1' },
+    });
+    this.children.set(id, child);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    child.on('message', (msg: RunEvent) => this.emit(id, msg));
+    child.on('exit', (code) => {
+      this.children.delete(id);
+      if (state.status === 'running') {
+        const last = stderr.trim().split('\n').pop() ?? '';
+        this.emit(id, { type: 'failed', data: { message: `replay process exited with code ${code}${last ? ': ' + last : ''}` } });
+      }
+    });
+    child.send({ params, outDir, dataDir: this.dataDir });
+    return state;
+  }
+
+  private emit(id: string, ev: RunEvent): void {
+    const state = this.runs.get(id);
+    if (!state) return;
+    // keep only the latest progress/series event in history; all of done/failed
+    if (ev.type === 'progress' || ev.type === 'series') {
+      const i = state.events.findIndex((e) => e.type === ev.type);
+      if (i >= 0) state.events.splice(i, 1);
+    }
+    state.events.push(ev);
+    if (ev.type === 'done') state.status = 'done';
+    if (ev.type === 'failed') state.status = 'failed';
+    for (const l of this.listeners.get(id) ?? []) l(ev);
+  }
+
+  subscribe(id: string, listener: Listener): () => void {
+    const state = this.runs.get(id);
+    if (state) for (const ev of state.events) listener(ev);
+    let set = this.listeners.get(id);
+    if (!set) this.listeners.set(id, (set = new Set()));
+    set.add(listener);
+    return () => set!.delete(listener);
+  }
+
+  close(): void {
+    for (const c of this.children.values()) c.kill('SIGTERM');
+  }
+}

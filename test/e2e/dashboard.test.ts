@@ -1,0 +1,122 @@
+/**
+ * End-to-end test of the dashboard in a real browser (Debian chromium driven by playwright-core):
+ * open the page, pick the Micius reference pass, start a replay, watch progress, and check the
+ * final key shown equals report.json's; check the map and charts rendered. Screenshots of each
+ * view go to test-output/screenshots/ (not committed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+const CHROMIUM = process.env.MOZI_CHROMIUM ?? '/usr/bin/chromium';
+const hasBrowser = existsSync(CHROMIUM);
+if (!hasBrowser && process.env.MOZI_REQUIRE_BROWSER) {
+  throw new Error(`MOZI_REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
+}
+if (!hasBrowser) {
+  console.warn(`browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium, or set MOZI_CHROMIUM)`);
+}
+const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
+
+describe.skipIf(!hasBrowser)('dashboard in headless chromium', () => {
+  let server: ChildProcess;
+  let base = '';
+  let browser: Browser;
+  let page: Page;
+  let dataDir = '';
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'mozi-e2e-'));
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--data', dataDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, MOZI_NO_PROGRESS: '1' },
+    });
+    base = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      server.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        const m = /dashboard at (http:\/\/[^/\s]+)\//.exec(err);
+        if (m) resolve(m[1]);
+      });
+      server.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+    });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lists passes of the reference week with the night flag and predicted key', async () => {
+    await page.goto(base + '/');
+    await page.waitForSelector('#passes-table tbody tr');
+    const rows = await page.$$eval('#passes-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(rows.length).toBeGreaterThan(2);
+    // the reference pass: TCA 2016-12-19 ~16:52 UTC, max elevation ~48°
+    const ref = rows.find((r) => r[1].startsWith('2016-12-19 16:5'));
+    expect(ref).toBeDefined();
+    expect(Number(ref![3])).toBeGreaterThan(45);
+    expect(ref![6]).toBe('night');
+    expect(Number(ref![8].replace(/,/g, ''))).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, 'passes.png'), fullPage: true });
+  });
+
+  it('shows the pass: ground track on the map and geometry/link charts', async () => {
+    await page.click('nav .tab[data-view="replay"]');
+    await page.waitForSelector('#map svg path.track');
+    const land = await page.$$eval('#map svg path.land', (ps) => ps.map((p) => (p.getAttribute('d') ?? '').length));
+    expect(land[0]).toBeGreaterThan(1000);
+    const track = await page.$eval('#map svg path.track', (p) => (p.getAttribute('d') ?? '').length);
+    expect(track).toBeGreaterThan(50);
+    await page.waitForSelector('.chart canvas');
+    const painted = await page.$$eval('.chart canvas', (cs) =>
+      cs.map((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const ctx = canvas.getContext('2d');
+        if (!ctx || !canvas.width) return 0;
+        const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+        return n;
+      }),
+    );
+    expect(painted.filter((n) => n > 500).length).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(SHOTS, 'pass.png'), fullPage: true });
+  });
+
+  it('runs a replay with live progress; the final key equals report.json', async () => {
+    await page.selectOption('#run-preset', 'micius-2016-12-19');
+    await page.selectOption('#run-eve', 'none');
+    const runResponse = page.waitForResponse((r) => r.url().endsWith('/api/runs') && r.request().method() === 'POST');
+    await page.click('#run-start');
+    const { id } = (await (await runResponse).json()) as { id: string };
+    // progress moves
+    await page.waitForFunction(() => Number((document.querySelector('#run-progress') as HTMLProgressElement).value) > 0, undefined, { timeout: 120_000 });
+    await page.screenshot({ path: join(SHOTS, 'replay-running.png'), fullPage: true });
+    await page.waitForSelector('#final-key', { timeout: 280_000 });
+    const shown = Number((await page.textContent('#final-key'))!.trim());
+    const report = (await (await fetch(`${base}/api/runs/${id}/report`)).json()) as { finalKeyBits: number };
+    expect(shown).toBe(report.finalKeyBits);
+    expect(shown).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, 'replay-done.png'), fullPage: true });
+  }, 400_000);
+
+  it('shows the key inventory of both sites after the replay', async () => {
+    await page.click('nav .tab[data-view="keys"]');
+    await page.waitForSelector('#keys-table tbody tr td.num');
+    const sites = await page.$$eval('#keys-table tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')?.textContent));
+    expect(sites).toEqual(expect.arrayContaining(['micius', 'xinglong']));
+    await page.screenshot({ path: join(SHOTS, 'keys.png'), fullPage: true });
+  });
+});

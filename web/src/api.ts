@@ -1,0 +1,105 @@
+/** Types of the dashboard API (src/server/dashboard.ts) and fetch helpers. */
+
+export interface Meta {
+  presets: { id: string; label: string; station: string; pass: string }[];
+  stations: { id: string; name: string; latitudeDeg: number; longitudeDeg: number }[];
+  eves: string[];
+  reconciliations: string[];
+  bounds: string[];
+}
+
+export interface PassRow {
+  station: string;
+  satellite: string;
+  aos: string;
+  tca: string;
+  los: string;
+  maxElevationDeg: number;
+  minRangeKm: number;
+  durationS: number;
+  night: boolean;
+  sunElevationDegAtTca: number;
+  predictedKeyBits?: number | null;
+}
+
+export interface PassSample {
+  t: number;
+  timeMs: number;
+  elevationDeg: number;
+  azimuthDeg: number;
+  rangeKm: number;
+  satLatitudeDeg: number;
+  satLongitudeDeg: number;
+  lossTotalDb?: number;
+  etaDiffraction?: number;
+  etaAtmosphere?: number;
+  etaTurbulence?: number;
+  etaPointing?: number;
+  etaReceiver?: number;
+  etaDetector?: number;
+  backgroundHz?: number;
+}
+
+export interface PassDetail {
+  summary: PassRow;
+  station: { id: string; name: string; latitudeDeg: number; longitudeDeg: number };
+  samples: PassSample[];
+  track: { latitudeDeg: number; longitudeDeg: number; inPass?: boolean }[];
+}
+
+/** Per-second series of a replay (sifted rate, QBER, key accumulating). */
+export interface RunSeries {
+  t: number[];
+  detectionRateHz?: number[];
+  siftedRateBps?: number[];
+  qber?: (number | null)[];
+  keyBits?: number[];
+}
+
+export interface RunSummary {
+  detections: number;
+  siftedBits: number;
+  qber: number;
+  finalKeyBits: number;
+  finalKeyRateBps: number;
+  durationS: number;
+  aborted: boolean;
+  abortReason: string | null;
+  noDecoyKeyBits?: number | null;
+  paper?: Record<string, number>;
+}
+
+export interface KeyInventory {
+  sites: { site: string; peers: string[]; blocks: number; storedKeys: number; storedBits: number; deliveredKeys: number }[];
+  relays: { from: string; to: string; keys: number; bits: number; at: string }[];
+}
+
+async function asJson<T>(res: Response): Promise<T> {
+  if (!res.ok) {
+    let msg = `${res.status} ${res.statusText}`;
+    try {
+      const body = (await res.json()) as { message?: string };
+      if (body.message) msg = body.message;
+    } catch {
+      /* not JSON */
+    }
+    throw new Error(msg);
+  }
+  return (await res.json()) as T;
+}
+
+export const api = {
+  meta: () => fetch('api/meta').then((r) => asJson<Meta>(r)),
+  passes: (station: string, from: string, to: string, nightOnly: boolean) =>
+    fetch(`api/passes?${new URLSearchParams({ station, from, to, nightOnly: nightOnly ? '1' : '0' })}`).then((r) =>
+      asJson<{ passes: PassRow[] }>(r),
+    ),
+  pass: (station: string, pass: string) =>
+    fetch(`api/pass?${new URLSearchParams({ station, pass })}`).then((r) => asJson<PassDetail>(r)),
+  startRun: (body: { preset: string; eve: string; reconciliation: string; bound: string }) =>
+    fetch('api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      (r) => asJson<{ id: string }>(r),
+    ),
+  report: (id: string) => fetch(`api/runs/${id}/report`).then((r) => asJson<Record<string, unknown>>(r)),
+  keys: () => fetch('api/keys').then((r) => asJson<KeyInventory>(r)),
+};
