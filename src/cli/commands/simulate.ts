@@ -1,0 +1,214 @@
+/**
+ * `mozi simulate`: event-level simulation of one pass. Writes the satellite record, the ground's
+ * time tags and sync tags, and the ground truth (see src/quantum/FORMATS.md), and prints a summary.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError } from '../../core/errors.js';
+import { seedFromHex } from '../../core/rng/seed.js';
+import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER, parseReceiver, parseTransmitter, type ReceiverConfig, type TransmitterConfig } from '../../link/hardware.js';
+import { getSatellite, loadTle } from '../../mission/config.js';
+import { getStation } from '../../mission/stations.js';
+import type { SatelliteElements } from '../../orbit/types.js';
+import { parseEve } from '../../quantum/eve.js';
+import { passInputs, SIMULATION_PRESETS, type SimulationPresetName } from '../../quantum/preset.js';
+import { writeSimulation } from '../../quantum/records.js';
+import { simulatePass, type SimulationResult } from '../../quantum/simulate.js';
+import { recoverTiming, type TimingDiagnostics } from '../../timing/recover.js';
+import { formatTable, log, printJson, progressBar } from '../output.js';
+
+interface SimulateCliOptions {
+  preset?: string;
+  satellite?: string;
+  tle?: string;
+  station?: string;
+  pass?: string;
+  windowS?: string;
+  eve: string;
+  seed: string;
+  sourceSeed?: string;
+  hardware?: string;
+  fading: boolean;
+  intensityFluctuation?: string;
+  out?: string;
+  truth: boolean;
+  checkTiming?: boolean;
+  json?: boolean;
+}
+
+function num(value: string, flag: string, min: number, max = Infinity): number {
+  const v = Number(value);
+  if (!Number.isFinite(v) || v < min || v > max) throw new InputError(`"${value}" must be a number in [${min}, ${max}]`, { field: flag });
+  return v;
+}
+
+function loadHardware(file: string | undefined): { tx: TransmitterConfig; rx: ReceiverConfig } {
+  if (file === undefined) return { tx: MICIUS_TRANSMITTER, rx: XINGLONG_RECEIVER };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(`cannot read JSON (${(e as Error).message})`, { file, field: '--hardware' });
+  }
+  if (typeof json !== 'object' || json === null) throw new InputError('expected an object { transmitter, receiver }', { file });
+  const j = json as { transmitter?: unknown; receiver?: unknown };
+  return { tx: parseTransmitter(j.transmitter ?? {}, file), rx: parseReceiver(j.receiver ?? {}, file) };
+}
+
+/** Truth-based check of a timing recovery (tests and --check-timing). */
+export function checkTimingAgainstTruth(result: SimulationResult, diag: TimingDiagnostics, det: ReturnType<typeof recoverTiming>['detections']): Record<string, number> {
+  const tr = result.truth;
+  // photon-caused pulses (tags of one pulse, adjacent in time order, count once)
+  let signalTags = 0;
+  for (let k = 0; k < tr.tagKind.length; k++) {
+    if (tr.tagKind[k] !== 0) continue;
+    let dup = false;
+    for (let j = k - 1; j >= 0 && j >= k - 4; j--) if (tr.tagKind[j] === 0 && tr.tagPulseIndex[j] === tr.tagPulseIndex[k]) dup = true;
+    if (!dup) signalTags++;
+  }
+  let inWindow = 0;
+  let right = 0;
+  let s2 = 0;
+  for (let q = 0; q < det.pulseIndex.length; q++) {
+    const k = det.tagIndex[q];
+    if (tr.tagKind[k] !== 0) continue;
+    inWindow++;
+    if (tr.tagPulseIndex[k] === det.pulseIndex[q]) {
+      right++;
+      s2 += det.residualPs[q] ** 2;
+    }
+  }
+  return {
+    signalPulses: signalTags,
+    signalDetectionsInWindow: inWindow,
+    rightIndex: right,
+    rightIndexFraction: inWindow > 0 ? right / inWindow : 0,
+    residualRmsPs: right > 0 ? Math.sqrt(s2 / right) : NaN,
+    gateEfficiency: signalTags > 0 ? inWindow / signalTags : 0,
+    recoveredSkewPs: diag.skewPs,
+    trueSkewPs: tr.quantumSkewPs,
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('simulate')
+    .description('Event-level simulation of a pass: satellite record, ground time tags and sync tags, ground truth')
+    .option('--preset <name>', `reference pass (${Object.keys(SIMULATION_PRESETS).join(', ')})`)
+    .option('--satellite <id>', 'satellite preset (micius)')
+    .option('--tle <file>', 'satellite from a TLE file')
+    .option('--station <id>', 'ground station id (e.g. xinglong)')
+    .option('--pass <spec>', 'pass: UTC date YYYY-MM-DD or ISO time near AOS')
+    .option('--window-s <seconds>', 'data window length centred on TCA (default: AOS→LOS above 10°)')
+    .option('--eve <model>', 'none | intercept-resend[:fraction] | pns | beam-splitting', 'none')
+    .option('--seed <N>', 'seed of the simulated randomness (and of the source seed)', '1')
+    .option('--source-seed <hex>', '256-bit source seed (64 hex digits); default derived from --seed')
+    .option('--hardware <file>', 'JSON { transmitter, receiver } overriding the Micius/Xinglong defaults')
+    .option('--no-fading', 'disable scintillation and pointing fades')
+    .option('--intensity-fluctuation <rms>', 'relative RMS fluctuation of each pulse intensity (default 0)')
+    .option('--out <dir>', 'write DIR/satellite, DIR/ground, DIR/truth and DIR/summary.json')
+    .option('--no-truth', 'do not write DIR/truth')
+    .option('--check-timing', 'also run the ground timing recovery and check it against the truth')
+    .option('--json', 'print the summary as one JSON document')
+    .action((o: SimulateCliOptions) => {
+      const eve = parseEve(o.eve, '--eve');
+      const seed = num(o.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
+      if (!Number.isInteger(seed)) throw new InputError('seed must be an integer', { field: '--seed' });
+      const { tx, rx } = loadHardware(o.hardware);
+      let satellite: SatelliteElements;
+      let stationId: string;
+      let passSpec: string;
+      let windowS: number | undefined = o.windowS !== undefined ? num(o.windowS, '--window-s', 1, 3600) : undefined;
+      if (o.preset !== undefined) {
+        const p = SIMULATION_PRESETS[o.preset as SimulationPresetName];
+        if (!p) throw new InputError(`unknown preset "${o.preset}"; known: ${Object.keys(SIMULATION_PRESETS).join(', ')}`, { field: '--preset' });
+        satellite = getSatellite(p.satellite);
+        stationId = p.station;
+        passSpec = p.pass;
+        windowS ??= p.windowS;
+      } else {
+        if (o.station === undefined || o.pass === undefined) throw new InputError('give --preset, or --station and --pass (and --satellite/--tle)', { field: '--preset' });
+        satellite = o.tle !== undefined ? loadTle(o.tle) : getSatellite(o.satellite ?? 'micius', { field: '--satellite' });
+        stationId = o.station;
+        passSpec = o.pass;
+      }
+      const station = getStation(stationId, { field: '--station' });
+      const fluct = o.intensityFluctuation !== undefined ? num(o.intensityFluctuation, '--intensity-fluctuation', 0, 1) : 0;
+      const sourceSeed = o.sourceSeed !== undefined ? seedFromHex(o.sourceSeed, '--source-seed') : undefined;
+
+      log(`simulate: resolving pass ${passSpec} of ${satellite.name} over ${station.name}`);
+      const inputs = passInputs(satellite, station, passSpec, tx, rx, { windowS });
+      const bar = progressBar('simulate', 100, '%');
+      const result = simulatePass({
+        geometry: inputs.geometry,
+        channel: inputs.channel,
+        transmitter: tx,
+        receiver: rx,
+        windowStartMs: inputs.windowStartMs,
+        windowEndMs: inputs.windowEndMs,
+        seed,
+        sourceSeed,
+        eve,
+        fading: o.fading ? undefined : null,
+        pointing: o.fading ? inputs.pointing : undefined,
+        intensityFluctuation: fluct,
+        satellite: satellite.name,
+        station: station.id,
+        onProgress: (f) => bar.update(Math.round(f * 100)),
+      });
+      bar.stop();
+      let timing: Record<string, unknown> | undefined;
+      if (o.checkTiming) {
+        const rec = recoverTiming({ ...result.ground, gateWindowPs: rx.gateWindowNs * 1000 });
+        timing = { diagnostics: rec.diagnostics, truthCheck: checkTimingAgainstTruth(result, rec.diagnostics, rec.detections) };
+      }
+      if (o.out !== undefined) {
+        writeSimulation(o.out, {
+          satellite: result.satellite,
+          ground: result.ground,
+          truth: o.truth ? result.truth : undefined,
+          summary: result.summary,
+        });
+        log(`simulate: wrote ${o.out}/satellite, ${o.out}/ground${o.truth ? `, ${o.out}/truth` : ''}, ${o.out}/summary.json`);
+      }
+      const s = result.summary;
+      if (o.json) {
+        printJson({ ...s, out: o.out ?? null, timing: timing ?? null });
+        return;
+      }
+      const d = s.detections;
+      const names = ['signal', 'decoy', 'vacuum'];
+      process.stdout.write(
+        `${s.satellite} over ${s.station}, ${s.windowStartUtc}, ${s.durationS.toFixed(1)} s, eve ${s.eve}; mean loss ${s.meanLossDb.toFixed(1)} dB\n` +
+          formatTable(
+            ['intensity', 'μ', 'pulses sent (expected)', 'photon events', 'expected', 'Bob Z', 'Bob X'],
+            names.map((n, k) => [
+              n,
+              tx.intensities[k],
+              s.pulses.expectedPerIntensity[k].toExponential(4),
+              d.photonEventsPerIntensity[k],
+              d.expectedPhotonEventsPerIntensity[k].toFixed(0),
+              d.photonEventsPerIntensityBasis[k][0],
+              d.photonEventsPerIntensityBasis[k][1],
+            ]),
+          ) +
+          '\n' +
+          formatTable(
+            ['tags', 'Z-H', 'Z-V', 'X-D', 'X-A', 'dark (exp)', 'background (exp)', 'afterpulses', 'dead-time losses', 'sync tags'],
+            [
+              [
+                d.tags,
+                ...d.tagsPerDetector,
+                `${d.darkCounts} (${d.expectedDarkCounts.toFixed(0)})`,
+                `${d.backgroundCounts} (${d.expectedBackgroundCounts.toFixed(0)})`,
+                d.afterpulses,
+                d.deadTimeLosses,
+                s.sync.tags,
+              ],
+            ],
+          ) +
+          '\n' +
+          (timing ? `timing: ${JSON.stringify(timing.truthCheck)}\n` : ''),
+      );
+    });
+}

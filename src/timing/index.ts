@@ -1,0 +1,3 @@
+export * from './recover.js';
+export * from './detections.js';
+export * from './ephemeris.js';

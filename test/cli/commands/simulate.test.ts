@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readGroundRecord, readSatelliteRecord } from '../../../src/quantum/records.js';
+
+function mozi(args: string[]) {
+  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'simulate', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MOZI_NO_PROGRESS: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('mozi simulate (spawned CLI)', () => {
+  it('--preset micius-2016-12-19 with a 1 s window writes both parties\' records and one JSON document', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mozi-cli-sim-'));
+    try {
+      const r = mozi(['--preset', 'micius-2016-12-19', '--window-s', '1', '--seed', '5', '--out', dir, '--json', '--check-timing']);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout) as { station: string; durationS: number; detections: { tags: number }; timing: { truthCheck: { rightIndexFraction: number } } };
+      expect(doc.station).toBe('xinglong');
+      expect(doc.durationS).toBe(1);
+      expect(doc.detections.tags).toBeGreaterThan(10_000);
+      expect(doc.timing.truthCheck.rightIndexFraction).toBeGreaterThanOrEqual(0.999);
+      const g = readGroundRecord(dir);
+      expect(g.tags.timePs.length).toBe(doc.detections.tags);
+      expect(readSatelliteRecord(dir).sourceSeedHex).toMatch(/^[0-9a-f]{64}$/);
+      expect(existsSync(join(dir, 'truth', 'tags-truth.bin'))).toBe(true);
+      expect(existsSync(join(dir, 'summary.json'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [['--preset', 'micius-2016-12-19', '--eve', 'martian'], /--eve: unknown eavesdropper "martian"/],
+    [['--preset', 'nowhere'], /--preset: unknown preset "nowhere"/],
+  ])('bad input %j exits 2 naming the field', (args, msg) => {
+    const r = mozi(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stdout).toBe('');
+  });
+});
