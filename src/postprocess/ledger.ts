@@ -60,6 +60,15 @@ export class LeakageLedger {
     return s;
   }
 
+  /**
+   * Final key length ℓ = ⌊finite-key bound − leaked bits⌋, floored at 0 (DESIGN.md "Security
+   * accounting"; the bound comes from src/security/). Never 1 − h(e).
+   */
+  finalLength(finiteKeyBoundBits: number): number {
+    if (!Number.isFinite(finiteKeyBoundBits)) throw new Error(`ledger: finite-key bound ${finiteKeyBoundBits} is not finite`);
+    return Math.max(0, Math.floor(finiteKeyBoundBits - this.leakedBits()));
+  }
+
   consumedBits(): number {
     return this.consumed.reduce((s, c) => s + c.bits, 0);
   }

@@ -1,0 +1,64 @@
+/**
+ * `privacy` suite (issue 10): privacy amplification (Toeplitz by FFT) throughput over input size
+ * and compression ratio, error-verification and authentication-hash throughput.
+ * Throughput is input bits per second of one thread; both wall-clock and process CPU time are
+ * reported (CPU time is the honest one-core figure on a shared machine).
+ */
+import { randomBytes } from 'node:crypto';
+import { BitArray } from '../../src/core/bits.js';
+import { toeplitzHash } from '../../src/postprocess/privacy.js';
+import { verificationTag } from '../../src/postprocess/verify.js';
+import { Gf64Hasher } from '../../src/postprocess/gf64.js';
+import type { BenchResult, BenchSuite } from '../types.js';
+
+function timeIt(fn: () => void, reps: number): { wall: number; cpu: number } {
+  let wall = Infinity;
+  let cpu = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    const c = process.cpuUsage(c0);
+    wall = Math.min(wall, (performance.now() - t0) / 1000);
+    cpu = Math.min(cpu, (c.user + c.system) / 1e6);
+  }
+  return { wall, cpu };
+}
+
+export const privacySuite: BenchSuite = {
+  name: 'privacy',
+  description: 'Toeplitz privacy amplification (FFT), verification hash, Wegman–Carter MAC',
+  async run({ quick, log }) {
+    const out: BenchResult[] = [];
+    const ratios = [0.125, 0.25, 0.375];
+    const lgs = quick ? [16, 18, 20] : [16, 18, 20, 22, 24, 25, 26, 27];
+    for (const lg of lgs) {
+      const n = 2 ** lg;
+      for (const ratio of lg >= 25 ? [0.125] : ratios) {
+        const m = Math.round(n * ratio);
+        const x = BitArray.random(n);
+        const s = BitArray.random(n + m - 1);
+        if (lg <= 20) toeplitzHash(x, s, m); // warm-up (JIT, twiddles)
+        const t = timeIt(() => toeplitzHash(x, s, m), lg <= 20 ? 3 : 1);
+        const params = { inputBits: n, log2n: lg, ratio, outputBits: m };
+        out.push({ name: 'privacy/toeplitz-fft', params, metric: 'throughput', value: n / t.wall / 1e6, unit: 'Mbit/s' });
+        out.push({ name: 'privacy/toeplitz-fft', params, metric: 'throughputCpu', value: n / t.cpu / 1e6, unit: 'Mbit/s' });
+        log(`privacy: n=2^${lg} ratio ${ratio}: ${(n / t.cpu / 1e6).toFixed(2)} Mbit/s (cpu ${t.cpu.toFixed(2)} s, wall ${t.wall.toFixed(2)} s)`);
+      }
+    }
+    for (const bits of quick ? [1_000_000] : [1_000_000, 10_000_000]) {
+      const key = BitArray.random(bits);
+      const seed = randomBytes(8);
+      verificationTag(key, seed, 64);
+      const t = timeIt(() => verificationTag(key, seed, 64), 5);
+      out.push({ name: 'privacy/verify-gf64', params: { keyBits: bits, tagBits: 64 }, metric: 'throughput', value: bits / t.wall / 1e6, unit: 'Mbit/s' });
+      out.push({ name: 'privacy/verify-gf64', params: { keyBits: bits, tagBits: 64 }, metric: 'throughputCpu', value: bits / t.cpu / 1e6, unit: 'Mbit/s' });
+    }
+    const h = Gf64Hasher.fromKeyBytes(randomBytes(8));
+    const msg = new Uint8Array(randomBytes(1 << 20));
+    h.hashBytes(msg);
+    const t = timeIt(() => h.hashBytes(msg), 5);
+    out.push({ name: 'privacy/auth-mac', params: { messageBytes: msg.length }, metric: 'throughputCpu', value: (msg.length * 8) / t.cpu / 1e6, unit: 'Mbit/s' });
+    return out;
+  },
+};

@@ -1,0 +1,110 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { BitArray } from '../../src/core/bits.js';
+import { ProtocolAbort } from '../../src/core/errors.js';
+import { memoryChannelPair } from '../../src/postprocess/channel.js';
+import { LeakageLedger } from '../../src/postprocess/ledger.js';
+import { toeplitzHash, toeplitzReferenceBits, amplifyAsAlice, amplifyAsBob } from '../../src/postprocess/privacy.js';
+
+/** Textbook product: y_i = ⊕_j T[i][j]·x_j with T[i][j] = s[i − j + n − 1] (algorithms.md §4.1). */
+function naive(x: BitArray, s: BitArray, m: number): BitArray {
+  const n = x.length;
+  const y = new BitArray(m);
+  for (let i = 0; i < m; i++) {
+    let p = 0;
+    for (let j = 0; j < n; j++) p ^= s.get(i - j + n - 1) & x.get(j);
+    y.set(i, p);
+  }
+  return y;
+}
+
+const allRows = (m: number) => Array.from({ length: m }, (_, i) => i);
+
+describe('Toeplitz hashing by FFT convolution', { timeout: 60_000 }, () => {
+  it('equals the naive matrix product (small sizes, property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 600 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, r) => {
+        const m = Math.max(1, Math.round(n * r));
+        const x = BitArray.random(n);
+        const s = BitArray.random(n + m - 1);
+        expect(toeplitzHash(x, s, m).equals(naive(x, s, m))).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('equals the window-parity reference on every row up to 10^4 bits (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 10_000 }), fc.double({ min: 0.05, max: 1, noNaN: true }), (n, r) => {
+        const m = Math.max(1, Math.round(n * r));
+        const x = BitArray.random(n);
+        const s = BitArray.random(n + m - 1);
+        const y = toeplitzHash(x, s, m);
+        expect(Array.from(y.toBits())).toEqual(toeplitzReferenceBits(x, s, m, allRows(m)));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('window-parity reference agrees with the naive product', () => {
+    const x = BitArray.random(300);
+    const s = BitArray.random(300 + 120 - 1);
+    expect(toeplitzReferenceBits(x, s, 120, allRows(120))).toEqual(Array.from(naive(x, s, 120).toBits()));
+  });
+
+  it('blockwise processing (small maxConvLength) gives the same result', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3000 }), fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 3, max: 11 }), (n, r, lg) => {
+          const m = Math.max(1, Math.round(n * r));
+          const x = BitArray.random(n);
+          const s = BitArray.random(n + m - 1);
+          expect(toeplitzHash(x, s, m, { maxConvLength: 2 ** lg }).equals(toeplitzHash(x, s, m))).toBe(true);
+        }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('10^6-bit inputs: sampled rows equal the slow reference (ratios 0.125 / 0.375, and blockwise)', () => {
+    const n = 1_000_000;
+    for (const [ratio, maxConv] of [[0.125, undefined], [0.375, undefined], [0.25, 1 << 20]] as const) {
+      const m = Math.round(n * ratio);
+      const x = BitArray.random(n);
+      const s = BitArray.random(n + m - 1);
+      const y = toeplitzHash(x, s, m, maxConv ? { maxConvLength: maxConv } : {});
+      const rows = [0, 1, 2, m - 1, m - 2, ...Array.from({ length: 200 }, () => Math.floor(Math.random() * m))];
+      const ref = toeplitzReferenceBits(x, s, m, rows);
+      expect(rows.map((i) => y.get(i))).toEqual(ref);
+    }
+  });
+
+  it('rejects a seed of the wrong length', () => {
+    expect(() => toeplitzHash(BitArray.random(10), BitArray.random(10), 4)).toThrow(/seed/);
+  });
+});
+
+describe('privacy amplification between the parties', () => {
+  it('both sides obtain the same key; ledger is closed afterwards', async () => {
+    const [a, b] = memoryChannelPair();
+    const key = BitArray.random(50_000);
+    const la = new LeakageLedger('x');
+    const lb = new LeakageLedger('x');
+    const [ra, rb] = await Promise.all([amplifyAsAlice(key, 12_345, a, la), amplifyAsBob(key.clone(), 12_345, b, lb)]);
+    expect(ra.key.length).toBe(12_345);
+    expect(ra.key.equals(rb.key)).toBe(true);
+    expect(ra.seedBits).toBe(50_000 + 12_345 - 1);
+    expect(la.isClosed && lb.isClosed).toBe(true);
+    expect(() => la.add('other', 1, 'late')).toThrow();
+  });
+
+  it('a size disagreement is a protocol violation', async () => {
+    const [a, b] = memoryChannelPair();
+    const key = BitArray.random(1000);
+    const [, rb] = await Promise.allSettled([
+      amplifyAsAlice(key, 100, a, new LeakageLedger('x')),
+      amplifyAsBob(key, 101, b, new LeakageLedger('x')),
+    ]);
+    expect(rb.status).toBe('rejected');
+    if (rb.status === 'rejected') expect((rb.reason as ProtocolAbort).reason).toBe('protocol-violation');
+  });
+});
