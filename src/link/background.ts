@@ -42,3 +42,27 @@ export function skyBackgroundHz(p: SkyBackgroundParams): number {
 export function backgroundPerDetectorHz(darkCountHz: number, skyTotalHz: number, detectorCount: number): number {
   return darkCountHz + skyTotalHz / detectorCount;
 }
+
+/** Stray light from a nearby city's light dome, as seen by one station. */
+export interface CityLight {
+  /** Name of the city, for reports. */
+  name: string;
+  /** Azimuth of the city from the station, degrees from north. */
+  azimuthDeg: number;
+  /** Extra background per detector when looking straight towards the city at 20° elevation, counts/s. */
+  backgroundHzAt20Deg: number;
+}
+
+/**
+ * Stray city light per detector, counts/s: strongest when the telescope looks towards the city
+ * and near the horizon, B·max(0, cos Δaz)·sin 20°/sin ε (light-dome brightness rises towards the
+ * horizon, Garstang, PASP 98, 364 (1986); Liao et al. 2017 report city stray light raising the noise
+ * in the second half of the pass).
+ */
+export function cityLightHz(city: CityLight | undefined, azimuthDeg: number, elevationDeg: number): number {
+  if (!city || !(elevationDeg > 0)) return 0;
+  const dAz = ((azimuthDeg - city.azimuthDeg) * Math.PI) / 180;
+  const toward = Math.max(0, Math.cos(dAz));
+  const el = (Math.max(elevationDeg, 5) * Math.PI) / 180;
+  return city.backgroundHzAt20Deg * toward * (Math.sin((20 * Math.PI) / 180) / Math.sin(el));
+}

@@ -2,7 +2,7 @@
 import { etaToLossDb } from '../core/units.js';
 import type { PassGeometry } from '../orbit/types.js';
 import { atmosphereTransmittance } from './atmosphere.js';
-import { backgroundPerDetectorHz, skyBackgroundHz } from './background.js';
+import { backgroundPerDetectorHz, cityLightHz, skyBackgroundHz } from './background.js';
 import { diffractionEfficiency } from './diffraction.js';
 import type { ReceiverConfig, TransmitterConfig } from './hardware.js';
 import { meanPointingEfficiency, type PointingParams } from './pointing.js';
@@ -29,6 +29,7 @@ export function linkAt(
   tx: TransmitterConfig,
   rx: ReceiverConfig,
   options: LinkOptions = {},
+  azimuthDeg?: number,
 ): Omit<LinkSample, 'timeMs' | 't'> {
   const above = elevationDeg > 0;
   const etaDiffraction = diffractionEfficiency({
@@ -76,7 +77,10 @@ export function linkAt(
     etaDetector,
     etaTotal,
     lossTotalDb: etaTotal > 0 ? Math.min(MAX_LOSS_DB, etaToLossDb(etaTotal)) : MAX_LOSS_DB,
-    backgroundHz: backgroundPerDetectorHz(rx.darkCountHz, skyHz, rx.detectorCount) + (options.extraBackgroundHz ?? 0),
+    backgroundHz:
+      backgroundPerDetectorHz(rx.darkCountHz, skyHz, rx.detectorCount) +
+      (options.extraBackgroundHz ?? 0) +
+      (azimuthDeg === undefined || options.cityLight === null ? 0 : cityLightHz(options.cityLight ?? rx.cityLight, azimuthDeg, elevationDeg)),
     scintillationIndex: scintillationIndex(rx.scintillationIndexZenith, elevationDeg),
   };
 }
@@ -92,7 +96,7 @@ export function linkBudget(
   const samples: LinkSample[] = geometry.samples.map((g) => ({
     timeMs: g.timeMs,
     t: (g.timeMs - t0) / 1e3,
-    ...linkAt(g.rangeKm, g.elevationDeg, tx, rx, options),
+    ...linkAt(g.rangeKm, g.elevationDeg, tx, rx, options, g.azimuthDeg),
   }));
   return {
     pass: geometry.summary,

@@ -9,6 +9,7 @@
  */
 import type { PassSummary } from '../orbit/types.js';
 import type { AirmassLaw } from './atmosphere.js';
+import type { CityLight } from './background.js';
 import type { PointingParams } from './pointing.js';
 
 export interface LinkSample {
@@ -43,8 +44,10 @@ export interface LinkSample {
 export interface LinkOptions {
   /** Override the receiver's sky radiance, W m⁻² sr⁻¹ nm⁻¹. */
   skyRadianceWPerM2SrNm?: number;
-  /** Extra background per detector, counts/s (e.g. city stray light). */
+  /** Extra background per detector, counts/s, at every slot. */
   extraBackgroundHz?: number;
+  /** Override the receiver's city stray light (null: none). */
+  cityLight?: CityLight | null;
   /** Override the receiver's zenith transmittance (per station and wavelength). */
   zenithTransmittance?: number;
   airmassLaw?: AirmassLaw;

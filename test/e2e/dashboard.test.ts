@@ -61,7 +61,7 @@ describe.skipIf(!hasBrowser)('dashboard in headless chromium', () => {
   it('lists passes of the reference week with the night flag and predicted key', async () => {
     await page.goto(base + '/');
     await page.waitForSelector('#passes-table tbody tr');
-    const rows = await page.$$eval('#passes-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const rows = await page.$$eval('#passes-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')));
     expect(rows.length).toBeGreaterThan(2);
     // the reference pass: TCA 2016-12-19 ~16:52 UTC, max elevation ~48°
     const ref = rows.find((r) => r[1].startsWith('2016-12-19 16:5'));

@@ -23,3 +23,33 @@ describe('sky background', () => {
     expect(backgroundPerDetectorHz(25, 100, 4)).toBe(50);
   });
 });
+
+describe('city stray light', () => {
+  const city = { name: 'Beijing', azimuthDeg: 241, backgroundHzAt20Deg: 550 };
+
+  it('is full towards the city at 20°, zero facing away, and brighter towards the horizon', async () => {
+    const { cityLightHz } = await import('../../src/link/background.js');
+    expect(cityLightHz(city, 241, 20)).toBeCloseTo(550, 9);
+    expect(cityLightHz(city, 61, 20)).toBe(0);
+    expect(cityLightHz(city, 331, 20)).toBeCloseTo(0, 9);
+    expect(cityLightHz(city, 241, 40)).toBeCloseTo((550 * Math.sin(Math.PI / 9)) / Math.sin((2 * Math.PI) / 9), 9);
+    expect(cityLightHz(city, 241, -1)).toBe(0);
+    expect(cityLightHz(undefined, 241, 20)).toBe(0);
+  });
+
+  it('raises the noise in the second half of the reference pass, as Liao et al. 2017 report', async () => {
+    const { MICIUS, MICIUS_MISSION, getStation } = await import('../../src/mission/index.js');
+    const { resolvePass, passGeometry } = await import('../../src/orbit/index.js');
+    const { linkBudget } = await import('../../src/link/index.js');
+    const st = getStation('xinglong');
+    const p = resolvePass(MICIUS, st, '2016-12-19');
+    const g = passGeometry(MICIUS, st, p.tcaMs - 136_500, p.tcaMs + 136_500, 10);
+    const b = linkBudget(g, MICIUS_MISSION.hardware.transmitter, MICIUS_MISSION.hardware.receiver);
+    const half = Math.floor(b.samples.length / 2);
+    const mean = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;
+    const first = mean(b.samples.slice(0, half).map((s) => s.backgroundHz));
+    const second = mean(b.samples.slice(half + 1).map((s) => s.backgroundHz));
+    expect(first).toBeLessThan(60);
+    expect(second).toBeGreaterThan(5 * first);
+  });
+});
