@@ -1,0 +1,36 @@
+/** `mozi kme`, `mozi kme dev-certs` and `mozi relay` as real processes: usage errors exit 2. */
+import { describe, it, expect, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../../kms/spawnKme.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mozi-cli-kme-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const mozi = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+describe('mozi kme / relay CLI', () => {
+  it('dev-certs writes a CA, KME and SAE certificates (keys 0600) and an SAE map', () => {
+    const r = mozi('kme', 'dev-certs', '--out', join(dir, 'pki'), '--sae', 'app1=xinglong', '--sae', 'app2=graz', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { ca: string; kmes: Record<string, { key: string }>; saes: Record<string, { cert: string }>; saeMap: string };
+    expect(Object.keys(doc.kmes).sort()).toEqual(['graz', 'xinglong']);
+    expect(existsSync(doc.saes.app1.cert)).toBe(true);
+    expect(statSync(doc.kmes.graz.key).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(doc.saeMap, 'utf8'))).toEqual({ saes: { app1: 'xinglong', app2: 'graz' } });
+  }, 30_000);
+  it('kme without --site, with a bad --listen, and relay without stores exit 2 with a message', () => {
+    const p = join(dir, 'pki');
+    const base = ['--keys', join(dir, 'x.db'), '--tls-cert', join(p, 'kme-xinglong.crt'), '--tls-key', join(p, 'kme-xinglong.key'), '--ca', join(p, 'ca.crt'), '--sae-map', join(p, 'sae-map.json')];
+    const a = mozi('kme', ...base);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toMatch(/site/);
+    const b = mozi('kme', '--site', 'xinglong', ...base, '--listen', 'nowhere');
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/listen/);
+    const c = mozi('relay', '--from', 'xinglong', '--to', 'graz');
+    expect(c.status).toBe(2);
+    expect(c.stderr).toMatch(/satellite-keys/);
+  }, 60_000);
+});
