@@ -21,7 +21,10 @@ export function predictParamsFromHardware(tx: TransmitterConfig, rx: ReceiverCon
     darkCountHz: 0,
     gateWindowNs: rx.gateWindowNs,
     polarisationContrast: tx.polarisationContrast,
-    afterpulseProbability: rx.afterpulseProbability,
+    // an afterpulse lands at a random time after the dead time; only those inside a gate count
+    afterpulseProbability: rx.afterpulseProbability * Math.min(1, rx.gateWindowNs * 1e-9 * tx.repetitionRateHz),
+    // passive BB84 decoder: one beam splitter, a detector pair per basis (Liao et al. 2017)
+    passiveReceiver: true,
   };
 }
 

@@ -48,6 +48,12 @@ export interface PredictParams extends SourceSettings {
   /** Polarisation contrast C:1 → e_mis = 1/(1 + C); default 280 (Micius). */
   polarisationContrast?: number;
   afterpulseProbability?: number;
+  /**
+   * Passive basis choice with one detector pair per basis, all four always armed (Micius): noise
+   * clicks in a basis's pair do not depend on which way the photon went, so each basis sees
+   * 2·p_dc of noise per pulse rather than bobProb·2·p_dc (Lim 2014's active-choice model). Default false.
+   */
+  passiveReceiver?: boolean;
   /** Slot length when samples carry none; default 1 s. */
   stepS?: number;
 }
@@ -124,16 +130,20 @@ export function predictCounts(samples: readonly LinkSampleLike[], params: Predic
     pulses += n;
     durationS += durations[i];
     const pdc = params.darkCountProbability ?? 1 - Math.exp(-(darkHz + (s.backgroundHz ?? 0)) * windowS);
+    // passive receiver: per-basis noise 2·p_dc whatever the splitter ratio (see PredictParams)
+    const pdcX = params.passiveReceiver ? Math.min(0.5, pdc / bobProbX) : pdc;
+    const pdcZ = params.passiveReceiver ? Math.min(0.5, pdc / (1 - bobProbX)) : pdc;
     for (let k = 0; k < 3; k++) {
-      const { detect, error } = slotProbabilities(eta, mu[k], pdc, eMis, pap);
+      const x = slotProbabilities(eta, mu[k], pdcX, eMis, pap);
+      const z = slotProbabilities(eta, mu[k], pdcZ, eMis, pap);
       const sentX = n * probX * p[k];
       const sentZ = n * (1 - probX) * p[k];
       counts.X[k].sent! += sentX;
       counts.Z[k].sent! += sentZ;
-      counts.X[k].detected += sentX * bobProbX * detect;
-      counts.Z[k].detected += sentZ * (1 - bobProbX) * detect;
-      counts.X[k].errors += sentX * bobProbX * error;
-      counts.Z[k].errors += sentZ * (1 - bobProbX) * error;
+      counts.X[k].detected += sentX * bobProbX * x.detect;
+      counts.Z[k].detected += sentZ * (1 - bobProbX) * z.detect;
+      counts.X[k].errors += sentX * bobProbX * x.error;
+      counts.Z[k].errors += sentZ * (1 - bobProbX) * z.error;
     }
   });
   return { counts, pulses, durationS, intensities: mu, probabilities: p, bobProbX };

@@ -31,3 +31,18 @@ describe('predictCounts (SatQuMA / Lim Sec. IV expected counts)', () => {
     expect(() => constantLossSamples(-1, 10)).toThrow(/lossDb/);
   });
 });
+
+describe('passive receiver noise', () => {
+  it('each basis pair sees 2·p_dc of noise per pulse whatever the splitter ratio (four armed detectors)', () => {
+    const base = { intensities: [0.8, 0.1, 0] as [number, number, number], probabilities: [0.5, 0.25, 0.25] as [number, number, number], probX: 0.5, repetitionRateHz: 1e8, darkCountProbability: 1e-6, misalignment: 0, afterpulseProbability: 0 };
+    const dark = [{ etaTotal: 0, backgroundHz: 0, durationS: 1 }];
+    const active = predictCounts(dark, base);
+    const passive = predictCounts(dark, { ...base, passiveReceiver: true });
+    const sentX = 1e8 * 0.5 * 0.5; // signal class, X basis
+    // active choice (Lim 2014): bobProb·(1 − (1 − 2p)) = p per pulse; passive: 2p per pulse
+    expect(active.counts.X[0].detected / sentX).toBeCloseTo(1e-6, 12);
+    expect(passive.counts.X[0].detected / sentX).toBeCloseTo(2e-6, 12);
+    // half of the noise clicks are errors
+    expect(passive.counts.X[0].errors / passive.counts.X[0].detected).toBeCloseTo(0.5, 6);
+  });
+});
