@@ -7,5 +7,6 @@ import { simulateSuite } from './simulate.js';
 import { linkSuite } from './link.js';
 import { privacySuite } from './privacy.js';
 import { reconcileSuite } from './reconcile.js';
+import { replaySuite } from './replay.js';
 
-export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite];
+export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite, replaySuite];

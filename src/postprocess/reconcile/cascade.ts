@@ -1,0 +1,575 @@
+/**
+ * Cascade (Brassard & Salvail, EUROCRYPT '93) with the block-size schedules of Martinez-Mateo et
+ * al., "Demystifying the information reconciliation protocol Cascade", QIC 15 (2015), as named in
+ * Rijsman's cascade-python: original, biconf, yanetal, option7, option8 (algorithms.md §2.1).
+ *
+ * Protocol (Bob drives, Alice answers; both sides run this module):
+ * 1. Alice → Bob: public seed (u32), QBER estimate (f64), key length (varint), and the parities of every top-level block
+ *    of every fixed pass. Alice's key never changes, so these are exactly the parities classic
+ *    Cascade discloses pass by pass; sending them at once saves one round trip per pass.
+ * 2. Bob processes passes in order. All pending BINARY steps of all odd blocks advance together:
+ *    one request per round lists the (pass, start, length) ranges whose parity Bob needs; Alice
+ *    replies with those parities packed one bit each.
+ * 3. Sub-block reuse: every parity Alice disclosed (and every sibling parity it implies) is kept in
+ *    a table; BINARY and the cascade effect descend through known sub-blocks without asking.
+ * 4. BICONF (schedule `biconf`): after the two passes, random half-key subsets are compared (one
+ *    disclosed parity each, BINARY + cascade on mismatch) until 10 consecutive rounds are error-free.
+ *
+ * Leakage convention (algorithms.md §2, cascade-python): one bit per disclosed block parity; both
+ * parties book exactly the number of parity bits Alice sent. Implied sibling parities are free.
+ */
+import { BitArray, popcount32 } from '../../core/bits.js';
+import { binaryEntropy } from '../../core/entropy.js';
+import { InputError, ProtocolAbort } from '../../core/errors.js';
+import type { MessageChannel } from '../channel.js';
+import type { LeakageLedger } from '../ledger.js';
+import { cachedPermutation, freshSeed } from './prng.js';
+import type { ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
+import { snapshot, statsSince } from './types.js';
+import { BitPacker, Reader, Writer, bitAt } from './wire.js';
+
+export type CascadeSchedule = 'original' | 'biconf' | 'yanetal' | 'option7' | 'option8';
+export const CASCADE_SCHEDULES: readonly CascadeSchedule[] = ['original', 'biconf', 'yanetal', 'option7', 'option8'];
+
+export interface CascadeParams {
+  schedule?: CascadeSchedule;
+  /** BICONF: consecutive error-free rounds required (default 10, cascade-python). */
+  biconfRounds?: number;
+  /** BICONF: hard cap on rounds. */
+  biconfMaxRounds?: number;
+}
+
+export interface PassSpec {
+  /** Block size of the pass. */
+  k: number;
+  /** Number of blocks whose parity Alice discloses (all, or 1 for a BICONF subset). */
+  disclosed: number;
+}
+
+const MIN_QBER = 1e-5;
+
+/** Block sizes of the fixed passes (Demystifying §4 / cascade-python algorithm.py). */
+export function cascadePasses(schedule: CascadeSchedule, n: number, qber: number): PassSpec[] {
+  const q = Math.max(qber, MIN_QBER);
+  const half = Math.max(1, Math.ceil(n / 2));
+  const clip = (k: number): number => Math.max(1, Math.min(n, Math.round(k)));
+  const out: number[] = [];
+  switch (schedule) {
+    case 'original': {
+      const k1 = Math.ceil(0.73 / q);
+      out.push(k1, 2 * k1, 4 * k1, 8 * k1);
+      break;
+    }
+    case 'biconf': {
+      const k1 = Math.ceil(0.92 / q);
+      out.push(k1, 3 * k1);
+      break;
+    }
+    case 'yanetal': {
+      const k1 = Math.ceil(0.8 / q);
+      out.push(k1, 5 * k1);
+      for (let i = 2; i < 10; i++) out.push(half);
+      break;
+    }
+    case 'option7': {
+      const k1 = 2 ** Math.ceil(Math.log2(1 / q));
+      out.push(k1, 4 * k1);
+      for (let i = 2; i < 14; i++) out.push(half);
+      break;
+    }
+    case 'option8': {
+      const a = Math.log2(1 / q) - 0.5;
+      out.push(2 ** Math.ceil(a), 2 ** Math.ceil((a + 12) / 2), 4096);
+      for (let i = 3; i < 14; i++) out.push(half);
+      break;
+    }
+    default:
+      throw new InputError(`unknown Cascade schedule '${String(schedule)}'`, { field: 'schedule' });
+  }
+  return out.map((k) => {
+    const kk = clip(k);
+    return { k: kk, disclosed: Math.ceil(n / kk) };
+  });
+}
+
+/** Pass p ≥ 1 uses permutation stream p; pass 0 is the identity. */
+function passPerm(n: number, seed: number, p: number): { perm: Uint32Array; inv: Uint32Array } | null {
+  return p === 0 ? null : cachedPermutation(n, seed, p);
+}
+
+const maskCache = new Map<string, Uint32Array>();
+
+/**
+ * Public mask of the original positions that land in [0, k) of pass p's order (cached, like the
+ * permutations). Lets both sides get the parity of a half-key block by AND + popcount, without
+ * materialising the shuffled key (passes with block size n/2 and BICONF subsets).
+ */
+function headMask(n: number, seed: number, p: number, k: number): Uint32Array {
+  const key = `${n}:${seed}:${p}:${k}`;
+  let m = maskCache.get(key);
+  if (!m) {
+    const pp = cachedPermutation(n, seed, p);
+    m = new Uint32Array((n + 31) >>> 5);
+    for (let i = 0; i < k; i++) {
+      const j = pp.perm[i];
+      m[j >>> 5] |= 1 << (j & 31);
+    }
+    if (maskCache.size >= 64) {
+      const first = maskCache.keys().next().value;
+      if (first !== undefined) maskCache.delete(first);
+    }
+    maskCache.set(key, m);
+  }
+  return m;
+}
+
+/** Parity of key ∧ mask. */
+function maskedParity(key: BitArray, mask: Uint32Array): number {
+  const w = key.words;
+  let x = 0;
+  for (let i = 0; i < w.length; i++) x ^= w[i] & mask[i];
+  return popcount32(x) & 1;
+}
+
+/**
+ * Parities of the disclosed top-level blocks of pass p, from the key in natural order; uses the
+ * masks when the pass has at most two blocks, else the materialised view.
+ */
+function topParities(key: BitArray, seed: number, p: number, spec: PassSpec, view: () => BitArray, out: (bit: number) => void): void {
+  const n = key.length;
+  const nb = Math.ceil(n / spec.k);
+  if (p > 0 && nb <= 2) {
+    const b0 = maskedParity(key, headMask(n, seed, p, spec.k));
+    out(b0);
+    if (spec.disclosed > 1) out(b0 ^ (key.popcount() & 1));
+    return;
+  }
+  const v = view();
+  for (let b = 0; b < spec.disclosed; b++) out(v.parity(b * spec.k, Math.min(n, b * spec.k + spec.k)));
+}
+
+/** out[i] = src[perm[i]] for packed arrays (out must be zeroed or is overwritten word by word). */
+function gather(src: BitArray, perm: Uint32Array, out: BitArray): void {
+  const w = src.words;
+  const o = out.words;
+  const n = perm.length;
+  let i = 0;
+  for (let wi = 0; wi < o.length; wi++) {
+    let v = 0;
+    const end = Math.min(n, i + 32);
+    for (let b = 0; i < end; i++, b++) {
+      const j = perm[i];
+      v |= ((w[j >>> 5] >>> (j & 31)) & 1) << b;
+    }
+    o[wi] = v;
+  }
+}
+
+/**
+ * Open-addressing table of known sub-block mismatch bits (pass, start, end) → 0/1, 2 = asked.
+ * Keys are stored +1 so that a zero-initialised (lazily allocated) array means "empty".
+ */
+class NodeTable {
+  private keys: Float64Array;
+  private vals: Int8Array;
+  private mask: number;
+  private count = 0;
+  private readonly n1: number;
+
+  constructor(n: number, capBits = 12) {
+    this.n1 = n + 1;
+    this.keys = new Float64Array(1 << capBits);
+    this.vals = new Int8Array(1 << capBits);
+    this.mask = (1 << capBits) - 1;
+  }
+
+  /** key is the stored (+1) key. */
+  private slot(p: number, s: number, e: number, key: number): number {
+    let h = Math.imul(Math.imul(s, 0x45d9f3b) ^ e ^ Math.imul(p, 0x27d4eb2d), 0x9e3779b1);
+    h = (h ^ (h >>> 15)) & this.mask;
+    const keys = this.keys;
+    while (keys[h] !== key && keys[h] !== 0) h = (h + 1) & this.mask;
+    return h;
+  }
+
+  get(p: number, s: number, e: number): number {
+    const key = (p * this.n1 + s) * this.n1 + e + 1;
+    const h = this.slot(p, s, e, key);
+    return this.keys[h] === key ? this.vals[h] : -1;
+  }
+
+  set(p: number, s: number, e: number, v: number): void {
+    const key = (p * this.n1 + s) * this.n1 + e + 1;
+    const h = this.slot(p, s, e, key);
+    if (this.keys[h] !== key) {
+      this.keys[h] = key;
+      this.count++;
+      this.vals[h] = v;
+      if (this.count * 2 > this.keys.length) this.grow();
+      return;
+    }
+    this.vals[h] = v;
+  }
+
+  /** Toggle a known (0/1) entry; returns the new value, or -1 if absent or pending. */
+  toggle(p: number, s: number, e: number): number {
+    const key = (p * this.n1 + s) * this.n1 + e + 1;
+    const h = this.slot(p, s, e, key);
+    if (this.keys[h] !== key) return -1;
+    const v = this.vals[h];
+    if (v > 1) return -1;
+    this.vals[h] = v ^ 1;
+    return v ^ 1;
+  }
+
+  private grow(): void {
+    const ok = this.keys;
+    const ov = this.vals;
+    const cap = ok.length * 2;
+    this.keys = new Float64Array(cap);
+    this.vals = new Int8Array(cap);
+    this.mask = cap - 1;
+    const n1 = this.n1;
+    for (let i = 0; i < ok.length; i++) {
+      const key = ok[i];
+      if (key === 0) continue;
+      const k0 = key - 1;
+      const e = k0 % n1;
+      const ps = (k0 - e) / n1;
+      const s = ps % n1;
+      const p = (ps - s) / n1;
+      const h = this.slot(p, s, e, key);
+      this.keys[h] = key;
+      this.vals[h] = ov[i];
+    }
+  }
+}
+
+/** Growable queue of (pass, start, end) triples. */
+class TripleQueue {
+  data = new Int32Array(3 * 256);
+  len = 0;
+
+  push(p: number, s: number, e: number): void {
+    if (this.len * 3 + 3 > this.data.length) {
+      const nd = new Int32Array(this.data.length * 2);
+      nd.set(this.data);
+      this.data = nd;
+    }
+    const o = this.len * 3;
+    this.data[o] = p;
+    this.data[o + 1] = s;
+    this.data[o + 2] = e;
+    this.len++;
+  }
+}
+
+const MSG_REQUEST = 1;
+const MSG_DONE = 2;
+
+function checkKey(key: BitArray, opts: ReconcileOptions): void {
+  if (key.length < 1) throw new InputError('key must not be empty', { field: 'key' });
+  if (key.length > 50_000_000) throw new InputError(`key of ${key.length} bits exceeds 5e7; split it`, { field: 'key' });
+  if (!(opts.qberEstimate >= 0 && opts.qberEstimate < 0.5)) {
+    throw new InputError(`qberEstimate ${opts.qberEstimate} not in [0, 0.5)`, { field: 'qberEstimate' });
+  }
+}
+
+/** Alice's per-pass view: her key in pass order (lazy). */
+class AliceSide {
+  private readonly shuf: (BitArray | null)[] = [];
+  constructor(
+    private readonly key: BitArray,
+    private readonly seed: number,
+  ) {}
+
+  view(p: number): BitArray {
+    if (p === 0) return this.key;
+    let v = this.shuf[p];
+    if (!v) {
+      const pp = passPerm(this.key.length, this.seed, p);
+      v = new BitArray(this.key.length);
+      if (pp) gather(this.key, pp.perm, v);
+      this.shuf[p] = v;
+    }
+    return v;
+  }
+}
+
+export class CascadeReconciler implements Reconciler {
+  readonly name: string;
+  readonly schedule: CascadeSchedule;
+  private readonly biconfRounds: number;
+  private readonly biconfMaxRounds: number;
+
+  constructor(params: CascadeParams = {}) {
+    this.schedule = params.schedule ?? 'option8';
+    if (!CASCADE_SCHEDULES.includes(this.schedule)) {
+      throw new InputError(`unknown Cascade schedule '${this.schedule}' (known: ${CASCADE_SCHEDULES.join(', ')})`, {
+        field: 'schedule',
+      });
+    }
+    this.biconfRounds = params.biconfRounds ?? 10;
+    this.biconfMaxRounds = params.biconfMaxRounds ?? 200;
+    this.name = `cascade/${this.schedule}`;
+  }
+
+  /** Spec of BICONF round pass p (p ≥ number of fixed passes): one random half-key subset. */
+  private biconfSpec(n: number): PassSpec {
+    const k = Math.max(1, Math.ceil(n / 2));
+    return { k, disclosed: 1 };
+  }
+
+  async alice(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult> {
+    checkKey(key, opts);
+    const before = snapshot(ch.stats);
+    const n = key.length;
+    const seed = (opts.seed ?? freshSeed()) >>> 0;
+    const passes = cascadePasses(this.schedule, n, opts.qberEstimate);
+    const side = new AliceSide(key, seed);
+    let leaked = 0;
+    const book = (bits: number): void => {
+      leaked += bits;
+      ledger.add('reconciliation', bits, `${this.name} parities`);
+    };
+    // Message 1: header + every fixed pass's top-level parities.
+    const bp = new BitPacker(passes.reduce((s, p) => s + p.disclosed, 0));
+    for (let p = 0; p < passes.length; p++) topParities(key, seed, p, passes[p], () => side.view(p), (b) => bp.push(b));
+    await ch.send(new Writer(24).u32(seed).f64(opts.qberEstimate).varint(n).bytes(bp.finish()).finish());
+    book(bp.length);
+    for (;;) {
+      const r = new Reader(await ch.receive());
+      const type = r.u8();
+      if (type === MSG_DONE) break;
+      if (type !== MSG_REQUEST) throw new ProtocolAbort('protocol-violation', `cascade: unexpected message type ${type}`);
+      const out = new BitPacker(1024);
+      const nPass = r.varint();
+      for (let i = 0; i < nPass; i++) {
+        const p = r.varint();
+        if (p < passes.length || p > passes.length + this.biconfMaxRounds) {
+          throw new ProtocolAbort('protocol-violation', `cascade: request for pass ${p}`);
+        }
+        topParities(key, seed, p, this.biconfSpec(n), () => side.view(p), (b) => out.push(b));
+      }
+      const nAsk = r.varint();
+      for (let i = 0; i < nAsk; i++) {
+        const p = r.varint();
+        const s = r.varint();
+        const len = r.varint();
+        if (p > passes.length + this.biconfMaxRounds || s + len > n || len < 1) {
+          throw new ProtocolAbort('protocol-violation', `cascade: bad range request (${p}, ${s}, ${len})`);
+        }
+        out.push(side.view(p).parity(s, s + len));
+      }
+      await ch.send(out.finish());
+      book(out.length);
+    }
+    return { key, ok: true, leakedBits: leaked, correctedErrors: 0, stats: statsSince(before, ch.stats) };
+  }
+
+  async bob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult> {
+    checkKey(key, opts);
+    const before = snapshot(ch.stats);
+    const n = key.length;
+    const hdr = new Reader(await ch.receive());
+    const seed = hdr.u32();
+    const qber = hdr.f64();
+    const aliceN = hdr.varint();
+    if (aliceN !== n) throw new ProtocolAbort('protocol-violation', `cascade: Alice's key has ${aliceN} bits, Bob's ${n}`);
+    const passes = cascadePasses(this.schedule, n, qber);
+    const topBits = hdr.rest();
+    const totalTop = passes.reduce((s, p) => s + p.disclosed, 0);
+    if (topBits.length * 8 < totalTop) throw new ProtocolAbort('protocol-violation', 'cascade: short parity message');
+    let leaked = 0;
+    const book = (bits: number): void => {
+      leaked += bits;
+      ledger.add('reconciliation', bits, `${this.name} parities`);
+    };
+    book(totalTop);
+
+    const work = key.clone();
+    const specs: PassSpec[] = [];
+    const views: (BitArray | null)[] = [];
+    const viewOf = (p: number): BitArray => {
+      let v = views[p];
+      if (!v) {
+        const perm = perms[p];
+        v = new BitArray(n);
+        if (perm) gather(work, perm, v);
+        views[p] = v;
+      }
+      return v;
+    };
+    const perms: (Uint32Array | null)[] = [];
+    const invs: (Uint32Array | null)[] = [];
+    const topMis: Uint8Array[] = [];
+    // Size the table for ~2 entries per expected disclosed parity (no rehash in the common case).
+    const expect = 2.4 * n * Math.max(binaryEntropy(Math.max(qber, 1e-4)), 1e-3) + 1024;
+    const table = new NodeTable(n, Math.min(26, Math.ceil(Math.log2(expect * 2))));
+    let started = 0;
+    let corrected = 0;
+    let cur = new TripleQueue();
+    let next = new TripleQueue();
+    const askP: number[] = [];
+    const askS: number[] = [];
+    const askM: number[] = [];
+    const askE: number[] = [];
+
+    const misOf = (p: number, s: number, e: number): number => {
+      const k = specs[p].k;
+      if (s % k === 0 && e === Math.min(s + k, n)) return topMis[p][s / k];
+      return table.get(p, s, e);
+    };
+
+    const walk = (q: number, pos: number): void => {
+      const k = specs[q].k;
+      const b = Math.floor(pos / k);
+      let s = b * k;
+      let e = Math.min(s + k, n);
+      const tm = topMis[q];
+      if (tm[b] > 1) return;
+      tm[b] ^= 1;
+      let ds = tm[b] === 1 ? s : -1;
+      let de = e;
+      while (e - s > 1) {
+        const mid = s + ((e - s + 1) >>> 1);
+        if (pos < mid) e = mid;
+        else s = mid;
+        const v = table.toggle(q, s, e);
+        if (v < 0) break;
+        if (v === 1) {
+          ds = s;
+          de = e;
+        }
+      }
+      if (ds >= 0) cur.push(q, ds, de);
+    };
+
+    const flip = (p: number, pos: number): void => {
+      const perm = perms[p];
+      const i = perm ? perm[pos] : pos;
+      corrected++;
+      work.flip(i);
+      for (let q = 0; q < started; q++) {
+        const inv = invs[q];
+        const pq = inv ? inv[i] : i;
+        const vq = views[q];
+        if (q !== 0 && vq) vq.flip(pq);
+        walk(q, pq);
+      }
+    };
+
+    const startPass = (p: number, spec: PassSpec, alice: Uint8Array, bitOffset: number): void => {
+      specs[p] = spec;
+      const pp = passPerm(n, seed, p);
+      perms[p] = pp ? pp.perm : null;
+      invs[p] = pp ? pp.inv : null;
+      views[p] = pp ? null : work;
+      const nb = Math.ceil(n / spec.k);
+      const tm = new Uint8Array(nb).fill(2);
+      topMis[p] = tm;
+      started = p + 1;
+      let b = 0;
+      topParities(work, seed, p, spec, () => viewOf(p), (bit) => {
+        tm[b] = bitAt(alice, bitOffset + b) ^ bit;
+        if (tm[b] === 1) cur.push(p, b * spec.k, Math.min(n, b * spec.k + spec.k));
+        b++;
+      });
+    };
+
+    /** Advance every queued search as far as known parities allow; collect asks. */
+    const advance = (): void => {
+      const d = (): Int32Array => cur.data;
+      for (let idx = 0; idx < cur.len; idx++) {
+        const o = idx * 3;
+        const p = d()[o];
+        let s = d()[o + 1];
+        let e = d()[o + 2];
+        for (;;) {
+          if (misOf(p, s, e) !== 1) break;
+          if (e - s === 1) {
+            flip(p, s);
+            break;
+          }
+          const mid = s + ((e - s + 1) >>> 1);
+          const ml = table.get(p, s, mid);
+          if (ml === 2) {
+            next.push(p, s, e);
+            break;
+          }
+          if (ml === 1) {
+            e = mid;
+            continue;
+          }
+          if (ml === 0) {
+            s = mid;
+            continue;
+          }
+          table.set(p, s, mid, 2);
+          askP.push(p);
+          askS.push(s);
+          askM.push(mid);
+          askE.push(e);
+          break;
+        }
+      }
+      cur.len = 0;
+    };
+
+    const runRounds = async (): Promise<void> => {
+      for (;;) {
+        advance();
+        if (askP.length === 0) {
+          if (next.len === 0) return;
+          [cur, next] = [next, cur];
+          continue;
+        }
+        const w = new Writer(16 + askP.length * 8).u8(MSG_REQUEST).varint(0).varint(askP.length);
+        for (let i = 0; i < askP.length; i++) w.varint(askP[i]).varint(askS[i]).varint(askM[i] - askS[i]);
+        await ch.send(w.finish());
+        const reply = await ch.receive();
+        if (reply.length * 8 < askP.length) throw new ProtocolAbort('protocol-violation', 'cascade: short reply');
+        book(askP.length);
+        for (let i = 0; i < askP.length; i++) {
+          const p = askP[i];
+          const s = askS[i];
+          const mid = askM[i];
+          const e = askE[i];
+          const ml = bitAt(reply, i) ^ viewOf(p).parity(s, mid);
+          table.set(p, s, mid, ml);
+          const mx = misOf(p, s, e);
+          if (mx === 0 || mx === 1) table.set(p, mid, e, mx ^ ml);
+          // Continue in the odd half; if X went even meanwhile, a flip's walk has queued what is odd.
+          if (mx === 1) {
+            if (ml === 1) next.push(p, s, mid);
+            else next.push(p, mid, e);
+          }
+        }
+        askP.length = askS.length = askM.length = askE.length = 0;
+        [cur, next] = [next, cur];
+      }
+    };
+
+    let off = 0;
+    for (let p = 0; p < passes.length; p++) {
+      startPass(p, passes[p], topBits, off);
+      off += passes[p].disclosed;
+      await runRounds();
+    }
+    if (this.schedule === 'biconf') {
+      let streak = 0;
+      for (let r = 0; r < this.biconfMaxRounds && streak < this.biconfRounds; r++) {
+        const p = passes.length + r;
+        await ch.send(new Writer(8).u8(MSG_REQUEST).varint(1).varint(p).varint(0).finish());
+        const reply = await ch.receive();
+        book(1);
+        const c0 = corrected;
+        startPass(p, this.biconfSpec(n), reply, 0);
+        await runRounds();
+        streak = corrected === c0 ? streak + 1 : 0;
+      }
+    }
+    await ch.send(new Writer(1).u8(MSG_DONE).finish());
+    return { key: work, ok: true, leakedBits: leaked, correctedErrors: corrected, stats: statsSince(before, ch.stats) };
+  }
+}

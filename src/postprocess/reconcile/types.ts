@@ -1,0 +1,63 @@
+/** The reconciliation interface shared by Cascade, LDPC and the Hamming (Winnow-like) scheme. */
+import type { BitArray } from '../../core/bits.js';
+import type { ChannelStats, MessageChannel } from '../channel.js';
+import type { LeakageLedger } from '../ledger.js';
+
+export interface ReconcileOptions {
+  /** QBER from parameter estimation; both parties know it. Alice's value is sent to Bob and wins. */
+  qberEstimate: number;
+  /**
+   * Public seed for permutations / code positions. It is not secret: Alice sends the value she
+   * uses (opts.seed, or a fresh random one) in her first message and Bob adopts it, so both derive
+   * identical permutations. Permutations only need to be unpredictable *before* the errors occur.
+   */
+  seed?: number;
+}
+
+export interface ReconcileStats {
+  messages: number;
+  bits: number;
+  roundTrips: number;
+}
+
+export interface FrameOutcome {
+  /** Key-bit range [from, to) of the frame. */
+  from: number;
+  to: number;
+  ok: boolean;
+  leakedBits: number;
+}
+
+export interface ReconcileResult {
+  /** Alice: her key unchanged. Bob: his corrected key (failed LDPC frames keep his input bits). */
+  key: BitArray;
+  /** As far as the algorithm knows (Cascade/Hamming cannot know; LDPC checks the syndrome). */
+  ok: boolean;
+  /** Bits booked in the ledger by this run (same on both sides). */
+  leakedBits: number;
+  /** Bits Bob flipped (0 on Alice's side). */
+  correctedErrors: number;
+  /** This endpoint's channel traffic during the run (messages sent+received, bits both ways). */
+  stats: ReconcileStats;
+  /** Per-frame outcome for frame-based algorithms (LDPC). */
+  frames?: FrameOutcome[];
+}
+
+export interface Reconciler {
+  readonly name: string;
+  alice(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult>;
+  bob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult>;
+}
+
+/** Snapshot of channel stats, to report the traffic of one run. */
+export function statsSince(before: ChannelStats, now: ChannelStats): ReconcileStats {
+  return {
+    messages: now.messagesSent - before.messagesSent + (now.messagesReceived - before.messagesReceived),
+    bits: now.bitsSent - before.bitsSent + (now.bitsReceived - before.bitsReceived),
+    roundTrips: now.roundTrips - before.roundTrips,
+  };
+}
+
+export function snapshot(s: ChannelStats): ChannelStats {
+  return { ...s };
+}

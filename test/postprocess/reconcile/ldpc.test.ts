@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { BitArray } from '../../../src/core/bits.js';
+import { InputError } from '../../../src/core/errors.js';
+import {
+  LdpcDecoder,
+  LdpcReconciler,
+  buildLdpcCode,
+  newDecoderState,
+  noisyPair,
+  planLdpc,
+  prefixRanks,
+  runPair,
+  syndromeOf,
+} from '../../../src/postprocess/reconcile/index.js';
+import type { LdpcCode } from '../../../src/postprocess/reconcile/index.js';
+
+describe('LDPC code construction', () => {
+  it('prefixRanks: a 3-cycle H has rank 2 (columns sum to zero)', () => {
+    const code: LdpcCode = {
+      n: 3,
+      m: 3,
+      rowStart: Int32Array.from([0, 2, 4, 6]),
+      cols: Int32Array.from([0, 1, 1, 2, 0, 2]),
+      edges: 6,
+    };
+    expect(Array.from(prefixRanks(code, [0, 1, 2]))).toEqual([0, 1, 2, 2]);
+  });
+  it('is deterministic, has no repeated edges, concentrated check degrees', () => {
+    const a = buildLdpcCode(1024, 200);
+    const b = buildLdpcCode(1024, 200);
+    expect(Array.from(a.cols)).toEqual(Array.from(b.cols));
+    let dmin = Infinity;
+    let dmax = 0;
+    const colDeg = new Int32Array(1024);
+    for (let c = 0; c < a.m; c++) {
+      const row = Array.from(a.cols.subarray(a.rowStart[c], a.rowStart[c + 1]));
+      expect(new Set(row).size).toBe(row.length);
+      dmin = Math.min(dmin, row.length);
+      dmax = Math.max(dmax, row.length);
+      for (const v of row) colDeg[v]++;
+    }
+    expect(dmax - dmin).toBeLessThanOrEqual(4);
+    expect(Math.min(...colDeg)).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('LDPC decoder', () => {
+  it('finds the word with H·x = s from a noisy copy', () => {
+    const code = buildLdpcCode(2048, 700);
+    const x = BitArray.random(2048).toBits();
+    const s = syndromeOf(code, x);
+    const y = x.slice();
+    for (const i of [3, 100, 999, 2047]) y[i] ^= 1;
+    for (const rule of ['sum-product', 'min-sum'] as const) {
+      const dec = new LdpcDecoder(code, rule);
+      const st = newDecoderState(code);
+      const lc = Math.log(0.99 / 0.01);
+      for (let i = 0; i < 2048; i++) st.llr[i] = y[i] ? -lc : lc;
+      const out = new Uint8Array(2048);
+      const r = dec.decode(st, s, out, 50);
+      expect(r.ok).toBe(true);
+      expect(Array.from(out)).toEqual(Array.from(x));
+    }
+  });
+});
+
+describe('LDPC reconciliation', () => {
+  const params = { frameBits: 2048, delta: 0.1, iterations: 50, retryIterations: 25 };
+  it('rate-adaptive single shot: leakage = frames·(m − rank(H_punctured)), hand-derived from the plan', async () => {
+    const rec = new LdpcReconciler({ ...params, maxRetries: 0, fStart: 1.6 });
+    const { alice, bob } = noisyPair(5000, 0.02, 1);
+    const o = await runPair(rec, alice, bob, { qberEstimate: 0.02, seed: 9 });
+    const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.6, fStep: 0.05, maxRetries: 0, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, 0.02, 9, 5000);
+    const frames = Math.ceil(5000 / plan.K);
+    expect(o.bob.frames).toHaveLength(frames);
+    expect(frames).toBe(3); // 5000 bits over ≤ 1843-bit frames → 3 frames of ~1667 bits, N shrunk to 1856
+    expect(plan.N).toBe(1856);
+    expect(o.alice.leakedBits).toBe(frames * (plan.m - plan.ranks[plan.p0]));
+    expect(o.bob.leakedBits).toBe(o.alice.leakedBits);
+    expect(o.bob.stats.roundTrips).toBe(0); // syndromes → one bitmap back
+    for (const f of o.bob.frames ?? []) {
+      const same = alice.slice(f.from, f.to).equals(o.bob.key.slice(f.from, f.to));
+      if (f.ok) expect(same).toBe(true);
+    }
+  });
+
+  it('blind: failed frames get reveals; leakage grows by the rank drop; every frame matches or is reported', async () => {
+    const rec = new LdpcReconciler({ ...params, fStart: 1.0, fStep: 0.1, maxRetries: 5 });
+    for (const [q, seed] of [
+      [0.02, 2],
+      [0.05, 3],
+    ] as const) {
+      const { alice, bob } = noisyPair(6000, q, seed);
+      const o = await runPair(rec, alice, bob, { qberEstimate: q, seed });
+      expect(o.alice.leakedBits).toBe(o.bob.leakedBits);
+      expect(o.aliceLedger.leakedBits()).toBe(o.bobLedger.leakedBits());
+      const fa = o.alice.frames ?? [];
+      const fb = o.bob.frames ?? [];
+      expect(fa.map((f) => f.ok)).toEqual(fb.map((f) => f.ok));
+      expect(fb.reduce((s, f) => s + f.leakedBits, 0)).toBe(o.bob.leakedBits);
+      const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.0, fStep: 0.1, maxRetries: 5, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, q, seed, 6000);
+      // f = 1.0 first attempt fails at this length, so reveals must have happened.
+      expect(o.bob.leakedBits).toBeGreaterThan(fb.length * (plan.m - plan.ranks[plan.p0]));
+      for (const f of fb) {
+        const same = alice.slice(f.from, f.to).equals(o.bob.key.slice(f.from, f.to));
+        if (f.ok) expect(same).toBe(true);
+        else expect(o.bob.ok).toBe(false);
+      }
+    }
+  });
+
+  it('QBER underestimated 2× and errors in a burst: frames match or are reported failed', async () => {
+    const rec = new LdpcReconciler(params);
+    const { alice } = noisyPair(4000, 0, 4);
+    const bob = alice.clone();
+    for (let i = 0; i < 80; i++) bob.flip(3900 - i);
+    const o = await runPair(rec, alice, bob, { qberEstimate: 0.01, seed: 4 });
+    for (const f of o.bob.frames ?? []) {
+      if (f.ok) expect(alice.slice(f.from, f.to).equals(o.bob.key.slice(f.from, f.to))).toBe(true);
+    }
+    expect(o.alice.leakedBits).toBe(o.bob.leakedBits);
+  });
+
+  it('rejects bad parameters', () => {
+    expect(() => new LdpcReconciler({ frameBits: 10 })).toThrow(InputError);
+    expect(() => new LdpcReconciler({ delta: 0.9 })).toThrow(InputError);
+    expect(() => new LdpcReconciler({ maxRetries: -1 })).toThrow(InputError);
+  });
+});
