@@ -1,0 +1,144 @@
+/**
+ * `mozi satellite`: the satellite (Alice) as its own process. Reads only DIR/satellite (source
+ * seed + transmitter config), listens on HOST:PORT for the ground, runs the protocol and stores
+ * the final key in its key store. Security aborts exit 1 with the reason; nothing is stored.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InputError, ProtocolAbort } from '../../core/errors.js';
+import { derivePsk } from '../../protocol/local.js';
+import { keyStoreSink } from '../../protocol/keysink.js';
+import { serveSatellite } from '../../protocol/net.js';
+import { defaultPostProcessing } from '../../protocol/postprocessing.js';
+import { satelliteSource } from '../../protocol/records.js';
+import { DEFAULT_POLICY, type PartyResult, type ReconciliationMethod } from '../../protocol/types.js';
+import { readSatelliteRecord } from '../../quantum/records.js';
+import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
+import { integerOption, numberOption } from '../options.js';
+import { log, printJson } from '../output.js';
+
+/** "host:port" → parts; port 0 allowed when listening. */
+export function parseHostPort(value: string, flag: string): { host: string; port: number } {
+  const m = /^(.*):(\d{1,5})$/.exec(value.trim());
+  if (!m || m[1] === '') throw new InputError(`"${value}" is not HOST:PORT`, { field: flag });
+  const port = Number(m[2]);
+  if (port > 65535) throw new InputError(`port ${port} out of range`, { field: flag });
+  return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/** Accept DIR/satellite (or DIR/ground) or DIR itself; returns DIR (the parent of the party folder). */
+export function recordRoot(dataDir: string, party: 'satellite' | 'ground', flag: string): string {
+  const d = resolve(dataDir);
+  if (existsSync(join(d, `${party}.json`))) return dirname(d);
+  if (existsSync(join(d, party, `${party}.json`))) return d;
+  throw new InputError(`no ${party}.json in ${dataDir} (expected the ${party}/ folder that mozi simulate writes)`, { field: flag });
+}
+
+export function loadPsk(file: string | undefined, passId: string): Uint8Array {
+  if (file === undefined) {
+    log('warning: no --psk given; using a demo pre-shared secret derived from the pass id (not secret!)');
+    return derivePsk(`demo/${passId}`);
+  }
+  if (!existsSync(file)) throw new InputError('file not found', { file, field: '--psk' });
+  const b = new Uint8Array(readFileSync(file));
+  if (b.length < 24) throw new InputError(`pre-shared secret has ${b.length} bytes; need ≥ 24`, { file, field: '--psk' });
+  return b;
+}
+
+export function partySummary(r: PartyResult & { authPadBits: number }): Record<string, unknown> {
+  return {
+    role: r.role,
+    site: r.site,
+    peerSite: r.peerSite,
+    passId: r.passId,
+    blockId: r.blockId,
+    aborted: r.aborted,
+    abortReason: r.abortReason ?? null,
+    abortMessage: r.abortMessage ?? null,
+    keyBits: r.keyBits,
+    keyDigest: r.keyDigest ?? null,
+    detections: r.counts?.detections ?? null,
+    siftedBits: r.counts?.siftedBits ?? null,
+    qber: r.qber ?? null,
+    ledger: r.ledger ?? null,
+    authPadBits: r.authPadBits,
+    stageMs: r.stageMs,
+  };
+}
+
+/** Print the outcome; turn an abort into the ProtocolAbort the CLI maps to exit code 1. */
+export function finishParty(r: PartyResult & { authPadBits: number }, json: boolean | undefined): void {
+  if (json) printJson(partySummary(r));
+  if (r.aborted) {
+    if (json) {
+      log(`mozi: aborted (${r.abortReason}): ${r.abortMessage}`);
+      process.exitCode = 1;
+      return;
+    }
+    throw new ProtocolAbort(r.abortReason ?? 'protocol-violation', r.abortMessage ?? 'aborted');
+  }
+  if (!json) log(`${r.role}: stored ${r.keyBits} key bits for pass ${r.passId} (sha256 ${r.keyDigest})`);
+}
+
+interface SatelliteCliOptions {
+  data: string;
+  listen: string;
+  keys: string;
+  psk?: string;
+  site?: string;
+  bound: string;
+  protocol: string;
+  reconciliation: string;
+  epsSec?: number;
+  seed?: number;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('satellite')
+    .description('run the satellite (Alice) side of the protocol: listen for the ground station, distil and store a key')
+    .requiredOption('--data <dir>', 'the satellite record folder (DIR/satellite written by mozi simulate)')
+    .requiredOption('--listen <host:port>', 'address to listen on (port 0: any free port, printed on stderr)')
+    .requiredOption('--keys <file>', 'key store (SQLite) of this site')
+    .option('--psk <file>', 'pre-shared authentication secret (raw bytes, ≥ 24; the same file on both sides)')
+    .option('--site <name>', 'this site\'s name in the key store (default: the satellite\'s name)')
+    .option('--bound <bound>', `finite-key bound: ${BOUNDS.join(' | ')}`, DEFAULT_POLICY.bound)
+    .option('--protocol <p>', `BB84 variant: ${PROTOCOLS.join(' | ')}`, DEFAULT_POLICY.protocol)
+    .option('--reconciliation <method>', 'cascade | ldpc | hamming', DEFAULT_POLICY.reconciliation)
+    .option('--eps-sec <eps>', 'secrecy parameter', numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
+    .option('--seed <n>', 'seed of the satellite\'s public random choices (reproducible runs)', integerOption('--seed', { min: 0 }))
+    .option('--json', 'print one JSON document with the outcome on stdout')
+    .action(async (o: SatelliteCliOptions) => {
+      const { host, port } = parseHostPort(o.listen, '--listen');
+      if (!BOUNDS.includes(o.bound as Bound)) throw new InputError(`"${o.bound}" is not one of ${BOUNDS.join(', ')}`, { field: '--bound' });
+      if (!PROTOCOLS.includes(o.protocol as Protocol)) throw new InputError(`"${o.protocol}" is not one of ${PROTOCOLS.join(', ')}`, { field: '--protocol' });
+      if (!['cascade', 'ldpc', 'hamming'].includes(o.reconciliation)) throw new InputError(`"${o.reconciliation}" is not one of cascade, ldpc, hamming`, { field: '--reconciliation' });
+      const rec = readSatelliteRecord(recordRoot(o.data, 'satellite', '--data'));
+      const source = satelliteSource(rec, (o.site ?? rec.satellite).toLowerCase());
+      const psk = loadPsk(o.psk, source.passId);
+      const policy = {
+        ...DEFAULT_POLICY,
+        bound: o.bound as Bound,
+        protocol: o.protocol as Protocol,
+        reconciliation: o.reconciliation as ReconciliationMethod,
+        ...(o.epsSec !== undefined ? { epsSec: o.epsSec } : {}),
+      };
+      const r = await serveSatellite(
+        host,
+        port,
+        source,
+        policy,
+        {
+          psk,
+          post: defaultPostProcessing(),
+          sink: keyStoreSink(o.keys),
+          seed: o.seed !== undefined ? String(o.seed) : undefined,
+          onEvent: (e) => log(`satellite: ${e.state}${e.detail ? ' — ' + e.detail : ''}`),
+        },
+        (h, p) => log(`satellite: listening on ${h}:${p}`),
+      );
+      finishParty(r, o.json);
+    });
+}

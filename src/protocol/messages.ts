@@ -1,0 +1,304 @@
+/**
+ * The messages the satellite (Alice) and the ground station (Bob) exchange, and their versioned
+ * binary codec. A frame is `[version u8][type u8][body]`; bodies use the varint/packed-bit
+ * primitives of codec.ts. Every frame travels inside an authenticated channel (auth.ts).
+ *
+ * Conversation (G = ground, S = satellite):
+ *   G→S hello        site, pass id, number of detections
+ *   S→G params       block id, intensities, probabilities, ε, bound, reconciliation, thresholds
+ *   G→S detections   pulse indices (delta varints) and Bob's basis per detection (1 bit each)
+ *   S→G sift         basis match per detection (1 bit) and intensity class per detection (2 bits)
+ *   S→G sample       estimation sample positions (into the sifted string) and Alice's bits there
+ *   G→S sample       Bob's bits at the same positions
+ *   S→G decision     go / abort after the preliminary bound
+ *   ⇄   post         opaque payloads of reconciliation, verification and privacy amplification
+ *   G→S errors       error counts per (basis, intensity) found by reconciliation
+ *   S→G decision     final key length
+ *   ⇄   done         each side has stored its key
+ *   ⇄   abort        reason code and message, at any time
+ */
+import { BitArray } from '../core/bits.js';
+import { ProtocolAbort, type AbortReason } from '../core/errors.js';
+import { ByteReader, ByteWriter, pack2, readIncreasing, unpack2, writeIncreasing } from './codec.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export type PostStage = 'reconcile' | 'verify' | 'amplify';
+const POST_STAGES: PostStage[] = ['reconcile', 'verify', 'amplify'];
+
+export interface HelloMsg {
+  type: 'hello';
+  site: string;
+  passId: string;
+  detections: number;
+}
+
+export interface ParamsMsg {
+  type: 'params';
+  site: string;
+  blockId: string;
+  /** Mean photon numbers per intensity class (signal, decoy, vacuum). */
+  mu: number[];
+  /** Probabilities per intensity class. */
+  p: number[];
+  /** Probability of the Z basis at the transmitter. */
+  pZ: number;
+  epsSec: number;
+  epsCor: number;
+  bound: string;
+  protocol: string;
+  reconciliation: string;
+  qberThreshold: number;
+  sampleFraction: number;
+  pulseRateHz: number;
+  /** Pulses sent in the data window (public; the no-decoy analysis uses gains). */
+  pulsesSent: number;
+}
+
+export interface DetectionsMsg {
+  type: 'detections';
+  pulseIndex: Float64Array;
+  /** Bob's basis per detection: 0 = Z, 1 = X. */
+  basis: BitArray;
+}
+
+export interface SiftMsg {
+  type: 'sift';
+  /** 1 where Alice's basis equals Bob's. */
+  match: BitArray;
+  /** Intensity class per detection (0 signal, 1 decoy, 2 vacuum), disclosed for every detection. */
+  intensity: Uint8Array;
+}
+
+export interface SampleMsg {
+  type: 'sample';
+  /** Positions into the sifted string (strictly increasing); empty in Bob's answer. */
+  positions: Float64Array;
+  bits: BitArray;
+}
+
+export interface DecisionMsg {
+  type: 'decision';
+  stage: 'preliminary' | 'final';
+  keyLengthBits: number;
+}
+
+export interface PostMsg {
+  type: 'post';
+  stage: PostStage;
+  payload: Uint8Array;
+}
+
+export interface ErrorsMsg {
+  type: 'errors';
+  /** Errors per basis (0 Z, 1 X) and intensity class: counts[basis * 3 + class]. */
+  counts: number[];
+}
+
+export interface DoneMsg {
+  type: 'done';
+  keyBits: number;
+}
+
+export interface AbortMsg {
+  type: 'abort';
+  reason: AbortReason;
+  message: string;
+}
+
+export type Message =
+  | HelloMsg
+  | ParamsMsg
+  | DetectionsMsg
+  | SiftMsg
+  | SampleMsg
+  | DecisionMsg
+  | PostMsg
+  | ErrorsMsg
+  | DoneMsg
+  | AbortMsg;
+
+export type MessageType = Message['type'];
+
+const TYPE_CODES: Record<MessageType, number> = {
+  hello: 1,
+  params: 2,
+  detections: 3,
+  sift: 4,
+  sample: 5,
+  decision: 6,
+  post: 7,
+  errors: 8,
+  done: 9,
+  abort: 10,
+};
+const CODE_TYPES = new Map<number, MessageType>(
+  (Object.entries(TYPE_CODES) as [MessageType, number][]).map(([t, c]) => [c, t]),
+);
+
+const ABORT_REASONS: AbortReason[] = [
+  'qber-too-high',
+  'no-key',
+  'verification-failed',
+  'authentication-failed',
+  'auth-pool-exhausted',
+  'peer-lost',
+  'protocol-violation',
+  'reconciliation-failed',
+  'timing-failed',
+];
+
+function numbers(w: ByteWriter, xs: number[]): void {
+  w.varint(xs.length);
+  for (const x of xs) w.f64(x);
+}
+
+function readNumbers(r: ByteReader, max = 16): number[] {
+  const n = r.varint();
+  if (n > max) throw new ProtocolAbort('protocol-violation', `${n} numbers where at most ${max} expected`);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(r.f64());
+  return out;
+}
+
+export function encodeMessage(m: Message): Uint8Array {
+  const w = new ByteWriter(m.type === 'detections' ? m.pulseIndex.length * 3 + 64 : 256);
+  w.u8(PROTOCOL_VERSION).u8(TYPE_CODES[m.type]);
+  switch (m.type) {
+    case 'hello':
+      w.string(m.site).string(m.passId).varint(m.detections);
+      break;
+    case 'params':
+      w.string(m.site).string(m.blockId);
+      numbers(w, m.mu);
+      numbers(w, m.p);
+      w.f64(m.pZ).f64(m.epsSec).f64(m.epsCor).string(m.bound).string(m.protocol).string(m.reconciliation);
+      w.f64(m.qberThreshold).f64(m.sampleFraction).f64(m.pulseRateHz).varint(m.pulsesSent);
+      break;
+    case 'detections':
+      if (m.basis.length !== m.pulseIndex.length) throw new RangeError('detections: basis length mismatch');
+      writeIncreasing(w, m.pulseIndex);
+      w.raw(m.basis.toBytes());
+      break;
+    case 'sift':
+      if (m.intensity.length !== m.match.length) throw new RangeError('sift: intensity length mismatch');
+      w.bits(m.match).raw(pack2(m.intensity));
+      break;
+    case 'sample':
+      writeIncreasing(w, m.positions);
+      w.bits(m.bits);
+      break;
+    case 'decision':
+      w.u8(m.stage === 'final' ? 1 : 0).varint(m.keyLengthBits);
+      break;
+    case 'post':
+      w.u8(POST_STAGES.indexOf(m.stage)).raw(m.payload);
+      break;
+    case 'errors':
+      w.varint(m.counts.length);
+      for (const c of m.counts) w.varint(c);
+      break;
+    case 'done':
+      w.varint(m.keyBits);
+      break;
+    case 'abort':
+      w.u8(ABORT_REASONS.indexOf(m.reason)).string(m.message);
+      break;
+  }
+  return w.finish();
+}
+
+/** Peek at a frame's type without decoding the body. */
+export function messageType(frame: Uint8Array): MessageType {
+  if (frame.length < 2) throw new ProtocolAbort('protocol-violation', `frame of ${frame.length} bytes`);
+  if (frame[0] !== PROTOCOL_VERSION) {
+    throw new ProtocolAbort('protocol-violation', `protocol version ${frame[0]}, this side speaks ${PROTOCOL_VERSION}`);
+  }
+  const t = CODE_TYPES.get(frame[1]);
+  if (!t) throw new ProtocolAbort('protocol-violation', `unknown message type ${frame[1]}`);
+  return t;
+}
+
+export function decodeMessage(frame: Uint8Array): Message {
+  const type = messageType(frame);
+  const r = new ByteReader(frame.subarray(2));
+  let m: Message;
+  switch (type) {
+    case 'hello':
+      m = { type, site: r.string(), passId: r.string(), detections: r.varint() };
+      break;
+    case 'params': {
+      const site = r.string();
+      const blockId = r.string();
+      const mu = readNumbers(r);
+      const p = readNumbers(r);
+      m = {
+        type,
+        site,
+        blockId,
+        mu,
+        p,
+        pZ: r.f64(),
+        epsSec: r.f64(),
+        epsCor: r.f64(),
+        bound: r.string(),
+        protocol: r.string(),
+        reconciliation: r.string(),
+        qberThreshold: r.f64(),
+        sampleFraction: r.f64(),
+        pulseRateHz: r.f64(),
+        pulsesSent: r.varint(),
+      };
+      break;
+    }
+    case 'detections': {
+      const pulseIndex = readIncreasing(r);
+      const n = pulseIndex.length;
+      const basis = BitArray.fromBytes(r.raw((n + 7) >>> 3), n);
+      m = { type, pulseIndex, basis };
+      break;
+    }
+    case 'sift': {
+      const match = r.bits();
+      const intensity = unpack2(r.raw((match.length + 3) >>> 2), match.length);
+      for (let i = 0; i < intensity.length; i++) {
+        if (intensity[i] > 2) throw new ProtocolAbort('protocol-violation', `intensity class ${intensity[i]}`);
+      }
+      m = { type, match, intensity };
+      break;
+    }
+    case 'sample':
+      m = { type, positions: readIncreasing(r), bits: r.bits() };
+      break;
+    case 'decision': {
+      const s = r.u8();
+      if (s > 1) throw new ProtocolAbort('protocol-violation', `decision stage ${s}`);
+      m = { type, stage: s === 1 ? 'final' : 'preliminary', keyLengthBits: r.varint() };
+      break;
+    }
+    case 'post': {
+      const s = POST_STAGES[r.u8()];
+      if (!s) throw new ProtocolAbort('protocol-violation', 'unknown post-processing stage');
+      m = { type, stage: s, payload: r.raw(r.remaining) };
+      break;
+    }
+    case 'errors': {
+      const n = r.varint();
+      if (n > 16) throw new ProtocolAbort('protocol-violation', `${n} error counts`);
+      const counts: number[] = [];
+      for (let i = 0; i < n; i++) counts.push(r.varint());
+      m = { type, counts };
+      break;
+    }
+    case 'done':
+      m = { type, keyBits: r.varint() };
+      break;
+    case 'abort': {
+      const reason = ABORT_REASONS[r.u8()] ?? 'protocol-violation';
+      m = { type, reason, message: r.string() };
+      break;
+    }
+  }
+  r.end(type);
+  return m;
+}

@@ -1,0 +1,199 @@
+/**
+ * Frame transports under the authenticated channel: an in-memory pair (tests, single-process
+ * replay) and TCP with 4-byte big-endian length prefixes. A closed or failed connection makes
+ * every pending and future `receiveFrame` reject with `ProtocolAbort('peer-lost')`.
+ */
+import net from 'node:net';
+import { ProtocolAbort } from '../core/errors.js';
+
+export interface FrameTransport {
+  sendFrame(frame: Uint8Array): Promise<void>;
+  receiveFrame(): Promise<Uint8Array>;
+  close(): void;
+}
+
+/** Largest frame either side accepts (the detection announcement of a pass is ~10 MB). */
+export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+
+class FrameQueue {
+  private readonly items: Uint8Array[] = [];
+  private readonly waiters: { resolve: (f: Uint8Array) => void; reject: (e: Error) => void }[] = [];
+  private failure: Error | null = null;
+
+  push(f: Uint8Array): void {
+    if (this.failure) return;
+    const w = this.waiters.shift();
+    if (w) w.resolve(f);
+    else this.items.push(f);
+  }
+
+  next(): Promise<Uint8Array> {
+    const f = this.items.shift();
+    if (f) return Promise.resolve(f);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const w of this.waiters.splice(0)) w.reject(err);
+  }
+}
+
+export interface MemoryTransportOptions {
+  /** Called on every frame a→b (index counts frames in that direction); may return a replacement. */
+  tamperAtoB?: (frame: Uint8Array, index: number) => Uint8Array;
+  tamperBtoA?: (frame: Uint8Array, index: number) => Uint8Array;
+}
+
+/** Two connected in-memory transports; frames are copied, so the parties share no memory. */
+export function memoryTransportPair(opts: MemoryTransportOptions = {}): [FrameTransport, FrameTransport] {
+  const ab = new FrameQueue();
+  const ba = new FrameQueue();
+  let nab = 0;
+  let nba = 0;
+  const lost = (who: string) => new ProtocolAbort('peer-lost', `${who} closed the channel`);
+  const a: FrameTransport = {
+    async sendFrame(f) {
+      const copy = f.slice();
+      ab.push(opts.tamperAtoB ? opts.tamperAtoB(copy, nab++) : copy);
+    },
+    receiveFrame: () => ba.next(),
+    close() {
+      ab.fail(lost('peer'));
+      ba.fail(lost('this side'));
+    },
+  };
+  const b: FrameTransport = {
+    async sendFrame(f) {
+      const copy = f.slice();
+      ba.push(opts.tamperBtoA ? opts.tamperBtoA(copy, nba++) : copy);
+    },
+    receiveFrame: () => ab.next(),
+    close() {
+      ba.fail(lost('peer'));
+      ab.fail(lost('this side'));
+    },
+  };
+  return [a, b];
+}
+
+/** Length-prefixed frames over a connected socket. */
+export function socketTransport(socket: net.Socket): FrameTransport {
+  const queue = new FrameQueue();
+  let chunks: Buffer[] = [];
+  let buffered = 0;
+  let closedByUs = false;
+  socket.setNoDelay(true);
+
+  const drain = () => {
+    for (;;) {
+      if (buffered < 4) return;
+      let head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      chunks = [head];
+      const len = head.readUInt32BE(0);
+      if (len > MAX_FRAME_BYTES) {
+        queue.fail(new ProtocolAbort('protocol-violation', `peer announced a frame of ${len} bytes`));
+        socket.destroy();
+        return;
+      }
+      if (buffered < 4 + len) return;
+      queue.push(new Uint8Array(head.subarray(4, 4 + len)));
+      head = head.subarray(4 + len);
+      chunks = head.length ? [head] : [];
+      buffered = head.length;
+    }
+  };
+  socket.on('data', (d: Buffer) => {
+    chunks.push(d);
+    buffered += d.length;
+    drain();
+  });
+  const onGone = (why: string) => {
+    queue.fail(new ProtocolAbort('peer-lost', closedByUs ? 'connection closed' : `peer disconnected (${why})`));
+  };
+  socket.on('end', () => onGone('end of stream'));
+  socket.on('close', () => onGone('connection closed'));
+  socket.on('error', (e) => onGone(e.message));
+
+  return {
+    sendFrame(frame) {
+      return new Promise((resolve, reject) => {
+        if (socket.destroyed || !socket.writable) {
+          reject(new ProtocolAbort('peer-lost', 'connection is closed'));
+          return;
+        }
+        const head = Buffer.alloc(4);
+        head.writeUInt32BE(frame.length, 0);
+        socket.write(head);
+        socket.write(frame, (err) => (err ? reject(new ProtocolAbort('peer-lost', err.message)) : resolve()));
+      });
+    },
+    receiveFrame: () => queue.next(),
+    close() {
+      closedByUs = true;
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
+    },
+  };
+}
+
+export interface TcpListener {
+  host: string;
+  port: number;
+  /** Wait for the next peer. */
+  accept(): Promise<FrameTransport>;
+  close(): Promise<void>;
+}
+
+/** Listen on host:port (port 0 picks a free port; see `.port`). */
+export function listenTcp(host: string, port: number): Promise<TcpListener> {
+  return new Promise((resolve, reject) => {
+    const pending: net.Socket[] = [];
+    const waiters: ((s: net.Socket) => void)[] = [];
+    const server = net.createServer((s) => {
+      const w = waiters.shift();
+      if (w) w(s);
+      else pending.push(s);
+    });
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const addr = server.address();
+      const actual = typeof addr === 'object' && addr ? addr.port : port;
+      resolve({
+        host,
+        port: actual,
+        accept: () =>
+          new Promise<FrameTransport>((res) => {
+            const s = pending.shift();
+            if (s) res(socketTransport(s));
+            else waiters.push((sock) => res(socketTransport(sock)));
+          }),
+        close: () => new Promise<void>((res) => server.close(() => res())),
+      });
+    });
+  });
+}
+
+/** Connect to host:port, retrying refused connections until `timeoutMs` has passed. */
+export async function connectTcp(host: string, port: number, timeoutMs = 10_000): Promise<FrameTransport> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const socket = await new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect({ host, port }, () => {
+          s.off('error', reject);
+          resolve(s);
+        });
+        s.once('error', reject);
+      });
+      return socketTransport(socket);
+    } catch (e) {
+      if (Date.now() > deadline) {
+        throw new ProtocolAbort('peer-lost', `cannot connect to ${host}:${port}: ${(e as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * What each party needs and returns. The satellite knows only its source (the seed-derived
+ * settings of any pulse) and transmitter parameters; the ground only its detection list.
+ * The post-processing algorithms are injected (`PostProcessing`) so the state machines can be
+ * exercised alone; `defaultPostProcessing()` (postprocessing.ts) wires the real modules.
+ */
+import type { BitArray } from '../core/bits.js';
+import type { AbortReason } from '../core/errors.js';
+import type { LedgerSummary, LeakageLedger } from '../postprocess/ledger.js';
+import type { MessageChannel } from '../postprocess/channel.js';
+import type { Bound, FiniteKeyResult, Protocol } from '../security/types.js';
+import type { FiniteKeyFn } from './common.js';
+import type { Drbg } from './random.js';
+
+export type ReconciliationMethod = 'cascade' | 'ldpc' | 'hamming';
+
+export interface PulseSettingsBatch {
+  intensity: Uint8Array;
+  basis: Uint8Array;
+  bit: Uint8Array;
+}
+
+export interface SatelliteSource {
+  site: string;
+  passId: string;
+  /** Mean photon numbers per class [signal, decoy, vacuum]. */
+  mu: number[];
+  p: number[];
+  pZ: number;
+  pulseRateHz: number;
+  /** Pulses sent during the data window (for the no-decoy gains). */
+  pulsesSent: number;
+  /** What the source sent at these pulse indices (from the seed; O(1) per pulse). */
+  settings(pulseIndex: Float64Array): PulseSettingsBatch;
+}
+
+export interface GroundDetections {
+  site: string;
+  passId: string;
+  /** Strictly increasing pulse indices of the detections (after timing recovery). */
+  pulseIndex: Float64Array;
+  /** Bob's basis per detection, 0 = Z, 1 = X. */
+  basis: Uint8Array;
+  /** Bob's bit per detection (double clicks already resolved to a random bit). */
+  bit: Uint8Array;
+}
+
+export interface SatellitePolicy {
+  epsSec: number;
+  epsCor: number;
+  bound: Bound;
+  protocol: Protocol;
+  reconciliation: ReconciliationMethod;
+  /** Abort when the sampled QBER exceeds this. */
+  qberThreshold: number;
+  /** Fraction of sifted bits disclosed for the preliminary estimate. */
+  sampleFraction: number;
+}
+
+/**
+ * Defaults: ε_sec = 1e-9 as Micius; the Hoeffding finite-key analysis of Lim et al., PRA 89,
+ * 022307 (2014) (the standard of the time; Chernoff is tighter, see algorithms.md §1.7), symmetric
+ * BB84 (key from both bases, as Micius sent both with probability 1/2).
+ */
+export const DEFAULT_POLICY: SatellitePolicy = {
+  epsSec: 1e-9,
+  epsCor: 1e-15,
+  bound: 'hoeffding',
+  protocol: 'symmetric',
+  reconciliation: 'cascade',
+  qberThreshold: 0.11,
+  sampleFraction: 0.005,
+};
+
+export interface PostProcessing {
+  finiteKey: FiniteKeyFn;
+  reconcileAlice(method: ReconciliationMethod, key: BitArray, ch: MessageChannel, ledger: LeakageLedger, qber: number, rng: Drbg): Promise<void>;
+  reconcileBob(method: ReconciliationMethod, key: BitArray, ch: MessageChannel, ledger: LeakageLedger, qber: number, rng: Drbg): Promise<BitArray>;
+  /** Throws ProtocolAbort('verification-failed') on mismatch. */
+  verifyAlice(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, epsCor: number, rng: Drbg): Promise<void>;
+  verifyBob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, epsCor: number, rng: Drbg): Promise<void>;
+  amplifyAlice(key: BitArray, lengthBits: number, ch: MessageChannel, ledger: LeakageLedger, rng: Drbg): Promise<BitArray>;
+  amplifyBob(key: BitArray, lengthBits: number, ch: MessageChannel, ledger: LeakageLedger): Promise<BitArray>;
+}
+
+export interface StoredBlock {
+  passId: string;
+  blockId: number;
+  site: string;
+  peerSite: string;
+  epsSec: number;
+  epsCor: number;
+  key: BitArray;
+}
+
+/** Where a party puts its final key (the KMS key store, or a file). */
+export interface KeySink {
+  store(block: StoredBlock): Promise<void> | void;
+}
+
+export type PartyState =
+  | 'hello'
+  | 'detections'
+  | 'sifting'
+  | 'estimation'
+  | 'preliminary-bound'
+  | 'reconciliation'
+  | 'verification'
+  | 'final-bound'
+  | 'amplification'
+  | 'storing'
+  | 'done'
+  | 'aborted';
+
+export interface PartyEvent {
+  role: 'satellite' | 'ground';
+  state: PartyState;
+  detail?: string;
+}
+
+export interface BlockCounts {
+  detections: number;
+  siftedBits: number;
+  sampleBits: number;
+  /** Sifted detections per (basis, class), index basis*3+class (basis 0 Z, 1 X). */
+  detected: number[];
+  /** Errors per (basis, class): sample-based after estimation, exact after reconciliation. */
+  errors: number[];
+  sampleErrors: number[];
+  sampleDetected: number[];
+}
+
+export interface PartyResult {
+  role: 'satellite' | 'ground';
+  site: string;
+  peerSite: string;
+  passId: string;
+  blockId: number;
+  aborted: boolean;
+  abortReason?: AbortReason;
+  abortMessage?: string;
+  /** Final key length (0 when aborted). */
+  keyBits: number;
+  /** SHA-256 of the final key bytes (for out-of-band comparison; never sent on the channel). */
+  keyDigest?: string;
+  key?: BitArray;
+  counts?: BlockCounts;
+  sampleQber?: number;
+  qber?: number;
+  preliminary?: FiniteKeyResult;
+  finiteKey?: FiniteKeyResult;
+  ledger?: LedgerSummary;
+  traffic: Record<string, { messages: number; bytes: number }>;
+  stageMs: Partial<Record<PartyState, number>>;
+  /** Ground only: per sifted detection, its pulse index and whether it was an error (after EC). */
+  siftedDetail?: { pulseIndex: Float64Array; basis: Uint8Array; intensity: Uint8Array; error: Uint8Array };
+}
+
+export interface PartyOptions {
+  post: PostProcessing;
+  sink?: KeySink;
+  /** Seed for the party's public random choices (sample, hash seeds); random when absent. */
+  seed?: string;
+  onEvent?: (e: PartyEvent) => void;
+  /** Called with the block's ledger when it is opened (the channel books pad consumption there). */
+  attachLedger?: (ledger: LeakageLedger) => void;
+  /** Unauthenticated abort notice on the raw transport when the authenticated channel has failed. */
+  rawNotify?: (frame: Uint8Array) => Promise<void>;
+}

@@ -1,0 +1,190 @@
+/**
+ * The satellite and the ground as real processes over TCP (127.0.0.1, free ports), on the files
+ * `mozi simulate` writes: identical keys stored on both sides, reproducible with the same seed;
+ * a proxy flipping one bit in one frame makes both abort (authentication) and store nothing;
+ * killing one side mid-block makes the other abort (peer lost) and store nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+let dir = '';
+const children: ChildProcess[] = [];
+
+interface Proc {
+  child: ChildProcess;
+  stderr: () => string;
+  stdout: () => string;
+  exit: Promise<number>;
+  waitFor: (re: RegExp) => Promise<RegExpMatchArray>;
+}
+
+function mozi(args: string[]): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, MOZI_NO_PROGRESS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let err = '';
+  let out = '';
+  const watchers: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const w of watchers.slice()) {
+      const m = err.match(w.re);
+      if (m) {
+        watchers.splice(watchers.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<number>((resolve) => child.on('exit', (code, sig) => resolve(code ?? (sig ? 137 : -1))));
+  return {
+    child,
+    stderr: () => err,
+    stdout: () => out,
+    exit,
+    waitFor: (re) =>
+      new Promise((resolve, reject) => {
+        const m = err.match(re);
+        if (m) return resolve(m);
+        watchers.push({ re, resolve });
+        void exit.then(() => reject(new Error(`process exited before ${re}: ${err}`)));
+      }),
+  };
+}
+
+function storedKeys(path: string): Buffer[] {
+  if (!existsSync(path)) return [];
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT material FROM keys ORDER BY pass_id, block_id, idx').all() as { material: Buffer }[]).map((r) => r.material);
+  } finally {
+    db.close();
+  }
+}
+
+async function startSatellite(tag: string, seed = 3): Promise<{ sat: Proc; port: number; keys: string }> {
+  const keys = join(dir, `sat-${tag}.db`);
+  const sat = mozi(['satellite', '--data', join(dir, 'sim', 'satellite'), '--listen', '127.0.0.1:0', '--keys', keys, '--psk', join(dir, 'psk.bin'), '--seed', String(seed)]);
+  const m = await sat.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
+  return { sat, port: Number(m[1]), keys };
+}
+
+function startGround(tag: string, port: number, seed = 3): { gnd: Proc; keys: string } {
+  const keys = join(dir, `gnd-${tag}.db`);
+  const gnd = mozi(['ground', '--data', join(dir, 'sim', 'ground'), '--connect', `127.0.0.1:${port}`, '--keys', keys, '--psk', join(dir, 'psk.bin'), '--seed', String(seed)]);
+  return { gnd, keys };
+}
+
+/** A TCP proxy that flips one bit in the `frameNo`-th length-prefixed frame from the satellite. */
+function flippingProxy(target: number, frameNo: number): Promise<{ port: number; close: () => void }> {
+  return new Promise((resolve) => {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(target, '127.0.0.1');
+      client.pipe(upstream);
+      let buf = Buffer.alloc(0);
+      let frames = 0;
+      upstream.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        for (;;) {
+          if (buf.length < 4) return;
+          const len = buf.readUInt32BE(0);
+          if (buf.length < 4 + len) return;
+          const frame = Buffer.from(buf.subarray(0, 4 + len));
+          buf = buf.subarray(4 + len);
+          if (frames++ === frameNo) frame[4 + Math.floor(len / 2)] ^= 0x01;
+          client.write(frame);
+        }
+      });
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('close', end);
+      upstream.on('close', end);
+      client.on('error', end);
+      upstream.on('error', end);
+    });
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address() as net.AddressInfo;
+      resolve({ port: a.port, close: () => server.close() });
+    });
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mozi-tcp-'));
+  writeFileSync(join(dir, 'psk.bin'), Buffer.from(Array.from({ length: 8 + 16 * 2048 }, (_, i) => (i * 131 + 7) & 0xff)));
+  const sim = mozi(['simulate', '--preset', 'micius-2016-12-19', '--window-s', '12', '--seed', '5', '--no-truth', '--out', join(dir, 'sim')]);
+  expect(await sim.exit).toBe(0);
+}, 180_000);
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('mozi satellite / mozi ground over TCP', () => {
+  it('store bit-identical keys on both sides; the same seed reproduces the same key', async () => {
+    const a = await startSatellite('a');
+    const g = startGround('a', a.port);
+    expect(await g.gnd.exit).toBe(0);
+    expect(await a.sat.exit).toBe(0);
+    const ks = storedKeys(a.keys);
+    const kg = storedKeys(g.keys);
+    expect(ks.length).toBeGreaterThan(0);
+    expect(kg.length).toBe(ks.length);
+    expect(Buffer.concat(ks).equals(Buffer.concat(kg))).toBe(true);
+
+    const b = await startSatellite('b');
+    const g2 = startGround('b', b.port);
+    expect(await g2.gnd.exit).toBe(0);
+    expect(await b.sat.exit).toBe(0);
+    expect(Buffer.concat(storedKeys(b.keys)).equals(Buffer.concat(ks))).toBe(true);
+  }, 240_000);
+
+  it('one flipped bit in one frame: both abort with an authentication failure, nothing stored', async () => {
+    const a = await startSatellite('t');
+    const proxy = await flippingProxy(a.port, 2);
+    const g = startGround('t', proxy.port);
+    const [cg, cs] = await Promise.all([g.gnd.exit, a.sat.exit]);
+    proxy.close();
+    expect(cg).toBe(1);
+    expect(cs).toBe(1);
+    expect(g.gnd.stderr()).toMatch(/authentication-failed/);
+    expect(a.sat.stderr()).toMatch(/authentication-failed/);
+    expect(storedKeys(a.keys)).toHaveLength(0);
+    expect(storedKeys(g.keys)).toHaveLength(0);
+  }, 240_000);
+
+  it('killing the ground mid-block: the satellite aborts (peer lost), nothing stored', async () => {
+    const a = await startSatellite('k');
+    const g = startGround('k', a.port);
+    await g.gnd.waitFor(/ground: estimation/);
+    g.gnd.child.kill('SIGKILL');
+    expect(await a.sat.exit).toBe(1);
+    expect(a.sat.stderr()).toMatch(/peer-lost/);
+    expect(storedKeys(a.keys)).toHaveLength(0);
+    expect(storedKeys(g.keys)).toHaveLength(0);
+  }, 240_000);
+
+  it('killing the satellite mid-block: the ground aborts (peer lost), nothing stored', async () => {
+    const a = await startSatellite('s');
+    const g = startGround('s', a.port);
+    await a.sat.waitFor(/satellite: sifting/);
+    a.sat.child.kill('SIGKILL');
+    expect(await g.gnd.exit).toBe(1);
+    expect(g.gnd.stderr()).toMatch(/peer-lost/);
+    expect(storedKeys(a.keys)).toHaveLength(0);
+    expect(storedKeys(g.keys)).toHaveLength(0);
+  }, 240_000);
+});
