@@ -20,8 +20,8 @@ export const DASHBOARD_PRESETS = [
   { id: 'micius-2016-12-19', label: 'Micius · Xinglong · 2016-12-19 (Liao et al. 2017)', station: 'xinglong', pass: '2016-12-19' },
 ];
 export const EVES = ['none', 'intercept-resend', 'pns', 'beam-splitting'];
-export const RECONCILIATIONS = ['cascade', 'ldpc', 'hamming'];
-export const BOUNDS = ['chernoff', 'hoeffding', 'asymptotic'];
+export const RECONCILIATIONS = ['hamming', 'cascade', 'ldpc'];
+export const BOUNDS = ['hoeffding', 'chernoff', 'asymptotic'];
 
 const MAX_WINDOW_DAYS = 31;
 
@@ -79,8 +79,8 @@ export function keyInventory(dataDir: string) {
 const runBody = z.object({
   preset: z.enum(DASHBOARD_PRESETS.map((p) => p.id) as [string, ...string[]]),
   eve: z.enum(EVES as [string, ...string[]]).default('none'),
-  reconciliation: z.enum(RECONCILIATIONS as [string, ...string[]]).default('cascade'),
-  bound: z.enum(BOUNDS as [string, ...string[]]).default('chernoff'),
+  reconciliation: z.enum(RECONCILIATIONS as [string, ...string[]]).default('hamming'),
+  bound: z.enum(BOUNDS as [string, ...string[]]).default('hoeffding'),
   seed: z.number().int().nonnegative().optional(),
 });
 

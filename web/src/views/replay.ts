@@ -70,7 +70,11 @@ export class ReplayView {
     );
     const live = el('div', { class: 'grid3', id: 'live-charts' });
     this.liveHint = el('p', { class: 'hint' }, 'Start a replay: the simulated pass is processed end to end (simulation, timing recovery, sifting, estimation, reconciliation, verification, privacy amplification) and its per-second rates, QBER and key appear here as they are computed.');
-    root.append(el('h2', {}, 'Pass and replay'), runBox, grid, el('h3', {}, 'Replay (live)'), this.liveHint, live, this.result);
+    root.append(
+      el('h2', {}, 'Pass and replay'),
+      runBox,
+      el('p', { class: 'hint' }, 'Defaults follow the paper: Hamming error correction, the Lim et al. 2014 (Hoeffding) finite-key bound, ε = 10⁻⁹. Choose pns to see the decoy analysis catch a photon-number-splitting attack.'),
+      grid, el('h3', {}, 'Replay (live)'), this.liveHint, live, this.result);
     this.geomChart = new Chart(right, {
       title: 'Elevation and range',
       xLabel: 'time from AOS (s)',
