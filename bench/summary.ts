@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:summary`: markdown tables of the key figures in bench/results.json, for the
+ * README (so the README quotes the measured numbers, not remembered ones).
+ */
+import { readFileSync } from 'node:fs';
+import { RESULTS_PATH } from './run.js';
+import type { BenchResult } from './types.js';
+
+const results: BenchResult[] = JSON.parse(readFileSync(RESULTS_PATH, 'utf8'));
+
+function find(name: string, metric: string, params: Record<string, unknown> = {}): number | undefined {
+  return results.find(
+    (r) => r.name === name && r.metric === metric && Object.entries(params).every(([k, v]) => r.params[k] === v),
+  )?.value;
+}
+
+const fmt = (v: number | undefined, digits = 3) => (v === undefined ? '—' : String(+v.toPrecision(digits)));
+const out: string[] = [];
+const table = (header: string[], rows: string[][]) => {
+  out.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), '');
+};
+
+const qbers = [0.005, 0.01, 0.02, 0.03, 0.05];
+out.push('**Reconciliation efficiency f (FER)**, `npx tsx bench/run.ts reconcile`', '');
+const algos = ['cascade/option8', 'cascade/biconf', 'cascade/original', 'ldpc/blind', 'hamming'];
+for (const bits of [10_000, 100_000, 1_000_000]) {
+  const rows = algos
+    .map((a) => [
+      `${a}`,
+      ...qbers.map((q) => {
+        const f = find(`reconcile/${a}`, 'efficiency', { qber: q, bits });
+        const fer = find(`reconcile/${a}`, 'frameErrorRate', { qber: q, bits });
+        const rt = find(`reconcile/${a}`, 'roundTrips', { qber: q, bits });
+        return f === undefined ? '—' : `${fmt(f, 4)} (${fmt(fer, 2)}; ${fmt(rt, 3)} rt)`;
+      }),
+    ])
+    .filter((r) => r.slice(1).some((c) => c !== '—'));
+  if (rows.length) {
+    out.push(`n = ${bits.toLocaleString('en-US')}`, '');
+    table(['algorithm', ...qbers.map((q) => `QBER ${q * 100} %`)], rows);
+  }
+}
+out.push('**Reconciliation throughput at QBER 2 %** (Mbit/s of sifted key, one core, both parties in one thread)', '');
+table(
+  ['algorithm', 'Mbit/s (wall)', 'Mbit/s (CPU)'],
+  algos.map((a) => [a, fmt(find(`reconcile/${a}`, 'throughput')), fmt(find(`reconcile/${a}`, 'throughputCpu'))]),
+);
+
+out.push('**Privacy amplification** (Toeplitz by FFT, Mbit/s of input, one core), `npx tsx bench/run.ts privacy`', '');
+const sizes = [16, 18, 20, 22, 24, 25, 26, 27];
+table(
+  ['n', 'ratio 0.125 wall / CPU', 'ratio 0.25 wall / CPU', 'ratio 0.375 wall / CPU'],
+  sizes.map((l) => [
+    `2^${l}`,
+    ...[0.125, 0.25, 0.375].map((ratio) => {
+      const w = results.find((r) => r.name.startsWith('privacy/toeplitz') && r.metric === 'throughput' && r.params.log2n === l && r.params.ratio === ratio)?.value;
+      const c = results.find((r) => r.name.startsWith('privacy/toeplitz') && r.metric === 'throughputCpu' && r.params.log2n === l && r.params.ratio === ratio)?.value;
+      return w === undefined && c === undefined ? '—' : `${fmt(w)} / ${fmt(c)}`;
+    }),
+  ]),
+);
+
+out.push('**Other figures**', '');
+const rowsOther: string[][] = [];
+for (const r of results) {
+  if (r.name.startsWith('reconcile/') || r.name.startsWith('privacy/toeplitz')) continue;
+  rowsOther.push([r.name, r.metric, fmt(r.value, 4), r.unit, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(', ')]);
+}
+table(['name', 'metric', 'value', 'unit', 'params'], rowsOther);
+process.stdout.write(out.join('\n') + '\n');
