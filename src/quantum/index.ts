@@ -1,4 +1,4 @@
-/** Event-level simulation of a pass (layer 2). Formats: FORMATS.md. */
+/** Event-level simulation of a pass (layer 2). Formats: README.md, "Data formats". */
 export * from './transmitter.js';
 export * from './channel.js';
 export * from './clock.js';

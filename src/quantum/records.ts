@@ -1,5 +1,5 @@
 /**
- * The records a pass produces, as a real system would store them (formats in FORMATS.md):
+ * The records a pass produces, as a real system would store them (formats in README.md, "Data formats"):
  * the satellite's record (source seed + transmitter config + schedule), the ground's record (time
  * tags, sync tags, receiver config, predicted ephemeris, schedule) and, for tests only, the truth.
  */

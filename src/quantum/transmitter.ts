@@ -4,7 +4,7 @@
  * stream layout"). This is exactly what the satellite party (Alice) uses to learn what each
  * announced pulse carried; a real payload would store the equivalent QRNG record.
  *
- * Layout (documented in FORMATS.md): the source seed is expanded with ChaCha20 (RFC 8439; key =
+ * Layout (documented in README.md, "Data formats"): the source seed is expanded with ChaCha20 (RFC 8439; key =
  * seed, nonce "mozi-pulses", counter 0) into words w0..w15. Philox key = (w0, w1); pulse i uses
  * counter (i mod 2^32, ⌊i / 2^32⌋, w2, w3) and its output words (r0, r1, r2, r3):
  *   intensity class: u = r0 / 2^32 compared with the cumulative class probabilities;

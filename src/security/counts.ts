@@ -1,5 +1,5 @@
 /**
- * The counts file read by `mozi keyrate --counts FILE.json` (schema documented in COUNTS.md).
+ * The counts file read by `mozi keyrate --counts FILE.json` (schema documented in README.md, "Counts file").
  * Validated with zod; errors become InputErrors naming the file and the field.
  */
 import { readFileSync } from 'node:fs';

@@ -5,7 +5,7 @@ import { InputError } from '../../src/core/errors.js';
 
 const EXAMPLE = 'examples/counts-micius.json';
 
-describe('counts file (src/security/COUNTS.md)', () => {
+describe('counts file (README.md, Counts file)', () => {
   it('the Micius example parses and its totals match the paper (1,671,072 sifted, QBER 1.1 %)', () => {
     const input = loadCountsFile(EXAMPLE, { bound: 'hoeffding', protocol: 'symmetric' });
     const all = [...input.counts.X, ...input.counts.Z];

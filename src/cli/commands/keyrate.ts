@@ -85,7 +85,7 @@ export function register(program: Command): void {
   program
     .command('keyrate')
     .description('decoy-state finite-key analysis from observed counts, or predicted for a pass; optimiser')
-    .option('--counts <file>', 'counts file (JSON, see src/security/COUNTS.md)')
+    .option('--counts <file>', 'counts file (JSON; schema in README.md, "Counts file")')
     .option('--bound <bound>', `statistical bound: ${BOUNDS.join('|')}`, 'chernoff')
     .option('--protocol <protocol>', `efficient (key from X) | symmetric (key from both bases, as Micius)`, 'symmetric')
     .option('--predict', 'predict counts from the link model over a pass (or a constant loss)', false)

@@ -1,6 +1,6 @@
 /**
  * `mozi simulate`: event-level simulation of one pass. Writes the satellite record, the ground's
- * time tags and sync tags, and the ground truth (see src/quantum/FORMATS.md), and prints a summary.
+ * time tags and sync tags, and the ground truth (see README.md, "Data formats"), and prints a summary.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
