@@ -12,7 +12,7 @@ import { linkBudget } from '../link/index.js';
 import { KeyStore } from '../kms/keystore.js';
 import { getStation, MICIUS, MICIUS_MISSION, STATIONS } from '../mission/index.js';
 import { predictParamsFromHardware } from '../mission/predict.js';
-import { findPasses, passGeometry, resolvePass, type Pass } from '../orbit/index.js';
+import { findPasses, passGeometry, passSummary, resolvePass, type Pass } from '../orbit/index.js';
 import { finiteKey, predictCounts, toFiniteKeyInput } from '../security/index.js';
 import { RunManager } from './runs.js';
 
@@ -107,16 +107,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
       const passes = findPasses({ ...MICIUS_MISSION.constraints, nightOnly, elements: MICIUS, stations: [station], fromMs, toMs });
       return {
         passes: passes.map((p) => ({
-          station: p.station,
-          satellite: p.satellite,
-          aos: p.aos,
-          tca: p.tca,
-          los: p.los,
-          maxElevationDeg: p.maxElevationDeg,
-          minRangeKm: p.minRangeKm,
-          durationS: p.durationS,
-          night: p.night,
-          sunElevationDegAtTca: p.sunElevationDegAtTca,
+          ...passSummary(p),
           predictedKeyBits: p.night ? predictedKeyBits(p) : 0,
         })),
       };
