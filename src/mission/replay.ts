@@ -11,15 +11,16 @@ import { InputError, type AbortReason } from '../core/errors.js';
 import { binaryEntropy } from '../core/entropy.js';
 import { etaToLossDb } from '../core/units.js';
 import { linkBudget } from '../link/budget.js';
+import { XINGLONG_RECEIVER, type ReceiverConfig } from '../link/hardware.js';
 import type { LinkBudget } from '../link/types.js';
-import { passGeometry, resolvePass } from '../orbit/passes.js';
-import type { PassGeometry } from '../orbit/types.js';
+import { passGeometry, resolvePass, type Pass } from '../orbit/passes.js';
+import type { PassGeometry, SatelliteElements, Station } from '../orbit/types.js';
 import type { LedgerSummary } from '../postprocess/ledger.js';
-import { CLASSES, finiteKeyInput } from '../protocol/common.js';
+import { CLASSES, finiteKeyInput, paramsMessage } from '../protocol/common.js';
 import { runLocalSession } from '../protocol/local.js';
 import type { ParamsMsg } from '../protocol/messages.js';
 import { defaultPostProcessing } from '../protocol/postprocessing.js';
-import { groundDetections, satelliteSource } from '../protocol/records.js';
+import { groundDetections, passIdOf, satelliteSource } from '../protocol/records.js';
 import {
   DEFAULT_POLICY,
   type KeySink,
@@ -62,7 +63,23 @@ export interface ReplayPreset {
   /** Post-processing the paper used (defaults of the replay; the CLI flags override). */
   reconciliation: ReconciliationMethod;
   bound: Bound;
-  paper: typeof PAPER_2016_12_19;
+  /** The ground receiver of this station (default: the mission's, i.e. Xinglong's). */
+  receiver?: ReceiverConfig;
+  /** Published figures of this pass to compare with, when there are any. */
+  paper?: typeof PAPER_2016_12_19;
+}
+
+/**
+ * The Graz (Lustbühel) receiver: the Xinglong receiver without Beijing's stray light. Liao et al.
+ * 2018 (PRL 120, 030501) print no Graz receiver parameters we could use instead [engineering
+ * estimate]; Lustbühel lies on the south-eastern edge of Graz, whose light is not modelled.
+ */
+export const GRAZ_RECEIVER: ReceiverConfig = withoutCityLight(XINGLONG_RECEIVER);
+
+function withoutCityLight(r: ReceiverConfig): ReceiverConfig {
+  const copy: ReceiverConfig = { ...r };
+  delete copy.cityLight;
+  return copy;
 }
 
 /**
@@ -82,6 +99,22 @@ export const PRESETS: Record<string, ReplayPreset> = {
     reconciliation: 'hamming',
     bound: 'hoeffding',
     paper: PAPER_2016_12_19,
+  },
+  /**
+   * Micius over Graz the same night, 6 h after the Xinglong pass (max elevation 51.8°, 615 km at
+   * TCA 23:09 UTC): the second link of the trusted relay of Liao et al., PRL 120, 030501 (2018).
+   * The 279 s window is the part of the pass within ~1,200 km (≈19.5° at both ends), as for
+   * Xinglong. No published figures exist for this pass (no `paper`).
+   */
+  'micius-graz-2016-12-19': {
+    name: 'micius-graz-2016-12-19',
+    satellite: 'micius',
+    station: 'graz',
+    pass: '2016-12-19',
+    dataWindowS: 279,
+    reconciliation: 'hamming',
+    bound: 'hoeffding',
+    receiver: GRAZ_RECEIVER,
   },
 };
 
@@ -176,7 +209,8 @@ export interface ReplayResult {
   stageMs: Record<string, number>;
   partyStageMs: { satellite: Record<string, number>; ground: Record<string, number> };
   wallS: number;
-  paper: typeof PAPER_2016_12_19;
+  /** The preset's published figures (absent for a pass without any). */
+  paper?: typeof PAPER_2016_12_19;
 }
 
 function stageTimer(onEvent?: (e: ReplayEvent) => void) {
@@ -214,6 +248,36 @@ function checkOptions(o: ReplayOptions): void {
   }
   if (o.seed !== undefined && !(Number.isSafeInteger(o.seed) && o.seed >= 0)) throw new InputError(`seed must be a non-negative integer`, { field: '--seed' });
   if (o.windowS !== undefined && !(o.windowS >= 1 && o.windowS <= 900)) throw new InputError(`data window must be 1..900 s, got ${o.windowS}`, { field: '--window-s' });
+}
+
+export interface ReplayWindow {
+  preset: ReplayPreset;
+  elements: SatelliteElements;
+  station: Station;
+  pass: Pass;
+  /** 1 s geometry of the whole pass (AOS → LOS). */
+  around: PassGeometry;
+  tcaMs: number;
+  windowS: number;
+  windowStartMs: number;
+  windowEndMs: number;
+  /** Identifier of the key block the replay distils (both parties derive it from their records). */
+  passId: string;
+}
+
+/** The pass and data window a replay of `preset` (with an optional window override) covers. */
+export function resolveReplayWindow(presetName?: string, windowS?: number): ReplayWindow {
+  checkOptions({ windowS });
+  const preset = resolvePreset(presetName);
+  const elements = getSatellite(preset.satellite, { field: '--preset' });
+  const station = getStation(preset.station, { field: '--preset' });
+  const constraints = MICIUS_MISSION.constraints;
+  const pass = resolvePass(elements, station, preset.pass, constraints);
+  const around: PassGeometry = passGeometry(elements, station, pass.aosMs, pass.losMs, 1, constraints);
+  const tcaMs = Date.parse(around.summary.tca);
+  const w = windowS ?? preset.dataWindowS;
+  const windowStartMs = Math.round(tcaMs - (w * 1000) / 2);
+  return { preset, elements, station, pass, around, tcaMs, windowS: w, windowStartMs, windowEndMs: windowStartMs + w * 1000, passId: passIdOf(preset.satellite, windowStartMs) };
 }
 
 /** Per-second series from the ground's sifted detail and the link budget. */
@@ -330,21 +394,15 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
 
   // 1. orbit
   timer.start('orbit');
-  const elements = getSatellite(preset.satellite, { field: '--preset' });
-  const station = getStation(preset.station, { field: '--preset' });
+  const { elements, station, around, windowS, windowStartMs, windowEndMs } = resolveReplayWindow(preset.name, options.windowS);
   const constraints = MICIUS_MISSION.constraints;
-  const pass = resolvePass(elements, station, preset.pass, constraints);
-  const around: PassGeometry = passGeometry(elements, station, pass.aosMs, pass.losMs, 1, constraints);
-  const tcaMs = Date.parse(around.summary.tca);
-  const windowS = options.windowS ?? preset.dataWindowS;
-  const windowStartMs = Math.round(tcaMs - (windowS * 1000) / 2);
-  const windowEndMs = windowStartMs + windowS * 1000;
   const geometry = passGeometry(elements, station, windowStartMs - 10_000, windowEndMs + 10_000, 1, constraints);
   timer.end(`${around.summary.tca} TCA, ${around.summary.minRangeKm.toFixed(0)} km`);
 
   // 2. link
   timer.start('link');
-  const { transmitter, receiver } = MICIUS_MISSION.hardware;
+  const transmitter = MICIUS_MISSION.hardware.transmitter;
+  const receiver = preset.receiver ?? MICIUS_MISSION.hardware.receiver;
   const budget = linkBudget(geometry, transmitter, receiver);
   const channel = channelFromLinkBudget(budget);
   timer.end();
@@ -406,23 +464,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
   const sat = session.satellite;
   const gnd = session.ground;
   const counts = sat.counts ?? gnd.counts;
-  const params: ParamsMsg = {
-    type: 'params',
-    site: source.site,
-    blockId: '0',
-    mu: source.mu,
-    p: source.p,
-    pZ: source.pZ,
-    epsSec: policy.epsSec,
-    epsCor: policy.epsCor,
-    bound: policy.bound,
-    protocol: policy.protocol,
-    reconciliation: policy.reconciliation,
-    qberThreshold: policy.qberThreshold,
-    sampleFraction: policy.sampleFraction,
-    pulseRateHz: source.pulseRateHz,
-    pulsesSent: source.pulsesSent,
-  };
+  const params: ParamsMsg = paramsMessage(source, policy, '0');
   const sent: number[] = [];
   for (let b = 0; b < 2; b++) for (let k = 0; k < CLASSES; k++) sent.push(source.pulsesSent * (b === 0 ? source.pZ : 1 - source.pZ) * source.p[k]);
   const ledger = sat.ledger ?? null;

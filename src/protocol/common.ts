@@ -6,6 +6,7 @@
 import { BitArray } from '../core/bits.js';
 import type { FiniteKeyInput, FiniteKeyResult, IntensityCounts, Triple, Bound, Protocol } from '../security/types.js';
 import type { ParamsMsg } from './messages.js';
+import type { SatellitePolicy, SatelliteSource } from './types.js';
 
 export const CLASSES = 3;
 
@@ -126,3 +127,24 @@ export function qberOf(errors: number[], detected: number[]): number {
 }
 
 export type FiniteKeyFn = (input: FiniteKeyInput) => FiniteKeyResult;
+
+/** The block's parameters as the satellite announces them (and the replay reports them). */
+export function paramsMessage(source: SatelliteSource, policy: SatellitePolicy, blockId: string): ParamsMsg {
+  return {
+    type: 'params',
+    site: source.site,
+    blockId,
+    mu: source.mu,
+    p: source.p,
+    pZ: source.pZ,
+    epsSec: policy.epsSec,
+    epsCor: policy.epsCor,
+    bound: policy.bound,
+    protocol: policy.protocol,
+    reconciliation: policy.reconciliation,
+    qberThreshold: policy.qberThreshold,
+    sampleFraction: policy.sampleFraction,
+    pulseRateHz: source.pulseRateHz,
+    pulsesSent: source.pulsesSent,
+  };
+}

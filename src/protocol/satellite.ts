@@ -7,6 +7,7 @@ import { ProtocolAbort } from '../core/errors.js';
 import type { MessageChannel } from '../postprocess/channel.js';
 import { LeakageLedger } from '../postprocess/ledger.js';
 import {
+  paramsMessage,
   CLASSES,
   classCounts,
   complement,
@@ -76,23 +77,7 @@ export async function runSatellite(
       if (hello.passId !== source.passId) {
         throw new ProtocolAbort('protocol-violation', `ground announces pass ${hello.passId}, the satellite recorded ${source.passId}`);
       }
-      const params: ParamsMsg = {
-        type: 'params',
-        site: source.site,
-        blockId: String(BLOCK_ID),
-        mu: source.mu,
-        p: source.p,
-        pZ: source.pZ,
-        epsSec: policy.epsSec,
-        epsCor: policy.epsCor,
-        bound: policy.bound,
-        protocol: policy.protocol,
-        reconciliation: policy.reconciliation,
-        qberThreshold: policy.qberThreshold,
-        sampleFraction: policy.sampleFraction,
-        pulseRateHz: source.pulseRateHz,
-        pulsesSent: source.pulsesSent,
-      };
+      const params: ParamsMsg = paramsMessage(source, policy, String(BLOCK_ID));
       await session.send(params);
 
       tr.enter('detections');
