@@ -3,16 +3,19 @@
  *
  * T is m × n with T[i][j] = s[i − j + n − 1] (seed s of n + m − 1 bits), y = T·x mod 2, computed
  * as y_i = (s ∗ x)[i + n − 1] mod 2 — a float64 FFT convolution (fft.ts), exact and checked.
- * Inputs whose convolution would exceed `maxConvLength` — or where splitting is cheaper than
- * rounding n + m − 1 up to the next power of two — are split into sub-Toeplitz blocks (rows
- * [i0, i0+mo) × columns [j0, j0+ni) use seed bits from i0 − j0 + n − ni on), whose results are
- * XORed: memory stays at ≈ 24·maxConvLength bytes.
+ * The product is done blockwise: rows in chunks of R, columns in blocks of L with L + R − 1 ≤ N
+ * (N a power of two ≤ `maxConvLength`). Block (i0, j0) is the sub-Toeplitz product with seed bits
+ * from i0 − j0 + n − L on (a short last column block is zero-padded in front, so all blocks of a
+ * row chunk put their outputs at the same positions); the spectra of a row chunk's blocks are
+ * summed and inverted once (2K + 1 transforms for K column blocks, instead of 3K). N, R, L are
+ * chosen by a cost model, which avoids rounding n + m − 1 up to the next power of two. The sums
+ * are integers ≤ n, as for one convolution. Memory ≈ 24·N bytes.
  */
 import { BitArray } from '../core/bits.js';
 import { InputError, ProtocolAbort } from '../core/errors.js';
 import type { MessageChannel } from './channel.js';
 import type { LeakageLedger } from './ledger.js';
-import { convScale, realConvolveInPlace } from './fft.js';
+import { convScale, fftPlan, forwardRealBits, inverseReal, mulAccumulate } from './fft.js';
 
 export interface ToeplitzOptions {
   /** Largest FFT convolution length (power of two, real samples). Default 2²⁴. */
@@ -20,65 +23,60 @@ export interface ToeplitzOptions {
 }
 
 const DEFAULT_MAX_CONV = 1 << 24;
-/** Work buffers up to this length are kept between calls (≤ 64 MiB); larger ones are freed. */
+/** Work buffers up to this length are kept between calls (≤ 3 × 32 MiB); larger ones are freed. */
 const KEEP_MAX = 1 << 22;
-let keep: { xa: Float64Array<ArrayBuffer>; sa: Float64Array<ArrayBuffer> } | null = null;
+let keep: { len: number; bufs: Float64Array[] } | null = null;
 
-function nextPow2(x: number): number {
-  let p = 4;
-  while (p < x) p *= 2;
-  return p;
-}
-
-/** dst[q] = src[from + q] for q < count, 0 beyond. */
-function loadBits(dst: Float64Array, src: BitArray, from: number, count: number): void {
+/** dst bit (at + q) = src bit (from + q) for 0 ≤ q < count (bits beyond src.length read as 0); 0 elsewhere. */
+function loadBits(dst: Uint32Array, src: BitArray, from: number, count: number, at: number): void {
   dst.fill(0);
   const w = src.slice(from, from + count).words;
-  for (let i = 0; i < w.length; i++) {
-    const x = w[i];
-    if (x === 0) continue;
-    const base = i << 5;
-    for (let b = 0; b < 32; b++) dst[base + b] = (x >>> b) & 1;
-  }
-}
-
-/** Sub-problem sizes of the blockwise plan: rows per output chunk and the FFT length cap. */
-interface BlockPlan {
-  rowsPerChunk: number;
-  maxN: number;
-}
-
-/** Convolutions (lengths) a plan with FFT cap `maxN` performs for n inputs, m outputs. */
-function planConvs(n: number, m: number, maxN: number): number[] {
-  const mo = Math.min(m, maxN >>> 1);
-  const lens: number[] = [];
-  for (let i0 = 0; i0 < m; i0 += mo) {
-    const rows = Math.min(mo, m - i0);
-    const niMax = maxN - rows + 1;
-    for (let j0 = 0; j0 < n; j0 += niMax) lens.push(nextPow2(Math.min(niMax, n - j0) + rows - 1));
-  }
-  return lens;
-}
-
-/** Cheapest cap ≤ limit under the cost model Σ N·log₂N (a power-of-two rounding can double N). */
-function choosePlan(n: number, m: number, limit: number): BlockPlan {
-  let best: BlockPlan = { rowsPerChunk: Math.min(m, limit >>> 1), maxN: limit };
-  let bestCost = Infinity;
-  for (let cap = limit; cap >= 1024; cap >>>= 1) {
-    const lens = planConvs(n, m, cap);
-    if (lens.length > 4096) break;
-    const cost = lens.reduce((s, N) => s + N * Math.log2(N) + 64 * 1024, 0);
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = { rowsPerChunk: Math.min(m, cap >>> 1), maxN: cap };
+  const aw = at >>> 5, sh = at & 31;
+  if (sh === 0) dst.set(w, aw);
+  else {
+    for (let i = 0; i < w.length; i++) {
+      const v = w[i];
+      dst[aw + i] |= v << sh;
+      if (aw + i + 1 < dst.length) dst[aw + i + 1] |= v >>> (32 - sh);
     }
   }
-  return best;
+}
+
+/** Blockwise plan: FFT length N, rows per chunk R, columns per block L = N − R + 1. */
+interface BlockPlan {
+  N: number;
+  R: number;
+  L: number;
+}
+
+/** Cheapest plan with N ≤ limit under the cost model Σ transforms·N·(log₂N + 2) + products. */
+function choosePlan(n: number, m: number, limit: number): BlockPlan {
+  let best: BlockPlan | null = null;
+  let bestCost = Infinity;
+  let top = 8;
+  while (top < n + m - 1 && top < limit) top *= 2;
+  for (let N = top; N >= 8; N >>>= 1) {
+    const rs = new Set<number>([Math.min(m, N - 1)]);
+    for (let c = 1; c <= 64; c++) rs.add(Math.ceil(m / c));
+    for (let k = 1; k <= 6; k++) rs.add(N >>> k);
+    for (const R of rs) {
+      if (R < 1 || R > m || R > N - 1) continue;
+      const L = N - R + 1;
+      const C = Math.ceil(m / R), K = Math.ceil(n / L);
+      if (C * K > 4096 && best) continue;
+      const cost = C * ((2 * K + 1) * N * (Math.log2(N) + 2) + K * N * 2 + 2048);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = { N, R, L };
+      }
+    }
+  }
+  return best as BlockPlan;
 }
 
 /**
  * y = T·x over GF(2) for the Toeplitz matrix T[i][j] = seed[i − j + n − 1] (m = outBits rows,
- * n = input.length columns). Exact for any size (blockwise beyond `maxConvLength`).
+ * n = input.length columns). Exact for any size (blockwise, FFT length ≤ `maxConvLength`).
  */
 export function toeplitzHash(input: BitArray, seed: BitArray, outBits: number, opts: ToeplitzOptions = {}): BitArray {
   const n = input.length;
@@ -94,42 +92,45 @@ export function toeplitzHash(input: BitArray, seed: BitArray, outBits: number, o
   }
   const out = new BitArray(m);
   if (m === 0) return out;
-  const { rowsPerChunk: mo, maxN: cap } = choosePlan(n, m, maxN);
-  let bufN = 0;
-  let xa = new Float64Array(0);
-  let sa = new Float64Array(0);
-  const take = (len: number) => {
-    if (keep && keep.xa.length === len) return keep;
-    const fresh = { xa: new Float64Array(len), sa: new Float64Array(len) };
-    if (len <= KEEP_MAX) keep = fresh;
-    return fresh;
-  };
-  for (let i0 = 0; i0 < m; i0 += mo) {
-    const rows = Math.min(mo, m - i0);
-    const niMax = cap - rows + 1;
-    for (let j0 = 0; j0 < n; j0 += niMax) {
-      const ni = Math.min(niMax, n - j0);
-      const convLen = nextPow2(ni + rows - 1);
-      if (convLen !== bufN) {
-        bufN = convLen;
-        ({ xa, sa } = take(convLen));
-      }
-      loadBits(xa, input, j0, ni);
-      loadBits(sa, seed, i0 - j0 + n - ni, ni + rows - 1);
-      realConvolveInPlace(xa, sa);
-      const inv = 1 / convScale(convLen);
-      const ow = out.words;
-      let worst = 0;
-      for (let i = 0; i < rows; i++) {
-        const v = xa[i + ni - 1] * inv;
-        const r = Math.round(v);
-        const e = Math.abs(v - r);
-        if (e > worst) worst = e;
-        const oi = i0 + i;
-        ow[oi >>> 5] ^= (r & 1) << (oi & 31);
-      }
-      if (!(worst < 0.25)) throw new Error(`toeplitzHash: FFT rounding error ${worst} — result not exact`);
+  const { N, R, L } = choosePlan(n, m, maxN);
+  const K = Math.ceil(n / L);
+  let bufs: Float64Array[];
+  if (keep && keep.len === N) bufs = keep.bufs;
+  else {
+    bufs = [new Float64Array(N), new Float64Array(N), new Float64Array(K > 1 ? N : 0)];
+    if (N <= KEEP_MAX) keep = { len: N, bufs };
+    else if (keep) keep = null;
+  }
+  if (K > 1 && bufs[2].length !== N) bufs[2] = new Float64Array(N);
+  const [xa, sa] = bufs;
+  const xw = new Uint32Array(Math.max(1, N >>> 5));
+  const sw = new Uint32Array(Math.max(1, N >>> 5));
+  const acc = K > 1 ? bufs[2] : xa;
+  const p = fftPlan(N >>> 1);
+  const inv = 1 / convScale(N);
+  const ow = out.words;
+  for (let i0 = 0; i0 < m; i0 += R) {
+    const rows = Math.min(R, m - i0);
+    for (let b = 0; b < K; b++) {
+      const j0 = b * L;
+      const ni = Math.min(L, n - j0);
+      loadBits(xw, input, j0, ni, L - ni);
+      loadBits(sw, seed, i0 - j0 + n - ni, L + rows - 1, 0);
+      forwardRealBits(xa, xw, p);
+      forwardRealBits(sa, sw, p);
+      mulAccumulate(acc, xa, sa, b === 0, p);
     }
+    inverseReal(acc, p);
+    let worst = 0;
+    for (let i = 0; i < rows; i++) {
+      const v = acc[i + L - 1] * inv;
+      const r = Math.round(v);
+      const e = Math.abs(v - r);
+      if (e > worst) worst = e;
+      const oi = i0 + i;
+      ow[oi >>> 5] ^= (r & 1) << (oi & 31);
+    }
+    if (!(worst < 0.25)) throw new Error(`toeplitzHash: FFT rounding error ${worst} — result not exact`);
   }
   return out;
 }

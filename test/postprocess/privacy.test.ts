@@ -78,6 +78,15 @@ describe('Toeplitz hashing by FFT convolution', { timeout: 60_000 }, () => {
     }
   });
 
+  it('multi-block plans (several column blocks summed in the frequency domain, short last block) equal the reference on every row', () => {
+    for (const [n, m, maxConv] of [[1 << 15, 1 << 12, undefined], [40_000, 15_000, 1 << 14], [70_001, 26_250, 1 << 15], [5000, 37, 64]] as const) {
+      const x = BitArray.random(n);
+      const s = BitArray.random(n + m - 1);
+      const y = toeplitzHash(x, s, m, maxConv ? { maxConvLength: maxConv } : {});
+      expect(Array.from(y.toBits())).toEqual(toeplitzReferenceBits(x, s, m, allRows(m)));
+    }
+  });
+
   it('rejects a seed of the wrong length', () => {
     expect(() => toeplitzHash(BitArray.random(10), BitArray.random(10), 4)).toThrow(/seed/);
   });
