@@ -20,28 +20,33 @@ export interface ComparisonRow {
 const fmtInt = (v: number) => Math.round(v).toLocaleString('en-US');
 const pct = (v: number, d = 2) => `${(v * 100).toFixed(d)} %`;
 
-/** "model | paper" rows for the closing table and the report. */
+/**
+ * "model | paper" rows for the closing table and the report; for a pass without published
+ * figures (no `paper`) the paper and ratio columns are empty.
+ */
 export function comparisonRows(r: ReplayResult): ComparisonRow[] {
-  const ratio = (a: number, b: number) => (b > 0 ? `${((a / b - 1) * 100 >= 0 ? '+' : '')}${((a / b - 1) * 100).toFixed(1)} %` : '');
+  const ratio = (a: number, b: number | undefined) =>
+    b !== undefined && b > 0 ? `${((a / b - 1) * 100 >= 0 ? '+' : '')}${((a / b - 1) * 100).toFixed(1)} %` : '';
   const p = r.paper;
+  const ref = (f: (v: number) => string, v: number | undefined) => (v === undefined ? '' : f(v));
   return [
-    { quantity: 'data window (s)', model: String(r.durationS), paper: String(p.durationS), ratio: ratio(r.durationS, p.durationS) },
-    { quantity: 'detections', model: fmtInt(r.detections), paper: fmtInt(p.detections), ratio: ratio(r.detections, p.detections) },
-    { quantity: 'sifted bits', model: fmtInt(r.siftedBits), paper: fmtInt(p.siftedBits), ratio: ratio(r.siftedBits, p.siftedBits) },
+    { quantity: 'data window (s)', model: String(r.durationS), paper: ref(String, p?.durationS), ratio: ratio(r.durationS, p?.durationS) },
+    { quantity: 'detections', model: fmtInt(r.detections), paper: ref(fmtInt, p?.detections), ratio: ratio(r.detections, p?.detections) },
+    { quantity: 'sifted bits', model: fmtInt(r.siftedBits), paper: ref(fmtInt, p?.siftedBits), ratio: ratio(r.siftedBits, p?.siftedBits) },
     {
       quantity: 'sifted bits, signal μ only',
       model: fmtInt(r.siftedSignalBits),
-      paper: fmtInt(p.siftedBits),
-      ratio: ratio(r.siftedSignalBits, p.siftedBits),
+      paper: ref(fmtInt, p?.siftedBits),
+      ratio: ratio(r.siftedSignalBits, p?.siftedBits),
     },
-    { quantity: 'QBER', model: pct(r.qber), paper: pct(p.qber, 1), ratio: ratio(r.qber, p.qber) },
+    { quantity: 'QBER', model: pct(r.qber), paper: ref((v) => pct(v, 1), p?.qber), ratio: ratio(r.qber, p?.qber) },
     {
       quantity: 'final key (bits)',
       model: r.aborted ? `0 (aborted: ${r.abortReason})` : fmtInt(r.finalKeyBits),
-      paper: fmtInt(p.finalKeyBits),
-      ratio: ratio(r.finalKeyBits, p.finalKeyBits),
+      paper: ref(fmtInt, p?.finalKeyBits),
+      ratio: ratio(r.finalKeyBits, p?.finalKeyBits),
     },
-    { quantity: 'key rate (bit/s)', model: r.finalKeyRateBps.toFixed(0), paper: `≈${p.finalKeyRateBps}`, ratio: ratio(r.finalKeyRateBps, p.finalKeyRateBps) },
+    { quantity: 'key rate (bit/s)', model: r.finalKeyRateBps.toFixed(0), paper: ref((v) => `≈${v}`, p?.finalKeyRateBps), ratio: ratio(r.finalKeyRateBps, p?.finalKeyRateBps) },
   ];
 }
 
@@ -115,7 +120,7 @@ export function replayHtml(r: ReplayResult): string {
         { name: 'atmosphere', x: link.map((l) => l.rangeKm), y: link.map((l) => l.atmosphereDb), markers: true, noLine: true },
       ],
     }),
-    note: 'Measured points of the paper: ≈22 dB diffraction at 1,200 km; ≈32 dB end to end at 645 km, ≈43 dB at 1,200 km (derived from the sifted rates).',
+    note: r.paper && 'Measured points of the paper: ≈22 dB diffraction at 1,200 km; ≈32 dB end to end at 645 km, ≈43 dB at 1,200 km (derived from the sifted rates).',
   });
   charts.push({
     title: 'Sifted key rate and QBER vs time (cf. Fig. 3)',
@@ -135,7 +140,7 @@ export function replayHtml(r: ReplayResult): string {
         xLabel: 'time since window start (s)',
         yLabel: 'QBER (%)',
         series: [{ name: 'QBER', x: t, y: s.map((p) => p.qber * 100) }],
-        hLines: [{ y: r.paper.qber * 100, label: 'paper mean 1.1 %' }],
+        hLines: r.paper ? [{ y: r.paper.qber * 100, label: `paper mean ${pct(r.paper.qber, 1)}` }] : [],
         height: 300,
       }),
   });
@@ -222,11 +227,14 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
 </style></head><body>
 <h1>Mozi replay: ${escapeXml(r.pass.satellite)} over ${escapeXml(r.pass.station)}</h1>
 <p>Window ${escapeXml(r.pass.windowStartUtc)} – ${escapeXml(r.pass.windowEndUtc)} (${r.durationS} s), TCA ${escapeXml(r.pass.tcaUtc)}, minimum range ${r.pass.minRangeKm.toFixed(0)} km, maximum elevation ${r.pass.maxElevationDeg.toFixed(1)}°.
-Settings: seed ${r.seed}, eavesdropper <b>${escapeXml(r.eve)}</b>, reconciliation ${escapeXml(r.reconciliation)}, bound ${escapeXml(r.bound)}, protocol ${escapeXml(r.protocol)}, ε_sec ${r.finiteKey?.epsSec ?? r.paper.epsSec}.</p>
+Settings: seed ${r.seed}, eavesdropper <b>${escapeXml(r.eve)}</b>, reconciliation ${escapeXml(r.reconciliation)}, bound ${escapeXml(r.bound)}, protocol ${escapeXml(r.protocol)}, ε_sec ${r.finiteKey?.epsSec ?? r.paper?.epsSec ?? '—'}.</p>
 ${verdict}
 ${noDecoyNote}
-<h2>Model vs paper</h2>
-${table(['quantity', 'model', `paper (${r.paper.source})`, 'model/paper − 1'], cmp.map((c) => [c.quantity, c.model, c.paper, c.ratio]))}
+${
+  r.paper
+    ? `<h2>Model vs paper</h2>\n${table(['quantity', 'model', `paper (${r.paper.source})`, 'model/paper − 1'], cmp.map((c) => [c.quantity, c.model, c.paper, c.ratio]))}`
+    : `<h2>Results</h2>\n${table(['quantity', 'model'], cmp.map((c) => [c.quantity, c.model]))}`
+}
 ${charts.map((c) => `<h2>${escapeXml(c.title)}</h2>\n${c.svg}\n${c.note ? `<p class="note">${escapeXml(c.note)}</p>` : ''}`).join('\n')}
 <h2>Counts per intensity</h2>
 ${table(['intensity', 'photon events (simulation)', 'sifted', 'errors', 'QBER'], intensityRows)}

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReplay, type ReplayEvent } from '../../src/mission/replay.js';
-import { replayJson, writeReplayReport } from '../../src/report/replay.js';
+import { PRESETS, resolveReplayWindow, runReplay, type ReplayEvent } from '../../src/mission/replay.js';
+import { comparisonRows, replayHtml, replayJson, writeReplayReport } from '../../src/report/replay.js';
 
 describe('runReplay (short window of the 2016-12-19 pass)', () => {
   it('runs orbit → keys, emits stages and series, keys identical on both sides, self-contained report', async () => {
@@ -33,6 +33,44 @@ describe('runReplay (short window of the 2016-12-19 pass)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe('Graz preset (second link of the Xinglong–Graz relay, Liao et al., PRL 120, 030501 (2018))', () => {
+  it('resolves to the night pass of 2016-12-19 23:09 UTC (max 51.8°), window within ~1,200 km', () => {
+    const w = resolveReplayWindow('micius-graz-2016-12-19');
+    expect(w.station.id).toBe('graz');
+    expect(w.pass.night).toBe(true);
+    expect(new Date(w.tcaMs).toISOString()).toMatch(/^2016-12-19T23:0[89]/);
+    expect(w.around.summary.maxElevationDeg).toBeCloseTo(51.8, 1);
+    expect(w.around.summary.minRangeKm).toBeGreaterThan(600);
+    expect(w.around.summary.minRangeKm).toBeLessThan(630);
+    const inWindow = w.around.samples.filter((s) => s.timeMs >= w.windowStartMs && s.timeMs <= w.windowEndMs);
+    expect(Math.max(...inWindow.map((s) => s.rangeKm))).toBeLessThan(1210);
+    expect(Math.min(...inWindow.map((s) => s.elevationDeg))).toBeGreaterThan(19);
+    expect(inWindow.every((s) => s.sunElevationDeg < -12)).toBe(true);
+    // after the Xinglong pass of the same day, and a different key block
+    const x = resolveReplayWindow('micius-2016-12-19');
+    expect(w.windowStartMs).toBeGreaterThan(x.windowEndMs);
+    expect(w.passId).not.toBe(x.passId);
+    // the Xinglong receiver without Beijing's light; no published figures
+    expect(PRESETS['micius-graz-2016-12-19'].receiver?.cityLight).toBeUndefined();
+    expect(PRESETS['micius-graz-2016-12-19'].receiver?.apertureM).toBe(1);
+    expect(PRESETS['micius-graz-2016-12-19'].paper).toBeUndefined();
+  });
+
+  it('a 20 s replay distils key; the report has no paper column', async () => {
+    const r = await runReplay({ preset: 'micius-graz-2016-12-19', windowS: 20, seed: 1 });
+    expect(r.pass.station).toBe('Graz');
+    expect(r.aborted).toBe(false);
+    expect(r.keysMatch).toBe(true);
+    expect(r.finalKeyBits).toBeGreaterThan(0);
+    expect(r.qber).toBeLessThan(0.02);
+    expect(r.paper).toBeUndefined();
+    expect(comparisonRows(r).every((row) => row.paper === '' && row.ratio === '')).toBe(true);
+    const html = replayHtml(r);
+    expect(html).not.toContain('Model vs paper');
+    expect(html).toContain('<h2>Results</h2>');
+  }, 120_000);
 });
 
 describe('runReplay with an eavesdropper (30 s around TCA)', () => {

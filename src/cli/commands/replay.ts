@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { runReplay, REPLAY_STAGES, type ReplayEvent, type ReplayStage } from '../../mission/replay.js';
+import { PRESETS, runReplay, REPLAY_STAGES, type ReplayEvent, type ReplayStage } from '../../mission/replay.js';
 import { DEFAULT_POLICY, type ReconciliationMethod } from '../../protocol/types.js';
 import { comparisonRows, replayJson, writeReplayReport } from '../../report/replay.js';
 import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
@@ -37,14 +37,14 @@ export function register(program: Command): void {
   program
     .command('replay')
     .description('the whole chain for one pass: orbit → link → simulation → timing → satellite ⇄ ground → keys (default: Micius, Xinglong, 2016-12-19)')
-    .option('--preset <name>', 'reference pass', 'micius-2016-12-19')
+    .option('--preset <name>', `reference pass (${Object.keys(PRESETS).join(', ')})`, 'micius-2016-12-19')
     .option('--eve <spec>', 'eavesdropper: none, intercept-resend[:fraction], pns')
     .option('--reconciliation <method>', 'cascade | ldpc | hamming (default: the preset\'s, hamming as in the paper)')
     .option('--bound <bound>', `finite-key bound: ${BOUNDS.join(' | ')} (default: the preset's, hoeffding)`)
     .option('--protocol <p>', `BB84 variant: ${PROTOCOLS.join(' | ')}`, DEFAULT_POLICY.protocol)
     .option('--seed <n>', 'simulation and protocol randomness', integerOption('--seed', { min: 0 }))
     .option('--eps-sec <eps>', 'secrecy parameter ε_sec (paper: 1e-9)', numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
-    .option('--window-s <seconds>', 'data window centred on TCA (default: the paper\'s 273 s)', numberOption('--window-s', { min: 1, max: 900 }))
+    .option('--window-s <seconds>', 'data window centred on TCA (default: the preset\'s, 273 s for the paper\'s pass)', numberOption('--window-s', { min: 1, max: 900 }))
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'write report.json and report.html (and, with --records, the simulation files) here')
     .option('--records', 'with --out: also write DIR/satellite, DIR/ground, DIR/truth')
@@ -79,7 +79,8 @@ export function register(program: Command): void {
         printJson(replayJson(r));
       } else {
         const rows = comparisonRows(r);
-        process.stdout.write(formatTable(['quantity', 'model', 'paper', 'model/paper − 1'], rows.map((x) => [x.quantity, x.model, x.paper, x.ratio])) + '\n');
+        if (r.paper) process.stdout.write(formatTable(['quantity', 'model', 'paper', 'model/paper − 1'], rows.map((x) => [x.quantity, x.model, x.paper, x.ratio])) + '\n');
+        else process.stdout.write(formatTable(['quantity', 'model'], rows.map((x) => [x.quantity, x.model])) + '\n');
         if (r.aborted) process.stdout.write(`aborted: ${r.abortMessage}\n`);
         else process.stdout.write(`keys identical on both sides: ${r.keysMatch ? 'yes' : 'NO'} (sha256 ${r.keyDigest})\n`);
         if (r.noDecoy && r.eve.startsWith('pns')) {
