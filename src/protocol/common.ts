@@ -148,3 +148,15 @@ export function paramsMessage(source: SatelliteSource, policy: SatellitePolicy, 
     pulsesSent: source.pulsesSent,
   };
 }
+
+/**
+ * The QBER the reconciliation is tuned for: the sampled QBER plus two standard deviations of the
+ * sample (and one error's worth), floored at 10⁻³. An underestimate makes block codes (Hamming) leave
+ * errors that verification then catches, aborting the block; a slight overestimate costs a little
+ * leakage. Both parties compute it from the same disclosed sample.
+ */
+export function reconciliationQber(sampleQber: number, sampleBits: number): number {
+  if (!(sampleBits > 0)) return Math.max(sampleQber, 1e-3);
+  const q = Math.min(0.5, Math.max(0, sampleQber));
+  return Math.max(1e-3, Math.min(0.5, q + 2 * Math.sqrt((q * (1 - q)) / sampleBits) + 1 / sampleBits));
+}

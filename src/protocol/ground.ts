@@ -9,6 +9,7 @@ import { ProtocolAbort } from '../core/errors.js';
 import type { MessageChannel } from '../postprocess/channel.js';
 import { LeakageLedger } from '../postprocess/ledger.js';
 import {
+  reconciliationQber,
   CLASSES,
   classCounts,
   complement,
@@ -118,7 +119,7 @@ export async function runGround(
         raw.clone(),
         session.stage('reconcile'),
         ledger,
-        Math.max(sampleQber, 1e-3),
+        reconciliationQber(sampleQber, positions.length),
         rng.fork('reconcile'),
       );
       if (corrected.length !== raw.length) throw new ProtocolAbort('reconciliation-failed', 'corrected key has the wrong length');

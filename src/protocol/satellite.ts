@@ -8,6 +8,7 @@ import type { MessageChannel } from '../postprocess/channel.js';
 import { LeakageLedger } from '../postprocess/ledger.js';
 import {
   paramsMessage,
+  reconciliationQber,
   CLASSES,
   classCounts,
   complement,
@@ -135,7 +136,7 @@ export async function runSatellite(
       tr.enter('reconciliation');
       const keyPositions = complement(sifted.bits.length, positions);
       const key = sifted.bits.select(keyPositions);
-      await opts.post.reconcileAlice(policy.reconciliation, key, session.stage('reconcile'), ledger, Math.max(sampleQber, 1e-3), rng.fork('reconcile'));
+      await opts.post.reconcileAlice(policy.reconciliation, key, session.stage('reconcile'), ledger, reconciliationQber(sampleQber, positions.length), rng.fork('reconcile'));
 
       tr.enter('verification');
       await opts.post.verifyAlice(key, session.stage('verify'), ledger, policy.epsCor, rng.fork('verify'));
