@@ -219,3 +219,18 @@ export function parseMission(text: string, file = '<mission>'): MissionConfig {
 export function loadMission(file: string): MissionConfig {
   return parseMission(readText(file), file);
 }
+
+function withoutCityLight(r: ReceiverConfig): ReceiverConfig {
+  const copy: ReceiverConfig = { ...r };
+  delete copy.cityLight;
+  return copy;
+}
+
+/**
+ * The ground receiver of a station: the Xinglong receiver (with Beijing's stray light) at Xinglong,
+ * and the same hardware without that city light elsewhere [engineering estimate: the paper prints
+ * receiver parameters for Xinglong only].
+ */
+export function receiverForStation(stationId: string): ReceiverConfig {
+  return stationId === 'xinglong' ? MICIUS_MISSION.hardware.receiver : withoutCityLight(MICIUS_MISSION.hardware.receiver);
+}

@@ -4,7 +4,7 @@
  */
 import { linkBudget } from '../link/index.js';
 import type { TransmitterConfig, ReceiverConfig } from '../link/index.js';
-import { getSatellite, getStation, MICIUS_MISSION } from './index.js';
+import { getSatellite, getStation, MICIUS_MISSION, receiverForStation } from './index.js';
 import { passGeometry, resolvePass } from '../orbit/index.js';
 import type { LinkSampleLike, PredictParams } from '../security/index.js';
 
@@ -39,7 +39,8 @@ export async function predictPassSamples(
   const constraints = MICIUS_MISSION.constraints;
   const pass = resolvePass(elements, station, spec, constraints);
   const geometry = passGeometry(elements, station, pass.aosMs, pass.losMs, stepS, constraints);
-  const { transmitter, receiver } = MICIUS_MISSION.hardware;
+  const { transmitter } = MICIUS_MISSION.hardware;
+  const receiver = receiverForStation(station.id);
   const budget = linkBudget(geometry, transmitter, receiver);
   const samples = budget.samples.map((s) => ({ etaTotal: s.etaTotal, backgroundHz: s.backgroundHz, timeMs: s.timeMs, durationS: stepS }));
   return {

@@ -11,7 +11,7 @@ import { InputError, type AbortReason } from '../core/errors.js';
 import { binaryEntropy } from '../core/entropy.js';
 import { etaToLossDb } from '../core/units.js';
 import { linkBudget } from '../link/budget.js';
-import { XINGLONG_RECEIVER, type ReceiverConfig } from '../link/hardware.js';
+import type { ReceiverConfig } from '../link/hardware.js';
 import type { LinkBudget } from '../link/types.js';
 import { passGeometry, resolvePass, type Pass } from '../orbit/passes.js';
 import type { PassGeometry, SatelliteElements, Station } from '../orbit/types.js';
@@ -38,7 +38,7 @@ import { BOUNDS, PROTOCOLS, type Bound, type FiniteKeyResult, type Protocol } fr
 import type { TimingDiagnostics } from '../timing/recover.js';
 import { getSatellite } from './config.js';
 import { getStation } from './stations.js';
-import { MICIUS_MISSION } from './config.js';
+import { MICIUS_MISSION, receiverForStation } from './config.js';
 
 /** The paper's figures for the reference orbit (Liao et al. 2017, main text). */
 export const PAPER_2016_12_19 = {
@@ -74,13 +74,8 @@ export interface ReplayPreset {
  * 2018 (PRL 120, 030501) print no Graz receiver parameters we could use instead [engineering
  * estimate]; Lustbühel lies on the south-eastern edge of Graz, whose light is not modelled.
  */
-export const GRAZ_RECEIVER: ReceiverConfig = withoutCityLight(XINGLONG_RECEIVER);
+export const GRAZ_RECEIVER: ReceiverConfig = receiverForStation('graz');
 
-function withoutCityLight(r: ReceiverConfig): ReceiverConfig {
-  const copy: ReceiverConfig = { ...r };
-  delete copy.cityLight;
-  return copy;
-}
 
 /**
  * The reference orbit. The paper's window is 273 s with the range going ~1,200 km → 645 km →

@@ -10,15 +10,23 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { linkBudget } from '../link/index.js';
 import { KeyStore } from '../kms/keystore.js';
-import { getStation, MICIUS, MICIUS_MISSION, STATIONS } from '../mission/index.js';
+import { getStation, MICIUS, MICIUS_MISSION, receiverForStation, STATIONS } from '../mission/index.js';
+import { PRESETS } from '../mission/replay.js';
 import { predictParamsFromHardware } from '../mission/predict.js';
 import { findPasses, passGeometry, passSummary, resolvePass, type Pass } from '../orbit/index.js';
 import { finiteKey, predictCounts, toFiniteKeyInput } from '../security/index.js';
 import { RunManager } from './runs.js';
 
-export const DASHBOARD_PRESETS = [
-  { id: 'micius-2016-12-19', label: 'Micius · Xinglong · 2016-12-19 (Liao et al. 2017)', station: 'xinglong', pass: '2016-12-19' },
-];
+/** The replay presets offered on the page (src/mission/replay.ts PRESETS). */
+export const DASHBOARD_PRESETS = Object.values(PRESETS).map((p) => {
+  const station = getStation(p.station);
+  return {
+    id: p.name,
+    label: `Micius · ${station.name} · ${p.pass}${p.paper ? ' (Liao et al. 2017)' : ''}`,
+    station: p.station,
+    pass: p.pass,
+  };
+});
 export const EVES = ['none', 'intercept-resend', 'pns', 'beam-splitting'];
 export const RECONCILIATIONS = ['hamming', 'cascade', 'ldpc'];
 export const BOUNDS = ['hoeffding', 'chernoff', 'asymptotic'];
@@ -34,7 +42,8 @@ function isoParam(value: string | undefined, field: string): number {
 /** Predicted final key of a pass: link model → expected counts → Chernoff bound, symmetric BB84. */
 export function predictedKeyBits(pass: Pass, stepS = 5): number {
   const station = getStation(pass.station);
-  const { constraints, hardware } = MICIUS_MISSION;
+  const { constraints } = MICIUS_MISSION;
+  const hardware = { transmitter: MICIUS_MISSION.hardware.transmitter, receiver: receiverForStation(station.id) };
   const geometry = passGeometry(MICIUS, station, pass.aosMs, pass.losMs, stepS, constraints);
   const budget = linkBudget(geometry, hardware.transmitter, hardware.receiver);
   const samples = budget.samples.map((s) => ({ etaTotal: s.etaTotal, backgroundHz: s.backgroundHz, timeMs: s.timeMs, durationS: stepS }));
@@ -122,7 +131,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
       const station = getStation(q.station ?? 'xinglong', { field: 'station' });
       const pass = resolvePass(MICIUS, station, q.pass ?? '2016-12-19', MICIUS_MISSION.constraints);
       const geometry = passGeometry(MICIUS, station, pass.aosMs, pass.losMs, 2, MICIUS_MISSION.constraints);
-      const budget = linkBudget(geometry, MICIUS_MISSION.hardware.transmitter, MICIUS_MISSION.hardware.receiver);
+      const budget = linkBudget(geometry, MICIUS_MISSION.hardware.transmitter, receiverForStation(station.id));
       const pad = 4 * 60_000;
       const wide = passGeometry(MICIUS, station, pass.aosMs - pad, pass.losMs + pad, 10, MICIUS_MISSION.constraints);
       return {
