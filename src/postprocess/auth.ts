@@ -67,6 +67,18 @@ class PadQueue {
     return this.availableBytes * 8;
   }
 
+  /** Copy of the unconsumed bytes, in order (nothing is taken). */
+  remaining(): Uint8Array {
+    const out = new Uint8Array(this.availableBytes);
+    let pos = 0;
+    this.chunks.forEach((c, i) => {
+      const part = c.subarray(i === 0 ? this.offset : 0);
+      out.set(part, pos);
+      pos += part.length;
+    });
+    return out;
+  }
+
   /** Take `n` bytes; the pool's copy is zeroed. Returns null if not enough. */
   take(n: number): Uint8Array | null {
     if (this.availableBytes < n) return null;
@@ -96,16 +108,58 @@ class PadQueue {
  * second for Bob→Alice. `refill(bytes)` splits distilled key the same way (first half a2b).
  * Both parties must refill with the same bytes at the same protocol step.
  */
+const POOL_STATE_MAGIC = new TextEncoder().encode('MZPOOL01');
+
+/** Whether bytes are a saved KeyPool state rather than a raw pre-shared secret. */
+export function isPoolState(bytes: Uint8Array): boolean {
+  if (bytes.length < 24) return false;
+  for (let i = 0; i < 8; i++) if (bytes[i] !== POOL_STATE_MAGIC[i]) return false;
+  return true;
+}
+
 export class KeyPool {
   private readonly hashKey: Uint8Array;
   private readonly queues: Record<Direction, PadQueue> = { a2b: new PadQueue(), b2a: new PadQueue() };
 
+  /**
+   * From a pre-shared secret (8 bytes of hash key K, then pads split half per direction), or from a
+   * saved pool state (`toState()`, recognised by its magic) so a pool can be carried across runs
+   * without ever reusing a pad.
+   */
   constructor(preShared: Uint8Array) {
+    if (isPoolState(preShared)) {
+      const dv = new DataView(preShared.buffer, preShared.byteOffset, preShared.byteLength);
+      const nAB = dv.getUint32(16, true);
+      const nBA = dv.getUint32(20, true);
+      if (preShared.length !== 24 + nAB + nBA) throw new InputError('saved key-pool state is truncated or corrupt', { field: 'preShared' });
+      this.hashKey = copyBytes(preShared.subarray(8, 16));
+      this.queues.a2b.push(copyBytes(preShared.subarray(24, 24 + nAB)));
+      this.queues.b2a.push(copyBytes(preShared.subarray(24 + nAB)));
+      return;
+    }
     if (preShared.length < 8 + 16) {
       throw new InputError(`needs ≥ 24 bytes (8 for K + one pad per direction), got ${preShared.length}`, { field: 'preShared' });
     }
     this.hashKey = copyBytes(preShared.subarray(0, 8));
     this.addSplit(preShared.subarray(8));
+  }
+
+  /**
+   * The pool's state: magic "MZPOOL01", K (8 bytes), the byte counts of the a→b and b→a pads
+   * (u32 LE each), then the unused pads of each direction. Consumed pads are not in it.
+   */
+  toState(): Uint8Array {
+    const ab = this.queues.a2b.remaining();
+    const ba = this.queues.b2a.remaining();
+    const out = new Uint8Array(24 + ab.length + ba.length);
+    out.set(POOL_STATE_MAGIC, 0);
+    out.set(this.hashKey, 8);
+    const dv = new DataView(out.buffer);
+    dv.setUint32(16, ab.length, true);
+    dv.setUint32(20, ba.length, true);
+    out.set(ab, 24);
+    out.set(ba, 24 + ab.length);
+    return out;
   }
 
   private addSplit(bytes: Uint8Array): void {

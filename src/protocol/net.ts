@@ -10,11 +10,16 @@ import { connectTcp, listenTcp } from './transport.js';
 import type { GroundDetections, KeySink, PartyEvent, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';
 
 export interface NetPartyOptions {
-  psk: Uint8Array;
+  /** The pre-shared secret, or a key pool the caller keeps (to save its state afterwards). */
+  psk: Uint8Array | KeyPool;
   post: PostProcessing;
   sink?: KeySink;
   seed?: string;
   onEvent?: (e: PartyEvent) => void;
+}
+
+function poolOf(psk: Uint8Array | KeyPool): KeyPool {
+  return psk instanceof KeyPool ? psk : new KeyPool(psk.slice());
 }
 
 export async function serveSatellite(
@@ -30,7 +35,7 @@ export async function serveSatellite(
   const t = await listener.accept();
   // stop accepting further peers (close() resolves only once this connection ends: do not wait)
   void listener.close();
-  const ch = new AuthenticatedChannel(t, new KeyPool(o.psk.slice()), 'alice');
+  const ch = new AuthenticatedChannel(t, poolOf(o.psk), 'alice');
   try {
     const r = await runSatellite(ch, source, policy, {
       post: o.post,
@@ -53,7 +58,7 @@ export async function connectGround(
   o: NetPartyOptions & { connectTimeoutMs?: number },
 ): Promise<PartyResult & { authPadBits: number }> {
   const t = await connectTcp(host, port, o.connectTimeoutMs ?? 30_000);
-  const ch = new AuthenticatedChannel(t, new KeyPool(o.psk.slice()), 'bob');
+  const ch = new AuthenticatedChannel(t, poolOf(o.psk), 'bob');
   try {
     const r = await runGround(ch, detections, {
       post: o.post,

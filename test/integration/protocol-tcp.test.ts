@@ -5,12 +5,13 @@
  * killing one side mid-block makes the other abort (peer lost) and store nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
@@ -74,14 +75,14 @@ function storedKeys(path: string): Buffer[] {
 
 async function startSatellite(tag: string, seed = 3): Promise<{ sat: Proc; port: number; keys: string }> {
   const keys = join(dir, `sat-${tag}.db`);
-  const sat = mozi(['satellite', '--data', join(dir, 'sim', 'satellite'), '--listen', '127.0.0.1:0', '--keys', keys, '--psk', join(dir, 'psk.bin'), '--seed', String(seed)]);
+  const sat = mozi(['satellite', '--data', join(dir, 'sim', 'satellite'), '--listen', '127.0.0.1:0', '--keys', keys, '--psk', join(dir, 'psk-sat.bin'), '--seed', String(seed)]);
   const m = await sat.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
   return { sat, port: Number(m[1]), keys };
 }
 
 function startGround(tag: string, port: number, seed = 3): { gnd: Proc; keys: string } {
   const keys = join(dir, `gnd-${tag}.db`);
-  const gnd = mozi(['ground', '--data', join(dir, 'sim', 'ground'), '--connect', `127.0.0.1:${port}`, '--keys', keys, '--psk', join(dir, 'psk.bin'), '--seed', String(seed)]);
+  const gnd = mozi(['ground', '--data', join(dir, 'sim', 'ground'), '--connect', `127.0.0.1:${port}`, '--keys', keys, '--psk', join(dir, 'psk-gnd.bin'), '--seed', String(seed)]);
   return { gnd, keys };
 }
 
@@ -121,9 +122,18 @@ function flippingProxy(target: number, frameNo: number): Promise<{ port: number;
   });
 }
 
+const PSK = randomBytes(8 + 16 * 2048);
+
+/** Give each party its own copy of a fresh pre-shared secret (as after an abort, a new one is provisioned). */
+function provisionPsk(): void {
+  writeFileSync(join(dir, 'psk-sat.bin'), PSK);
+  writeFileSync(join(dir, 'psk-gnd.bin'), PSK);
+}
+
+beforeEach(() => provisionPsk());
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mozi-tcp-'));
-  writeFileSync(join(dir, 'psk.bin'), Buffer.from(Array.from({ length: 8 + 16 * 2048 }, (_, i) => (i * 131 + 7) & 0xff)));
   const sim = mozi(['simulate', '--preset', 'micius-2016-12-19', '--window-s', '12', '--seed', '5', '--no-truth', '--out', join(dir, 'sim')]);
   expect(await sim.exit).toBe(0);
 }, 180_000);
@@ -144,7 +154,13 @@ describe('mozi satellite / mozi ground over TCP', () => {
     expect(ks.length).toBeGreaterThan(0);
     expect(kg.length).toBe(ks.length);
     expect(Buffer.concat(ks).equals(Buffer.concat(kg))).toBe(true);
+    // both sides saved the same pool state: consumed pads gone, refilled from the distilled key
+    const poolSat = readFileSync(join(dir, 'psk-sat.bin'));
+    expect(poolSat.equals(readFileSync(join(dir, 'psk-gnd.bin')))).toBe(true);
+    expect(poolSat.subarray(0, 8).toString()).toBe('MZPOOL01');
+    expect(poolSat.includes(PSK.subarray(8, 8 + 64))).toBe(false);
 
+    // the second run authenticates with the saved pools (fresh pads) and reproduces the key
     const b = await startSatellite('b');
     const g2 = startGround('b', b.port);
     expect(await g2.gnd.exit).toBe(0);

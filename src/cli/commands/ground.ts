@@ -11,7 +11,8 @@ import { groundDetections } from '../../protocol/records.js';
 import { readGroundRecord } from '../../quantum/records.js';
 import { integerOption } from '../options.js';
 import { log } from '../output.js';
-import { finishParty, loadPsk, parseHostPort, recordRoot } from './satellite.js';
+import { refillingSink } from '../../protocol/pool.js';
+import { finishParty, openPsk, parseHostPort, recordRoot, savePsk } from './satellite.js';
 
 interface GroundCliOptions {
   data: string;
@@ -29,7 +30,7 @@ export function register(program: Command): void {
     .requiredOption('--data <dir>', 'the ground record folder (DIR/ground written by mozi simulate)')
     .requiredOption('--connect <host:port>', 'the satellite\'s address')
     .requiredOption('--keys <file>', 'key store (SQLite) of this site')
-    .option('--psk <file>', 'pre-shared authentication secret (raw bytes, ≥ 24; the same file on both sides)')
+    .option('--psk <file>', 'authentication key pool: a raw pre-shared secret (≥ 24 bytes, each side its own copy) the first time; the pool state is saved back after each run')
     .option('--seed <n>', 'seed of the ground\'s random choices (double-click bits)', integerOption('--seed', { min: 0 }))
     .option('--json', 'print one JSON document with the outcome on stdout')
     .action(async (o: GroundCliOptions) => {
@@ -38,14 +39,16 @@ export function register(program: Command): void {
       const seed = o.seed !== undefined ? String(o.seed) : undefined;
       const g = groundDetections(rec, { seed });
       log(`ground: ${g.detections.pulseIndex.length} detections after timing recovery (sync residual ${g.timing.syncResidualRmsPs.toFixed(0)} ps)`);
-      const psk = loadPsk(o.psk, g.detections.passId);
+      const psk = openPsk(o.psk, g.detections.passId);
+      const sink = refillingSink(keyStoreSink(o.keys), psk.pool);
       const r = await connectGround(host, port, g.detections, {
-        psk,
+        psk: psk.pool,
         post: defaultPostProcessing(),
-        sink: keyStoreSink(o.keys),
+        sink,
         seed,
         onEvent: (e) => log(`ground: ${e.state}${e.detail ? ' — ' + e.detail : ''}`),
-      });
+      }).finally(() => savePsk(psk));
+      if (sink.refilledBits() > 0) log(`ground: ${sink.refilledBits()} key bits refilled the authentication pool`);
       finishParty(r, o.json);
     });
 }

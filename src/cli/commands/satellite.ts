@@ -3,11 +3,13 @@
  * seed + transmitter config), listens on HOST:PORT for the ground, runs the protocol and stores
  * the final key in its key store. Security aborts exit 1 with the reason; nothing is stored.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
+import { KeyPool } from '../../postprocess/auth.js';
 import { derivePsk } from '../../protocol/local.js';
+import { refillingSink } from '../../protocol/pool.js';
 import { keyStoreSink } from '../../protocol/keysink.js';
 import { serveSatellite } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
@@ -35,15 +37,43 @@ export function recordRoot(dataDir: string, party: 'satellite' | 'ground', flag:
   throw new InputError(`no ${party}.json in ${dataDir} (expected the ${party}/ folder that mozi simulate writes)`, { field: flag });
 }
 
-export function loadPsk(file: string | undefined, passId: string): Uint8Array {
+/** The authentication key pool of a party and where it is kept between runs. */
+export interface PskPool {
+  pool: KeyPool;
+  /** The --psk file the pool state is saved back to after the run (none for the demo secret). */
+  file?: string;
+}
+
+/**
+ * The pool from --psk FILE: a raw pre-shared secret (≥ 24 bytes) the first time, afterwards the
+ * pool state this command saved there (unused pads only, refilled from distilled key).
+ */
+export function openPsk(file: string | undefined, passId: string): PskPool {
+  let bytes: Uint8Array;
   if (file === undefined) {
     log('warning: no --psk given; using a demo pre-shared secret derived from the pass id (not secret!)');
-    return derivePsk(`demo/${passId}`);
+    bytes = derivePsk(`demo/${passId}`);
+  } else {
+    if (!existsSync(file)) throw new InputError('file not found', { file, field: '--psk' });
+    bytes = new Uint8Array(readFileSync(file));
+    if (bytes.length < 24) throw new InputError(`pre-shared secret has ${bytes.length} bytes; need ≥ 24`, { file, field: '--psk' });
   }
-  if (!existsSync(file)) throw new InputError('file not found', { file, field: '--psk' });
-  const b = new Uint8Array(readFileSync(file));
-  if (b.length < 24) throw new InputError(`pre-shared secret has ${b.length} bytes; need ≥ 24`, { file, field: '--psk' });
-  return b;
+  const pool = new KeyPool(bytes);
+  bytes.fill(0);
+  return { pool, file };
+}
+
+/**
+ * Save the pool's state (consumed pads removed, refill added) over the --psk file, atomically and
+ * owner-only, whatever the run's outcome: a pad used once is never offered again. After an abort
+ * the two sides' files may disagree (a frame one side tagged never reached the other); the next
+ * run then fails authentication and a fresh pre-shared secret must be provisioned.
+ */
+export function savePsk(p: PskPool): void {
+  if (!p.file) return;
+  const tmp = `${p.file}.tmp-${process.pid}`;
+  writeFileSync(tmp, p.pool.toState(), { mode: 0o600 });
+  renameSync(tmp, p.file);
 }
 
 export function partySummary(r: PartyResult & { authPadBits: number }): Record<string, unknown> {
@@ -102,7 +132,7 @@ export function register(program: Command): void {
     .requiredOption('--data <dir>', 'the satellite record folder (DIR/satellite written by mozi simulate)')
     .requiredOption('--listen <host:port>', 'address to listen on (port 0: any free port, printed on stderr)')
     .requiredOption('--keys <file>', 'key store (SQLite) of this site')
-    .option('--psk <file>', 'pre-shared authentication secret (raw bytes, ≥ 24; the same file on both sides)')
+    .option('--psk <file>', 'authentication key pool: a raw pre-shared secret (≥ 24 bytes, each side its own copy) the first time; the pool state is saved back after each run')
     .option('--site <name>', 'this site\'s name in the key store (default: the satellite\'s name)')
     .option('--bound <bound>', `finite-key bound: ${BOUNDS.join(' | ')}`, DEFAULT_POLICY.bound)
     .option('--protocol <p>', `BB84 variant: ${PROTOCOLS.join(' | ')}`, DEFAULT_POLICY.protocol)
@@ -117,7 +147,8 @@ export function register(program: Command): void {
       if (!['cascade', 'ldpc', 'hamming'].includes(o.reconciliation)) throw new InputError(`"${o.reconciliation}" is not one of cascade, ldpc, hamming`, { field: '--reconciliation' });
       const rec = readSatelliteRecord(recordRoot(o.data, 'satellite', '--data'));
       const source = satelliteSource(rec, (o.site ?? rec.satellite).toLowerCase());
-      const psk = loadPsk(o.psk, source.passId);
+      const psk = openPsk(o.psk, source.passId);
+      const sink = refillingSink(keyStoreSink(o.keys), psk.pool);
       const policy = {
         ...DEFAULT_POLICY,
         bound: o.bound as Bound,
@@ -131,14 +162,15 @@ export function register(program: Command): void {
         source,
         policy,
         {
-          psk,
+          psk: psk.pool,
           post: defaultPostProcessing(),
-          sink: keyStoreSink(o.keys),
+          sink,
           seed: o.seed !== undefined ? String(o.seed) : undefined,
           onEvent: (e) => log(`satellite: ${e.state}${e.detail ? ' — ' + e.detail : ''}`),
         },
         (h, p) => log(`satellite: listening on ${h}:${p}`),
-      );
+      ).finally(() => savePsk(psk));
+      if (sink.refilledBits() > 0) log(`satellite: ${sink.refilledBits()} key bits refilled the authentication pool`);
       finishParty(r, o.json);
     });
 }
