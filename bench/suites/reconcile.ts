@@ -32,9 +32,13 @@ async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
   let rt = 0;
   let msgs = 0;
   let undetected = 0;
+  let cpu = 0;
   for (let r = 0; r < p.runs; r++) {
     const { alice, bob } = noisyPair(p.bits, p.qber, seed0 + r);
+    const c0 = process.cpuUsage();
     const o = await runPair(p.rec, alice, bob, { qberEstimate: p.qber, seed: seed0 * 31 + r });
+    const cu = process.cpuUsage(c0);
+    cpu += (cu.user + cu.system) / 1e6;
     if (o.alice.leakedBits !== o.bob.leakedBits) throw new Error(`${p.rec.name}: ledgers disagree`);
     leaked += o.bob.leakedBits;
     total += p.bits;
@@ -56,6 +60,8 @@ async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
   const params = { qber: p.qber, bits: p.bits, runs: p.runs };
   const name = `reconcile/${p.rec.name}`;
   const fer = frameErrorRate(failedFrames, frames);
+  // LDPC: CPU-time throughput per point (both parties, one thread; codes built in a warm-up run).
+  const extra: BenchResult[] = p.rec.name.startsWith('ldpc') ? [{ name, params, metric: 'throughputCpu', value: total / cpu / 1e6, unit: 'Mbit/s' }] : [];
   return [
     { name, params, metric: 'efficiency', value: efficiency(leaked, total, p.qber), unit: '' },
     { name, params, metric: 'frameErrorRate', value: fer.fer, unit: '' },
@@ -65,6 +71,7 @@ async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
     { name, params, metric: 'undetectedFrames', value: undetected, unit: '' },
     { name, params, metric: 'roundTrips', value: rt / p.runs, unit: '' },
     { name, params, metric: 'messages', value: msgs / p.runs, unit: '' },
+    ...extra,
   ];
 }
 
@@ -134,11 +141,20 @@ export const reconcileSuite: BenchSuite = {
       for (const qber of qbers) {
         const recs: Reconciler[] = schedules.map((s) => new CascadeReconciler({ schedule: s }));
         recs.push(new HammingReconciler());
-        if (bits <= 100_000) recs.push(new LdpcReconciler());
+        // LDPC at 10⁶ bits: one point (QBER 2 %, one run, code construction included).
+        if (bits <= 100_000 || (!quick && qber === 0.02)) recs.push(new LdpcReconciler());
         for (const rec of recs) {
-          const runs = rec.name.startsWith('ldpc') && quick ? Math.max(1, Math.floor(runsFor(bits) / 2)) : runsFor(bits);
+          const isLdpc = rec.name.startsWith('ldpc');
+          // LDPC: n = 10⁴ is one frame per run, so more runs there; codes are built once per
+          // (N, m) in a warm-up run (not timed), as a deployment would precompute them.
+          const runs = isLdpc ? (bits <= 10_000 ? (quick ? 10 : 30) : quick || bits > 100_000 ? 1 : 2) : runsFor(bits);
+          if (isLdpc && bits <= 100_000) {
+            const w = noisyPair(bits, qber, 4242);
+            await runPair(rec, w.alice, w.bob, { qberEstimate: qber, seed: 0 });
+          }
           const r = await measure({ rec, qber, bits, runs }, seed++);
-          log(`  ${rec.name} Q=${qber} n=${bits}: f=${r[0].value.toFixed(3)} FER=${r[1].value.toFixed(4)} rt=${r[5].value}`);
+          const cpuNote = isLdpc ? ` ${r[r.length - 1].value.toFixed(3)} Mbit/s CPU` : '';
+          log(`  ${rec.name} Q=${qber} n=${bits}: f=${r[0].value.toFixed(3)} FER=${r[1].value.toFixed(4)} rt=${r[5].value}${cpuNote}`);
           out.push(...r);
         }
       }

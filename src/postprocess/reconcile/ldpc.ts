@@ -3,21 +3,28 @@
  * 2011 for puncturing/shortening, Martinez-Mateo, Elkouss & Martin, QIC 12, 791 (2012) for blind).
  *
  * Framing: the key is cut into frames of K = N − d key bits (N code length, d = round(δN)
- * adaptable positions). A public permutation of the N positions (from the seed) lists the d
- * adaptable positions (variables of degree ≥ 3) first: the first p are punctured (Alice fills them with fresh secret random
- * bits), the other s = d − p are shortened (value 0, known to both); the rest carry key bits. A
- * short last frame fills its unused key positions with shortened zeros.
+ * adaptable positions). A public order of the N positions (from the seed) lists the d adaptable
+ * positions (variables of degree ≥ 3) first, untainted ones first (no check sees two punctured
+ * symbols, Elkouss et al. 2012): the first p are punctured (Alice fills them with fresh secret
+ * random bits), the other s = d − p are shortened (value 0, known to both); the rest carry key
+ * bits. A short last frame fills its unused key positions with shortened zeros. The code (PEG,
+ * ldpc-code.ts) is one per (N, m), m chosen from the QBER estimate: the first attempt runs at
+ * f ≈ 1.08 + 0.005/h(Q) with all d adaptable symbols punctured, δ ≈ 0.12·h(Q) (≥ 0.02).
  *
  * Protocol: Alice → Bob: seed, QBER estimate, and H·x for every frame. Bob decodes every frame
  * (layered sum-product) and answers with the bitmap of frames whose syndrome he could not match.
- * Blind mode: Alice reveals Δ more punctured values of each failed frame (they become shortened),
- * Bob continues decoding from his previous state; up to `maxRetries` times. The last bitmap tells
- * Alice the final per-frame outcome; failed frames are reported (ok = false), not dropped.
+ * Blind mode: Alice reveals Δ ≈ 0.03·h·K more punctured values of each failed frame (they become
+ * shortened), Bob continues decoding from his previous state; once a frame has no punctured
+ * symbol left, Alice reveals Δ of its key bits instead (1 bit of leakage each). Up to `maxRetries`
+ * times; before giving up, Bob restarts each failed frame from its channel LLRs and everything
+ * revealed (no new disclosure). The last bitmap tells Alice the final per-frame outcome; failed
+ * frames are reported (ok = false), not dropped.
  *
  * Leakage, exact and booked by both sides per frame: m − rank(H restricted to the punctured
  * columns). The punctured values are uniform secret bits, so the syndrome tells about the key at
  * most m minus the dimension they mask (Elkouss et al. 2011 count m − p, which assumes full rank).
- * Each reveal adds rank(before) − rank(after). The number of frames and outcome bitmaps are public
+ * Each reveal adds rank(before) − rank(after); a revealed key bit adds 1 (an upper bound). The
+ * number of frames and outcome bitmaps are public
  * protocol data and are not counted (as in the literature).
  */
 import { BitArray } from '../../core/bits.js';
@@ -35,19 +42,19 @@ import { snapshot, statsSince } from './types.js';
 import { BitPacker, Reader, Writer, bitAt } from './wire.js';
 
 export interface LdpcParams {
-  /** Code length N (default 16384). */
+  /** Maximum code length N (default 32768; shorter keys use shorter codes, frames share the key evenly). */
   frameBits?: number;
   /**
-   * Fraction δ of adaptable (punctured or shortened) positions. Default 'auto': δ = 0.4h/(1 + 0.4h)
-   * for h = h(QBER), so blind reveals can raise f from fStart by up to ≈ 0.4 (f_max = fStart +
-   * δ/((1−δ)h)), while low-QBER frames puncture little.
+   * Fraction δ of adaptable (punctured or shortened) positions. Default 'auto': δ = 0.12·h (in
+   * [0.02, 0.08]) for h = h(QBER), so blind reveals of punctured symbols can raise f from fStart by
+   * ≈ 0.12 or more (f_max = fStart + δ/((1−δ)h)); heavier puncturing costs more than it buys.
    */
   delta?: number | 'auto';
-  /** Target efficiency of the first attempt (default 1.1 blind, 1.3 single-shot). */
-  fStart?: number;
-  /** Blind: efficiency added per retry (default 0.04). */
+  /** Target efficiency of the first attempt (default 'auto' = 1.08 + 0.005/h(QBER) blind, 1.3 single-shot). */
+  fStart?: number | 'auto';
+  /** Blind: efficiency added per retry (default 0.03). */
   fStep?: number;
-  /** Blind retries (default 12); 0 = single-shot rate-adaptive. */
+  /** Blind retries (default 16); 0 = single-shot rate-adaptive. */
   maxRetries?: number;
   /** Decoder iterations for the first attempt and for each retry (default 40 / 20). */
   iterations?: number;
@@ -76,6 +83,16 @@ export interface LdpcPlan {
 }
 
 const BIG = 40;
+/**
+ * Tuned on n = 10⁴ keys (QBER 0.5–5 %): δ = dk·h (clamped to [dmin, 0.08]) punctured positions, so the blind
+ * reveals can raise f by ≈ dk; first attempt at f0 + fc/h.
+ */
+const TUNE = { dk: 0.12, dmin: 0.02, f0: 1.08, fc: 0.005 };
+
+/** Efficiency targeted by the first attempt: fixed, or 'auto' = f0 + fc/h (short high-rate codes need more). */
+export function startEfficiency(fStart: number | 'auto', h: number): number {
+  return fStart === 'auto' ? TUNE.f0 + TUNE.fc / h : fStart;
+}
 const orderCache = new Map<string, Uint32Array>();
 
 /**
@@ -89,12 +106,31 @@ function adaptableOrder(code: LdpcCode, seed: number, d: number, minDeg: number)
   if (o) return o;
   const deg = new Int32Array(code.n);
   for (let e = 0; e < code.edges; e++) deg[code.cols[e]]++;
+  const varChecks: number[][] = Array.from({ length: code.n }, () => []);
+  for (let c = 0; c < code.m; c++) for (let e = code.rowStart[c]; e < code.rowStart[c + 1]; e++) varChecks[code.cols[e]].push(c);
   const perm = cachedPermutation(code.n, seed, 0x20000).perm;
   o = new Uint32Array(code.n);
   let k = 0;
-  for (let i = 0; i < perm.length && k < d; i++) if (deg[perm[i]] >= minDeg) o[k++] = perm[i];
   const chosen = new Uint8Array(code.n);
-  for (let i = 0; i < k; i++) chosen[o[i]] = 1;
+  // Untainted first (Elkouss et al. 2012): in seeded order, lowest degree first, take a variable
+  // only if none of its checks already has a punctured neighbour, so every punctured symbol has
+  // checks whose other neighbours are all unpunctured (recoverable in one step).
+  const tainted = new Uint8Array(code.m);
+  const cand = Array.from(perm).filter((v) => deg[v] >= minDeg);
+  cand.sort((a, b) => deg[a] - deg[b]);
+  for (const v of cand) {
+    if (k >= d) break;
+    if (varChecks[v].some((c) => tainted[c])) continue;
+    for (const c of varChecks[v]) tainted[c] = 1;
+    chosen[v] = 1;
+    o[k++] = v;
+  }
+  for (let i = 0; i < cand.length && k < d; i++) {
+    if (!chosen[cand[i]]) {
+      chosen[cand[i]] = 1;
+      o[k++] = cand[i];
+    }
+  }
   for (let i = 0; i < perm.length; i++) if (!chosen[perm[i]]) o[k++] = perm[i];
   if (orderCache.size > 32) orderCache.clear();
   orderCache.set(key, o);
@@ -109,14 +145,14 @@ const rankCache = new Map<string, Int32Array>();
  */
 export function planLdpc(params: Required<Omit<LdpcParams, 'rule'>>, qber: number, seed: number, keyBits: number): LdpcPlan {
   const h = binaryEntropy(Math.min(0.49, Math.max(qber, 1e-3)));
-  const delta = params.delta === 'auto' ? Math.min(0.2, Math.max(0.02, (0.4 * h) / (1 + 0.4 * h))) : params.delta;
+  const delta = params.delta === 'auto' ? Math.min(0.08, Math.max(TUNE.dmin, TUNE.dk * h)) : params.delta;
   const kMax = params.frameBits - Math.round(delta * params.frameBits);
   const frames = Math.max(1, Math.ceil(keyBits / kMax));
   const kEven = Math.ceil(keyBits / frames);
   const N = Math.min(params.frameBits, Math.max(64, Math.ceil(kEven / (1 - delta) / 64) * 64));
   const d = Math.round(delta * N);
   const K = N - d;
-  const leak0 = Math.round(params.fStart * h * K);
+  const leak0 = Math.round(startEfficiency(params.fStart, h) * h * K);
   // Quantise m (codes are cached per (N, m)); puncture so that m − p0 ≈ leak0.
   const m = Math.min(N - 1, Math.max(16, Math.ceil((leak0 + d) / 32) * 32));
   const p0 = Math.max(0, Math.min(d, m - leak0));
@@ -139,12 +175,12 @@ export class LdpcReconciler implements Reconciler {
   private readonly rule: CheckRule;
 
   constructor(params: LdpcParams = {}) {
-    const maxRetries = params.maxRetries ?? 12;
+    const maxRetries = params.maxRetries ?? 16;
     this.params = {
-      frameBits: params.frameBits ?? 16384,
+      frameBits: params.frameBits ?? 32768,
       delta: params.delta ?? 'auto',
-      fStart: params.fStart ?? (maxRetries > 0 ? 1.1 : 1.3),
-      fStep: params.fStep ?? 0.04,
+      fStart: params.fStart ?? (maxRetries > 0 ? 'auto' : 1.3),
+      fStep: params.fStep ?? 0.03,
       maxRetries,
       iterations: params.iterations ?? 40,
       retryIterations: params.retryIterations ?? 20,
@@ -156,7 +192,7 @@ export class LdpcReconciler implements Reconciler {
       throw new InputError(`frameBits ${p.frameBits} not an integer in [256, 2^20]`, { field: 'frameBits' });
     }
     if (p.delta !== 'auto' && !(p.delta >= 0 && p.delta <= 0.5)) throw new InputError(`delta ${p.delta} not in [0, 0.5]`, { field: 'delta' });
-    if (!(p.fStart >= 1 && p.fStart < 10)) throw new InputError(`fStart ${p.fStart} not in [1, 10)`, { field: 'fStart' });
+    if (p.fStart !== 'auto' && !(p.fStart >= 1 && p.fStart < 10)) throw new InputError(`fStart ${p.fStart} not in [1, 10)`, { field: 'fStart' });
     if (!(Number.isInteger(p.maxRetries) && p.maxRetries >= 0)) throw new InputError('maxRetries must be a non-negative integer', { field: 'maxRetries' });
     this.name = p.maxRetries > 0 ? 'ldpc/blind' : 'ldpc/rate-adaptive';
   }
@@ -195,6 +231,7 @@ export class LdpcReconciler implements Reconciler {
     await ch.send(w.bytes(bp.finish()).finish());
     const leak = new Float64Array(nFrames).fill(m - ranks[p0]);
     const punct = new Int32Array(nFrames).fill(p0);
+    const keyRevealed = new Int32Array(nFrames);
     let leaked = nFrames * (m - ranks[p0]);
     ledger.add('reconciliation', leaked, `${this.name} syndromes`);
     let failedMap: Uint8Array;
@@ -209,12 +246,24 @@ export class LdpcReconciler implements Reconciler {
       for (let f = 0; f < nFrames; f++) {
         if (!bitAt(failedMap, f)) continue;
         const p = punct[f];
-        const np = Math.max(0, p - plan.step);
-        for (let j = np; j < p; j++) out.push(fillers[f][j]);
-        const extra = ranks[p] - ranks[np];
-        leak[f] += extra;
-        add += extra;
-        punct[f] = np;
+        if (p > 0) {
+          const np = Math.max(0, p - plan.step);
+          for (let j = np; j < p; j++) out.push(fillers[f][j]);
+          const extra = ranks[p] - ranks[np];
+          leak[f] += extra;
+          add += extra;
+          punct[f] = np;
+        } else {
+          // Punctured symbols exhausted: reveal key bits (shortening), from the frame's end.
+          const from = f * K;
+          const cnt = Math.min(K, key.length - from);
+          const r0 = keyRevealed[f];
+          const r1 = Math.min(cnt, r0 + plan.step);
+          for (let j = r0; j < r1; j++) out.push(keyBits[from + cnt - 1 - j]);
+          leak[f] += r1 - r0;
+          add += r1 - r0;
+          keyRevealed[f] = r1;
+        }
       }
       await ch.send(out.finish());
       if (add) ledger.add('reconciliation', add, `${this.name} revealed punctured bits`);
@@ -255,9 +304,10 @@ export class LdpcReconciler implements Reconciler {
     const hard = new Uint8Array(N);
     const leak = new Float64Array(nFrames).fill(m - ranks[p0]);
     const punct = new Int32Array(nFrames).fill(p0);
+    const keyRevealed = new Int32Array(nFrames);
+    const frameCount = (f: number): number => Math.min(K, key.length - f * K);
     let leaked = nFrames * (m - ranks[p0]);
     ledger.add('reconciliation', leaked, `${this.name} syndromes`);
-    const pending = new Map<number, { st: DecoderState; syn: Uint8Array }>();
     let corrected = 0;
     const accept = (f: number): void => {
       const from = f * K;
@@ -269,25 +319,53 @@ export class LdpcReconciler implements Reconciler {
       }
     };
     let shared: DecoderState | null = null;
-    for (let f = 0; f < nFrames; f++) {
-      const st: DecoderState = shared ?? newDecoderState(code);
-      shared = null;
+    /** Fresh decoder input for frame f: channel LLRs, p still punctured, revealed values `rev`. */
+    const initFrame = (st: DecoderState, f: number, p: number, e: PendingFrame | null): void => {
       st.msg.fill(0);
       const L = st.llr;
-      for (let j = 0; j < d; j++) L[order[j]] = j < p0 ? 0 : BIG;
+      for (let j = 0; j < d; j++) L[order[j]] = j < p ? 0 : j < p0 && e ? (e.rev[j] ? -BIG : BIG) : BIG;
       const from = f * K;
       const cnt = Math.min(K, key.length - from);
       for (let j = 0; j < K; j++) L[order[d + j]] = j < cnt ? (keyBits[from + j] ? -lc : lc) : BIG;
+      if (e) for (let j = 0; j < keyRevealed[f]; j++) L[order[d + cnt - 1 - j]] = e.keyRev[j] ? -BIG : BIG;
+    };
+    interface PendingFrame {
+      st: DecoderState;
+      syn: Uint8Array;
+      /** Revealed punctured values (index into the adaptable order) and revealed key bits. */
+      rev: Uint8Array;
+      keyRev: Uint8Array;
+    }
+    const pending = new Map<number, PendingFrame>();
+    for (let f = 0; f < nFrames; f++) {
+      const st: DecoderState = shared ?? newDecoderState(code);
+      shared = null;
+      initFrame(st, f, p0, null);
       const fs = new Uint8Array(m);
       for (let c = 0; c < m; c++) fs[c] = bitAt(synAll, f * m + c);
       const res = decoder.decode(st, fs, hard, this.params.iterations);
       if (res.ok) {
         accept(f);
         shared = st;
-      } else pending.set(f, { st, syn: fs });
+      } else pending.set(f, { st, syn: fs, rev: new Uint8Array(p0), keyRev: new Uint8Array(0) });
     }
     for (let attempt = 0; ; attempt++) {
-      const canRetry = attempt < plan.maxRetries && [...pending.keys()].some((f) => punct[f] > 0);
+      const canRetry = attempt < plan.maxRetries && [...pending.keys()].some((f) => punct[f] > 0 || keyRevealed[f] < frameCount(f));
+      if (!canRetry && pending.size > 0) {
+        // Last chance, no new disclosure: restart each failed frame from its channel LLRs and all
+        // revealed values with a longer budget (a continued decoder can stay stuck in a bad state).
+        for (const [f, entry] of [...pending]) {
+          initFrame(entry.st, f, punct[f], entry);
+          const patience = decoder.patience;
+          decoder.patience = 20;
+          const res = decoder.decode(entry.st, entry.syn, hard, 3 * this.params.iterations);
+          decoder.patience = patience;
+          if (res.ok) {
+            accept(f);
+            pending.delete(f);
+          }
+        }
+      }
       const final = pending.size === 0 || !canRetry;
       const bm = new BitPacker(nFrames);
       for (let f = 0; f < nFrames; f++) bm.push(pending.has(f) ? 1 : 0);
@@ -298,17 +376,43 @@ export class LdpcReconciler implements Reconciler {
       let add = 0;
       const failedNow = [...pending.keys()].sort((a, b) => a - b);
       for (const f of failedNow) {
-        const p = punct[f];
-        const np = Math.max(0, p - plan.step);
-        if ((reveal.length << 3) < pos + (p - np)) throw new ProtocolAbort('protocol-violation', 'ldpc: short reveal');
         const entry = pending.get(f);
         if (!entry) continue;
         const L = entry.st.llr;
-        for (let j = np; j < p; j++) L[order[j]] += bitAt(reveal, pos++) ? -BIG : BIG;
-        const extra = ranks[p] - ranks[np];
-        leak[f] += extra;
-        add += extra;
-        punct[f] = np;
+        const p = punct[f];
+        if (p > 0) {
+          const np = Math.max(0, p - plan.step);
+          if (reveal.length << 3 < pos + (p - np)) throw new ProtocolAbort('protocol-violation', 'ldpc: short reveal');
+          for (let j = np; j < p; j++) {
+            const b = bitAt(reveal, pos++);
+            entry.rev[j] = b;
+            L[order[j]] += b ? -BIG : BIG;
+          }
+          const extra = ranks[p] - ranks[np];
+          leak[f] += extra;
+          add += extra;
+          punct[f] = np;
+        } else {
+          const cnt = frameCount(f);
+          const r0 = keyRevealed[f];
+          const r1 = Math.min(cnt, r0 + plan.step);
+          if (reveal.length << 3 < pos + (r1 - r0)) throw new ProtocolAbort('protocol-violation', 'ldpc: short reveal');
+          if (entry.keyRev.length < cnt) {
+            const kr = new Uint8Array(cnt);
+            kr.set(entry.keyRev);
+            entry.keyRev = kr;
+          }
+          for (let j = r0; j < r1; j++) {
+            const b = bitAt(reveal, pos++);
+            entry.keyRev[j] = b;
+            // A revealed key bit is known exactly: clamp the posterior to Alice's value.
+            const v = order[d + cnt - 1 - j];
+            L[v] = (b ? -BIG : BIG) + (L[v] - (keyBits[f * K + cnt - 1 - j] ? -lc : lc));
+          }
+          leak[f] += r1 - r0;
+          add += r1 - r0;
+          keyRevealed[f] = r1;
+        }
         const res = decoder.decode(entry.st, entry.syn, hard, this.params.retryIterations);
         if (res.ok) {
           accept(f);
