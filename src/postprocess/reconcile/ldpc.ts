@@ -64,6 +64,16 @@ export interface LdpcParams {
   adaptableMinDegree?: number;
 }
 
+/**
+ * The public interleaver of a key: a seeded permutation applied before framing. The QBER of a pass
+ * varies along the key (low at closest approach, high at its ends); interleaving gives every frame
+ * the block's average error rate, which the code rate was chosen for. Frame positions reported in
+ * `frames` are positions in the interleaved order.
+ */
+function interleaver(keyBits: number, seed: number): { perm: Uint32Array; inv: Uint32Array } {
+  return cachedPermutation(keyBits, seed, 0x30000);
+}
+
 /** Everything both parties derive identically from (N, δ, qber, params, seed). */
 export interface LdpcPlan {
   N: number;
@@ -216,7 +226,8 @@ export class LdpcReconciler implements Reconciler {
     const fillers: Uint8Array[] = [];
     const w = new Writer(16 + ((nFrames * m) >>> 3)).u32(seed).f64(opts.qberEstimate).varint(key.length).varint(nFrames);
     const bp = new BitPacker(nFrames * m);
-    const keyBits = key.toBits();
+    // interleave: frames take bits from all over the key, so each sees the block's average QBER
+    const keyBits = key.permute(interleaver(key.length, seed).perm).toBits();
     for (let f = 0; f < nFrames; f++) {
       x.fill(0);
       const filler = BitArray.random(p0).toBits();
@@ -299,7 +310,8 @@ export class LdpcReconciler implements Reconciler {
     if (synAll.length * 8 < nFrames * m) throw new ProtocolAbort('protocol-violation', 'ldpc: short syndrome message');
     const decoder = new LdpcDecoder(code, this.rule);
     const lc = Math.log((1 - Math.max(qber, 1e-4)) / Math.max(qber, 1e-4));
-    const keyBits = key.toBits();
+    const inter = interleaver(key.length, seed);
+    const keyBits = key.permute(inter.perm).toBits();
     const outBits = keyBits.slice();
     const hard = new Uint8Array(N);
     const leak = new Float64Array(nFrames).fill(m - ranks[p0]);
@@ -427,7 +439,7 @@ export class LdpcReconciler implements Reconciler {
       frames.push({ from: f * K, to: Math.min(key.length, (f + 1) * K), ok: !pending.has(f), leakedBits: leak[f] });
     }
     return {
-      key: BitArray.fromBits(outBits),
+      key: BitArray.fromBits(outBits).permute(inter.inv),
       ok: pending.size === 0,
       leakedBits: leaked,
       correctedErrors: corrected,
