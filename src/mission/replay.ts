@@ -146,7 +146,7 @@ export interface SeriesPoint {
   detections: number;
   siftedBits: number;
   errors: number;
-  /** QBER of the sifted bits in this second (NaN when none). */
+  /** QBER in this second: over all sifted bits once reconciled, else over the disclosed sample (NaN when none). */
   qber: number;
   /** Key the finite-key bound would give for the pass cut at the end of this second. */
   keyBitsIfEndedHere: number;
@@ -292,6 +292,8 @@ function buildSeries(
   for (let i = 0; i < detectionsIdx.length; i++) det[Math.min(nSec - 1, Math.floor(detectionsIdx[i] / pulseRateHz))]++;
   const sifted = new Array<number>(nSec).fill(0);
   const errs = new Array<number>(nSec).fill(0);
+  // the bits whose errors are known: all after reconciliation, else the estimation sample only
+  const checked = new Array<number>(nSec).fill(0);
   // cumulative per (basis, class) counts at the end of each second
   const cumDet: number[][] = [];
   const cumErr: number[][] = [];
@@ -305,6 +307,7 @@ function buildSeries(
         const k = d.basis[j] * CLASSES + d.intensity[j];
         runDet[k]++;
         sifted[s]++;
+        if (d.errorsExact || d.sampled[j]) checked[s]++;
         if (d.error[j]) {
           runErr[k]++;
           errs[s]++;
@@ -348,7 +351,7 @@ function buildSeries(
       detections: det[s],
       siftedBits: sifted[s],
       errors: errs[s],
-      qber: sifted[s] > 0 ? errs[s] / sifted[s] : Number.NaN,
+      qber: checked[s] > 0 ? errs[s] / checked[s] : Number.NaN,
       keyBitsIfEndedHere: key,
     });
   }

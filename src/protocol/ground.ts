@@ -101,7 +101,10 @@ export async function runGround(
       for (let i = 0; i < positions.length; i++) if (sample.bits.get(i) !== mine.get(i)) errorFlag[positions[i]] = 1;
       const pulseIndexOfSifted = new Float64Array(sifted.bits.length);
       for (let i = 0; i < sifted.bits.length; i++) pulseIndexOfSifted[i] = input.pulseIndex[sifted.detection[i]];
-      result.siftedDetail = { pulseIndex: pulseIndexOfSifted, basis: sifted.basis, intensity: sifted.intensity, error: errorFlag };
+      const sampled = new Uint8Array(sifted.bits.length);
+      for (let i = 0; i < positions.length; i++) sampled[positions[i]] = 1;
+      const detail = { pulseIndex: pulseIndexOfSifted, basis: sifted.basis, intensity: sifted.intensity, error: errorFlag, sampled, errorsExact: false };
+      result.siftedDetail = detail;
 
       tr.enter('preliminary-bound');
       checkQber(sampleQber, params.qberThreshold, 'sampled');
@@ -140,6 +143,7 @@ export async function runGround(
           errors[sifted.basis[j] * CLASSES + sifted.intensity[j]]++;
         }
       }
+      detail.errorsExact = true;
       await session.send({ type: 'errors', counts: errors });
       for (let i = 0; i < errors.length; i++) ledger.add('estimation', countDisclosureBits(detected[i]), 'error counts per basis and intensity');
       counts.errors = errors;

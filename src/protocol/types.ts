@@ -152,8 +152,19 @@ export interface PartyResult {
   ledger?: LedgerSummary;
   traffic: Record<string, { messages: number; bytes: number }>;
   stageMs: Partial<Record<PartyState, number>>;
-  /** Ground only: per sifted detection, its pulse index and whether it was an error (after EC). */
-  siftedDetail?: { pulseIndex: Float64Array; basis: Uint8Array; intensity: Uint8Array; error: Uint8Array };
+  /**
+   * Ground only: per sifted detection, its pulse index and whether it was an error. Errors are
+   * known for every bit once reconciliation has run (`errorsExact`), before that only for the
+   * disclosed estimation sample (`sampled`).
+   */
+  siftedDetail?: {
+    pulseIndex: Float64Array;
+    basis: Uint8Array;
+    intensity: Uint8Array;
+    error: Uint8Array;
+    sampled: Uint8Array;
+    errorsExact: boolean;
+  };
 }
 
 export interface PartyOptions {

@@ -88,6 +88,13 @@ describe('runReplay with an eavesdropper (30 s around TCA)', () => {
     expect(r.abortReason).toBe('no-key');
     expect(r.finalKeyBits).toBe(0);
     expect(r.noDecoy?.keyLengthBits ?? 0).toBeGreaterThan(0);
+    // aborted before reconciliation: the per-second QBER comes from the disclosed sample, so its
+    // error-weighted mean matches the sampled QBER (not the sample's errors spread over all bits)
+    const pts = r.series.filter((p) => Number.isFinite(p.qber));
+    const errs = pts.reduce((a, p) => a + p.errors, 0);
+    const checked = pts.reduce((a, p) => a + (p.qber > 0 ? p.errors / p.qber : 0), 0);
+    expect(errs / checked).toBeGreaterThan(0.5 * (r.counts.sampleQber ?? 0));
+    expect(errs / checked).toBeLessThan(2 * (r.counts.sampleQber ?? 1));
   }, 300_000);
 });
 
