@@ -17,13 +17,12 @@ import {
   finiteKeyInput,
   keyBitsSelection,
   qberOf,
-  sampleErrors,
   sentPerClass,
   sift,
 } from './common.js';
 import { closeLedger, keyDigest, runParty } from './party.js';
 import { Drbg } from './random.js';
-import { checkQber, extrapolateErrors } from './satellite.js';
+import { checkQber, estimate } from './satellite.js';
 import { Session } from './session.js';
 import type { GroundDetections, PartyOptions, PartyResult, ReconciliationMethod } from './types.js';
 
@@ -83,18 +82,7 @@ export async function runGround(
       const mine = sifted.bits.select(positions);
       await session.send({ type: 'sample', positions: new Float64Array(0), bits: mine });
       ledger.add('estimation', positions.length, 'estimation sample (disclosed, removed from the key)');
-      const sErr = sampleErrors(sifted, positions, sample.bits, mine);
-      const sDet = classCounts(sifted, positions);
-      const sampleQber = qberOf(sErr, sDet);
-      const counts = {
-        detections: n,
-        siftedBits: sifted.bits.length,
-        sampleBits: positions.length,
-        detected,
-        errors: extrapolateErrors(detected, sDet, sErr),
-        sampleErrors: sErr,
-        sampleDetected: sDet,
-      };
+      const { counts, sampleQber, sErr } = estimate(n, sifted, detected, positions, sample.bits, mine);
       result.counts = counts;
       result.sampleQber = sampleQber;
       const errorFlag = new Uint8Array(sifted.bits.length);

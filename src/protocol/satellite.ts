@@ -19,6 +19,7 @@ import {
   sampleErrors,
   sentPerClass,
   sift,
+  type Sifted,
 } from './common.js';
 import type { ParamsMsg } from './messages.js';
 import { closeLedger, keyDigest, runParty } from './party.js';
@@ -30,6 +31,25 @@ import { BitArray } from '../core/bits.js';
 export const BLOCK_ID = 0;
 
 /** Errors per class extrapolated from the sample (for the preliminary bound only). */
+/**
+ * Parameter estimation from the disclosed sample (same on both sides): per basis and intensity,
+ * the sampled errors and detections, the sampled QBER, and the errors extrapolated to all bits.
+ */
+export function estimate(n: number, sifted: Sifted, detected: number[], positions: ArrayLike<number>, alice: BitArray, bob: BitArray) {
+  const sErr = sampleErrors(sifted, positions, alice, bob);
+  const sDet = classCounts(sifted, positions);
+  const counts = {
+    detections: n,
+    siftedBits: sifted.bits.length,
+    sampleBits: positions.length,
+    detected,
+    errors: extrapolateErrors(detected, sDet, sErr),
+    sampleErrors: sErr,
+    sampleDetected: sDet,
+  };
+  return { counts, sampleQber: qberOf(sErr, sDet), sErr };
+}
+
 export function extrapolateErrors(detected: number[], sampleDet: number[], sampleErr: number[]): number[] {
   const out: number[] = [];
   for (let basis = 0; basis < 2; basis++) {
@@ -108,18 +128,7 @@ export async function runSatellite(
         throw new ProtocolAbort('protocol-violation', `sample answer has ${theirs.bits.length} bits, expected ${positions.length}`);
       }
       ledger.add('estimation', positions.length, 'estimation sample (disclosed, removed from the key)');
-      const sErr = sampleErrors(sifted, positions, mine, theirs.bits);
-      const sDet = classCounts(sifted, positions);
-      const sampleQber = qberOf(sErr, sDet);
-      const counts = {
-        detections: n,
-        siftedBits: sifted.bits.length,
-        sampleBits: positions.length,
-        detected,
-        errors: extrapolateErrors(detected, sDet, sErr),
-        sampleErrors: sErr,
-        sampleDetected: sDet,
-      };
+      const { counts, sampleQber } = estimate(n, sifted, detected, positions, mine, theirs.bits);
       result.counts = counts;
       result.sampleQber = sampleQber;
 
