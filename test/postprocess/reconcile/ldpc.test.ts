@@ -137,7 +137,12 @@ describe('LDPC interleaving', () => {
     let seed = 12345;
     const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
     let errors = 0;
-    for (let i = 0; i < n; i++) if (rand() < (i < 0.8 * n ? 0.004 : 0.04)) (bob.flip(i), errors++);
+    for (let i = 0; i < n; i++) {
+      if (rand() < (i < 0.8 * n ? 0.004 : 0.04)) {
+        bob.flip(i);
+        errors++;
+      }
+    }
     const o = await runPair(new LdpcReconciler(), alice, bob, { qberEstimate: errors / n, seed: 5 });
     expect(o.residual).toBe(0);
     expect(o.bob.ok).toBe(true);
