@@ -6,8 +6,8 @@
 import { AuthenticatedChannel, KeyPool } from '../postprocess/auth.js';
 import { runGround } from './ground.js';
 import { runSatellite } from './satellite.js';
-import { connectTcp, listenTcp } from './transport.js';
-import type { GroundDetections, KeySink, PartyEvent, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';
+import { connectTcp, listenTcp, type FrameTransport } from './transport.js';
+import type { GroundDetections, KeySink, PartyEvent, PartyOptions, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';
 
 export interface NetPartyOptions {
   /** The pre-shared secret, or a key pool the caller keeps (to save its state afterwards). */
@@ -20,6 +20,29 @@ export interface NetPartyOptions {
 
 function poolOf(psk: Uint8Array | KeyPool): KeyPool {
   return psk instanceof KeyPool ? psk : new KeyPool(psk.slice());
+}
+
+/** Run one party over a frame transport wrapped in its authenticated channel; closes the transport. */
+async function runAuthenticated(
+  t: FrameTransport,
+  role: 'alice' | 'bob',
+  o: NetPartyOptions,
+  run: (ch: AuthenticatedChannel, party: PartyOptions) => Promise<PartyResult>,
+): Promise<PartyResult & { authPadBits: number }> {
+  const ch = new AuthenticatedChannel(t, poolOf(o.psk), role);
+  try {
+    const r = await run(ch, {
+      post: o.post,
+      sink: o.sink,
+      seed: o.seed,
+      onEvent: o.onEvent,
+      attachLedger: (l) => ch.attachLedger(l),
+      rawNotify: (f) => t.sendFrame(f),
+    });
+    return { ...r, authPadBits: ch.blockReport().padBitsConsumed };
+  } finally {
+    t.close();
+  }
 }
 
 export async function serveSatellite(
@@ -35,20 +58,7 @@ export async function serveSatellite(
   const t = await listener.accept();
   // stop accepting further peers (close() resolves only once this connection ends: do not wait)
   void listener.close();
-  const ch = new AuthenticatedChannel(t, poolOf(o.psk), 'alice');
-  try {
-    const r = await runSatellite(ch, source, policy, {
-      post: o.post,
-      sink: o.sink,
-      seed: o.seed,
-      onEvent: o.onEvent,
-      attachLedger: (l) => ch.attachLedger(l),
-      rawNotify: (f) => t.sendFrame(f),
-    });
-    return { ...r, authPadBits: ch.blockReport().padBitsConsumed };
-  } finally {
-    t.close();
-  }
+  return runAuthenticated(t, 'alice', o, (ch, party) => runSatellite(ch, source, policy, party));
 }
 
 export async function connectGround(
@@ -58,18 +68,5 @@ export async function connectGround(
   o: NetPartyOptions & { connectTimeoutMs?: number },
 ): Promise<PartyResult & { authPadBits: number }> {
   const t = await connectTcp(host, port, o.connectTimeoutMs ?? 30_000);
-  const ch = new AuthenticatedChannel(t, poolOf(o.psk), 'bob');
-  try {
-    const r = await runGround(ch, detections, {
-      post: o.post,
-      sink: o.sink,
-      seed: o.seed,
-      onEvent: o.onEvent,
-      attachLedger: (l) => ch.attachLedger(l),
-      rawNotify: (f) => t.sendFrame(f),
-    });
-    return { ...r, authPadBits: ch.blockReport().padBitsConsumed };
-  } finally {
-    t.close();
-  }
+  return runAuthenticated(t, 'bob', o, (ch, party) => runGround(ch, detections, party));
 }
