@@ -119,6 +119,8 @@ export function isPoolState(bytes: Uint8Array): boolean {
 
 export class KeyPool {
   private readonly hashKey: Uint8Array;
+  /** The hash key of the next run (set by `rekey`; written by `toState`, never used in this one). */
+  private nextHashKey: Uint8Array | null = null;
   private readonly queues: Record<Direction, PadQueue> = { a2b: new PadQueue(), b2a: new PadQueue() };
 
   /**
@@ -153,7 +155,7 @@ export class KeyPool {
     const ba = this.queues.b2a.remaining();
     const out = new Uint8Array(24 + ab.length + ba.length);
     out.set(POOL_STATE_MAGIC, 0);
-    out.set(this.hashKey, 8);
+    out.set(this.nextHashKey ?? this.hashKey, 8);
     const dv = new DataView(out.buffer);
     dv.setUint32(16, ab.length, true);
     dv.setUint32(20, ba.length, true);
@@ -169,6 +171,16 @@ export class KeyPool {
   }
 
   /** Add distilled key (same bytes on both sides). Bytes beyond a multiple of 16 are dropped. */
+  /**
+   * Replace the hash key K for the next run with 8 bytes of distilled key (same bytes on both
+   * sides). The running channel keeps its K; the saved state (`toState`) carries the new one, so a
+   * fixed K is not reused indefinitely (Abidin & Larsson, arXiv:1109.5168).
+   */
+  rekey(bytes: Uint8Array): void {
+    if (bytes.length !== 8) throw new InputError(`a hash key has 8 bytes, got ${bytes.length}`, { field: 'rekey' });
+    this.nextHashKey = copyBytes(bytes);
+  }
+
   refill(bytes: Uint8Array): void {
     this.addSplit(bytes);
   }

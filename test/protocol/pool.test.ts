@@ -48,6 +48,12 @@ describe('refill from distilled key', () => {
     await sink.store({ passId: 'p', blockId: 0, site: 'a', peerSite: 'b', epsSec: 1e-9, epsCor: 1e-15, key });
     expect(sink.refilledBits()).toBe(2048);
     expect(pool.availableBits('a2b') + pool.availableBits('b2a')).toBe(before + 2048);
-    expect(stored[0].key.equals(key.slice(2048))).toBe(true);
+    // 64 bits for the next run's hash key, 2048 pad bits, the rest stored
+    expect(stored[0].key.equals(key.slice(64 + 2048))).toBe(true);
+    const next = new KeyPool(pool.toState());
+    const nextKeyBytes = key.slice(0, 64).toBytes();
+    expect(next.hasher().hashBytes(new Uint8Array([7]))).toEqual(new KeyPool(Uint8Array.from([...nextKeyBytes, ...new Uint8Array(16)])).hasher().hashBytes(new Uint8Array([7])));
+    // the running pool keeps its hash key
+    expect(pool.hasher().hashBytes(new Uint8Array([7]))).toEqual(new KeyPool(psk()).hasher().hashBytes(new Uint8Array([7])));
   });
 });
