@@ -22,6 +22,14 @@ export interface ToeplitzOptions {
   maxConvLength?: number;
 }
 
+export interface AmplifyOptions extends ToeplitzOptions {
+  /**
+   * Source of the public seed's bytes (default node:crypto). The protocol passes its party's
+   * deterministic generator so a run with the same --seed reproduces the same key.
+   */
+  seedBytes?: (n: number) => Uint8Array;
+}
+
 const DEFAULT_MAX_CONV = 1 << 24;
 /** Work buffers up to this length are kept between calls (≤ 3 × 32 MiB); larger ones are freed. */
 const KEEP_MAX = 1 << 22;
@@ -180,7 +188,7 @@ function checkOut(key: BitArray, outBits: number): void {
 }
 
 /**
- * Alice's side: draws a fresh seed (n + m − 1 bits, node:crypto), sends it over `ch` (which the
+ * Alice's side: draws a fresh seed (n + m − 1 bits, node:crypto unless `opts.seedBytes`), sends it over `ch` (which the
  * protocol layer authenticates) as [0x50 'P'][n: u32 LE][m: u32 LE][seed bytes], hashes, and
  * closes the ledger: nothing about this block may be disclosed afterwards.
  */
@@ -189,10 +197,11 @@ export async function amplifyAsAlice(
   outBits: number,
   ch: MessageChannel,
   ledger: LeakageLedger,
-  opts: ToeplitzOptions = {},
+  opts: AmplifyOptions = {},
 ): Promise<AmplifyResult> {
   checkOut(key, outBits);
-  const seed = BitArray.random(key.length + outBits - 1);
+  const seedLen = key.length + outBits - 1;
+  const seed = opts.seedBytes ? BitArray.fromBytes(opts.seedBytes((seedLen + 7) >>> 3), seedLen) : BitArray.random(seedLen);
   const sb = seed.toBytes();
   const msg = new Uint8Array(9 + sb.length);
   const dv = new DataView(msg.buffer);

@@ -3,43 +3,23 @@
  * finite-key analysis (security/), reconciliation, verification and privacy amplification
  * (postprocess/). Kept in one place so the state machines can be tested with stand-ins.
  */
-import type { BitArray } from '../core/bits.js';
+import type { Drbg } from './random.js';
 import type { MessageChannel } from '../postprocess/channel.js';
 import type { LeakageLedger } from '../postprocess/ledger.js';
 import { getReconciler } from '../postprocess/reconcile/index.js';
 import type { Reconciler } from '../postprocess/reconcile/types.js';
 import { verifyAsAlice, verifyAsBob } from '../postprocess/verify.js';
 import { finiteKey } from '../security/finiteKey.js';
-import { amplifyAsBob, toeplitzHash } from '../postprocess/privacy.js';
-import { BitArray as Bits } from '../core/bits.js';
-import type { Drbg } from './random.js';
+import { amplifyAsAlice, amplifyAsBob } from '../postprocess/privacy.js';
 import type { PostProcessing, ReconciliationMethod } from './types.js';
 
 export type Amplify = Pick<PostProcessing, 'amplifyAlice' | 'amplifyBob'>;
 
-/**
- * Alice's side of privacy amplification with the seed drawn from the party's Drbg (so a run
- * with the same --seed reproduces the same key); same wire format as postprocess/privacy.ts
- * ([0x50][n u32 LE][m u32 LE][seed]), so Bob uses `amplifyAsBob` unchanged.
- */
-export async function amplifyAliceSeeded(key: BitArray, outBits: number, ch: MessageChannel, ledger: LeakageLedger, rng: Drbg): Promise<BitArray> {
-  const seedLen = key.length + outBits - 1;
-  const sb = rng.bytes((seedLen + 7) >>> 3);
-  const seed = Bits.fromBytes(sb, seedLen);
-  const msg = new Uint8Array(9 + sb.length);
-  const dv = new DataView(msg.buffer);
-  msg[0] = 0x50;
-  dv.setUint32(1, key.length, true);
-  dv.setUint32(5, outBits, true);
-  msg.set(seed.toBytes(), 9);
-  await ch.send(msg);
-  const out = toeplitzHash(key, seed, outBits);
-  if (!ledger.isClosed) ledger.close();
-  return out;
-}
-
 export const TOEPLITZ: Amplify = {
-  amplifyAlice: amplifyAliceSeeded,
+  // the seed comes from the party's Drbg, so a run with the same --seed reproduces the same key
+  async amplifyAlice(key, outBits, ch, ledger, rng) {
+    return (await amplifyAsAlice(key, outBits, ch, ledger, { seedBytes: (n) => rng.bytes(n) })).key;
+  },
   async amplifyBob(key, outBits, ch, ledger) {
     return (await amplifyAsBob(key, outBits, ch, ledger)).key;
   },
