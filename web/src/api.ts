@@ -1,4 +1,5 @@
 /** Types of the dashboard API (src/server/dashboard.ts) and fetch helpers. */
+import type { PassSummary } from '../../src/orbit/types.js';
 
 export interface Meta {
   presets: { id: string; label: string; station: string; pass: string }[];
@@ -8,19 +9,8 @@ export interface Meta {
   bounds: string[];
 }
 
-export interface PassRow {
-  station: string;
-  satellite: string;
-  aos: string;
-  tca: string;
-  los: string;
-  maxElevationDeg: number;
-  minRangeKm: number;
-  durationS: number;
-  night: boolean;
-  sunElevationDegAtTca: number;
-  predictedKeyBits?: number | null;
-}
+/** A pass as the API lists it: the orbit layer's summary plus the predicted key. */
+export type PassRow = PassSummary & { predictedKeyBits?: number | null };
 
 export interface PassSample {
   t: number;
