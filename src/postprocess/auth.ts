@@ -10,20 +10,31 @@
  * Frame layout (what `FrameTransport.sendFrame` carries, one frame per message):
  *
  *   offset 0      1 byte   sender role: 0x41 'A' = Alice (satellite), 0x42 'B' = Bob (ground)
- *   offset 1      8 bytes  sequence number in the sender's direction, u64 LE (0, 1, 2, …)
+ *   offset 1      8 bytes  pad index: the absolute position, in the sender's direction of the
+ *                          pool, of the pad this frame's tag uses (u64 LE; it counts every pad of
+ *                          that direction since the pre-shared secret, across runs)
  *   offset 9      n bytes  payload
- *   offset 9+n    8 bytes  tag = h_K(bytes 0 .. 9+n−1) ⊕ pad, u64 LE
+ *   offset 9+n    8 bytes  tag = h_K(S ‖ bytes 0 .. 9+n−1) ⊕ pad, u64 LE
  *
- * The role byte and sequence number are inside the authenticated data, so reflected, replayed,
- * reordered, dropped or truncated frames fail verification; the length block in h_K covers
- * truncation and extension. Any failure throws ProtocolAbort('authentication-failed') and the
- * channel refuses all further traffic.
+ * Session start (resynchronisation). Each channel first sends a SYNC frame whose payload is a
+ * fresh 16-byte nonce from node:crypto (tag without S), and receives the peer's. A SYNC may carry a
+ * pad index beyond the receiver's next one — after an aborted run the sender may have used pads
+ * the receiver never saw — and is then verified with the pad at that index *before* anything is
+ * consumed: only an authentic SYNC makes the receiver discard the skipped pads (so a forged index
+ * cannot burn the pool); a lower index is rejected (those pads are gone). Every later frame binds
+ * S = nonce_Alice ‖ nonce_Bob into its tag and must carry exactly the next pad index, so a
+ * reflected, replayed, reordered, dropped or truncated frame fails, and so does any frame of
+ * another session — including the unseen tail of an aborted one, which a resynchronising SYNC
+ * would otherwise let through; a replayed old SYNC leaves the two sides with different S, so the
+ * session aborts at its first frame. The length block in h_K covers truncation and extension. Any
+ * failure throws ProtocolAbort('authentication-failed') and the channel refuses all further traffic.
  *
- * Pads without coordination: the pool is split per direction (Alice→Bob, Bob→Alice); frame i of
- * a direction uses that direction's i-th pad. Each party keeps its own copy of the pool (same
- * pre-shared secret, same refills in the same protocol step). Pads are zeroed after use and never
- * reused: an empty pool throws ProtocolAbort('auth-pool-exhausted') before anything is sent.
+ * Pads: the pool is split per direction (Alice→Bob, Bob→Alice). Each party keeps its own copy
+ * (same pre-shared secret, same refills in the same protocol step), saved between runs with the
+ * absolute pad index of each direction (`toState`). Pads are zeroed after use and never reused:
+ * an empty pool throws ProtocolAbort('auth-pool-exhausted') before anything is sent.
  */
+import { randomBytes } from 'node:crypto';
 import { InputError, ProtocolAbort } from '../core/errors.js';
 import { StatsKeeper, type ChannelStats, type MessageChannel } from './channel.js';
 import type { LeakageLedger } from './ledger.js';
@@ -41,6 +52,8 @@ export interface FrameTransport {
 export const TAG_BYTES = 8;
 export const PAD_BITS = 64;
 const HEADER_BYTES = 9;
+/** SYNC payload: a fresh nonce. */
+const NONCE_BYTES = 16;
 const ROLE_BYTE: Record<Role, number> = { alice: 0x41, bob: 0x42 };
 
 /** A private copy (Buffer.slice would return a shared view). */
@@ -55,6 +68,9 @@ class PadQueue {
   private offset = 0;
   private availableBytes = 0;
   consumedBits = 0;
+
+  /** @param index absolute index (in pads) of the first unconsumed pad */
+  constructor(public index = 0) {}
 
   push(bytes: Uint8Array): void {
     if (bytes.length) {
@@ -79,6 +95,26 @@ class PadQueue {
     return out;
   }
 
+  /** Copy of `n` bytes starting `skip` bytes ahead (nothing is taken); null if not there. */
+  peek(skip: number, n: number): Uint8Array | null {
+    if (this.availableBytes < skip + n) return null;
+    const out = new Uint8Array(n);
+    let pos = this.offset + skip;
+    let got = 0;
+    for (const c of this.chunks) {
+      if (pos >= c.length) {
+        pos -= c.length;
+        continue;
+      }
+      const k = Math.min(n - got, c.length - pos);
+      out.set(c.subarray(pos, pos + k), got);
+      got += k;
+      pos = 0;
+      if (got === n) break;
+    }
+    return out;
+  }
+
   /** Take `n` bytes; the pool's copy is zeroed. Returns null if not enough. */
   take(n: number): Uint8Array | null {
     if (this.availableBytes < n) return null;
@@ -98,6 +134,7 @@ class PadQueue {
     }
     this.availableBytes -= n;
     this.consumedBits += n * 8;
+    this.index += n / TAG_BYTES;
     return out;
   }
 }
@@ -108,13 +145,19 @@ class PadQueue {
  * second for Bob→Alice. `refill(bytes)` splits distilled key the same way (first half a2b).
  * Both parties must refill with the same bytes at the same protocol step.
  */
-const POOL_STATE_MAGIC = new TextEncoder().encode('MZPOOL01');
+const POOL_STATE_MAGIC = new TextEncoder().encode('MZPOOL02');
+/** The first state format (no pad indices; read as indices 0). */
+const POOL_STATE_MAGIC_V1 = new TextEncoder().encode('MZPOOL01');
+
+function stateVersion(bytes: Uint8Array): 0 | 1 | 2 {
+  if (bytes.length < 24) return 0;
+  const is = (m: Uint8Array) => m.every((b, i) => bytes[i] === b);
+  return is(POOL_STATE_MAGIC) ? 2 : is(POOL_STATE_MAGIC_V1) ? 1 : 0;
+}
 
 /** Whether bytes are a saved KeyPool state rather than a raw pre-shared secret. */
 export function isPoolState(bytes: Uint8Array): boolean {
-  if (bytes.length < 24) return false;
-  for (let i = 0; i < 8; i++) if (bytes[i] !== POOL_STATE_MAGIC[i]) return false;
-  return true;
+  return stateVersion(bytes) !== 0;
 }
 
 export class KeyPool {
@@ -129,14 +172,22 @@ export class KeyPool {
    * without ever reusing a pad.
    */
   constructor(preShared: Uint8Array) {
-    if (isPoolState(preShared)) {
+    const version = stateVersion(preShared);
+    if (version !== 0) {
       const dv = new DataView(preShared.buffer, preShared.byteOffset, preShared.byteLength);
-      const nAB = dv.getUint32(16, true);
-      const nBA = dv.getUint32(20, true);
-      if (preShared.length !== 24 + nAB + nBA) throw new InputError('saved key-pool state is truncated or corrupt', { field: 'preShared' });
+      const head = version === 2 ? 40 : 24;
+      const nAB = preShared.length >= head ? dv.getUint32(16, true) : -1;
+      const nBA = preShared.length >= head ? dv.getUint32(20, true) : -1;
+      if (nAB < 0 || preShared.length !== head + nAB + nBA || nAB % TAG_BYTES || nBA % TAG_BYTES) {
+        throw new InputError('saved key-pool state is truncated or corrupt', { field: 'preShared' });
+      }
       this.hashKey = copyBytes(preShared.subarray(8, 16));
-      this.queues.a2b.push(copyBytes(preShared.subarray(24, 24 + nAB)));
-      this.queues.b2a.push(copyBytes(preShared.subarray(24 + nAB)));
+      if (version === 2) {
+        this.queues.a2b.index = dv.getUint32(24, true) + dv.getUint32(28, true) * 2 ** 32;
+        this.queues.b2a.index = dv.getUint32(32, true) + dv.getUint32(36, true) * 2 ** 32;
+      }
+      this.queues.a2b.push(copyBytes(preShared.subarray(head, head + nAB)));
+      this.queues.b2a.push(copyBytes(preShared.subarray(head + nAB)));
       return;
     }
     if (preShared.length < 8 + 16) {
@@ -147,20 +198,28 @@ export class KeyPool {
   }
 
   /**
-   * The pool's state: magic "MZPOOL01", K (8 bytes), the byte counts of the a→b and b→a pads
-   * (u32 LE each), then the unused pads of each direction. Consumed pads are not in it.
+   * The pool's state: magic "MZPOOL02", K (8 bytes), the byte counts of the a→b and b→a pads
+   * (u32 LE each), the absolute index of the first unused pad of each direction (u64 LE each),
+   * then the unused pads of each direction. Consumed pads are not in it. (States written in the
+   * first format, "MZPOOL01", without indices, are read with indices 0.)
    */
   toState(): Uint8Array {
     const ab = this.queues.a2b.remaining();
     const ba = this.queues.b2a.remaining();
-    const out = new Uint8Array(24 + ab.length + ba.length);
+    const out = new Uint8Array(40 + ab.length + ba.length);
     out.set(POOL_STATE_MAGIC, 0);
     out.set(this.nextHashKey ?? this.hashKey, 8);
     const dv = new DataView(out.buffer);
     dv.setUint32(16, ab.length, true);
     dv.setUint32(20, ba.length, true);
-    out.set(ab, 24);
-    out.set(ba, 24 + ab.length);
+    const put64 = (at: number, v: number) => {
+      dv.setUint32(at, v >>> 0, true);
+      dv.setUint32(at + 4, Math.floor(v / 2 ** 32), true);
+    };
+    put64(24, this.queues.a2b.index);
+    put64(32, this.queues.b2a.index);
+    out.set(ab, 40);
+    out.set(ba, 40 + ab.length);
     return out;
   }
 
@@ -170,7 +229,6 @@ export class KeyPool {
     this.queues.b2a.push(copyBytes(bytes.subarray(half, 2 * half)));
   }
 
-  /** Add distilled key (same bytes on both sides). Bytes beyond a multiple of 16 are dropped. */
   /**
    * Replace the hash key K for the next run with 8 bytes of distilled key (same bytes on both
    * sides). The running channel keeps its K; the saved state (`toState`) carries the new one, so a
@@ -181,6 +239,7 @@ export class KeyPool {
     this.nextHashKey = copyBytes(bytes);
   }
 
+  /** Add distilled key (same bytes on both sides). Bytes beyond a multiple of 16 are dropped. */
   refill(bytes: Uint8Array): void {
     this.addSplit(bytes);
   }
@@ -196,6 +255,16 @@ export class KeyPool {
 
   consumedBits(dir?: Direction): number {
     return dir ? this.queues[dir].consumedBits : this.queues.a2b.consumedBits + this.queues.b2a.consumedBits;
+  }
+
+  /** Absolute index of the next unused pad of a direction (counted since the pre-shared secret). */
+  nextIndex(dir: Direction): number {
+    return this.queues[dir].index;
+  }
+
+  /** Copy of the pad `ahead` pads after the next one (nothing is consumed); null if the pool is shorter. */
+  peekPad(dir: Direction, ahead: number): Uint8Array | null {
+    return this.queues[dir].peek(ahead * TAG_BYTES, TAG_BYTES);
   }
 
   /** Next 64-bit pad of a direction; throws ProtocolAbort('auth-pool-exhausted') if none is left. */
@@ -224,13 +293,16 @@ export function forgeryBoundPerMessage(dataBytes: number): number {
 export class AuthenticatedChannel implements MessageChannel {
   private readonly keeper = new StatsKeeper();
   private readonly hasher: Gf64Hasher;
-  private sendSeq = 0;
-  private recvSeq = 0;
   private failure: ProtocolAbort | null = null;
   private ledger: LeakageLedger | null = null;
   private report: AuthBlockReport = { messagesSent: 0, messagesReceived: 0, padBitsConsumed: 0, forgeryBound: 0 };
   private readonly outDir: Direction;
   private readonly inDir: Direction;
+  /** The session start (SYNC out, SYNC in), run once before the first message either way. */
+  private syncing: Promise<void> | null = null;
+  private readonly nonce = new Uint8Array(randomBytes(NONCE_BYTES));
+  /** S = nonce_Alice ‖ nonce_Bob, bound into every tag after the SYNC frames. */
+  private session: Uint8Array | null = null;
 
   constructor(
     private readonly transport: FrameTransport,
@@ -271,8 +343,15 @@ export class AuthenticatedChannel implements MessageChannel {
     return pad;
   }
 
+  /** tag = h_K(S ‖ data) ⊕ pad (S empty for SYNC frames); the pad copy is zeroed. */
   private computeTag(data: Uint8Array, pad: Uint8Array, out: Uint8Array): void {
-    const h = this.hasher.hashBytes(data);
+    let msg = data;
+    if (this.session) {
+      msg = new Uint8Array(this.session.length + data.length);
+      msg.set(this.session);
+      msg.set(data, this.session.length);
+    }
+    const h = this.hasher.hashBytes(msg);
     for (let i = 0; i < 4; i++) {
       out[i] = ((h[0] >>> (8 * i)) & 0xff) ^ pad[i];
       out[4 + i] = ((h[1] >>> (8 * i)) & 0xff) ^ pad[4 + i];
@@ -280,20 +359,21 @@ export class AuthenticatedChannel implements MessageChannel {
     pad.fill(0);
   }
 
-  async send(payload: Uint8Array): Promise<void> {
-    if (this.failure) throw this.failure;
+  private boundedBytes(dataLen: number): number {
+    return dataLen + (this.session ? this.session.length : 0);
+  }
+
+  private async sendFrame(payload: Uint8Array): Promise<void> {
+    const index = this.pool.nextIndex(this.outDir);
     const pad = this.takePad(this.outDir);
     const frame = new Uint8Array(HEADER_BYTES + payload.length + TAG_BYTES);
     const dv = new DataView(frame.buffer);
     frame[0] = ROLE_BYTE[this.role];
-    dv.setUint32(1, this.sendSeq >>> 0, true);
-    dv.setUint32(5, Math.floor(this.sendSeq / 4294967296), true);
+    dv.setUint32(1, index >>> 0, true);
+    dv.setUint32(5, Math.floor(index / 4294967296), true);
     frame.set(payload, HEADER_BYTES);
     const dataLen = HEADER_BYTES + payload.length;
     this.computeTag(frame.subarray(0, dataLen), pad, frame.subarray(dataLen));
-    this.sendSeq++;
-    this.report.messagesSent++;
-    this.keeper.onSend(payload.length);
     try {
       await this.transport.sendFrame(frame);
     } catch (e) {
@@ -305,11 +385,9 @@ export class AuthenticatedChannel implements MessageChannel {
     }
   }
 
-  async receive(): Promise<Uint8Array> {
-    if (this.failure) throw this.failure;
-    let frame: Uint8Array;
+  private async receiveFrame(): Promise<Uint8Array> {
     try {
-      frame = await this.transport.receiveFrame();
+      return await this.transport.receiveFrame();
     } catch (e) {
       if (e instanceof ProtocolAbort) {
         this.failure = e;
@@ -317,25 +395,73 @@ export class AuthenticatedChannel implements MessageChannel {
       }
       return this.fail('peer-lost', `transport failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /**
+   * Check a received frame's role byte, pad index and tag; consume its pad. `sync`: the peer's
+   * SYNC, whose index may lie ahead of ours (the skipped pads are discarded once it verifies).
+   */
+  private acceptFrame(frame: Uint8Array, sync: boolean): Uint8Array {
     if (frame.length < HEADER_BYTES + TAG_BYTES) {
       this.fail('authentication-failed', `frame of ${frame.length} bytes is shorter than header + tag`);
     }
-    const pad = this.takePad(this.inDir);
+    const dv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    const index = dv.getUint32(1, true) + dv.getUint32(5, true) * 4294967296;
+    const next = this.pool.nextIndex(this.inDir);
+    const ahead = index - next;
+    if (ahead < 0 || (!sync && ahead !== 0)) {
+      this.fail('authentication-failed', `pad index ${index}, expected ${sync ? '≥ ' : ''}${next} (${this.inDir})`);
+    }
     const dataLen = frame.length - TAG_BYTES;
+    // verify with a copy of the pad before consuming anything
+    const pad = this.pool.peekPad(this.inDir, ahead);
+    if (!pad) {
+      this.fail('authentication-failed', `pad index ${index} lies beyond this side's key pool (${this.inDir}): a forged frame, or the pools diverged (refills missed) and need a new pre-shared secret`);
+    }
     const expected = new Uint8Array(TAG_BYTES);
     this.computeTag(frame.subarray(0, dataLen), pad, expected);
     let diff = 0;
     for (let i = 0; i < TAG_BYTES; i++) diff |= expected[i] ^ frame[dataLen + i];
-    if (diff !== 0) this.fail('authentication-failed', `tag mismatch on frame ${this.recvSeq} (${this.inDir})`);
+    if (diff !== 0) this.fail('authentication-failed', `tag mismatch on frame with pad index ${index} (${this.inDir})`);
     const peerRole: Role = this.role === 'alice' ? 'bob' : 'alice';
     if (frame[0] !== ROLE_BYTE[peerRole]) this.fail('authentication-failed', 'frame carries our own role byte (reflected)');
-    const dv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-    const seq = dv.getUint32(1, true) + dv.getUint32(5, true) * 4294967296;
-    if (seq !== this.recvSeq) this.fail('authentication-failed', `sequence number ${seq}, expected ${this.recvSeq}`);
-    this.recvSeq++;
+    for (let k = 0; k < ahead; k++) this.pool.takePad(this.inDir).fill(0); // pads the peer used in a run we did not see
+    this.takePad(this.inDir).fill(0);
+    this.report.forgeryBound += forgeryBoundPerMessage(this.boundedBytes(dataLen));
+    return frame.slice(HEADER_BYTES, dataLen);
+  }
+
+  /** The session start: send our SYNC, receive and check the peer's, fix S. */
+  private sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      await this.sendFrame(this.nonce);
+      const peer = this.acceptFrame(await this.receiveFrame(), true);
+      if (peer.length !== NONCE_BYTES) this.fail('authentication-failed', `the peer's first frame is not a session start (${peer.length}-byte payload)`);
+      this.session = new Uint8Array(2 * NONCE_BYTES);
+      this.session.set(this.role === 'alice' ? this.nonce : peer, 0);
+      this.session.set(this.role === 'alice' ? peer : this.nonce, NONCE_BYTES);
+    })().catch((e: unknown) => {
+      if (e instanceof ProtocolAbort) this.failure ??= e;
+      throw e;
+    });
+    return this.syncing;
+  }
+
+  async send(payload: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure;
+    await this.sync();
+    if (this.failure) throw this.failure;
+    this.report.messagesSent++;
+    this.keeper.onSend(payload.length);
+    await this.sendFrame(payload);
+  }
+
+  async receive(): Promise<Uint8Array> {
+    if (this.failure) throw this.failure;
+    await this.sync();
+    if (this.failure) throw this.failure;
+    const payload = this.acceptFrame(await this.receiveFrame(), false);
     this.report.messagesReceived++;
-    this.report.forgeryBound += forgeryBoundPerMessage(dataLen);
-    const payload = frame.slice(HEADER_BYTES, dataLen);
     this.keeper.onReceive(payload.length);
     return payload;
   }

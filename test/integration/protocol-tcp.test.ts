@@ -124,7 +124,7 @@ function flippingProxy(target: number, frameNo: number): Promise<{ port: number;
 
 const PSK = randomBytes(8 + 16 * 2048);
 
-/** Give each party its own copy of a fresh pre-shared secret (as after an abort, a new one is provisioned). */
+/** Give each party its own copy of a fresh pre-shared secret (each test starts from a new one). */
 function provisionPsk(): void {
   writeFileSync(join(dir, 'psk-sat.bin'), PSK);
   writeFileSync(join(dir, 'psk-gnd.bin'), PSK);
@@ -157,7 +157,7 @@ describe('mozi satellite / mozi ground over TCP', () => {
     // both sides saved the same pool state: consumed pads gone, refilled from the distilled key
     const poolSat = readFileSync(join(dir, 'psk-sat.bin'));
     expect(poolSat.equals(readFileSync(join(dir, 'psk-gnd.bin')))).toBe(true);
-    expect(poolSat.subarray(0, 8).toString()).toBe('MZPOOL01');
+    expect(poolSat.subarray(0, 8).toString()).toBe('MZPOOL02');
     expect(poolSat.includes(PSK.subarray(8, 8 + 64))).toBe(false);
 
     // the second run authenticates with the saved pools (fresh pads) and reproduces the key
@@ -170,7 +170,7 @@ describe('mozi satellite / mozi ground over TCP', () => {
 
   it('one flipped bit in one frame: both abort with an authentication failure, nothing stored', async () => {
     const a = await startSatellite('t');
-    const proxy = await flippingProxy(a.port, 2);
+    const proxy = await flippingProxy(a.port, 3); // frame 0 is the SYNC
     const g = startGround('t', proxy.port);
     const [cg, cs] = await Promise.all([g.gnd.exit, a.sat.exit]);
     proxy.close();
@@ -180,6 +180,16 @@ describe('mozi satellite / mozi ground over TCP', () => {
     expect(a.sat.stderr()).toMatch(/authentication-failed/);
     expect(storedKeys(a.keys)).toHaveLength(0);
     expect(storedKeys(g.keys)).toHaveLength(0);
+    // The saved pools now disagree (the satellite tagged frames the ground never verified); the
+    // next run resynchronises at its SYNC frames and distils a key — no new secret needed.
+    const satPool = readFileSync(join(dir, 'psk-sat.bin'));
+    expect(satPool.equals(readFileSync(join(dir, 'psk-gnd.bin')))).toBe(false);
+    const b = await startSatellite('t2');
+    const g2 = startGround('t2', b.port);
+    expect(await g2.gnd.exit).toBe(0);
+    expect(await b.sat.exit).toBe(0);
+    expect(storedKeys(b.keys).length).toBeGreaterThan(0);
+    expect(Buffer.concat(storedKeys(b.keys)).equals(Buffer.concat(storedKeys(g2.keys)))).toBe(true);
   }, 240_000);
 
   it('killing the ground mid-block: the satellite aborts (peer lost), nothing stored', async () => {

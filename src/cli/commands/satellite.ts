@@ -67,7 +67,7 @@ export function openPsk(file: string | undefined, passId: string): PskPool {
  * Save the pool's state (consumed pads removed, refill added) over the --psk file, atomically and
  * owner-only, whatever the run's outcome: a pad used once is never offered again. After an abort
  * the two sides' files may disagree (a frame one side tagged never reached the other); the next
- * run then fails authentication and a fresh pre-shared secret must be provisioned.
+ * run's SYNC frames resynchronise the pad positions (src/postprocess/auth.ts).
  */
 export function savePsk(p: PskPool): void {
   if (!p.file) return;
