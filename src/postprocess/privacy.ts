@@ -1,7 +1,20 @@
 /**
  * Privacy amplification by Toeplitz hashing (leftover hash lemma; algorithms.md §4).
  *
- * T is m × n with T[i][j] = s[i − j + n − 1] (seed s of n + m − 1 bits), y = T·x mod 2, computed
+ * The hash the parties use is the modified Toeplitz family of Hayashi & Tsurumaru (IEEE Trans.
+ * Inf. Theory 62, 2213 (2016)), `modifiedToeplitzHash`: y = (I_m | T)·x = x[0..m) ⊕ T·x[m..n), with
+ * T the m × (n − m) Toeplitz matrix of an (n − 1)-bit seed. It is universal₂ (P[h(x) = h(x′)] ≤ 2^−m
+ * for x ≠ x′ over a uniform seed): by linearity take d = x ⊕ x′ ≠ 0, d = (d₁ | d₂). If d₂ = 0 then
+ * h(d) = d₁ ≠ 0 for every seed. Otherwise let j be the largest index where d₂ has a 1 and
+ * u_i = T[i][j] = s[i − j + n − m − 1] (i < m; m distinct seed bits). Row i of T·d₂ is u_i ⊕ (seed
+ * bits of index > that of u_i, i.e. some u_i′ with i′ > i and bits outside u). Fixing the bits
+ * outside u, u ↦ T·d₂ is unit-triangular, hence a bijection of {0,1}^m: T·d₂ is uniform and
+ * P[T·d₂ = d₁] = 2^−m. Compared with the plain m × n Toeplitz
+ * matrix it needs n − 1 instead of n + m − 1 seed bits, and its convolution has n − 1 instead of
+ * n + m − 1 samples (one 2²⁴-point transform size for n = 2²⁴ instead of a blocked 2²⁵ problem).
+ *
+ * The plain product `toeplitzHash`: T is m × n with T[i][j] = s[i − j + n − 1] (seed s of n + m − 1
+ * bits), y = T·x mod 2, computed
  * as y_i = (s ∗ x)[i + n − 1] mod 2 — a float64 FFT convolution (fft.ts), exact and checked.
  * The product is done blockwise: rows in chunks of R, columns in blocks of L with L + R − 1 ≤ N
  * (N a power of two ≤ `maxConvLength`). Block (i0, j0) is the sub-Toeplitz product with seed bits
@@ -144,6 +157,30 @@ export function toeplitzHash(input: BitArray, seed: BitArray, outBits: number, o
 }
 
 /**
+ * The privacy-amplification hash: y = (I_m | T)·x = x[0..m) ⊕ T·x[m..n) over GF(2), T the m × (n − m)
+ * Toeplitz matrix T[i][j] = seed[i − j + n − m − 1] of an (n − 1)-bit seed (Hayashi–Tsurumaru
+ * modified Toeplitz, universal₂; proof in the module comment). m = n is the identity.
+ */
+export function modifiedToeplitzHash(input: BitArray, seed: BitArray, outBits: number, opts: ToeplitzOptions = {}): BitArray {
+  const n = input.length;
+  const m = outBits;
+  if (n < 1) throw new InputError('input must not be empty', { field: 'input' });
+  if (!Number.isInteger(m) || m < 0 || m > n) throw new InputError(`must be an integer in 0..${n}, got ${m}`, { field: 'outBits' });
+  if (seed.length !== n - 1) throw new InputError(`seed must have n − 1 = ${n - 1} bits, got ${seed.length}`, { field: 'seed' });
+  const y = input.slice(0, m);
+  if (m > 0 && m < n) y.xorInPlace(toeplitzHash(input.slice(m, n), seed, m, opts));
+  return y;
+}
+
+/** Slow reference for `modifiedToeplitzHash`: output bits `rows`, each x_i ⊕ parity of a seed window. */
+export function modifiedToeplitzReferenceBits(input: BitArray, seed: BitArray, outBits: number, rows: ArrayLike<number>): number[] {
+  const n = input.length;
+  if (outBits === n) return Array.from(rows, (i) => input.get(i));
+  const t = toeplitzReferenceBits(input.slice(outBits, n), seed, outBits, rows);
+  return t.map((b, k) => b ^ input.get(rows[k]));
+}
+
+/**
  * Slow reference: output bits `rows` of T·x, each as parity(x AND seed window) on packed words
  * (row i uses the reversed seed r[m−1−i .. m−1−i+n), r[t] = s[n+m−2−t]). O(n/32) per row.
  */
@@ -188,8 +225,9 @@ function checkOut(key: BitArray, outBits: number): void {
 }
 
 /**
- * Alice's side: draws a fresh seed (n + m − 1 bits, node:crypto unless `opts.seedBytes`), sends it over `ch` (which the
- * protocol layer authenticates) as [0x50 'P'][n: u32 LE][m: u32 LE][seed bytes], hashes, and
+ * Alice's side: draws a fresh seed (n − 1 bits, node:crypto unless `opts.seedBytes`), sends it over
+ * `ch` (which the protocol layer authenticates) as [0x50 'P'][n: u32 LE][m: u32 LE][seed bytes],
+ * hashes with `modifiedToeplitzHash`, and
  * closes the ledger: nothing about this block may be disclosed afterwards.
  */
 export async function amplifyAsAlice(
@@ -200,7 +238,7 @@ export async function amplifyAsAlice(
   opts: AmplifyOptions = {},
 ): Promise<AmplifyResult> {
   checkOut(key, outBits);
-  const seedLen = key.length + outBits - 1;
+  const seedLen = key.length - 1;
   const seed = opts.seedBytes ? BitArray.fromBytes(opts.seedBytes((seedLen + 7) >>> 3), seedLen) : BitArray.random(seedLen);
   const sb = seed.toBytes();
   const msg = new Uint8Array(9 + sb.length);
@@ -210,7 +248,7 @@ export async function amplifyAsAlice(
   dv.setUint32(5, outBits, true);
   msg.set(sb, 9);
   await ch.send(msg);
-  const out = toeplitzHash(key, seed, outBits, opts);
+  const out = modifiedToeplitzHash(key, seed, outBits, opts);
   ledger.close();
   return { key: out, seedBits: seed.length };
 }
@@ -232,10 +270,10 @@ export async function amplifyAsBob(
   if (n !== key.length || m !== outBits) {
     throw new ProtocolAbort('protocol-violation', `privacy amplification: Alice hashes ${n} → ${m} bits, Bob ${key.length} → ${outBits}`);
   }
-  const seedLen = n + m - 1;
+  const seedLen = n - 1;
   if (msg.length !== 9 + ((seedLen + 7) >>> 3)) throw new ProtocolAbort('protocol-violation', 'privacy amplification: seed length');
   const seed = BitArray.fromBytes(msg.subarray(9), seedLen);
-  const out = toeplitzHash(key, seed, outBits, opts);
+  const out = modifiedToeplitzHash(key, seed, outBits, opts);
   ledger.close();
   return { key: out, seedBits: seedLen };
 }
@@ -243,4 +281,9 @@ export async function amplifyAsBob(
 /** A fresh random seed for `toeplitzHash` (n + m − 1 bits from node:crypto). */
 export function randomToeplitzSeed(n: number, m: number): BitArray {
   return BitArray.random(n + m - 1);
+}
+
+/** A fresh random seed for `modifiedToeplitzHash` (n − 1 bits from node:crypto). */
+export function randomModifiedToeplitzSeed(n: number): BitArray {
+  return BitArray.random(n - 1);
 }
