@@ -1,0 +1,503 @@
+;; Float64 FFT convolution kernel for Toeplitz hashing (fftconv.ts drives it; algorithms.md §4.1).
+;;
+;; One complex number per v128 (f64x2: re, im), interleaved arrays; all addresses are byte offsets.
+;; Forward: radix-4 decimation in frequency (natural in, bit-reversed out); inverse: radix-4
+;; decimation in time (bit-reversed in, natural out, conjugate twiddles) — the same butterflies as
+;; fft.ts, so the pairing of the real-FFT split is unchanged. Complex product x·w =
+;; x·splat(w.re) + (i·x)·splat(w.im), with i·x = swap(x) with the sign of lane 0 flipped.
+;;
+;; Twiddles: passes of block size ≤ the caller's cache block read per-size tables
+;; (w^j, w^2j, w^3j for j < size/4, w = e^(−2πi/size); the table of size s lives at tab + 12·s bytes,
+;; so the tables of all powers of two are disjoint); larger passes (few, memory-bound) compute
+;; w1 = w_M^k = hi[k >> lobits] · lo[k & (2^lobits − 1)] (k = j·M/size), w2 = w1², w3 = w1·w2 from
+;; two small tables instead of streaming a table as large as the data.
+(module
+  (memory (export "memory") 1)
+  (global $tab (mut i32) (i32.const 0))
+  (global $hi (mut i32) (i32.const 0))
+  (global $lo (mut i32) (i32.const 0))
+  (global $lobits (mut i32) (i32.const 0))
+  (global $pw (mut i32) (i32.const 0))
+  (global $lut (mut i32) (i32.const 0))
+  (global $scr (mut i32) (i32.const 0))
+
+  ;; Table addresses: small-size tables, two-level big twiddles, split twiddles for mulacc,
+  ;; a 3 KiB scratch area for twiddle chunks, and the 4-entry lookup table of (bit0, bit1) as f64x2 for reading packed bits.
+  (func (export "setup") (param $tab i32) (param $hi i32) (param $lo i32) (param $lobits i32) (param $pw i32) (param $lut i32) (param $scr i32)
+    (global.set $scr (local.get $scr))
+    (global.set $tab (local.get $tab))
+    (global.set $hi (local.get $hi))
+    (global.set $lo (local.get $lo))
+    (global.set $lobits (local.get $lobits))
+    (global.set $pw (local.get $pw))
+    (global.set $lut (local.get $lut)))
+
+;; Radix-4 DIF butterflies on points [$i, $stop) (bytes) of one block with quarter $q bytes,
+  ;; twiddles (w, w², w³; 48 bytes per point) from $k on.
+  ;; c0 = t0+t2, c1 = (t0−t2)w², c2 = (t1+t3)w, c3 = (t1−t3)w³; t0 = a0+a2, t1 = a0−a2,
+  ;; t2 = a1+a3, t3 = −i(a1−a3).
+  (func $bf_dif (param $i i32) (param $stop i32) (param $q i32) (param $k i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $x v128)
+    (local $n0 v128) (local $n1 v128) (local $q2 i32) (local $q3 i32)
+    (local.set $q2 (i32.shl (local.get $q) (i32.const 1)))
+    (local.set $q3 (i32.mul (local.get $q) (i32.const 3)))
+    (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
+    (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
+    (loop $bf
+          (local.set $a0 (v128.load (local.get $i)))
+          (local.set $a1 (v128.load (i32.add (local.get $i) (local.get $q))))
+          (local.set $a2 (v128.load (i32.add (local.get $i) (local.get $q2))))
+          (local.set $a3 (v128.load (i32.add (local.get $i) (local.get $q3))))
+          (local.set $t0 (f64x2.add (local.get $a0) (local.get $a2)))
+          (local.set $t1 (f64x2.sub (local.get $a0) (local.get $a2)))
+          (local.set $t2 (f64x2.add (local.get $a1) (local.get $a3)))
+          (local.set $x (f64x2.sub (local.get $a1) (local.get $a3)))
+          (local.set $t3 (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                   (local.get $n1)))
+          (v128.store (local.get $i) (f64x2.add (local.get $t0) (local.get $t2)))
+          (local.set $x (f64x2.sub (local.get $t0) (local.get $t2)))
+          (v128.store (i32.add (local.get $i) (local.get $q))
+            (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat offset=16 (local.get $k)))
+                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                            (local.get $n0))
+                                  (v128.load64_splat offset=24 (local.get $k)))))
+          (local.set $x (f64x2.add (local.get $t1) (local.get $t3)))
+          (v128.store (i32.add (local.get $i) (local.get $q2))
+            (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat (local.get $k)))
+                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                            (local.get $n0))
+                                  (v128.load64_splat offset=8 (local.get $k)))))
+          (local.set $x (f64x2.sub (local.get $t1) (local.get $t3)))
+          (v128.store (i32.add (local.get $i) (local.get $q3))
+            (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat offset=32 (local.get $k)))
+                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                            (local.get $n0))
+                                  (v128.load64_splat offset=40 (local.get $k)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 48)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $bf (i32.lt_u (local.get $i) (local.get $stop)))))
+
+  ;; Radix-4 DIT butterflies (inverse of $bf_dif up to a factor 4, conjugate twiddles).
+  ;; s1 = a1·w̄², p = a2·w̄, r = a3·w̄³; x0 = a0+s1, x1 = a0−s1, e = p+r, f = i(p−r);
+  ;; out: x0+e, x1+f, x0−e, x1−f.
+  (func $bf_dit (param $i i32) (param $stop i32) (param $q i32) (param $k i32)
+    (local $a0 v128) (local $s1 v128) (local $p v128) (local $r v128)
+    (local $x0 v128) (local $x1 v128) (local $e v128) (local $f v128) (local $x v128)
+    (local $n0 v128) (local $n1 v128) (local $q2 i32) (local $q3 i32)
+    (local.set $q2 (i32.shl (local.get $q) (i32.const 1)))
+    (local.set $q3 (i32.mul (local.get $q) (i32.const 3)))
+    (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
+    (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
+    (loop $bf
+          (local.set $a0 (v128.load (local.get $i)))
+          (local.set $x (v128.load (i32.add (local.get $i) (local.get $q))))
+          (local.set $s1
+            (f64x2.sub (f64x2.mul (local.get $x) (v128.load64_splat offset=16 (local.get $k)))
+                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                            (local.get $n0))
+                                  (v128.load64_splat offset=24 (local.get $k)))))
+          (local.set $x (v128.load (i32.add (local.get $i) (local.get $q2))))
+          (local.set $p
+            (f64x2.sub (f64x2.mul (local.get $x) (v128.load64_splat (local.get $k)))
+                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                            (local.get $n0))
+                                  (v128.load64_splat offset=8 (local.get $k)))))
+          (local.set $x (v128.load (i32.add (local.get $i) (local.get $q3))))
+          (local.set $r
+            (f64x2.sub (f64x2.mul (local.get $x) (v128.load64_splat offset=32 (local.get $k)))
+                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                            (local.get $n0))
+                                  (v128.load64_splat offset=40 (local.get $k)))))
+          (local.set $x0 (f64x2.add (local.get $a0) (local.get $s1)))
+          (local.set $x1 (f64x2.sub (local.get $a0) (local.get $s1)))
+          (local.set $e (f64x2.add (local.get $p) (local.get $r)))
+          (local.set $x (f64x2.sub (local.get $p) (local.get $r)))
+          (local.set $f (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                  (local.get $n0)))
+          (v128.store (local.get $i) (f64x2.add (local.get $x0) (local.get $e)))
+          (v128.store (i32.add (local.get $i) (local.get $q)) (f64x2.add (local.get $x1) (local.get $f)))
+          (v128.store (i32.add (local.get $i) (local.get $q2)) (f64x2.sub (local.get $x0) (local.get $e)))
+          (v128.store (i32.add (local.get $i) (local.get $q3)) (f64x2.sub (local.get $x1) (local.get $f)))
+      (local.set $k (i32.add (local.get $k) (i32.const 48)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $bf (i32.lt_u (local.get $i) (local.get $stop)))))
+
+  ;; Radix-4 DIF / DIT pass of block size $sz points (8 ≤ $sz ≤ cache block) on bytes
+  ;; [$a, $a + $len), per-size table twiddles.
+  (func $dif_tab (param $a i32) (param $len i32) (param $sz i32)
+    (local $q i32) (local $end i32) (local $t i32)
+    (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
+    (local.set $t (i32.add (global.get $tab) (i32.mul (local.get $sz) (i32.const 12))))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (loop $blocks
+      (call $bf_dif (local.get $a) (i32.add (local.get $a) (local.get $q)) (local.get $q) (local.get $t))
+      (local.set $a (i32.add (local.get $a) (i32.shl (local.get $sz) (i32.const 4))))
+      (br_if $blocks (i32.lt_u (local.get $a) (local.get $end)))))
+  (func $dit_tab (param $a i32) (param $len i32) (param $sz i32)
+    (local $q i32) (local $end i32) (local $t i32)
+    (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
+    (local.set $t (i32.add (global.get $tab) (i32.mul (local.get $sz) (i32.const 12))))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (loop $blocks
+      (call $bf_dit (local.get $a) (i32.add (local.get $a) (local.get $q)) (local.get $q) (local.get $t))
+      (local.set $a (i32.add (local.get $a) (i32.shl (local.get $sz) (i32.const 4))))
+      (br_if $blocks (i32.lt_u (local.get $a) (local.get $end)))))
+
+  ;; Twiddles w1 = w_M^k, w2 = w1², w3 = w1·w2 for k = (j0 + t) << $shift, t < $count, written to
+  ;; $dst (48 bytes each) from the two-level table: w_M^k = hi[k >> lobits] · lo[k & (2^lobits − 1)].
+  (func $twiddles (param $j0 i32) (param $count i32) (param $shift i32) (param $dst i32)
+    (local $kk i32) (local $end i32) (local $mask i32) (local $h i32) (local $l i32)
+    (local $x v128) (local $w1 v128) (local $w2 v128) (local $ix v128)
+    (local $n0 v128) (local $n1 v128)
+    (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
+    (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (global.get $lobits)) (i32.const 1)))
+    (local.set $kk (i32.shl (local.get $j0) (local.get $shift)))
+    (local.set $end (i32.add (local.get $dst) (i32.mul (local.get $count) (i32.const 48))))
+    (loop $tw
+      (local.set $h (i32.add (global.get $hi) (i32.shl (i32.shr_u (local.get $kk) (global.get $lobits)) (i32.const 4))))
+      (local.set $l (i32.add (global.get $lo) (i32.shl (i32.and (local.get $kk) (local.get $mask)) (i32.const 4))))
+      (local.set $x (v128.load (local.get $h)))
+      (local.set $w1
+        (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat (local.get $l)))
+                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                        (local.get $n0))
+                              (v128.load64_splat offset=8 (local.get $l)))))
+      (local.set $ix (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1))
+                               (local.get $n0)))
+      (local.set $w2
+        (f64x2.add (f64x2.mul (local.get $w1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1)))
+                   (f64x2.mul (local.get $ix) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w1) (local.get $w1)))))
+      (v128.store (local.get $dst) (local.get $w1))
+      (v128.store offset=16 (local.get $dst) (local.get $w2))
+      (v128.store offset=32 (local.get $dst)
+        (f64x2.add (f64x2.mul (local.get $w1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w2) (local.get $w2)))
+                   (f64x2.mul (local.get $ix) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w2) (local.get $w2)))))
+      (local.set $kk (i32.add (local.get $kk) (i32.shl (i32.const 1) (local.get $shift))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 48)))
+      (br_if $tw (i32.lt_u (local.get $dst) (local.get $end)))))
+
+  ;; Radix-4 DIF / DIT pass of block size $sz points (> cache block, $shift = log₂(M/sz)) on bytes
+  ;; [$a, $a + $len), breadth-first: the twiddles of a chunk of CHUNK = 64 points j are computed
+  ;; once into the scratch area and used by that chunk of every block (≤ 4·len/sz streams of 1 KiB).
+  (func (export "difBig") (param $a i32) (param $len i32) (param $sz i32) (param $shift i32)
+    (local $q i32) (local $end i32) (local $off i32) (local $base i32) (local $cnt i32)
+    (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (local.set $cnt (i32.const 64))
+    (if (i32.lt_u (i32.shr_u (local.get $q) (i32.const 4)) (local.get $cnt)) (then (local.set $cnt (i32.shr_u (local.get $q) (i32.const 4)))))
+    (local.set $off (i32.const 0))
+    (loop $chunks
+      (call $twiddles (i32.shr_u (local.get $off) (i32.const 4)) (local.get $cnt) (local.get $shift) (global.get $scr))
+      (local.set $base (local.get $a))
+      (loop $blocks
+        (call $bf_dif (i32.add (local.get $base) (local.get $off)) (i32.add (i32.add (local.get $base) (local.get $off)) (i32.shl (local.get $cnt) (i32.const 4)))
+          (local.get $q) (global.get $scr))
+        (local.set $base (i32.add (local.get $base) (i32.shl (local.get $sz) (i32.const 4))))
+        (br_if $blocks (i32.lt_u (local.get $base) (local.get $end))))
+      (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
+      (br_if $chunks (i32.lt_u (local.get $off) (local.get $q)))))
+  (func (export "ditBig") (param $a i32) (param $len i32) (param $sz i32) (param $shift i32)
+    (local $q i32) (local $end i32) (local $off i32) (local $base i32) (local $cnt i32)
+    (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (local.set $cnt (i32.const 64))
+    (if (i32.lt_u (i32.shr_u (local.get $q) (i32.const 4)) (local.get $cnt)) (then (local.set $cnt (i32.shr_u (local.get $q) (i32.const 4)))))
+    (local.set $off (i32.const 0))
+    (loop $chunks
+      (call $twiddles (i32.shr_u (local.get $off) (i32.const 4)) (local.get $cnt) (local.get $shift) (global.get $scr))
+      (local.set $base (local.get $a))
+      (loop $blocks
+        (call $bf_dit (i32.add (local.get $base) (local.get $off)) (i32.add (i32.add (local.get $base) (local.get $off)) (i32.shl (local.get $cnt) (i32.const 4)))
+          (local.get $q) (global.get $scr))
+        (local.set $base (i32.add (local.get $base) (i32.shl (local.get $sz) (i32.const 4))))
+        (br_if $blocks (i32.lt_u (local.get $base) (local.get $end))))
+      (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
+      (br_if $chunks (i32.lt_u (local.get $off) (local.get $q)))))
+
+  ;; First forward pass (block size M = whole transform, two-level twiddles, k = j) reading the
+  ;; real 0/1 samples from packed bits at $w: complex point j = bit 2j + i·bit 2j+1, via the
+  ;; lookup table lut[b0 + 2·b1] = (b0, b1). M ≥ 4.
+  (func (export "difBits") (param $a i32) (param $w i32) (param $m i32)
+    (local $q i32) (local $i i32) (local $stop i32) (local $kk i32) (local $mask i32) (local $h i32) (local $l i32)
+    (local $bit i32) (local $hb i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $x v128)
+    (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $ix v128)
+    (local $n0 v128) (local $n1 v128)
+    (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
+    (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
+    (local.set $q (i32.shl (local.get $m) (i32.const 2)))
+    (local.set $hb (i32.shr_u (local.get $m) (i32.const 1))) ;; bits per quarter
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (global.get $lobits)) (i32.const 1)))
+    (local.set $i (local.get $a))
+    (local.set $stop (i32.add (local.get $a) (local.get $q)))
+    (local.set $kk (i32.const 0))
+    (loop $bf
+      (local.set $h (i32.add (global.get $hi) (i32.shl (i32.shr_u (local.get $kk) (global.get $lobits)) (i32.const 4))))
+      (local.set $l (i32.add (global.get $lo) (i32.shl (i32.and (local.get $kk) (local.get $mask)) (i32.const 4))))
+      (local.set $x (v128.load (local.get $h)))
+      (local.set $w1
+        (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat (local.get $l)))
+                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                        (local.get $n0))
+                              (v128.load64_splat offset=8 (local.get $l)))))
+      (local.set $ix (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1))
+                               (local.get $n0)))
+      (local.set $w2
+        (f64x2.add (f64x2.mul (local.get $w1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1)))
+                   (f64x2.mul (local.get $ix) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w1) (local.get $w1)))))
+      (local.set $w3
+        (f64x2.add (f64x2.mul (local.get $w1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w2) (local.get $w2)))
+                   (f64x2.mul (local.get $ix) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w2) (local.get $w2)))))
+      ;; bit index of point j in quarter r: 2j + r·M/2
+      (local.set $bit (i32.shl (local.get $kk) (i32.const 1)))
+      (local.set $a0 (v128.load (i32.add (global.get $lut) (i32.shl (i32.and (i32.shr_u
+        (i32.load (i32.add (local.get $w) (i32.shl (i32.shr_u (local.get $bit) (i32.const 5)) (i32.const 2)))) (local.get $bit)) (i32.const 3)) (i32.const 4)))))
+      (local.set $bit (i32.add (local.get $bit) (local.get $hb)))
+      (local.set $a1 (v128.load (i32.add (global.get $lut) (i32.shl (i32.and (i32.shr_u
+        (i32.load (i32.add (local.get $w) (i32.shl (i32.shr_u (local.get $bit) (i32.const 5)) (i32.const 2)))) (local.get $bit)) (i32.const 3)) (i32.const 4)))))
+      (local.set $bit (i32.add (local.get $bit) (local.get $hb)))
+      (local.set $a2 (v128.load (i32.add (global.get $lut) (i32.shl (i32.and (i32.shr_u
+        (i32.load (i32.add (local.get $w) (i32.shl (i32.shr_u (local.get $bit) (i32.const 5)) (i32.const 2)))) (local.get $bit)) (i32.const 3)) (i32.const 4)))))
+      (local.set $bit (i32.add (local.get $bit) (local.get $hb)))
+      (local.set $a3 (v128.load (i32.add (global.get $lut) (i32.shl (i32.and (i32.shr_u
+        (i32.load (i32.add (local.get $w) (i32.shl (i32.shr_u (local.get $bit) (i32.const 5)) (i32.const 2)))) (local.get $bit)) (i32.const 3)) (i32.const 4)))))
+      (local.set $t0 (f64x2.add (local.get $a0) (local.get $a2)))
+      (local.set $t1 (f64x2.sub (local.get $a0) (local.get $a2)))
+      (local.set $t2 (f64x2.add (local.get $a1) (local.get $a3)))
+      (local.set $x (f64x2.sub (local.get $a1) (local.get $a3)))
+      (local.set $t3 (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                               (local.get $n1)))
+      (v128.store (local.get $i) (f64x2.add (local.get $t0) (local.get $t2)))
+      (local.set $x (f64x2.sub (local.get $t0) (local.get $t2)))
+      (v128.store (i32.add (local.get $i) (local.get $q))
+        (f64x2.add (f64x2.mul (local.get $x) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w2) (local.get $w2)))
+                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                        (local.get $n0))
+                              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w2) (local.get $w2)))))
+      (local.set $x (f64x2.add (local.get $t1) (local.get $t3)))
+      (v128.store (i32.add (local.get $i) (i32.shl (local.get $q) (i32.const 1)))
+        (f64x2.add (f64x2.mul (local.get $x) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1)))
+                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                        (local.get $n0))
+                              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w1) (local.get $w1)))))
+      (local.set $x (f64x2.sub (local.get $t1) (local.get $t3)))
+      (v128.store (i32.add (local.get $i) (i32.mul (local.get $q) (i32.const 3)))
+        (f64x2.add (f64x2.mul (local.get $x) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w3) (local.get $w3)))
+                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                                        (local.get $n0))
+                              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w3) (local.get $w3)))))
+      (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $bf (i32.lt_u (local.get $i) (local.get $stop)))))
+
+  ;; Size-4 DIF butterflies (twiddles 1) on [$a, $a + $len).
+  (func $dif_last4 (param $a i32) (param $len i32)
+    (local $i i32) (local $end i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $x v128)
+    (local $n0 v128) (local $n1 v128)
+    (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
+    (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
+    (local.set $i (local.get $a))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (loop $bf
+      (local.set $a0 (v128.load (local.get $i)))
+      (local.set $a1 (v128.load offset=16 (local.get $i)))
+      (local.set $a2 (v128.load offset=32 (local.get $i)))
+      (local.set $a3 (v128.load offset=48 (local.get $i)))
+      (local.set $t0 (f64x2.add (local.get $a0) (local.get $a2)))
+      (local.set $t1 (f64x2.sub (local.get $a0) (local.get $a2)))
+      (local.set $t2 (f64x2.add (local.get $a1) (local.get $a3)))
+      (local.set $x (f64x2.sub (local.get $a1) (local.get $a3)))
+      (local.set $t3 (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                               (local.get $n1)))
+      (v128.store (local.get $i) (f64x2.add (local.get $t0) (local.get $t2)))
+      (v128.store offset=16 (local.get $i) (f64x2.sub (local.get $t0) (local.get $t2)))
+      (v128.store offset=32 (local.get $i) (f64x2.add (local.get $t1) (local.get $t3)))
+      (v128.store offset=48 (local.get $i) (f64x2.sub (local.get $t1) (local.get $t3)))
+      (local.set $i (i32.add (local.get $i) (i32.const 64)))
+      (br_if $bf (i32.lt_u (local.get $i) (local.get $end)))))
+
+  ;; Size-4 DIT butterflies (twiddles 1): out x0+e, x1+f, x0−e, x1−f with x0/x1 = a0 ± a1,
+  ;; e = a2+a3, f = i(a2−a3).
+  (func $dit_first4 (param $a i32) (param $len i32)
+    (local $i i32) (local $end i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $x0 v128) (local $x1 v128) (local $e v128) (local $f v128) (local $x v128)
+    (local $n0 v128) (local $n1 v128)
+    (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
+    (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
+    (local.set $i (local.get $a))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (loop $bf
+      (local.set $a0 (v128.load (local.get $i)))
+      (local.set $a1 (v128.load offset=16 (local.get $i)))
+      (local.set $a2 (v128.load offset=32 (local.get $i)))
+      (local.set $a3 (v128.load offset=48 (local.get $i)))
+      (local.set $x0 (f64x2.add (local.get $a0) (local.get $a1)))
+      (local.set $x1 (f64x2.sub (local.get $a0) (local.get $a1)))
+      (local.set $e (f64x2.add (local.get $a2) (local.get $a3)))
+      (local.set $x (f64x2.sub (local.get $a2) (local.get $a3)))
+      (local.set $f (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                              (local.get $n0)))
+      (v128.store (local.get $i) (f64x2.add (local.get $x0) (local.get $e)))
+      (v128.store offset=16 (local.get $i) (f64x2.add (local.get $x1) (local.get $f)))
+      (v128.store offset=32 (local.get $i) (f64x2.sub (local.get $x0) (local.get $e)))
+      (v128.store offset=48 (local.get $i) (f64x2.sub (local.get $x1) (local.get $f)))
+      (local.set $i (i32.add (local.get $i) (i32.const 64)))
+      (br_if $bf (i32.lt_u (local.get $i) (local.get $end)))))
+
+  ;; Size-2 butterflies (twiddle 1, its own inverse up to 2) on [$a, $a + $len).
+  (func $pass2 (param $a i32) (param $len i32)
+    (local $i i32) (local $end i32) (local $u v128) (local $v v128)
+    (local.set $i (local.get $a))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (loop $bf
+      (local.set $u (v128.load (local.get $i)))
+      (local.set $v (v128.load offset=16 (local.get $i)))
+      (v128.store (local.get $i) (f64x2.add (local.get $u) (local.get $v)))
+      (v128.store offset=16 (local.get $i) (f64x2.sub (local.get $u) (local.get $v)))
+      (local.set $i (i32.add (local.get $i) (i32.const 32)))
+      (br_if $bf (i32.lt_u (local.get $i) (local.get $end)))))
+
+  ;; Forward DIF stages of block sizes $sz, $sz/4, … (table twiddles) on [$a, $a + $len), ending
+  ;; with the size-4 or size-2 butterflies. $sz ≥ 1 points.
+  (func (export "difTail") (param $a i32) (param $len i32) (param $sz i32)
+    (block $end
+      (loop $stages
+        (br_if $end (i32.lt_u (local.get $sz) (i32.const 8)))
+        (call $dif_tab (local.get $a) (local.get $len) (local.get $sz))
+        (local.set $sz (i32.shr_u (local.get $sz) (i32.const 2)))
+        (br $stages)))
+    (if (i32.eq (local.get $sz) (i32.const 4)) (then (call $dif_last4 (local.get $a) (local.get $len))))
+    (if (i32.eq (local.get $sz) (i32.const 2)) (then (call $pass2 (local.get $a) (local.get $len)))))
+
+  ;; Inverse DIT stages on a block of $sz points at $a: size 2 or 4 first, then ×4 up to $sz.
+  (func (export "ditTail") (param $a i32) (param $sz i32)
+    (local $len i32) (local $size i32)
+    (local.set $len (i32.shl (local.get $sz) (i32.const 4)))
+    (if (i32.lt_u (local.get $sz) (i32.const 2)) (then (return)))
+    (if (i32.and (i32.ctz (local.get $sz)) (i32.const 1))
+      (then (call $pass2 (local.get $a) (local.get $len)) (local.set $size (i32.const 8)))
+      (else (call $dit_first4 (local.get $a) (local.get $len)) (local.set $size (i32.const 16))))
+    (block $end
+      (loop $stages
+        (br_if $end (i32.gt_u (local.get $size) (local.get $sz)))
+        (call $dit_tab (local.get $a) (local.get $len) (local.get $size))
+        (local.set $size (i32.shl (local.get $size) (i32.const 2)))
+        (br $stages))))
+
+  ;; Pointwise product of two packed bit-reversed real spectra x, s (M complex points) for the
+  ;; pairs (pos, mirror) of every octave block [b, 2b), b ≥ 2, pos < b + b/2, mirror = 3b − 1 − pos,
+  ;; with the twiddle w_M^k (k = rev(pos)) read sequentially from $pw. Writes ($first) or adds the
+  ;; product spectrum into acc (may alias x). Positions 0 and 1 are done by the caller.
+  ;; Z_k = X[pos], Z_{M−k} = X[mir]: 2E = Z_k + conj(Z_{M−k}), 2O = −i(Z_k − conj(Z_{M−k}));
+  ;; A = Ex·Es + w·(Ox·Os), B = Ex·Os + Ox·Es; acc[pos] = A + iB, acc[mir] = conj(A) + i·conj(B).
+  (func (export "mulAcc") (param $acc i32) (param $xa i32) (param $sa i32) (param $m i32) (param $first i32)
+    (local $b i32) (local $pos i32) (local $mir i32) (local $end i32) (local $k i32)
+    (local $x v128) (local $y v128) (local $ex v128) (local $ox v128) (local $es v128) (local $os v128)
+    (local $oo v128) (local $aa v128) (local $bb v128) (local $w v128) (local $p v128) (local $q v128)
+    (local $n0 v128) (local $n1 v128)
+    (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
+    (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
+    (local.set $k (i32.add (global.get $pw) (i32.const 32)))
+    (local.set $b (i32.const 2))
+    (block $done
+      (loop $oct
+        (br_if $done (i32.ge_u (local.get $b) (local.get $m)))
+        (local.set $pos (i32.shl (local.get $b) (i32.const 4)))
+        (local.set $end (i32.add (local.get $pos) (i32.shl (local.get $b) (i32.const 3))))
+        (local.set $mir (i32.sub (i32.shl (local.get $b) (i32.const 5)) (i32.const 16)))
+        (loop $pairs
+          ;; x spectrum
+          (local.set $x (v128.load (i32.add (local.get $xa) (local.get $pos))))
+          (local.set $y (v128.xor (v128.load (i32.add (local.get $xa) (local.get $mir))) (local.get $n1)))
+          (local.set $ex (f64x2.add (local.get $x) (local.get $y)))
+          (local.set $y (f64x2.sub (local.get $x) (local.get $y)))
+          (local.set $ox (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y))
+                                   (local.get $n1)))
+          ;; s spectrum
+          (local.set $x (v128.load (i32.add (local.get $sa) (local.get $pos))))
+          (local.set $y (v128.xor (v128.load (i32.add (local.get $sa) (local.get $mir))) (local.get $n1)))
+          (local.set $es (f64x2.add (local.get $x) (local.get $y)))
+          (local.set $y (f64x2.sub (local.get $x) (local.get $y)))
+          (local.set $os (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y))
+                                   (local.get $n1)))
+          ;; oo = Ox·Os
+          (local.set $oo
+            (f64x2.add (f64x2.mul (local.get $ox) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $os) (local.get $os)))
+                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ox) (local.get $ox))
+                                            (local.get $n0))
+                                  (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $os) (local.get $os)))))
+          ;; A = Ex·Es + w·oo
+          (local.set $aa
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $ex) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $es) (local.get $es)))
+                         (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ex) (local.get $ex))
+                                              (local.get $n0))
+                                    (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $es) (local.get $es))))
+              (f64x2.add (f64x2.mul (local.get $oo) (v128.load64_splat (local.get $k)))
+                         (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $oo) (local.get $oo))
+                                              (local.get $n0))
+                                    (v128.load64_splat offset=8 (local.get $k))))))
+          ;; B = Ex·Os + Ox·Es
+          (local.set $bb
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $ex) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $os) (local.get $os)))
+                         (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ex) (local.get $ex))
+                                              (local.get $n0))
+                                    (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $os) (local.get $os))))
+              (f64x2.add (f64x2.mul (local.get $ox) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $es) (local.get $es)))
+                         (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ox) (local.get $ox))
+                                              (local.get $n0))
+                                    (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $es) (local.get $es))))))
+          ;; p = A + iB ; q = conj(A) + i·conj(B)
+          (local.set $y (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bb) (local.get $bb))
+                                  (local.get $n0))) ;; iB = (−Bi, Br)
+          (local.set $p (f64x2.add (local.get $aa) (local.get $y)))
+          ;; conj(A) + i conj(B) = (Ar + Bi, Br − Ai)
+          (local.set $q (f64x2.add (v128.xor (local.get $aa) (local.get $n1))
+                                   (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bb) (local.get $bb))))
+          (if (local.get $first)
+            (then
+              (v128.store (i32.add (local.get $acc) (local.get $pos)) (local.get $p))
+              (v128.store (i32.add (local.get $acc) (local.get $mir)) (local.get $q)))
+            (else
+              (v128.store (i32.add (local.get $acc) (local.get $pos))
+                (f64x2.add (v128.load (i32.add (local.get $acc) (local.get $pos))) (local.get $p)))
+              (v128.store (i32.add (local.get $acc) (local.get $mir))
+                (f64x2.add (v128.load (i32.add (local.get $acc) (local.get $mir))) (local.get $q)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (local.set $mir (i32.sub (local.get $mir) (i32.const 16)))
+          (local.set $pos (i32.add (local.get $pos) (i32.const 16)))
+          (br_if $pairs (i32.lt_u (local.get $pos) (local.get $end))))
+        (local.set $b (i32.shl (local.get $b) (i32.const 1)))
+        (br $oct))))
+
+  ;; Output bits of a convolution: for i < $count, v = f64[$src + 8i]·$scale, bit i of the words at
+  ;; $dst = parity of round(v). Returns the largest |v − round(v)| (NaN if any v is NaN) for the
+  ;; caller's exactness check.
+  (func (export "extract") (param $src i32) (param $count i32) (param $scale f64) (param $dst i32) (result f64)
+    (local $i i32) (local $word i32) (local $v f64) (local $r f64) (local $worst f64)
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $v (f64.mul (f64.load (local.get $src)) (local.get $scale)))
+        (local.set $r (f64.nearest (local.get $v)))
+        (local.set $worst (f64.max (local.get $worst) (f64.abs (f64.sub (local.get $v) (local.get $r)))))
+        (local.set $word (i32.or (local.get $word)
+          (i32.shl (i32.and (i32.trunc_sat_f64_s (local.get $r)) (i32.const 1)) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $src (i32.add (local.get $src) (i32.const 8)))
+        (if (i32.eqz (i32.and (local.get $i) (i32.const 31)))
+          (then
+            (i32.store (local.get $dst) (local.get $word))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $word (i32.const 0))))
+        (br $rows)))
+    (if (i32.and (local.get $count) (i32.const 31)) (then (i32.store (local.get $dst) (local.get $word))))
+    (local.get $worst))
+)
