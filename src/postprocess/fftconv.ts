@@ -112,11 +112,11 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
   const m = n >>> 1;
   const lgM = 31 - Math.clz32(m);
   const lobits = Math.max(1, (lgM + 1) >>> 1);
-  const tabEnd = 24 * CACHE_BLOCK;
+  const tabEnd = 48 * CACHE_BLOCK;
   const hiCount = (m >>> 2 >>> lobits) + 1;
   const L = {} as Layout;
   L.scr = align(tabEnd);
-  L.hi = align(L.scr + 48 * 64);
+  L.hi = align(L.scr + 96 * 64);
   L.lo = align(L.hi + 16 * hiCount);
   L.lobits = lobits;
   L.pw = align(L.lo + 16 * (1 << lobits));
@@ -202,15 +202,22 @@ function selfPair(f: Float64Array, acc: number, x: number, s: number, pos: numbe
   }
 }
 
-/** Per-size twiddle tables for sizes 8 … CACHE_BLOCK at byte 12·size: (w^j, w^2j, w^3j), w = e^(−2πi/size). */
+/**
+ * Per-size twiddle tables for sizes 8 … CACHE_BLOCK at byte 24·size: for j < size/4, w^j, w^2j, w^3j
+ * (w = e^(−2πi/size)), each as (re, re, −im, im).
+ */
 function writeSmallTables(t: Float64Array): void {
   for (let sz = 8; sz <= CACHE_BLOCK; sz *= 2) {
-    const at = (12 * sz) >>> 3;
+    const at = (24 * sz) >>> 3;
     for (let j = 0; j < sz >>> 2; j++) {
       for (let r = 1; r <= 3; r++) {
         const a = (2 * Math.PI * r * j) / sz;
-        t[at + 6 * j + 2 * (r - 1)] = Math.cos(a);
-        t[at + 6 * j + 2 * (r - 1) + 1] = -Math.sin(a);
+        const o = at + 12 * j + 4 * (r - 1);
+        const re = Math.cos(a), im = -Math.sin(a);
+        t[o] = re;
+        t[o + 1] = re;
+        t[o + 2] = -im;
+        t[o + 3] = im;
       }
     }
   }

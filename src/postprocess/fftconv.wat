@@ -7,8 +7,8 @@
 ;; x·splat(w.re) + (i·x)·splat(w.im), with i·x = swap(x) with the sign of lane 0 flipped.
 ;;
 ;; Twiddles: passes of block size ≤ the caller's cache block read per-size tables
-;; (w^j, w^2j, w^3j for j < size/4, w = e^(−2πi/size); the table of size s lives at tab + 12·s bytes,
-;; so the tables of all powers of two are disjoint); larger passes (few, memory-bound) compute
+;; (w^j, w^2j, w^3j for j < size/4, w = e^(−2πi/size), each stored as (re, re), (−im, im); the table
+;; of size s lives at tab + 24·s bytes, so the tables of all powers of two are disjoint); larger passes (few, memory-bound) compute
 ;; w1 = w_M^k = hi[k >> lobits] · lo[k & (2^lobits − 1)] (k = j·M/size), w2 = w1², w3 = w1·w2 from
 ;; two small tables instead of streaming a table as large as the data.
 (module
@@ -33,7 +33,8 @@
     (global.set $lut (local.get $lut)))
 
 ;; Radix-4 DIF butterflies on points [$i, $stop) (bytes) of one block with quarter $q bytes,
-  ;; twiddles (w, w², w³; 48 bytes per point) from $k on.
+  ;; twiddles from $k on: per point w, w², w³, each as (re, re) and (−im, im) (96 bytes per point),
+  ;; so that x·w = x·(re, re) + swap(x)·(−im, im).
   ;; c0 = t0+t2, c1 = (t0−t2)w², c2 = (t1+t3)w, c3 = (t1−t3)w³; t0 = a0+a2, t1 = a0−a2,
   ;; t2 = a1+a3, t3 = −i(a1−a3).
   (func $bf_dif (param $i i32) (param $stop i32) (param $q i32) (param $k i32)
@@ -58,23 +59,17 @@
           (v128.store (local.get $i) (f64x2.add (local.get $t0) (local.get $t2)))
           (local.set $x (f64x2.sub (local.get $t0) (local.get $t2)))
           (v128.store (i32.add (local.get $i) (local.get $q))
-            (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat offset=16 (local.get $k)))
-                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                            (local.get $n0))
-                                  (v128.load64_splat offset=24 (local.get $k)))))
+            (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $k)))
+                       (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=48 (local.get $k)))))
           (local.set $x (f64x2.add (local.get $t1) (local.get $t3)))
           (v128.store (i32.add (local.get $i) (local.get $q2))
-            (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat (local.get $k)))
-                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                            (local.get $n0))
-                                  (v128.load64_splat offset=8 (local.get $k)))))
+            (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=0 (local.get $k)))
+                       (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=16 (local.get $k)))))
           (local.set $x (f64x2.sub (local.get $t1) (local.get $t3)))
           (v128.store (i32.add (local.get $i) (local.get $q3))
-            (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat offset=32 (local.get $k)))
-                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                            (local.get $n0))
-                                  (v128.load64_splat offset=40 (local.get $k)))))
-      (local.set $k (i32.add (local.get $k) (i32.const 48)))
+            (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=64 (local.get $k)))
+                       (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=80 (local.get $k)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 96)))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br_if $bf (i32.lt_u (local.get $i) (local.get $stop)))))
 
@@ -93,22 +88,16 @@
           (local.set $a0 (v128.load (local.get $i)))
           (local.set $x (v128.load (i32.add (local.get $i) (local.get $q))))
           (local.set $s1
-            (f64x2.sub (f64x2.mul (local.get $x) (v128.load64_splat offset=16 (local.get $k)))
-                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                            (local.get $n0))
-                                  (v128.load64_splat offset=24 (local.get $k)))))
+            (f64x2.sub (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $k)))
+                       (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=48 (local.get $k)))))
           (local.set $x (v128.load (i32.add (local.get $i) (local.get $q2))))
           (local.set $p
-            (f64x2.sub (f64x2.mul (local.get $x) (v128.load64_splat (local.get $k)))
-                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                            (local.get $n0))
-                                  (v128.load64_splat offset=8 (local.get $k)))))
+            (f64x2.sub (f64x2.mul (local.get $x) (v128.load offset=0 (local.get $k)))
+                       (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=16 (local.get $k)))))
           (local.set $x (v128.load (i32.add (local.get $i) (local.get $q3))))
           (local.set $r
-            (f64x2.sub (f64x2.mul (local.get $x) (v128.load64_splat offset=32 (local.get $k)))
-                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                            (local.get $n0))
-                                  (v128.load64_splat offset=40 (local.get $k)))))
+            (f64x2.sub (f64x2.mul (local.get $x) (v128.load offset=64 (local.get $k)))
+                       (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=80 (local.get $k)))))
           (local.set $x0 (f64x2.add (local.get $a0) (local.get $s1)))
           (local.set $x1 (f64x2.sub (local.get $a0) (local.get $s1)))
           (local.set $e (f64x2.add (local.get $p) (local.get $r)))
@@ -119,7 +108,7 @@
           (v128.store (i32.add (local.get $i) (local.get $q)) (f64x2.add (local.get $x1) (local.get $f)))
           (v128.store (i32.add (local.get $i) (local.get $q2)) (f64x2.sub (local.get $x0) (local.get $e)))
           (v128.store (i32.add (local.get $i) (local.get $q3)) (f64x2.sub (local.get $x1) (local.get $f)))
-      (local.set $k (i32.add (local.get $k) (i32.const 48)))
+      (local.set $k (i32.add (local.get $k) (i32.const 96)))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br_if $bf (i32.lt_u (local.get $i) (local.get $stop)))))
 
@@ -128,7 +117,7 @@
   (func $dif_tab (param $a i32) (param $len i32) (param $sz i32)
     (local $q i32) (local $end i32) (local $t i32)
     (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
-    (local.set $t (i32.add (global.get $tab) (i32.mul (local.get $sz) (i32.const 12))))
+    (local.set $t (i32.add (global.get $tab) (i32.mul (local.get $sz) (i32.const 24))))
     (local.set $end (i32.add (local.get $a) (local.get $len)))
     (loop $blocks
       (call $bf_dif (local.get $a) (i32.add (local.get $a) (local.get $q)) (local.get $q) (local.get $t))
@@ -137,7 +126,7 @@
   (func $dit_tab (param $a i32) (param $len i32) (param $sz i32)
     (local $q i32) (local $end i32) (local $t i32)
     (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
-    (local.set $t (i32.add (global.get $tab) (i32.mul (local.get $sz) (i32.const 12))))
+    (local.set $t (i32.add (global.get $tab) (i32.mul (local.get $sz) (i32.const 24))))
     (local.set $end (i32.add (local.get $a) (local.get $len)))
     (loop $blocks
       (call $bf_dit (local.get $a) (i32.add (local.get $a) (local.get $q)) (local.get $q) (local.get $t))
@@ -145,7 +134,7 @@
       (br_if $blocks (i32.lt_u (local.get $a) (local.get $end)))))
 
   ;; Twiddles w1 = w_M^k, w2 = w1², w3 = w1·w2 for k = (j0 + t) << $shift, t < $count, written to
-  ;; $dst (48 bytes each) from the two-level table: w_M^k = hi[k >> lobits] · lo[k & (2^lobits − 1)].
+  ;; $dst (in $bf_dif's layout, 96 bytes per point) from the two-level table: w_M^k = hi[k >> lobits] · lo[k & (2^lobits − 1)].
   (func $twiddles (param $j0 i32) (param $count i32) (param $shift i32) (param $dst i32)
     (local $kk i32) (local $end i32) (local $mask i32) (local $h i32) (local $l i32)
     (local $x v128) (local $w1 v128) (local $w2 v128) (local $ix v128)
@@ -154,7 +143,7 @@
     (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
     (local.set $mask (i32.sub (i32.shl (i32.const 1) (global.get $lobits)) (i32.const 1)))
     (local.set $kk (i32.shl (local.get $j0) (local.get $shift)))
-    (local.set $end (i32.add (local.get $dst) (i32.mul (local.get $count) (i32.const 48))))
+    (local.set $end (i32.add (local.get $dst) (i32.mul (local.get $count) (i32.const 96))))
     (loop $tw
       (local.set $h (i32.add (global.get $hi) (i32.shl (i32.shr_u (local.get $kk) (global.get $lobits)) (i32.const 4))))
       (local.set $l (i32.add (global.get $lo) (i32.shl (i32.and (local.get $kk) (local.get $mask)) (i32.const 4))))
@@ -169,13 +158,17 @@
       (local.set $w2
         (f64x2.add (f64x2.mul (local.get $w1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1)))
                    (f64x2.mul (local.get $ix) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w1) (local.get $w1)))))
-      (v128.store (local.get $dst) (local.get $w1))
-      (v128.store offset=16 (local.get $dst) (local.get $w2))
-      (v128.store offset=32 (local.get $dst)
+      (local.set $x
         (f64x2.add (f64x2.mul (local.get $w1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w2) (local.get $w2)))
                    (f64x2.mul (local.get $ix) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w2) (local.get $w2)))))
+      (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1)))
+      (v128.store offset=16 (local.get $dst) (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w1) (local.get $w1)) (local.get $n0)))
+      (v128.store offset=32 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w2) (local.get $w2)))
+      (v128.store offset=48 (local.get $dst) (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w2) (local.get $w2)) (local.get $n0)))
+      (v128.store offset=64 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))
+      (v128.store offset=80 (local.get $dst) (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)) (local.get $n0)))
       (local.set $kk (i32.add (local.get $kk) (i32.shl (i32.const 1) (local.get $shift))))
-      (local.set $dst (i32.add (local.get $dst) (i32.const 48)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 96)))
       (br_if $tw (i32.lt_u (local.get $dst) (local.get $end)))))
 
   ;; Radix-4 DIF / DIT pass of block size $sz points (> cache block, $shift = log₂(M/sz)) on bytes
@@ -350,6 +343,112 @@
       (local.set $i (i32.add (local.get $i) (i32.const 64)))
       (br_if $bf (i32.lt_u (local.get $i) (local.get $end)))))
 
+
+  ;; Last three DIF stages (sizes 8, 4 and 2: the radix-4 size-8 pass and the size-2 butterflies of
+  ;; $dif_tab + $pass2, fused) on blocks of 8 points in [$a, $a + $len). Twiddles of j = 1 from the
+  ;; size-8 table.
+  (func $dif_last8 (param $a i32) (param $len i32)
+    (local $i i32) (local $end i32) (local $k i32)
+    (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $x v128)
+    (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $n1 v128)
+    (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
+    (local.set $k (i32.add (global.get $tab) (i32.const 288)))
+    (local.set $i (local.get $a))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (loop $bf
+      (local.set $p0 (v128.load offset=16 (local.get $i)))
+      (local.set $p1 (v128.load offset=48 (local.get $i)))
+      (local.set $p2 (v128.load offset=80 (local.get $i)))
+      (local.set $p3 (v128.load offset=112 (local.get $i)))
+      (local.set $t0 (f64x2.add (local.get $p0) (local.get $p2)))
+      (local.set $t1 (f64x2.sub (local.get $p0) (local.get $p2)))
+      (local.set $t2 (f64x2.add (local.get $p1) (local.get $p3)))
+      (local.set $x (f64x2.sub (local.get $p1) (local.get $p3)))
+      (local.set $t3 (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (local.get $n1)))
+      (local.set $p0 (f64x2.add (local.get $t0) (local.get $t2)))
+      (local.set $x (f64x2.sub (local.get $t0) (local.get $t2)))
+      (local.set $b1 (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $k))) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=48 (local.get $k)))))
+      (local.set $x (f64x2.add (local.get $t1) (local.get $t3)))
+      (local.set $b2 (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=0 (local.get $k))) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=16 (local.get $k)))))
+      (local.set $x (f64x2.sub (local.get $t1) (local.get $t3)))
+      (local.set $b3 (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=64 (local.get $k))) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=80 (local.get $k)))))
+      (local.set $p1 (local.get $p0))
+      (local.set $p0 (v128.load offset=0 (local.get $i)))
+      (local.set $p2 (v128.load offset=32 (local.get $i)))
+      (local.set $t2 (v128.load offset=64 (local.get $i)))
+      (local.set $p3 (v128.load offset=96 (local.get $i)))
+      (local.set $t0 (f64x2.add (local.get $p0) (local.get $t2)))
+      (local.set $t1 (f64x2.sub (local.get $p0) (local.get $t2)))
+      (local.set $t2 (f64x2.add (local.get $p2) (local.get $p3)))
+      (local.set $x (f64x2.sub (local.get $p2) (local.get $p3)))
+      (local.set $t3 (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (local.get $n1)))
+      (local.set $x (f64x2.add (local.get $t0) (local.get $t2)))
+      (v128.store offset=0 (local.get $i) (f64x2.add (local.get $x) (local.get $p1)))
+      (v128.store offset=16 (local.get $i) (f64x2.sub (local.get $x) (local.get $p1)))
+      (local.set $x (f64x2.sub (local.get $t0) (local.get $t2)))
+      (v128.store offset=32 (local.get $i) (f64x2.add (local.get $x) (local.get $b1)))
+      (v128.store offset=48 (local.get $i) (f64x2.sub (local.get $x) (local.get $b1)))
+      (local.set $x (f64x2.add (local.get $t1) (local.get $t3)))
+      (v128.store offset=64 (local.get $i) (f64x2.add (local.get $x) (local.get $b2)))
+      (v128.store offset=80 (local.get $i) (f64x2.sub (local.get $x) (local.get $b2)))
+      (local.set $x (f64x2.sub (local.get $t1) (local.get $t3)))
+      (v128.store offset=96 (local.get $i) (f64x2.add (local.get $x) (local.get $b3)))
+      (v128.store offset=112 (local.get $i) (f64x2.sub (local.get $x) (local.get $b3)))
+      (local.set $i (i32.add (local.get $i) (i32.const 128)))
+      (br_if $bf (i32.lt_u (local.get $i) (local.get $end)))))
+
+  ;; First three DIT stages (sizes 2, 4 and 8 fused; inverse of $dif_last8 up to a factor 8).
+  (func $dit_first8 (param $a i32) (param $len i32)
+    (local $i i32) (local $end i32) (local $k i32)
+    (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $x0 v128) (local $x1 v128) (local $e v128) (local $f v128) (local $x v128) (local $n0 v128)
+    (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
+    (local.set $k (i32.add (global.get $tab) (i32.const 288)))
+    (local.set $i (local.get $a))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (loop $bf
+      (local.set $x (v128.load offset=0 (local.get $i)))
+      (local.set $e (v128.load offset=16 (local.get $i)))
+      (local.set $u0 (f64x2.add (local.get $x) (local.get $e)))
+      (local.set $v0 (f64x2.sub (local.get $x) (local.get $e)))
+      (local.set $x (v128.load offset=32 (local.get $i)))
+      (local.set $e (v128.load offset=48 (local.get $i)))
+      (local.set $u1 (f64x2.add (local.get $x) (local.get $e)))
+      (local.set $v1 (f64x2.sub (local.get $x) (local.get $e)))
+      (local.set $x (v128.load offset=64 (local.get $i)))
+      (local.set $e (v128.load offset=80 (local.get $i)))
+      (local.set $u2 (f64x2.add (local.get $x) (local.get $e)))
+      (local.set $v2 (f64x2.sub (local.get $x) (local.get $e)))
+      (local.set $x (v128.load offset=96 (local.get $i)))
+      (local.set $e (v128.load offset=112 (local.get $i)))
+      (local.set $u3 (f64x2.add (local.get $x) (local.get $e)))
+      (local.set $v3 (f64x2.sub (local.get $x) (local.get $e)))
+      (local.set $x0 (f64x2.add (local.get $u0) (local.get $u1)))
+      (local.set $x1 (f64x2.sub (local.get $u0) (local.get $u1)))
+      (local.set $e (f64x2.add (local.get $u2) (local.get $u3)))
+      (local.set $x (f64x2.sub (local.get $u2) (local.get $u3)))
+      (local.set $f (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (local.get $n0)))
+      (v128.store offset=0 (local.get $i) (f64x2.add (local.get $x0) (local.get $e)))
+      (v128.store offset=32 (local.get $i) (f64x2.add (local.get $x1) (local.get $f)))
+      (v128.store offset=64 (local.get $i) (f64x2.sub (local.get $x0) (local.get $e)))
+      (v128.store offset=96 (local.get $i) (f64x2.sub (local.get $x1) (local.get $f)))
+      (local.set $u1 (f64x2.sub (f64x2.mul (local.get $v1) (v128.load offset=32 (local.get $k))) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1)) (v128.load offset=48 (local.get $k)))))
+      (local.set $u2 (f64x2.sub (f64x2.mul (local.get $v2) (v128.load offset=0 (local.get $k))) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v2) (local.get $v2)) (v128.load offset=16 (local.get $k)))))
+      (local.set $u3 (f64x2.sub (f64x2.mul (local.get $v3) (v128.load offset=64 (local.get $k))) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v3) (local.get $v3)) (v128.load offset=80 (local.get $k)))))
+      (local.set $x0 (f64x2.add (local.get $v0) (local.get $u1)))
+      (local.set $x1 (f64x2.sub (local.get $v0) (local.get $u1)))
+      (local.set $e (f64x2.add (local.get $u2) (local.get $u3)))
+      (local.set $x (f64x2.sub (local.get $u2) (local.get $u3)))
+      (local.set $f (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (local.get $n0)))
+      (v128.store offset=16 (local.get $i) (f64x2.add (local.get $x0) (local.get $e)))
+      (v128.store offset=48 (local.get $i) (f64x2.add (local.get $x1) (local.get $f)))
+      (v128.store offset=80 (local.get $i) (f64x2.sub (local.get $x0) (local.get $e)))
+      (v128.store offset=112 (local.get $i) (f64x2.sub (local.get $x1) (local.get $f)))
+      (local.set $i (i32.add (local.get $i) (i32.const 128)))
+      (br_if $bf (i32.lt_u (local.get $i) (local.get $end)))))
+
   ;; Size-2 butterflies (twiddle 1, its own inverse up to 2) on [$a, $a + $len).
   (func $pass2 (param $a i32) (param $len i32)
     (local $i i32) (local $end i32) (local $u v128) (local $v v128)
@@ -364,14 +463,15 @@
       (br_if $bf (i32.lt_u (local.get $i) (local.get $end)))))
 
   ;; Forward DIF stages of block sizes $sz, $sz/4, … (table twiddles) on [$a, $a + $len), ending
-  ;; with the size-4 or size-2 butterflies. $sz ≥ 1 points.
+  ;; with the fused size-8/4/2 stages or the size-4 (or, for $sz = 2, size-2) butterflies. $sz ≥ 1 points.
   (func (export "difTail") (param $a i32) (param $len i32) (param $sz i32)
     (block $end
       (loop $stages
-        (br_if $end (i32.lt_u (local.get $sz) (i32.const 8)))
+        (br_if $end (i32.lt_u (local.get $sz) (i32.const 16)))
         (call $dif_tab (local.get $a) (local.get $len) (local.get $sz))
         (local.set $sz (i32.shr_u (local.get $sz) (i32.const 2)))
         (br $stages)))
+    (if (i32.eq (local.get $sz) (i32.const 8)) (then (call $dif_last8 (local.get $a) (local.get $len))))
     (if (i32.eq (local.get $sz) (i32.const 4)) (then (call $dif_last4 (local.get $a) (local.get $len))))
     (if (i32.eq (local.get $sz) (i32.const 2)) (then (call $pass2 (local.get $a) (local.get $len)))))
 
@@ -380,8 +480,9 @@
     (local $len i32) (local $size i32)
     (local.set $len (i32.shl (local.get $sz) (i32.const 4)))
     (if (i32.lt_u (local.get $sz) (i32.const 2)) (then (return)))
+    (if (i32.eq (local.get $sz) (i32.const 2)) (then (call $pass2 (local.get $a) (local.get $len)) (return)))
     (if (i32.and (i32.ctz (local.get $sz)) (i32.const 1))
-      (then (call $pass2 (local.get $a) (local.get $len)) (local.set $size (i32.const 8)))
+      (then (call $dit_first8 (local.get $a) (local.get $len)) (local.set $size (i32.const 32)))
       (else (call $dit_first4 (local.get $a) (local.get $len)) (local.set $size (i32.const 16))))
     (block $end
       (loop $stages
