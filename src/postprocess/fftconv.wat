@@ -209,6 +209,91 @@
       (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
       (br_if $chunks (i32.lt_u (local.get $off) (local.get $q)))))
 
+
+  ;; Two radix-4 levels (block sizes $sz and $sz/4, i.e. radix 16) in one pass over the data, for
+  ;; $sz > 4·cache block ($shift = log₂(M/sz)): per chunk of CHUNK = 64 points j < sz/16, the 16
+  ;; runs j + r·sz/16 of a block are transformed by the size-$sz butterflies (4 groups c, twiddles of
+  ;; j + c·sz/16) and then, while still in L1, by the size-$sz/4 butterflies (4 quarters, twiddles
+  ;; of j at size sz/4). Scratch: 5 twiddle arrays of CHUNK points.
+  (func (export "difBig2") (param $a i32) (param $len i32) (param $sz i32) (param $shift i32)
+    (local $q i32) (local $q4 i32) (local $end i32) (local $off i32) (local $base i32) (local $cnt i32) (local $tb i32) (local $r i32) (local $p i32)
+    (local.set $q (i32.shl (local.get $sz) (i32.const 2)))  ;; quarter in bytes
+    (local.set $q4 (i32.shr_u (local.get $q) (i32.const 2))) ;; sixteenth in bytes
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (local.set $cnt (i32.const 64))
+    (if (i32.lt_u (i32.shr_u (local.get $q4) (i32.const 4)) (local.get $cnt)) (then (local.set $cnt (i32.shr_u (local.get $q4) (i32.const 4)))))
+    (local.set $tb (i32.mul (local.get $cnt) (i32.const 96)))
+    (local.set $off (i32.const 0))
+    (loop $chunks
+      (local.set $r (i32.const 0))
+      (loop $tw
+        (call $twiddles (i32.shr_u (i32.add (local.get $off) (i32.mul (local.get $r) (local.get $q4))) (i32.const 4))
+          (local.get $cnt) (local.get $shift) (i32.add (global.get $scr) (i32.mul (local.get $r) (local.get $tb))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $tw (i32.lt_u (local.get $r) (i32.const 4))))
+      (call $twiddles (i32.shr_u (local.get $off) (i32.const 4)) (local.get $cnt) (i32.add (local.get $shift) (i32.const 2))
+        (i32.add (global.get $scr) (i32.shl (local.get $tb) (i32.const 2))))
+      (local.set $base (local.get $a))
+      (loop $blocks
+        (local.set $r (i32.const 0))
+        (loop $lvl1
+          (local.set $p (i32.add (i32.add (local.get $base) (local.get $off)) (i32.mul (local.get $r) (local.get $q4))))
+          (call $bf_dif (local.get $p) (i32.add (local.get $p) (i32.shl (local.get $cnt) (i32.const 4)))
+            (local.get $q) (i32.add (global.get $scr) (i32.mul (local.get $r) (local.get $tb))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $lvl1 (i32.lt_u (local.get $r) (i32.const 4))))
+        (local.set $r (i32.const 0))
+        (loop $lvl2
+          (local.set $p (i32.add (i32.add (local.get $base) (local.get $off)) (i32.mul (local.get $r) (local.get $q))))
+          (call $bf_dif (local.get $p) (i32.add (local.get $p) (i32.shl (local.get $cnt) (i32.const 4)))
+            (local.get $q4) (i32.add (global.get $scr) (i32.shl (local.get $tb) (i32.const 2))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $lvl2 (i32.lt_u (local.get $r) (i32.const 4))))
+        (local.set $base (i32.add (local.get $base) (i32.shl (local.get $sz) (i32.const 4))))
+        (br_if $blocks (i32.lt_u (local.get $base) (local.get $end))))
+      (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
+      (br_if $chunks (i32.lt_u (local.get $off) (local.get $q4)))))
+
+  ;; Inverse of difBig2 (up to 16): the size-$sz/4 DIT butterflies of the 4 quarters, then the size-$sz ones.
+  (func (export "ditBig2") (param $a i32) (param $len i32) (param $sz i32) (param $shift i32)
+    (local $q i32) (local $q4 i32) (local $end i32) (local $off i32) (local $base i32) (local $cnt i32) (local $tb i32) (local $r i32) (local $p i32)
+    (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
+    (local.set $q4 (i32.shr_u (local.get $q) (i32.const 2)))
+    (local.set $end (i32.add (local.get $a) (local.get $len)))
+    (local.set $cnt (i32.const 64))
+    (if (i32.lt_u (i32.shr_u (local.get $q4) (i32.const 4)) (local.get $cnt)) (then (local.set $cnt (i32.shr_u (local.get $q4) (i32.const 4)))))
+    (local.set $tb (i32.mul (local.get $cnt) (i32.const 96)))
+    (local.set $off (i32.const 0))
+    (loop $chunks
+      (local.set $r (i32.const 0))
+      (loop $tw
+        (call $twiddles (i32.shr_u (i32.add (local.get $off) (i32.mul (local.get $r) (local.get $q4))) (i32.const 4))
+          (local.get $cnt) (local.get $shift) (i32.add (global.get $scr) (i32.mul (local.get $r) (local.get $tb))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $tw (i32.lt_u (local.get $r) (i32.const 4))))
+      (call $twiddles (i32.shr_u (local.get $off) (i32.const 4)) (local.get $cnt) (i32.add (local.get $shift) (i32.const 2))
+        (i32.add (global.get $scr) (i32.shl (local.get $tb) (i32.const 2))))
+      (local.set $base (local.get $a))
+      (loop $blocks
+        (local.set $r (i32.const 0))
+        (loop $lvl2
+          (local.set $p (i32.add (i32.add (local.get $base) (local.get $off)) (i32.mul (local.get $r) (local.get $q))))
+          (call $bf_dit (local.get $p) (i32.add (local.get $p) (i32.shl (local.get $cnt) (i32.const 4)))
+            (local.get $q4) (i32.add (global.get $scr) (i32.shl (local.get $tb) (i32.const 2))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $lvl2 (i32.lt_u (local.get $r) (i32.const 4))))
+        (local.set $r (i32.const 0))
+        (loop $lvl1
+          (local.set $p (i32.add (i32.add (local.get $base) (local.get $off)) (i32.mul (local.get $r) (local.get $q4))))
+          (call $bf_dit (local.get $p) (i32.add (local.get $p) (i32.shl (local.get $cnt) (i32.const 4)))
+            (local.get $q) (i32.add (global.get $scr) (i32.mul (local.get $r) (local.get $tb))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $lvl1 (i32.lt_u (local.get $r) (i32.const 4))))
+        (local.set $base (i32.add (local.get $base) (i32.shl (local.get $sz) (i32.const 4))))
+        (br_if $blocks (i32.lt_u (local.get $base) (local.get $end))))
+      (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
+      (br_if $chunks (i32.lt_u (local.get $off) (local.get $q4)))))
+
   ;; First forward pass (block size M = whole transform, two-level twiddles, k = j) reading the
   ;; real 0/1 samples from packed bits at $w: complex point j = bit 2j + i·bit 2j+1, via the
   ;; lookup table lut[b0 + 2·b1] = (b0, b1). M ≥ 4.
