@@ -35,6 +35,7 @@ import { wasmBytes } from './fftconv.wasm.js';
 interface Kernel {
   setup(tab: number, hi: number, lo: number, lobits: number, pw: number, lut: number, scr: number): void;
   difBits(a: number, w: number, m: number): void;
+  difBits2(a: number, w: number, m: number): void;
   difBig(a: number, len: number, sz: number, shift: number): void;
   difBig2(a: number, len: number, sz: number, shift: number): void;
   ditBig2(a: number, len: number, sz: number, shift: number): void;
@@ -146,15 +147,20 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
 
   // Passes of block size > CACHE_BLOCK breadth-first over the whole array (twiddles amortised
   // over the blocks), then every cache block's remaining stages at once.
-  // (The forward transform's size-M pass is `difBits`, so its stages continue at M/4.)
+  // (The forward transform's first pass, of size M or sizes M and M/4, reads the packed bits.)
   let tail = m;
   while (tail > CACHE_BLOCK) tail >>>= 2;
   let fwdTail = m >>> 2;
   while (fwdTail > CACHE_BLOCK) fwdTail >>>= 2;
   // Two such passes at a time (radix 16: one trip through memory) where possible.
   const shiftOf = (sz: number) => lgM - (31 - Math.clz32(sz));
-  const dif = (a: number): void => {
-    for (let sz = m >>> 2; sz > fwdTail; ) {
+  const dif = (a: number, bits: number): void => {
+    let sz = m >>> 2;
+    if (sz > fwdTail) {
+      ex.difBits2(a, bits, m);
+      sz >>>= 2;
+    } else ex.difBits(a, bits, m);
+    while (sz > fwdTail) {
       if (sz >>> 2 > fwdTail) {
         ex.difBig2(a, 16 * m, sz, shiftOf(sz));
         sz >>>= 4;
@@ -185,8 +191,7 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
     forward(which) {
       prepare();
       const a = which === 'x' ? L.x : L.s;
-      ex.difBits(a, which === 'x' ? L.xBits : L.sBits, m);
-      dif(a);
+      dif(a, which === 'x' ? L.xBits : L.sBits);
     },
     mulAccumulate(first) {
       prepare();

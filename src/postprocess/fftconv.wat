@@ -294,43 +294,21 @@
       (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
       (br_if $chunks (i32.lt_u (local.get $off) (local.get $q4)))))
 
-  ;; First forward pass (block size M = whole transform, two-level twiddles, k = j) reading the
-  ;; real 0/1 samples from packed bits at $w: complex point j = bit 2j + i·bit 2j+1, via the
-  ;; lookup table lut[b0 + 2·b1] = (b0, b1). M ≥ 4.
-  (func (export "difBits") (param $a i32) (param $w i32) (param $m i32)
-    (local $q i32) (local $i i32) (local $stop i32) (local $kk i32) (local $mask i32) (local $h i32) (local $l i32)
-    (local $bit i32) (local $hb i32)
+  ;; Size-M DIF butterflies (the first forward pass) for points j in [$j0, $j0 + $cnt), reading the
+  ;; real 0/1 samples from packed bits at $w: complex point p = bit 2p + i·bit 2p+1, via the lookup
+  ;; table lut[b0 + 2·b1] = (b0, b1); twiddles from $k on ($bf_dif's layout). M ≥ 4.
+  (func $bf_bits (param $j0 i32) (param $cnt i32) (param $a i32) (param $w i32) (param $m i32) (param $k i32)
+    (local $q i32) (local $i i32) (local $stop i32) (local $bit i32) (local $hb i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $x v128)
-    (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $ix v128)
-    (local $n0 v128) (local $n1 v128)
-    (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $x v128) (local $n1 v128)
     (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
     (local.set $q (i32.shl (local.get $m) (i32.const 2)))
     (local.set $hb (i32.shr_u (local.get $m) (i32.const 1))) ;; bits per quarter
-    (local.set $mask (i32.sub (i32.shl (i32.const 1) (global.get $lobits)) (i32.const 1)))
-    (local.set $i (local.get $a))
-    (local.set $stop (i32.add (local.get $a) (local.get $q)))
-    (local.set $kk (i32.const 0))
+    (local.set $i (i32.add (local.get $a) (i32.shl (local.get $j0) (i32.const 4))))
+    (local.set $stop (i32.add (local.get $i) (i32.shl (local.get $cnt) (i32.const 4))))
+    (local.set $bit (i32.shl (local.get $j0) (i32.const 1)))
     (loop $bf
-      (local.set $h (i32.add (global.get $hi) (i32.shl (i32.shr_u (local.get $kk) (global.get $lobits)) (i32.const 4))))
-      (local.set $l (i32.add (global.get $lo) (i32.shl (i32.and (local.get $kk) (local.get $mask)) (i32.const 4))))
-      (local.set $x (v128.load (local.get $h)))
-      (local.set $w1
-        (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat (local.get $l)))
-                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                        (local.get $n0))
-                              (v128.load64_splat offset=8 (local.get $l)))))
-      (local.set $ix (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1))
-                               (local.get $n0)))
-      (local.set $w2
-        (f64x2.add (f64x2.mul (local.get $w1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1)))
-                   (f64x2.mul (local.get $ix) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w1) (local.get $w1)))))
-      (local.set $w3
-        (f64x2.add (f64x2.mul (local.get $w1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w2) (local.get $w2)))
-                   (f64x2.mul (local.get $ix) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w2) (local.get $w2)))))
-      ;; bit index of point j in quarter r: 2j + r·M/2
-      (local.set $bit (i32.shl (local.get $kk) (i32.const 1)))
+      ;; bit index of point j of quarter r: 2j + r·M/2
       (local.set $a0 (v128.load (i32.add (global.get $lut) (i32.shl (i32.and (i32.shr_u
         (i32.load (i32.add (local.get $w) (i32.shl (i32.shr_u (local.get $bit) (i32.const 5)) (i32.const 2)))) (local.get $bit)) (i32.const 3)) (i32.const 4)))))
       (local.set $bit (i32.add (local.get $bit) (local.get $hb)))
@@ -342,34 +320,61 @@
       (local.set $bit (i32.add (local.get $bit) (local.get $hb)))
       (local.set $a3 (v128.load (i32.add (global.get $lut) (i32.shl (i32.and (i32.shr_u
         (i32.load (i32.add (local.get $w) (i32.shl (i32.shr_u (local.get $bit) (i32.const 5)) (i32.const 2)))) (local.get $bit)) (i32.const 3)) (i32.const 4)))))
+      (local.set $bit (i32.sub (local.get $bit) (i32.sub (i32.mul (local.get $hb) (i32.const 3)) (i32.const 2))))
       (local.set $t0 (f64x2.add (local.get $a0) (local.get $a2)))
       (local.set $t1 (f64x2.sub (local.get $a0) (local.get $a2)))
       (local.set $t2 (f64x2.add (local.get $a1) (local.get $a3)))
       (local.set $x (f64x2.sub (local.get $a1) (local.get $a3)))
-      (local.set $t3 (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                               (local.get $n1)))
+      (local.set $t3 (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (local.get $n1)))
       (v128.store (local.get $i) (f64x2.add (local.get $t0) (local.get $t2)))
       (local.set $x (f64x2.sub (local.get $t0) (local.get $t2)))
-      (v128.store (i32.add (local.get $i) (local.get $q))
-        (f64x2.add (f64x2.mul (local.get $x) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w2) (local.get $w2)))
-                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                        (local.get $n0))
-                              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w2) (local.get $w2)))))
+      (v128.store (i32.add (local.get $i) (local.get $q)) (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $k))) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=48 (local.get $k)))))
       (local.set $x (f64x2.add (local.get $t1) (local.get $t3)))
-      (v128.store (i32.add (local.get $i) (i32.shl (local.get $q) (i32.const 1)))
-        (f64x2.add (f64x2.mul (local.get $x) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1)))
-                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                        (local.get $n0))
-                              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w1) (local.get $w1)))))
+      (v128.store (i32.add (local.get $i) (i32.shl (local.get $q) (i32.const 1))) (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=0 (local.get $k))) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=16 (local.get $k)))))
       (local.set $x (f64x2.sub (local.get $t1) (local.get $t3)))
-      (v128.store (i32.add (local.get $i) (i32.mul (local.get $q) (i32.const 3)))
-        (f64x2.add (f64x2.mul (local.get $x) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $w3) (local.get $w3)))
-                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
-                                        (local.get $n0))
-                              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w3) (local.get $w3)))))
-      (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+      (v128.store (i32.add (local.get $i) (i32.mul (local.get $q) (i32.const 3))) (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=64 (local.get $k))) (f64x2.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)) (v128.load offset=80 (local.get $k)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 96)))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br_if $bf (i32.lt_u (local.get $i) (local.get $stop)))))
+
+  ;; First forward pass (block size M = whole transform) from packed bits, twiddles per chunk of 64.
+  (func (export "difBits") (param $a i32) (param $w i32) (param $m i32)
+    (local $j i32) (local $cnt i32) (local $q i32)
+    (local.set $q (i32.shr_u (local.get $m) (i32.const 2)))
+    (local.set $cnt (i32.const 64))
+    (if (i32.lt_u (local.get $q) (local.get $cnt)) (then (local.set $cnt (local.get $q))))
+    (loop $chunks
+      (call $twiddles (local.get $j) (local.get $cnt) (i32.const 0) (global.get $scr))
+      (call $bf_bits (local.get $j) (local.get $cnt) (local.get $a) (local.get $w) (local.get $m) (global.get $scr))
+      (local.set $j (i32.add (local.get $j) (local.get $cnt)))
+      (br_if $chunks (i32.lt_u (local.get $j) (local.get $q)))))
+
+  ;; The first two forward levels (block sizes M and M/4, radix 16) from packed bits in one pass,
+  ;; as difBig2 (M ≥ 16).
+  (func (export "difBits2") (param $a i32) (param $w i32) (param $m i32)
+    (local $j i32) (local $cnt i32) (local $q i32) (local $q4 i32) (local $tb i32) (local $r i32) (local $p i32)
+    (local.set $q (i32.shr_u (local.get $m) (i32.const 2)))  ;; quarter, points
+    (local.set $q4 (i32.shr_u (local.get $m) (i32.const 4))) ;; sixteenth, points
+    (local.set $cnt (i32.const 64))
+    (if (i32.lt_u (local.get $q4) (local.get $cnt)) (then (local.set $cnt (local.get $q4))))
+    (local.set $tb (i32.mul (local.get $cnt) (i32.const 96)))
+    (loop $chunks
+      (local.set $r (i32.const 0))
+      (loop $lvl1
+        (call $twiddles (i32.add (local.get $j) (i32.mul (local.get $r) (local.get $q4))) (local.get $cnt) (i32.const 0) (global.get $scr))
+        (call $bf_bits (i32.add (local.get $j) (i32.mul (local.get $r) (local.get $q4))) (local.get $cnt) (local.get $a) (local.get $w) (local.get $m) (global.get $scr))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $lvl1 (i32.lt_u (local.get $r) (i32.const 4))))
+      (call $twiddles (local.get $j) (local.get $cnt) (i32.const 2) (global.get $scr))
+      (local.set $r (i32.const 0))
+      (loop $lvl2
+        (local.set $p (i32.add (local.get $a) (i32.shl (i32.add (local.get $j) (i32.mul (local.get $r) (local.get $q))) (i32.const 4))))
+        (call $bf_dif (local.get $p) (i32.add (local.get $p) (i32.shl (local.get $cnt) (i32.const 4)))
+          (i32.shl (local.get $q4) (i32.const 4)) (global.get $scr))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $lvl2 (i32.lt_u (local.get $r) (i32.const 4))))
+      (local.set $j (i32.add (local.get $j) (local.get $cnt)))
+      (br_if $chunks (i32.lt_u (local.get $j) (local.get $q4)))))
 
   ;; Size-4 DIF butterflies (twiddles 1) on [$a, $a + $len).
   (func $dif_last4 (param $a i32) (param $len i32)
