@@ -43,6 +43,8 @@ interface Kernel {
   ditBig(a: number, len: number, sz: number, shift: number): void;
   ditTail(a: number, sz: number): void;
   mulAcc(acc: number, x: number, s: number, m: number, first: number): void;
+  mulAccRange(acc: number, x: number, s: number, b0: number, b1: number, first: number): void;
+  mulAccPart(acc: number, x: number, s: number, b: number, p0: number, p1: number, first: number): void;
   extract(src: number, count: number, scale: number, dst: number): number;
 }
 
@@ -100,6 +102,13 @@ export interface ConvPlan {
   mulAccumulate(first: boolean): void;
   /** Inverse transform of acc in place. */
   inverse(): void;
+  /**
+   * forward('x'), forward('s'), mulAccumulate(true), inverse() in one go; without a separate
+   * accumulator and for N > 2·CACHE_BLOCK fused: after the passes over memory of the s transform,
+   * each pair of mirrored cache blocks gets its last s stages, the product and its first inverse
+   * stages while in cache.
+   */
+  convolve(): void;
   /** acc as real samples: after `inverse`, sample q is 2N × (x ⊛ s)[q]. */
   result(): Float64Array;
   /**
@@ -169,10 +178,11 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
         sz >>>= 2;
       }
     }
+  };
+  const difTails = (a: number): void => {
     for (let off = 0; off < m; off += fwdTail) ex.difTail(a + 16 * off, 16 * fwdTail, fwdTail);
   };
-  const dit = (a: number): void => {
-    for (let off = 0; off < m; off += tail) ex.ditTail(a + 16 * off, tail);
+  const ditBigs = (a: number): void => {
     for (let sz = tail * 4; sz <= m; ) {
       if (sz * 4 <= m) {
         ex.ditBig2(a, 16 * m, sz * 4, shiftOf(sz * 4));
@@ -183,6 +193,14 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
       }
     }
   };
+  const ditTails = (a: number): void => {
+    for (let off = 0; off < m; off += tail) ex.ditTail(a + 16 * off, tail);
+  };
+  const selfPairs = (first: boolean) => {
+    const f = new Float64Array(k.memory.buffer);
+    selfPair(f, L.acc >>> 3, L.x >>> 3, L.s >>> 3, 0, 1, first);
+    selfPair(f, L.acc >>> 3, L.x >>> 3, L.s >>> 3, 1, -1, first);
+  };
 
   return {
     n,
@@ -192,17 +210,52 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
       prepare();
       const a = which === 'x' ? L.x : L.s;
       dif(a, which === 'x' ? L.xBits : L.sBits);
+      difTails(a);
     },
     mulAccumulate(first) {
       prepare();
-      const f = new Float64Array(k.memory.buffer);
-      selfPair(f, L.acc >>> 3, L.x >>> 3, L.s >>> 3, 0, 1, first);
-      selfPair(f, L.acc >>> 3, L.x >>> 3, L.s >>> 3, 1, -1, first);
+      selfPairs(first);
       ex.mulAcc(L.acc, L.x, L.s, m, first ? 1 : 0);
     },
     inverse() {
       prepare();
-      dit(L.acc);
+      ditTails(L.acc);
+      ditBigs(L.acc);
+    },
+    convolve() {
+      prepare();
+      dif(L.x, L.xBits);
+      difTails(L.x);
+      dif(L.s, L.sBits);
+      const B = fwdTail;
+      if (withAcc || m <= CACHE_BLOCK || B !== tail) {
+        difTails(L.s);
+        selfPairs(true);
+        ex.mulAcc(L.acc, L.x, L.s, m, 1);
+        ditTails(L.acc);
+      } else {
+        // blocks 0 and 1 hold whole octaves (b < B, and b = B); for b ≥ 2B block c of the first
+        // half of the octave pairs with block 3b/B − 1 − c of its second half
+        for (let c = 0; c < 2; c++) {
+          ex.difTail(L.s + 16 * c * B, 16 * B, B);
+          if (c === 0) {
+            selfPairs(true);
+            ex.mulAccRange(L.x, L.x, L.s, 2, B, 1);
+          } else ex.mulAccRange(L.x, L.x, L.s, B, 2 * B, 1);
+          ex.ditTail(L.x + 16 * c * B, B);
+        }
+        for (let b = 2 * B; b < m; b *= 2) {
+          for (let p0 = b; p0 < b + b / 2; p0 += B) {
+            const p1 = 3 * b - p0 - B; // first position of the partner block
+            ex.difTail(L.s + 16 * p0, 16 * B, B);
+            ex.difTail(L.s + 16 * p1, 16 * B, B);
+            ex.mulAccPart(L.x, L.x, L.s, b, p0, p0 + B, 1);
+            ex.ditTail(L.x + 16 * p0, B);
+            ex.ditTail(L.x + 16 * p1, B);
+          }
+        }
+      }
+      ditBigs(L.acc);
     },
     result: () => new Float64Array(k.memory.buffer, L.acc, n),
     extractParities(start, count) {

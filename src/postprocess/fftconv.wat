@@ -582,91 +582,106 @@
         (br $stages))))
 
   ;; Pointwise product of two packed bit-reversed real spectra x, s (M complex points) for the
-  ;; pairs (pos, mirror) of every octave block [b, 2b), b ≥ 2, pos < b + b/2, mirror = 3b − 1 − pos,
-  ;; with the twiddle w_M^k (k = rev(pos)) read sequentially from $pw. Writes ($first) or adds the
+  ;; pairs (pos, mirror) of the octave block [b, 2b) (b ≥ 2) with $p0 ≤ pos < $p1 ≤ b + b/2,
+  ;; mirror = 3b − 1 − pos, with the twiddle w_M^k (k = rev(pos)) read sequentially from $pw (entry
+  ;; pos − b/2 + 1: the entries are in the order pos = 0, 1, then the first half of each octave). Writes ($first) or adds the
   ;; product spectrum into acc (may alias x). Positions 0 and 1 are done by the caller.
   ;; Z_k = X[pos], Z_{M−k} = X[mir]: 2E = Z_k + conj(Z_{M−k}), 2O = −i(Z_k − conj(Z_{M−k}));
   ;; A = Ex·Es + w·(Ox·Os), B = Ex·Os + Ox·Es; acc[pos] = A + iB, acc[mir] = conj(A) + i·conj(B).
-  (func (export "mulAcc") (param $acc i32) (param $xa i32) (param $sa i32) (param $m i32) (param $first i32)
-    (local $b i32) (local $pos i32) (local $mir i32) (local $end i32) (local $k i32)
+  (func $mul_oct (param $acc i32) (param $xa i32) (param $sa i32) (param $b i32) (param $p0 i32) (param $p1 i32) (param $first i32)
+    (local $pos i32) (local $mir i32) (local $end i32) (local $k i32)
     (local $x v128) (local $y v128) (local $ex v128) (local $ox v128) (local $es v128) (local $os v128)
     (local $oo v128) (local $aa v128) (local $bb v128) (local $w v128) (local $p v128) (local $q v128)
     (local $n0 v128) (local $n1 v128)
     (local.set $n0 (v128.const i64x2 0x8000000000000000 0))
     (local.set $n1 (v128.const i64x2 0 0x8000000000000000))
-    (local.set $k (i32.add (global.get $pw) (i32.const 32)))
-    (local.set $b (i32.const 2))
+    ;; split twiddle of position pos (octave b) is entry pos − b/2 + 1 of the table
+    (local.set $k (i32.add (global.get $pw) (i32.shl (i32.add (i32.sub (local.get $p0) (i32.shr_u (local.get $b) (i32.const 1))) (i32.const 1)) (i32.const 4))))
+    (local.set $pos (i32.shl (local.get $p0) (i32.const 4)))
+    (local.set $end (i32.shl (local.get $p1) (i32.const 4)))
+    (local.set $mir (i32.shl (i32.sub (i32.sub (i32.mul (local.get $b) (i32.const 3)) (i32.const 1)) (local.get $p0)) (i32.const 4)))
+    (loop $pairs
+      ;; x spectrum
+      (local.set $x (v128.load (i32.add (local.get $xa) (local.get $pos))))
+      (local.set $y (v128.xor (v128.load (i32.add (local.get $xa) (local.get $mir))) (local.get $n1)))
+      (local.set $ex (f64x2.add (local.get $x) (local.get $y)))
+      (local.set $y (f64x2.sub (local.get $x) (local.get $y)))
+      (local.set $ox (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y))
+                               (local.get $n1)))
+      ;; s spectrum
+      (local.set $x (v128.load (i32.add (local.get $sa) (local.get $pos))))
+      (local.set $y (v128.xor (v128.load (i32.add (local.get $sa) (local.get $mir))) (local.get $n1)))
+      (local.set $es (f64x2.add (local.get $x) (local.get $y)))
+      (local.set $y (f64x2.sub (local.get $x) (local.get $y)))
+      (local.set $os (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y))
+                               (local.get $n1)))
+      ;; oo = Ox·Os
+      (local.set $oo
+        (f64x2.add (f64x2.mul (local.get $ox) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $os) (local.get $os)))
+                   (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ox) (local.get $ox))
+                                        (local.get $n0))
+                              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $os) (local.get $os)))))
+      ;; A = Ex·Es + w·oo
+      (local.set $aa
+        (f64x2.add
+          (f64x2.add (f64x2.mul (local.get $ex) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $es) (local.get $es)))
+                     (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ex) (local.get $ex))
+                                          (local.get $n0))
+                                (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $es) (local.get $es))))
+          (f64x2.add (f64x2.mul (local.get $oo) (v128.load64_splat (local.get $k)))
+                     (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $oo) (local.get $oo))
+                                          (local.get $n0))
+                                (v128.load64_splat offset=8 (local.get $k))))))
+      ;; B = Ex·Os + Ox·Es
+      (local.set $bb
+        (f64x2.add
+          (f64x2.add (f64x2.mul (local.get $ex) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $os) (local.get $os)))
+                     (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ex) (local.get $ex))
+                                          (local.get $n0))
+                                (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $os) (local.get $os))))
+          (f64x2.add (f64x2.mul (local.get $ox) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $es) (local.get $es)))
+                     (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ox) (local.get $ox))
+                                          (local.get $n0))
+                                (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $es) (local.get $es))))))
+      ;; p = A + iB ; q = conj(A) + i·conj(B)
+      (local.set $y (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bb) (local.get $bb))
+                              (local.get $n0))) ;; iB = (−Bi, Br)
+      (local.set $p (f64x2.add (local.get $aa) (local.get $y)))
+      ;; conj(A) + i conj(B) = (Ar + Bi, Br − Ai)
+      (local.set $q (f64x2.add (v128.xor (local.get $aa) (local.get $n1))
+                               (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bb) (local.get $bb))))
+      (if (local.get $first)
+        (then
+          (v128.store (i32.add (local.get $acc) (local.get $pos)) (local.get $p))
+          (v128.store (i32.add (local.get $acc) (local.get $mir)) (local.get $q)))
+        (else
+          (v128.store (i32.add (local.get $acc) (local.get $pos))
+            (f64x2.add (v128.load (i32.add (local.get $acc) (local.get $pos))) (local.get $p)))
+          (v128.store (i32.add (local.get $acc) (local.get $mir))
+            (f64x2.add (v128.load (i32.add (local.get $acc) (local.get $mir))) (local.get $q)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (local.set $mir (i32.sub (local.get $mir) (i32.const 16)))
+      (local.set $pos (i32.add (local.get $pos) (i32.const 16)))
+      (br_if $pairs (i32.lt_u (local.get $pos) (local.get $end))))
+)
+
+  ;; All pairs of all octaves b = 2, 4, …, M/2 (positions 0 and 1 are done by the caller).
+  (func (export "mulAcc") (param $acc i32) (param $xa i32) (param $sa i32) (param $m i32) (param $first i32)
+    (call $mulAccRange (local.get $acc) (local.get $xa) (local.get $sa) (i32.const 2) (local.get $m) (local.get $first)))
+
+  ;; The pairs of the octaves b with $b0 ≤ b < $b1 (powers of two ≥ 2).
+  (func $mulAccRange (export "mulAccRange") (param $acc i32) (param $xa i32) (param $sa i32) (param $b0 i32) (param $b1 i32) (param $first i32)
     (block $done
       (loop $oct
-        (br_if $done (i32.ge_u (local.get $b) (local.get $m)))
-        (local.set $pos (i32.shl (local.get $b) (i32.const 4)))
-        (local.set $end (i32.add (local.get $pos) (i32.shl (local.get $b) (i32.const 3))))
-        (local.set $mir (i32.sub (i32.shl (local.get $b) (i32.const 5)) (i32.const 16)))
-        (loop $pairs
-          ;; x spectrum
-          (local.set $x (v128.load (i32.add (local.get $xa) (local.get $pos))))
-          (local.set $y (v128.xor (v128.load (i32.add (local.get $xa) (local.get $mir))) (local.get $n1)))
-          (local.set $ex (f64x2.add (local.get $x) (local.get $y)))
-          (local.set $y (f64x2.sub (local.get $x) (local.get $y)))
-          (local.set $ox (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y))
-                                   (local.get $n1)))
-          ;; s spectrum
-          (local.set $x (v128.load (i32.add (local.get $sa) (local.get $pos))))
-          (local.set $y (v128.xor (v128.load (i32.add (local.get $sa) (local.get $mir))) (local.get $n1)))
-          (local.set $es (f64x2.add (local.get $x) (local.get $y)))
-          (local.set $y (f64x2.sub (local.get $x) (local.get $y)))
-          (local.set $os (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y))
-                                   (local.get $n1)))
-          ;; oo = Ox·Os
-          (local.set $oo
-            (f64x2.add (f64x2.mul (local.get $ox) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $os) (local.get $os)))
-                       (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ox) (local.get $ox))
-                                            (local.get $n0))
-                                  (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $os) (local.get $os)))))
-          ;; A = Ex·Es + w·oo
-          (local.set $aa
-            (f64x2.add
-              (f64x2.add (f64x2.mul (local.get $ex) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $es) (local.get $es)))
-                         (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ex) (local.get $ex))
-                                              (local.get $n0))
-                                    (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $es) (local.get $es))))
-              (f64x2.add (f64x2.mul (local.get $oo) (v128.load64_splat (local.get $k)))
-                         (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $oo) (local.get $oo))
-                                              (local.get $n0))
-                                    (v128.load64_splat offset=8 (local.get $k))))))
-          ;; B = Ex·Os + Ox·Es
-          (local.set $bb
-            (f64x2.add
-              (f64x2.add (f64x2.mul (local.get $ex) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $os) (local.get $os)))
-                         (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ex) (local.get $ex))
-                                              (local.get $n0))
-                                    (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $os) (local.get $os))))
-              (f64x2.add (f64x2.mul (local.get $ox) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $es) (local.get $es)))
-                         (f64x2.mul (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ox) (local.get $ox))
-                                              (local.get $n0))
-                                    (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $es) (local.get $es))))))
-          ;; p = A + iB ; q = conj(A) + i·conj(B)
-          (local.set $y (v128.xor (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bb) (local.get $bb))
-                                  (local.get $n0))) ;; iB = (−Bi, Br)
-          (local.set $p (f64x2.add (local.get $aa) (local.get $y)))
-          ;; conj(A) + i conj(B) = (Ar + Bi, Br − Ai)
-          (local.set $q (f64x2.add (v128.xor (local.get $aa) (local.get $n1))
-                                   (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bb) (local.get $bb))))
-          (if (local.get $first)
-            (then
-              (v128.store (i32.add (local.get $acc) (local.get $pos)) (local.get $p))
-              (v128.store (i32.add (local.get $acc) (local.get $mir)) (local.get $q)))
-            (else
-              (v128.store (i32.add (local.get $acc) (local.get $pos))
-                (f64x2.add (v128.load (i32.add (local.get $acc) (local.get $pos))) (local.get $p)))
-              (v128.store (i32.add (local.get $acc) (local.get $mir))
-                (f64x2.add (v128.load (i32.add (local.get $acc) (local.get $mir))) (local.get $q)))))
-          (local.set $k (i32.add (local.get $k) (i32.const 16)))
-          (local.set $mir (i32.sub (local.get $mir) (i32.const 16)))
-          (local.set $pos (i32.add (local.get $pos) (i32.const 16)))
-          (br_if $pairs (i32.lt_u (local.get $pos) (local.get $end))))
-        (local.set $b (i32.shl (local.get $b) (i32.const 1)))
+        (br_if $done (i32.ge_u (local.get $b0) (local.get $b1)))
+        (call $mul_oct (local.get $acc) (local.get $xa) (local.get $sa) (local.get $b0) (local.get $b0)
+          (i32.add (local.get $b0) (i32.shr_u (local.get $b0) (i32.const 1))) (local.get $first))
+        (local.set $b0 (i32.shl (local.get $b0) (i32.const 1)))
         (br $oct))))
+
+  ;; Pairs (pos, 3b − 1 − pos) for pos in [$p0, $p1) of octave $b (the first half of [b, 2b)).
+  (func (export "mulAccPart") (param $acc i32) (param $xa i32) (param $sa i32) (param $b i32) (param $p0 i32) (param $p1 i32) (param $first i32)
+    (call $mul_oct (local.get $acc) (local.get $xa) (local.get $sa) (local.get $b) (local.get $p0) (local.get $p1) (local.get $first)))
 
   ;; Output bits of a convolution: for i < $count, v = f64[$src + 8i]·$scale, bit i of the words at
   ;; $dst = parity of round(v). Returns the largest |v − round(v)| (NaN if any v is NaN) for the

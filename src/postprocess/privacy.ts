@@ -164,11 +164,14 @@ function toeplitzInto(out: Uint32Array, input: Uint32Array, x0: number, n: numbe
       const ni = Math.min(L, n - j0);
       loadBits(plan.xBits(), input, x0 + n, x0 + j0, ni, L - ni);
       loadBits(plan.sBits(), sw, seed.length, i0 - j0 + n - ni, L + rows - 1, 0);
-      plan.forward('x');
-      plan.forward('s');
-      plan.mulAccumulate(b === 0);
+      if (K === 1) plan.convolve();
+      else {
+        plan.forward('x');
+        plan.forward('s');
+        plan.mulAccumulate(b === 0);
+      }
     }
-    plan.inverse();
+    if (K > 1) plan.inverse();
     const { words, worst } = plan.extractParities(L - 1, rows);
     if (!(worst < 0.25)) throw new Error(`toeplitzHash: FFT rounding error ${worst} — result not exact`);
     xorBitsAt(out, words, rows, i0);
