@@ -63,7 +63,7 @@ function getKernel(): WasmKernel<Kernel> {
   return kernel;
 }
 
-const align = (x: number) => (x + 63) & ~63;
+const align = (x: number) => Math.ceil(x / 64) * 64;
 
 /** Memory layout of a plan (byte offsets). */
 interface Layout {
