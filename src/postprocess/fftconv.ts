@@ -16,6 +16,10 @@
  * (It replaced a plain-JS float64 FFT with the same structure, ≈ 3× slower; earlier measured and not
  * kept: a radix-2 NTT mod 998244353 in JS, ≈ 10× slower than that JS FFT.)
  *
+ * One kernel memory serves all plans: only the plan used last has valid buffers (using another
+ * plan may overwrite them), so a plan is used from loading its bits to reading its result without
+ * interleaving another.
+ *
  * Usage: `convPlan(N)` → load packed bits into `xBits()` / `sBits()`, `forward('x')`,
  * `forward('s')`, `mulAccumulate(first)` (acc ← / += spectrum of x ⊛ s), … , `inverse()`; the
  * circular convolution times `2N` is then in `result()`. The spectra of several products can be

@@ -9,21 +9,21 @@
  * u_i = T[i][j] = s[i − j + n − m − 1] (i < m; m distinct seed bits). Row i of T·d₂ is u_i ⊕ (seed
  * bits of index > that of u_i, i.e. some u_i′ with i′ > i and bits outside u). Fixing the bits
  * outside u, u ↦ T·d₂ is unit-triangular, hence a bijection of {0,1}^m: T·d₂ is uniform and
- * P[T·d₂ = d₁] = 2^−m. Compared with the plain m × n Toeplitz
- * matrix it needs n − 1 instead of n + m − 1 seed bits, and its convolution has n − 1 instead of
- * n + m − 1 samples (one 2²⁴-point transform size for n = 2²⁴ instead of a blocked 2²⁵ problem).
+ * P[h(d) = 0] = P[T·d₂ = d₁] = 2^−m. Compared with the plain m × n Toeplitz matrix it needs n − 1
+ * instead of n + m − 1 seed bits, and its convolution has n − 1 instead of n + m − 1 samples (one
+ * 2²⁴-sample transform for n = 2²⁴ instead of a blocked 2²⁵ problem).
  *
- * The plain product `toeplitzHash`: T is m × n with T[i][j] = s[i − j + n − 1] (seed s of n + m − 1
- * bits), y = T·x mod 2, computed
- * as y_i = (s ∗ x)[i + n − 1] mod 2 — a float64 FFT convolution (fftconv.ts, a WebAssembly SIMD
- * kernel), exact and checked.
- * The product is done blockwise: rows in chunks of R, columns in blocks of L with L + R − 1 ≤ N
- * (N a power of two ≤ `maxConvLength`). Block (i0, j0) is the sub-Toeplitz product with seed bits
+ * The plain product `toeplitzHash` (also the T·x[m..n) part above): T is m × n with
+ * T[i][j] = s[i − j + n − 1] (seed s of n + m − 1 bits), y = T·x mod 2, computed as
+ * y_i = (s ∗ x)[i + n − 1] mod 2 — a float64 FFT convolution (fftconv.ts, a WebAssembly SIMD
+ * kernel), exact and checked. The product is done blockwise: rows in chunks of R, columns in
+ * blocks of L with L + R − 1 ≤ N (N a power of two ≤ `maxConvLength`). Block (i0, j0) is the sub-Toeplitz product with seed bits
  * from i0 − j0 + n − L on (a short last column block is zero-padded in front, so all blocks of a
  * row chunk put their outputs at the same positions); the spectra of a row chunk's blocks are
  * summed and inverted once (2K + 1 transforms for K column blocks, instead of 3K). N, R, L are
  * chosen by a cost model, which avoids rounding n + m − 1 up to the next power of two. The sums
- * are integers ≤ n, as for one convolution. Memory ≈ 28·N bytes (kernel memory, kept for reuse).
+ * are integers ≤ n, as for one convolution. A single-block product uses the kernel's fused
+ * `convolve`. Memory ≈ 28·N bytes (kernel memory, kept for reuse).
  */
 import { BitArray } from '../core/bits.js';
 import { InputError, ProtocolAbort } from '../core/errors.js';
