@@ -89,8 +89,10 @@ describe('Toeplitz hashing by FFT convolution', { timeout: 60_000 }, () => {
     }
   });
 
-  it('rejects a seed of the wrong length', () => {
+  it('rejects a seed of the wrong length, and transform limits outside 8 … 2^26', () => {
     expect(() => toeplitzHash(BitArray.random(10), BitArray.random(10), 4)).toThrow(/seed/);
+    expect(() => toeplitzHash(BitArray.random(10), BitArray.random(13), 4, { maxConvLength: 1 << 27 })).toThrow(/maxConvLength|2\^26/);
+    expect(() => toeplitzHash(BitArray.random(10), BitArray.random(13), 4, { maxConvLength: 4 })).toThrow(/maxConvLength|2\^26/);
   });
 });
 
