@@ -108,9 +108,9 @@ export interface ConvPlan {
   inverse(): void;
   /**
    * forward('x'), forward('s'), mulAccumulate(true), inverse() in one go; without a separate
-   * accumulator and for N > 2·CACHE_BLOCK fused: after the passes over memory of the s transform,
-   * each pair of mirrored cache blocks gets its last s stages, the product and its first inverse
-   * stages while in cache.
+   * accumulator and for N > 2·CACHE_BLOCK fused: after the passes over memory of both forward
+   * transforms, each pair of mirrored cache blocks gets its last x and s stages, the product and
+   * its first inverse stages while in cache.
    */
   convolve(): void;
   /** acc as real samples: after `inverse`, sample q is 2N × (x ⊛ s)[q]. */
@@ -229,10 +229,10 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
     convolve() {
       prepare();
       dif(L.x, L.xBits);
-      difTails(L.x);
       dif(L.s, L.sBits);
       const B = fwdTail;
       if (withAcc || m <= CACHE_BLOCK || B !== tail) {
+        difTails(L.x);
         difTails(L.s);
         selfPairs(true);
         ex.mulAcc(L.acc, L.x, L.s, m, 1);
@@ -241,6 +241,7 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
         // blocks 0 and 1 hold whole octaves (b < B, and b = B); for b ≥ 2B block c of the first
         // half of the octave pairs with block 3b/B − 1 − c of its second half
         for (let c = 0; c < 2; c++) {
+          ex.difTail(L.x + 16 * c * B, 16 * B, B);
           ex.difTail(L.s + 16 * c * B, 16 * B, B);
           if (c === 0) {
             selfPairs(true);
@@ -251,7 +252,9 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
         for (let b = 2 * B; b < m; b *= 2) {
           for (let p0 = b; p0 < b + b / 2; p0 += B) {
             const p1 = 3 * b - p0 - B; // first position of the partner block
+            ex.difTail(L.x + 16 * p0, 16 * B, B);
             ex.difTail(L.s + 16 * p0, 16 * B, B);
+            ex.difTail(L.x + 16 * p1, 16 * B, B);
             ex.difTail(L.s + 16 * p1, 16 * B, B);
             ex.mulAccPart(L.x, L.x, L.s, b, p0, p0 + B, 1);
             ex.ditTail(L.x + 16 * p0, B);
