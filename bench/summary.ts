@@ -46,7 +46,7 @@ table(
   algos.map((a) => [a, fmt(find(`reconcile/${a}`, 'throughput')), fmt(find(`reconcile/${a}`, 'throughputCpu'))]),
 );
 
-out.push('**Privacy amplification** (Toeplitz by FFT, Mbit/s of input, one core), `npx tsx bench/run.ts privacy`', '');
+out.push('**Privacy amplification** (modified Toeplitz (I | T) by FFT in WebAssembly SIMD, Mbit/s of input, one core), `npx tsx bench/run.ts privacy`', '');
 const sizes = [16, 18, 20, 22, 24, 25, 26, 27];
 table(
   ['n', 'ratio 0.125 wall / CPU', 'ratio 0.25 wall / CPU', 'ratio 0.375 wall / CPU'],

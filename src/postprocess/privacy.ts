@@ -1,24 +1,38 @@
 /**
  * Privacy amplification by Toeplitz hashing (leftover hash lemma; algorithms.md §4).
  *
- * T is m × n with T[i][j] = s[i − j + n − 1] (seed s of n + m − 1 bits), y = T·x mod 2, computed
- * as y_i = (s ∗ x)[i + n − 1] mod 2 — a float64 FFT convolution (fft.ts), exact and checked.
- * The product is done blockwise: rows in chunks of R, columns in blocks of L with L + R − 1 ≤ N
- * (N a power of two ≤ `maxConvLength`). Block (i0, j0) is the sub-Toeplitz product with seed bits
+ * The hash the parties use is the modified Toeplitz family of Hayashi & Tsurumaru (IEEE Trans.
+ * Inf. Theory 62, 2213 (2016)), `modifiedToeplitzHash`: y = (I_m | T)·x = x[0..m) ⊕ T·x[m..n), with
+ * T the m × (n − m) Toeplitz matrix of an (n − 1)-bit seed. It is universal₂ (P[h(x) = h(x′)] ≤ 2^−m
+ * for x ≠ x′ over a uniform seed): by linearity take d = x ⊕ x′ ≠ 0, d = (d₁ | d₂). If d₂ = 0 then
+ * h(d) = d₁ ≠ 0 for every seed. Otherwise let j be the largest index where d₂ has a 1 and
+ * u_i = T[i][j] = s[i − j + n − m − 1] (i < m; m distinct seed bits). Row i of T·d₂ is u_i ⊕ (seed
+ * bits of index > that of u_i, i.e. some u_i′ with i′ > i and bits outside u). Fixing the bits
+ * outside u, u ↦ T·d₂ is unit-triangular, hence a bijection of {0,1}^m: T·d₂ is uniform and
+ * P[h(d) = 0] = P[T·d₂ = d₁] = 2^−m. Compared with the plain m × n Toeplitz matrix it needs n − 1
+ * instead of n + m − 1 seed bits, and its convolution has n − 1 instead of n + m − 1 samples (one
+ * 2²⁴-sample transform for n = 2²⁴ instead of a blocked 2²⁵ problem).
+ *
+ * The plain product `toeplitzHash` (also the T·x[m..n) part above): T is m × n with
+ * T[i][j] = s[i − j + n − 1] (seed s of n + m − 1 bits), y = T·x mod 2, computed as
+ * y_i = (s ∗ x)[i + n − 1] mod 2 — a float64 FFT convolution (fftconv.ts, a WebAssembly SIMD
+ * kernel), exact and checked. The product is done blockwise: rows in chunks of R, columns in
+ * blocks of L with L + R − 1 ≤ N (N a power of two ≤ `maxConvLength`). Block (i0, j0) is the sub-Toeplitz product with seed bits
  * from i0 − j0 + n − L on (a short last column block is zero-padded in front, so all blocks of a
  * row chunk put their outputs at the same positions); the spectra of a row chunk's blocks are
  * summed and inverted once (2K + 1 transforms for K column blocks, instead of 3K). N, R, L are
  * chosen by a cost model, which avoids rounding n + m − 1 up to the next power of two. The sums
- * are integers ≤ n, as for one convolution. Memory ≈ 24·N bytes.
+ * are integers ≤ n, as for one convolution. A single-block product uses the kernel's fused
+ * `convolve`. Memory ≈ 28·N bytes (kernel memory, kept for reuse).
  */
 import { BitArray } from '../core/bits.js';
 import { InputError, ProtocolAbort } from '../core/errors.js';
 import type { MessageChannel } from './channel.js';
 import type { LeakageLedger } from './ledger.js';
-import { convScale, fftPlan, forwardRealBits, inverseReal, mulAccumulate } from './fft.js';
+import { MAX_CONV_LENGTH, convPlan } from './fftconv.js';
 
 export interface ToeplitzOptions {
-  /** Largest FFT convolution length (power of two, real samples). Default 2²⁴. */
+  /** Largest FFT convolution length (power of two ≥ 8, ≤ 2²⁶, real samples). Default 2²⁴. */
   maxConvLength?: number;
 }
 
@@ -31,21 +45,51 @@ export interface AmplifyOptions extends ToeplitzOptions {
 }
 
 const DEFAULT_MAX_CONV = 1 << 24;
-/** Work buffers up to this length are kept between calls (≤ 3 × 32 MiB); larger ones are freed. */
-const KEEP_MAX = 1 << 22;
-let keep: { len: number; bufs: Float64Array[] } | null = null;
 
-/** dst bit (at + q) = src bit (from + q) for 0 ≤ q < count (bits beyond src.length read as 0); 0 elsewhere. */
-function loadBits(dst: Uint32Array, src: BitArray, from: number, count: number, at: number): void {
+/**
+ * dst bit (at + q) = src bit (from + q) for 0 ≤ q < count, 0 elsewhere; `src` holds `srcLen` bits
+ * (bits from srcLen on read as 0; from may be anything, at ≥ 0).
+ */
+function loadBits(dst: Uint32Array, src: Uint32Array, srcLen: number, from: number, count: number, at: number): void {
   dst.fill(0);
-  const w = src.slice(from, from + count).words;
+  // clip to the source's bits [0, srcLen)
+  if (from < 0) {
+    count += from;
+    at -= from;
+    from = 0;
+  }
+  count = Math.min(count, srcLen - from);
+  if (count <= 0) return;
+  const d0 = at >>> 5, d1 = (at + count - 1) >>> 5;
+  // dst word d holds src bits from 32d − at + from: a fixed funnel shift of the source words
+  const off = from - at; // src bit = dst bit + off
+  const sh = ((off % 32) + 32) % 32;
+  const wb = (off - sh) / 32; // src word of dst word d's low part: d + wb
+  const nw = src.length;
+  for (let d = d0; d <= d1; d++) {
+    const i = d + wb;
+    const lo = i >= 0 && i < nw ? src[i] >>> sh : 0;
+    const hi = sh === 0 || i + 1 >= nw || i + 1 < 0 ? 0 : src[i + 1] << (32 - sh);
+    dst[d] = lo | hi;
+  }
+  // keep only dst bits [at, at + count)
+  const a0 = at & 31;
+  dst[d0] &= ~0 << a0;
+  const e = (at + count) & 31;
+  if (e) dst[d1] &= ~0 >>> (32 - e);
+}
+
+/** out bits [at, at + count) ^= src bits [0, count). */
+function xorBitsAt(out: Uint32Array, src: Uint32Array, count: number, at: number): void {
   const aw = at >>> 5, sh = at & 31;
-  if (sh === 0) dst.set(w, aw);
-  else {
-    for (let i = 0; i < w.length; i++) {
-      const v = w[i];
-      dst[aw + i] |= v << sh;
-      if (aw + i + 1 < dst.length) dst[aw + i + 1] |= v >>> (32 - sh);
+  const nw = (count + 31) >>> 5;
+  const tail = count & 31;
+  for (let i = 0; i < nw; i++) {
+    const v = i === nw - 1 && tail ? src[i] & (~0 >>> (32 - tail)) : src[i];
+    if (sh === 0) out[aw + i] ^= v;
+    else {
+      out[aw + i] ^= v << sh;
+      if (aw + i + 1 < out.length) out[aw + i + 1] ^= v >>> (32 - sh);
     }
   }
 }
@@ -94,53 +138,68 @@ export function toeplitzHash(input: BitArray, seed: BitArray, outBits: number, o
   if (seed.length !== n + m - 1 && m > 0) {
     throw new InputError(`seed must have n + m − 1 = ${n + m - 1} bits, got ${seed.length}`, { field: 'seed' });
   }
-  const maxN = opts.maxConvLength ?? DEFAULT_MAX_CONV;
-  if (!Number.isInteger(Math.log2(maxN)) || maxN < 8) {
-    throw new InputError(`must be a power of two ≥ 8, got ${maxN}`, { field: 'maxConvLength' });
-  }
   const out = new BitArray(m);
-  if (m === 0) return out;
+  toeplitzInto(out.words, input.words, 0, n, seed, m, opts);
+  return out;
+}
+
+/**
+ * out ^= T·x for x = bits [x0, x0 + n) of `input` and T[i][j] = seed[i − j + n − 1] (m rows; seed
+ * of n + m − 1 bits, checked by the callers).
+ */
+function toeplitzInto(out: Uint32Array, input: Uint32Array, x0: number, n: number, seed: BitArray, m: number, opts: ToeplitzOptions): void {
+  const maxN = opts.maxConvLength ?? DEFAULT_MAX_CONV;
+  if (!Number.isInteger(Math.log2(maxN)) || maxN < 8 || maxN > MAX_CONV_LENGTH) {
+    throw new InputError(`must be a power of two in 8..2^26, got ${maxN}`, { field: 'maxConvLength' });
+  }
+  if (m === 0) return;
   const { N, R, L } = choosePlan(n, m, maxN);
   const K = Math.ceil(n / L);
-  let bufs: Float64Array[];
-  if (keep && keep.len === N) bufs = keep.bufs;
-  else {
-    bufs = [new Float64Array(N), new Float64Array(N), new Float64Array(K > 1 ? N : 0)];
-    if (N <= KEEP_MAX) keep = { len: N, bufs };
-    else if (keep) keep = null;
-  }
-  if (K > 1 && bufs[2].length !== N) bufs[2] = new Float64Array(N);
-  const [xa, sa] = bufs;
-  const xw = new Uint32Array(Math.max(1, N >>> 5));
-  const sw = new Uint32Array(Math.max(1, N >>> 5));
-  const acc = K > 1 ? bufs[2] : xa;
-  const p = fftPlan(N >>> 1);
-  const inv = 1 / convScale(N);
-  const ow = out.words;
+  const plan = convPlan(N, K > 1);
+  const sw = seed.words;
   for (let i0 = 0; i0 < m; i0 += R) {
     const rows = Math.min(R, m - i0);
     for (let b = 0; b < K; b++) {
       const j0 = b * L;
       const ni = Math.min(L, n - j0);
-      loadBits(xw, input, j0, ni, L - ni);
-      loadBits(sw, seed, i0 - j0 + n - ni, L + rows - 1, 0);
-      forwardRealBits(xa, xw, p);
-      forwardRealBits(sa, sw, p);
-      mulAccumulate(acc, xa, sa, b === 0, p);
+      loadBits(plan.xBits(), input, x0 + n, x0 + j0, ni, L - ni);
+      loadBits(plan.sBits(), sw, seed.length, i0 - j0 + n - ni, L + rows - 1, 0);
+      if (K === 1) plan.convolve();
+      else {
+        plan.forward('x');
+        plan.forward('s');
+        plan.mulAccumulate(b === 0);
+      }
     }
-    inverseReal(acc, p);
-    let worst = 0;
-    for (let i = 0; i < rows; i++) {
-      const v = acc[i + L - 1] * inv;
-      const r = Math.round(v);
-      const e = Math.abs(v - r);
-      if (e > worst) worst = e;
-      const oi = i0 + i;
-      ow[oi >>> 5] ^= (r & 1) << (oi & 31);
-    }
+    if (K > 1) plan.inverse();
+    const { words, worst } = plan.extractParities(L - 1, rows);
     if (!(worst < 0.25)) throw new Error(`toeplitzHash: FFT rounding error ${worst} — result not exact`);
+    xorBitsAt(out, words, rows, i0);
   }
-  return out;
+}
+
+/**
+ * The privacy-amplification hash: y = (I_m | T)·x = x[0..m) ⊕ T·x[m..n) over GF(2), T the m × (n − m)
+ * Toeplitz matrix T[i][j] = seed[i − j + n − m − 1] of an (n − 1)-bit seed (Hayashi–Tsurumaru
+ * modified Toeplitz, universal₂; proof in the module comment). m = n is the identity.
+ */
+export function modifiedToeplitzHash(input: BitArray, seed: BitArray, outBits: number, opts: ToeplitzOptions = {}): BitArray {
+  const n = input.length;
+  const m = outBits;
+  if (n < 1) throw new InputError('input must not be empty', { field: 'input' });
+  if (!Number.isInteger(m) || m < 0 || m > n) throw new InputError(`must be an integer in 0..${n}, got ${m}`, { field: 'outBits' });
+  if (seed.length !== n - 1) throw new InputError(`seed must have n − 1 = ${n - 1} bits, got ${seed.length}`, { field: 'seed' });
+  const y = input.slice(0, m);
+  if (m > 0 && m < n) toeplitzInto(y.words, input.words, m, n - m, seed, m, opts);
+  return y;
+}
+
+/** Slow reference for `modifiedToeplitzHash`: output bits `rows`, each x_i ⊕ parity of a seed window. */
+export function modifiedToeplitzReferenceBits(input: BitArray, seed: BitArray, outBits: number, rows: ArrayLike<number>): number[] {
+  const n = input.length;
+  if (outBits === n) return Array.from(rows, (i) => input.get(i));
+  const t = toeplitzReferenceBits(input.slice(outBits, n), seed, outBits, rows);
+  return t.map((b, k) => b ^ input.get(rows[k]));
 }
 
 /**
@@ -188,8 +247,9 @@ function checkOut(key: BitArray, outBits: number): void {
 }
 
 /**
- * Alice's side: draws a fresh seed (n + m − 1 bits, node:crypto unless `opts.seedBytes`), sends it over `ch` (which the
- * protocol layer authenticates) as [0x50 'P'][n: u32 LE][m: u32 LE][seed bytes], hashes, and
+ * Alice's side: draws a fresh seed (n − 1 bits, node:crypto unless `opts.seedBytes`), sends it over
+ * `ch` (which the protocol layer authenticates) as [0x50 'P'][n: u32 LE][m: u32 LE][seed bytes],
+ * hashes with `modifiedToeplitzHash`, and
  * closes the ledger: nothing about this block may be disclosed afterwards.
  */
 export async function amplifyAsAlice(
@@ -200,7 +260,7 @@ export async function amplifyAsAlice(
   opts: AmplifyOptions = {},
 ): Promise<AmplifyResult> {
   checkOut(key, outBits);
-  const seedLen = key.length + outBits - 1;
+  const seedLen = key.length - 1;
   const seed = opts.seedBytes ? BitArray.fromBytes(opts.seedBytes((seedLen + 7) >>> 3), seedLen) : BitArray.random(seedLen);
   const sb = seed.toBytes();
   const msg = new Uint8Array(9 + sb.length);
@@ -210,7 +270,7 @@ export async function amplifyAsAlice(
   dv.setUint32(5, outBits, true);
   msg.set(sb, 9);
   await ch.send(msg);
-  const out = toeplitzHash(key, seed, outBits, opts);
+  const out = modifiedToeplitzHash(key, seed, outBits, opts);
   ledger.close();
   return { key: out, seedBits: seed.length };
 }
@@ -232,10 +292,10 @@ export async function amplifyAsBob(
   if (n !== key.length || m !== outBits) {
     throw new ProtocolAbort('protocol-violation', `privacy amplification: Alice hashes ${n} → ${m} bits, Bob ${key.length} → ${outBits}`);
   }
-  const seedLen = n + m - 1;
+  const seedLen = n - 1;
   if (msg.length !== 9 + ((seedLen + 7) >>> 3)) throw new ProtocolAbort('protocol-violation', 'privacy amplification: seed length');
   const seed = BitArray.fromBytes(msg.subarray(9), seedLen);
-  const out = toeplitzHash(key, seed, outBits, opts);
+  const out = modifiedToeplitzHash(key, seed, outBits, opts);
   ledger.close();
   return { key: out, seedBits: seedLen };
 }
@@ -243,4 +303,9 @@ export async function amplifyAsBob(
 /** A fresh random seed for `toeplitzHash` (n + m − 1 bits from node:crypto). */
 export function randomToeplitzSeed(n: number, m: number): BitArray {
   return BitArray.random(n + m - 1);
+}
+
+/** A fresh random seed for `modifiedToeplitzHash` (n − 1 bits from node:crypto). */
+export function randomModifiedToeplitzSeed(n: number): BitArray {
+  return BitArray.random(n - 1);
 }

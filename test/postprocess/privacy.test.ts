@@ -4,7 +4,9 @@ import { BitArray } from '../../src/core/bits.js';
 import { ProtocolAbort } from '../../src/core/errors.js';
 import { memoryChannelPair } from '../../src/postprocess/channel.js';
 import { LeakageLedger } from '../../src/postprocess/ledger.js';
-import { toeplitzHash, toeplitzReferenceBits, amplifyAsAlice, amplifyAsBob } from '../../src/postprocess/privacy.js';
+import {
+  toeplitzHash, toeplitzReferenceBits, amplifyAsAlice, amplifyAsBob, modifiedToeplitzHash, modifiedToeplitzReferenceBits,
+} from '../../src/postprocess/privacy.js';
 
 /** Textbook product: y_i = ⊕_j T[i][j]·x_j with T[i][j] = s[i − j + n − 1] (algorithms.md §4.1). */
 function naive(x: BitArray, s: BitArray, m: number): BitArray {
@@ -87,8 +89,80 @@ describe('Toeplitz hashing by FFT convolution', { timeout: 60_000 }, () => {
     }
   });
 
-  it('rejects a seed of the wrong length', () => {
+  it('rejects a seed of the wrong length, and transform limits outside 8 … 2^26', () => {
     expect(() => toeplitzHash(BitArray.random(10), BitArray.random(10), 4)).toThrow(/seed/);
+    expect(() => toeplitzHash(BitArray.random(10), BitArray.random(13), 4, { maxConvLength: 1 << 27 })).toThrow(/maxConvLength|2\^26/);
+    expect(() => toeplitzHash(BitArray.random(10), BitArray.random(13), 4, { maxConvLength: 4 })).toThrow(/maxConvLength|2\^26/);
+  });
+});
+
+/** Textbook (I_m | T)·x with T[i][j] = s[i − j + n − m − 1], T of size m × (n − m) (Hayashi–Tsurumaru 2016). */
+function naiveModified(x: BitArray, s: BitArray, m: number): BitArray {
+  const n = x.length;
+  const y = new BitArray(m);
+  for (let i = 0; i < m; i++) {
+    let p = x.get(i);
+    for (let j = 0; j < n - m; j++) p ^= s.get(i - j + n - m - 1) & x.get(m + j);
+    y.set(i, p);
+  }
+  return y;
+}
+
+describe('modified Toeplitz hashing (I | T)', { timeout: 60_000 }, () => {
+  it('equals the naive (I|T)·x product (small sizes, property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 600 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, r) => {
+        const m = Math.round(n * r);
+        const x = BitArray.random(n);
+        const s = BitArray.random(n - 1);
+        expect(modifiedToeplitzHash(x, s, m).equals(naiveModified(x, s, m))).toBe(true);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('equals the naive (I|T)·x product on every row up to 10^4 bits (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 10_000 }), fc.double({ min: 0.05, max: 1, noNaN: true }), (n, r) => {
+        const m = Math.max(1, Math.round(n * r));
+        const x = BitArray.random(n);
+        const s = BitArray.random(n - 1);
+        const y = modifiedToeplitzHash(x, s, m);
+        expect(y.equals(naiveModified(x, s, m))).toBe(true);
+        expect(Array.from(y.toBits())).toEqual(modifiedToeplitzReferenceBits(x, s, m, allRows(m)));
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('10^6-bit inputs: sampled rows equal the naive product (ratios 0.125 / 0.25 / 0.375, and blockwise)', () => {
+    const n = 1_000_000;
+    for (const [ratio, maxConv] of [[0.125, undefined], [0.25, undefined], [0.375, undefined], [0.25, 1 << 18]] as const) {
+      const m = Math.round(n * ratio);
+      const x = BitArray.random(n);
+      const s = BitArray.random(n - 1);
+      const y = modifiedToeplitzHash(x, s, m, maxConv ? { maxConvLength: maxConv } : {});
+      const rows = [0, 1, 2, m - 1, m - 2, ...Array.from({ length: 100 }, () => Math.floor(Math.random() * m))];
+      // naive row: x_i ⊕ ⊕_j s[i − j + n − m − 1]·x[m + j], bit by bit
+      const naiveRow = (i: number) => {
+        let p = x.get(i);
+        for (let j = 0; j < n - m; j++) p ^= s.get(i - j + n - m - 1) & x.get(m + j);
+        return p;
+      };
+      expect(rows.map((i) => y.get(i))).toEqual(rows.map(naiveRow));
+      expect(rows.map((i) => y.get(i))).toEqual(modifiedToeplitzReferenceBits(x, s, m, rows));
+    }
+  });
+
+  it('rejects a seed of the wrong length and an output longer than the input', () => {
+    expect(() => modifiedToeplitzHash(BitArray.random(10), BitArray.random(10), 4)).toThrow(/seed/);
+    expect(() => modifiedToeplitzHash(BitArray.random(10), BitArray.random(9), 11)).toThrow(/outBits|0\.\.10/);
+  });
+
+  it('m = n is the identity; m = 0 is empty', () => {
+    const x = BitArray.random(77);
+    expect(modifiedToeplitzHash(x, BitArray.random(76), 77).equals(x)).toBe(true);
+    expect(modifiedToeplitzHash(x, BitArray.random(76), 0).length).toBe(0);
   });
 });
 
@@ -101,7 +175,7 @@ describe('privacy amplification between the parties', () => {
     const [ra, rb] = await Promise.all([amplifyAsAlice(key, 12_345, a, la), amplifyAsBob(key.clone(), 12_345, b, lb)]);
     expect(ra.key.length).toBe(12_345);
     expect(ra.key.equals(rb.key)).toBe(true);
-    expect(ra.seedBits).toBe(50_000 + 12_345 - 1);
+    expect(ra.seedBits).toBe(50_000 - 1);
     expect(la.isClosed && lb.isClosed).toBe(true);
     expect(() => la.add('other', 1, 'late')).toThrow();
   });

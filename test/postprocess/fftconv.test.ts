@@ -1,0 +1,113 @@
+import { describe, it, expect } from 'vitest';
+import { CACHE_BLOCK, convPlan, convScale } from '../../src/postprocess/fftconv.js';
+
+const bits = (n: number) => Uint8Array.from({ length: n }, () => (Math.random() < 0.5 ? 1 : 0));
+
+/** Direct O(N²) circular convolution of two 0/1 sequences. */
+function naiveConv(x: Uint8Array, s: Uint8Array): Float64Array {
+  const n = x.length;
+  const c = new Float64Array(n);
+  for (let i = 0; i < n; i++) if (x[i]) for (let j = 0; j < n; j++) c[(i + j) % n] += s[j];
+  return c;
+}
+
+function pack(dst: Uint32Array, v: Uint8Array): void {
+  dst.fill(0);
+  for (let q = 0; q < v.length; q++) if (v[q]) dst[q >>> 5] |= 1 << (q & 31);
+}
+
+/**
+ * Circular convolution by the WebAssembly kernel (sum of the products of the pairs), as floats;
+ * one pair goes through the fused `convolve` unless `stepwise`.
+ */
+function wasmConv(pairs: [Uint8Array, Uint8Array][], stepwise = false): Float64Array {
+  const n = pairs[0][0].length;
+  const p = convPlan(n, pairs.length > 1);
+  if (pairs.length === 1 && !stepwise) {
+    pack(p.xBits(), pairs[0][0]);
+    pack(p.sBits(), pairs[0][1]);
+    p.convolve();
+    return Float64Array.from(p.result(), (v) => v / convScale(n));
+  }
+  pairs.forEach(([x, s], b) => {
+    pack(p.xBits(), x);
+    pack(p.sBits(), s);
+    p.forward('x');
+    p.forward('s');
+    p.mulAccumulate(b === 0);
+  });
+  p.inverse();
+  return Float64Array.from(p.result(), (v) => v / convScale(n));
+}
+
+describe('WebAssembly SIMD FFT convolution (fftconv.ts)', { timeout: 60_000 }, () => {
+  it('equals the direct O(N²) circular convolution on random 0/1 inputs (N = 8 … 2^13)', () => {
+    for (let lg = 3; lg <= 13; lg++) {
+      const n = 1 << lg;
+      for (let rep = 0; rep < (lg < 8 ? 5 : 1); rep++) {
+        const x = bits(n), s = bits(n);
+        const ref = naiveConv(x, s);
+        for (const stepwise of [false, true]) {
+          const got = wasmConv([[x, s]], stepwise);
+          let worst = 0;
+          for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+          expect(worst, `N = ${n}`).toBeLessThan(1e-9);
+        }
+      }
+    }
+  });
+
+  it('summed spectra, one inverse = sum of the direct convolutions (N = 8 … 2^11)', () => {
+    for (const lg of [3, 4, 5, 8, 11]) {
+      const n = 1 << lg;
+      const pairs = Array.from({ length: 4 }, () => [bits(n), bits(n)] as [Uint8Array, Uint8Array]);
+      const ref = new Float64Array(n);
+      for (const [x, s] of pairs) naiveConv(x, s).forEach((v, i) => (ref[i] += v));
+      const got = wasmConv(pairs);
+      let worst = 0;
+      for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+      expect(worst, `N = ${n}`).toBeLessThan(1e-9);
+    }
+  });
+
+  it('transforms larger than the cache block (passes over memory, fused convolve): sampled outputs equal the direct sums', () => {
+    for (const [n, stepwise] of [[4 * CACHE_BLOCK, false], [8 * CACHE_BLOCK, false], [16 * CACHE_BLOCK, false], [1 << 21, false], [1 << 21, true], [1 << 22, false]] as const) {
+      const x = bits(n), s = bits(n);
+      const got = wasmConv([[x, s]], stepwise);
+      let dev = 0;
+      for (let i = 0; i < n; i++) dev = Math.max(dev, Math.abs(got[i] - Math.round(got[i])));
+      expect(dev).toBeLessThan(1e-6);
+      for (let t = 0; t < 30; t++) {
+        const k = t < 2 ? t * (n - 1) : Math.floor(Math.random() * n);
+        let c = 0;
+        for (let j = 0; j < n; j++) c += x[j] & s[(k - j + n) % n];
+        expect(Math.round(got[k]), `N = ${n}, output ${k}`).toBe(c);
+      }
+    }
+  });
+
+  it('extractParities returns the parities of the rounded outputs and their largest rounding error', () => {
+    const n = 1 << 12;
+    const x = bits(n), s = bits(n);
+    const ref = naiveConv(x, s);
+    const p = convPlan(n, false);
+    pack(p.xBits(), x);
+    pack(p.sBits(), s);
+    p.forward('x');
+    p.forward('s');
+    p.mulAccumulate(true);
+    p.inverse();
+    for (const [start, count] of [[0, n], [5, 100], [n - 33, 33], [1000, 1]]) {
+      const { words, worst } = p.extractParities(start, count);
+      expect(worst).toBeLessThan(1e-9);
+      for (let i = 0; i < count; i++) expect((words[i >>> 5] >>> (i & 31)) & 1).toBe(ref[start + i] & 1);
+    }
+    expect(() => p.extractParities(n - 1, 2)).toThrow(RangeError);
+  });
+
+  it('rejects lengths that are not powers of two in 8 … 2^26', () => {
+    expect(() => convPlan(4, false)).toThrow(RangeError);
+    expect(() => convPlan(24, false)).toThrow(RangeError);
+    expect(() => convPlan(1 << 27, false)).toThrow(RangeError);
+  });
+});
