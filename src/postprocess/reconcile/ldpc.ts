@@ -321,11 +321,14 @@ export class LdpcReconciler implements Reconciler {
     let leaked = nFrames * (m - ranks[p0]);
     ledger.add('reconciliation', leaked, `${this.name} syndromes`);
     let corrected = 0;
+    // Bob decodes the error pattern e = x ⊕ z against his reference word z (his key bits at the key
+    // positions, 0 at adaptable and unused positions), syndrome s ⊕ H·z: channel LLRs are +lc (0 when
+    // punctured), so nearly all signs are positive and the decoder's sign branches predictable.
     const accept = (f: number): void => {
       const from = f * K;
       const cnt = Math.min(K, key.length - from);
       for (let j = 0; j < cnt; j++) {
-        const b = hard[order[d + j]];
+        const b = hard[order[d + j]] ^ keyBits[from + j];
         if (b !== keyBits[from + j]) corrected++;
         outBits[from + j] = b;
       }
@@ -338,8 +341,8 @@ export class LdpcReconciler implements Reconciler {
       for (let j = 0; j < d; j++) L[order[j]] = j < p ? 0 : j < p0 && e ? (e.rev[j] ? -BIG : BIG) : BIG;
       const from = f * K;
       const cnt = Math.min(K, key.length - from);
-      for (let j = 0; j < K; j++) L[order[d + j]] = j < cnt ? (keyBits[from + j] ? -lc : lc) : BIG;
-      if (e) for (let j = 0; j < keyRevealed[f]; j++) L[order[d + cnt - 1 - j]] = e.keyRev[j] ? -BIG : BIG;
+      for (let j = 0; j < K; j++) L[order[d + j]] = j < cnt ? lc : BIG;
+      if (e) for (let j = 0; j < keyRevealed[f]; j++) L[order[d + cnt - 1 - j]] = e.keyRev[j] ^ keyBits[from + cnt - 1 - j] ? -BIG : BIG;
     };
     interface PendingFrame {
       st: DecoderState;
@@ -349,12 +352,21 @@ export class LdpcReconciler implements Reconciler {
       keyRev: Uint8Array;
     }
     const pending = new Map<number, PendingFrame>();
+    const z = new Uint8Array(N);
+    const zSyn = new Uint8Array(m);
     for (let f = 0; f < nFrames; f++) {
       const st: DecoderState = shared ?? newDecoderState(code);
       shared = null;
       initFrame(st, f, p0, null);
       const fs = new Uint8Array(m);
-      for (let c = 0; c < m; c++) fs[c] = bitAt(synAll, f * m + c);
+      {
+        const from = f * K;
+        const cnt = frameCount(f);
+        for (let j = 0; j < cnt; j++) z[order[d + j]] = keyBits[from + j];
+        syndromeOf(code, z, zSyn);
+        for (let j = 0; j < cnt; j++) z[order[d + j]] = 0;
+      }
+      for (let c = 0; c < m; c++) fs[c] = bitAt(synAll, f * m + c) ^ zSyn[c];
       const res = decoder.decode(st, fs, hard, this.params.iterations);
       if (res.ok) {
         accept(f);
@@ -417,9 +429,9 @@ export class LdpcReconciler implements Reconciler {
           for (let j = r0; j < r1; j++) {
             const b = bitAt(reveal, pos++);
             entry.keyRev[j] = b;
-            // A revealed key bit is known exactly: clamp the posterior to Alice's value.
+            // A revealed key bit is known exactly: clamp the posterior of its error to b ⊕ z.
             const v = order[d + cnt - 1 - j];
-            L[v] = (b ? -BIG : BIG) + (L[v] - (keyBits[f * K + cnt - 1 - j] ? -lc : lc));
+            L[v] = (b ^ keyBits[f * K + cnt - 1 - j] ? -BIG : BIG) + (L[v] - lc);
           }
           leak[f] += r1 - r0;
           add += r1 - r0;
