@@ -36,6 +36,8 @@ import type { LdpcCode } from './ldpc-code.js';
 import { cachedLdpcCode, prefixRanks, syndromeOf } from './ldpc-code.js';
 import type { CheckRule, DecoderState } from './ldpc-decoder.js';
 import { LdpcDecoder, newDecoderState } from './ldpc-decoder.js';
+import type { DecodeResult } from './ldpc-decoder.js';
+import { SIMD_LANES, simdAvailable, simdDecoderFor } from './ldpc-simd.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { FrameOutcome, ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
 import { snapshot, statsSince } from './types.js';
@@ -60,6 +62,11 @@ export interface LdpcParams {
   iterations?: number;
   retryIterations?: number;
   rule?: CheckRule;
+  /**
+   * Sum-product decoder: 'simd' (default where WebAssembly SIMD exists) decodes 4 frames in
+   * lock-step (ldpc-simd.ts), 'scalar' one at a time (ldpc-decoder.ts). Min-sum is scalar only.
+   */
+  decoder?: 'simd' | 'scalar';
   /** Adaptable (punctured/shortened) positions only on variables of at least this degree (default 3). */
   adaptableMinDegree?: number;
 }
@@ -153,7 +160,7 @@ const rankCache = new Map<string, Int32Array>();
  * code length shrunk (to a multiple of 64) so the frames share the key evenly — a short key is not
  * padded into an oversized frame.
  */
-export function planLdpc(params: Required<Omit<LdpcParams, 'rule'>>, qber: number, seed: number, keyBits: number): LdpcPlan {
+export function planLdpc(params: Required<Omit<LdpcParams, 'rule' | 'decoder'>>, qber: number, seed: number, keyBits: number): LdpcPlan {
   const h = binaryEntropy(Math.min(0.49, Math.max(qber, 1e-3)));
   const delta = params.delta === 'auto' ? Math.min(0.08, Math.max(TUNE.dmin, TUNE.dk * h)) : params.delta;
   const kMax = params.frameBits - Math.round(delta * params.frameBits);
@@ -181,8 +188,9 @@ export function planLdpc(params: Required<Omit<LdpcParams, 'rule'>>, qber: numbe
 
 export class LdpcReconciler implements Reconciler {
   readonly name: string;
-  private readonly params: Required<Omit<LdpcParams, 'rule'>>;
+  private readonly params: Required<Omit<LdpcParams, 'rule' | 'decoder'>>;
   private readonly rule: CheckRule;
+  private readonly simd: boolean;
 
   constructor(params: LdpcParams = {}) {
     const maxRetries = params.maxRetries ?? 16;
@@ -197,6 +205,7 @@ export class LdpcReconciler implements Reconciler {
       adaptableMinDegree: params.adaptableMinDegree ?? 3,
     };
     this.rule = params.rule ?? 'sum-product';
+    this.simd = this.rule === 'sum-product' && params.decoder !== 'scalar' && simdAvailable();
     const p = this.params;
     if (!(Number.isInteger(p.frameBits) && p.frameBits >= 256 && p.frameBits <= 1 << 20)) {
       throw new InputError(`frameBits ${p.frameBits} not an integer in [256, 2^20]`, { field: 'frameBits' });
@@ -309,11 +318,13 @@ export class LdpcReconciler implements Reconciler {
     const synAll = r0.rest();
     if (synAll.length * 8 < nFrames * m) throw new ProtocolAbort('protocol-violation', 'ldpc: short syndrome message');
     const decoder = new LdpcDecoder(code, this.rule);
+    const simd = this.simd ? simdDecoderFor(code) : null;
+    const lanes = simd ? SIMD_LANES : 1;
     const lc = Math.log((1 - Math.max(qber, 1e-4)) / Math.max(qber, 1e-4));
     const inter = interleaver(key.length, seed);
     const keyBits = key.permute(inter.perm).toBits();
     const outBits = keyBits.slice();
-    const hard = new Uint8Array(N);
+    const outs = Array.from({ length: lanes }, () => new Uint8Array(N));
     const leak = new Float64Array(nFrames).fill(m - ranks[p0]);
     const punct = new Int32Array(nFrames).fill(p0);
     const keyRevealed = new Int32Array(nFrames);
@@ -324,7 +335,7 @@ export class LdpcReconciler implements Reconciler {
     // Bob decodes the error pattern e = x ⊕ z against his reference word z (his key bits at the key
     // positions, 0 at adaptable and unused positions), syndrome s ⊕ H·z: channel LLRs are +lc (0 when
     // punctured), so nearly all signs are positive and the decoder's sign branches predictable.
-    const accept = (f: number): void => {
+    const accept = (f: number, hard: Uint8Array): void => {
       const from = f * K;
       const cnt = Math.min(K, key.length - from);
       for (let j = 0; j < cnt; j++) {
@@ -333,7 +344,8 @@ export class LdpcReconciler implements Reconciler {
         outBits[from + j] = b;
       }
     };
-    let shared: DecoderState | null = null;
+    // States of decoded frames are reused for the next ones.
+    const pool: DecoderState[] = [];
     /** Fresh decoder input for frame f: channel LLRs, p still punctured, revealed values `rev`. */
     const initFrame = (st: DecoderState, f: number, p: number, e: PendingFrame | null): void => {
       st.msg.fill(0);
@@ -352,43 +364,76 @@ export class LdpcReconciler implements Reconciler {
       keyRev: Uint8Array;
     }
     const pending = new Map<number, PendingFrame>();
+    /**
+     * Decode frames (`lanes` at a time with the SIMD decoder, else one by one); accept those whose
+     * syndrome is met. Returns the ones that failed. Every frame is decoded on its own state, so
+     * batching does not change what a frame's decoder sees, only the check-rule arithmetic.
+     */
+    interface Job {
+      f: number;
+      st: DecoderState;
+      syn: Uint8Array;
+    }
+    const decodeJobs = (jobs: Job[], maxIterations: number, patience: number): Job[] => {
+      const failed: Job[] = [];
+      for (let i = 0; i < jobs.length; i += lanes) {
+        const batch = jobs.slice(i, i + lanes);
+        let res: DecodeResult[];
+        // One frame alone: the scalar decoder is as fast as a mostly idle 4-lane batch.
+        if (simd && batch.length > 1) {
+          simd.patience = patience;
+          res = simd.decodeBatch(
+            batch.map((j, k) => ({ st: j.st, syndrome: j.syn, out: outs[k] })),
+            maxIterations,
+          );
+        } else {
+          decoder.patience = patience;
+          res = batch.map((j, k) => decoder.decode(j.st, j.syn, outs[k], maxIterations));
+        }
+        batch.forEach((j, k) => {
+          if (res[k].ok) accept(j.f, outs[k]);
+          else failed.push(j);
+        });
+      }
+      return failed;
+    };
+    const patience0 = decoder.patience;
     const z = new Uint8Array(N);
     const zSyn = new Uint8Array(m);
-    for (let f = 0; f < nFrames; f++) {
-      const st: DecoderState = shared ?? newDecoderState(code);
-      shared = null;
-      initFrame(st, f, p0, null);
-      const fs = new Uint8Array(m);
-      {
-        const from = f * K;
-        const cnt = frameCount(f);
-        for (let j = 0; j < cnt; j++) z[order[d + j]] = keyBits[from + j];
-        syndromeOf(code, z, zSyn);
-        for (let j = 0; j < cnt; j++) z[order[d + j]] = 0;
+    for (let f0 = 0; f0 < nFrames; f0 += lanes) {
+      const jobs: Job[] = [];
+      for (let f = f0; f < Math.min(nFrames, f0 + lanes); f++) {
+        const st: DecoderState = pool.pop() ?? newDecoderState(code);
+        initFrame(st, f, p0, null);
+        const fs = new Uint8Array(m);
+        {
+          const from = f * K;
+          const cnt = frameCount(f);
+          for (let j = 0; j < cnt; j++) z[order[d + j]] = keyBits[from + j];
+          syndromeOf(code, z, zSyn);
+          for (let j = 0; j < cnt; j++) z[order[d + j]] = 0;
+        }
+        for (let c = 0; c < m; c++) fs[c] = bitAt(synAll, f * m + c) ^ zSyn[c];
+        jobs.push({ f, st, syn: fs });
       }
-      for (let c = 0; c < m; c++) fs[c] = bitAt(synAll, f * m + c) ^ zSyn[c];
-      const res = decoder.decode(st, fs, hard, this.params.iterations);
-      if (res.ok) {
-        accept(f);
-        shared = st;
-      } else pending.set(f, { st, syn: fs, rev: new Uint8Array(p0), keyRev: new Uint8Array(0) });
+      const failed = new Set(decodeJobs(jobs, this.params.iterations, patience0));
+      for (const j of jobs) {
+        if (failed.has(j)) pending.set(j.f, { st: j.st, syn: j.syn, rev: new Uint8Array(p0), keyRev: new Uint8Array(0) });
+        else pool.push(j.st);
+      }
     }
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < plan.maxRetries && [...pending.keys()].some((f) => punct[f] > 0 || keyRevealed[f] < frameCount(f));
       if (!canRetry && pending.size > 0) {
         // Last chance, no new disclosure: restart each failed frame from its channel LLRs and all
         // revealed values with a longer budget (a continued decoder can stay stuck in a bad state).
-        for (const [f, entry] of [...pending]) {
+        const jobs: Job[] = [];
+        for (const [f, entry] of [...pending].sort((a, b) => a[0] - b[0])) {
           initFrame(entry.st, f, punct[f], entry);
-          const patience = decoder.patience;
-          decoder.patience = 20;
-          const res = decoder.decode(entry.st, entry.syn, hard, 3 * this.params.iterations);
-          decoder.patience = patience;
-          if (res.ok) {
-            accept(f);
-            pending.delete(f);
-          }
+          jobs.push({ f, st: entry.st, syn: entry.syn });
         }
+        const failed = new Set(decodeJobs(jobs, 3 * this.params.iterations, 20).map((j) => j.f));
+        for (const j of jobs) if (!failed.has(j.f)) pending.delete(j.f);
       }
       const final = pending.size === 0 || !canRetry;
       const bm = new BitPacker(nFrames);
@@ -399,6 +444,7 @@ export class LdpcReconciler implements Reconciler {
       let pos = 0;
       let add = 0;
       const failedNow = [...pending.keys()].sort((a, b) => a - b);
+      const jobs: Job[] = [];
       for (const f of failedNow) {
         const entry = pending.get(f);
         if (!entry) continue;
@@ -437,12 +483,10 @@ export class LdpcReconciler implements Reconciler {
           add += r1 - r0;
           keyRevealed[f] = r1;
         }
-        const res = decoder.decode(entry.st, entry.syn, hard, this.params.retryIterations);
-        if (res.ok) {
-          accept(f);
-          pending.delete(f);
-        }
+        jobs.push({ f, st: entry.st, syn: entry.syn });
       }
+      const failed = new Set(decodeJobs(jobs, this.params.retryIterations, patience0).map((j) => j.f));
+      for (const j of jobs) if (!failed.has(j.f)) pending.delete(j.f);
       if (add) ledger.add('reconciliation', add, `${this.name} revealed punctured bits`);
       leaked += add;
     }
