@@ -3,9 +3,11 @@
  * (ldpc-simd.wat): one f32x4 lane per frame, all frames on the same code (inter-frame parallelism,
  * Le Gal, Jego & Crenne 2015), Φ evaluated with polynomials instead of a table. Same interface
  * and per-frame semantics as `LdpcDecoder.decode` (early termination, patience): each frame
- * stops when its syndrome is met or it stalls; the lanes of stopped frames keep iterating
- * (free in SIMD) until every frame in the batch has stopped, then every frame's state
- * (posteriors and messages) is written back, so a blind retry continues from it.
+ * stops when its syndrome is met or it stalls. Lanes keep iterating (free in SIMD) until every
+ * frame in the batch has stopped; a stalled frame whose syndrome becomes satisfied meanwhile
+ * counts as decoded (its decisions are checked exactly like any other). Then the state
+ * (posteriors and messages) of every failed frame is written back, so a blind retry continues
+ * from it; a decoded frame's state is left as it was (the caller reinitialises it).
  */
 import type { WasmKernel } from '../../core/wasm/instance.js';
 import { instantiate } from '../../core/wasm/instance.js';
@@ -96,6 +98,7 @@ export class SimdLdpcDecoder {
     const res: DecodeResult[] = [];
     const best = new Int32Array(lanes);
     const bestAt = new Int32Array(lanes);
+    // Bit masks of lanes still running, and of lanes not yet decoded (running or stalled).
     let active = 0;
     for (let l = 0; l < lanes; l++) {
       best[l] = this.unsatisfied(L, l, frames[l].syndrome, frames[l].out);
@@ -103,25 +106,31 @@ export class SimdLdpcDecoder {
       res.push({ ok: done, iterations: 0 });
       if (!done) active |= 1 << l;
     }
+    let open = active;
     for (let it = 1; it <= maxIterations && active; it++) {
       this.k.exports.iterate(m, this.rows, this.cols, this.syn, this.L, this.R, this.viol);
       for (let l = 0; l < lanes; l++) {
-        if (!(active & (1 << l))) continue;
+        if (!(open & (1 << l))) continue;
         const approx = viol[l];
         const u = approx <= 1 ? this.unsatisfied(L, l, frames[l].syndrome, frames[l].out) : approx;
-        res[l].iterations = it;
         if (u === 0) {
           res[l].ok = true;
+          res[l].iterations = it;
           active &= ~(1 << l);
-        } else if (u < best[l]) {
-          best[l] = u;
-          bestAt[l] = it;
-        } else if (it - bestAt[l] >= this.patience) active &= ~(1 << l);
+          open &= ~(1 << l);
+        } else if (active & (1 << l)) {
+          res[l].iterations = it;
+          if (u < best[l]) {
+            best[l] = u;
+            bestAt[l] = it;
+          } else if (it - bestAt[l] >= this.patience) active &= ~(1 << l);
+        }
       }
     }
     for (let l = 0; l < lanes; l++) {
       const { st, out, syndrome } = frames[l];
-      if (!res[l].ok) this.unsatisfied(L, l, syndrome, out);
+      if (res[l].ok) continue;
+      this.unsatisfied(L, l, syndrome, out);
       const sl = st.llr;
       const sm = st.msg;
       for (let v = 0; v < n; v++) sl[v] = L[4 * v + l];
