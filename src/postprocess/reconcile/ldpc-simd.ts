@@ -1,11 +1,11 @@
 /**
  * Layered sum-product decoding of up to 4 frames at once with a WebAssembly SIMD kernel
  * (ldpc-simd.wat): one f32x4 lane per frame, all frames on the same code (inter-frame parallelism,
- * Le Gal, Jego & Crenne 2015), Φ evaluated with polynomials instead of a table. Same interface
- * and per-frame semantics as `LdpcDecoder.decode` (early termination, patience): each frame
- * stops when its syndrome is met or it stalls. Lanes keep iterating (free in SIMD) until every
- * frame in the batch has stopped; a stalled frame whose syndrome becomes satisfied meanwhile
- * counts as decoded (its decisions are checked exactly like any other). Then the state
+ * Le Gal, Jego & Crenne 2015), Φ evaluated with polynomials instead of a table. Same per-frame
+ * semantics as `LdpcDecoder.decode` (early termination, patience): each frame stops when its
+ * syndrome is met or it stalls, and the next waiting frame takes its lane. When no frame is
+ * waiting, a stalled frame's lane keeps iterating (free in SIMD) while others run; if its syndrome
+ * becomes satisfied meanwhile it counts as decoded (checked exactly like any other). The state
  * (posteriors and messages) of every failed frame is written back, so a blind retry continues
  * from it; a decoded frame's state is left as it was (the caller reinitialises it).
  */
@@ -46,6 +46,8 @@ export interface BatchFrame {
 export class SimdLdpcDecoder {
   /** Stop a frame after this many iterations without fewer unsatisfied checks. */
   patience = 4;
+  /** Kernel iterations run so far (each advances all 4 lanes): a work counter for profiling. */
+  kernelIterations = 0;
   private readonly k: WasmKernel<Kernel>;
   private readonly rows: number;
   private readonly cols: number;
@@ -71,71 +73,104 @@ export class SimdLdpcDecoder {
     for (let e = 0; e < edges; e++) cols[e] = code.cols[e] << 4;
   }
 
-  /** Decode up to 4 frames (see `LdpcDecoder.decode`); results in the order of `frames`. */
+  /**
+   * Decode any number of frames (see `LdpcDecoder.decode`), 4 at a time: when a frame stops
+   * (decoded, or stalled while other frames wait), the next one takes over its lane, so lanes
+   * stay busy. Results in the order of `frames`.
+   */
   decodeBatch(frames: BatchFrame[], maxIterations: number): DecodeResult[] {
     const { n, m, edges } = this.code;
-    const lanes = frames.length;
-    if (lanes < 1 || lanes > SIMD_LANES) throw new RangeError(`SIMD decoder: ${lanes} frames (1..${SIMD_LANES})`);
     const buf = this.k.memory.buffer;
     const L = new Float32Array(buf, this.L, 4 * n);
     const R = new Float32Array(buf, this.R, 4 * edges);
     const syn = new Int32Array(buf, this.syn, 4 * m);
     const viol = new Int32Array(buf, this.viol, 4);
-    for (let l = 0; l < SIMD_LANES; l++) {
-      if (l < lanes) {
-        const { st, syndrome } = frames[l];
+    const res: DecodeResult[] = frames.map(() => ({ ok: false, iterations: 0 }));
+    const job = new Int32Array(SIMD_LANES).fill(-1);
+    const iters = new Int32Array(SIMD_LANES);
+    const best = new Int32Array(SIMD_LANES);
+    const bestAt = new Int32Array(SIMD_LANES);
+    // Bit masks of lanes whose frame is still running, and of lanes holding an undecided frame
+    // (running, or stalled but still checked while other lanes run).
+    let active = 0;
+    let open = 0;
+    let next = 0;
+    const load = (l: number): void => {
+      while (next < frames.length) {
+        const j = next++;
+        const { st, syndrome, out } = frames[j];
         const sl = st.llr;
         const sm = st.msg;
         for (let v = 0; v < n; v++) L[4 * v + l] = sl[v];
         for (let e = 0; e < edges; e++) R[4 * e + l] = sm[e];
         for (let c = 0; c < m; c++) syn[4 * c + l] = syndrome[c] ? SIGN : 0;
-      } else {
-        for (let v = 0; v < n; v++) L[4 * v + l] = IDLE_LLR;
-        for (let e = 0; e < edges; e++) R[4 * e + l] = 0;
-        for (let c = 0; c < m; c++) syn[4 * c + l] = 0;
-      }
-    }
-    const res: DecodeResult[] = [];
-    const best = new Int32Array(lanes);
-    const bestAt = new Int32Array(lanes);
-    // Bit masks of lanes still running, and of lanes not yet decoded (running or stalled).
-    let active = 0;
-    for (let l = 0; l < lanes; l++) {
-      best[l] = this.unsatisfied(L, l, frames[l].syndrome, frames[l].out);
-      const done = best[l] === 0;
-      res.push({ ok: done, iterations: 0 });
-      if (!done) active |= 1 << l;
-    }
-    let open = active;
-    for (let it = 1; it <= maxIterations && active; it++) {
-      this.k.exports.iterate(m, this.rows, this.cols, this.syn, this.L, this.R, this.viol);
-      for (let l = 0; l < lanes; l++) {
-        if (!(open & (1 << l))) continue;
-        const approx = viol[l];
-        const u = approx <= 1 ? this.unsatisfied(L, l, frames[l].syndrome, frames[l].out) : approx;
+        const u = this.unsatisfied(L, l, syndrome, out);
         if (u === 0) {
-          res[l].ok = true;
-          res[l].iterations = it;
-          active &= ~(1 << l);
-          open &= ~(1 << l);
-        } else if (active & (1 << l)) {
-          res[l].iterations = it;
-          if (u < best[l]) {
-            best[l] = u;
-            bestAt[l] = it;
-          } else if (it - bestAt[l] >= this.patience) active &= ~(1 << l);
+          res[j].ok = true;
+          continue;
         }
+        job[l] = j;
+        iters[l] = 0;
+        best[l] = u;
+        bestAt[l] = 0;
+        active |= 1 << l;
+        open |= 1 << l;
+        return;
       }
-    }
-    for (let l = 0; l < lanes; l++) {
-      const { st, out, syndrome } = frames[l];
-      if (res[l].ok) continue;
+      // Nothing left: an idle lane (all-zero word, zero syndrome) is stable under iteration.
+      job[l] = -1;
+      for (let v = 0; v < n; v++) L[4 * v + l] = IDLE_LLR;
+      for (let e = 0; e < edges; e++) R[4 * e + l] = 0;
+      for (let c = 0; c < m; c++) syn[4 * c + l] = 0;
+    };
+    /** Lane l's frame failed: write its hard decisions and state back. */
+    const unload = (l: number): void => {
+      const { st, out, syndrome } = frames[job[l]];
       this.unsatisfied(L, l, syndrome, out);
       const sl = st.llr;
       const sm = st.msg;
       for (let v = 0; v < n; v++) sl[v] = L[4 * v + l];
       for (let e = 0; e < edges; e++) sm[e] = R[4 * e + l];
+      job[l] = -1;
+      active &= ~(1 << l);
+      open &= ~(1 << l);
+    };
+    for (let l = 0; l < SIMD_LANES; l++) load(l);
+    while (active) {
+      this.k.exports.iterate(m, this.rows, this.cols, this.syn, this.L, this.R, this.viol);
+      this.kernelIterations++;
+      for (let l = 0; l < SIMD_LANES; l++) {
+        const bit = 1 << l;
+        if (!(open & bit)) continue;
+        const j = job[l];
+        const it = ++iters[l];
+        const approx = viol[l];
+        const u = approx <= 1 ? this.unsatisfied(L, l, frames[j].syndrome, frames[j].out) : approx;
+        if (u === 0) {
+          res[j].ok = true;
+          res[j].iterations = it;
+          active &= ~bit;
+          open &= ~bit;
+          job[l] = -1;
+          if (next < frames.length) load(l);
+        } else if (active & bit) {
+          res[j].iterations = it;
+          if (u < best[l]) {
+            best[l] = u;
+            bestAt[l] = it;
+          }
+          if (it - bestAt[l] >= this.patience || it >= maxIterations) {
+            active &= ~bit;
+            // Stalled: hand the lane to the next frame if there is one, else keep checking.
+            if (next < frames.length) {
+              unload(l);
+              load(l);
+            }
+          }
+        }
+      }
     }
+    for (let l = 0; l < SIMD_LANES; l++) if (open & (1 << l)) unload(l);
     return res;
   }
 

@@ -319,12 +319,14 @@ export class LdpcReconciler implements Reconciler {
     if (synAll.length * 8 < nFrames * m) throw new ProtocolAbort('protocol-violation', 'ldpc: short syndrome message');
     const decoder = new LdpcDecoder(code, this.rule);
     const simd = this.simd ? simdDecoderFor(code) : null;
-    const lanes = simd ? SIMD_LANES : 1;
+    // Frames decoded per call of the first pass (the SIMD decoder refills its lanes within one).
+    const chunk = simd ? 4 * SIMD_LANES : 1;
     const lc = Math.log((1 - Math.max(qber, 1e-4)) / Math.max(qber, 1e-4));
     const inter = interleaver(key.length, seed);
     const keyBits = key.permute(inter.perm).toBits();
     const outBits = keyBits.slice();
-    const outs = Array.from({ length: lanes }, () => new Uint8Array(N));
+    const outs: Uint8Array[] = [];
+    const outFor = (k: number): Uint8Array => (outs[k] ??= new Uint8Array(N));
     const leak = new Float64Array(nFrames).fill(m - ranks[p0]);
     const punct = new Int32Array(nFrames).fill(p0);
     const keyRevealed = new Int32Array(nFrames);
@@ -365,7 +367,7 @@ export class LdpcReconciler implements Reconciler {
     }
     const pending = new Map<number, PendingFrame>();
     /**
-     * Decode frames (`lanes` at a time with the SIMD decoder, else one by one); accept those whose
+     * Decode frames (all in one SIMD call, else one by one); accept those whose
      * syndrome is met. Returns the ones that failed. Every frame is decoded on its own state, so
      * batching does not change what a frame's decoder sees, only the check-rule arithmetic.
      */
@@ -376,33 +378,30 @@ export class LdpcReconciler implements Reconciler {
     }
     const decodeJobs = (jobs: Job[], maxIterations: number, patience: number): Job[] => {
       const failed: Job[] = [];
-      for (let i = 0; i < jobs.length; i += lanes) {
-        const batch = jobs.slice(i, i + lanes);
-        let res: DecodeResult[];
-        // One frame alone: the scalar decoder is as fast as a mostly idle 4-lane batch.
-        if (simd && batch.length > 1) {
-          simd.patience = patience;
-          res = simd.decodeBatch(
-            batch.map((j, k) => ({ st: j.st, syndrome: j.syn, out: outs[k] })),
-            maxIterations,
-          );
-        } else {
-          decoder.patience = patience;
-          res = batch.map((j, k) => decoder.decode(j.st, j.syn, outs[k], maxIterations));
-        }
-        batch.forEach((j, k) => {
-          if (res[k].ok) accept(j.f, outs[k]);
-          else failed.push(j);
-        });
+      let res: DecodeResult[];
+      // One frame alone: the scalar decoder is as fast as a mostly idle 4-lane kernel.
+      if (simd && jobs.length > 1) {
+        simd.patience = patience;
+        res = simd.decodeBatch(
+          jobs.map((j, k) => ({ st: j.st, syndrome: j.syn, out: outFor(k) })),
+          maxIterations,
+        );
+      } else {
+        decoder.patience = patience;
+        res = jobs.map((j, k) => decoder.decode(j.st, j.syn, outFor(k), maxIterations));
       }
+      jobs.forEach((j, k) => {
+        if (res[k].ok) accept(j.f, outFor(k));
+        else failed.push(j);
+      });
       return failed;
     };
     const patience0 = decoder.patience;
     const z = new Uint8Array(N);
     const zSyn = new Uint8Array(m);
-    for (let f0 = 0; f0 < nFrames; f0 += lanes) {
+    for (let f0 = 0; f0 < nFrames; f0 += chunk) {
       const jobs: Job[] = [];
-      for (let f = f0; f < Math.min(nFrames, f0 + lanes); f++) {
+      for (let f = f0; f < Math.min(nFrames, f0 + chunk); f++) {
         const st: DecoderState = pool.pop() ?? newDecoderState(code);
         initFrame(st, f, p0, null);
         const fs = new Uint8Array(m);
