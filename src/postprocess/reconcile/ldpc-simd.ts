@@ -40,6 +40,7 @@ export function simdAvailable(): boolean {
 export interface BatchFrame {
   st: DecoderState;
   syndrome: Uint8Array;
+  /** Receives the decoded word (hard decisions) when the frame decodes; unspecified otherwise. */
   out: Uint8Array;
 }
 
@@ -98,20 +99,17 @@ export class SimdLdpcDecoder {
     const load = (l: number): void => {
       while (next < frames.length) {
         const j = next++;
-        const { st, syndrome, out } = frames[j];
+        const { st, syndrome } = frames[j];
         const sl = st.llr;
         const sm = st.msg;
         for (let v = 0; v < n; v++) L[4 * v + l] = sl[v];
         for (let e = 0; e < edges; e++) R[4 * e + l] = sm[e];
         for (let c = 0; c < m; c++) syn[4 * c + l] = syndrome[c] ? SIGN : 0;
-        const u = this.unsatisfied(L, l, syndrome, out);
-        if (u === 0) {
-          res[j].ok = true;
-          continue;
-        }
+        // No exact check before the first iteration (it costs as much as one sweep's bookkeeping);
+        // a frame that is already consistent is confirmed after one iteration.
         job[l] = j;
         iters[l] = 0;
-        best[l] = u;
+        best[l] = m + 1;
         bestAt[l] = 0;
         active |= 1 << l;
         open |= 1 << l;
@@ -123,10 +121,9 @@ export class SimdLdpcDecoder {
       for (let e = 0; e < edges; e++) R[4 * e + l] = 0;
       for (let c = 0; c < m; c++) syn[4 * c + l] = 0;
     };
-    /** Lane l's frame failed: write its hard decisions and state back. */
+    /** Lane l's frame failed: write its state back. */
     const unload = (l: number): void => {
-      const { st, out, syndrome } = frames[job[l]];
-      this.unsatisfied(L, l, syndrome, out);
+      const { st } = frames[job[l]];
       const sl = st.llr;
       const sm = st.msg;
       for (let v = 0; v < n; v++) sl[v] = L[4 * v + l];
