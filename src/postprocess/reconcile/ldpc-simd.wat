@@ -10,8 +10,10 @@
 ;;   R:    v128[E]    check-to-variable messages
 ;;   viol: v128       out: per lane, the checks whose hard decisions (as read mid-sweep) violate
 ;;                    the syndrome (as in the scalar decoder, ldpc-decoder.ts)
-;; Check rule: Φ(x) = −ln tanh(x/2) = ln((1+e^−x)/(1−e^−x)), with polynomial 2^g (g ∈ [−½, ½],
-;; relative error 2.7e−6) and log2(1+z) (z ∈ [0, 1), absolute error 1.7e−5); arguments clamped to
+;; Check rule: Φ(x) = −ln tanh(x/2) = ln((1+e^−x)/(1−e^−x)), with least-squares polynomials in
+;; Estrin form: 2^g of degree 3 (g ∈ [−½, ½], relative error 7.7e−5) and log2(1+z) = z·q(z), q of
+;; degree 3 (z ∈ [0, 1), absolute error 1.2e−4) — finer than the scalar table's 1/64 steps in x;
+;; constants are held in locals (set once per call); arguments clamped to
 ;; [1/128, 24] like the scalar decoder's table. pmin/pmax (plain minps/maxps) instead of min/max:
 ;; no NaN can occur here. Φ is written out twice (no call: V8 spills every live v128 around one).
 (module

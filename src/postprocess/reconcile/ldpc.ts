@@ -12,11 +12,12 @@
  * f ≈ 1.08 + 0.005/h(Q) with all d adaptable symbols punctured, δ ≈ 0.12·h(Q) (≥ 0.02).
  *
  * Protocol: Alice → Bob: seed, QBER estimate, and H·x for every frame. Bob decodes every frame
- * (layered sum-product) and answers with the bitmap of frames whose syndrome he could not match.
- * Blind mode: Alice reveals Δ ≈ 0.03·h·K more punctured values of each failed frame (they become
- * shortened), Bob continues decoding from his previous state; once a frame has no punctured
- * symbol left, Alice reveals Δ of its key bits instead (1 bit of leakage each). Up to `maxRetries`
- * times; before giving up, Bob restarts each failed frame from its channel LLRs and everything
+ * (layered sum-product on the error pattern x ⊕ y, four frames at a time in a WebAssembly SIMD
+ * kernel where available, ldpc-simd.ts) and answers with the bitmap of frames whose syndrome he
+ * could not match. Blind mode: Alice reveals Δ ≈ 0.03·h·K (0.015·h·K when h < 0.1) more
+ * punctured values of each failed frame (they become shortened), Bob continues decoding from his
+ * previous state; once a frame has no punctured symbol left, Alice reveals Δ of its key bits
+ * instead (1 bit of leakage each). Up to `maxRetries` times; before giving up, Bob restarts each failed frame from its channel LLRs and everything
  * revealed (no new disclosure). The last bitmap tells Alice the final per-frame outcome; failed
  * frames are reported (ok = false), not dropped.
  *
