@@ -26,6 +26,7 @@ export { buildLdpcCode, cachedLdpcCode, syndromeOf, prefixRanks } from './ldpc-c
 export type { LdpcCode } from './ldpc-code.js';
 export { LdpcDecoder, newDecoderState } from './ldpc-decoder.js';
 export type { CheckRule, DecoderState } from './ldpc-decoder.js';
+export { SimdLdpcDecoder, simdAvailable } from './ldpc-simd.js';
 export { efficiency, efficiencyWithFailures, frameErrorRate, noisyPair, runPair } from './metrics.js';
 export type { FrameErrorStats, PairOutcome } from './metrics.js';
 export { Xoshiro128, randomPermutation, cachedPermutation } from './prng.js';
