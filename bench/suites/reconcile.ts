@@ -11,6 +11,7 @@ import {
   LdpcReconciler,
   efficiency,
   efficiencyWithFailures,
+  frameBits,
   frameErrorRate,
   noisyPair,
   runPair,
@@ -47,7 +48,7 @@ async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
     if (o.bob.frames) {
       for (const f of o.bob.frames) {
         frames++;
-        const same = alice.slice(f.from, f.to).equals(o.bob.key.slice(f.from, f.to));
+        const same = frameBits(alice, f).equals(frameBits(o.bob.key, f));
         if (!f.ok || !same) failedFrames++;
         if (f.ok && !same) undetected++;
       }

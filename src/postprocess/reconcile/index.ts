@@ -16,6 +16,7 @@ import type { LdpcParams } from './ldpc.js';
 import type { Reconciler } from './types.js';
 
 export type { FrameOutcome, ReconcileOptions, ReconcileResult, ReconcileStats, Reconciler } from './types.js';
+export { frameBits } from './types.js';
 export { CascadeReconciler, CASCADE_SCHEDULES, cascadePasses } from './cascade.js';
 export type { CascadeParams, CascadeSchedule, PassSpec } from './cascade.js';
 export { HammingReconciler, hammingBlockLog2 } from './hamming.js';

@@ -248,7 +248,8 @@ export class LdpcReconciler implements Reconciler {
     const w = new Writer(16 + ((nFrames * m) >>> 3)).u32(seed).f64(opts.qberEstimate).varint(key.length).varint(nFrames);
     const bp = new BitPacker(nFrames * m);
     // interleave: frames take bits from all over the key, so each sees the block's average QBER
-    const keyBits = key.permute(interleaver(key.length, seed).perm).toBits();
+    const inter = interleaver(key.length, seed);
+    const keyBits = key.permute(inter.perm).toBits();
     for (let f = 0; f < nFrames; f++) {
       x.fill(0);
       const filler = BitArray.random(p0).toBits();
@@ -303,7 +304,8 @@ export class LdpcReconciler implements Reconciler {
     }
     const frames: FrameOutcome[] = [];
     for (let f = 0; f < nFrames; f++) {
-      frames.push({ from: f * K, to: Math.min(key.length, (f + 1) * K), ok: !bitAt(failedMap, f), leakedBits: leak[f] });
+      const to = Math.min(key.length, (f + 1) * K);
+      frames.push({ from: f * K, to, positions: inter.perm.subarray(f * K, to), ok: !bitAt(failedMap, f), leakedBits: leak[f] });
     }
     return {
       key,
@@ -503,7 +505,8 @@ export class LdpcReconciler implements Reconciler {
     }
     const frames: FrameOutcome[] = [];
     for (let f = 0; f < nFrames; f++) {
-      frames.push({ from: f * K, to: Math.min(key.length, (f + 1) * K), ok: !pending.has(f), leakedBits: leak[f] });
+      const to = Math.min(key.length, (f + 1) * K);
+      frames.push({ from: f * K, to, positions: inter.perm.subarray(f * K, to), ok: !pending.has(f), leakedBits: leak[f] });
     }
     return {
       key: BitArray.fromBits(outBits).permute(inter.inv),

@@ -21,9 +21,14 @@ export interface ReconcileStats {
 }
 
 export interface FrameOutcome {
-  /** Key-bit range [from, to) of the frame. */
+  /** Range [from, to) of the frame in the algorithm's order of the key bits (see `positions`). */
   from: number;
   to: number;
+  /**
+   * The frame's key positions, when the algorithm reorders the key (LDPC interleaves it): frame
+   * bit i is key bit positions[i]. Absent: the frame is key bits [from, to). Use `frameBits`.
+   */
+  positions?: Uint32Array;
   ok: boolean;
   leakedBits: number;
 }
@@ -60,4 +65,9 @@ export function statsSince(before: ChannelStats, now: ChannelStats): ReconcileSt
 
 export function snapshot(s: ChannelStats): ChannelStats {
   return { ...s };
+}
+
+/** The bits of `key` (Alice's or Bob's, in the caller's order) that frame `f` covers. */
+export function frameBits(key: BitArray, f: FrameOutcome): BitArray {
+  return f.positions ? key.select(f.positions) : key.slice(f.from, f.to);
 }

@@ -5,6 +5,7 @@ import {
   LdpcDecoder,
   LdpcReconciler,
   buildLdpcCode,
+  frameBits,
   newDecoderState,
   noisyPair,
   planLdpc,
@@ -79,7 +80,7 @@ describe('LDPC reconciliation', () => {
     expect(o.bob.leakedBits).toBe(o.alice.leakedBits);
     expect(o.bob.stats.roundTrips).toBe(0); // syndromes → one bitmap back
     for (const f of o.bob.frames ?? []) {
-      const same = alice.slice(f.from, f.to).equals(o.bob.key.slice(f.from, f.to));
+      const same = frameBits(alice, f).equals(frameBits(o.bob.key, f));
       if (f.ok) expect(same).toBe(true);
     }
   });
@@ -102,7 +103,7 @@ describe('LDPC reconciliation', () => {
       // f = 1.0 first attempt fails at this length, so reveals must have happened.
       expect(o.bob.leakedBits).toBeGreaterThan(fb.length * (plan.m - plan.ranks[plan.p0]));
       for (const f of fb) {
-        const same = alice.slice(f.from, f.to).equals(o.bob.key.slice(f.from, f.to));
+        const same = frameBits(alice, f).equals(frameBits(o.bob.key, f));
         if (f.ok) expect(same).toBe(true);
         else expect(o.bob.ok).toBe(false);
       }
@@ -116,9 +117,33 @@ describe('LDPC reconciliation', () => {
     for (let i = 0; i < 80; i++) bob.flip(3900 - i);
     const o = await runPair(rec, alice, bob, { qberEstimate: 0.01, seed: 4 });
     for (const f of o.bob.frames ?? []) {
-      if (f.ok) expect(alice.slice(f.from, f.to).equals(o.bob.key.slice(f.from, f.to))).toBe(true);
+      if (f.ok) expect(frameBits(alice, f).equals(frameBits(o.bob.key, f))).toBe(true);
     }
     expect(o.alice.leakedBits).toBe(o.bob.leakedBits);
+  });
+
+  it('frame positions (interleaved order) partition the key; a failed frame does not spoil the others', async () => {
+    const rec = new LdpcReconciler(params);
+    const { alice, bob } = noisyPair(8000, 0.02, 9);
+    const o0 = await runPair(rec, alice, bob, { qberEstimate: 0.02, seed: 9 });
+    const fb0 = o0.bob.frames ?? [];
+    expect(fb0.length).toBeGreaterThan(2);
+    expect(o0.bob.ok).toBe(true);
+    const seen = new Uint8Array(8000);
+    for (const f of fb0) for (const p of f.positions ?? []) seen[p]++;
+    expect(seen.every((c) => c === 1)).toBe(true);
+    // wreck the first frame: flip 25 % of its bits in Bob's key
+    const wrecked = bob.clone();
+    const p0 = fb0[0].positions ?? new Uint32Array(0);
+    for (let i = 0; i < p0.length; i += 4) wrecked.flip(p0[i]);
+    const o = await runPair(rec, alice, wrecked, { qberEstimate: 0.02, seed: 9 });
+    const fb = o.bob.frames ?? [];
+    expect(fb[0].ok).toBe(false);
+    expect(o.bob.ok).toBe(false);
+    for (const f of fb.slice(1)) {
+      expect(f.ok).toBe(true);
+      expect(frameBits(alice, f).equals(frameBits(o.bob.key, f))).toBe(true);
+    }
   });
 
   it('rejects bad parameters', () => {
