@@ -11,9 +11,12 @@
 ;;   viol: v128       out: per lane, the checks whose hard decisions (as read mid-sweep) violate
 ;;                    the syndrome (as in the scalar decoder, ldpc-decoder.ts)
 ;; Check rule in the tanh domain (one exp and one log per edge instead of Φ's two of each):
-;; pass 1: τ = tanh(|t|/2) = (1 − e^−|t|)/(1 + e^−|t|), |t| clamped to [1/128, 24] like the scalar
-;; decoder's table (τ ≥ 1/256), product P over the check; pass 2: |message| = 2·atanh(P/τ) =
-;; ln((τ + P)/(τ − P)), the ratio capped at 2^21 (|message| ≤ 14.6; τ = P gives +inf, capped).
+;; pass 1: u = e^−|t| (|t| clamped to [1/128, 24] like the scalar decoder's table) into R, and
+;; the products Pn = Π(1 − u), Pd = Π(1 + u) over the check (P = Π τ = Pn/Pd, τ = tanh(|t|/2) =
+;; (1 − u)/(1 + u)): no division; pass 2: |message| = 2·atanh(P/τ) = ln((A + B)/|A − B|) with
+;; A = Pd·(1 − u), B = Pn·(1 + u): one division; the ratio capped at 2^21 (|message| ≤ 14.6; A = B
+;; gives +inf, capped; |A − B| guards against rounding below 0). Division-free pass 1: QBER 2 %,
+;; 10⁶ bits 0.954 → 1.041 Mbit/s (medians of 3 interleaved runs), f unchanged.
 ;; Polynomials in Estrin form: 2^g of degree 2 (g ∈ [−½, ½], relative error 1.8e−3) and
 ;; log2(1+z) = z·q(z), q of degree 2 (z ∈ [0, 1), absolute error 8.8e−4). Replaced the Φ-domain
 ;; rule (two exp2 + two log2 per edge): 10⁵ bits, 120 frames, f 1.1723 → 1.1706 at QBER 2 %,
@@ -50,7 +53,7 @@
     (local $k16 v128)
     (local $k17 v128)
     (local $k18 v128)
-    (local $prod v128)
+    (local $prod v128) (local $pd v128)
     (local.set $k0 (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
     (local.set $k1 (v128.const i32x4 0 0 0 0))
     (local.set $k3 (v128.const f32x4 24 24 24 24))
@@ -80,6 +83,7 @@
         (local.set $sgn (v128.load (i32.add (local.get $syn) (i32.shl (local.get $c) (i32.const 4)))))
         (local.set $hard (local.get $sgn))
         (local.set $prod (local.get $k10))
+        (local.set $pd (local.get $k10))
         ;; pass 1: extrinsic t = L − R into L, τ = tanh(|t|/2) into R, their product P and the sign parity
         (local.set $e (local.get $e0))
         (block $p1done
@@ -101,10 +105,10 @@
             (local.set $p (f32x4.add (f32x4.add (local.get $k7) (f32x4.mul (local.get $g) (local.get $k8))) (f32x4.mul (local.get $sq) (local.get $k9))))
             ;; 2^g · 2^k: the low bits of k's pattern hold k; shifted into the exponent field
             (local.set $u (i32x4.add (local.get $p) (i32x4.shl (local.get $k) (i32.const 23))))
-            ;; τ = tanh(a/2) = (1 − u)/(1 + u)
-            (local.set $f (f32x4.div (f32x4.sub (local.get $k10) (local.get $u)) (f32x4.add (local.get $k10) (local.get $u))))
-            (v128.store (local.get $ra) (local.get $f))
-            (local.set $prod (f32x4.mul (local.get $prod) (local.get $f)))
+            ;; τ = tanh(a/2) = (1 − u)/(1 + u): u into R, numerator and denominator products apart
+            (v128.store (local.get $ra) (local.get $u))
+            (local.set $prod (f32x4.mul (local.get $prod) (f32x4.sub (local.get $k10) (local.get $u))))
+            (local.set $pd (f32x4.mul (local.get $pd) (f32x4.add (local.get $k10) (local.get $u))))
             (local.set $e (i32.add (local.get $e) (i32.const 1)))
             (br $p1)))
         (local.set $vacc (i32x4.add (local.get $vacc) (i32x4.shr_u (local.get $hard) (i32.const 31))))
@@ -117,9 +121,12 @@
             (local.set $va (i32.add (local.get $L) (i32.load (i32.add (local.get $cols) (i32.shl (local.get $e) (i32.const 2))))))
             (local.set $ra (i32.add (local.get $R) (i32.shl (local.get $e) (i32.const 4))))
             (local.set $t (v128.load (local.get $va)))
-            (local.set $a (v128.load (local.get $ra)))
+            (local.set $u (v128.load (local.get $ra)))
+            ;; P/τ = B/A with A = Pd·(1 − u), B = Pn·(1 + u)
+            (local.set $a (f32x4.mul (local.get $pd) (f32x4.sub (local.get $k10) (local.get $u))))
+            (local.set $p (f32x4.mul (local.get $prod) (f32x4.add (local.get $k10) (local.get $u))))
             ;; r = (τ + P)/(τ − P) ≥ 1 (capped); |message| = 2·atanh(P/τ) = ln r = ln 2 · (exponent + log2(1 + z))
-            (local.set $r (f32x4.pmin (f32x4.div (f32x4.add (local.get $a) (local.get $prod)) (f32x4.sub (local.get $a) (local.get $prod))) (local.get $k18)))
+            (local.set $r (f32x4.pmin (f32x4.div (f32x4.add (local.get $a) (local.get $p)) (f32x4.abs (f32x4.sub (local.get $a) (local.get $p)))) (local.get $k18)))
             (local.set $z (f32x4.sub (v128.or (v128.and (local.get $r) (local.get $k11)) (local.get $k12)) (local.get $k10)))
             (local.set $sq (f32x4.mul (local.get $z) (local.get $z)))
             (local.set $q (f32x4.add (f32x4.add (local.get $k13) (f32x4.mul (local.get $z) (local.get $k14))) (f32x4.mul (local.get $sq) (local.get $k15))))
