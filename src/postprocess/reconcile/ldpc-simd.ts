@@ -1,7 +1,7 @@
 /**
  * Layered sum-product decoding of up to 4 frames at once with a WebAssembly SIMD kernel
  * (ldpc-simd.wat): one f32x4 lane per frame, all frames on the same code (inter-frame parallelism,
- * Le Gal, Jego & Crenne 2015), Φ evaluated with polynomials instead of a table. Same per-frame
+ * Le Gal, Jego & Crenne 2015), check rule in the tanh domain with polynomial exp2/log2. Same per-frame
  * semantics as `LdpcDecoder.decode` (early termination, patience): each frame stops when its
  * syndrome is met or it stalls, and the next waiting frame takes its lane. When no frame is
  * waiting, a stalled frame's lane keeps iterating (free in SIMD) while others run; if its syndrome
