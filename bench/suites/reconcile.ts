@@ -4,6 +4,7 @@
  * `--quick` runs a reduced grid.
  */
 import type { BenchResult, BenchSuite } from '../types.js';
+import { calibration } from '../calibration.js';
 import {
   CASCADE_SCHEDULES,
   CascadeReconciler,
@@ -43,7 +44,9 @@ async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
     if (o.alice.leakedBits !== o.bob.leakedBits) throw new Error(`${p.rec.name}: ledgers disagree`);
     leaked += o.bob.leakedBits;
     total += p.bits;
-    rt += o.bob.stats.roundTrips;
+    // a round trip = one side waiting for the other's answer; count from whichever side waits more
+    // (LDPC: Alice, who sends the syndrome; Cascade: Bob, who asks for parities)
+    rt += Math.max(o.alice.stats.roundTrips, o.bob.stats.roundTrips);
     msgs += o.bob.stats.messages;
     if (o.bob.frames) {
       for (const f of o.bob.frames) {
@@ -102,34 +105,6 @@ async function throughput(rec: Reconciler, bits: number, qber: number, reps: num
   ];
 }
 
-/**
- * Machine-speed reference: ns per step of a fixed gather/update loop over typed arrays (the shape
- * of the LDPC inner loop). On an idle modern core this is ~1–2 ns; a larger value means the
- * throughput figures above were taken on a loaded or slow machine and scale accordingly.
- */
-function calibration(): BenchResult {
-  const n = 15552;
-  const E = 76913;
-  const cols = new Int32Array(E);
-  for (let i = 0; i < E; i++) cols[i] = (Math.imul(i, 2654435761) >>> 0) % n;
-  const L = new Float32Array(n).fill(1);
-  const R = new Float32Array(E);
-  let best = Infinity;
-  for (let rep = 0; rep < 3; rep++) {
-    const c0 = process.cpuUsage();
-    for (let it = 0; it < 20; it++) {
-      for (let e = 0; e < E; e++) {
-        const t = L[cols[e]] - R[e];
-        R[e] = t * 0.5;
-        L[cols[e]] = t + R[e];
-      }
-    }
-    const cu = process.cpuUsage(c0);
-    best = Math.min(best, ((cu.user + cu.system) * 1000) / (E * 20));
-  }
-  return { name: 'reconcile/calibration', params: { loop: 'typed-array gather/update' }, metric: 'nsPerStep', value: best, unit: 'ns' };
-}
-
 export const reconcileSuite: BenchSuite = {
   name: 'reconcile',
   description: 'Cascade / LDPC / Hamming reconciliation: efficiency, FER, round trips, throughput',
@@ -138,7 +113,7 @@ export const reconcileSuite: BenchSuite = {
     const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
     const runsFor = (bits: number): number => (bits <= 10_000 ? (quick ? 8 : 20) : bits <= 100_000 ? (quick ? 2 : 4) : 2);
     const schedules = quick ? (['option8', 'biconf'] as const) : CASCADE_SCHEDULES;
-    const out: BenchResult[] = [calibration()];
+    const out: BenchResult[] = [calibration('reconcile')];
     log(`  calibration: ${out[0].value.toFixed(2)} ns per reference step`);
     let seed = 1;
     for (const bits of sizes) {
