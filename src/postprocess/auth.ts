@@ -451,9 +451,9 @@ export class AuthenticatedChannel implements MessageChannel {
     if (this.failure) throw this.failure;
     await this.sync();
     if (this.failure) throw this.failure;
+    await this.sendFrame(payload);
     this.report.messagesSent++;
     this.keeper.onSend(payload.length);
-    await this.sendFrame(payload);
   }
 
   async receive(): Promise<Uint8Array> {
