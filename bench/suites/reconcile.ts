@@ -26,41 +26,59 @@ interface Point {
   runs: number;
 }
 
-async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
-  let leaked = 0;
-  let total = 0;
-  let failedFrames = 0;
-  let frames = 0;
-  let rt = 0;
-  let msgs = 0;
-  let undetected = 0;
-  let cpu = 0;
-  for (let r = 0; r < p.runs; r++) {
-    const { alice, bob } = noisyPair(p.bits, p.qber, seed0 + r);
+/** Sums over the runs of one (reconciler, QBER, key length) point. */
+export interface PointStats {
+  runs: number;
+  leaked: number;
+  total: number;
+  frames: number;
+  failedFrames: number;
+  undetected: number;
+  roundTrips: number;
+  messages: number;
+  cpuSeconds: number;
+}
+
+/**
+ * Reconcile noisy key pairs (seeds seed0 + r) until `runs` runs are done, or, with `minFrames`,
+ * until at least that many frames were reconciled. A frame fails if reported failed or if its bits
+ * differ; undetected = reported ok but different. Ledgers of the two sides must agree.
+ */
+export async function pointStats(rec: Reconciler, qber: number, bits: number, seed0: number, stop: { runs: number } | { minFrames: number }): Promise<PointStats> {
+  const st: PointStats = { runs: 0, leaked: 0, total: 0, frames: 0, failedFrames: 0, undetected: 0, roundTrips: 0, messages: 0, cpuSeconds: 0 };
+  const more = () => ('runs' in stop ? st.runs < stop.runs : st.frames < stop.minFrames);
+  for (let r = 0; more(); r++) {
+    const { alice, bob } = noisyPair(bits, qber, seed0 + r);
     const c0 = process.cpuUsage();
-    const o = await runPair(p.rec, alice, bob, { qberEstimate: p.qber, seed: seed0 * 31 + r });
+    const o = await runPair(rec, alice, bob, { qberEstimate: qber, seed: seed0 * 31 + r });
     const cu = process.cpuUsage(c0);
-    cpu += (cu.user + cu.system) / 1e6;
-    if (o.alice.leakedBits !== o.bob.leakedBits) throw new Error(`${p.rec.name}: ledgers disagree`);
-    leaked += o.bob.leakedBits;
-    total += p.bits;
+    st.cpuSeconds += (cu.user + cu.system) / 1e6;
+    if (o.alice.leakedBits !== o.bob.leakedBits) throw new Error(`${rec.name}: ledgers disagree`);
+    st.runs++;
+    st.leaked += o.bob.leakedBits;
+    st.total += bits;
     // a round trip = one side waiting for the other's answer; count from whichever side waits more
     // (LDPC: Alice, who sends the syndrome; Cascade: Bob, who asks for parities)
-    rt += Math.max(o.alice.stats.roundTrips, o.bob.stats.roundTrips);
-    msgs += o.bob.stats.messages;
+    st.roundTrips += Math.max(o.alice.stats.roundTrips, o.bob.stats.roundTrips);
+    st.messages += o.bob.stats.messages;
     if (o.bob.frames) {
       for (const f of o.bob.frames) {
-        frames++;
+        st.frames++;
         const same = frameBits(alice, f).equals(frameBits(o.bob.key, f));
-        if (!f.ok || !same) failedFrames++;
-        if (f.ok && !same) undetected++;
+        if (!f.ok || !same) st.failedFrames++;
+        if (f.ok && !same) st.undetected++;
       }
     } else {
-      frames++;
-      if (!o.match || !o.bob.ok) failedFrames++;
-      if (o.bob.ok && !o.match) undetected++;
+      st.frames++;
+      if (!o.match || !o.bob.ok) st.failedFrames++;
+      if (o.bob.ok && !o.match) st.undetected++;
     }
   }
+  return st;
+}
+
+async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
+  const { leaked, total, frames, failedFrames, undetected, roundTrips: rt, messages: msgs, cpuSeconds: cpu } = await pointStats(p.rec, p.qber, p.bits, seed0, { runs: p.runs });
   const params = { qber: p.qber, bits: p.bits, runs: p.runs };
   const name = `reconcile/${p.rec.name}`;
   const fer = frameErrorRate(failedFrames, frames);
