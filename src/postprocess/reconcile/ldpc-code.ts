@@ -259,6 +259,18 @@ export function syndromeOf(code: LdpcCode, x: Uint8Array, out = new Uint8Array(c
   return out;
 }
 
+/** Number of checks c with (H·x)_c ≠ syndrome_c. */
+export function unsatisfiedChecks(code: LdpcCode, x: Uint8Array, syndrome: Uint8Array): number {
+  const { rowStart, cols } = code;
+  let u = 0;
+  for (let c = 0; c < code.m; c++) {
+    let s = syndrome[c];
+    for (let e = rowStart[c]; e < rowStart[c + 1]; e++) s ^= x[cols[e]];
+    u += s;
+  }
+  return u;
+}
+
 /**
  * GF(2) rank of the column prefixes of H restricted to `columns`: ranks[j] = rank of the first j
  * listed columns (j = 0..columns.length). Used for the exact leakage m − rank(H_punctured).

@@ -12,6 +12,7 @@
  * retry continues from where the failed attempt stopped.
  */
 import type { LdpcCode } from './ldpc-code.js';
+import { unsatisfiedChecks } from './ldpc-code.js';
 
 const PHI_SCALE = 64;
 const PHI_MAX = 24;
@@ -81,16 +82,8 @@ export class LdpcDecoder {
 
   /** Hard decisions into `out`; returns the number of unsatisfied checks. */
   unsatisfied(L: Float32Array, syndrome: Uint8Array, out: Uint8Array): number {
-    const { rowStart, cols, m, n } = this.code;
-    for (let v = 0; v < n; v++) out[v] = L[v] < 0 ? 1 : 0;
-    let u = 0;
-    for (let c = 0; c < m; c++) {
-      let s = syndrome[c];
-      const e1 = rowStart[c + 1];
-      for (let e = rowStart[c]; e < e1; e++) s ^= out[cols[e]];
-      u += s;
-    }
-    return u;
+    for (let v = 0; v < this.code.n; v++) out[v] = L[v] < 0 ? 1 : 0;
+    return unsatisfiedChecks(this.code, out, syndrome);
   }
 
   // Both rules work in place: the first pass replaces L[v] by the extrinsic value t = L[v] − R[e]

@@ -12,6 +12,7 @@
 import type { WasmKernel } from '../../core/wasm/instance.js';
 import { instantiate } from '../../core/wasm/instance.js';
 import type { LdpcCode } from './ldpc-code.js';
+import { unsatisfiedChecks } from './ldpc-code.js';
 import type { DecodeResult, DecoderState } from './ldpc-decoder.js';
 import { wasmBytes } from './ldpc-simd.wasm.js';
 
@@ -173,16 +174,8 @@ export class SimdLdpcDecoder {
 
   /** Hard decisions of lane l into `out`; the number of unsatisfied checks. */
   private unsatisfied(L: Float32Array, l: number, syndrome: Uint8Array, out: Uint8Array): number {
-    const { rowStart, cols, m, n } = this.code;
-    for (let v = 0; v < n; v++) out[v] = L[4 * v + l] < 0 ? 1 : 0;
-    let u = 0;
-    for (let c = 0; c < m; c++) {
-      let s = syndrome[c];
-      const e1 = rowStart[c + 1];
-      for (let e = rowStart[c]; e < e1; e++) s ^= out[cols[e]];
-      u += s;
-    }
-    return u;
+    for (let v = 0; v < this.code.n; v++) out[v] = L[4 * v + l] < 0 ? 1 : 0;
+    return unsatisfiedChecks(this.code, out, syndrome);
   }
 }
 
