@@ -425,8 +425,8 @@ export class AuthenticatedChannel implements MessageChannel {
     if (diff !== 0) this.fail('authentication-failed', `tag mismatch on frame with pad index ${index} (${this.inDir})`);
     const peerRole: Role = this.role === 'alice' ? 'bob' : 'alice';
     if (frame[0] !== ROLE_BYTE[peerRole]) this.fail('authentication-failed', 'frame carries our own role byte (reflected)');
-    for (let k = 0; k < ahead; k++) this.pool.takePad(this.inDir).fill(0); // pads the peer used in a run we did not see
-    this.takePad(this.inDir).fill(0);
+    // the pads the peer used in a run we did not see, then this frame's: all booked as consumed
+    for (let k = 0; k <= ahead; k++) this.takePad(this.inDir).fill(0);
     this.report.forgeryBound += forgeryBoundPerMessage(this.boundedBytes(dataLen));
     return frame.slice(HEADER_BYTES, dataLen);
   }

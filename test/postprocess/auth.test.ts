@@ -190,8 +190,10 @@ describe('session start: resynchronisation after an aborted run', () => {
     expect(got).toEqual(Uint8Array.of(7));
     await r2.bob.send(Uint8Array.of(8));
     expect(await r2.alice.receive()).toEqual(Uint8Array.of(8));
-    // both now at the same indices; Bob discarded the two pads Alice had used unseen
+    // both now at the same indices; Bob discarded the two pads Alice had used unseen, and
+    // reports them as consumed: SYNC + 2 skipped + message in, SYNC + message out
     expect(r2.pb.nextIndex('a2b')).toBe(r2.pa.nextIndex('a2b'));
+    expect(r2.bob.blockReport().padBitsConsumed).toBe(6 * 64);
     expect(r2.pa.nextIndex('a2b')).toBe(5);
     expect(r2.pb.nextIndex('b2a')).toBe(r2.pa.nextIndex('b2a'));
     // Eve replaying the unseen frames of run 1 into run 2 gets nowhere (index and session binding)
