@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../core/package-root.js';
 
 export interface RunParams {
   preset: string;
@@ -34,7 +34,8 @@ export interface RunState {
 
 type Listener = (ev: RunEvent) => void;
 
-const WORKER = fileURLToPath(new URL('./replay-worker.ts', import.meta.url));
+/** Run from the TypeScript source (through tsx) even when this module is bundled. */
+const WORKER = join(packageRoot(import.meta.url), 'src', 'server', 'replay-worker.ts');
 
 export class RunManager {
   private readonly runs = new Map<string, RunState>();
