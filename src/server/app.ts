@@ -19,6 +19,6 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
   const runs = new RunManager(opts.dataDir);
   app.addHook('onClose', async () => runs.close());
   registerDashboardApi(app, { dataDir: opts.dataDir, runs });
-  registerStatic(app);
+  await registerStatic(app);
   return app;
 }

@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 
 function mozi(args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'link', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, MOZI_NO_PROGRESS: '1' },
-  });
+  const r = runCli(['link', ...args]);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,16 +1,9 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runCliAsync } from '../support/cli.js';
 
-function mozi(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli/main.ts', 'passes', ...args], { env: { ...process.env, MOZI_NO_PROGRESS: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+async function mozi(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const r = await runCliAsync(['passes', ...args]);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 // The spawns are independent; run them concurrently to keep the file fast.

@@ -1,5 +1,5 @@
 /**
- * vitest globalSetup: bundle src/cli/main.ts once per test run into dist/test-cli/main.js, so
+ * vitest globalSetup: bundle src/cli/main.ts once per test run into dist/test-cli/mozi.js, so
  * that every test spawning the CLI starts plain `node` on it (≈ 0.3 s a call) instead of tsx
  * compiling the sources again in each child (≈ 0.6 s with `node --import tsx`, ≈ 0.9 s with
  * `npx tsx`, far more on a loaded machine). See test/support/cli.ts.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../../support/cli.js';
 
 function mozi(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, MOZI_NO_PROGRESS: '1' } });
+  const r = runCli(args);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

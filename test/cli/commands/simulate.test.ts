@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
 import { readGroundRecord, readSatelliteRecord } from '../../../src/quantum/records.js';
 
 function mozi(args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'simulate', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, MOZI_NO_PROGRESS: '1' },
-  });
+  const r = runCli(['simulate', ...args]);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
