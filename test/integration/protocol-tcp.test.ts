@@ -5,7 +5,7 @@
  * killing one side mid-block makes the other abort (peer lost) and store nothing.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../support/seed.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnCli } from '../support/cli.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('integration/protocol-tcp');
 
 let dir = '';
 const children: ChildProcess[] = [];

@@ -8,12 +8,15 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../support/seed.js';
 import { writeFileSync } from 'node:fs';
 import { createDevCerts } from '../../src/server/tls.js';
 import { KeyStore } from '../../src/kms/keystore.js';
 import { EtsiClient } from '../../src/kms/client.js';
 import { spawnKme, waitExit, type SpawnedKme } from './spawnKme.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('kms/crash');
 
 const dir = mkdtempSync(join(tmpdir(), 'mozi-crash-'));
 let running: SpawnedKme | undefined;

@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../support/seed.js';
 import type { FastifyInstance } from 'fastify';
 import { KeyStore } from '../../src/kms/keystore.js';
 import { runRelay, seedStandInKeys } from '../../src/kms/relay.js';
@@ -17,6 +17,9 @@ import { EtsiClient } from '../../src/kms/client.js';
 import { otpDecrypt, otpEncrypt } from '../../src/kms/otp.js';
 import { ProtocolAbort } from '../../src/core/errors.js';
 import { runCliAsync } from '../support/cli.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('kms/relay');
 
 const dir = mkdtempSync(join(tmpdir(), 'mozi-relay-'));
 let certs: DevCertsResult;

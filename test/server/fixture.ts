@@ -2,13 +2,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../support/seed.js';
 import type { FastifyInstance } from 'fastify';
 import { createDevCerts, mutualTlsOptions, type DevCertsResult } from '../../src/server/tls.js';
 import { createKmeServer } from '../../src/server/etsi.js';
 import { KeyStore } from '../../src/kms/keystore.js';
 import { EtsiClient } from '../../src/kms/client.js';
 import type { SaeMap } from '../../src/kms/saemap.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('server/fixture');
 
 export const SAE_MAP: SaeMap = { 'sae-x1': 'xinglong', 'sae-x2': 'xinglong', 'sae-g1': 'graz', 'sae-g2': 'graz' };
 

@@ -4,13 +4,16 @@
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../../support/seed.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../src/core/errors.js';
 import { KeyStore } from '../../../src/kms/keystore.js';
 import { relayFromData, type RelayRecord } from '../../../src/cli/commands/relay.js';
 import { runCli } from '../../support/cli.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('cli/commands/relay');
 
 const dir = mkdtempSync(join(tmpdir(), 'mozi-relay-passes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
