@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliAsync } from '../support/cli.js';
+import { parseCsv } from '../support/csv.js';
 
 async function mozi(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const r = await runCliAsync(['passes', ...args]);
@@ -8,9 +12,13 @@ async function mozi(args: string[]): Promise<{ code: number | null; stdout: stri
 
 // The spawns are independent; run them concurrently to keep the file fast.
 describe.concurrent('mozi passes (spawned CLI)', () => {
-  it('--json prints one document with the reference pass', async () => {
-    const r = await mozi(['--satellite', 'micius', '--station', 'xinglong', '--from', '2016-12-19', '--to', '2016-12-20', '--night-only', '--json']);
+  it('--json prints one document with the reference pass; --csv writes the same rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mozi-passes-'));
+    const csv = join(dir, 'passes.csv');
+    const r = await mozi(['--satellite', 'micius', '--station', 'xinglong', '--from', '2016-12-19', '--to', '2016-12-20', '--night-only', '--json', '--csv', csv]);
     expect(r.code).toBe(0);
+    const table = parseCsv(readFileSync(csv, 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
     const doc = JSON.parse(r.stdout) as { passes: Record<string, unknown>[] };
     expect(doc.passes).toHaveLength(1);
     const p = doc.passes[0];
@@ -18,6 +26,8 @@ describe.concurrent('mozi passes (spawned CLI)', () => {
     expect(p.station).toBe('xinglong');
     expect(p.minRangeKm as number).toBeCloseTo(645, -1);
     expect(p.night).toBe(true);
+    expect(table[0]).toEqual(Object.keys(p));
+    expect(table.slice(1)).toEqual([Object.values(p).map(String)]);
   });
 
   it.each([

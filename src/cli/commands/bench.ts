@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
-import { log, printJson, formatTable } from '../output.js';
+import { CSV_HELP, log, printJson, formatTable, writeCsvOption } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -12,7 +12,8 @@ export function register(program: Command): void {
     .option('--quick', 'smaller problem sizes', false)
     .option('--json', 'print the figures as one JSON array on stdout', false)
     .option('--no-save', 'do not update the results file')
-    .action(async (names: string[], opts: { quick: boolean; json: boolean; save: boolean }) => {
+    .option('--csv <file>', `${CSV_HELP} (name, metric, value, unit, params as JSON)`)
+    .action(async (names: string[], opts: { quick: boolean; json: boolean; save: boolean; csv?: string }) => {
       const { runSuites, mergeResults, resultsPath } = await import('../../../bench/run.js');
       const { suites } = await import('../../../bench/suites/index.js');
       const unknown = names.filter((n) => !suites.some((s) => s.name === n));
@@ -28,6 +29,7 @@ export function register(program: Command): void {
         writeFileSync(path, JSON.stringify(mergeResults(fresh, ran, path), null, 2) + '\n');
         log(`bench: wrote ${fresh.length} figures to ${path}`);
       }
+      if (opts.csv !== undefined) writeCsvOption(opts.csv, ['name', 'metric', 'value', 'unit', 'params'], fresh.map((r) => [r.name, r.metric, r.value, r.unit, JSON.stringify(r.params)]));
       if (opts.json) printJson(fresh);
       else
         process.stdout.write(

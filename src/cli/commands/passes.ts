@@ -7,7 +7,8 @@ import { getSatellite, loadOmm, loadTle } from '../../mission/config.js';
 import { findPasses, passSummary } from '../../orbit/passes.js';
 import type { SatelliteElements } from '../../orbit/types.js';
 import { numberOption, parseStationList, parseTimeWindow } from '../options.js';
-import { formatTable, log, printJson, progressBar } from '../output.js';
+import { CSV_HELP, formatTable, log, printJson, progressBar, writeCsvOption } from '../output.js';
+import { recordsToRows } from '../../report/csv.js';
 
 interface PassesOptions {
   satellite?: string;
@@ -20,6 +21,7 @@ interface PassesOptions {
   nightOnly: boolean;
   sunElevation: number;
   json?: boolean;
+  csv?: string;
 }
 
 function chooseSatellite(o: PassesOptions): SatelliteElements {
@@ -44,6 +46,7 @@ export function register(program: Command): void {
     .option('--night-only', 'only passes with the sun below --sun-elevation at TCA', false)
     .option('--sun-elevation <deg>', 'darkness threshold on the sun elevation', numberOption('--sun-elevation', { min: -90, max: 90 }), -12)
     .option('--json', 'print one JSON document on stdout')
+    .option('--csv <file>', CSV_HELP)
     .action((o: PassesOptions) => {
       if (o.station === undefined) throw new InputError('missing --station (e.g. --station xinglong)', { field: '--station' });
       if (o.from === undefined) throw new InputError('missing --from (ISO-8601 UTC)', { field: '--from' });
@@ -64,6 +67,10 @@ export function register(program: Command): void {
         onProgress: bar ? (f) => bar.update(Math.round(f * 100)) : undefined,
       });
       bar?.stop();
+      if (o.csv !== undefined) {
+        const columns = ['station', 'satellite', 'aos', 'tca', 'los', 'maxElevationDeg', 'minRangeKm', 'durationS', 'night', 'sunElevationDegAtTca'] as const;
+        writeCsvOption(o.csv, columns, recordsToRows(passes.map(passSummary), columns));
+      }
       if (o.json) {
         printJson({ passes: passes.map(passSummary) });
         return;

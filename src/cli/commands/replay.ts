@@ -10,9 +10,10 @@ import { InputError } from '../../core/errors.js';
 import { PRESETS, runReplay, REPLAY_STAGES, type ReplayEvent, type ReplayStage } from '../../mission/replay.js';
 import { DEFAULT_POLICY, type ReconciliationMethod } from '../../protocol/types.js';
 import { comparisonRows, replayJson, writeReplayReport } from '../../report/replay.js';
+import { SUMMARY_CSV_HEADER, summaryCsvRows, writeReplayCsv } from '../../report/replay-csv.js';
 import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
 import { integerOption, numberOption } from '../options.js';
-import { formatTable, log, printJson, progressBar, type Progress } from '../output.js';
+import { CSV_HELP, formatTable, log, printJson, progressBar, writeCsvOption, type Progress } from '../output.js';
 
 interface ReplayCliOptions {
   preset: string;
@@ -26,6 +27,7 @@ interface ReplayCliOptions {
   json?: boolean;
   out?: string;
   records?: boolean;
+  csv?: string;
 }
 
 function choice<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -46,8 +48,9 @@ export function register(program: Command): void {
     .option('--eps-sec <eps>', 'secrecy parameter ε_sec (paper: 1e-9)', numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
     .option('--window-s <seconds>', 'data window centred on TCA (default: the preset\'s, 273 s for the paper\'s pass)', numberOption('--window-s', { min: 1, max: 900 }))
     .option('--json', 'print one JSON document on stdout')
-    .option('--out <dir>', 'write report.json and report.html (and, with --records, the simulation files) here')
+    .option('--out <dir>', 'write report.json, report.html, summary.csv and series.csv (and, with --records, the simulation files) here')
     .option('--records', 'with --out: also write DIR/satellite, DIR/ground, DIR/truth')
+    .option('--csv <file>', `${CSV_HELP} (the model | paper table)`)
     .action(async (o: ReplayCliOptions) => {
       const reconciliation = o.reconciliation === undefined ? undefined : (choice(o.reconciliation, ['cascade', 'ldpc', 'hamming'] as const, '--reconciliation') as ReconciliationMethod);
       const bound = o.bound === undefined ? undefined : (choice(o.bound, BOUNDS, '--bound') as Bound);
@@ -73,8 +76,10 @@ export function register(program: Command): void {
       );
       if (o.out) {
         const files = writeReplayReport(o.out, r);
-        log(`report: ${files.html}, ${files.json}`);
+        const csv = writeReplayCsv(o.out, r);
+        log(`report: ${files.html}, ${files.json}, ${csv.summary}, ${csv.series}`);
       }
+      if (o.csv !== undefined) writeCsvOption(o.csv, SUMMARY_CSV_HEADER, summaryCsvRows(r));
       if (o.json) {
         printJson(replayJson(r));
       } else {

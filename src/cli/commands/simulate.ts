@@ -15,7 +15,7 @@ import { passInputs, SIMULATION_PRESETS, type SimulationPresetName } from '../..
 import { writeSimulation } from '../../quantum/records.js';
 import { simulatePass, type SimulationResult } from '../../quantum/simulate.js';
 import { recoverTiming, type TimingDiagnostics } from '../../timing/recover.js';
-import { formatTable, log, printJson, progressBar } from '../output.js';
+import { formatTable, log, printJson, progressBar, writeCsvOption } from '../output.js';
 
 interface SimulateCliOptions {
   preset?: string;
@@ -34,6 +34,7 @@ interface SimulateCliOptions {
   truth: boolean;
   checkTiming?: boolean;
   json?: boolean;
+  csv?: string;
 }
 
 function num(value: string, flag: string, min: number, max = Infinity): number {
@@ -110,6 +111,7 @@ export function register(program: Command): void {
     .option('--no-truth', 'do not write DIR/truth')
     .option('--check-timing', 'also run the ground timing recovery and check it against the truth')
     .option('--json', 'print the summary as one JSON document')
+    .option('--csv <file>', 'also write the per-intensity table as CSV (RFC 4180, full precision)')
     .action((o: SimulateCliOptions) => {
       const eve = parseEve(o.eve, '--eve');
       const seed = num(o.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
@@ -172,6 +174,12 @@ export function register(program: Command): void {
         log(`simulate: wrote ${o.out}/satellite, ${o.out}/ground${o.truth ? `, ${o.out}/truth` : ''}, ${o.out}/summary.json`);
       }
       const s = result.summary;
+      if (o.csv !== undefined) {
+        const d = s.detections;
+        writeCsvOption(o.csv, ['intensity', 'mu', 'pulsesExpected', 'photonEvents', 'photonEventsExpected', 'bobZ', 'bobX'],
+          ['signal', 'decoy', 'vacuum'].map((n, k) => [n, tx.intensities[k], s.pulses.expectedPerIntensity[k], d.photonEventsPerIntensity[k],
+            d.expectedPhotonEventsPerIntensity[k], d.photonEventsPerIntensityBasis[k][0], d.photonEventsPerIntensityBasis[k][1]]));
+      }
       if (o.json) {
         printJson({ ...s, out: o.out ?? null, timing: timing ?? null });
         return;
