@@ -30,7 +30,7 @@ import {
   type SatellitePolicy,
 } from '../protocol/types.js';
 import { channelFromLinkBudget } from '../quantum/channel.js';
-import { writeSimulation } from '../quantum/records.js';
+import { writeSimulation } from '../recording/mozi-files.js';
 import { simulatePass, type SimulationSummary } from '../quantum/simulate.js';
 import { finiteKey } from '../security/finiteKey.js';
 import { idealDecoyBitsPerPulse, plobBitsPerPulse } from '../security/limits.js';

@@ -8,7 +8,7 @@ import { keyStoreSink } from '../../protocol/keysink.js';
 import { connectGround } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
 import { groundDetections } from '../../protocol/records.js';
-import { readGroundRecord } from '../../quantum/records.js';
+import { readGroundRecord } from '../../recording/mozi-files.js';
 import { integerOption } from '../options.js';
 import { log } from '../output.js';
 import { refillingSink } from '../../protocol/pool.js';

@@ -7,13 +7,13 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { CSV_HELP, log, printJson, formatTable, writeCsvOption } from '../output.js';
 import type { CsvCell } from '../../report/csv.js';
+import { loadCountsFile } from '../../recording/counts-file.js';
 import {
   BOUNDS,
   PROTOCOLS,
   MICIUS_SOURCE,
   constantLossSamples,
   finiteKey,
-  loadCountsFile,
   optimiseSettings,
   passLimits,
   predictCounts,

@@ -15,7 +15,7 @@ import { serveSatellite } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
 import { satelliteSource } from '../../protocol/records.js';
 import { DEFAULT_POLICY, type PartyResult, type ReconciliationMethod } from '../../protocol/types.js';
-import { readSatelliteRecord } from '../../quantum/records.js';
+import { readSatelliteRecord } from '../../recording/mozi-files.js';
 import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
 import { integerOption, numberOption } from '../options.js';
 import { log, printJson } from '../output.js';

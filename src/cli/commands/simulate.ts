@@ -12,7 +12,7 @@ import { getStation } from '../../mission/stations.js';
 import type { SatelliteElements } from '../../orbit/types.js';
 import { parseEve } from '../../quantum/eve.js';
 import { passInputs, SIMULATION_PRESETS, type SimulationPresetName } from '../../quantum/preset.js';
-import { writeSimulation } from '../../quantum/records.js';
+import { writeSimulation } from '../../recording/mozi-files.js';
 import { simulatePass, type SimulationResult } from '../../quantum/simulate.js';
 import { recoverTiming, type TimingDiagnostics } from '../../timing/recover.js';
 import { formatTable, log, printJson, progressBar, writeCsvOption } from '../output.js';

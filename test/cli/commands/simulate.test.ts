@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { parseCsv } from '../../support/csv.js';
-import { readGroundRecord, readSatelliteRecord } from '../../../src/quantum/records.js';
+import { readGroundRecord, readSatelliteRecord } from '../../../src/recording/mozi-files.js';
 
 function mozi(args: string[]) {
   const r = runCli(['simulate', ...args]);
