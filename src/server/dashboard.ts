@@ -15,6 +15,7 @@ import { PRESETS } from '../mission/replay.js';
 import { predictParamsFromHardware } from '../mission/predict.js';
 import { findPasses, passGeometry, passSummary, resolvePass, type Pass } from '../orbit/index.js';
 import { finiteKey, predictCounts, toFiniteKeyInput } from '../security/index.js';
+import type { ApiError, KeyInventory, MetaResponse, PassDetail, PassesResponse, StartRunResponse } from './api-types.js';
 import { RunManager } from './runs.js';
 
 /** The replay presets offered on the page (src/mission/replay.ts PRESETS). */
@@ -52,14 +53,14 @@ export function predictedKeyBits(pass: Pass, stepS = 5): number {
 }
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof InputError) return reply.code(400).send({ message: err.message });
-  return reply.code(500).send({ message: err instanceof Error ? err.message : String(err) });
+  if (err instanceof InputError) return reply.code(400).send({ message: err.message } satisfies ApiError);
+  return reply.code(500).send({ message: err instanceof Error ? err.message : String(err) } satisfies ApiError);
 }
 
 /** Key inventory of every `<dataDir>/keys/<site>.sqlite` store. */
-export function keyInventory(dataDir: string) {
+export function keyInventory(dataDir: string): KeyInventory {
   const dir = join(dataDir, 'keys');
-  const sites: { site: string; peers: string[]; blocks: number; storedKeys: number; storedBits: number; deliveredKeys: number }[] = [];
+  const sites: KeyInventory['sites'] = [];
   if (existsSync(dir)) {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.sqlite')).sort()) {
       const site = basename(f, '.sqlite');
@@ -81,7 +82,7 @@ export function keyInventory(dataDir: string) {
     }
   }
   const relayFile = join(dataDir, 'relays.json');
-  const relays = existsSync(relayFile) ? (JSON.parse(readFileSync(relayFile, 'utf8')) as unknown[]) : [];
+  const relays = existsSync(relayFile) ? (JSON.parse(readFileSync(relayFile, 'utf8')) as KeyInventory['relays']) : [];
   return { sites, relays };
 }
 
@@ -96,7 +97,7 @@ const runBody = z.object({
 export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: string; runs: RunManager }): void {
   const { dataDir, runs } = opts;
 
-  app.get('/api/meta', async () => ({
+  app.get('/api/meta', async (): Promise<MetaResponse> => ({
     presets: DASHBOARD_PRESETS,
     stations: Object.values(STATIONS).map((s) => ({ id: s.id, name: s.name, latitudeDeg: s.latitudeDeg, longitudeDeg: s.longitudeDeg })),
     eves: EVES,
@@ -119,7 +120,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
           ...passSummary(p),
           predictedKeyBits: p.night ? predictedKeyBits(p) : 0,
         })),
-      };
+      } satisfies PassesResponse;
     } catch (e) {
       return sendError(reply, e);
     }
@@ -143,7 +144,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
           longitudeDeg: s.satLongitudeDeg,
           inPass: s.timeMs >= pass.aosMs && s.timeMs <= pass.losMs,
         })),
-      };
+      } satisfies PassDetail;
     } catch (e) {
       return sendError(reply, e);
     }
@@ -152,10 +153,10 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
   app.post('/api/runs', async (req, reply) => {
     const parsed = runBody.safeParse(req.body ?? {});
     if (!parsed.success) {
-      return reply.code(400).send({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      return reply.code(400).send({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } satisfies ApiError);
     }
     const run = runs.start(parsed.data);
-    return reply.code(201).send({ id: run.id });
+    return reply.code(201).send({ id: run.id } satisfies StartRunResponse);
   });
 
   app.get('/api/runs', async () => ({ runs: runs.list() }));

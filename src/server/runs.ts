@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../core/package-root.js';
+import type { RunEvent } from './api-types.js';
 
 export interface RunParams {
   preset: string;
@@ -17,11 +18,7 @@ export interface RunParams {
   seed?: number;
 }
 
-export interface RunEvent {
-  /** 'progress' | 'series' | 'done' | 'failed' */
-  type: string;
-  data: unknown;
-}
+export type { RunEvent } from './api-types.js';
 
 export interface RunState {
   id: string;

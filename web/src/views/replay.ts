@@ -206,7 +206,7 @@ export class ReplayView {
   }
 
   private showResult(id: string, s: RunSummary): void {
-    const paper = s.paper ?? {};
+    const paper: Partial<NonNullable<RunSummary['paper']>> = s.paper ?? {};
     const row = (name: string, model: string, ref: string) => el('tr', {}, el('td', {}, name), el('td', { class: 'num' }, model), el('td', { class: 'num' }, ref));
     const table = el(
       'table',
