@@ -111,7 +111,7 @@ export const kmeSuite: BenchSuite = {
     const dir = mkdtempSync(join(tmpdir(), 'mozi-bench-kme-'));
     const results: BenchResult[] = [];
     try {
-      const certs = createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong'] });
+      const certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong'] });
       writeFileSync(join(dir, 'sae-map.json'), JSON.stringify({ saes: { 'sae-x1': 'xinglong', 'sae-g1': 'graz' } }));
       const seconds = quick ? 2 : 5;
       for (const durability of ['full', 'normal'] as const) {

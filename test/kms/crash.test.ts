@@ -33,7 +33,7 @@ const PER_REQUEST = 3;
 
 describe('KME crash safety (kill -9 under load)', () => {
   it('delivers no key twice and loses none across two SIGKILLs and restarts', async () => {
-    const certs = createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong'] });
+    const certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong'] });
     writeFileSync(join(dir, 'sae-map.json'), JSON.stringify({ saes: { 'sae-x1': 'xinglong', 'sae-g1': 'graz' } }));
     const db = join(dir, 'xinglong.db');
     const seed = KeyStore.open(db, { site: 'xinglong' });

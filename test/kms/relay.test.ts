@@ -33,8 +33,8 @@ const open = (name: string, site: string): KeyStore => {
 };
 const saeMap = { 'sae-xl': 'xinglong', 'sae-gz': 'graz' };
 
-beforeAll(() => {
-  certs = createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-xl', 'sae-gz'], kmes: ['xinglong', 'graz'] });
+beforeAll(async () => {
+  certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-xl', 'sae-gz'], kmes: ['xinglong', 'graz'] });
 });
 afterAll(async () => {
   for (const c of clients) c.close();

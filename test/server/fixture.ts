@@ -28,7 +28,7 @@ export interface Fixture {
 
 export async function makeFixture(keys = 64, opts: { maxKeyCount?: number; durability?: 'full' | 'normal' } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'mozi-kme-'));
-  const certs = createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-x2', 'sae-g1', 'sae-g2', 'sae-stranger'], kmes: ['xinglong', 'graz'] });
+  const certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-x2', 'sae-g1', 'sae-g2', 'sae-stranger'], kmes: ['xinglong', 'graz'] });
   const material = randomBytes(32 * (keys + 1)); // ID key + keys
   const stores = {
     xinglong: KeyStore.open(join(dir, 'xinglong.db'), { site: 'xinglong', maxKeyCount: opts.maxKeyCount, durability: opts.durability }),
