@@ -175,6 +175,8 @@ export class BatchBuffers {
 
 const EMPTY: Pick<TagBatch, 'lost' | 'missed' | 'errors'> = Object.freeze({ lost: [], missed: [], errors: [] }) as Pick<TagBatch, 'lost' | 'missed' | 'errors'>;
 
+const NO_BYTES = new Uint8Array(0);
+
 /**
  * Bytes left over from the previous chunk plus the new chunk, as one 4-byte-aligned view of whole
  * records (`recordBytes` each) and the carry for next time. Copies only when needed.
@@ -201,7 +203,7 @@ export class RecordAligner {
       // not even one whole record yet
       this.carry.set(chunk, this.carryLen);
       this.carryLen = total;
-      return chunk.subarray(0, 0);
+      return NO_BYTES;
     }
     const used = whole - this.carryLen; // bytes of the chunk in the whole records (≥ 1)
     let out: Uint8Array;

@@ -168,7 +168,8 @@ export class TextTagDecoder implements TagDecoder {
 export function detectColumns(line: string, source: string, lineNo: number): { columns: TextColumns; isHeader: boolean } {
   const delimiter = line.includes(';') ? ';' : line.includes(',') ? ',' : line.includes('\t') ? '\t' : ' ';
   const fields = (delimiter === ' ' ? line.split(/\s+/) : line.split(delimiter)).map((f) => f.trim().toLowerCase().replace(/^"|"$/g, ''));
-  const isHeader = fields.some((f) => /[a-z_]/.test(f.replace(/e[+-]?\d/g, '')));
+  // a header has no numeric field ("1,NaN" is a data line with a bad time, not a header)
+  const isHeader = fields.every((f) => !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(f));
   if (isHeader) {
     const channelCol = fields.findIndex((f) => CHANNEL_NAMES.has(f) || f.startsWith('channel'));
     const timeCol = fields.findIndex((f) => TIME_NAMES.has(f) || f.startsWith('time'));
