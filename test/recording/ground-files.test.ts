@@ -115,6 +115,21 @@ describe('ground records in instrument formats', () => {
     expect((await inputError(() => importTagFile(f, { format: 'swabian', channels: '1=H,2=V,3=D,4=A,5=sync' }))).message).toMatch(/lost\.ttraw: record 1, type: instrument Error tag at 200 ps/);
   });
 
+  it('--tags reads another file with the folder\'s ground.json; --format alone is refused', async () => {
+    const g = syntheticGround(4, 3000);
+    const dir = writeGroundDir('tags-opt', g);
+    const other = join(root, 'other.csv');
+    const lines = ['channel,time_ps', ...Array.from(g.tags.timePs, (t, i) => `${10 + g.tags.detector[i]},${t}`), ...Array.from(g.syncTags.timePs, (t) => `20,${t}`)];
+    // text lines in time order, as an instrument export is
+    const sorted = ['channel,time_ps', ...lines.slice(1).map((l) => l.split(',').map(Number)).sort((a, b) => a[1] - b[1]).map(([c, t]) => `${c},${t}`)];
+    writeFileSync(other, sorted.join('\n') + '\n');
+    const { record, report } = await readGroundInput(dir, { tags: other, channels: '10=H,11=V,12=D,13=A,20=sync' });
+    expect(report?.format).toBe('csv');
+    expect(Array.from(record.tags.timePs)).toEqual(Array.from(g.tags.timePs));
+    expect(Array.from(record.syncTags.timePs)).toEqual(Array.from(g.syncTags.timePs));
+    expect((await inputError(() => readGroundInput(dir, { format: 'ptu' }))).message).toMatch(/--format: --format needs --tags FILE/);
+  });
+
   it('small reorderings between inputs are put back in time order', async () => {
     const f = join(root, 'reorder.csv');
     writeFileSync(f, 'channel,time_ps\n1,1000\n2,900\n5,950\n3,2000\n5,1900\n');
@@ -166,6 +181,23 @@ describe('streaming: a growing file, a pipe', () => {
     for await (const b of batches) got.push(...b.timePs);
     expect(got).toEqual(expected);
     expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+
+  it('resumes reading a file from a checkpoint taken after a batch', async () => {
+    const f = join(root, 'resume.ptu');
+    writeFileSync(f, ptuFile(0x01010204, 1e-12, records));
+    const first = readTagFile(f, 'ptu', { chunkBytes: 4096 });
+    const got: number[] = [];
+    for await (const b of first.batches) {
+      got.push(...b.timePs);
+      break; // stop after one batch, as a follower that is interrupted would
+    }
+    const cp = JSON.parse(JSON.stringify(first.decoder.checkpoint()));
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.length).toBeLessThan(expected.length);
+    const rest = readTagFile(f, 'ptu', { resume: cp, chunkBytes: 4096 });
+    for await (const b of rest.batches) got.push(...b.timePs);
+    expect(got).toEqual(expected);
   });
 
   it('decodes a pipe (any byte stream) in chunks', async () => {

@@ -110,3 +110,17 @@ describe('QRNG setting record', () => {
     expect(inputError(() => SettingsRecordReader.open(bad('json.qrng', hdr))).message).toMatch(/json\.qrng: header: header is not JSON/);
   });
 });
+
+describe('the satellite party on a setting record', () => {
+  it('refuses a record of another pass, naming the field', async () => {
+    const { recordSatelliteSource } = await import('../../src/recording/satellite-source.js');
+    const path = join(dir, 'other-pass.qrng');
+    writeSparseSettingsRecord(path, { satellite: 'MICIUS', schedule: { windowStartMs: 1, pulseCount: 100 } }, Float64Array.of(3), { intensity: Uint8Array.of(0), basis: Uint8Array.of(0), bit: Uint8Array.of(0) });
+    const meta = { format: 'mozi-satellite/1' as const, satellite: 'MICIUS', transmitter: MICIUS_TRANSMITTER, schedule: { windowStartMs: 2, pulseRateHz: 1e8, pulseCount: 100, syncPeriodPulses: 10_000, syncMarkerEvery: 1000, syncMarkerOffsetPulses: 5000, groundEpochMs: 2 } };
+    expect(inputError(() => recordSatelliteSource(meta, path)).message).toMatch(/other-pass\.qrng: windowStartMs: the record is for windowStartMs 1, satellite\.json says 2/);
+    const ok = recordSatelliteSource({ ...meta, schedule: { ...meta.schedule, windowStartMs: 1 } }, path);
+    expect(ok.source.pulsesSent).toBe(100);
+    expect(Array.from(ok.source.settings(Float64Array.of(3)).basis)).toEqual([0]);
+    ok.reader.close();
+  });
+});
