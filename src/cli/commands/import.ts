@@ -13,7 +13,7 @@ import { InputError } from '../../core/errors.js';
 import { getSatellite, loadTle } from '../../mission/config.js';
 import { getStation } from '../../mission/stations.js';
 import { passInputs, SIMULATION_PRESETS, type SimulationPresetName } from '../../quantum/preset.js';
-import { importTagFile, readGroundMeta, writeImportedGround, type GroundMeta, type TagImportOptions } from '../../recording/ground-files.js';
+import { formatFromName, importTagFile, readGroundMeta, writeImportedGround, type GroundMeta, type TagImportOptions } from '../../recording/ground-files.js';
 import { groundMetaFromPlan } from '../../recording/ground-plan.js';
 import { TAG_FORMATS, type TagFormat } from '../../recording/tag-batch.js';
 import { integerOption, numberOption, parseIsoTime } from '../options.js';
@@ -128,10 +128,11 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document (what was read and written) on stdout');
   tagInputOptions(cmd).action(async (file: string, o: ImportCliOptions) => {
     const values = tagInputValues(o);
-    if (values.format === undefined) throw new InputError(`give --format ${TAG_FORMATS.join('|')}`, { field: '--format' });
+    const format = values.format ?? formatFromName(file);
+    if (format === undefined) throw new InputError(`cannot tell the format from the file name: give --format ${TAG_FORMATS.join('|')}`, { field: '--format' });
     const { meta, from } = groundMeta(file, o);
     log(`import: metadata from ${from}`);
-    const { collected, report } = await importTagFile(file, { ...values, format: values.format });
+    const { collected, report } = await importTagFile(file, { ...values, format });
     if (collected.tags.timePs.length === 0) throw new InputError(`no detector tags on channels ${report.channelMap}`, { file, field: '--channels' });
     if (collected.syncTimePs.length === 0) throw new InputError(`no sync tags on the sync channel of ${report.channelMap}`, { file, field: '--channels' });
     const unmapped = Object.entries(report.unmappedEvents);
