@@ -3,7 +3,7 @@
  */
 import type { BenchResult, BenchSuite } from '../types.js';
 import { findPasses } from '../../src/orbit/passes.js';
-import { MICIUS } from '../../src/mission/config.js';
+import { MICIUS } from '../../src/mission/satellites.js';
 import { STATIONS } from '../../src/mission/stations.js';
 
 export const passesSuite: BenchSuite = {

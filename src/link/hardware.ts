@@ -279,9 +279,22 @@ export function parseReceiver(obj: unknown, file?: string): ReceiverConfig {
 }
 
 /** parseTransmitter + parseReceiver + checkLinkPair: a `{ transmitter, receiver }` hardware file. */
-export function parseLinkHardware(obj: { transmitter?: unknown; receiver?: unknown }, file?: string): { tx: TransmitterConfig; rx: ReceiverConfig } {
-  const tx = parseTransmitter(obj.transmitter ?? {}, file);
-  const rx = parseReceiver(obj.receiver ?? {}, file);
+export function parseLinkHardware(
+  obj: { transmitter?: unknown; receiver?: unknown },
+  file?: string,
+  base: { tx: TransmitterConfig; rx: ReceiverConfig } = { tx: MICIUS_TRANSMITTER, rx: DEFAULT_RECEIVER },
+): { tx: TransmitterConfig; rx: ReceiverConfig } {
+  const part = (v: unknown, what: string): object => {
+    if (v === undefined) return {};
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`${what} config must be an object`, { file, field: what });
+    return v;
+  };
+  const t = checkTransmitter({ ...base.tx, ...part(obj.transmitter, 'transmitter') });
+  if (!t.ok) throw fail({ path: ['transmitter', ...t.path], message: t.message }, 'transmitter', file);
+  const r = checkReceiver({ ...base.rx, ...part(obj.receiver, 'receiver') });
+  if (!r.ok) throw fail({ path: ['receiver', ...r.path], message: r.message }, 'receiver', file);
+  const tx = t.value;
+  const rx = r.value;
   const pair = checkLinkPair(tx, rx);
   if (!pair.ok) throw fail({ path: ['receiver', ...pair.path], message: pair.message }, 'hardware', file);
   return { tx, rx };

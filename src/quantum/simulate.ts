@@ -137,6 +137,28 @@ export interface SimulationResult {
 
 const FWHM_TO_SIGMA = 1 / (2 * Math.sqrt(2 * Math.log(2)));
 
+/**
+ * Most time tags one simulation may produce (≈ 20 bytes each in memory, plus the truth record):
+ * 2 × 10⁸ tags ≈ 4 GB. A pass that would exceed it (daylight, strong stray light, a very fast
+ * source) is refused up front rather than running out of memory.
+ */
+export const MAX_SIMULATED_TAGS = 2e8;
+
+/** Expected detector tags of a window: photon clicks and noise, each detector capped by its dead time. */
+export function expectedTags(channel: readonly ChannelSample[], tx: TransmitterConfig, rx: ReceiverConfig, windowStartMs: number, windowEndMs: number): number {
+  let total = 0;
+  const meanMu = tx.intensities.reduce((a, m, k) => a + m * tx.intensityProbabilities[k], 0);
+  for (let i = 0; i < channel.length; i++) {
+    const a = Math.max(windowStartMs, i === 0 ? channel[i].timeMs : (channel[i - 1].timeMs + channel[i].timeMs) / 2);
+    const b = Math.min(windowEndMs, i === channel.length - 1 ? channel[i].timeMs : (channel[i].timeMs + channel[i + 1].timeMs) / 2);
+    if (!(b > a)) continue;
+    const rateHz = tx.repetitionRateHz * -Math.expm1(-meanMu * channel[i].etaTotal) + 4 * rx.darkCountHz + channel[i].backgroundHz;
+    const capHz = rx.deadTimeNs > 0 ? (4 * 1e9) / rx.deadTimeNs : Infinity;
+    total += Math.min(rateHz, capHz) * (b - a) * 1e-3;
+  }
+  return total;
+}
+
 function checkNumber(v: number, field: string, min: number, max = Infinity): void {
   if (!Number.isFinite(v) || v < min || v > max) throw new InputError(`${v} out of range [${min}, ${max}]`, { field });
 }
@@ -184,6 +206,13 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
   const windowStartMs = options.windowStartMs ?? geometry.samples[0].timeMs;
   const windowEndMs = options.windowEndMs ?? geometry.samples[geometry.samples.length - 1].timeMs;
   if (!(windowEndMs > windowStartMs)) throw new InputError('data window end must be after its start', { field: 'windowEndMs' });
+  const tagsExpected = expectedTags(options.channel, tx, rx, windowStartMs, windowEndMs);
+  if (tagsExpected > MAX_SIMULATED_TAGS) {
+    throw new InputError(
+      `the pass would produce ~${tagsExpected.toExponential(2)} detector time tags (> ${MAX_SIMULATED_TAGS.toExponential(0)}, ~${((tagsExpected * 20) / 1e9).toFixed(0)} GB): shorten the window or reduce the background`,
+      { field: 'channel' },
+    );
+  }
   const R = tx.repetitionRateHz;
   const Tp = 1e12 / R; // ps per pulse
   const N = Math.floor((windowEndMs - windowStartMs) * 1e-3 * R);

@@ -9,6 +9,7 @@ import { register as kme } from './kme.js';
 import { register as otp } from './otp.js';
 import { register as relay } from './relay.js';
 import { register as link } from './link.js';
+import { register as mission } from './mission.js';
 import { register as replay } from './replay.js';
 import { register as satellite } from './satellite.js';
 import { register as ground } from './ground.js';
@@ -17,7 +18,7 @@ import { register as serve } from './serve.js';
 
 type Register = (program: Command) => void;
 
-const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, replay, satellite, ground, simulate, serve];
+const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, mission, replay, satellite, ground, simulate, serve];
 
 export function registerCommands(program: Command): void {
   for (const r of registrars) r(program);
