@@ -104,10 +104,10 @@ export interface ParseMissionOptions {
 export const DEFAULT_MISSION_CONSTRAINTS: Required<PassConstraints> = { minElevationDeg: 10, nightOnly: true, sunElevationMaxDeg: -12 };
 
 const DEFAULTS_LABEL = {
-  transmitter: 'default: Micius transmitter (src/link/hardware.ts MICIUS_TRANSMITTER)',
-  receiver: 'default: DEFAULT_RECEIVER (Xinglong 1 m receiver, no city light; src/link/hardware.ts)',
-  constraints: 'default (src/mission/config.ts DEFAULT_MISSION_CONSTRAINTS)',
-  postprocessing: 'default: DEFAULT_POLICY (src/protocol/types.ts)',
+  transmitter: 'default: MICIUS_TRANSMITTER (link/hardware.ts)',
+  receiver: 'default: DEFAULT_RECEIVER (link/hardware.ts; no city light)',
+  constraints: 'default: DEFAULT_MISSION_CONSTRAINTS (mission/config.ts)',
+  postprocessing: 'default: DEFAULT_POLICY (protocol/types.ts)',
 };
 
 function readText(path: string, where: InputErrorLocation = {}): string {

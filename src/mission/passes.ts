@@ -51,12 +51,10 @@ export function missionPasses(
       toMs: seg.toMs,
       onProgress: onProgress ? (f) => onProgress((seg.fromMs - fromMs + f * (seg.toMs - seg.fromMs)) / span) : undefined,
     });
-    for (const p of found) {
-      const inSegment = (first || p.tcaMs >= seg.fromMs) && (last || p.tcaMs < seg.toMs);
-      if (!inSegment) continue;
-      addWarning(warnings, epochDistanceCheck(seg.elements, p.aosMs, p.losMs));
-      passes.push({ ...p, elements: seg.elements });
-    }
+    const mine = found.filter((p) => (first || p.tcaMs >= seg.fromMs) && (last || p.tcaMs < seg.toMs));
+    // one warning per element set, for its pass farthest from the epoch
+    if (mine.length) addWarning(warnings, epochDistanceCheck(seg.elements, mine[0].aosMs, mine[mine.length - 1].losMs));
+    for (const p of mine) passes.push({ ...p, elements: seg.elements });
   }
   passes.sort((a, b) => a.aosMs - b.aosMs || a.station.localeCompare(b.station));
   onProgress?.(1);
