@@ -98,7 +98,7 @@ export const EXAMPLE_MISSION = `// A Mozi mission file: JSON with comments (JSON
   // Named passes (optional): \`mozi replay --mission mission.jsonc --preset matera-first\`.
   // Without a windowS the replay covers AOS → LOS; with one, that many seconds centred on TCA.
   "replays": [
-    { "id": "matera-first", "station": "matera", "pass": "2016-12-19", "windowS": 120 }
+    { "id": "matera-first", "station": "matera", "pass": "2016-12-19", "windowS": 30 }
   ]
 }
 `;
