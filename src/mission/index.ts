@@ -18,7 +18,6 @@ export type { MissionPass, MissionPassList, ResolvedPass } from './passes.js';
 export { predictParamsFromHardware, predictPassKey } from './predict.js';
 export type { PassPrediction, PredictOptions } from './predict.js';
 export { DEFAULT_MISSION, DEFAULT_REPLAY, findReplayPreset, loadMission, miciusMission, SHIPPED_MISSIONS, shippedMissionFile } from './presets.js';
-export { getSatellite, MICIUS, MISSIONS_DIR, SATELLITE_NAMES, shippedCatalogue } from './satellites.js';
+export { getSatellite, MICIUS, MICIUS_TLE_TEXT, MISSIONS_DIR, SATELLITE_NAMES, shippedCatalogue } from './satellites.js';
 export * from './schema.js';
 export { STATIONS, getStation } from './stations.js';
-export { MICIUS_TLE_TEXT } from './presets/micius.js';

@@ -44,5 +44,8 @@ export function getSatellite(name: string, where: InputErrorLocation = {}): Sate
   return c.sets[c.sets.length - 1];
 }
 
+/** The Micius TLE text (missions/micius-2016-12-18.tle: NORAD 41731, COSPAR 2016-051A, epoch 2016-12-18 21:38 UTC). */
+export const MICIUS_TLE_TEXT: string = readFileSync(MISSIONS_DIR + SHIPPED.micius, 'utf8');
+
 /** Micius elements (TLE epoch 2016-12-18 21:38 UTC). */
 export const MICIUS: SatelliteElements = getSatellite('micius');

@@ -125,3 +125,18 @@ describe('--mission on the other commands', () => {
     expect(r.stderr).toMatch(/pass: a replay of any pass needs both a station and a pass/);
   });
 });
+
+describe('hardware files are checked like mission files', () => {
+  it.each([
+    ['simulate', ['simulate', '--preset', 'micius-2016-12-19'], { transmitter: { intensities: [0.1, 0.5, 0] } }, /hw\.json: transmitter\.intensities\.0: invalid transmitter: signal intensity 0\.1 must exceed decoy \+ vacuum/],
+    ['link', ['link', '--pass', '2016-12-19'], { receiver: { apertureM: 1e300 } }, /hw\.json: receiver\.apertureM: invalid receiver: must be ≤ 40/],
+    ['simulate', ['simulate', '--preset', 'micius-2016-12-19'], { transmitter: { repetitionRateHz: 1e15 } }, /transmitter\.repetitionRateHz: invalid transmitter: must be ≤ 10000000000/],
+  ])('%s --hardware refuses it: exit 2, one line', async (_c, args, hw, message) => {
+    const file = join(dir, 'hw.json');
+    writeFileSync(file, JSON.stringify(hw));
+    const r = await mozi(...args, '--hardware', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});

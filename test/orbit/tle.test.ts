@@ -3,7 +3,7 @@ import { sgp4 } from 'satellite.js';
 import { InputError } from '../../src/core/errors.js';
 import { parseOmm, parseTle, parseTleCatalogue, tleChecksum } from '../../src/orbit/tle.js';
 import { epochMs, satState, satrecOf } from '../../src/orbit/sgp4.js';
-import { MICIUS_TLE_TEXT } from '../../src/mission/presets/micius.js';
+import { MICIUS_TLE_TEXT } from '../../src/mission/satellites.js';
 
 // Vallado, Crawford, Hujsak & Kelso, "Revisiting Spacetrack Report #3", AIAA 2006-6753:
 // verification TLE 00005 and its published output tcppver.out (TEME, km and km/s).
