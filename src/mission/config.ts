@@ -332,7 +332,7 @@ export function loadMissionFile(file: string, options: ParseMissionOptions = {})
 export function missionStation(mission: Mission, id: string, where: InputErrorLocation = { field: '--station' }): MissionStation {
   const key = id.trim().toLowerCase();
   const st = mission.stations.find((s) => s.id === key) ?? mission.stations.find((s) => s.name.toLowerCase() === key);
-  if (!st) throw new InputError(`no station "${id}" in mission ${mission.name}; its stations: ${mission.stations.map((s) => s.id).join(', ')}`, where);
+  if (!st) throw new InputError(`unknown station "${id}"; known stations: ${mission.stations.map((s) => s.id).join(', ')} (mission ${mission.name})`, where);
   return st;
 }
 

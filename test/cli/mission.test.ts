@@ -113,7 +113,7 @@ describe('--mission on the other commands', () => {
     expect(Math.max(...bg) - Math.min(...bg)).toBeLessThan(1e-9);
     const bad = await mozi('link', '--mission', join(dir, 'mission.jsonc'), '--station', 'xinglong', '--pass', '2016-12-19');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--station: no station "xinglong" in mission my-mission; its stations: graz, matera/);
+    expect(bad.stderr).toMatch(/--station: unknown station "xinglong"; known stations: graz, matera \(mission my-mission\)/);
   });
 
   it('simulate and replay refuse bad combinations with one line', async () => {

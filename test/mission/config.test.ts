@@ -54,7 +54,7 @@ describe('shipped missions (missions/*.jsonc)', () => {
     expect(errorOf(() => getStation('atlantis')).message).toBe('unknown station "atlantis"; known stations: xinglong, nanshan, delingha, lijiang, ngari, graz');
     expect(errorOf(() => getSatellite('sputnik')).message).toMatch(/known satellites: micius, jinan-1/);
     expect(errorOf(() => loadMission('nowhere.jsonc')).message).toMatch(/shipped missions: micius, jinan-1/);
-    expect(errorOf(() => missionStation(loadMission('micius'), 'matera')).message).toMatch(/its stations: xinglong, nanshan/);
+    expect(errorOf(() => missionStation(loadMission('micius'), 'matera')).message).toMatch(/known stations: xinglong, nanshan/);
   });
 });
 

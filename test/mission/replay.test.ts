@@ -87,7 +87,7 @@ describe('replay targets', () => {
     expect(other.windowS).toBe(Math.floor((other.pass.losMs - other.pass.aosMs) / 1000));
     expect(other.preset.reconciliation).toBe('hamming');
     expect(other.station.receiver.cityLight).toBeUndefined();
-    expect(() => resolveReplayWindow({ station: 'atlantis', pass: '2016-12-19' })).toThrow(/station: no station "atlantis" in mission micius/);
+    expect(() => resolveReplayWindow({ station: 'atlantis', pass: '2016-12-19' })).toThrow(/station: unknown station "atlantis"; known stations: xinglong, .* \(mission micius\)/);
     expect(() => resolveReplayWindow({ station: 'xinglong' })).toThrow(/needs both a station and a pass/);
   });
 });
