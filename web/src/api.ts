@@ -10,6 +10,8 @@ export interface Meta {
   eves: string[];
   reconciliations: string[];
   bounds: string[];
+  /** The mission's post-processing defaults (the selects start there). */
+  defaults?: { reconciliation: string; bound: string };
 }
 
 /** A pass as the API lists it: the orbit layer's summary plus the predicted key. */

@@ -44,6 +44,10 @@ export class ReplayView {
       reconciliation: mk('reconciliation', meta.reconciliations.map((v) => ({ value: v, label: v }))),
       bound: mk('bound', meta.bounds.map((v) => ({ value: v, label: v }))),
     };
+    if (meta.defaults) {
+      this.selects.reconciliation.value = meta.defaults.reconciliation;
+      this.selects.bound.value = meta.defaults.bound;
+    }
     this.selects.preset.addEventListener('change', () => {
       const p = this.meta.presets.find((x) => x.id === this.selects.preset.value);
       if (p) void this.openPass(p.station, p.pass);
