@@ -16,12 +16,12 @@ export function register(program: Command): void {
     .action(async (opts: { port: string; host: string; data: string; mission?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`"${opts.port}" is not a TCP port`, { field: '--port' });
-      const { ensureWebBuilt } = await import('../../server/static.js');
-      const { buildDashboard } = await import('../../server/app.js');
-      await ensureWebBuilt(log);
       // check the mission before building anything (exit 2 naming file, line and field)
       const { loadMission } = await import('../../mission/presets.js');
       loadMission(opts.mission ?? 'micius');
+      const { ensureWebBuilt } = await import('../../server/static.js');
+      const { buildDashboard } = await import('../../server/app.js');
+      await ensureWebBuilt(log);
       // the replay workers load it again: a file by its absolute path
       const mission = opts.mission !== undefined && existsSync(opts.mission) ? resolve(opts.mission) : opts.mission;
       const app = await buildDashboard({ dataDir: resolve(opts.data), mission });
