@@ -7,8 +7,11 @@
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { catalogueOf, readElementSets } from '../mission/elements.js';
-import { missionStation, withSatellite, type Mission, type MissionStation } from '../mission/config.js';
-import { DEFAULT_MISSION, loadMission, SHIPPED_MISSIONS } from '../mission/presets.js';
+import type { ReceiverConfig, TransmitterConfig } from '../link/hardware.js';
+import type { SatelliteElements } from '../orbit/types.js';
+import { missionReplay, missionStation, withSatellite, type Mission, type MissionStation } from '../mission/config.js';
+import { resolveMissionPass } from '../mission/passes.js';
+import { DEFAULT_MISSION, findReplayPreset, loadMission, SHIPPED_MISSIONS } from '../mission/presets.js';
 import { SATELLITE_NAMES, shippedCatalogue } from '../mission/satellites.js';
 import { log } from './output.js';
 
@@ -68,4 +71,56 @@ export function cliStation(mission: Mission, value: string | undefined, fallback
 /** Print warnings on stderr, one line each. */
 export function printWarnings(warnings: readonly string[]): void {
   for (const w of warnings) log(`mozi: warning: ${w}`);
+}
+
+export interface PlannedPassOptions extends MissionCliOptions {
+  /** A named pass of the mission (of the shipped missions without --mission). */
+  preset?: string;
+  station?: string;
+  pass?: string;
+  /** Data window (s) centred on TCA; default the named pass's, else AOS → LOS. */
+  windowS?: number;
+}
+
+export interface PlannedPass {
+  mission: Mission;
+  station: MissionStation;
+  passSpec: string;
+  windowS?: number;
+  /** The element set nearest the pass. */
+  elements: SatelliteElements;
+  tx: TransmitterConfig;
+  rx: ReceiverConfig;
+  warnings: string[];
+}
+
+/**
+ * The pass a `simulate` or `import` run covers: `--preset NAME`, or `--station ID --pass P`, of
+ * the mission; hardware from the mission (transmitter) and the station (receiver), optionally
+ * overridden by `hardware(base)` (a `--hardware` file). Warnings are printed on stderr.
+ */
+export function plannedPass(o: PlannedPassOptions, hardware: (base: { tx: TransmitterConfig; rx: ReceiverConfig }) => { tx: TransmitterConfig; rx: ReceiverConfig } = (b) => b): PlannedPass {
+  let mission: Mission;
+  let station: MissionStation;
+  let passSpec: string;
+  let windowS = o.windowS;
+  if (o.preset !== undefined) {
+    if (o.station !== undefined || o.pass !== undefined) throw new InputError('give --preset, or --station and --pass', { field: '--preset' });
+    const base = o.mission === undefined ? findReplayPreset(o.preset).mission : cliMission(o);
+    const p = missionReplay(base, o.preset);
+    // the shorthands (--tle …) apply to the preset's own mission too
+    mission = o.mission === undefined ? cliMission({ ...o, mission: base.file }) : base;
+    station = missionStation(mission, p.station);
+    passSpec = p.pass;
+    windowS ??= p.windowS;
+  } else {
+    if (o.station === undefined || o.pass === undefined) throw new InputError('give --preset, or --station and --pass (and --mission/--tle)', { field: '--preset' });
+    mission = cliMission(o);
+    station = cliStation(mission, o.station);
+    passSpec = o.pass;
+  }
+  const { tx, rx } = hardware({ tx: mission.transmitter, rx: station.receiver });
+  const resolved = resolveMissionPass(mission, station, passSpec);
+  printWarnings(resolved.warnings);
+  return { mission, station, passSpec, ...(windowS !== undefined ? { windowS } : {}), elements: resolved.elements, tx, rx, warnings: resolved.warnings };
 }

@@ -6,16 +6,14 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { seedFromHex } from '../../core/rng/seed.js';
-import { parseLinkHardware, type ReceiverConfig, type TransmitterConfig } from '../../link/hardware.js';
-import { missionReplay, missionStation, type Mission } from '../../mission/config.js';
-import { resolveMissionPass } from '../../mission/passes.js';
-import { findReplayPreset } from '../../mission/presets.js';
+import { DEFAULT_RECEIVER, MICIUS_TRANSMITTER, parseLinkHardware, type ReceiverConfig, type TransmitterConfig } from '../../link/hardware.js';
 import { parseEve } from '../../quantum/eve.js';
 import { passInputs } from '../../quantum/preset.js';
-import { cliMission, cliStation, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
+import { missionOptions, plannedPass, type MissionCliOptions } from '../mission.js';
 import { writeSimulation } from '../../quantum/records.js';
 import { simulatePass, type SimulationResult } from '../../quantum/simulate.js';
 import { recoverTiming, type TimingDiagnostics } from '../../timing/recover.js';
+import { checkInstrumentOptions, writeInstrumentFiles } from '../../recording/simulated-instruments.js';
 import { formatTable, log, printJson, progressBar } from '../output.js';
 
 interface SimulateCliOptions extends MissionCliOptions {
@@ -33,6 +31,8 @@ interface SimulateCliOptions extends MissionCliOptions {
   truth: boolean;
   checkTiming?: boolean;
   json?: boolean;
+  tagFormat?: string;
+  settingsRecord?: string;
 }
 
 function num(value: string, flag: string, min: number, max = Infinity): number {
@@ -41,7 +41,11 @@ function num(value: string, flag: string, min: number, max = Infinity): number {
   return v;
 }
 
-function loadHardware(file: string | undefined, base: { tx: TransmitterConfig; rx: ReceiverConfig }): { tx: TransmitterConfig; rx: ReceiverConfig } {
+/** The mission's transmitter and the station's receiver, overridden field by field by a `{ transmitter, receiver }` file. */
+export function loadHardware(
+  file: string | undefined,
+  base: { tx: TransmitterConfig; rx: ReceiverConfig } = { tx: MICIUS_TRANSMITTER, rx: DEFAULT_RECEIVER },
+): { tx: TransmitterConfig; rx: ReceiverConfig } {
   if (file === undefined) return base;
   let json: unknown;
   try {
@@ -106,39 +110,27 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write DIR/satellite, DIR/ground, DIR/truth and DIR/summary.json')
     .option('--no-truth', 'do not write DIR/truth')
     .option('--check-timing', 'also run the ground timing recovery and check it against the truth')
+    .option('--tag-format <format>', 'ground tags as Mozi files (mozi: tags.bin + sync.bin), a HydraHarp PTU T2 file (ptu: tags.ptu) or a Swabian raw tag stream (swabian: tags.ttraw + sidecar); detectors on inputs 1–4, sync on 5', 'mozi')
+    .option('--settings-record <kind>', 'replace the satellite\'s seed by a QRNG setting record: dense (every pulse, 4 bits each) or sparse (the pulses the ground detects)')
     .option('--json', 'print the summary as one JSON document')
     .action((o: SimulateCliOptions) => {
       const eve = parseEve(o.eve, '--eve');
       const seed = num(o.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
       if (!Number.isInteger(seed)) throw new InputError('seed must be an integer', { field: '--seed' });
-      let mission: Mission;
-      let stationId: string;
-      let passSpec: string;
-      let windowS: number | undefined = o.windowS !== undefined ? num(o.windowS, '--window-s', 1, 3600) : undefined;
-      if (o.preset !== undefined) {
-        if (o.station !== undefined || o.pass !== undefined) throw new InputError('give --preset, or --station and --pass', { field: '--preset' });
-        const base = o.mission === undefined ? findReplayPreset(o.preset).mission : cliMission(o);
-        const p = missionReplay(base, o.preset);
-        mission = o.mission === undefined ? cliMission({ ...o, mission: base.file }) : base;
-        stationId = p.station;
-        passSpec = p.pass;
-        windowS ??= p.windowS;
-      } else {
-        if (o.station === undefined || o.pass === undefined) throw new InputError('give --preset, or --station and --pass (and --mission/--tle)', { field: '--preset' });
-        mission = cliMission(o);
-        stationId = o.station;
-        passSpec = o.pass;
-      }
-      const station = o.preset !== undefined ? missionStation(mission, stationId) : cliStation(mission, stationId);
-      const { tx, rx } = loadHardware(o.hardware, { tx: mission.transmitter, rx: station.receiver });
-      const resolved = resolveMissionPass(mission, station, passSpec);
-      printWarnings(resolved.warnings);
-      const satellite = resolved.elements;
+      const windowFlag = o.windowS !== undefined ? num(o.windowS, '--window-s', 1, 3600) : undefined;
+      const planned = plannedPass({ ...o, windowS: windowFlag }, (base) => loadHardware(o.hardware, base));
+      const { station, passSpec, tx, rx, windowS } = planned;
+      const satellite = planned.elements;
+      const mission = planned.mission;
       const fluct = o.intensityFluctuation !== undefined ? num(o.intensityFluctuation, '--intensity-fluctuation', 0, 1) : 0;
       const sourceSeed = o.sourceSeed !== undefined ? seedFromHex(o.sourceSeed, '--source-seed') : undefined;
 
       log(`simulate: resolving pass ${passSpec} of ${satellite.name} over ${station.name}`);
       const inputs = passInputs(satellite, station, passSpec, tx, rx, { windowS, constraints: mission.constraints });
+      const instruments = checkInstrumentOptions(o, Math.floor((inputs.windowEndMs - inputs.windowStartMs) * 1e-3 * tx.repetitionRateHz));
+      if ((instruments.tagFormat ?? 'mozi') !== 'mozi' || instruments.settingsRecord) {
+        if (o.out === undefined) throw new InputError('--tag-format and --settings-record need --out DIR', { field: '--out' });
+      }
       const bar = progressBar('simulate', 100, '%');
       const result = simulatePass({
         geometry: inputs.geometry,
@@ -171,6 +163,9 @@ export function register(program: Command): void {
           summary: result.summary,
         });
         log(`simulate: wrote ${o.out}/satellite, ${o.out}/ground${o.truth ? `, ${o.out}/truth` : ''}, ${o.out}/summary.json`);
+        const files = writeInstrumentFiles(o.out, result, instruments);
+        if (files.tagFile) log(`simulate: ground tags recorded as ${files.tagFile} (${files.tagRecords} records)`);
+        if (files.settingsFile) log(`simulate: satellite settings recorded as ${files.settingsFile} (${files.settingsEntries} pulses, ${files.settingsBytes} bytes; no seed in satellite.json)`);
       }
       const s = result.summary;
       if (o.json) {
