@@ -9,9 +9,9 @@ import { recordsToRows, writeCsv, type CsvCell } from './csv.js';
 
 export const SUMMARY_CSV_HEADER = ['quantity', 'model', 'paper', 'modelOverPaperMinus1'] as const;
 
-/** Rows of the comparison table: quantity (as named in --json), model value, paper value, model/paper − 1. */
+/** Rows of the comparison table: quantity (as named in --json), model value, published value, model/published − 1 (empty without published figures). */
 export function summaryCsvRows(r: ReplayResult): CsvCell[][] {
-  const p = r.paper;
+  const p = r.published;
   const row = (quantity: string, model: number, paper: number | undefined): CsvCell[] => [
     quantity, model, paper, paper !== undefined && paper > 0 ? model / paper - 1 : undefined,
   ];

@@ -15,20 +15,29 @@ export interface ApiError {
   message: string;
 }
 
-/** GET /api/meta */
+/** GET /api/meta?mission */
 export interface MetaResponse {
+  mission: { name: string; description: string | null; satellite: string; noradId: number | null };
+  /** The missions this dashboard serves (its own first). */
+  missions: string[];
+  /** The mission's named passes. */
   presets: { id: string; label: string; station: string; pass: string }[];
-  stations: { id: string; name: string; latitudeDeg: number; longitudeDeg: number }[];
-  eves: string[];
-  reconciliations: string[];
-  bounds: string[];
+  stations: { id: string; name: string; latitudeDeg: number; longitudeDeg: number; altitudeM: number; apertureM: number; cityLight: string | null }[];
+  eves: readonly string[];
+  reconciliations: readonly string[];
+  bounds: readonly string[];
+  /** The mission's post-processing defaults (the page's selects start there). */
+  defaults: { reconciliation: string; bound: string };
 }
 
 /** A pass as GET /api/passes lists it: the orbit layer's summary plus the predicted key. */
 export type PassRow = PassSummary & { predictedKeyBits?: number | null };
 
-/** GET /api/passes?station&from&to&nightOnly */
+/** GET /api/passes?mission&station&from&to&nightOnly */
 export interface PassesResponse {
+  mission: string;
+  /** Propagation-distance warnings (element sets far from the passes' epochs). */
+  warnings: string[];
   passes: PassRow[];
 }
 
@@ -52,21 +61,31 @@ export interface PassSample {
   backgroundHz?: number;
 }
 
-/** GET /api/pass?station&pass */
+/** GET /api/pass?mission&station&pass */
 export interface PassDetail {
+  mission: string;
+  /** The pass spec asked for (a date or an ISO time near AOS). */
+  pass: string;
+  warnings: string[];
   summary: PassRow;
   station: { id: string; name: string; latitudeDeg: number; longitudeDeg: number };
   samples: PassSample[];
   track: { latitudeDeg: number; longitudeDeg: number; inPass?: boolean }[];
 }
 
-/** POST /api/runs body (defaults: eve none, hamming, hoeffding). */
+/** POST /api/runs body: any pass (`station` + `pass`) or a named pass (`preset`) of a mission (default: the dashboard's). */
 export interface StartRunRequest {
-  preset: string;
+  mission?: string;
+  station?: string;
+  pass?: string;
+  preset?: string;
+  /** Default none. */
   eve?: string;
+  /** Absent: the mission's (or the named pass's) post-processing. */
   reconciliation?: string;
   bound?: string;
   seed?: number;
+  windowS?: number;
 }
 
 /** POST /api/runs → 201 */
@@ -102,20 +121,34 @@ export interface RunSummary {
   abortReason: string | null;
   keysMatch?: boolean;
   noDecoyKeyBits?: number | null;
-  /** The published figures of the preset's pass, if any. */
-  paper?: PaperFigures;
+  /** The published figures of a named pass (e.g. Liao et al. 2017 for 2016-12-19), else null. */
+  published?: PublishedFigures | null;
+  mission?: string;
+  /** The named pass replayed, if one was. */
+  preset?: string;
+  pass?: {
+    satellite: string;
+    station: string;
+    stationId: string;
+    windowStartUtc: string;
+    windowEndUtc: string;
+    tcaUtc: string;
+    minRangeKm: number;
+    maxElevationDeg: number;
+  };
+  warnings?: string[];
 }
 
-/** Published figures of a reference pass (e.g. Liao et al. 2017 for 2016-12-19). */
-export interface PaperFigures {
+/** Published figures of a pass (any subset of them). */
+export interface PublishedFigures {
   source: string;
-  detections: number;
-  siftedBits: number;
-  qber: number;
-  finalKeyBits: number;
-  finalKeyRateBps: number;
-  durationS: number;
-  epsSec: number;
+  detections?: number;
+  siftedBits?: number;
+  qber?: number;
+  finalKeyBits?: number;
+  finalKeyRateBps?: number;
+  durationS?: number;
+  epsSec?: number;
 }
 
 /** The server-sent events of GET /api/runs/:id/events (`event: <type>`, `data: <JSON of data>`). */

@@ -28,7 +28,8 @@ export const api = {
     fetch(`api/passes?${new URLSearchParams({ station, from, to, nightOnly: nightOnly ? '1' : '0' })}`).then((r) => asJson<PassesResponse>(r)),
   pass: (station: string, pass: string) =>
     fetch(`api/pass?${new URLSearchParams({ station, pass })}`).then((r) => asJson<PassDetail>(r)),
-  startRun: (body: StartRunRequest) =>
+  /** Replay any pass: the station and the pass spec (date or AOS) it was opened with. */
+  startRun: (body: StartRunRequest & { station: string; pass: string }) =>
     fetch('api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) =>
       asJson<StartRunResponse>(r),
     ),
