@@ -20,11 +20,12 @@ import { InputError, ProtocolAbort } from '../core/errors.js';
 import type { MessageChannel } from './channel.js';
 import type { LeakageLedger } from './ledger.js';
 import { Gf64Hasher } from './gf64.js';
+import { DEFAULT_EPS_COR } from '../security/defaults.js';
 
 export interface VerifyOptions {
   /** Tag length in bits (1..128). Default: 64 if that meets `epsCorTarget`, else 128. */
   tagBits?: number;
-  /** Target ε_cor (default 1e-15). With an explicit `tagBits` exceeding it, an InputError is thrown. */
+  /** Target ε_cor (default DEFAULT_EPS_COR, 1e-15). With an explicit `tagBits` exceeding it, an InputError is thrown. */
   epsCorTarget?: number;
 }
 
@@ -46,14 +47,14 @@ export function verificationCollisionBound(keyBits: number, tagBits: number): nu
 }
 
 /** Smallest tag (64 or 128 bits) that meets `target` for a key of `keyBits` bits. */
-export function chooseTagBits(keyBits: number, target = 1e-15): number {
+export function chooseTagBits(keyBits: number, target = DEFAULT_EPS_COR): number {
   if (verificationCollisionBound(keyBits, 64) <= target) return 64;
   if (verificationCollisionBound(keyBits, 128) <= target) return 128;
   throw new InputError(`no tag of ≤ 128 bits reaches ε_cor ${target} for a ${keyBits}-bit key`, { field: 'epsCorTarget' });
 }
 
 function resolveTagBits(keyBits: number, opts: VerifyOptions): number {
-  const target = opts.epsCorTarget ?? 1e-15;
+  const target = opts.epsCorTarget ?? DEFAULT_EPS_COR;
   if (!(target > 0 && target < 1)) throw new InputError(`must be in (0, 1), got ${target}`, { field: 'epsCorTarget' });
   if (opts.tagBits === undefined) return chooseTagBits(keyBits, target);
   const t = opts.tagBits;
@@ -143,7 +144,7 @@ export async function verifyAsBob(
     return violation(`Alice used ${tagBits}-bit tags, expected ${opts.tagBits}`);
   }
   const epsCor = verificationCollisionBound(keyBits, tagBits);
-  if (epsCor > (opts.epsCorTarget ?? 1e-15) && opts.tagBits === undefined) {
+  if (epsCor > (opts.epsCorTarget ?? DEFAULT_EPS_COR) && opts.tagBits === undefined) {
     return violation(`Alice's ${tagBits}-bit tag gives ε_cor ${epsCor}`);
   }
   ledger.add('verification', tagBits, 'verification tag');

@@ -14,7 +14,9 @@ import { getStation, MICIUS, MICIUS_MISSION, receiverForStation, STATIONS } from
 import { PRESETS } from '../mission/replay.js';
 import { predictParamsFromHardware } from '../mission/predict.js';
 import { findPasses, passGeometry, passSummary, resolvePass, type Pass } from '../orbit/index.js';
-import { finiteKey, predictCounts, toFiniteKeyInput } from '../security/index.js';
+import { RECONCILERS } from '../postprocess/reconcile/registry.js';
+import { EAVESDROPPERS } from '../quantum/eve.js';
+import { BOUNDS as SECURITY_BOUNDS, finiteKey, predictCounts, toFiniteKeyInput } from '../security/index.js';
 import { RunManager } from './runs.js';
 
 /** The replay presets offered on the page (src/mission/replay.ts PRESETS). */
@@ -27,9 +29,10 @@ export const DASHBOARD_PRESETS = Object.values(PRESETS).map((p) => {
     pass: p.pass,
   };
 });
-export const EVES = ['none', 'intercept-resend', 'pns', 'beam-splitting'];
-export const RECONCILIATIONS = ['hamming', 'cascade', 'ldpc'];
-export const BOUNDS = ['hoeffding', 'chernoff', 'asymptotic'];
+// The lists come from their one source each (quantum/eve.ts, reconcile/registry.ts, security/types.ts).
+export const EVES: readonly string[] = EAVESDROPPERS;
+export const RECONCILIATIONS: readonly string[] = RECONCILERS;
+export const BOUNDS: readonly string[] = SECURITY_BOUNDS;
 
 const MAX_WINDOW_DAYS = 31;
 

@@ -19,10 +19,13 @@ import { BitArray } from '../../core/bits.js';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
 import type { MessageChannel } from '../channel.js';
 import type { LeakageLedger } from '../ledger.js';
+import { openingMessage, receiveOpening } from './opening.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
 import { snapshot, statsSince } from './types.js';
-import { BitPacker, Reader, Writer, bitAt } from './wire.js';
+import { BitPacker, ByteReader, ByteWriter, bitAt } from '../../core/codec.js';
+/** Reconciliation payloads are little-endian (core/codec.ts). */
+const LE = 'le';
 
 export interface HammingParams {
   /** Stop after this many consecutive clean iterations at the largest block size (default 3). */
@@ -112,10 +115,10 @@ export class HammingReconciler implements Reconciler {
     let m = hammingBlockLog2(q, 0, this.capM(n));
     const first = new BitPacker(n >>> m);
     this.parities(view, 2 ** m, first);
-    await ch.send(new Writer(24).u32(seed).f64(q).varint(n).bytes(first.finish()).finish());
+    await ch.send(openingMessage(seed, q, n, first.finish()));
     book(first.length, 'block parities');
     for (;;) {
-      const r = new Reader(await ch.receive());
+      const r = new ByteReader(await ch.receive(), LE);
       const more = r.u8();
       const bitmap = r.rest();
       const N = 1 << m;
@@ -152,12 +155,9 @@ export class HammingReconciler implements Reconciler {
     this.check(key, opts);
     const before = snapshot(ch.stats);
     const n = key.length;
-    const hdr = new Reader(await ch.receive());
-    const seed = hdr.u32();
-    const q = hdr.f64();
-    const aliceN = hdr.varint();
-    if (aliceN !== n) throw new ProtocolAbort('protocol-violation', `hamming: Alice's key has ${aliceN} bits, Bob's ${n}`);
-    let alicePar = hdr.rest();
+    const opening = await receiveOpening(ch, n, 'hamming');
+    const { seed, qber: q } = opening;
+    let alicePar = opening.payload;
     let parOff = 0;
     let leaked = 0;
     const book = (bits: number, what: string): void => {
@@ -186,7 +186,7 @@ export class HammingReconciler implements Reconciler {
       streak = bad.length === 0 && m === this.capM(n) ? streak + 1 : bad.length === 0 ? streak : 0;
       const more = streak < this.clean && it + 1 < this.maxIt ? 1 : 0;
       if (!more) converged = streak >= this.clean;
-      await ch.send(new Writer(nb / 8 + 2).u8(more).bytes(bm.finish()).finish());
+      await ch.send(new ByteWriter(nb / 8 + 2, LE).u8(more).raw(bm.finish()).finish());
       const reply = await ch.receive();
       if (reply.length * 8 < bad.length * m) throw new ProtocolAbort('protocol-violation', 'hamming: short syndromes');
       if (bad.length) book(bad.length * m, 'syndromes');

@@ -44,7 +44,9 @@ import { SIMD_LANES, simdAvailable, simdDecoderFor } from './ldpc-simd.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { FrameOutcome, ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
 import { snapshot, statsSince } from './types.js';
-import { BitPacker, Reader, Writer, bitAt } from './wire.js';
+import { BitPacker, ByteReader, ByteWriter, bitAt } from '../../core/codec.js';
+/** Reconciliation payloads are little-endian (core/codec.ts). */
+const LE = 'le';
 
 export interface LdpcParams {
   /**
@@ -273,7 +275,7 @@ export class LdpcReconciler implements Reconciler {
     const x = new Uint8Array(N);
     const syn = new Uint8Array(m);
     const fillers: Uint8Array[] = [];
-    const w = new Writer(16 + ((nFrames * m) >>> 3)).u32(seed).f64(opts.qberEstimate).varint(key.length).varint(nFrames);
+    const w = new ByteWriter(16 + ((nFrames * m) >>> 3), LE).u32(seed).f64(opts.qberEstimate).varint(key.length).varint(nFrames);
     const bp = new BitPacker(nFrames * m);
     // interleave: frames take bits from all over the key, so each sees the block's average QBER
     const inter = interleaver(key.length, seed);
@@ -289,7 +291,7 @@ export class LdpcReconciler implements Reconciler {
       syndromeOf(code, x, syn);
       for (let c = 0; c < m; c++) bp.push(syn[c]);
     }
-    await ch.send(w.bytes(bp.finish()).finish());
+    await ch.send(w.raw(bp.finish()).finish());
     const leak = new Float64Array(nFrames).fill(m - ranks[p0]);
     const punct = new Int32Array(nFrames).fill(p0);
     const keyRevealed = new Int32Array(nFrames);
@@ -297,7 +299,7 @@ export class LdpcReconciler implements Reconciler {
     ledger.add('reconciliation', leaked, `${this.name} syndromes`);
     let failedMap: Uint8Array;
     for (;;) {
-      const r = new Reader(await ch.receive());
+      const r = new ByteReader(await ch.receive(), LE);
       const final = r.u8();
       failedMap = r.rest();
       if (failedMap.length * 8 < nFrames) throw new ProtocolAbort('protocol-violation', 'ldpc: short bitmap');
@@ -348,7 +350,7 @@ export class LdpcReconciler implements Reconciler {
   async bob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult> {
     this.check(key, opts);
     const before = snapshot(ch.stats);
-    const r0 = new Reader(await ch.receive());
+    const r0 = new ByteReader(await ch.receive(), LE);
     const seed = r0.u32();
     const qber = r0.f64();
     const aliceN = r0.varint();
@@ -481,7 +483,7 @@ export class LdpcReconciler implements Reconciler {
       const final = pending.size === 0 || !canRetry;
       const bm = new BitPacker(nFrames);
       for (let f = 0; f < nFrames; f++) bm.push(pending.has(f) ? 1 : 0);
-      await ch.send(new Writer(2 + (nFrames >>> 3)).u8(final ? 1 : 0).bytes(bm.finish()).finish());
+      await ch.send(new ByteWriter(2 + (nFrames >>> 3), LE).u8(final ? 1 : 0).raw(bm.finish()).finish());
       if (final) break;
       const reveal = await ch.receive();
       let pos = 0;

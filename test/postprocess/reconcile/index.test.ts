@@ -39,7 +39,7 @@ describe('reconcile registry and metrics', () => {
 
 describe('wire format', () => {
   it('varints round-trip across the fast and slow paths', async () => {
-    const { Writer, Reader } = await import('../../../src/postprocess/reconcile/wire.js');
+    const { ByteWriter: Writer, ByteReader: Reader } = await import('../../../src/core/codec.js');
     const vals = [0, 1, 127, 128, 16383, 16384, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 32 - 1, 2 ** 40 + 5];
     const w = new Writer(1);
     for (const v of vals) w.varint(v);
