@@ -17,6 +17,8 @@ import { passGeometry, resolvePass, type Pass } from '../orbit/passes.js';
 import type { PassGeometry, SatelliteElements, Station } from '../orbit/types.js';
 import type { LedgerSummary } from '../postprocess/ledger.js';
 import { finiteKeyInput } from '../postprocess/finiteKeyInput.js';
+import { RECONCILERS, isReconcilerName } from '../postprocess/reconcile/registry.js';
+import { DEFAULT_F_EC } from '../security/defaults.js';
 import { CLASSES } from '../postprocess/sift.js';
 import { paramsMessage } from '../protocol/stages/index.js';
 import { runLocalSession } from '../protocol/local.js';
@@ -240,8 +242,8 @@ function checkOptions(o: ReplayOptions): void {
   if (o.protocol !== undefined && !PROTOCOLS.includes(o.protocol)) {
     throw new InputError(`unknown protocol "${o.protocol}"; known: ${PROTOCOLS.join(', ')}`, { field: '--protocol' });
   }
-  if (o.reconciliation !== undefined && !['cascade', 'ldpc', 'hamming'].includes(o.reconciliation)) {
-    throw new InputError(`unknown reconciliation "${o.reconciliation}"; known: cascade, ldpc, hamming`, { field: '--reconciliation' });
+  if (o.reconciliation !== undefined && !isReconcilerName(o.reconciliation)) {
+    throw new InputError(`unknown reconciliation "${o.reconciliation}"; known: ${RECONCILERS.join(', ')}`, { field: '--reconciliation' });
   }
   if (o.seed !== undefined && !(Number.isSafeInteger(o.seed) && o.seed >= 0)) throw new InputError(`seed must be a non-negative integer`, { field: '--seed' });
   if (o.windowS !== undefined && !(o.windowS >= 1 && o.windowS <= 900)) throw new InputError(`data window must be 1..900 s, got ${o.windowS}`, { field: '--window-s' });
@@ -503,7 +505,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
     ground.detections.pulseIndex,
     gnd,
     gnd.finiteKey ? params : null,
-    efficiency ?? 1.16,
+    efficiency ?? DEFAULT_F_EC,
     fixedLeak,
   );
   onEvent?.({ type: 'series', series });

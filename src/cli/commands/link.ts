@@ -18,12 +18,10 @@ import { SKY_RADIANCE_W_PER_M2_SR_NM, type SkyCondition } from '../../link/backg
 import { linkBudget } from '../../link/budget.js';
 import { impliedLossAnchors } from '../../link/calibration.js';
 import type { LinkBudget } from '../../link/types.js';
-import { getSatellite, loadOmm, loadTle } from '../../mission/config.js';
 import { getStation } from '../../mission/stations.js';
 import { passGeometry, resolvePass } from '../../orbit/passes.js';
-import type { SatelliteElements } from '../../orbit/types.js';
 import { lineChart, stackCharts } from '../../report/svg.js';
-import { numberOption, parseIsoTime, parseTimeWindow } from '../options.js';
+import { numberOption, parseIsoTime, parseTimeWindow, satelliteOption } from '../options.js';
 import { formatTable, log, printJson } from '../output.js';
 
 interface LinkCliOptions {
@@ -50,14 +48,6 @@ export function parseStep(value: string, flag = '--step'): number {
   const s = Number(m[1]) * (m[2] === 'ms' ? 1e-3 : 1);
   if (!(s >= 0.01 && s <= 600)) throw new InputError(`${s} s is out of range (0.01 s … 600 s)`, { field: flag });
   return s;
-}
-
-function chooseSatellite(o: LinkCliOptions): SatelliteElements {
-  const given = [o.satellite, o.tle, o.omm].filter((x) => x !== undefined);
-  if (given.length > 1) throw new InputError('give only one of --satellite, --tle, --omm', { field: '--satellite' });
-  if (o.tle !== undefined) return loadTle(o.tle);
-  if (o.omm !== undefined) return loadOmm(o.omm);
-  return getSatellite(o.satellite ?? 'micius', { field: '--satellite' });
 }
 
 function loadHardware(file: string | undefined): { tx: TransmitterConfig; rx: ReceiverConfig } {
@@ -152,7 +142,7 @@ export function register(program: Command): void {
     .option('--plot <file.svg>', 'write an SVG plot of the loss terms')
     .action((o: LinkCliOptions) => {
       const stepS = parseStep(o.step);
-      const elements = chooseSatellite(o);
+      const elements = satelliteOption(o);
       const station = getStation(o.station, { field: '--station' });
       const { tx, rx } = loadHardware(o.hardware);
       let fromMs: number;

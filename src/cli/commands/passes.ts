@@ -3,10 +3,8 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { getSatellite, loadOmm, loadTle } from '../../mission/config.js';
 import { findPasses, passSummary } from '../../orbit/passes.js';
-import type { SatelliteElements } from '../../orbit/types.js';
-import { numberOption, parseStationList, parseTimeWindow } from '../options.js';
+import { numberOption, parseStationList, parseTimeWindow, satelliteOption } from '../options.js';
 import { formatTable, log, printJson, progressBar } from '../output.js';
 
 interface PassesOptions {
@@ -20,14 +18,6 @@ interface PassesOptions {
   nightOnly: boolean;
   sunElevation: number;
   json?: boolean;
-}
-
-function chooseSatellite(o: PassesOptions): SatelliteElements {
-  const given = [o.satellite, o.tle, o.omm].filter((x) => x !== undefined);
-  if (given.length > 1) throw new InputError('give only one of --satellite, --tle, --omm', { field: '--satellite' });
-  if (o.tle !== undefined) return loadTle(o.tle);
-  if (o.omm !== undefined) return loadOmm(o.omm);
-  return getSatellite(o.satellite ?? 'micius', { field: '--satellite' });
 }
 
 export function register(program: Command): void {
@@ -50,7 +40,7 @@ export function register(program: Command): void {
       if (o.to === undefined) throw new InputError('missing --to (ISO-8601 UTC)', { field: '--to' });
       const stations = parseStationList(o.station, '--station');
       const { fromMs, toMs } = parseTimeWindow(o.from, o.to);
-      const elements = chooseSatellite(o);
+      const elements = satelliteOption(o);
       const days = (toMs - fromMs) / 86_400_000;
       const bar = days * stations.length > 20 ? progressBar('passes', 100, '%') : undefined;
       const passes = findPasses({

@@ -10,7 +10,7 @@ import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER, parseReceiver, parseTransmitter,
 import { getSatellite, loadTle } from '../../mission/config.js';
 import { getStation } from '../../mission/stations.js';
 import type { SatelliteElements } from '../../orbit/types.js';
-import { parseEve } from '../../quantum/eve.js';
+import { EVE_HELP, parseEve } from '../../quantum/eve.js';
 import { passInputs, SIMULATION_PRESETS, type SimulationPresetName } from '../../quantum/preset.js';
 import { writeSimulation } from '../../quantum/records.js';
 import { simulatePass, type SimulationResult } from '../../quantum/simulate.js';
@@ -100,7 +100,7 @@ export function register(program: Command): void {
     .option('--station <id>', 'ground station id (e.g. xinglong)')
     .option('--pass <spec>', 'pass: UTC date YYYY-MM-DD or ISO time near AOS')
     .option('--window-s <seconds>', 'data window length centred on TCA (default: AOS→LOS above 10°)')
-    .option('--eve <model>', 'none | intercept-resend[:fraction] | pns | beam-splitting', 'none')
+    .option('--eve <model>', EVE_HELP, 'none')
     .option('--seed <N>', 'seed of the simulated randomness (and of the source seed)', '1')
     .option('--source-seed <hex>', '256-bit source seed (64 hex digits); default derived from --seed')
     .option('--hardware <file>', 'JSON { transmitter, receiver } overriding the Micius/Xinglong defaults')
