@@ -8,7 +8,8 @@
  *   [0x56 'V'] [key length L: u32 LE] [tagBits: u8] [seeds: 8 bytes each, LE] [tag: ⌈t/8⌉ bytes]
  * in one message; Bob recomputes the tag on his key and answers [0x76 'v'] [verdict: 1 ok | 0 tags
  * differ | 2 malformed request (length or tag-size mismatch)].
- * Both book `tagBits` leaked bits in the ledger (kind 'verification'); on mismatch both throw
+ * Both book `tagBits` leaked bits in the ledger (kind 'verification') and 1 bit for Bob's
+ * verdict (Bob→Alice: whether the tags matched); on mismatch both throw
  * ProtocolAbort('verification-failed') and the block is discarded.
  *
  * ε_cor: for keys that differ, Pr[tags equal] ≤ Π_j ⌈L/64⌉/2^(t_j) (t_j = bits kept of hash j);
@@ -36,6 +37,13 @@ export interface VerifyResult {
 }
 
 const MSG_SEED = 0x56;
+/**
+ * Bob's verdict discloses whether the tags matched: one bit of information about the keys
+ * (arXiv:2507.21416: the verification result leaks and must be counted). Its third value,
+ * "malformed seed message", depends on public data only.
+ */
+const VERDICT_BITS = 1;
+const VERDICT_LABEL = 'verification verdict (Bob→Alice)';
 const MSG_VERDICT = 0x76;
 
 /** ε_cor = Π_j ⌈L/64⌉ / 2^(t_j) for a key of `keyBits` bits and a `tagBits`-bit tag (§3.1). */
@@ -111,6 +119,7 @@ export async function verifyAsAlice(
     throw new ProtocolAbort('protocol-violation', 'verification: malformed verdict from Bob');
   }
   if (reply[1] === 2) throw new ProtocolAbort('protocol-violation', 'verification: Bob rejected the seed message');
+  ledger.add('verification', VERDICT_BITS, VERDICT_LABEL);
   if (reply[1] !== 1) throw new ProtocolAbort('verification-failed', 'verification: Bob reports a tag mismatch; block discarded');
   return { epsCor: verificationCollisionBound(key.length, tagBits), tagBits };
 }
@@ -151,6 +160,7 @@ export async function verifyAsBob(
   const seeds = msg.subarray(6, 6 + 8 * nHashes);
   const theirs = BitArray.fromBytes(msg.subarray(6 + 8 * nHashes), tagBits);
   const ok = tagEquals(verificationTag(key, seeds, tagBits), theirs);
+  ledger.add('verification', VERDICT_BITS, VERDICT_LABEL);
   await ch.send(Uint8Array.of(MSG_VERDICT, ok ? 1 : 0));
   if (!ok) throw new ProtocolAbort('verification-failed', 'verification: tags differ; block discarded');
   return { epsCor, tagBits };

@@ -15,8 +15,12 @@
  * 4. BICONF (schedule `biconf`): after the two passes, random half-key subsets are compared (one
  *    disclosed parity each, BINARY + cascade on mismatch) until 10 consecutive rounds are error-free.
  *
- * Leakage convention (algorithms.md §2, cascade-python): one bit per disclosed block parity; both
- * parties book exactly the number of parity bits Alice sent. Implied sibling parities are free.
+ * Leakage, both directions (Tupkary & Lütkenhaus, arXiv:2307.00576): one bit per parity Alice
+ * discloses (algorithms.md §2, cascade-python; implied sibling parities are free), plus one bit
+ * per such parity for Bob's side: Bob's messages are a deterministic function of public values and
+ * of his mismatch bit for each block Alice disclosed (his parity XOR hers), so they carry at most
+ * that many bits, and they do show them (he asks inside odd blocks only). Both parties book the
+ * same counts. The efficiency f of the literature counts Alice's bits only (`forwardBits`).
  */
 import { BitArray, popcount32 } from '../../core/bits.js';
 import { binaryEntropy } from '../../core/entropy.js';
@@ -27,7 +31,7 @@ import { cascadePasses, cascadeVariant, DEFAULT_CASCADE_SCHEDULE, type CascadeSc
 import { openingMessage, receiveOpening } from './opening.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
-import { snapshot, statsSince } from './types.js';
+import { LeakBook, snapshot, statsSince } from './types.js';
 import { BitPacker, ByteReader, ByteWriter, bitAt } from '../../core/codec.js';
 /** Reconciliation payloads are little-endian (core/codec.ts). */
 const LE = 'le';
@@ -276,10 +280,12 @@ export class CascadeReconciler implements Reconciler {
     const seed = (opts.seed ?? freshSeed()) >>> 0;
     const passes = cascadePasses(this.schedule, n, opts.qberEstimate);
     const side = new AliceSide(key, seed);
-    let leaked = 0;
+    const leak = new LeakBook(ledger, this.name);
+    // Every parity Alice discloses is compared by Bob, and what he asks next (or that he is done)
+    // shows the comparison: one bit of Bob's parity (the error pattern's) per parity of Alice's.
     const book = (bits: number): void => {
-      leaked += bits;
-      ledger.add('reconciliation', bits, `${this.name} parities`);
+      leak.alice(bits, 'parities');
+      leak.bob(bits, 'mismatches shown by the requests');
     };
     // Message 1: header + every fixed pass's top-level parities.
     const bp = new BitPacker(passes.reduce((s, p) => s + p.disclosed, 0));
@@ -313,7 +319,7 @@ export class CascadeReconciler implements Reconciler {
       await ch.send(out.finish());
       book(out.length);
     }
-    return { key, ok: true, leakedBits: leaked, correctedErrors: 0, stats: statsSince(before, ch.stats) };
+    return { key, ok: true, ...leak.result(), correctedErrors: 0, stats: statsSince(before, ch.stats) };
   }
 
   async bob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult> {
@@ -324,10 +330,12 @@ export class CascadeReconciler implements Reconciler {
     const passes = cascadePasses(this.schedule, n, qber);
     const totalTop = passes.reduce((s, p) => s + p.disclosed, 0);
     if (topBits.length * 8 < totalTop) throw new ProtocolAbort('protocol-violation', 'cascade: short parity message');
-    let leaked = 0;
+    const leak = new LeakBook(ledger, this.name);
+    // Every parity Alice discloses is compared by Bob, and what he asks next (or that he is done)
+    // shows the comparison: one bit of Bob's parity (the error pattern's) per parity of Alice's.
     const book = (bits: number): void => {
-      leaked += bits;
-      ledger.add('reconciliation', bits, `${this.name} parities`);
+      leak.alice(bits, 'parities');
+      leak.bob(bits, 'mismatches shown by the requests');
     };
     book(totalTop);
 
@@ -514,6 +522,6 @@ export class CascadeReconciler implements Reconciler {
       }
     }
     await ch.send(new ByteWriter(1, LE).u8(MSG_DONE).finish());
-    return { key: work, ok: true, leakedBits: leaked, correctedErrors: corrected, stats: statsSince(before, ch.stats) };
+    return { key: work, ok: true, ...leak.result(), correctedErrors: corrected, stats: statsSince(before, ch.stats) };
   }
 }

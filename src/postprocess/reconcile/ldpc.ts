@@ -298,11 +298,19 @@ export class LdpcReconciler implements Reconciler {
     let leaked = nFrames * (m - ranks[p0]);
     ledger.add('reconciliation', leaked, `${this.name} syndromes`);
     let failedMap: Uint8Array;
+    // Bob's feedback (Bob→Alice): each bitmap tells, per frame not yet known decoded, whether it
+    // decoded (one bit each); the final flag is a function of the bitmap and public values.
+    let feedback = 0;
+    let undecided = nFrames;
     for (;;) {
       const r = new ByteReader(await ch.receive(), LE);
       const final = r.u8();
       failedMap = r.rest();
       if (failedMap.length * 8 < nFrames) throw new ProtocolAbort('protocol-violation', 'ldpc: short bitmap');
+      ledger.add('reconciliation', undecided, `${this.name} decoding feedback (Bob→Alice)`);
+      feedback += undecided;
+      undecided = 0;
+      for (let f = 0; f < nFrames; f++) undecided += bitAt(failedMap, f);
       if (final) break;
       const out = new BitPacker(256);
       let add = 0;
@@ -340,7 +348,9 @@ export class LdpcReconciler implements Reconciler {
     return {
       key,
       ok: frames.every((fr) => fr.ok),
-      leakedBits: leaked,
+      leakedBits: leaked + feedback,
+      forwardBits: leaked,
+      backwardBits: feedback,
       correctedErrors: 0,
       stats: statsSince(before, ch.stats),
       frames,
@@ -410,6 +420,8 @@ export class LdpcReconciler implements Reconciler {
       keyRev: Uint8Array;
     }
     const pending = new Map<number, PendingFrame>();
+    let feedback = 0;
+    let undecided = nFrames;
     /**
      * Decode frames (all in one SIMD call, else one by one); accept those whose
      * syndrome is met. Returns the ones that failed. Every frame is decoded on its own state, so
@@ -483,6 +495,9 @@ export class LdpcReconciler implements Reconciler {
       const final = pending.size === 0 || !canRetry;
       const bm = new BitPacker(nFrames);
       for (let f = 0; f < nFrames; f++) bm.push(pending.has(f) ? 1 : 0);
+      ledger.add('reconciliation', undecided, `${this.name} decoding feedback (Bob→Alice)`);
+      feedback += undecided;
+      undecided = pending.size;
       await ch.send(new ByteWriter(2 + (nFrames >>> 3), LE).u8(final ? 1 : 0).raw(bm.finish()).finish());
       if (final) break;
       const reveal = await ch.receive();
@@ -543,7 +558,9 @@ export class LdpcReconciler implements Reconciler {
     return {
       key: BitArray.fromBits(outBits).permute(inter.inv),
       ok: pending.size === 0,
-      leakedBits: leaked,
+      leakedBits: leaked + feedback,
+      forwardBits: leaked,
+      backwardBits: feedback,
       correctedErrors: corrected,
       stats: statsSince(before, ch.stats),
       frames,

@@ -1,13 +1,23 @@
 /**
  * Stage `estimation`: the satellite picks a random sample of sifted positions and discloses its
- * bits there, the ground answers with its bits; both book the sample and estimate the QBER per
- * basis and intensity (postprocess/estimate.ts). The sample is removed from the key.
+ * bits there, the ground answers with its bits; both book both directions of the sample and
+ * estimate the QBER per basis and intensity (postprocess/estimate.ts). The sample is removed from
+ * the key. (Booking the sample is conservative: its positions leave the key; the count is kept so
+ * that no disclosed bit escapes the ledger.)
  */
 import { ProtocolAbort } from '../../core/errors.js';
+import type { Block } from '../../postprocess/block.js';
 import { estimate, samplePositions } from '../../postprocess/estimate.js';
 import { need, type GroundContext, type SatelliteContext, type Stage } from './stage.js';
 
 const SAMPLE_LABEL = 'estimation sample (disclosed, removed from the key)';
+const ANSWER_LABEL = "estimation sample, the ground's bits (Bob→Alice)";
+
+/** Both directions of the sample: the satellite's bits, then the ground's answer at the same positions. */
+function bookSample(block: Block, bits: number): void {
+  block.ledger.add('estimation', bits, SAMPLE_LABEL);
+  block.ledger.add('estimation', bits, ANSWER_LABEL);
+}
 
 export const estimation: Stage = {
   state: 'estimation',
@@ -22,7 +32,7 @@ export const estimation: Stage = {
     if (theirs.bits.length !== positions.length) {
       throw new ProtocolAbort('protocol-violation', `sample answer has ${theirs.bits.length} bits, expected ${positions.length}`);
     }
-    block.ledger.add('estimation', positions.length, SAMPLE_LABEL);
+    bookSample(block, positions.length);
     const est = estimate(block.detections, sifted, need(block.detected, 'detected'), positions, mine, theirs.bits);
     block.sample = { positions, alice: mine, bob: theirs.bits, errors: est.sampleErrors };
     block.counts = est.counts;
@@ -39,7 +49,7 @@ export const estimation: Stage = {
     }
     const mine = sifted.bits.select(positions);
     await session.send({ type: 'sample', positions: new Float64Array(0), bits: mine });
-    block.ledger.add('estimation', positions.length, SAMPLE_LABEL);
+    bookSample(block, positions.length);
     const est = estimate(block.detections, sifted, need(block.detected, 'detected'), positions, sample.bits, mine);
     block.sample = { positions, alice: sample.bits, bob: mine, errors: est.sampleErrors };
     block.counts = est.counts;
