@@ -56,6 +56,17 @@ async function run(rec: Reconciler, x: BitArray, y: BitArray, qber: number, seed
   return { transcript, alice, bob, aliceLedger, bobLedger };
 }
 
+/** The opening of Cascade and Hamming: public header (seed u32, QBER estimate f64, key length), then the payload. */
+function readOpening(msg: Uint8Array, n: number): { qber: number; payload: Uint8Array } {
+  const h = new ByteReader(msg, 'le');
+  h.u32();
+  const qber = h.f64();
+  expect(h.varint()).toBe(n);
+  const payload = h.rest();
+  expect(msg.length - payload.length).toBe(openingHeaderBits(n) / 8);
+  return { qber, payload };
+}
+
 /** Ledger bits of the entries whose label contains `part`. */
 function booked(l: LeakageLedger, part: string): number {
   return l.summary().entries.filter((e) => e.what.includes(part)).reduce((s, e) => s + e.bits, 0);
@@ -99,14 +110,10 @@ describe('ledger = what crossed the channel, both directions', () => {
       const r = await run(rec, x, y, qber, SEED);
       expect(r.bob.key.equals(x)).toBe(true);
       const { aToB, bToA } = r.transcript;
-      // Alice → Bob, message 1: public header (seed u32, QBER estimate f64, key length) + the top-level parities.
-      const headerBytes = openingHeaderBits(n) / 8;
-      const h = new ByteReader(aToB[0], 'le');
-      h.u32();
-      const q = h.f64();
-      expect(h.varint()).toBe(n);
+      // Alice → Bob, message 1: the public header, then the top-level parities.
+      const { qber: q, payload } = readOpening(aToB[0], n);
       const top = cascadePasses(schedule, n, q).reduce((s, p) => s + p.disclosed, 0);
-      expectZeroPadding(aToB[0].subarray(headerBytes), top, 'top-level parities');
+      expectZeroPadding(payload, top, 'top-level parities');
       let aliceParities = top;
       // Then: Bob's request (public structure; its content is what we bound below), Alice's reply
       // with exactly one parity per block named, zero padding.
@@ -130,7 +137,7 @@ describe('ledger = what crossed the channel, both directions', () => {
       }
       expect(aToB.length).toBe(bToA.length); // one reply per request, plus the opening, minus DONE
       // Every Alice→Bob bit is a public header bit, a parity, or zero padding:
-      expect(bitsOf(aToB)).toBeGreaterThanOrEqual(8 * headerBytes + aliceParities);
+      expect(bitsOf(aToB)).toBeGreaterThanOrEqual(openingHeaderBits(n) + aliceParities);
       expect(booked(r.aliceLedger, 'parities')).toBe(aliceParities);
       expect(r.alice.forwardBits).toBe(aliceParities);
       // Bob → Alice: his messages are a function of public values and of his mismatch bit for each
@@ -149,14 +156,11 @@ describe('ledger = what crossed the channel, both directions', () => {
     const r = await run(rec, x, y, qber, SEED + 1);
     expect(r.bob.key.equals(x)).toBe(true);
     const { aToB, bToA } = r.transcript;
-    const headerBytes = openingHeaderBits(n) / 8;
-    const h = new ByteReader(aToB[0], 'le');
-    h.u32();
-    const q = h.f64();
+    const { qber: q, payload } = readOpening(aToB[0], n);
     const capM = Math.max(3, Math.min(12, Math.ceil(Math.log2(n))));
     let m = hammingBlockLog2(q, 0, capM);
     let nb = Math.ceil(n / 2 ** m);
-    expectZeroPadding(aToB[0].subarray(headerBytes), nb, 'iteration 0 parities');
+    expectZeroPadding(payload, nb, 'iteration 0 parities');
     let parities = nb;
     let syndromes = 0;
     let bitmaps = 0;
