@@ -8,5 +8,6 @@ import { linkSuite } from './link.js';
 import { privacySuite } from './privacy.js';
 import { reconcileSuite } from './reconcile.js';
 import { replaySuite } from './replay.js';
+import { recordingSuite } from './recording.js';
 
-export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite, replaySuite];
+export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite, replaySuite, recordingSuite];

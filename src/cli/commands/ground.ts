@@ -8,14 +8,16 @@ import { keyStoreSink } from '../../kms/sink.js';
 import { connectGround } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
 import { groundDetections } from '../../protocol/records.js';
-import { readGroundRecord } from '../../quantum/records.js';
+import { readGroundInput } from '../../recording/ground-files.js';
+import { tagInputOptions, tagInputValues, type TagInputCliOptions } from './import.js';
 import { integerOption } from '../options.js';
 import { log } from '../output.js';
 import { refillingSink } from '../../protocol/pool.js';
 import { finishParty, openPsk, parseHostPort, recordRoot, savePsk } from './satellite.js';
 
-interface GroundCliOptions {
+interface GroundCliOptions extends TagInputCliOptions {
   data: string;
+  tags?: string;
   connect: string;
   keys: string;
   psk?: string;
@@ -24,7 +26,7 @@ interface GroundCliOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('ground')
     .description('run the ground-station (Bob) side of the protocol: recover timing, connect to the satellite, distil and store a key')
     .requiredOption('--data <dir>', 'the ground record folder (DIR/ground written by mozi simulate)')
@@ -33,9 +35,13 @@ export function register(program: Command): void {
     .option('--psk <file>', 'authentication key pool: a raw pre-shared secret (≥ 24 bytes, each side its own copy) the first time; the pool state is saved back after each run')
     .option('--seed <n>', 'seed of the ground\'s random choices (double-click bits)', integerOption('--seed', { min: 0 }))
     .option('--json', 'print one JSON document with the outcome on stdout')
+    .option('--tags <file>', 'read the time tags from this instrument file (PTU, Swabian raw, CSV) instead of the folder\'s own; ground.json still gives schedule, ephemeris and receiver');
+  tagInputOptions(cmd)
     .action(async (o: GroundCliOptions) => {
       const { host, port } = parseHostPort(o.connect, '--connect');
-      const rec = readGroundRecord(recordRoot(o.data, 'ground', '--data'));
+      const input = await readGroundInput(recordRoot(o.data, 'ground', '--data'), { tags: o.tags, ...tagInputValues(o) });
+      if (input.report) log(`ground: ${input.report.tags} tags and ${input.report.syncTags} sync tags from ${input.report.file} (${input.report.format}, channels ${input.report.channelMap})`);
+      const rec = input.record;
       const seed = o.seed !== undefined ? String(o.seed) : undefined;
       const g = groundDetections(rec, { seed });
       log(`ground: ${g.detections.pulseIndex.length} detections after timing recovery (sync residual ${g.timing.syncResidualRmsPs.toFixed(0)} ps)`);

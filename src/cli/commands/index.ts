@@ -14,10 +14,11 @@ import { register as satellite } from './satellite.js';
 import { register as ground } from './ground.js';
 import { register as simulate } from './simulate.js';
 import { register as serve } from './serve.js';
+import { register as importTags } from './import.js';
 
 type Register = (program: Command) => void;
 
-const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, replay, satellite, ground, simulate, serve];
+const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, replay, satellite, ground, simulate, serve, importTags];
 
 export function registerCommands(program: Command): void {
   for (const r of registrars) r(program);

@@ -14,9 +14,8 @@ import { refillingSink } from '../../protocol/pool.js';
 import { keyStoreSink } from '../../kms/sink.js';
 import { serveSatellite } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
-import { satelliteSource } from '../../protocol/records.js';
 import { DEFAULT_POLICY, type PartyResult, type ReconciliationMethod } from '../../protocol/types.js';
-import { readSatelliteRecord } from '../../quantum/records.js';
+import { satelliteInput } from '../../recording/satellite-source.js';
 import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
 import { integerOption, numberOption } from '../options.js';
 import { log, printJson } from '../output.js';
@@ -124,6 +123,7 @@ interface SatelliteCliOptions {
   epsSec?: number;
   seed?: number;
   json?: boolean;
+  settings?: string;
 }
 
 export function register(program: Command): void {
@@ -140,14 +140,16 @@ export function register(program: Command): void {
     .option('--reconciliation <method>', RECONCILERS.join(' | '), DEFAULT_POLICY.reconciliation)
     .option('--eps-sec <eps>', 'secrecy parameter', numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
     .option('--seed <n>', 'seed of the satellite\'s public random choices (reproducible runs)', integerOption('--seed', { min: 0 }))
+    .option('--settings <file>', 'pulse settings from this QRNG setting record (MOZIQRN1, dense or sparse) instead of the seed; default: the record satellite.json names, if any')
     .option('--json', 'print one JSON document with the outcome on stdout')
     .action(async (o: SatelliteCliOptions) => {
       const { host, port } = parseHostPort(o.listen, '--listen');
       if (!BOUNDS.includes(o.bound as Bound)) throw new InputError(`"${o.bound}" is not one of ${BOUNDS.join(', ')}`, { field: '--bound' });
       if (!PROTOCOLS.includes(o.protocol as Protocol)) throw new InputError(`"${o.protocol}" is not one of ${PROTOCOLS.join(', ')}`, { field: '--protocol' });
       if (!isReconcilerName(o.reconciliation)) throw new InputError(`"${o.reconciliation}" is not one of ${RECONCILERS.join(', ')}`, { field: '--reconciliation' });
-      const rec = readSatelliteRecord(recordRoot(o.data, 'satellite', '--data'));
-      const source = satelliteSource(rec, (o.site ?? rec.satellite).toLowerCase());
+      const input = satelliteInput(recordRoot(o.data, 'satellite', '--data'), { settingsPath: o.settings, site: o.site });
+      if (input.record) log(`satellite: pulse settings from the QRNG record ${input.record}`);
+      const source = input.source;
       const psk = openPsk(o.psk, source.passId);
       const sink = refillingSink(keyStoreSink(o.keys), psk.pool);
       const policy = {
@@ -170,7 +172,10 @@ export function register(program: Command): void {
           onEvent: (e) => log(`satellite: ${e.state}${e.detail ? ' — ' + e.detail : ''}`),
         },
         (h, p) => log(`satellite: listening on ${h}:${p}`),
-      ).finally(() => savePsk(psk));
+      ).finally(() => {
+        savePsk(psk);
+        input.close();
+      });
       if (sink.refilledBits() > 0) log(`satellite: ${sink.refilledBits()} key bits refilled the authentication pool`);
       finishParty(r, o.json);
     });

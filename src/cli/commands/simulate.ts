@@ -15,6 +15,7 @@ import { passInputs, SIMULATION_PRESETS, type SimulationPresetName } from '../..
 import { writeSimulation } from '../../quantum/records.js';
 import { simulatePass, type SimulationResult } from '../../quantum/simulate.js';
 import { recoverTiming, type TimingDiagnostics } from '../../timing/recover.js';
+import { checkInstrumentOptions, writeInstrumentFiles } from '../../recording/simulated-instruments.js';
 import { formatTable, log, printJson, progressBar } from '../output.js';
 
 interface SimulateCliOptions {
@@ -34,6 +35,8 @@ interface SimulateCliOptions {
   truth: boolean;
   checkTiming?: boolean;
   json?: boolean;
+  tagFormat?: string;
+  settingsRecord?: string;
 }
 
 function num(value: string, flag: string, min: number, max = Infinity): number {
@@ -42,7 +45,7 @@ function num(value: string, flag: string, min: number, max = Infinity): number {
   return v;
 }
 
-function loadHardware(file: string | undefined): { tx: TransmitterConfig; rx: ReceiverConfig } {
+export function loadHardware(file: string | undefined): { tx: TransmitterConfig; rx: ReceiverConfig } {
   if (file === undefined) return { tx: MICIUS_TRANSMITTER, rx: XINGLONG_RECEIVER };
   let json: unknown;
   try {
@@ -109,6 +112,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write DIR/satellite, DIR/ground, DIR/truth and DIR/summary.json')
     .option('--no-truth', 'do not write DIR/truth')
     .option('--check-timing', 'also run the ground timing recovery and check it against the truth')
+    .option('--tag-format <format>', 'ground tags as Mozi files (mozi: tags.bin + sync.bin), a HydraHarp PTU T2 file (ptu: tags.ptu) or a Swabian raw tag stream (swabian: tags.ttraw + sidecar); detectors on inputs 1–4, sync on 5', 'mozi')
+    .option('--settings-record <kind>', 'replace the satellite\'s seed by a QRNG setting record: dense (every pulse, 4 bits each) or sparse (the pulses the ground detects)')
     .option('--json', 'print the summary as one JSON document')
     .action((o: SimulateCliOptions) => {
       const eve = parseEve(o.eve, '--eve');
@@ -138,6 +143,10 @@ export function register(program: Command): void {
 
       log(`simulate: resolving pass ${passSpec} of ${satellite.name} over ${station.name}`);
       const inputs = passInputs(satellite, station, passSpec, tx, rx, { windowS });
+      const instruments = checkInstrumentOptions(o, Math.floor((inputs.windowEndMs - inputs.windowStartMs) * 1e-3 * tx.repetitionRateHz));
+      if ((instruments.tagFormat ?? 'mozi') !== 'mozi' || instruments.settingsRecord) {
+        if (o.out === undefined) throw new InputError('--tag-format and --settings-record need --out DIR', { field: '--out' });
+      }
       const bar = progressBar('simulate', 100, '%');
       const result = simulatePass({
         geometry: inputs.geometry,
@@ -170,6 +179,9 @@ export function register(program: Command): void {
           summary: result.summary,
         });
         log(`simulate: wrote ${o.out}/satellite, ${o.out}/ground${o.truth ? `, ${o.out}/truth` : ''}, ${o.out}/summary.json`);
+        const files = writeInstrumentFiles(o.out, result, instruments);
+        if (files.tagFile) log(`simulate: ground tags recorded as ${files.tagFile} (${files.tagRecords} records)`);
+        if (files.settingsFile) log(`simulate: satellite settings recorded as ${files.settingsFile} (${files.settingsEntries} pulses, ${files.settingsBytes} bytes; no seed in satellite.json)`);
       }
       const s = result.summary;
       if (o.json) {
