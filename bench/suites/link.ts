@@ -6,7 +6,7 @@ import type { BenchResult, BenchSuite } from '../types.js';
 import { linkBudget } from '../../src/link/budget.js';
 import { impliedLossAnchors } from '../../src/link/calibration.js';
 import { MICIUS_TRANSMITTER as TX, XINGLONG_RECEIVER as RX } from '../../src/link/hardware.js';
-import { MICIUS } from '../../src/mission/config.js';
+import { MICIUS } from '../../src/mission/satellites.js';
 import { getStation } from '../../src/mission/stations.js';
 import { passGeometry, resolvePass } from '../../src/orbit/passes.js';
 

@@ -3,7 +3,7 @@
  * recovers its timing, and prints one JSON line (wall time, CPU time, peak RSS, counts).
  * Usage: node --import tsx bench/suites/simulate-run.ts [windowS]
  */
-import { getSatellite } from '../../src/mission/config.js';
+import { getSatellite } from '../../src/mission/satellites.js';
 import { getStation } from '../../src/mission/stations.js';
 import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER } from '../../src/link/hardware.js';
 import { passInputs } from '../../src/quantum/preset.js';

@@ -7,9 +7,8 @@
  * parseStationList, isoTimeOption, numberOption, integerOption, stationListOption.
  */
 import { InputError } from '../core/errors.js';
-import { getSatellite, loadOmm, loadTle } from '../mission/config.js';
 import { getStation } from '../mission/stations.js';
-import type { SatelliteElements, Station } from '../orbit/types.js';
+import type { Station } from '../orbit/types.js';
 
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -123,13 +122,4 @@ export function integerOption(flag: string, range: NumberRange = {}): (value: st
 
 export function stationListOption(flag = '--station'): (value: string) => Station[] {
   return (value) => parseStationList(value, flag);
-}
-
-/** The satellite named by --satellite (default Micius), or read from --tle / --omm; at most one of them. */
-export function satelliteOption(o: { satellite?: string; tle?: string; omm?: string }): SatelliteElements {
-  const given = [o.satellite, o.tle, o.omm].filter((x) => x !== undefined);
-  if (given.length > 1) throw new InputError('give only one of --satellite, --tle, --omm', { field: '--satellite' });
-  if (o.tle !== undefined) return loadTle(o.tle);
-  if (o.omm !== undefined) return loadOmm(o.omm);
-  return getSatellite(o.satellite ?? 'micius', { field: '--satellite' });
 }

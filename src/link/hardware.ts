@@ -13,46 +13,65 @@ import { InputError } from '../core/errors.js';
 
 const PROB_TOLERANCE = 1e-6;
 
-const positive = z.number().finite().positive();
-const nonNegative = z.number().finite().nonnegative();
+/**
+ * A finite number in [min, max] whose error message gives the reason for the range: hardware
+ * is checked for physical sense, not only for type (an aperture of 1e300 m or a 10¹⁵ Hz source
+ * is refused up front instead of printing Infinity dB or filling the memory).
+ */
+function within(min: number, max: number, reason: string, opts: { exclusiveMin?: boolean } = {}) {
+  const base = z.number({ error: 'must be a number' }).finite('must be a finite number');
+  const lo = opts.exclusiveMin ? base.gt(min, `must be > ${min} (${reason})`) : base.gte(min, `must be ≥ ${min} (${reason})`);
+  return lo.lte(max, `must be ≤ ${max} (${reason})`);
+}
+
 /** A transmittance / efficiency in (0, 1]. */
-const efficiency = z.number().finite().positive().max(1);
-const probability = z.number().finite().min(0).max(1);
+const efficiency = within(0, 1, 'an efficiency is a fraction in (0, 1]', { exclusiveMin: true });
+const probability = within(0, 1, 'a probability');
+/** A mean photon number per pulse of a weak coherent source. */
+const meanPhotons = within(0, 10, 'mean photons per pulse of a weak coherent source; beyond a few the multi-photon part carries no key');
 
 /** Far-field intensity profile of the downlink beam. */
 export const farFieldProfileSchema = z.enum(['gaussian', 'flat-top']);
 export type FarFieldProfile = z.infer<typeof farFieldProfileSchema>;
 
+/** Largest pulse rate accepted: the fastest QKD sources run at a few GHz, and the simulation is O(detections) per pulse index. */
+export const MAX_REPETITION_RATE_HZ = 10e9;
+
 export const transmitterSchema = z
   .object({
     /** Quantum-signal wavelength. */
-    wavelengthNm: positive,
+    wavelengthNm: within(350, 2000, 'the link model covers the visible and near infrared', { exclusiveMin: true }),
     /** Pulse repetition rate. */
-    repetitionRateHz: positive,
+    repetitionRateHz: within(1e3, MAX_REPETITION_RATE_HZ, 'QKD sources run at kHz to a few GHz'),
     /** Mean photon numbers at the telescope output, [signal, decoy, vacuum]. */
-    intensities: z.tuple([nonNegative, nonNegative, nonNegative]),
+    intensities: z.tuple([meanPhotons, meanPhotons, meanPhotons]),
     /** Probabilities of sending [signal, decoy, vacuum]; must sum to 1. */
     intensityProbabilities: z.tuple([probability, probability, probability]),
     /** Probability of preparing in the Z basis (X gets the rest). */
-    basisProbabilityZ: probability,
+    basisProbabilityZ: within(0, 1, 'both bases must be sent for the phase-error estimate', { exclusiveMin: true }).lt(1, 'must be < 1 (both bases must be sent for the phase-error estimate)'),
     /** Polarisation extinction (contrast) ratio, e.g. 280 for 280:1. */
-    polarisationContrast: z.number().finite().min(1),
+    polarisationContrast: within(1, 1e9, 'a contrast ratio C:1'),
     /** Relative intensity fluctuation allowance (0.05 = ±5 %). */
-    intensityFluctuation: z.number().finite().min(0).max(1),
+    intensityFluctuation: within(0, 1, 'a relative fluctuation'),
     /** Optical pulse width (FWHM). */
-    pulseWidthNs: positive,
+    pulseWidthNs: within(0, 1e6, 'an optical pulse width', { exclusiveMin: true }),
     /** Transmit telescope clear aperture (diameter). */
-    apertureM: positive,
+    apertureM: within(0.001, 3, 'a satellite transmit telescope: millimetres (cubesats) to ~1 m', { exclusiveMin: false }),
     /** Far-field divergence, full angle at 1/e² of intensity, along the two beam axes. */
-    divergenceUrad: z.object({ x: positive, y: positive }),
+    divergenceUrad: z
+      .object({
+        x: within(0.1, 1e5, 'beam divergence (Micius 9 × 11 µrad)', { exclusiveMin: true }),
+        y: within(0.1, 1e5, 'beam divergence (Micius 9 × 11 µrad)', { exclusiveMin: true }),
+      })
+      .strict(),
     /** Shape of the far-field intensity pattern the divergence describes. */
     farFieldProfile: farFieldProfileSchema,
     /** APT tracking jitter, RMS per axis. */
-    pointingJitterUrad: nonNegative,
+    pointingJitterUrad: within(0, 1e4, 'tracking jitter (Micius ~1.2 µrad)'),
     /** Static (boresight) pointing bias. */
-    pointingBiasUrad: nonNegative,
+    pointingBiasUrad: within(0, 1e4, 'pointing bias'),
     /** Correlation time of the pointing jitter (for the time-correlated process). */
-    pointingCorrelationTimeMs: positive,
+    pointingCorrelationTimeMs: within(0, 1e6, 'a correlation time', { exclusiveMin: true }),
     /** Transmit optics efficiency between the point where `intensities` are defined and free space. */
     opticsEfficiency: efficiency,
   })
@@ -63,45 +82,45 @@ export type TransmitterConfig = z.infer<typeof transmitterSchema>;
 export const receiverSchema = z
   .object({
     /** Primary mirror diameter. */
-    apertureM: positive,
+    apertureM: within(0.01, 40, 'a receiving telescope: centimetres to the 39 m of the largest ones'),
     /** Diameter of the central obscuration (secondary mirror and its baffle). */
-    obscurationM: nonNegative,
+    obscurationM: within(0, 40, 'smaller than the aperture'),
     /** Telescope + relay optics + coupling to the detectors, detectors excluded. */
     opticsEfficiency: efficiency,
     /** Detector quantum efficiency. */
     detectorEfficiency: efficiency,
     /** Number of single-photon detectors (passive BB84 decoder: 4). */
-    detectorCount: z.number().int().positive(),
+    detectorCount: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(64, 'must be ≤ 64 (a BB84 decoder has 4)'),
     /** Dark-count rate per detector. */
-    darkCountHz: nonNegative,
+    darkCountHz: within(0, 1e7, 'a detector with more than 10 MHz of dark counts is saturated'),
     /** Detector timing jitter (FWHM). */
-    jitterPs: nonNegative,
+    jitterPs: within(0, 1e6, 'detector timing jitter'),
     /** Detector dead time after a click. */
-    deadTimeNs: nonNegative,
+    deadTimeNs: within(0, 1e6, 'detector dead time'),
     /** Probability of an afterpulse following a click. */
-    afterpulseProbability: probability,
+    afterpulseProbability: within(0, 0.5, 'an afterpulse probability; beyond 50 % the detector is unusable'),
     /** Coincidence (gate) window around the expected arrival time. */
-    gateWindowNs: positive,
+    gateWindowNs: within(0, 1e4, 'a coincidence window; it must also fit in one pulse period', { exclusiveMin: true }),
     /** Interference-filter bandwidth (FWHM) in front of the detectors. */
-    filterWidthNm: positive,
+    filterWidthNm: within(0, 200, 'an interference filter', { exclusiveMin: true }),
     /** Receiver field of view, full angle (field stop referred to the sky). */
-    fieldOfViewUrad: positive,
+    fieldOfViewUrad: within(0, 1e5, 'a field stop (Xinglong ~15 µrad)', { exclusiveMin: true }),
     /** Atmospheric transmittance at zenith at the signal wavelength, from this site. */
     zenithTransmittance: efficiency,
     /** Sky spectral radiance at the signal wavelength. W m⁻² sr⁻¹ nm⁻¹. */
-    skyRadianceWPerM2SrNm: nonNegative,
+    skyRadianceWPerM2SrNm: within(0, 1, 'sky radiance: ~1e-9 on a moonless night, ~1e-2 in daylight'),
     /** Fried parameter at zenith at 500 nm (site seeing), for turbulence terms. */
-    friedParameterZenithCm: positive,
+    friedParameterZenithCm: within(0.5, 100, 'seeing from 20″ to 0.1″'),
     /** Scintillation (normalised irradiance variance) at zenith after aperture averaging. */
-    scintillationIndexZenith: nonNegative,
+    scintillationIndexZenith: within(0, 10, 'a normalised irradiance variance'),
     /** Correlation time of the scintillation fades. */
-    scintillationCorrelationTimeMs: positive,
+    scintillationCorrelationTimeMs: within(0, 1e6, 'a correlation time', { exclusiveMin: true }),
     /** Stray light of a nearby city (optional): see cityLightHz in background.ts. */
     cityLight: z
       .object({
         name: z.string().min(1),
-        azimuthDeg: z.number().min(0).max(360),
-        backgroundHzAt20Deg: nonNegative,
+        azimuthDeg: within(0, 360, 'an azimuth from north through east'),
+        backgroundHzAt20Deg: within(0, 1e9, 'counts per second per detector'),
       })
       .strict()
       .optional(),
@@ -168,21 +187,69 @@ export const XINGLONG_RECEIVER: ReceiverConfig = {
   cityLight: { name: 'Beijing', azimuthDeg: 241, backgroundHzAt20Deg: CITY_LIGHT_HZ },
 };
 
-function toInputError(err: z.ZodError, what: string, file?: string): InputError {
-  const issue = err.issues[0];
-  let field = issue && issue.path.length > 0 ? issue.path.join('.') : what;
-  if (issue && issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
-    field = [...issue.path, issue.keys[0]].join('.');
-  }
-  const message = issue ? issue.message : 'invalid';
-  return new InputError(`invalid ${what}: ${message}`, { file, field });
+/**
+ * The generic ground receiver a mission station starts from: the Xinglong 1 m receiver's optics
+ * and detectors, a moonless sky, and no city light (stray light belongs to one site, never to a
+ * default). Mission files override any field per station.
+ */
+export const DEFAULT_RECEIVER: ReceiverConfig = (() => {
+  const { cityLight: _beijing, ...rest } = XINGLONG_RECEIVER;
+  return rest;
+})();
+
+/** A config that passed every check, or the first problem with its path inside the config. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; path: (string | number)[]; message: string };
+
+function zodProblem<T>(r: { success: true; data: T } | { success: false; error: z.ZodError }): Checked<T> {
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0];
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) return { ok: false, path: [...path, issue.keys[0]], message: `unknown field "${issue.keys[0]}"` };
+  return { ok: false, path, message: issue.message };
 }
 
-function checkProbabilitySum(values: readonly number[], field: string, file?: string): void {
-  const sum = values.reduce((a, b) => a + b, 0);
-  if (Math.abs(sum - 1) > PROB_TOLERANCE) {
-    throw new InputError(`probabilities must sum to 1 (got ${sum})`, { file, field });
+/**
+ * Check a complete transmitter config: every field's range, probabilities summing to 1, and the
+ * decoy-state condition on the intensities μ1 > μ2 + μ3, μ2 > μ3 ≥ 0 (Lim et al., PRA 89, 022307
+ * (2014), Sec. II), without which the single-photon bounds do not hold.
+ */
+export function checkTransmitter(obj: unknown): Checked<TransmitterConfig> {
+  const r = zodProblem(transmitterSchema.safeParse(obj));
+  if (!r.ok) return r;
+  const tx = r.value;
+  const sum = tx.intensityProbabilities.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 1) > PROB_TOLERANCE) return { ok: false, path: ['intensityProbabilities'], message: `probabilities must sum to 1 (got ${sum})` };
+  const [m1, m2, m3] = tx.intensities;
+  if (!(m2 > m3)) return { ok: false, path: ['intensities', 1], message: `decoy intensity ${m2} must exceed the vacuum/weak intensity ${m3} (μ2 > μ3, Lim et al. 2014)` };
+  if (!(m1 > m2 + m3)) return { ok: false, path: ['intensities', 0], message: `signal intensity ${m1} must exceed decoy + vacuum ${m2 + m3} (μ1 > μ2 + μ3, Lim et al. 2014)` };
+  if (tx.pulseWidthNs > 1e9 / tx.repetitionRateHz) {
+    return { ok: false, path: ['pulseWidthNs'], message: `pulse width ${tx.pulseWidthNs} ns is longer than the pulse period ${(1e9 / tx.repetitionRateHz).toPrecision(3)} ns` };
   }
+  return r;
+}
+
+/** Check a complete receiver config: ranges, and the obscuration smaller than the aperture. */
+export function checkReceiver(obj: unknown): Checked<ReceiverConfig> {
+  const r = zodProblem(receiverSchema.safeParse(obj));
+  if (!r.ok) return r;
+  if (r.value.obscurationM >= r.value.apertureM) return { ok: false, path: ['obscurationM'], message: 'central obscuration must be smaller than the aperture' };
+  return r;
+}
+
+/**
+ * Checks between the two ends of a link: the coincidence window must fit in one pulse period
+ * (a wider gate would assign one click to two pulses). Path is inside the receiver.
+ */
+export function checkLinkPair(tx: TransmitterConfig, rx: ReceiverConfig): Checked<null> {
+  const periodNs = 1e9 / tx.repetitionRateHz;
+  if (rx.gateWindowNs > periodNs) {
+    return { ok: false, path: ['gateWindowNs'], message: `coincidence window ${rx.gateWindowNs} ns is wider than the pulse period ${periodNs.toPrecision(3)} ns of a ${(tx.repetitionRateHz / 1e6).toPrecision(4)} MHz source` };
+  }
+  return { ok: true, value: null };
+}
+
+function fail(c: { path: (string | number)[]; message: string }, what: string, file?: string): InputError {
+  return new InputError(`invalid ${what}: ${c.message}`, { file, field: c.path.length ? c.path.join('.') : what });
 }
 
 /**
@@ -193,27 +260,42 @@ export function parseTransmitter(obj: unknown, file?: string): TransmitterConfig
   if (typeof obj !== 'object' || obj === null) {
     throw new InputError('transmitter config must be an object', { file, field: 'transmitter' });
   }
-  const r = transmitterSchema.safeParse({ ...MICIUS_TRANSMITTER, ...obj });
-  if (!r.success) throw toInputError(r.error, 'transmitter', file);
-  checkProbabilitySum(r.data.intensityProbabilities, 'intensityProbabilities', file);
-  return r.data;
+  const r = checkTransmitter({ ...MICIUS_TRANSMITTER, ...obj });
+  if (!r.ok) throw fail(r, 'transmitter', file);
+  return r.value;
 }
 
 /**
- * Validate a receiver config. Missing fields take the Xinglong defaults.
+ * Validate a receiver config. Missing fields take the DEFAULT_RECEIVER values (no city light).
  * Throws InputError naming the offending field.
  */
 export function parseReceiver(obj: unknown, file?: string): ReceiverConfig {
   if (typeof obj !== 'object' || obj === null) {
     throw new InputError('receiver config must be an object', { file, field: 'receiver' });
   }
-  const r = receiverSchema.safeParse({ ...XINGLONG_RECEIVER, ...obj });
-  if (!r.success) throw toInputError(r.error, 'receiver', file);
-  if (r.data.obscurationM >= r.data.apertureM) {
-    throw new InputError('central obscuration must be smaller than the aperture', {
-      file,
-      field: 'obscurationM',
-    });
-  }
-  return r.data;
+  const r = checkReceiver({ ...DEFAULT_RECEIVER, ...obj });
+  if (!r.ok) throw fail(r, 'receiver', file);
+  return r.value;
+}
+
+/** parseTransmitter + parseReceiver + checkLinkPair: a `{ transmitter, receiver }` hardware file. */
+export function parseLinkHardware(
+  obj: { transmitter?: unknown; receiver?: unknown },
+  file?: string,
+  base: { tx: TransmitterConfig; rx: ReceiverConfig } = { tx: MICIUS_TRANSMITTER, rx: DEFAULT_RECEIVER },
+): { tx: TransmitterConfig; rx: ReceiverConfig } {
+  const part = (v: unknown, what: string): object => {
+    if (v === undefined) return {};
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`${what} config must be an object`, { file, field: what });
+    return v;
+  };
+  const t = checkTransmitter({ ...base.tx, ...part(obj.transmitter, 'transmitter') });
+  if (!t.ok) throw fail({ path: ['transmitter', ...t.path], message: t.message }, 'transmitter', file);
+  const r = checkReceiver({ ...base.rx, ...part(obj.receiver, 'receiver') });
+  if (!r.ok) throw fail({ path: ['receiver', ...r.path], message: r.message }, 'receiver', file);
+  const tx = t.value;
+  const rx = r.value;
+  const pair = checkLinkPair(tx, rx);
+  if (!pair.ok) throw fail({ path: ['receiver', ...pair.path], message: pair.message }, 'hardware', file);
+  return { tx, rx };
 }

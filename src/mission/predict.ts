@@ -1,12 +1,22 @@
 /**
- * Pass → per-slot link samples and source/detector parameters for `mozi keyrate --predict`:
- * orbit (resolvePass, passGeometry) → link (linkBudget) → security (predictCounts).
+ * The predicted key of one pass: orbit (the mission's element set nearest the pass) → link
+ * budget with the station's own receiver (linkBudget) → expected counts (predictCounts) →
+ * finite-key bound. ONE function, `predictPassKey(mission, station, pass)`, used by
+ * `mozi keyrate --predict`, the dashboard's pass list and the planner, so they agree exactly on
+ * any pass.
  */
-import { linkBudget } from '../link/index.js';
-import type { TransmitterConfig, ReceiverConfig } from '../link/index.js';
-import { getSatellite, getStation, MICIUS_MISSION, receiverForStation } from './index.js';
-import { passGeometry, resolvePass } from '../orbit/index.js';
-import type { LinkSampleLike, PredictParams } from '../security/index.js';
+import { InputError } from '../core/errors.js';
+import { linkBudget } from '../link/budget.js';
+import type { ReceiverConfig, TransmitterConfig } from '../link/hardware.js';
+import { passGeometry, passSummary, type Pass } from '../orbit/passes.js';
+import type { PassSummary, SatelliteElements } from '../orbit/types.js';
+import { finiteKey } from '../security/finiteKey.js';
+import { passLimits, type PassLimits } from '../security/limits.js';
+import { predictCounts, toFiniteKeyInput, type LinkSampleLike, type PredictedCounts, type PredictParams } from '../security/predict.js';
+import type { Bound, FiniteKeyResult, Protocol } from '../security/types.js';
+import { missionStation, type Mission, type MissionStation } from './config.js';
+import { elementsAt } from './elements.js';
+import { resolveMissionPass } from './passes.js';
 
 /** Source and detector parameters of the prediction, from the mission hardware. */
 export function predictParamsFromHardware(tx: TransmitterConfig, rx: ReceiverConfig): PredictParams {
@@ -28,24 +38,85 @@ export function predictParamsFromHardware(tx: TransmitterConfig, rx: ReceiverCon
   };
 }
 
-export async function predictPassSamples(
-  satellite: string,
-  stationId: string,
-  spec: string,
-  stepS = 1,
-): Promise<{ samples: LinkSampleLike[]; pass: Record<string, unknown>; params: PredictParams }> {
-  const elements = getSatellite(satellite, { field: '--satellite' });
-  const station = getStation(stationId, { field: '--station' });
-  const constraints = MICIUS_MISSION.constraints;
-  const pass = resolvePass(elements, station, spec, constraints);
-  const geometry = passGeometry(elements, station, pass.aosMs, pass.losMs, stepS, constraints);
-  const { transmitter } = MICIUS_MISSION.hardware;
-  const receiver = receiverForStation(station.id);
-  const budget = linkBudget(geometry, transmitter, receiver);
-  const samples = budget.samples.map((s) => ({ etaTotal: s.etaTotal, backgroundHz: s.backgroundHz, timeMs: s.timeMs, durationS: stepS }));
+export interface PredictOptions {
+  /** Link-budget slot length, s (default 1). */
+  stepS?: number;
+  /** Finite-key bound (default: the mission's post-processing bound). */
+  bound?: Bound;
+  /** BB84 variant (default: the mission's). */
+  protocol?: Protocol;
+  /** Secrecy parameter (default: the mission's). */
+  epsSec?: number;
+  epsCor?: number;
+  /** Reconciliation inefficiency of the λ_EC model (default that of security/finiteKey). */
+  fEC?: number;
+  /** Predict for [fromMs, toMs] instead of AOS → LOS. */
+  window?: { fromMs: number; toMs: number };
+}
+
+export interface PassPrediction {
+  station: string;
+  /** The pass as the orbit layer found it (AOS/LOS at the mission's minimum elevation). */
+  pass: PassSummary;
+  /** The element set used (nearest epoch to the pass). */
+  elements: SatelliteElements;
+  /** Per-slot link samples the counts were summed over. */
+  samples: LinkSampleLike[];
+  params: PredictParams;
+  counts: PredictedCounts;
+  result: FiniteKeyResult;
+  keyBits: number;
+  limits: PassLimits;
+  /** Propagation-distance warnings. */
+  warnings: string[];
+}
+
+/**
+ * Predict the finite-key length of one pass of `station` (an id or a station of the mission):
+ * `pass` is a Pass from missionPasses/findPasses or a spec (UTC date or ISO time near AOS).
+ */
+export function predictPassKey(mission: Mission, station: MissionStation | string, pass: Pass | string, options: PredictOptions = {}): PassPrediction {
+  const st = typeof station === 'string' ? missionStation(mission, station) : station;
+  const warnings: string[] = [];
+  let p: Pass;
+  let elements: SatelliteElements;
+  if (typeof pass === 'string') {
+    const r = resolveMissionPass(mission, st, pass);
+    p = r.pass;
+    elements = r.elements;
+    warnings.push(...r.warnings);
+  } else {
+    p = pass;
+    elements = elementsAt(mission.satellite, pass.tcaMs);
+  }
+  const stepS = options.stepS ?? 1;
+  const fromMs = options.window?.fromMs ?? p.aosMs;
+  const toMs = options.window?.toMs ?? p.losMs;
+  if (!(toMs > fromMs)) throw new InputError('the prediction window ends before it starts', { field: 'window' });
+  const geometry = passGeometry(elements, st, fromMs, toMs, stepS, mission.constraints);
+  const budget = linkBudget(geometry, mission.transmitter, st.receiver);
+  const samples: LinkSampleLike[] = budget.samples.map((s) => ({ etaTotal: s.etaTotal, backgroundHz: s.backgroundHz, timeMs: s.timeMs, durationS: stepS }));
+  const params = { ...predictParamsFromHardware(mission.transmitter, st.receiver), stepS };
+  const counts = predictCounts(samples, params);
+  const result = finiteKey(
+    toFiniteKeyInput(counts, {
+      bound: options.bound ?? mission.postprocessing.bound,
+      protocol: options.protocol ?? mission.postprocessing.protocol,
+      epsSec: options.epsSec ?? mission.postprocessing.epsSec,
+      ...(options.epsCor !== undefined ? { epsCor: options.epsCor } : {}),
+      ...(options.fEC !== undefined ? { fEC: options.fEC } : {}),
+    }),
+  );
   return {
+    station: st.id,
+    pass: passSummary(p),
+    elements,
     samples,
-    pass: { ...geometry.summary },
-    params: predictParamsFromHardware(transmitter, receiver),
+    params,
+    counts,
+    result,
+    keyBits: result.keyLengthBits,
+    limits: passLimits(samples, params.repetitionRateHz, stepS),
+    warnings,
   };
 }

@@ -1,5 +1,6 @@
 /** Orbit layer (1): TLE/OMM parsing, SGP4 via satellite.js, look angles, passes. */
-export { parseTle, parseOmm, tleChecksum, TLE_LINE_LENGTH } from './tle.js';
+export { parseTle, parseTleCatalogue, parseOmm, parseOmmList, tleChecksum, tleExponentField, TLE_LINE_LENGTH, SGP4_ERRORS, MIN_PERIGEE_KM } from './tle.js';
+export { daysFromEpoch, epochDistanceCheck, EPOCH_LIMIT_DAYS, EPOCH_WARN_DAYS } from './epoch.js';
 export {
   findPasses,
   passGeometry,

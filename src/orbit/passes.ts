@@ -23,8 +23,10 @@ import {
   type SatState,
   type StationFrame,
 } from './sgp4.js';
+import { epochDistanceCheck } from './epoch.js';
 import type { GeometrySample, PassGeometry, PassSummary, SatelliteElements, Station } from './types.js';
 import type { SatRec } from 'satellite.js';
+import { SGP4_ERRORS } from './tle.js';
 
 /** Operating constraints of a pass search. */
 export interface PassConstraints {
@@ -117,10 +119,14 @@ export function centralAngleForElevationRad(elevationDegValue: number, altitudeK
   return Math.acos((radiusKm * Math.cos(e)) / (radiusKm + altitudeKm)) - e;
 }
 
+/** Farther than this from Earth's centre a low-orbit propagation has gone wrong (the Moon is at 384,400 km). */
+const MAX_SAT_RADIUS_KM = 500_000;
+
 function stateOrThrow(satrec: SatRec, elements: SatelliteElements, timeMs: number): SatState {
   const s = satState(satrec, timeMs);
-  if (!s) {
-    throw new InputError(`SGP4 fails for "${elements.name}" at ${new Date(timeMs).toISOString()} (decayed or elements too old?)`, {
+  if (!s || !(Math.hypot(s.ecf.x, s.ecf.y, s.ecf.z) < MAX_SAT_RADIUS_KM)) {
+    const why = satrec.error ? ` (satellite.js error ${satrec.error}: ${SGP4_ERRORS[satrec.error] ?? 'unknown'})` : ' (decayed, or elements too far from their epoch)';
+    throw new InputError(`SGP4 fails for "${elements.name}" at ${new Date(timeMs).toISOString()}${why}`, {
       field: 'satellite',
     });
   }
@@ -335,6 +341,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
     throw new InputError(`time window ends (${iso(opts.toMs)}) before it starts (${iso(opts.fromMs)})`, { field: 'to' });
   }
   const c = resolveConstraints(opts);
+  epochDistanceCheck(opts.elements, opts.fromMs, opts.toMs);
   const satrec = satrecOf(opts.elements);
   const hMaxKm = apogeeAltitudeKm(opts.elements) + 50;
   const scans: StationScan[] = opts.stations.map((station) => ({
@@ -380,6 +387,7 @@ export function passGeometry(
   if (!(toMs > fromMs)) throw new InputError(`geometry interval ends (${iso(toMs)}) before it starts (${iso(fromMs)})`, { field: 'to' });
   if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
   const c = resolveConstraints(constraints);
+  epochDistanceCheck(elements, fromMs, toMs);
   const satrec = satrecOf(elements);
   const frame = stationFrame(station);
   const samples: GeometrySample[] = [];

@@ -34,7 +34,40 @@ interface FieldSpec {
 const LINE1_FIELDS: FieldSpec[] = [
   { field: 'epoch year', from: 19, to: 20, min: 0, max: 99 },
   { field: 'epoch day', from: 21, to: 32, min: 1, max: 367 },
+  // ṅ/2 in rev/day²: real objects stay well below 0.1 (CelesTrak catalogue; decaying objects ~1e-2)
+  { field: 'mean motion derivative', from: 34, to: 43, min: -1, max: 1 },
 ];
+
+/**
+ * Fields in the TLE's "assumed decimal point, signed exponent" notation (±NNNNN±E = ±0.NNNNN·10^±E):
+ * n̈/6 (columns 45-52) and B* (columns 54-61), in 1/Earth radii. |B*| above 1 is no physical
+ * object (dense cubesats near decay reach ~1e-2); satellite.js would propagate NaN silently.
+ */
+const LINE1_EXP_FIELDS: FieldSpec[] = [
+  { field: 'mean motion second derivative', from: 45, to: 52, min: -1, max: 1 },
+  { field: 'BSTAR drag term', from: 54, to: 61, min: -1, max: 1 },
+];
+
+/** Value of a TLE field written as ±NNNNN±E (implied leading decimal point), or NaN. */
+export function tleExponentField(raw: string): number {
+  const m = /^([-+]?)(\d{1,5})([-+])(\d)$/.exec(raw.trim());
+  if (!m) return NaN;
+  const v = Number(`0.${m[2]}`) * 10 ** (m[3] === '-' ? -Number(m[4]) : Number(m[4]));
+  return m[1] === '-' ? -v : v;
+}
+
+function checkExpFields(line: string, file: string | undefined, lineNo: number): void {
+  for (const s of LINE1_EXP_FIELDS) {
+    const raw = line.slice(s.from - 1, s.to);
+    const v = tleExponentField(raw);
+    if (!Number.isFinite(v)) {
+      throw new InputError(`"${raw.trim()}" (columns ${s.from}-${s.to}) is not a TLE exponent number (e.g. 17957-4)`, { file, line: lineNo, field: s.field });
+    }
+    if (v < (s.min ?? -Infinity) || v > (s.max ?? Infinity)) {
+      throw new InputError(`${v} is out of range [${s.min}, ${s.max}] (no physical object)`, { file, line: lineNo, field: s.field });
+    }
+  }
+}
 const LINE2_FIELDS: FieldSpec[] = [
   { field: 'inclination', from: 9, to: 16, min: 0, max: 180 },
   { field: 'right ascension of ascending node', from: 18, to: 25, min: 0, max: 360 },
@@ -98,8 +131,12 @@ export function parseTle(text: string, file?: string): SatelliteElements {
   if (!l1) throw new InputError('missing TLE line 1', { file, line: (lines[k - 1]?.lineNo ?? 0) + 1 });
   if (!l2) throw new InputError('missing TLE line 2', { file, line: l1.lineNo + 1 });
   if (lines.length > k + 2) {
-    throw new InputError('unexpected text after TLE line 2 (one satellite per file)', { file, line: lines[k + 2].lineNo });
+    throw new InputError('unexpected text after TLE line 2 (one satellite per file; a file of many element sets is a catalogue: use "elementsFile" in a mission)', { file, line: lines[k + 2].lineNo });
   }
+  return tleElements(name, l1, l2, file);
+}
+
+function tleElements(name: string | undefined, l1: { text: string; lineNo: number }, l2: { text: string; lineNo: number }, file: string | undefined): SatelliteElements {
   checkTleLine(l1.text, '1', file, l1.lineNo);
   checkTleLine(l2.text, '2', file, l2.lineNo);
   const cat1 = l1.text.slice(2, 7).trim();
@@ -108,17 +145,73 @@ export function parseTle(text: string, file?: string): SatelliteElements {
     throw new InputError(`catalogue number ${cat2} differs from line 1's ${cat1}`, { file, line: l2.lineNo, field: 'catalogue number' });
   }
   checkFields(l1.text, LINE1_FIELDS, file, l1.lineNo);
+  checkExpFields(l1.text, file, l1.lineNo);
   checkFields(l2.text, LINE2_FIELDS, file, l2.lineNo);
   const satrec = twoline2satrec(l1.text, l2.text);
+  const label = name && name !== '' ? name : cat1;
   if (satrec.error !== 0) {
-    throw new InputError(`SGP4 rejects these elements (satellite.js error ${satrec.error})`, { file, line: l1.lineNo });
+    throw new InputError(`SGP4 rejects the elements of "${label}" (satellite.js error ${satrec.error}: ${SGP4_ERRORS[satrec.error] ?? 'unknown'})`, { file, line: l1.lineNo });
   }
+  checkPerigee(satrec, label, { file, line: l1.lineNo });
   const noradNum = Number(cat1);
   return {
-    name: name && name !== '' ? name : cat1,
+    name: label,
     noradId: Number.isFinite(noradNum) ? noradNum : undefined,
     tle: [l1.text, l2.text],
   };
+}
+
+/** satellite.js / Vallado SGP4 error codes. */
+export const SGP4_ERRORS: Readonly<Record<number, string>> = {
+  1: 'mean elements out of range (eccentricity ≥ 1 or < -0.001, or semi-major axis < 0.95 Earth radii)',
+  2: 'mean motion less than 0',
+  3: 'perturbed eccentricity out of range',
+  4: 'semi-latus rectum less than 0',
+  5: 'epoch elements are sub-orbital',
+  6: 'satellite has decayed',
+};
+
+/** Perigee height below which no orbit survives a revolution (the Kármán line is 100 km). */
+export const MIN_PERIGEE_KM = 80;
+
+function checkPerigee(satrec: { altp: number }, label: string, where: { file?: string; line?: number; field?: string }): void {
+  const perigeeKm = satrec.altp * 6378.135;
+  if (!(perigeeKm >= MIN_PERIGEE_KM)) {
+    throw new InputError(`perigee of "${label}" is ${perigeeKm.toFixed(0)} km above the surface (< ${MIN_PERIGEE_KM} km: decayed or not an orbit)`, where);
+  }
+}
+
+/**
+ * Parse a file of many element sets: TLEs (two lines each, optionally after a name line), one
+ * after another, as CelesTrak and Space-Track histories are written. Every set is validated as
+ * parseTle does; errors name the set's own line.
+ */
+export function parseTleCatalogue(text: string, file?: string): SatelliteElements[] {
+  const lines: { text: string; lineNo: number }[] = [];
+  text.split(/\r?\n/).forEach((l, i) => {
+    const t = l.replace(/\s+$/, '');
+    if (t.trim() !== '') lines.push({ text: t, lineNo: i + 1 });
+  });
+  if (lines.length === 0) throw new InputError('empty TLE file', { file });
+  const out: SatelliteElements[] = [];
+  let k = 0;
+  while (k < lines.length) {
+    let name: string | undefined;
+    if (!/^1 /.test(lines[k].text)) {
+      if (/^2 /.test(lines[k].text) && lines[k].text.length === TLE_LINE_LENGTH) {
+        throw new InputError('found TLE line 2 where line 1 (or a name) was expected', { file, line: lines[k].lineNo, field: 'line number' });
+      }
+      name = lines[k].text.replace(/^0 /, '').trim();
+      k++;
+    }
+    const l1 = lines[k];
+    const l2 = lines[k + 1];
+    if (!l1) throw new InputError('missing TLE line 1', { file, line: (lines[k - 1]?.lineNo ?? 0) + 1 });
+    if (!l2) throw new InputError('missing TLE line 2', { file, line: l1.lineNo + 1 });
+    out.push(tleElements(name, l1, l2, file));
+    k += 2;
+  }
+  return out;
 }
 
 const numeric = z.union([z.number(), z.string().regex(/^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/, 'not a number')]);
@@ -146,6 +239,10 @@ const OMM_RANGES: Record<string, [number, number]> = {
   ARG_OF_PERICENTER: [0, 360],
   MEAN_ANOMALY: [0, 360],
   MEAN_MOTION: [0.05, 20],
+  // as for the TLE fields above: beyond these no physical object
+  BSTAR: [-1, 1],
+  MEAN_MOTION_DOT: [-1, 1],
+  MEAN_MOTION_DDOT: [-1, 1],
 };
 
 /**
@@ -153,6 +250,13 @@ const OMM_RANGES: Record<string, [number, number]> = {
  * array holding exactly one object, or its JSON text.
  */
 export function parseOmm(json: unknown, file?: string): SatelliteElements {
+  const list = parseOmmList(json, file);
+  if (list.length !== 1) throw new InputError(`expected one OMM object, found ${list.length}`, { file });
+  return list[0];
+}
+
+/** Parse OMM JSON holding one object or an array of them (a catalogue or a history). */
+export function parseOmmList(json: unknown, file?: string): SatelliteElements[] {
   let value = json;
   if (typeof json === 'string') {
     try {
@@ -161,11 +265,19 @@ export function parseOmm(json: unknown, file?: string): SatelliteElements {
       throw new InputError(`not valid JSON (${(e as Error).message.replace(/\s+/g, " ")})`, { file });
     }
   }
-  let prefix = '';
-  if (Array.isArray(value)) {
-    if (value.length !== 1) throw new InputError(`expected one OMM object, found ${value.length}`, { file });
-    value = value[0];
-    prefix = '[0].';
+  if (!Array.isArray(value)) return [parseOneOmm(value, file, '')];
+  if (value.length === 0) throw new InputError('no OMM object in the array', { file });
+  return value.map((v, i) => parseOneOmm(v, file, `[${i}].`));
+}
+
+function parseOneOmm(json: unknown, file: string | undefined, prefix: string): SatelliteElements {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (e) {
+      throw new InputError(`not valid JSON (${(e as Error).message.replace(/\s+/g, " ")})`, { file });
+    }
   }
   const r = OMM_SCHEMA.safeParse(value);
   if (!r.success) {
@@ -184,7 +296,8 @@ export function parseOmm(json: unknown, file?: string): SatelliteElements {
   } catch (e) {
     throw new InputError(`SGP4 rejects these elements (${(e as Error).message})`, { file });
   }
-  if (error !== 0) throw new InputError(`SGP4 rejects these elements (satellite.js error ${error})`, { file });
+  if (error !== 0) throw new InputError(`SGP4 rejects the elements of "${omm.OBJECT_NAME}" (satellite.js error ${error}: ${SGP4_ERRORS[error] ?? 'unknown'})`, { file });
+  checkPerigee(json2satrec(ommObj), omm.OBJECT_NAME, { file });
   return {
     name: omm.OBJECT_NAME,
     noradId: Number(omm.NORAD_CAT_ID),

@@ -48,9 +48,3 @@ export function passInputs(
   const budget = linkBudget(geometry, tx, rx, opts.link);
   return { geometry, channel: channelFromLinkBudget(budget), pointing: pointingParams(tx), windowStartMs: startMs, windowEndMs: endMs };
 }
-
-export const SIMULATION_PRESETS = {
-  'micius-2016-12-19': { satellite: 'micius', station: 'xinglong', pass: '2016-12-19', windowS: 273 },
-} as const;
-
-export type SimulationPresetName = keyof typeof SIMULATION_PRESETS;

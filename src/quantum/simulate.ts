@@ -138,6 +138,31 @@ export interface SimulationResult {
 
 const FWHM_TO_SIGMA = 1 / (2 * Math.sqrt(2 * Math.log(2)));
 
+/**
+ * Most time tags one simulation may produce (≈ 20 bytes each in memory, plus the truth record):
+ * 2 × 10⁸ tags ≈ 4 GB. A pass that would exceed it (daylight, strong stray light, a very fast
+ * source) is refused up front rather than running out of memory.
+ */
+export const MAX_SIMULATED_TAGS = 2e8;
+
+/** Above this many noise clicks in one slot they are time-ordered before entering the chunk. */
+const NOISE_SORT_MIN = 64;
+
+/** Expected detector tags of a window: photon clicks and noise, each detector capped by its dead time. */
+export function expectedTags(channel: readonly ChannelSample[], tx: TransmitterConfig, rx: ReceiverConfig, windowStartMs: number, windowEndMs: number): number {
+  let total = 0;
+  const meanMu = tx.intensities.reduce((a, m, k) => a + m * tx.intensityProbabilities[k], 0);
+  for (let i = 0; i < channel.length; i++) {
+    const a = Math.max(windowStartMs, i === 0 ? channel[i].timeMs : (channel[i - 1].timeMs + channel[i].timeMs) / 2);
+    const b = Math.min(windowEndMs, i === channel.length - 1 ? channel[i].timeMs : (channel[i].timeMs + channel[i + 1].timeMs) / 2);
+    if (!(b > a)) continue;
+    const rateHz = tx.repetitionRateHz * -Math.expm1(-meanMu * channel[i].etaTotal) + 4 * rx.darkCountHz + channel[i].backgroundHz;
+    const capHz = rx.deadTimeNs > 0 ? (4 * 1e9) / rx.deadTimeNs : Infinity;
+    total += Math.min(rateHz, capHz) * (b - a) * 1e-3;
+  }
+  return total;
+}
+
 function checkNumber(v: number, field: string, min: number, max = Infinity): void {
   if (!Number.isFinite(v) || v < min || v > max) throw new InputError(`${v} out of range [${min}, ${max}]`, { field });
 }
@@ -185,6 +210,13 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
   const windowStartMs = options.windowStartMs ?? geometry.samples[0].timeMs;
   const windowEndMs = options.windowEndMs ?? geometry.samples[geometry.samples.length - 1].timeMs;
   if (!(windowEndMs > windowStartMs)) throw new InputError('data window end must be after its start', { field: 'windowEndMs' });
+  const tagsExpected = expectedTags(options.channel, tx, rx, windowStartMs, windowEndMs);
+  if (tagsExpected > MAX_SIMULATED_TAGS) {
+    throw new InputError(
+      `the pass would produce ~${tagsExpected.toExponential(2)} detector time tags (> ${MAX_SIMULATED_TAGS.toExponential(0)}, ~${((tagsExpected * 20) / 1e9).toFixed(0)} GB): shorten the window or reduce the background`,
+      { field: 'channel' },
+    );
+  }
   const R = tx.repetitionRateHz;
   const Tp = 1e12 / R; // ps per pulse
   const N = Math.floor((windowEndMs - windowStartMs) * 1e-3 * R);
@@ -218,7 +250,10 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
 
   const clock = drawGroundClock(setupRng, options.clock);
   const ephErr = { timeMs: options.ephemerisError?.timeMs ?? (2 * setupRng.nextDouble() - 1) * 5, rangeKm: options.ephemerisError?.rangeKm ?? (2 * setupRng.nextDouble() - 1) * 2 };
-  const skewPs = options.quantumSkewPs ?? (2 * setupRng.nextDouble() - 1) * 1500;
+  // the ground calibrates its quantum-vs-sync skew to within ±1.5 ns, and always to better than
+  // half a pulse period (else no timing recovery can tell neighbouring pulses apart): ±0.4 Tp
+  // at rates above 133 MHz (625 MHz: ±0.64 ns)
+  const skewPs = options.quantumSkewPs ?? (2 * setupRng.nextDouble() - 1) * Math.min(1500, 0.4 * (1e12 / tx.repetitionRateHz));
   const schedule: PassSchedule = {
     windowStartMs,
     pulseRateHz: R,
@@ -335,6 +370,10 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
   };
 
   let order = new Uint32Array(4096);
+  let noiseT = new Float64Array(0);
+  let noiseD = new Uint8Array(0);
+  let noiseK = new Uint8Array(0);
+  let noiseOrd = new Uint32Array(0);
   const pk = [0, 0, 0];
   let pns: PnsTuning = { multiFraction: 0, singleFraction: 0 };
   let tauNext = range.lightTimePsAtEmit(windowStartMs);
@@ -447,11 +486,36 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
       counts.expDark += darkTotalHz * slotS;
       counts.expBg += bg * slotS;
       const nNoise = rng.nextPoisson((darkTotalHz + bg) * slotS);
-      for (let k = 0; k < nNoise; k++) {
-        const kind = rng.nextDouble() * (darkTotalHz + bg) < darkTotalHz ? TAG_KIND_DARK : TAG_KIND_BACKGROUND;
-        if (kind === TAG_KIND_DARK) counts.dark++;
-        else counts.bg++;
-        pushRaw(t0 + rng.nextDouble() * (t1 - t0), Math.floor(rng.nextDouble() * 4), -1, kind, 0);
+      if (nNoise <= NOISE_SORT_MIN) {
+        for (let k = 0; k < nNoise; k++) {
+          const kind = rng.nextDouble() * (darkTotalHz + bg) < darkTotalHz ? TAG_KIND_DARK : TAG_KIND_BACKGROUND;
+          if (kind === TAG_KIND_DARK) counts.dark++;
+          else counts.bg++;
+          pushRaw(t0 + rng.nextDouble() * (t1 - t0), Math.floor(rng.nextDouble() * 4), -1, kind, 0);
+        }
+      } else {
+        // strong noise (daylight, stray light): the same draws, pushed in time order so the
+        // chunk stays nearly sorted (its insertion sort would be quadratic otherwise)
+        if (noiseT.length < nNoise) {
+          noiseT = new Float64Array(nNoise * 2);
+          noiseD = new Uint8Array(nNoise * 2);
+          noiseK = new Uint8Array(nNoise * 2);
+          noiseOrd = new Uint32Array(nNoise * 2);
+        }
+        for (let k = 0; k < nNoise; k++) {
+          const kind = rng.nextDouble() * (darkTotalHz + bg) < darkTotalHz ? TAG_KIND_DARK : TAG_KIND_BACKGROUND;
+          if (kind === TAG_KIND_DARK) counts.dark++;
+          else counts.bg++;
+          noiseT[k] = t0 + rng.nextDouble() * (t1 - t0);
+          noiseD[k] = Math.floor(rng.nextDouble() * 4);
+          noiseK[k] = kind;
+          noiseOrd[k] = k;
+        }
+        const ordN = noiseOrd.subarray(0, nNoise).sort((x, y) => noiseT[x] - noiseT[y] || x - y);
+        for (let q = 0; q < nNoise; q++) {
+          const k = ordN[q];
+          pushRaw(noiseT[k], noiseD[k], -1, noiseK[k], 0);
+        }
       }
 
       // sync laser pulses (and markers) emitted in this slot

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReplayResult } from '../mission/replay.js';
+import type { ReplayResult } from '../mission/result.js';
 import { escapeXml, lineChart } from './svg.js';
 
 export interface ComparisonRow {
@@ -27,7 +27,7 @@ const pct = (v: number, d = 2) => `${(v * 100).toFixed(d)} %`;
 export function comparisonRows(r: ReplayResult): ComparisonRow[] {
   const ratio = (a: number, b: number | undefined) =>
     b !== undefined && b > 0 ? `${((a / b - 1) * 100 >= 0 ? '+' : '')}${((a / b - 1) * 100).toFixed(1)} %` : '';
-  const p = r.paper;
+  const p = r.published;
   const ref = (f: (v: number) => string, v: number | undefined) => (v === undefined ? '' : f(v));
   return [
     { quantity: 'data window (s)', model: String(r.durationS), paper: ref(String, p?.durationS), ratio: ratio(r.durationS, p?.durationS) },
@@ -47,7 +47,7 @@ export function comparisonRows(r: ReplayResult): ComparisonRow[] {
       ratio: ratio(r.finalKeyBits, p?.finalKeyBits),
     },
     { quantity: 'key rate (bit/s)', model: r.finalKeyRateBps.toFixed(0), paper: ref((v) => `≈${v}`, p?.finalKeyRateBps), ratio: ratio(r.finalKeyRateBps, p?.finalKeyRateBps) },
-    ...(r.aborted || !p ? [] : [paperAccountingRow(r, p.finalKeyBits, ratio)]),
+    ...(r.aborted || p?.finalKeyBits === undefined ? [] : [paperAccountingRow(r, p.finalKeyBits, ratio)]),
   ];
 }
 
@@ -84,7 +84,7 @@ export function replayJson(r: ReplayResult): Record<string, unknown> {
     bounds: r.bounds,
     limits: r.limits,
     counts: r.counts,
-    reconciliation: { method: r.reconciliation, ...r.reconciliation_ },
+    reconciliation: { method: r.reconciliation, ...r.reconciliationLeakage },
     authentication: r.authentication,
     settings: { preset: r.preset, seed: r.seed, eve: r.eve, bound: r.bound, protocol: r.protocol },
     pass: r.pass,
@@ -92,7 +92,9 @@ export function replayJson(r: ReplayResult): Record<string, unknown> {
     stageMs: r.stageMs,
     partyStageMs: r.partyStageMs,
     wallS: r.wallS,
-    paper: r.paper,
+    published: r.published ?? null,
+    mission: r.mission,
+    warnings: r.warnings,
   };
 }
 
@@ -133,7 +135,7 @@ export function replayHtml(r: ReplayResult): string {
         { name: 'atmosphere', x: link.map((l) => l.rangeKm), y: link.map((l) => l.atmosphereDb), markers: true, noLine: true },
       ],
     }),
-    note: r.paper && 'Measured points of the paper: ≈22 dB diffraction at 1,200 km; ≈32 dB end to end at 645 km, ≈43 dB at 1,200 km (derived from the sifted rates).',
+    note: r.published && 'Measured points of the paper: ≈22 dB diffraction at 1,200 km; ≈32 dB end to end at 645 km, ≈43 dB at 1,200 km (derived from the sifted rates).',
   });
   charts.push({
     title: 'Sifted key rate and QBER vs time (cf. Fig. 3)',
@@ -153,7 +155,7 @@ export function replayHtml(r: ReplayResult): string {
         xLabel: 'time since window start (s)',
         yLabel: 'QBER (%)',
         series: [{ name: 'QBER', x: t, y: s.map((p) => p.qber * 100) }],
-        hLines: r.paper ? [{ y: r.paper.qber * 100, label: `paper mean ${pct(r.paper.qber, 1)}` }] : [],
+        hLines: r.published?.qber !== undefined ? [{ y: r.published.qber * 100, label: `published mean ${pct(r.published.qber, 1)}` }] : [],
         height: 300,
       }),
   });
@@ -240,12 +242,12 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
 </style></head><body>
 <h1>Mozi replay: ${escapeXml(r.pass.satellite)} over ${escapeXml(r.pass.station)}</h1>
 <p>Window ${escapeXml(r.pass.windowStartUtc)} – ${escapeXml(r.pass.windowEndUtc)} (${r.durationS} s), TCA ${escapeXml(r.pass.tcaUtc)}, minimum range ${r.pass.minRangeKm.toFixed(0)} km, maximum elevation ${r.pass.maxElevationDeg.toFixed(1)}°.
-Settings: seed ${r.seed}, eavesdropper <b>${escapeXml(r.eve)}</b>, reconciliation ${escapeXml(r.reconciliation)}, bound ${escapeXml(r.bound)}, protocol ${escapeXml(r.protocol)}, ε_sec ${r.finiteKey?.epsSec ?? r.paper?.epsSec ?? '—'}.</p>
+Settings: seed ${r.seed}, eavesdropper <b>${escapeXml(r.eve)}</b>, reconciliation ${escapeXml(r.reconciliation)}, bound ${escapeXml(r.bound)}, protocol ${escapeXml(r.protocol)}, ε_sec ${r.finiteKey?.epsSec ?? r.published?.epsSec ?? '—'}.</p>
 ${verdict}
 ${noDecoyNote}
 ${
-  r.paper
-    ? `<h2>Model vs paper</h2>\n${table(['quantity', 'model', `paper (${r.paper.source})`, 'model/paper − 1'], cmp.map((c) => [c.quantity, c.model, c.paper, c.ratio]))}`
+  r.published
+    ? `<h2>Model vs paper</h2>\n${table(['quantity', 'model', `paper (${r.published.source})`, 'model/paper − 1'], cmp.map((c) => [c.quantity, c.model, c.paper, c.ratio]))}`
     : `<h2>Results</h2>\n${table(['quantity', 'model'], cmp.map((c) => [c.quantity, c.model]))}`
 }
 ${charts.map((c) => `<h2>${escapeXml(c.title)}</h2>\n${c.svg}\n${c.note ? `<p class="note">${escapeXml(c.note)}</p>` : ''}`).join('\n')}
@@ -253,7 +255,7 @@ ${charts.map((c) => `<h2>${escapeXml(c.title)}</h2>\n${c.svg}\n${c.note ? `<p cl
 ${table(['intensity', 'photon events (simulation)', 'sifted', 'errors', 'QBER'], intensityRows)}
 <h2>Leakage ledger (block ${escapeXml(r.ledger?.blockId ?? '')})</h2>
 ${table(['kind', 'what', 'bits'], [...ledgerRows, ['total', '', fmtInt(r.ledger?.leakedBits ?? 0)]])}
-<p>Reconciliation efficiency f = ${r.reconciliation_.efficiency?.toFixed(3) ?? '—'}. Secret key consumed by authentication (Wegman–Carter pads, not leakage):</p>
+<p>Reconciliation efficiency f = ${r.reconciliationLeakage.efficiency?.toFixed(3) ?? '—'}. Secret key consumed by authentication (Wegman–Carter pads, not leakage):</p>
 ${table(['what', 'bits'], consumedRows)}
 <h2>Finite-key terms</h2>
 ${table(['term', 'value'], fkRows)}

@@ -4,21 +4,26 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { mkdirSync } from 'node:fs';
-import { registerDashboardApi } from './dashboard.js';
+import { loadMission } from '../mission/presets.js';
+import { MissionRegistry, registerDashboardApi } from './dashboard.js';
 import { RunManager } from './runs.js';
 import { registerStatic } from './static.js';
 
 export interface DashboardOptions {
   /** Where run outputs and the sites' key stores live. */
   dataDir: string;
+  /** The mission the dashboard shows (a shipped name or a file path; default micius). */
+  mission?: string;
 }
 
 export async function buildDashboard(opts: DashboardOptions): Promise<FastifyInstance> {
+  const missionArg = opts.mission ?? 'micius';
+  const missions = new MissionRegistry(loadMission(missionArg), missionArg);
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
   const runs = new RunManager(opts.dataDir);
   app.addHook('onClose', async () => runs.close());
-  registerDashboardApi(app, { dataDir: opts.dataDir, runs });
+  registerDashboardApi(app, { dataDir: opts.dataDir, runs, missions });
   registerStatic(app);
   return app;
 }

@@ -10,29 +10,16 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { linkBudget } from '../link/index.js';
 import { KeyStore } from '../kms/keystore.js';
-import { getStation, MICIUS, MICIUS_MISSION, receiverForStation, STATIONS } from '../mission/index.js';
-import { PRESETS } from '../mission/replay.js';
-import { predictParamsFromHardware } from '../mission/predict.js';
-import { findPasses, passGeometry, passSummary, resolvePass, type Pass } from '../orbit/index.js';
+import { loadMission, missionPasses, missionStation, predictPassKey, resolveMissionPass, SHIPPED_MISSIONS, type Mission } from '../mission/index.js';
+import { passGeometry, passSummary } from '../orbit/index.js';
 import { RECONCILERS } from '../postprocess/reconcile/registry.js';
 import { EAVESDROPPERS } from '../quantum/eve.js';
-import { BOUNDS as SECURITY_BOUNDS, finiteKey, predictCounts, toFiniteKeyInput } from '../security/index.js';
+import { BOUNDS } from '../security/types.js';
 import { RunManager } from './runs.js';
 
-/** The replay presets offered on the page (src/mission/replay.ts PRESETS). */
-export const DASHBOARD_PRESETS = Object.values(PRESETS).map((p) => {
-  const station = getStation(p.station);
-  return {
-    id: p.name,
-    label: `Micius · ${station.name} · ${p.pass}${p.paper ? ' (Liao et al. 2017)' : ''}`,
-    station: p.station,
-    pass: p.pass,
-  };
-});
 // The lists come from their one source each (quantum/eve.ts, reconcile/registry.ts, security/types.ts).
 export const EVES: readonly string[] = EAVESDROPPERS;
 export const RECONCILIATIONS: readonly string[] = RECONCILERS;
-export const BOUNDS: readonly string[] = SECURITY_BOUNDS;
 
 const MAX_WINDOW_DAYS = 31;
 
@@ -42,16 +29,25 @@ function isoParam(value: string | undefined, field: string): number {
   return t;
 }
 
-/** Predicted final key of a pass: link model → expected counts → Chernoff bound, symmetric BB84. */
-export function predictedKeyBits(pass: Pass, stepS = 5): number {
-  const station = getStation(pass.station);
-  const { constraints } = MICIUS_MISSION;
-  const hardware = { transmitter: MICIUS_MISSION.hardware.transmitter, receiver: receiverForStation(station.id) };
-  const geometry = passGeometry(MICIUS, station, pass.aosMs, pass.losMs, stepS, constraints);
-  const budget = linkBudget(geometry, hardware.transmitter, hardware.receiver);
-  const samples = budget.samples.map((s) => ({ etaTotal: s.etaTotal, backgroundHz: s.backgroundHz, timeMs: s.timeMs, durationS: stepS }));
-  const pred = predictCounts(samples, { ...predictParamsFromHardware(hardware.transmitter, hardware.receiver), stepS });
-  return finiteKey(toFiniteKeyInput(pred, { bound: 'chernoff', protocol: 'symmetric' })).keyLengthBits;
+/** The missions a dashboard serves: its own (`mozi serve --mission`) first, then the shipped ones. */
+export class MissionRegistry {
+  private readonly byName = new Map<string, { mission: Mission; arg: string }>();
+
+  constructor(readonly main: Mission, mainArg: string) {
+    this.byName.set(main.name, { mission: main, arg: mainArg });
+    for (const name of SHIPPED_MISSIONS) if (!this.byName.has(name)) this.byName.set(name, { mission: loadMission(name), arg: name });
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** A mission by name (default: the dashboard's own); InputError names the known ones. */
+  get(name: string | undefined): { mission: Mission; arg: string } {
+    const e = this.byName.get(name ?? this.main.name);
+    if (!e) throw new InputError(`unknown mission "${name}"; known: ${this.names().join(', ')}`, { field: 'mission' });
+    return e;
+  }
 }
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
@@ -88,39 +84,73 @@ export function keyInventory(dataDir: string) {
   return { sites, relays };
 }
 
-const runBody = z.object({
-  preset: z.enum(DASHBOARD_PRESETS.map((p) => p.id) as [string, ...string[]]),
-  eve: z.enum(EVES as [string, ...string[]]).default('none'),
-  reconciliation: z.enum(RECONCILIATIONS as [string, ...string[]]).default('hamming'),
-  bound: z.enum(BOUNDS as [string, ...string[]]).default('hoeffding'),
-  seed: z.number().int().nonnegative().optional(),
-});
+/** POST /api/runs: any listed pass (`station` + `pass` spec or AOS), or a named pass (`preset`) of a mission. */
+const runBody = z
+  .object({
+    mission: z.string().min(1).optional(),
+    station: z.string().min(1).optional(),
+    pass: z.string().min(1).optional(),
+    preset: z.string().min(1).optional(),
+    eve: z.enum(EVES as [string, ...string[]]).default('none'),
+    reconciliation: z.enum(RECONCILIATIONS as [string, ...string[]]).optional(),
+    bound: z.enum(BOUNDS as unknown as [string, ...string[]]).optional(),
+    seed: z.number().int().nonnegative().optional(),
+    windowS: z.number().min(1).max(900).optional(),
+  })
+  .strict()
+  .refine((b) => b.preset !== undefined || (b.station !== undefined && b.pass !== undefined), { message: 'give station and pass (or preset)', path: ['station'] });
 
-export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: string; runs: RunManager }): void {
-  const { dataDir, runs } = opts;
+export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: string; runs: RunManager; missions: MissionRegistry }): void {
+  const { dataDir, runs, missions } = opts;
 
-  app.get('/api/meta', async () => ({
-    presets: DASHBOARD_PRESETS,
-    stations: Object.values(STATIONS).map((s) => ({ id: s.id, name: s.name, latitudeDeg: s.latitudeDeg, longitudeDeg: s.longitudeDeg })),
-    eves: EVES,
-    reconciliations: RECONCILIATIONS,
-    bounds: BOUNDS,
-  }));
+  app.get('/api/meta', async (req, reply) => {
+    try {
+      const q = req.query as Record<string, string | undefined>;
+      const { mission } = missions.get(q.mission);
+      return {
+        mission: { name: mission.name, description: mission.description ?? null, satellite: mission.satellite.name, noradId: mission.satellite.noradId ?? null },
+        missions: missions.names(),
+        presets: mission.replays.map((r) => {
+          const st = missionStation(mission, r.station);
+          return { id: r.id, label: `${mission.satellite.name} · ${st.name} · ${r.pass}${r.published ? ` (${r.published.source.split(',')[0]})` : ''}`, station: r.station, pass: r.pass };
+        }),
+        stations: mission.stations.map((s) => ({
+          id: s.id,
+          name: s.name,
+          latitudeDeg: s.latitudeDeg,
+          longitudeDeg: s.longitudeDeg,
+          altitudeM: s.altitudeM,
+          apertureM: s.receiver.apertureM,
+          cityLight: s.receiver.cityLight?.name ?? null,
+        })),
+        eves: EVES,
+        reconciliations: RECONCILIATIONS,
+        bounds: BOUNDS,
+        defaults: { reconciliation: mission.postprocessing.reconciliation, bound: mission.postprocessing.bound },
+      };
+    } catch (e) {
+      return sendError(reply, e);
+    }
+  });
 
   app.get('/api/passes', async (req, reply) => {
     try {
       const q = req.query as Record<string, string | undefined>;
-      const station = getStation(q.station ?? 'xinglong', { field: 'station' });
+      const { mission } = missions.get(q.mission);
+      const station = missionStation(mission, q.station ?? mission.stations[0].id, { field: 'station' });
       const fromMs = isoParam(q.from, 'from');
       const toMs = isoParam(q.to, 'to');
       if (!(toMs > fromMs)) throw new InputError('the window ends before it starts', { field: 'to' });
       if (toMs - fromMs > MAX_WINDOW_DAYS * 86_400_000) throw new InputError(`at most ${MAX_WINDOW_DAYS} days per request`, { field: 'to' });
       const nightOnly = q.nightOnly === '1' || q.nightOnly === 'true';
-      const passes = findPasses({ ...MICIUS_MISSION.constraints, nightOnly, elements: MICIUS, stations: [station], fromMs, toMs });
+      const { passes, warnings } = missionPasses(mission, [station], fromMs, toMs, { ...mission.constraints, nightOnly });
       return {
+        mission: mission.name,
+        warnings,
+        // the predicted key is predictPassKey's, as `mozi keyrate --predict` prints it (Chernoff)
         passes: passes.map((p) => ({
           ...passSummary(p),
-          predictedKeyBits: p.night ? predictedKeyBits(p) : 0,
+          predictedKeyBits: p.night ? predictPassKey(mission, station, p, { bound: 'chernoff' }).keyBits : 0,
         })),
       };
     } catch (e) {
@@ -131,13 +161,19 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
   app.get('/api/pass', async (req, reply) => {
     try {
       const q = req.query as Record<string, string | undefined>;
-      const station = getStation(q.station ?? 'xinglong', { field: 'station' });
-      const pass = resolvePass(MICIUS, station, q.pass ?? '2016-12-19', MICIUS_MISSION.constraints);
-      const geometry = passGeometry(MICIUS, station, pass.aosMs, pass.losMs, 2, MICIUS_MISSION.constraints);
-      const budget = linkBudget(geometry, MICIUS_MISSION.hardware.transmitter, receiverForStation(station.id));
+      const { mission } = missions.get(q.mission);
+      const station = missionStation(mission, q.station ?? mission.stations[0].id, { field: 'station' });
+      const spec = q.pass ?? mission.replays.find((r) => r.station === station.id)?.pass;
+      if (spec === undefined) throw new InputError('missing pass (a UTC date or an ISO time near AOS)', { field: 'pass' });
+      const { pass, elements, warnings } = resolveMissionPass(mission, station, spec);
+      const geometry = passGeometry(elements, station, pass.aosMs, pass.losMs, 2, mission.constraints);
+      const budget = linkBudget(geometry, mission.transmitter, station.receiver);
       const pad = 4 * 60_000;
-      const wide = passGeometry(MICIUS, station, pass.aosMs - pad, pass.losMs + pad, 10, MICIUS_MISSION.constraints);
+      const wide = passGeometry(elements, station, pass.aosMs - pad, pass.losMs + pad, 10, mission.constraints);
       return {
+        mission: mission.name,
+        pass: spec,
+        warnings,
         summary: geometry.summary,
         station: { id: station.id, name: station.name, latitudeDeg: station.latitudeDeg, longitudeDeg: station.longitudeDeg },
         samples: geometry.samples.map((g, i) => ({ ...g, ...budget.samples[i], t: (g.timeMs - pass.aosMs) / 1000 })),
@@ -157,10 +193,19 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
     if (!parsed.success) {
       return reply.code(400).send({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     }
-    const run = runs.start(parsed.data);
-    return reply.code(201).send({ id: run.id });
+    const b = parsed.data;
+    try {
+      const { mission, arg } = missions.get(b.mission);
+      // check the pass now (400 for a bad station or pass), the worker replays it
+      if (b.preset !== undefined) {
+        if (!mission.replays.some((r) => r.id === b.preset)) throw new InputError(`no replay "${b.preset}" in mission ${mission.name}; known: ${mission.replays.map((r) => r.id).join(', ')}`, { field: 'preset' });
+      } else resolveMissionPass(mission, missionStation(mission, b.station!, { field: 'station' }), b.pass!);
+      const run = runs.start({ ...b, mission: arg, missionName: mission.name });
+      return reply.code(201).send({ id: run.id });
+    } catch (e) {
+      return sendError(reply, e);
+    }
   });
-
   app.get('/api/runs', async () => ({ runs: runs.list() }));
 
   app.get('/api/runs/:id/events', (req, reply) => {

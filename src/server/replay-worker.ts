@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyStore } from '../kms/keystore.js';
 import { keyStoreSink } from '../kms/sink.js';
-import { resolvePreset, runReplay, type ReplayEvent } from '../mission/replay.js';
+import { loadMission } from '../mission/presets.js';
+import { resolveReplayWindow, runReplay, type ReplayEvent } from '../mission/replay.js';
 import { overallProgress, toSeries } from './run-events.js';
 import { writeReplayReport } from '../report/replay.js';
 import type { Bound } from '../security/types.js';
@@ -21,10 +22,11 @@ function post(ev: RunEvent): void {
 
 async function run(msg: { params: RunParams; outDir: string; dataDir: string }): Promise<void> {
   const { params, outDir, dataDir } = msg;
-  const preset = resolvePreset(params.preset);
+  const target = { mission: loadMission(params.mission), preset: params.preset, station: params.station, pass: params.pass, windowS: params.windowS };
+  const w = resolveReplayWindow(target);
   mkdirSync(join(dataDir, 'keys'), { recursive: true });
-  const satStore = KeyStore.open(join(dataDir, 'keys', `${preset.satellite}.sqlite`), { site: preset.satellite });
-  const groundStore = KeyStore.open(join(dataDir, 'keys', `${preset.station}.sqlite`), { site: preset.station });
+  const satStore = KeyStore.open(join(dataDir, 'keys', `${w.satelliteSite}.sqlite`), { site: w.satelliteSite });
+  const groundStore = KeyStore.open(join(dataDir, 'keys', `${w.station.id}.sqlite`), { site: w.station.id });
   try {
     const onEvent = (e: ReplayEvent) => {
       if (e.type === 'progress') post({ type: 'progress', data: { stage: e.stage, fraction: e.fraction, overall: overallProgress(e.stage, e.fraction) } });
@@ -33,10 +35,11 @@ async function run(msg: { params: RunParams; outDir: string; dataDir: string }):
     };
     const result = await runReplay(
       {
-        preset: params.preset,
+        ...target,
+        mission: w.mission,
         eve: params.eve,
-        reconciliation: params.reconciliation as ReconciliationMethod,
-        bound: params.bound as Bound,
+        reconciliation: params.reconciliation as ReconciliationMethod | undefined,
+        bound: params.bound as Bound | undefined,
         seed: params.seed,
         satelliteSink: keyStoreSink(satStore),
         groundSink: keyStoreSink(groundStore),
@@ -59,7 +62,11 @@ async function run(msg: { params: RunParams; outDir: string; dataDir: string }):
           abortReason: result.abortReason,
           keysMatch: result.keysMatch,
           noDecoyKeyBits: result.noDecoy?.keyLengthBits ?? null,
-          paper: result.paper,
+          published: result.published ?? null,
+          mission: result.mission,
+          preset: result.preset,
+          pass: result.pass,
+          warnings: result.warnings,
         },
       },
     });

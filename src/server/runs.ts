@@ -9,12 +9,20 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** A dashboard run: any pass of any station (`station` + `pass`), or a named pass (`preset`), of a mission. */
 export interface RunParams {
-  preset: string;
+  /** The mission as the worker loads it: a shipped name or a file path. */
+  mission: string;
+  missionName: string;
+  station?: string;
+  pass?: string;
+  preset?: string;
   eve: string;
-  reconciliation: string;
-  bound: string;
+  /** Absent: the mission's (or the named pass's) post-processing. */
+  reconciliation?: string;
+  bound?: string;
   seed?: number;
+  windowS?: number;
 }
 
 export interface RunEvent {

@@ -54,6 +54,6 @@ describe('mozi link (spawned CLI)', () => {
     writeFileSync(f, JSON.stringify({ receiver: { opticsEfficiency: 1.6 } }));
     const r = mozi(['--pass', '2016-12-19', '--hardware', f]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/hw\.json: opticsEfficiency: /);
+    expect(r.stderr).toMatch(/hw\.json: receiver\.opticsEfficiency: /);
   });
 });

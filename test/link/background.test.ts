@@ -38,13 +38,15 @@ describe('city stray light', () => {
   });
 
   it('raises the noise in the second half of the reference pass, as Liao et al. 2017 report', async () => {
-    const { MICIUS, MICIUS_MISSION, getStation } = await import('../../src/mission/index.js');
+    const { MICIUS, loadMission, missionStation, getStation } = await import('../../src/mission/index.js');
+    const mission = loadMission('micius');
     const { resolvePass, passGeometry } = await import('../../src/orbit/index.js');
     const { linkBudget } = await import('../../src/link/index.js');
     const st = getStation('xinglong');
     const p = resolvePass(MICIUS, st, '2016-12-19');
     const g = passGeometry(MICIUS, st, p.tcaMs - 136_500, p.tcaMs + 136_500, 10);
-    const b = linkBudget(g, MICIUS_MISSION.hardware.transmitter, MICIUS_MISSION.hardware.receiver);
+    // the Xinglong station of the Micius mission carries Beijing's stray light in its own receiver
+    const b = linkBudget(g, mission.transmitter, missionStation(mission, 'xinglong').receiver);
     const half = Math.floor(b.samples.length / 2);
     const mean = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;
     const first = mean(b.samples.slice(0, half).map((s) => s.backgroundHz));

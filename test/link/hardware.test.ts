@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import {
+  DEFAULT_RECEIVER,
+  parseLinkHardware,
   MICIUS_TRANSMITTER,
   XINGLONG_RECEIVER,
   parseReceiver,
@@ -60,5 +62,34 @@ describe('bad hardware input is rejected naming the field', () => {
 
   it('the message names the file', () => {
     expect(() => parseTransmitter({ apertureM: -1 }, 'sat.json')).toThrow(/^sat\.json: apertureM: /);
+  });
+});
+
+describe('physical ranges with reasons (every command checks hardware through these)', () => {
+  it.each([
+    [() => parseReceiver({ apertureM: 1e300 }), 'apertureM', /must be ≤ 40 \(a receiving telescope/],
+    [() => parseTransmitter({ repetitionRateHz: 1e15 }), 'repetitionRateHz', /must be ≤ 10000000000 \(QKD sources run at kHz to a few GHz\)/],
+    [() => parseTransmitter({ intensities: [0.1, 0.5, 0] }), 'intensities.0', /signal intensity 0\.1 must exceed decoy \+ vacuum 0\.5/],
+    [() => parseTransmitter({ intensities: [0.4, 0.3, 0.2] }), 'intensities.0', /signal intensity 0\.4 must exceed decoy \+ vacuum 0\.5 \(μ1 > μ2 \+ μ3/],
+    [() => parseTransmitter({ intensities: [0.8, 0.1, 0.1] }), 'intensities.1', /μ2 > μ3/],
+    [() => parseTransmitter({ basisProbabilityZ: 1 }), 'basisProbabilityZ', /both bases must be sent/],
+    [() => parseReceiver({ darkCountHz: 1e9 }), 'darkCountHz', /saturated/],
+    [() => parseLinkHardware({ transmitter: { repetitionRateHz: 1e9 } }), 'receiver.gateWindowNs', /coincidence window 2 ns is wider than the pulse period 1\.00 ns/],
+  ])('%#: field %s', (f, field, message) => {
+    let e: InputError | undefined;
+    try {
+      f();
+    } catch (x) {
+      e = x as InputError;
+    }
+    expect(e).toBeInstanceOf(InputError);
+    expect(e!.field).toBe(field);
+    expect(e!.message).toMatch(message);
+  });
+
+  it('defaults carry no city light: the Xinglong receiver without Beijing', () => {
+    expect(DEFAULT_RECEIVER.cityLight).toBeUndefined();
+    expect(parseReceiver({}).cityLight).toBeUndefined();
+    expect({ ...DEFAULT_RECEIVER, cityLight: XINGLONG_RECEIVER.cityLight }).toEqual(XINGLONG_RECEIVER);
   });
 });

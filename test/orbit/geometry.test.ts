@@ -4,7 +4,7 @@ import { ecfToLookAngles, radiansToDegrees } from 'satellite.js';
 import { DEG } from '../../src/core/units.js';
 import { lookAngles, rangeRateKmS, satrecOf, satState, stationFrame, sunElevationDeg } from '../../src/orbit/sgp4.js';
 import { findPasses, passGeometry, centralAngleForElevationRad } from '../../src/orbit/passes.js';
-import { MICIUS } from '../../src/mission/config.js';
+import { MICIUS } from '../../src/mission/satellites.js';
 import type { Station } from '../../src/orbit/types.js';
 
 const at = (iso: string) => Date.parse(iso);

@@ -3,7 +3,7 @@ import { InputError } from '../../src/core/errors.js';
 import { elevationDeg, lookAngles, satrecOf, satState, stationFrame } from '../../src/orbit/sgp4.js';
 import { findPasses, horizonThresholdDeg, passGeometry, resolvePass } from '../../src/orbit/passes.js';
 import { parseOmm } from '../../src/orbit/tle.js';
-import { MICIUS } from '../../src/mission/config.js';
+import { MICIUS } from '../../src/mission/satellites.js';
 import { getStation } from '../../src/mission/stations.js';
 import type { Station } from '../../src/orbit/types.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sgp4 } from 'satellite.js';
 import { InputError } from '../../src/core/errors.js';
-import { parseOmm, parseTle, tleChecksum } from '../../src/orbit/tle.js';
+import { parseOmm, parseTle, parseTleCatalogue, tleChecksum } from '../../src/orbit/tle.js';
 import { epochMs, satState, satrecOf } from '../../src/orbit/sgp4.js';
-import { MICIUS_TLE_TEXT } from '../../src/mission/presets/micius.js';
+import { MICIUS_TLE_TEXT } from '../../src/mission/satellites.js';
 
 // Vallado, Crawford, Hujsak & Kelso, "Revisiting Spacetrack Report #3", AIAA 2006-6753:
 // verification TLE 00005 and its published output tcppver.out (TEME, km and km/s).
@@ -130,5 +130,38 @@ describe('parseOmm', () => {
     expect(e.message).toBe('o.json: INCLINATION: 200 is out of range [0, 180]');
     expect(errorOf(() => parseOmm('{nope', 'o.json')).message).toMatch(/^o\.json: not valid JSON/);
     expect(errorOf(() => parseOmm([omm, omm])).message).toMatch(/found 2/);
+  });
+});
+
+describe('element sets with absurd or missing fields are refused (issue 15)', () => {
+  const L1 = '1 41731U 16051A   16353.90152003  .00000364  00000-0  17957-4 0  999';
+  const L2 = '2 41731  97.3699 267.4500 0013200 178.5836 246.0824 15.23915303 1906';
+  const fix = (l: string) => l + tleChecksum(l);
+  it.each([
+    [L1.replace(' 17957-4', '     NaN'), L2, 'BSTAR drag term', /is not a TLE exponent number/],
+    [L1.replace(' 17957-4', ' 17957+3'), L2, 'BSTAR drag term', /out of range \[-1, 1\] \(no physical object\)/],
+    [L1.replace(' .00000364', ' 9.9999999'), L2, 'mean motion derivative', /out of range/],
+  ])('%#: %s', (l1, l2, field, message) => {
+    let e: InputError | undefined;
+    try {
+      parseTle(`${fix(l1)}\n${fix(l2)}\n`, 'x.tle');
+    } catch (x) {
+      e = x as InputError;
+    }
+    expect(e).toBeInstanceOf(InputError);
+    expect(e!.field).toBe(field);
+    expect(e!.message).toMatch(message);
+  });
+
+  it('a perigee inside the atmosphere is refused naming the satellite', () => {
+    // mean motion 16.5 rev/day with e = 0.05: perigee far below 80 km
+    const l2 = L2.replace('0013200', '0500000').replace('15.23915303', '16.50000000');
+    expect(() => parseTle(`MICIUS\n${fix(L1)}\n${fix(l2)}\n`, 'x.tle')).toThrow(/perigee of "MICIUS" is -?\d+ km above the surface|SGP4 rejects the elements of "MICIUS"/);
+  });
+
+  it('a file of many element sets parses as a catalogue, each set checked', () => {
+    const set = `MICIUS\n${fix(L1)}\n${fix(L2)}\n`;
+    expect(parseTleCatalogue(set + set.replace('MICIUS', 'MICIUS B'), 'h.tle').map((e) => e.name)).toEqual(['MICIUS', 'MICIUS B']);
+    expect(() => parseTle(set + set, 'h.tle')).toThrow(/a file of many element sets is a catalogue/);
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { shortPass, photonQber } from './helpers.js';
+import { shortPass, photonQber, START_MS } from './helpers.js';
+import { syntheticPassGeometry } from '../../src/quantum/geometry.js';
+import { syntheticChannel } from '../../src/quantum/channel.js';
+import { simulatePass } from '../../src/quantum/simulate.js';
 import { misalignmentError } from '../../src/quantum/transmitter.js';
-import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER } from '../../src/link/hardware.js';
+import { DEFAULT_RECEIVER, MICIUS_TRANSMITTER, XINGLONG_RECEIVER } from '../../src/link/hardware.js';
 import { legitGain, pnsGain, tunePns, parseEve } from '../../src/quantum/eve.js';
 import { InputError } from '../../src/core/errors.js';
 import { TAG_KIND_AFTERPULSE } from '../../src/quantum/records.js';
@@ -141,5 +144,22 @@ describe('bad input', () => {
     expect(() => shortPass(0.01, { transmitter: { ...MICIUS_TRANSMITTER, intensityProbabilities: [0.6, 0.3, 0.3] } })).toThrow(/intensityProbabilities/);
     expect(() => shortPass(0.01, { transmitter: { ...MICIUS_TRANSMITTER, intensities: [-0.8, 0.1, 0] } })).toThrow(/intensities\[0\]/);
     expect(() => shortPass(0.01, { eve: 'pns2' })).toThrow(/unknown eavesdropper/);
+  });
+});
+
+describe('strong background (daylight / stray light): exact Poisson noise, no truncation', () => {
+  it('10 MHz per detector: background counts within 5σ of the expectation (4·10⁴ per 1 ms slot)', () => {
+    // dead time off so every noise click becomes a tag; 50 ms keeps the test small
+    const r = shortPass(0.05, { receiver: { ...DEFAULT_RECEIVER, deadTimeNs: 0, afterpulseProbability: 0 }, fading: null }, 4e7);
+    const d = r.summary.detections;
+    expect(d.expectedBackgroundCounts).toBeGreaterThan(1.9e6);
+    expect(Math.abs(d.backgroundCounts - d.expectedBackgroundCounts), 'seed 11').toBeLessThan(5 * Math.sqrt(d.expectedBackgroundCounts));
+  });
+
+  it('a pass that would need more than MAX_SIMULATED_TAGS is refused up front, naming the channel', () => {
+    const geometry = syntheticPassGeometry({ startMs: START_MS, durationS: 300, tcaMs: START_MS + 150_000 });
+    expect(() =>
+      simulatePass({ geometry, channel: syntheticChannel(geometry, { backgroundHz: 4e9 }), receiver: { ...DEFAULT_RECEIVER, deadTimeNs: 0 }, windowStartMs: START_MS, windowEndMs: START_MS + 290_000 }),
+    ).toThrow(/channel: the pass would produce ~.* detector time tags/);
   });
 });

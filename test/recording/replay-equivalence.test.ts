@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER } from '../../src/link/hardware.js';
-import { getSatellite } from '../../src/mission/config.js';
+import { getSatellite } from '../../src/mission/satellites.js';
 import { getStation } from '../../src/mission/stations.js';
 import { runLocalSession } from '../../src/protocol/local.js';
 import { defaultPostProcessing } from '../../src/protocol/postprocessing.js';

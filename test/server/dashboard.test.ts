@@ -56,9 +56,18 @@ describe('dashboard API', () => {
     expect((bad.json() as { message: string }).message).toMatch(/xinglong/);
     const rev = await app.inject({ url: '/api/passes?station=xinglong&from=2016-12-20T00:00:00Z&to=2016-12-19T00:00:00Z' });
     expect(rev.statusCode).toBe(400);
-    const run = await app.inject({ method: 'POST', url: '/api/runs', payload: { preset: 'micius-2016-12-19', eve: 'teleport' } });
+    const run = await app.inject({ method: 'POST', url: '/api/runs', payload: { station: 'xinglong', pass: '2016-12-19', eve: 'teleport' } });
     expect(run.statusCode).toBe(400);
     expect((run.json() as { message: string }).message).toMatch(/eve/);
+    const noPass = await app.inject({ method: 'POST', url: '/api/runs', payload: { station: 'xinglong', pass: '2016-12-19T03:00:00Z' } });
+    expect(noPass.statusCode).toBe(400);
+    expect((noPass.json() as { message: string }).message).toMatch(/pass: no pass of MICIUS over Xinglong with AOS within 30 min/);
+    const badStation = await app.inject({ method: 'POST', url: '/api/runs', payload: { station: 'stellenbosch', pass: '2016-12-19' } });
+    expect(badStation.statusCode).toBe(400);
+    expect((badStation.json() as { message: string }).message).toMatch(/unknown station "stellenbosch"; known stations: xinglong, .* \(mission micius\)/);
+    const noDecoy = await app.inject({ method: 'POST', url: '/api/runs', payload: { station: 'xinglong', pass: '2016-12-19', bound: 'no-decoy', mission: 'atlantis' } });
+    expect(noDecoy.statusCode).toBe(400);
+    expect((noDecoy.json() as { message: string }).message).toMatch(/unknown mission "atlantis"; known: micius, jinan-1/);
     const none = await app.inject({ url: '/api/runs/nope/events' });
     expect(none.statusCode).toBe(404);
   });
@@ -77,6 +86,62 @@ describe('dashboard API', () => {
     // the first 256 bits of each block are the secret key-ID key (src/kms/keystore.ts), not delivered
     expect(inv.sites[0]).toMatchObject({ site: 'xinglong', blocks: 1, storedKeys: 9, storedBits: 2304 });
   });
+});
+
+describe('missions on the dashboard', () => {
+  it('meta lists the mission, its stations (with their receivers) and named passes; bounds include no-decoy', async () => {
+    const meta = (await app.inject({ url: '/api/meta' })).json() as {
+      mission: { name: string; satellite: string };
+      missions: string[];
+      stations: { id: string; cityLight: string | null }[];
+      presets: { id: string; station: string }[];
+      bounds: string[];
+    };
+    expect(meta.mission).toMatchObject({ name: 'micius', satellite: 'MICIUS' });
+    expect(meta.missions).toEqual(['micius', 'jinan-1']);
+    expect(meta.stations.map((s) => s.id)).toEqual(['xinglong', 'nanshan', 'delingha', 'lijiang', 'ngari', 'graz']);
+    expect(meta.stations.filter((s) => s.cityLight).map((s) => s.id)).toEqual(['xinglong']);
+    expect(meta.presets.map((p) => p.id)).toEqual(['micius-2016-12-19', 'micius-graz-2016-12-19']);
+    expect(meta.bounds).toEqual(['hoeffding', 'chernoff', 'asymptotic', 'no-decoy']);
+    const jinan = (await app.inject({ url: '/api/meta?mission=jinan-1' })).json() as { stations: { id: string }[] };
+    expect(jinan.stations.map((s) => s.id)).toContain('stellenbosch');
+  });
+
+  it('lists passes of another mission\'s station; the predicted key is predictPassKey\'s (as keyrate --predict)', async () => {
+    const res = await app.inject({ url: '/api/passes?mission=jinan-1&station=stellenbosch&from=2023-10-03T00:00:00Z&to=2023-10-04T00:00:00Z&nightOnly=1' });
+    expect(res.statusCode).toBe(200);
+    const { passes } = res.json() as { passes: { aos: string; station: string; predictedKeyBits: number }[] };
+    expect(passes.length).toBeGreaterThan(0);
+    expect(passes.every((p) => p.station === 'stellenbosch')).toBe(true);
+    const { loadMission, missionPasses, missionStation, predictPassKey } = await import('../../src/mission/index.js');
+    const m = loadMission('jinan-1');
+    const st = missionStation(m, 'stellenbosch');
+    const ours = missionPasses(m, [st], Date.parse('2023-10-03T00:00:00Z'), Date.parse('2023-10-04T00:00:00Z')).passes;
+    expect(passes.map((p) => p.predictedKeyBits)).toEqual(ours.map((p) => predictPassKey(m, st, p, { bound: 'chernoff' }).keyBits));
+  });
+});
+
+describe('any listed pass can be replayed (POST /api/runs { station, pass })', () => {
+  it('replays a Graz pass given by its AOS (10 s window): the report is that pass, keys in both sites\' stores', async () => {
+    const list = (await app.inject({ url: '/api/passes?station=graz&from=2016-12-19T00:00:00Z&to=2016-12-20T00:00:00Z&nightOnly=1' })).json() as { passes: { aos: string; tca: string }[] };
+    const target = list.passes.find((p) => p.tca.startsWith('2016-12-19T23:0'))!;
+    const res = await app.inject({ method: 'POST', url: '/api/runs', payload: { station: 'graz', pass: target.aos, windowS: 10, seed: 3 } });
+    expect(res.statusCode).toBe(201);
+    const { id } = res.json() as { id: string };
+    let status = 'running';
+    for (let i = 0; i < 600 && status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = ((await app.inject({ url: '/api/runs' })).json() as { runs: { id: string; status: string }[] }).runs.find((r) => r.id === id)!.status;
+    }
+    expect(status).toBe('done');
+    const report = (await app.inject({ url: `/api/runs/${id}/report` })).json() as { pass: { stationId: string; tcaUtc: string }; keysMatch: boolean; finalKeyBits: number; settings: { preset: string } };
+    expect(report.pass.stationId).toBe('graz');
+    expect(Math.abs(Date.parse(report.pass.tcaUtc) - Date.parse(target.tca))).toBeLessThan(50);
+    expect(report.settings.preset).toBe(`graz/${target.aos}`);
+    expect(report.keysMatch).toBe(true);
+    const keys = (await app.inject({ url: '/api/keys' })).json() as { sites: { site: string }[] };
+    expect(keys.sites.map((s) => s.site)).toEqual(expect.arrayContaining(['graz', 'micius']));
+  }, 180_000);
 });
 
 describe('replay worker helpers', () => {

@@ -2,11 +2,16 @@
 import type { PassSummary } from '../../src/orbit/types.js';
 
 export interface Meta {
+  mission: { name: string; description: string | null; satellite: string; noradId: number | null };
+  missions: string[];
+  /** The mission's named passes. */
   presets: { id: string; label: string; station: string; pass: string }[];
-  stations: { id: string; name: string; latitudeDeg: number; longitudeDeg: number }[];
+  stations: { id: string; name: string; latitudeDeg: number; longitudeDeg: number; apertureM?: number; cityLight?: string | null }[];
   eves: string[];
   reconciliations: string[];
   bounds: string[];
+  /** The mission's post-processing defaults (the selects start there). */
+  defaults?: { reconciliation: string; bound: string };
 }
 
 /** A pass as the API lists it: the orbit layer's summary plus the predicted key. */
@@ -56,7 +61,7 @@ export interface RunSummary {
   aborted: boolean;
   abortReason: string | null;
   noDecoyKeyBits?: number | null;
-  paper?: Record<string, number>;
+  published?: (Record<string, number> & { source?: string }) | null;
 }
 
 export interface KeyInventory {
@@ -86,7 +91,8 @@ export const api = {
     ),
   pass: (station: string, pass: string) =>
     fetch(`api/pass?${new URLSearchParams({ station, pass })}`).then((r) => asJson<PassDetail>(r)),
-  startRun: (body: { preset: string; eve: string; reconciliation: string; bound: string }) =>
+  /** Replay any pass: the station and the pass spec (date or AOS) it was opened with. */
+  startRun: (body: { station: string; pass: string; mission?: string; eve: string; reconciliation?: string; bound?: string }) =>
     fetch('api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
       (r) => asJson<{ id: string }>(r),
     ),

@@ -4,15 +4,14 @@
  * sync.bin) that `mozi ground --data DIR` reads. The tags come from FILE; the rest of ground.json
  * (schedule, predicted ephemeris, receiver, quantum delay) from an existing ground.json
  * (`--like`, default: the one next to FILE) or from the pass plan (`--preset`, or `--station` and
- * `--pass` with `--satellite`/`--tle`, `--window-s`, `--hardware`, `--epoch-utc`).
+ * `--pass` of `--mission` with `--satellite`/`--tle`, `--window-s`, `--hardware`, `--epoch-utc`).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { getSatellite, loadTle } from '../../mission/config.js';
-import { getStation } from '../../mission/stations.js';
-import { passInputs, SIMULATION_PRESETS, type SimulationPresetName } from '../../quantum/preset.js';
+import { passInputs } from '../../quantum/preset.js';
+import { missionOptions, plannedPass, type MissionCliOptions } from '../mission.js';
 import { formatFromName, importTagFile, readGroundMeta, writeImportedGround, type GroundMeta, type TagImportOptions } from '../../recording/ground-files.js';
 import { groundMetaFromPlan } from '../../recording/ground-plan.js';
 import { TAG_FORMATS, type TagFormat } from '../../recording/tag-batch.js';
@@ -51,11 +50,10 @@ export function tagInputValues(o: TagInputCliOptions): Partial<TagImportOptions>
   };
 }
 
-interface ImportCliOptions extends TagInputCliOptions {
+interface ImportCliOptions extends TagInputCliOptions, MissionCliOptions {
   ground: string;
   like?: string;
   preset?: string;
-  satellite?: string;
   tle?: string;
   station?: string;
   pass?: string;
@@ -71,24 +69,11 @@ function groundMeta(file: string, o: ImportCliOptions): { meta: GroundMeta; from
   const planned = o.preset !== undefined || o.station !== undefined || o.pass !== undefined;
   if (o.like !== undefined && planned) throw new InputError('give either --like or a pass (--preset, --station/--pass), not both', { field: '--like' });
   if (planned) {
-    let satellite;
-    let stationId: string;
-    let passSpec: string;
-    let windowS = o.windowS;
-    if (o.preset !== undefined) {
-      const p = SIMULATION_PRESETS[o.preset as SimulationPresetName];
-      if (!p) throw new InputError(`unknown preset "${o.preset}"; known: ${Object.keys(SIMULATION_PRESETS).join(', ')}`, { field: '--preset' });
-      satellite = getSatellite(p.satellite);
-      [stationId, passSpec] = [p.station, p.pass];
-      windowS ??= p.windowS;
-    } else {
-      if (o.station === undefined || o.pass === undefined) throw new InputError('a pass needs --station and --pass (or --preset)', { field: o.station === undefined ? '--station' : '--pass' });
-      satellite = o.tle !== undefined ? loadTle(o.tle) : getSatellite(o.satellite ?? 'micius', { field: '--satellite' });
-      [stationId, passSpec] = [o.station, o.pass];
-    }
-    const station = getStation(stationId, { field: '--station' });
-    const { tx, rx } = loadHardware(o.hardware);
-    const inputs = passInputs(satellite, station, passSpec, tx, rx, { windowS });
+    if (o.preset === undefined && (o.station === undefined || o.pass === undefined)) throw new InputError('a pass needs --station and --pass (or --preset)', { field: o.station === undefined ? '--station' : '--pass' });
+    const planned = plannedPass(o, (base) => loadHardware(o.hardware, base));
+    const { station, passSpec, tx, rx, windowS } = planned;
+    const satellite = planned.elements;
+    const inputs = passInputs(satellite, station, passSpec, tx, rx, { windowS, constraints: planned.mission.constraints });
     const meta = groundMetaFromPlan({
       station: station.id,
       geometry: inputs.geometry,
@@ -116,16 +101,15 @@ export function register(program: Command): void {
     .argument('<file>', 'the recording')
     .requiredOption('--ground <dir>', 'folder to write ground.json, tags.bin and sync.bin into (then: mozi ground --data DIR)')
     .option('--like <ground.json>', 'take schedule, ephemeris, receiver and quantum delay from this ground.json (default: the ground.json beside FILE)')
-    .option('--preset <name>', `or from a planned pass: ${Object.keys(SIMULATION_PRESETS).join(', ')}`)
-    .option('--satellite <id>', 'satellite preset for --pass (micius)')
-    .option('--tle <file>', 'satellite from a TLE file for --pass')
-    .option('--station <id>', 'ground station of the pass')
+    .option('--preset <name>', 'or from a planned pass: a named pass of the mission (e.g. micius-2016-12-19)')
+    .option('--station <id>', 'station of the mission for the pass')
     .option('--pass <spec>', 'pass: UTC date YYYY-MM-DD or ISO time near AOS')
     .option('--window-s <seconds>', 'data window centred on TCA (default: AOS→LOS above 10°; the preset\'s)', numberOption('--window-s', { min: 1, max: 3600 }))
-    .option('--hardware <file>', 'JSON { transmitter, receiver } overriding the Micius/Xinglong defaults')
+    .option('--hardware <file>', "JSON { transmitter, receiver } overriding fields of the mission's transmitter and the station's receiver")
     .option('--epoch-utc <iso>', 'UTC of the tagger\'s time zero (default: the window start)')
     .option('--quantum-delay-ps <n>', 'calibrated delay of the detector tags relative to the sync detector\'s', numberOption('--quantum-delay-ps'))
     .option('--json', 'print one JSON document (what was read and written) on stdout');
+  missionOptions(cmd);
   tagInputOptions(cmd).action(async (file: string, o: ImportCliOptions) => {
     const values = tagInputValues(o);
     const format = values.format ?? formatFromName(file);

@@ -9,6 +9,7 @@ import { register as kme } from './kme.js';
 import { register as otp } from './otp.js';
 import { register as relay } from './relay.js';
 import { register as link } from './link.js';
+import { register as mission } from './mission.js';
 import { register as replay } from './replay.js';
 import { register as satellite } from './satellite.js';
 import { register as ground } from './ground.js';
@@ -18,7 +19,7 @@ import { register as importTags } from './import.js';
 
 type Register = (program: Command) => void;
 
-const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, replay, satellite, ground, simulate, serve, importTags];
+const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, mission, replay, satellite, ground, simulate, serve, importTags];
 
 export function registerCommands(program: Command): void {
   for (const r of registrars) r(program);

@@ -19,18 +19,18 @@ import {
   toFiniteKeyInput,
 } from '../../security/index.js';
 import type { Bound, FiniteKeyInput, FiniteKeyResult, LinkSampleLike, PredictParams, Protocol } from '../../security/index.js';
-import { predictPassSamples } from '../../mission/predict.js';
+import { predictPassKey } from '../../mission/predict.js';
+import { cliMission, cliStation, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
 import { DEFAULT_EPS_COR, DEFAULT_EPS_SEC, DEFAULT_F_EC } from '../../security/defaults.js';
 
-interface KeyrateOptions {
+interface KeyrateOptions extends MissionCliOptions {
   counts?: string;
   bound: string;
   protocol: string;
   predict: boolean;
   optimize: boolean;
-  satellite: string;
-  station: string;
-  pass: string;
+  station?: string;
+  pass?: string;
   lossDb?: string;
   durationS: string;
   epsSec?: string;
@@ -83,17 +83,17 @@ function parseProtocol(p: string): Protocol {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('keyrate')
-    .description('decoy-state finite-key analysis from observed counts, or predicted for a pass; optimiser')
+    .description('decoy-state finite-key analysis from observed counts, or predicted for a pass of a mission; optimiser');
+  missionOptions(cmd)
     .option('--counts <file>', 'counts file (JSON; schema in README.md, "Counts file")')
     .option('--bound <bound>', `statistical bound: ${BOUNDS.join('|')}`, 'chernoff')
     .option('--protocol <protocol>', `efficient (key from X) | symmetric (key from both bases, as Micius)`, 'symmetric')
     .option('--predict', 'predict counts from the link model over a pass (or a constant loss)', false)
     .option('--optimize', 'optimise intensities, probabilities and basis bias for the predicted pass', false)
-    .option('--satellite <id>', 'satellite preset', 'micius')
-    .option('--station <id>', 'ground station', 'xinglong')
-    .option('--pass <spec>', 'pass (date or ISO time)', '2016-12-19')
+    .option('--station <id>', "station of the mission (default: its first, Micius: xinglong)")
+    .option('--pass <spec>', "pass: UTC date or ISO time near AOS (default: the station's named pass in the mission, Micius: 2016-12-19)")
     .option('--loss-db <dB>', 'constant end-to-end loss instead of a pass (detectors included)')
     .option('--duration-s <s>', 'duration of the constant-loss window', '273')
     .option('--eps-sec <eps>', `secrecy parameter ε_sec (default ${DEFAULT_EPS_SEC})`)
@@ -127,6 +127,8 @@ export function register(program: Command): void {
 
       let samples: LinkSampleLike[];
       let channel: Record<string, unknown>;
+      const warnings: string[] = [];
+      let fromPass: ReturnType<typeof predictPassKey> | undefined;
       let base: PredictParams = MICIUS_SOURCE;
       const lossDb = num(opts.lossDb, '--loss-db');
       if (lossDb !== undefined) {
@@ -134,15 +136,24 @@ export function register(program: Command): void {
         samples = constantLossSamples(lossDb, durationS);
         channel = { kind: 'constant-loss', lossDb, durationS };
       } else {
-        const p = await predictPassSamples(opts.satellite, opts.station, opts.pass);
+        const mission = cliMission(opts);
+        const station = cliStation(mission, opts.station, mission.stations[0].id);
+        const spec = opts.pass ?? mission.replays.find((r) => r.station === station.id)?.pass;
+        if (spec === undefined) throw new InputError(`missing --pass (a UTC date or an ISO time near AOS of a pass of ${station.id})`, { field: '--pass' });
+        const p = predictPassKey(mission, station, spec, { bound, protocol, ...common });
+        printWarnings(p.warnings);
+        warnings.push(...p.warnings);
+        fromPass = p;
         samples = p.samples;
         base = p.params;
-        channel = { kind: 'pass', satellite: opts.satellite, station: opts.station, pass: p.pass, slots: samples.length };
+        channel = { kind: 'pass', mission: mission.name, satellite: p.elements.name, station: station.id, pass: p.pass, slots: samples.length };
       }
       const analysis = { bound, protocol, ...common };
-      const pred = predictCounts(samples, base);
-      const limits = passLimits(samples, base.repetitionRateHz);
-      const result = finiteKey({ ...toFiniteKeyInput(pred, analysis), ...(leakageBits !== undefined ? { leakageBits } : {}) });
+      // a pass: predictPassKey's own counts and bound (the planner's numbers); a leakage override re-bounds them
+      const pred = fromPass ? fromPass.counts : predictCounts(samples, base);
+      const limits = fromPass ? fromPass.limits : passLimits(samples, base.repetitionRateHz);
+      const result =
+        fromPass && leakageBits === undefined ? fromPass.result : finiteKey({ ...toFiniteKeyInput(pred, analysis), ...(leakageBits !== undefined ? { leakageBits } : {}) });
       log(`keyrate: ${samples.length} slot(s), ${pred.pulses.toExponential(3)} pulses, ${pred.durationS.toFixed(0)} s`);
       let optimum: ReturnType<typeof optimiseSettings> | undefined;
       if (opts.optimize) {
@@ -160,6 +171,7 @@ export function register(program: Command): void {
           ...result,
           keyBitsPerPulse: result.keyLengthBits / pred.pulses,
           limits,
+          warnings,
           ...(optimum
             ? {
                 optimum: {

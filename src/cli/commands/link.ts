@@ -6,34 +6,29 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { etaToLossDb } from '../../core/units.js';
-import {
-  MICIUS_TRANSMITTER,
-  XINGLONG_RECEIVER,
-  parseReceiver,
-  parseTransmitter,
-  type ReceiverConfig,
-  type TransmitterConfig,
-} from '../../link/hardware.js';
+import { parseLinkHardware, type ReceiverConfig, type TransmitterConfig } from '../../link/hardware.js';
 import { SKY_RADIANCE_W_PER_M2_SR_NM, type SkyCondition } from '../../link/background.js';
 import { linkBudget } from '../../link/budget.js';
 import { impliedLossAnchors } from '../../link/calibration.js';
 import type { LinkBudget } from '../../link/types.js';
-import { getStation } from '../../mission/stations.js';
-import { passGeometry, resolvePass } from '../../orbit/passes.js';
+import type { MissionStation } from '../../mission/config.js';
+import { elementsAt } from '../../mission/elements.js';
+import { resolveMissionPass } from '../../mission/passes.js';
+import { epochDistanceCheck } from '../../orbit/epoch.js';
+import { passGeometry } from '../../orbit/passes.js';
+import { cliMission, cliStation, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
+import { cliConstraints } from './passes.js';
 import { lineChart, stackCharts } from '../../report/svg.js';
-import { numberOption, parseIsoTime, parseTimeWindow, satelliteOption } from '../options.js';
+import { numberOption, parseIsoTime, parseTimeWindow } from '../options.js';
 import { formatTable, log, printJson } from '../output.js';
 
-interface LinkCliOptions {
-  satellite?: string;
-  tle?: string;
-  omm?: string;
-  station: string;
+interface LinkCliOptions extends MissionCliOptions {
+  station?: string;
   pass?: string;
   from?: string;
   to?: string;
   step: string;
-  minElevation: number;
+  minElevation?: number;
   hardware?: string;
   sky?: string;
   extraBackground?: number;
@@ -50,8 +45,9 @@ export function parseStep(value: string, flag = '--step'): number {
   return s;
 }
 
-function loadHardware(file: string | undefined): { tx: TransmitterConfig; rx: ReceiverConfig } {
-  if (file === undefined) return { tx: MICIUS_TRANSMITTER, rx: XINGLONG_RECEIVER };
+/** The mission's transmitter and the station's receiver, overridden field by field by a `{ transmitter, receiver }` file. */
+function loadHardware(file: string | undefined, base: { tx: TransmitterConfig; rx: ReceiverConfig }): { tx: TransmitterConfig; rx: ReceiverConfig } {
+  if (file === undefined) return base;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -65,8 +61,7 @@ function loadHardware(file: string | undefined): { tx: TransmitterConfig; rx: Re
     throw new InputError(`not valid JSON (${(e as Error).message})`, { file });
   }
   if (typeof json !== 'object' || json === null) throw new InputError('expected an object { transmitter, receiver }', { file });
-  const j = json as { transmitter?: unknown; receiver?: unknown };
-  return { tx: parseTransmitter(j.transmitter ?? {}, file), rx: parseReceiver(j.receiver ?? {}, file) };
+  return parseLinkHardware(json as { transmitter?: unknown; receiver?: unknown }, file, base);
 }
 
 function skyRadiance(sky: string | undefined): number | undefined {
@@ -123,35 +118,36 @@ export function linkPlotSvg(b: LinkBudget, title: string, anchors: { rangeKm: nu
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('link')
-    .description('optical link budget of one pass: per-slot transmittance terms, total loss, background')
-    .option('--satellite <name>', 'satellite preset (micius); default micius unless --tle/--omm')
-    .option('--tle <file>', 'TLE file')
-    .option('--omm <file>', 'OMM JSON file')
-    .option('--station <id>', 'ground station id', 'xinglong')
+    .description("optical link budget of one pass: per-slot transmittance terms, total loss, background (the station's own receiver)");
+  missionOptions(cmd)
+    .option('--station <id>', "station of the mission (default: its first, Micius: xinglong)")
     .option('--pass <date|aos>', 'UTC date YYYY-MM-DD (highest night pass that day) or ISO AOS time')
     .option('--from <iso>', 'interval start, ISO-8601 UTC (instead of --pass)')
     .option('--to <iso>', 'interval end, ISO-8601 UTC (instead of --pass)')
     .option('--step <dt>', 'slot length, e.g. 1s or 500ms', '1s')
-    .option('--min-elevation <deg>', 'AOS/LOS elevation for --pass', numberOption('--min-elevation', { min: 0, max: 90, exclusiveMax: true }), 10)
-    .option('--hardware <file>', 'JSON { "transmitter": {...}, "receiver": {...} } overriding the Micius/Xinglong presets')
+    .option('--min-elevation <deg>', "AOS/LOS elevation for --pass (default: the mission's with --mission, else 10)", numberOption('--min-elevation', { min: 0, max: 90, exclusiveMax: true }))
+    .option('--hardware <file>', "JSON { \"transmitter\": {...}, \"receiver\": {...} } overriding fields of the mission's transmitter and the station's receiver")
     .option('--sky <condition>', 'sky background: new-moon, quarter-moon, full-moon (default: receiver preset)')
     .option('--extra-background <hz>', 'extra background per detector (city light), counts/s', numberOption('--extra-background', { min: 0 }))
     .option('--json', 'print one JSON document { pass, samples } on stdout')
     .option('--plot <file.svg>', 'write an SVG plot of the loss terms')
     .action((o: LinkCliOptions) => {
       const stepS = parseStep(o.step);
-      const elements = satelliteOption(o);
-      const station = getStation(o.station, { field: '--station' });
-      const { tx, rx } = loadHardware(o.hardware);
+      const mission = cliMission(o);
+      const station: MissionStation = cliStation(mission, o.station, mission.stations[0].id);
+      const { tx, rx } = loadHardware(o.hardware, { tx: mission.transmitter, rx: station.receiver });
+      const warnings: string[] = [];
       let fromMs: number;
       let toMs: number;
       if (o.pass !== undefined) {
         if (o.from !== undefined || o.to !== undefined) throw new InputError('give either --pass or --from/--to', { field: '--pass' });
-        const p = resolvePass(elements, station, o.pass, { minElevationDeg: o.minElevation });
-        fromMs = p.aosMs;
-        toMs = p.losMs;
+        const c = cliConstraints({ ...o, nightOnly: o.mission !== undefined ? undefined : false }, mission.constraints);
+        const r = resolveMissionPass(mission, station, o.pass, c);
+        fromMs = r.pass.aosMs;
+        toMs = r.pass.losMs;
+        warnings.push(...r.warnings);
       } else if (o.from !== undefined && o.to !== undefined) {
         ({ fromMs, toMs } = parseTimeWindow(o.from, o.to));
       } else if (o.from !== undefined) {
@@ -160,6 +156,10 @@ export function register(program: Command): void {
       } else {
         throw new InputError('missing --pass (e.g. --pass 2016-12-19) or --from/--to', { field: '--pass' });
       }
+      const elements = elementsAt(mission.satellite, (fromMs + toMs) / 2);
+      const w = epochDistanceCheck(elements, fromMs, toMs);
+      if (w && !warnings.includes(w)) warnings.push(w);
+      printWarnings(warnings);
       const geometry = passGeometry(elements, station, fromMs, toMs, stepS);
       const budget = linkBudget(geometry, tx, rx, {
         skyRadianceWPerM2SrNm: skyRadiance(o.sky),
@@ -181,6 +181,7 @@ export function register(program: Command): void {
           pointing: budget.pointing,
           background: budget.background,
           samples: budget.samples,
+          warnings,
         });
         return;
       }

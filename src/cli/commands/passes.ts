@@ -1,65 +1,66 @@
 /**
- * `mozi passes`: passes of a satellite over ground stations in a time window.
+ * `mozi passes`: passes of the mission's satellite over its stations in a time window.
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { findPasses, passSummary } from '../../orbit/passes.js';
-import { numberOption, parseStationList, parseTimeWindow, satelliteOption } from '../options.js';
+import { DEFAULT_CONSTRAINTS, passSummary, type PassConstraints } from '../../orbit/passes.js';
+import { missionPasses } from '../../mission/passes.js';
+import { cliMission, cliStations, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
+import { numberOption, parseTimeWindow } from '../options.js';
 import { formatTable, log, printJson, progressBar } from '../output.js';
 
-interface PassesOptions {
-  satellite?: string;
-  tle?: string;
-  omm?: string;
+interface PassesOptions extends MissionCliOptions {
   station?: string;
   from?: string;
   to?: string;
-  minElevation: number;
-  nightOnly: boolean;
-  sunElevation: number;
+  minElevation?: number;
+  nightOnly?: boolean;
+  sunElevation?: number;
   json?: boolean;
 }
 
+/**
+ * Constraints of a command: the flags when given; else the mission's when a mission was named;
+ * else the orbit layer's defaults (10°, day and night, −12°), as before missions existed.
+ */
+export function cliConstraints(o: { mission?: string; minElevation?: number; nightOnly?: boolean; sunElevation?: number }, mission: Required<PassConstraints>): Required<PassConstraints> {
+  const base = o.mission !== undefined ? mission : DEFAULT_CONSTRAINTS;
+  return {
+    minElevationDeg: o.minElevation ?? base.minElevationDeg,
+    nightOnly: o.nightOnly ?? base.nightOnly,
+    sunElevationMaxDeg: o.sunElevation ?? base.sunElevationMaxDeg,
+  };
+}
+
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('passes')
-    .description('list passes of a satellite over ground stations (SGP4, AOS/TCA/LOS to < 1 s)')
-    .option('--satellite <name>', 'satellite preset (micius); default micius unless --tle/--omm')
-    .option('--tle <file>', 'TLE file (optionally with a name line)')
-    .option('--omm <file>', 'OMM JSON file (CelesTrak/Space-Track flavour)')
-    .option('--station <names>', 'comma-separated station ids (xinglong,nanshan,delingha,lijiang,ngari,graz)')
+    .description("list passes of the mission's satellite over its stations (SGP4, AOS/TCA/LOS to < 1 s)");
+  missionOptions(cmd)
+    .option('--station <ids>', "comma-separated station ids of the mission (default: all; Micius: xinglong,nanshan,delingha,lijiang,ngari,graz)")
     .option('--from <iso>', 'window start, ISO-8601 UTC')
     .option('--to <iso>', 'window end, ISO-8601 UTC')
-    .option('--min-elevation <deg>', 'AOS/LOS elevation threshold', numberOption('--min-elevation', { min: -5, max: 90, exclusiveMax: true }), 10)
-    .option('--night-only', 'only passes with the sun below --sun-elevation at TCA', false)
-    .option('--sun-elevation <deg>', 'darkness threshold on the sun elevation', numberOption('--sun-elevation', { min: -90, max: 90 }), -12)
-    .option('--json', 'print one JSON document on stdout')
+    .option('--min-elevation <deg>', "AOS/LOS elevation threshold (default: the mission's with --mission, else 10)", numberOption('--min-elevation', { min: -5, max: 90, exclusiveMax: true }))
+    .option('--night-only', "only passes with the sun below --sun-elevation at TCA (default: the mission's with --mission, else off)")
+    .option('--sun-elevation <deg>', 'darkness threshold on the sun elevation (default -12)', numberOption('--sun-elevation', { min: -90, max: 90 }))
+    .option('--json', 'print one JSON document { passes, warnings } on stdout')
     .action((o: PassesOptions) => {
-      if (o.station === undefined) throw new InputError('missing --station (e.g. --station xinglong)', { field: '--station' });
       if (o.from === undefined) throw new InputError('missing --from (ISO-8601 UTC)', { field: '--from' });
       if (o.to === undefined) throw new InputError('missing --to (ISO-8601 UTC)', { field: '--to' });
-      const stations = parseStationList(o.station, '--station');
+      const mission = cliMission(o);
+      const stations = cliStations(mission, o.station);
       const { fromMs, toMs } = parseTimeWindow(o.from, o.to);
-      const elements = satelliteOption(o);
       const days = (toMs - fromMs) / 86_400_000;
       const bar = days * stations.length > 20 ? progressBar('passes', 100, '%') : undefined;
-      const passes = findPasses({
-        elements,
-        stations,
-        fromMs,
-        toMs,
-        minElevationDeg: o.minElevation,
-        nightOnly: o.nightOnly,
-        sunElevationMaxDeg: o.sunElevation,
-        onProgress: bar ? (f) => bar.update(Math.round(f * 100)) : undefined,
-      });
+      const { passes, warnings } = missionPasses(mission, stations, fromMs, toMs, cliConstraints(o, mission.constraints), bar ? (f) => bar.update(Math.round(f * 100)) : undefined);
       bar?.stop();
+      printWarnings(warnings);
       if (o.json) {
-        printJson({ passes: passes.map(passSummary) });
+        printJson({ passes: passes.map(passSummary), warnings });
         return;
       }
       if (passes.length === 0) {
-        log(`no passes of ${elements.name} over ${stations.map((s) => s.id).join(', ')} in the window`);
+        log(`no passes of ${mission.satellite.name} over ${stations.map((s) => s.id).join(', ')} in the window`);
         return;
       }
       const rows = passes.map((p) => [

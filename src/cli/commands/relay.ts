@@ -15,11 +15,16 @@ import { InputError } from '../../core/errors.js';
 import { KeyStore } from '../../kms/keystore.js';
 import { RELAY_PRESETS, runRelay, seedStandInKeys, type RelayResult } from '../../kms/relay.js';
 import { keyStoreSink } from '../../kms/sink.js';
-import { PRESETS, resolveReplayWindow, runReplay, type ReplayEvent, type ReplayPreset } from '../../mission/replay.js';
+import type { Mission } from '../../mission/config.js';
+import { loadMission } from '../../mission/presets.js';
+import { resolveReplayWindow, runReplay, satelliteSiteName, type ReplayEvent, type ReplayOptions } from '../../mission/replay.js';
 import { log, printJson } from '../output.js';
 
 interface RelayOpts {
   preset: string;
+  mission?: string;
+  fromPass?: string;
+  toPass?: string;
   satellite?: string;
   from?: string;
   to?: string;
@@ -78,6 +83,11 @@ export interface PassRun {
 export interface RelayFromDataOptions {
   /** Data directory (DIR/keys/<site>.sqlite, DIR/relays.json). */
   dataDir: string;
+  /** The mission whose passes --run-passes replays (default: micius). */
+  mission?: Mission;
+  /** With runPasses: the pass of `from` / `to` (default: the station's named pass in the mission). */
+  fromPass?: string;
+  toPass?: string;
   satellite: string;
   from: string;
   to: string;
@@ -106,14 +116,15 @@ const heldKeys = (store: KeyStore, peer: string): number => {
   return st.storedKeyCount + st.redeemableKeyCount;
 };
 
-/** The replay preset of `satellite` over `station` (InputError if there is none). */
-export function replayPresetFor(satellite: string, station: string): ReplayPreset {
-  const p = Object.values(PRESETS).find((x) => x.satellite === satellite && x.station === station);
+/** What --run-passes replays for `station`: a pass spec given, else the station's named pass in the mission. */
+export function replayTargetFor(mission: Mission, station: string, pass: string | undefined, flag: string): Pick<ReplayOptions, 'mission' | 'preset' | 'station' | 'pass'> {
+  if (pass !== undefined) return { mission, station, pass };
+  const p = mission.replays.find((x) => x.station === station);
   if (!p) {
-    const known = Object.values(PRESETS).map((x) => `${x.satellite}/${x.station}`).join(', ');
-    throw new InputError(`no replay preset for a pass of ${satellite} over ${station} (known: ${known})`, { field: '--run-passes' });
+    const known = mission.replays.map((x) => x.station).join(', ') || 'none';
+    throw new InputError(`mission ${mission.name} names no pass of ${station} (stations with named passes: ${known}); give ${flag} DATE`, { field: flag });
   }
-  return p;
+  return { mission, preset: p.id };
 }
 
 function appendRecord(file: string, rec: RelayRecord): void {
@@ -144,7 +155,8 @@ export async function relayFromData(o: RelayFromDataOptions): Promise<RelayFromD
   const path = (site: string) => join(keysDir, `${site}.sqlite`);
   const sites = [o.satellite, o.from, o.to];
   if (new Set(sites).size !== 3) throw new InputError('satellite, --from and --to must be three different sites', { field: '--to' });
-  const presets = o.runPasses ? [replayPresetFor(o.satellite, o.from), replayPresetFor(o.satellite, o.to)] : [];
+  const mission = o.mission ?? loadMission();
+  const targets = o.runPasses ? [replayTargetFor(mission, o.from, o.fromPass, '--from-pass'), replayTargetFor(mission, o.to, o.toPass, '--to-pass')] : [];
   if (!o.runPasses && o.standInBits === undefined) {
     const missing = sites.filter((s) => !existsSync(path(s)));
     if (missing.length) {
@@ -162,31 +174,31 @@ export async function relayFromData(o: RelayFromDataOptions): Promise<RelayFromD
   try {
     const passes: PassRun[] = [];
     const base = o.seed ?? DEFAULT_RELAY_SEED;
-    for (const [i, preset] of presets.entries()) {
+    for (const [i, target] of targets.entries()) {
       const station = i === 0 ? from : to;
       const seed = base + i;
-      const w = resolveReplayWindow(preset.name, o.windowS);
+      const w = resolveReplayWindow({ ...target, windowS: o.windowS });
       const run: PassRun = {
-        station: station.site, preset: preset.name, passId: w.passId, seed, windowStartUtc: new Date(w.windowStartMs).toISOString(), windowS: w.windowS, ran: false, keysStored: 0,
+        station: station.site, preset: w.preset.id, passId: w.passId, seed, windowStartUtc: new Date(w.windowStartMs).toISOString(), windowS: w.windowS, ran: false, keysStored: 0,
       };
       passes.push(run);
       if (sat.blocks().some((b) => b.passId === w.passId && b.peerSite === station.site)) {
         say(`relay: pass ${w.passId} over ${station.site} already distilled into ${keysDir}; not replayed (a pass yields its key once)`);
         continue;
       }
-      say(`relay: replaying ${preset.name} (${w.windowS} s window from ${run.windowStartUtc}, seed ${seed}) into ${keysDir}`);
+      say(`relay: replaying ${w.preset.id} (${w.windowS} s window from ${run.windowStartUtc}, seed ${seed}) into ${keysDir}`);
       const before = heldKeys(sat, station.site);
       const onEvent = (e: ReplayEvent) => {
         if (e.type === 'stage' && e.status === 'end') say(`  ${station.site.padEnd(9)} ${e.stage.padEnd(10)} ${(e.elapsedMs / 1000).toFixed(1).padStart(6)} s  ${e.detail ?? ''}`);
       };
-      const r = await runReplay({ preset: preset.name, seed, windowS: o.windowS, satelliteSink: keyStoreSink(sat), groundSink: keyStoreSink(station) }, onEvent);
+      const r = await runReplay({ ...target, seed, windowS: o.windowS, satelliteSink: keyStoreSink(sat), groundSink: keyStoreSink(station) }, onEvent);
       Object.assign(run, {
         ran: true, detections: r.detections, siftedBits: r.siftedBits, qber: r.qber, finalKeyBits: r.finalKeyBits, aborted: r.aborted, abortReason: r.abortReason,
         keysMatch: r.keysMatch, keysStored: heldKeys(sat, station.site) - before,
       });
       say(
         r.aborted
-          ? `relay: ${preset.name} aborted (${r.abortReason}): ${r.abortMessage ?? ''}; no key for ${o.satellite}–${station.site}`
+          ? `relay: ${w.preset.id} aborted (${r.abortReason}): ${r.abortMessage ?? ''}; no key for ${o.satellite}–${station.site}`
           : `relay: ${o.satellite}–${station.site}: ${r.finalKeyBits} final bits, QBER ${(r.qber * 100).toFixed(2)} %, ${run.keysStored} keys of ${sat.keySizeBits} bits stored`,
       );
     }
@@ -253,6 +265,9 @@ export function register(program: Command): void {
     .command('relay')
     .description('trusted-relay key between two ground stations via the satellite (publishes K_A xor K_B)')
     .option('--preset <name>', `scenario (${Object.keys(RELAY_PRESETS).join(', ')})`, 'xinglong-graz-2018')
+    .option('--mission <file|name>', 'with --run-passes: the mission whose passes are replayed (default micius)')
+    .option('--from-pass <date|aos>', "with --run-passes: the pass of station A (default: its named pass in the mission)")
+    .option('--to-pass <date|aos>', "with --run-passes: the pass of station B (default: its named pass in the mission)")
     .option('--satellite <site>', 'satellite site name (default from the preset)')
     .option('--from <station>', 'station A (default from the preset)')
     .option('--to <station>', 'station B (default from the preset)')
@@ -270,7 +285,8 @@ export function register(program: Command): void {
     .action(async (o: RelayOpts) => {
       const preset = RELAY_PRESETS[o.preset];
       if (!preset) throw new InputError(`unknown preset "${o.preset}"; known: ${Object.keys(RELAY_PRESETS).join(', ')}`, { field: 'preset' });
-      const satSite = o.satellite ?? preset.satellite;
+      const mission = o.mission !== undefined ? loadMission(o.mission) : undefined;
+      const satSite = o.satellite ?? (mission ? satelliteSiteName(mission.satellite.name) : preset.satellite);
       const fromSite = o.from ?? preset.from;
       const toSite = o.to ?? preset.to;
       const maxKeys = positiveInt(o.maxKeys, 'max-keys');
@@ -286,7 +302,7 @@ export function register(program: Command): void {
         if (!o.runPasses && (seed !== undefined || windowS !== undefined)) throw new InputError('--seed and --window-s need --run-passes', { field: o.seed !== undefined ? 'seed' : 'window-s' });
         log(`relay: ${preset.description}`);
         const r = await relayFromData({
-          dataDir: o.data ?? DEFAULT_DATA_DIR, satellite: satSite, from: fromSite, to: toSite, runPasses: o.runPasses, seed, windowS, maxKeys, relayId: o.relayId, standInBits, log,
+          dataDir: o.data ?? DEFAULT_DATA_DIR, mission, fromPass: o.fromPass, toPass: o.toPass, satellite: satSite, from: fromSite, to: toSite, runPasses: o.runPasses, seed, windowS, maxKeys, relayId: o.relayId, standInBits, log,
         });
         if (o.json) printJson({ ...r, preset: preset.name });
         else {

@@ -7,8 +7,10 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { PRESETS, runReplay, REPLAY_STAGES, type ReplayEvent, type ReplayStage } from '../../mission/replay.js';
+import { DEFAULT_REPLAY } from '../../mission/presets.js';
 import { RECONCILERS } from '../../postprocess/reconcile/registry.js';
+import { runReplay, REPLAY_STAGES, type ReplayEvent, type ReplayStage } from '../../mission/replay.js';
+import { cliMission, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
 import { DEFAULT_POLICY, type ReconciliationMethod } from '../../protocol/types.js';
 import { EVE_HELP } from '../../quantum/eve.js';
 import { DEFAULT_EPS_SEC } from '../../security/defaults.js';
@@ -17,8 +19,10 @@ import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/typ
 import { integerOption, numberOption } from '../options.js';
 import { formatTable, log, printJson, progressBar, type Progress } from '../output.js';
 
-interface ReplayCliOptions {
-  preset: string;
+interface ReplayCliOptions extends MissionCliOptions {
+  preset?: string;
+  station?: string;
+  pass?: string;
   eve?: string;
   reconciliation?: string;
   bound?: string;
@@ -37,17 +41,20 @@ function choice<T extends string>(value: string, allowed: readonly T[], flag: st
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('replay')
-    .description('the whole chain for one pass: orbit → link → simulation → timing → satellite ⇄ ground → keys (default: Micius, Xinglong, 2016-12-19)')
-    .option('--preset <name>', `reference pass (${Object.keys(PRESETS).join(', ')})`, 'micius-2016-12-19')
+    .description('the whole chain for one pass of a mission: orbit → link → simulation → timing → satellite ⇄ ground → keys (default: Micius, Xinglong, 2016-12-19)');
+  missionOptions(cmd)
+    .option('--preset <name>', `a named pass of the mission (default: the mission's first; ${DEFAULT_REPLAY} without --mission)`)
+    .option('--station <id>', 'any station of the mission (with --pass)')
+    .option('--pass <date|aos>', 'any pass of that station: UTC date YYYY-MM-DD (the highest night pass) or ISO time near AOS')
     .option('--eve <spec>', `eavesdropper: ${EVE_HELP}`)
     .option('--reconciliation <method>', `${RECONCILERS.join(' | ')} (default: the preset's, hamming as in the paper)`)
     .option('--bound <bound>', `finite-key bound: ${BOUNDS.join(' | ')} (default: the preset's, hoeffding)`)
     .option('--protocol <p>', `BB84 variant: ${PROTOCOLS.join(' | ')}`, DEFAULT_POLICY.protocol)
     .option('--seed <n>', 'simulation and protocol randomness', integerOption('--seed', { min: 0 }))
     .option('--eps-sec <eps>', `secrecy parameter ε_sec (paper: ${DEFAULT_EPS_SEC})`, numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
-    .option('--window-s <seconds>', 'data window centred on TCA (default: the preset\'s, 273 s for the paper\'s pass)', numberOption('--window-s', { min: 1, max: 900 }))
+    .option('--window-s <seconds>', "data window centred on TCA (default: the preset's, 273 s for the paper's pass; AOS → LOS for any other pass)", numberOption('--window-s', { min: 1, max: 900 }))
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'write report.json and report.html (and, with --records, the simulation files) here')
     .option('--records', 'with --out: also write DIR/satellite, DIR/ground, DIR/truth')
@@ -70,10 +77,12 @@ export function register(program: Command): void {
         }
       };
       void REPLAY_STAGES;
+      const explicitMission = o.mission !== undefined || o.tle !== undefined || o.omm !== undefined || o.satellite !== undefined;
       const r = await runReplay(
-        { preset: o.preset, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, recordsDir: o.records ? o.out : undefined },
+        { mission: explicitMission ? cliMission(o) : undefined, preset: o.preset, station: o.station, pass: o.pass, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, recordsDir: o.records ? o.out : undefined },
         onEvent,
       );
+      printWarnings(r.warnings);
       if (o.out) {
         const files = writeReplayReport(o.out, r);
         log(`report: ${files.html}, ${files.json}`);
@@ -82,7 +91,7 @@ export function register(program: Command): void {
         printJson(replayJson(r));
       } else {
         const rows = comparisonRows(r);
-        if (r.paper) process.stdout.write(formatTable(['quantity', 'model', 'paper', 'model/paper − 1'], rows.map((x) => [x.quantity, x.model, x.paper, x.ratio])) + '\n');
+        if (r.published) process.stdout.write(formatTable(['quantity', 'model', 'paper', 'model/paper − 1'], rows.map((x) => [x.quantity, x.model, x.paper, x.ratio])) + '\n');
         else process.stdout.write(formatTable(['quantity', 'model'], rows.map((x) => [x.quantity, x.model])) + '\n');
         if (r.aborted) process.stdout.write(`aborted: ${r.abortMessage}\n`);
         else process.stdout.write(`keys identical on both sides: ${r.keysMatch ? 'yes' : 'NO'} (sha256 ${r.keyDigest})\n`);

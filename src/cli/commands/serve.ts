@@ -1,5 +1,6 @@
 /** `mozi serve [--port 8080] [--host 127.0.0.1] [--data DIR]`: the dashboard and its API. */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { log } from '../output.js';
@@ -11,13 +12,19 @@ export function register(program: Command): void {
     .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--data <dir>', 'directory for run outputs and key stores', '.mozi')
-    .action(async (opts: { port: string; host: string; data: string }) => {
+    .option('--mission <file|name>', 'the mission the dashboard shows: a mission file or a shipped mission (default micius)')
+    .action(async (opts: { port: string; host: string; data: string; mission?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`"${opts.port}" is not a TCP port`, { field: '--port' });
+      // check the mission before building anything (exit 2 naming file, line and field)
+      const { loadMission } = await import('../../mission/presets.js');
+      loadMission(opts.mission ?? 'micius');
       const { ensureWebBuilt } = await import('../../server/static.js');
       const { buildDashboard } = await import('../../server/app.js');
       await ensureWebBuilt(log);
-      const app = await buildDashboard({ dataDir: resolve(opts.data) });
+      // the replay workers load it again: a file by its absolute path
+      const mission = opts.mission !== undefined && existsSync(opts.mission) ? resolve(opts.mission) : opts.mission;
+      const app = await buildDashboard({ dataDir: resolve(opts.data), mission });
       const address = await app.listen({ port, host: opts.host });
       log(`mozi: dashboard at ${address}/ (data in ${resolve(opts.data)}); Ctrl-C to stop`);
       const stop = () => {

@@ -6,22 +6,18 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { seedFromHex } from '../../core/rng/seed.js';
-import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER, parseReceiver, parseTransmitter, type ReceiverConfig, type TransmitterConfig } from '../../link/hardware.js';
-import { getSatellite, loadTle } from '../../mission/config.js';
-import { getStation } from '../../mission/stations.js';
-import type { SatelliteElements } from '../../orbit/types.js';
+import { DEFAULT_RECEIVER, MICIUS_TRANSMITTER, parseLinkHardware, type ReceiverConfig, type TransmitterConfig } from '../../link/hardware.js';
 import { EVE_HELP, parseEve } from '../../quantum/eve.js';
-import { passInputs, SIMULATION_PRESETS, type SimulationPresetName } from '../../quantum/preset.js';
+import { passInputs } from '../../quantum/preset.js';
+import { missionOptions, plannedPass, type MissionCliOptions } from '../mission.js';
 import { writeSimulation } from '../../quantum/records.js';
 import { simulatePass, type SimulationResult } from '../../quantum/simulate.js';
 import { recoverTiming, type TimingDiagnostics } from '../../timing/recover.js';
 import { checkInstrumentOptions, writeInstrumentFiles } from '../../recording/simulated-instruments.js';
 import { formatTable, log, printJson, progressBar } from '../output.js';
 
-interface SimulateCliOptions {
+interface SimulateCliOptions extends MissionCliOptions {
   preset?: string;
-  satellite?: string;
-  tle?: string;
   station?: string;
   pass?: string;
   windowS?: string;
@@ -45,8 +41,12 @@ function num(value: string, flag: string, min: number, max = Infinity): number {
   return v;
 }
 
-export function loadHardware(file: string | undefined): { tx: TransmitterConfig; rx: ReceiverConfig } {
-  if (file === undefined) return { tx: MICIUS_TRANSMITTER, rx: XINGLONG_RECEIVER };
+/** The mission's transmitter and the station's receiver, overridden field by field by a `{ transmitter, receiver }` file. */
+export function loadHardware(
+  file: string | undefined,
+  base: { tx: TransmitterConfig; rx: ReceiverConfig } = { tx: MICIUS_TRANSMITTER, rx: DEFAULT_RECEIVER },
+): { tx: TransmitterConfig; rx: ReceiverConfig } {
+  if (file === undefined) return base;
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -54,8 +54,7 @@ export function loadHardware(file: string | undefined): { tx: TransmitterConfig;
     throw new InputError(`cannot read JSON (${(e as Error).message})`, { file, field: '--hardware' });
   }
   if (typeof json !== 'object' || json === null) throw new InputError('expected an object { transmitter, receiver }', { file });
-  const j = json as { transmitter?: unknown; receiver?: unknown };
-  return { tx: parseTransmitter(j.transmitter ?? {}, file), rx: parseReceiver(j.receiver ?? {}, file) };
+  return parseLinkHardware(json as { transmitter?: unknown; receiver?: unknown }, file, base);
 }
 
 /** Truth-based check of a timing recovery (tests and --check-timing). */
@@ -94,19 +93,18 @@ export function checkTimingAgainstTruth(result: SimulationResult, diag: TimingDi
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('simulate')
-    .description('Event-level simulation of a pass: satellite record, ground time tags and sync tags, ground truth')
-    .option('--preset <name>', `reference pass (${Object.keys(SIMULATION_PRESETS).join(', ')})`)
-    .option('--satellite <id>', 'satellite preset (micius)')
-    .option('--tle <file>', 'satellite from a TLE file')
-    .option('--station <id>', 'ground station id (e.g. xinglong)')
+    .description('Event-level simulation of a pass: satellite record, ground time tags and sync tags, ground truth');
+  missionOptions(cmd)
+    .option('--preset <name>', 'a named pass of the mission (e.g. micius-2016-12-19; `mozi mission check` lists them)')
+    .option('--station <id>', 'station of the mission (e.g. xinglong)')
     .option('--pass <spec>', 'pass: UTC date YYYY-MM-DD or ISO time near AOS')
-    .option('--window-s <seconds>', 'data window length centred on TCA (default: AOS→LOS above 10°)')
+    .option('--window-s <seconds>', "data window length centred on TCA (default: the preset's, else AOS→LOS above the minimum elevation)")
     .option('--eve <model>', EVE_HELP, 'none')
     .option('--seed <N>', 'seed of the simulated randomness (and of the source seed)', '1')
     .option('--source-seed <hex>', '256-bit source seed (64 hex digits); default derived from --seed')
-    .option('--hardware <file>', 'JSON { transmitter, receiver } overriding the Micius/Xinglong defaults')
+    .option('--hardware <file>', "JSON { transmitter, receiver } overriding fields of the mission's transmitter and the station's receiver")
     .option('--no-fading', 'disable scintillation and pointing fades')
     .option('--intensity-fluctuation <rms>', 'relative RMS fluctuation of each pulse intensity (default 0)')
     .option('--out <dir>', 'write DIR/satellite, DIR/ground, DIR/truth and DIR/summary.json')
@@ -119,30 +117,16 @@ export function register(program: Command): void {
       const eve = parseEve(o.eve, '--eve');
       const seed = num(o.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
       if (!Number.isInteger(seed)) throw new InputError('seed must be an integer', { field: '--seed' });
-      const { tx, rx } = loadHardware(o.hardware);
-      let satellite: SatelliteElements;
-      let stationId: string;
-      let passSpec: string;
-      let windowS: number | undefined = o.windowS !== undefined ? num(o.windowS, '--window-s', 1, 3600) : undefined;
-      if (o.preset !== undefined) {
-        const p = SIMULATION_PRESETS[o.preset as SimulationPresetName];
-        if (!p) throw new InputError(`unknown preset "${o.preset}"; known: ${Object.keys(SIMULATION_PRESETS).join(', ')}`, { field: '--preset' });
-        satellite = getSatellite(p.satellite);
-        stationId = p.station;
-        passSpec = p.pass;
-        windowS ??= p.windowS;
-      } else {
-        if (o.station === undefined || o.pass === undefined) throw new InputError('give --preset, or --station and --pass (and --satellite/--tle)', { field: '--preset' });
-        satellite = o.tle !== undefined ? loadTle(o.tle) : getSatellite(o.satellite ?? 'micius', { field: '--satellite' });
-        stationId = o.station;
-        passSpec = o.pass;
-      }
-      const station = getStation(stationId, { field: '--station' });
+      const windowFlag = o.windowS !== undefined ? num(o.windowS, '--window-s', 1, 3600) : undefined;
+      const planned = plannedPass({ ...o, windowS: windowFlag }, (base) => loadHardware(o.hardware, base));
+      const { station, passSpec, tx, rx, windowS } = planned;
+      const satellite = planned.elements;
+      const mission = planned.mission;
       const fluct = o.intensityFluctuation !== undefined ? num(o.intensityFluctuation, '--intensity-fluctuation', 0, 1) : 0;
       const sourceSeed = o.sourceSeed !== undefined ? seedFromHex(o.sourceSeed, '--source-seed') : undefined;
 
       log(`simulate: resolving pass ${passSpec} of ${satellite.name} over ${station.name}`);
-      const inputs = passInputs(satellite, station, passSpec, tx, rx, { windowS });
+      const inputs = passInputs(satellite, station, passSpec, tx, rx, { windowS, constraints: mission.constraints });
       const instruments = checkInstrumentOptions(o, Math.floor((inputs.windowEndMs - inputs.windowStartMs) * 1e-3 * tx.repetitionRateHz));
       if ((instruments.tagFormat ?? 'mozi') !== 'mozi' || instruments.settingsRecord) {
         if (o.out === undefined) throw new InputError('--tag-format and --settings-record need --out DIR', { field: '--out' });

@@ -77,6 +77,27 @@ export function u53(a: number, b: number): number {
 /**
  * Distributions on top of a source of uint32 words. Subclasses provide `nextU32`.
  */
+/**
+ * Poisson means below this are drawn by inversion (exact there: e^−mean does not underflow and
+ * the sum needs < 3000 terms), above by transformed rejection.
+ */
+export const POISSON_INVERSION_MAX = 500;
+
+const LOG_FACT_TABLE = (() => {
+  const t = new Float64Array(256);
+  for (let k = 1; k < 256; k++) t[k] = t[k - 1] + Math.log(k);
+  return t;
+})();
+
+/** ln k! : a table below 256, Stirling's series above (error < 1e-15 relative; Abramowitz & Stegun 6.1.41). */
+export function logFactorial(k: number): number {
+  if (k < 256) return LOG_FACT_TABLE[k];
+  const n = k + 1;
+  const inv = 1 / n;
+  const inv2 = inv * inv;
+  return (n - 0.5) * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI) + inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260));
+}
+
 export abstract class RandomStream {
   private spareNormal = NaN;
 
@@ -133,14 +154,21 @@ export abstract class RandomStream {
     return Math.floor(Math.log(this.nextOpen()) * invLog1mP);
   }
 
-  /** Poisson(mean) by inversion; intended for small means (≲ 30). */
+  /**
+   * Poisson(mean), exact for any mean: inversion below POISSON_INVERSION_MAX (the sampler Mozi
+   * always used there, so seeded streams are unchanged), Hörmann's transformed rejection PTRS
+   * above (W. Hörmann, "The transformed rejection method for generating Poisson random
+   * variables", Insurance: Mathematics and Economics 12, 39 (1993)), O(1) per draw.
+   */
   nextPoisson(mean: number): number {
-    if (mean <= 0) return 0;
+    if (!(mean > 0)) return 0;
+    if (mean >= POISSON_INVERSION_MAX) return this.poissonPtrs(mean);
     let k = 0;
     let p = Math.exp(-mean);
     let cdf = p;
     const u = this.nextDouble();
-    while (u > cdf && k < 1000) {
+    // the cap only guards against a u within rounding of 1; P(k > 3000 | mean < 500) < 1e-300
+    while (u > cdf && k < 3000) {
       k++;
       p *= mean / k;
       cdf += p;
@@ -148,16 +176,41 @@ export abstract class RandomStream {
     return k;
   }
 
-  /** Poisson(mean) conditioned on being ≥ 1, by inversion. */
+  /** PTRS (Hörmann 1993, algorithm PTRS), valid for mean ≥ 10. */
+  private poissonPtrs(mean: number): number {
+    const slam = Math.sqrt(mean);
+    const loglam = Math.log(mean);
+    const b = 0.931 + 2.53 * slam;
+    const a = -0.059 + 0.02483 * b;
+    const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+      const u = this.nextDouble() - 0.5;
+      const v = this.nextDouble();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
+      if (us >= 0.07 && v <= vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= -mean + k * loglam - logFactorial(k)) return k;
+    }
+  }
+
+  /** Poisson(mean) conditioned on being ≥ 1: inversion for small means, rejection of zeros above. */
   nextPoissonAtLeastOne(mean: number): number {
     if (mean <= 0) return 1;
+    if (mean >= POISSON_INVERSION_MAX) {
+      for (;;) {
+        const k = this.poissonPtrs(mean);
+        if (k >= 1) return k;
+      }
+    }
     const p0 = Math.exp(-mean);
     const total = -Math.expm1(-mean);
     const u = this.nextDouble() * total;
     let k = 1;
     let p = p0 * mean;
     let cdf = p;
-    while (u > cdf && k < 1000) {
+    while (u > cdf && k < 3000) {
       k++;
       p *= mean / k;
       cdf += p;

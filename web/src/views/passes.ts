@@ -47,8 +47,8 @@ export class PassesView {
     this.table = el('tbody');
     table.append(this.table);
     root.append(
-      el('h2', {}, 'Passes of Micius'),
-      el('p', { class: 'hint' }, 'SGP4 from the TLE of 18 December 2016. Predicted key: the finite-key bound on the link model\'s expected counts (Chernoff, ε = 10⁻⁹).'),
+      el('h2', {}, `Passes of ${meta.mission.satellite}`),
+      el('p', { class: 'hint' }, `Mission ${meta.mission.name}. SGP4 from the mission's element sets (the nearest epoch for each pass). Predicted key: the finite-key bound on the link model's expected counts with the station's own receiver (Chernoff, as mozi keyrate --predict).`),
       form,
       table,
     );

@@ -25,6 +25,8 @@ export class ReplayView {
   private readonly startBtn: HTMLButtonElement;
   private readonly selects: Record<'preset' | 'eve' | 'reconciliation' | 'bound', HTMLSelectElement>;
   private source: EventSource | null = null;
+  /** The pass shown (and replayed by Start): station id and the spec it was opened with. */
+  private current: { station: string; pass: string } | null = null;
   private readonly liveHint: HTMLElement;
 
   constructor(
@@ -42,6 +44,10 @@ export class ReplayView {
       reconciliation: mk('reconciliation', meta.reconciliations.map((v) => ({ value: v, label: v }))),
       bound: mk('bound', meta.bounds.map((v) => ({ value: v, label: v }))),
     };
+    if (meta.defaults) {
+      this.selects.reconciliation.value = meta.defaults.reconciliation;
+      this.selects.bound.value = meta.defaults.bound;
+    }
     this.selects.preset.addEventListener('change', () => {
       const p = this.meta.presets.find((x) => x.id === this.selects.preset.value);
       if (p) void this.openPass(p.station, p.pass);
@@ -60,7 +66,7 @@ export class ReplayView {
     const runBox = el(
       'div',
       { class: 'toolbar run' },
-      el('label', {}, 'Pass ', this.selects.preset),
+      el('label', {}, 'Named pass ', this.selects.preset),
       el('label', {}, 'Eavesdropper ', this.selects.eve),
       el('label', {}, 'Reconciliation ', this.selects.reconciliation),
       el('label', {}, 'Bound ', this.selects.bound),
@@ -128,6 +134,9 @@ export class ReplayView {
 
   async openPass(station: string, pass: string): Promise<void> {
     this.loaded = true;
+    this.current = { station, pass };
+    const named = this.meta.presets.find((p) => p.station === station && p.pass === pass);
+    if (named) this.selects.preset.value = named.id;
     this.passInfo.textContent = 'loading pass…';
     let d: PassDetail;
     try {
@@ -170,8 +179,14 @@ export class ReplayView {
     this.progressText.textContent = 'starting…';
     let id: string;
     try {
+      // the pass on show: a named pass is replayed with its data window and published figures
+      const preset = this.meta.presets.find((p) => p.id === this.selects.preset.value);
+      const target = this.current ?? (preset ? { station: preset.station, pass: preset.pass } : null);
+      if (!target) throw new Error('open a pass first');
       ({ id } = await api.startRun({
-        preset: this.selects.preset.value,
+        station: target.station,
+        pass: target.pass,
+        mission: this.meta.mission.name,
         eve: this.selects.eve.value,
         reconciliation: this.selects.reconciliation.value,
         bound: this.selects.bound.value,
@@ -206,12 +221,12 @@ export class ReplayView {
   }
 
   private showResult(id: string, s: RunSummary): void {
-    const paper = s.paper ?? {};
+    const paper: Record<string, number> = s.published ?? {};
     const row = (name: string, model: string, ref: string) => el('tr', {}, el('td', {}, name), el('td', { class: 'num' }, model), el('td', { class: 'num' }, ref));
     const table = el(
       'table',
       { class: 'compare' },
-      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'model'), el('th', { class: 'num' }, 'paper (Liao et al. 2017)'))),
+      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'model'), el('th', { class: 'num' }, s.published?.source ? `published (${s.published.source})` : 'published'))),
       el(
         'tbody',
         {},
