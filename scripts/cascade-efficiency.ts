@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/cascade-efficiency.ts [RUNS]`: the distribution of Cascade's reconciliation
- * efficiency f = leaked / (n·h(Q)) on 5000-bit keys with exactly round(Q·n) errors, per schedule
+ * efficiency f = forward leaked bits / (n·h(Q)) on 5000-bit keys with exactly round(Q·n) errors, per schedule
  * and QBER, over RUNS (default 200) independent keys: mean, standard deviation, extremes. The
  * bounds of test/postprocess/reconcile/cascade.test.ts ("mean efficiency of 8 keys") come from it.
  */
@@ -14,7 +14,7 @@ for (const schedule of CASCADE_SCHEDULES) {
     for (let s = 1; s <= runs; s++) {
       const { alice, bob } = noisyPair(n, q, 1000 * s + k);
       const o = await runPair(new CascadeReconciler({ schedule }), alice, bob, { qberEstimate: q, seed: 7 + s });
-      fs.push(efficiency(o.bob.leakedBits, n, q));
+      fs.push(efficiency(o.bob.forwardBits, n, q));
     }
     const mean = fs.reduce((a, b) => a + b, 0) / fs.length;
     const sd = Math.sqrt(fs.reduce((a, b) => a + (b - mean) ** 2, 0) / (fs.length - 1));

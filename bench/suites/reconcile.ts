@@ -29,7 +29,10 @@ interface Point {
 /** Sums over the runs of one (reconciler, QBER, key length) point. */
 export interface PointStats {
   runs: number;
+  /** Alice's disclosed bits (the f of the literature). */
   leaked: number;
+  /** Bits the ledger booked, both directions. */
+  ledgerLeaked: number;
   total: number;
   frames: number;
   failedFrames: number;
@@ -45,7 +48,7 @@ export interface PointStats {
  * differ; undetected = reported ok but different. Ledgers of the two sides must agree.
  */
 export async function pointStats(rec: Reconciler, qber: number, bits: number, seed0: number, stop: { runs: number } | { minFrames: number }): Promise<PointStats> {
-  const st: PointStats = { runs: 0, leaked: 0, total: 0, frames: 0, failedFrames: 0, undetected: 0, roundTrips: 0, messages: 0, cpuSeconds: 0 };
+  const st: PointStats = { runs: 0, leaked: 0, ledgerLeaked: 0, total: 0, frames: 0, failedFrames: 0, undetected: 0, roundTrips: 0, messages: 0, cpuSeconds: 0 };
   const more = () => ('runs' in stop ? st.runs < stop.runs : st.frames < stop.minFrames);
   for (let r = 0; more(); r++) {
     const { alice, bob } = noisyPair(bits, qber, seed0 + r);
@@ -55,7 +58,9 @@ export async function pointStats(rec: Reconciler, qber: number, bits: number, se
     st.cpuSeconds += (cu.user + cu.system) / 1e6;
     if (o.alice.leakedBits !== o.bob.leakedBits) throw new Error(`${rec.name}: ledgers disagree`);
     st.runs++;
-    st.leaked += o.bob.leakedBits;
+    // f as the literature reports it counts Alice's disclosures; the ledger also books Bob's
+    st.leaked += o.bob.forwardBits;
+    st.ledgerLeaked += o.bob.leakedBits;
     st.total += bits;
     // a round trip = one side waiting for the other's answer; count from whichever side waits more
     // (LDPC: Alice, who sends the syndrome; Cascade: Bob, who asks for parities)
@@ -78,7 +83,7 @@ export async function pointStats(rec: Reconciler, qber: number, bits: number, se
 }
 
 async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
-  const { leaked, total, frames, failedFrames, undetected, roundTrips: rt, messages: msgs, cpuSeconds: cpu } = await pointStats(p.rec, p.qber, p.bits, seed0, { runs: p.runs });
+  const { leaked, ledgerLeaked, total, frames, failedFrames, undetected, roundTrips: rt, messages: msgs, cpuSeconds: cpu } = await pointStats(p.rec, p.qber, p.bits, seed0, { runs: p.runs });
   const params = { qber: p.qber, bits: p.bits, runs: p.runs };
   const name = `reconcile/${p.rec.name}`;
   const fer = frameErrorRate(failedFrames, frames);
@@ -86,6 +91,8 @@ async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
   const extra: BenchResult[] = p.rec.name.startsWith('ldpc') ? [{ name, params, metric: 'throughputCpu', value: total / cpu / 1e6, unit: 'Mbit/s' }] : [];
   return [
     { name, params, metric: 'efficiency', value: efficiency(leaked, total, p.qber), unit: '' },
+    // both directions, as the ledger books them (Tupkary & Lütkenhaus: Bob's messages count too)
+    { name, params, metric: 'efficiencyLedger', value: efficiency(ledgerLeaked, total, p.qber), unit: '' },
     { name, params, metric: 'frameErrorRate', value: fer.fer, unit: '' },
     // failed frames counted as fully disclosed (Müller et al. 2025, algorithms.md §1.3)
     { name, params, metric: 'efficiencyWithFailures', value: efficiencyWithFailures(efficiency(leaked, total, p.qber), fer.fer, p.qber), unit: '' },

@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { InputError, ProtocolAbort } from '../core/errors.js';
 import type { MessageChannel } from '../postprocess/channel.js';
 import { memoryChannelPair } from '../postprocess/channel.js';
+import { DEFAULT_EPS_COR, DEFAULT_EPS_SEC } from '../security/defaults.js';
 import type { KeyStore } from './keystore.js';
 
 type RelayMsg =
@@ -261,7 +262,7 @@ export const RELAY_PRESETS: Readonly<Record<string, RelayPreset>> = Object.freez
  */
 export function seedStandInKeys(satellite: KeyStore, station: KeyStore, bits: number): number {
   const key = randomBytes(Math.ceil(bits / 8));
-  const block = { passId: `standin-${station.site}`, blockId: 0, epsSec: 1e-9, epsCor: 1e-15, key, bits };
+  const block = { passId: `standin-${station.site}`, blockId: 0, epsSec: DEFAULT_EPS_SEC, epsCor: DEFAULT_EPS_COR, key, bits };
   const r = satellite.addBlock({ ...block, peerSite: station.site });
   station.addBlock({ ...block, peerSite: satellite.site });
   wipe(key);

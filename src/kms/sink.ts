@@ -1,28 +1,71 @@
 /**
- * Adapter: the protocol layer's KeySink writing distilled blocks into an open site KeyStore. Bits
- * are packed exactly as protocol/keysink.ts packs them (MSB-first), so a satellite and a ground
- * station using either sink store identical keys.
+ * The key sinks: kms/'s implementations of the protocol's `KeySink` port (protocol/types.ts).
+ * A distilled block goes into the site's key store (kms/keystore.ts, SQLite), or into a plain file
+ * for tools without a store. The protocol calls a sink only when the whole block succeeded.
+ * Bits are packed MSB-first (bit 0 of the key = bit 7 of byte 0), as the key store expects, so a
+ * satellite and a ground station store identical keys.
  */
+import { writeFileSync } from 'node:fs';
+import type { BitArray } from '../core/bits.js';
 import { InputError } from '../core/errors.js';
 import type { KeySink, StoredBlock } from '../protocol/types.js';
-import { packMsbFirst } from '../protocol/keysink.js';
-import type { KeyStore } from './keystore.js';
+import { KeyStore } from './keystore.js';
 
-export function keyStoreSink(store: KeyStore): KeySink {
-  return {
-    store(block: StoredBlock): void {
-      if (block.site !== store.site) {
-        throw new InputError(`block of site "${block.site}" offered to the key store of "${store.site}"`, { field: 'site' });
+/** Key bits packed MSB-first (bit 0 of the key = bit 7 of byte 0), as the key store expects. */
+export function packMsbFirst(key: BitArray): Uint8Array {
+  const out = new Uint8Array((key.length + 7) >>> 3);
+  for (let i = 0; i < key.length; i++) if (key.get(i)) out[i >>> 3] |= 0x80 >>> (i & 7);
+  return out;
+}
+
+export interface KeyStoreSink extends KeySink {
+  /** What the last block gave: ETSI keys cut from it and bits left over. */
+  stored: { keys: number; discardedBits: number } | null;
+}
+
+/**
+ * Store blocks in a key store: an open `KeyStore` (kept open; a block of another site is refused),
+ * or the path of one, opened per block for the block's site and closed right after.
+ */
+export function keyStoreSink(target: KeyStore | string, opts: { keySizeBits?: number } = {}): KeyStoreSink {
+  const add = (store: KeyStore, b: StoredBlock) =>
+    store.addBlock({
+      passId: b.passId,
+      blockId: b.blockId,
+      peerSite: b.peerSite,
+      epsSec: b.epsSec,
+      epsCor: b.epsCor,
+      key: packMsbFirst(b.key),
+      bits: b.key.length,
+    });
+  const sink: KeyStoreSink = {
+    stored: null,
+    store(b: StoredBlock) {
+      if (typeof target !== 'string') {
+        if (b.site !== target.site) {
+          throw new InputError(`block of site "${b.site}" offered to the key store of "${target.site}"`, { field: 'site' });
+        }
+        const r = add(target, b);
+        sink.stored = { keys: r.keys, discardedBits: r.discardedBits };
+        return;
       }
-      store.addBlock({
-        passId: block.passId,
-        blockId: block.blockId,
-        peerSite: block.peerSite,
-        epsSec: block.epsSec,
-        epsCor: block.epsCor,
-        key: packMsbFirst(block.key),
-        bits: block.key.length,
-      });
+      const store = KeyStore.open(target, { site: b.site, ...(opts.keySizeBits ? { keySizeBits: opts.keySizeBits } : {}) });
+      try {
+        const r = add(store, b);
+        sink.stored = { keys: r.keys, discardedBits: r.discardedBits };
+      } finally {
+        store.close();
+      }
+    },
+  };
+  return sink;
+}
+
+/** Write the key as raw bytes (MSB-first) to a file (mode 0600). */
+export function fileSink(path: string): KeySink {
+  return {
+    store(b: StoredBlock) {
+      writeFileSync(path, packMsbFirst(b.key), { mode: 0o600 });
     },
   };
 }

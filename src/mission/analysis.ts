@@ -6,7 +6,8 @@
  */
 import { binaryEntropy } from '../core/entropy.js';
 import type { LinkBudget } from '../link/types.js';
-import { CLASSES, finiteKeyInput } from '../protocol/common.js';
+import { finiteKeyInput } from '../postprocess/finiteKeyInput.js';
+import { CLASSES } from '../postprocess/sift.js';
 import type { ParamsMsg } from '../protocol/messages.js';
 import type { PartyResult } from '../protocol/types.js';
 import { finiteKey } from '../security/finiteKey.js';

@@ -8,20 +8,21 @@
  * analysis.ts. The satellite and the ground share nothing but frames; the replay compares their
  * key digests out of band.
  */
-import { mkdirSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { etaToLossDb } from '../core/units.js';
 import { linkBudget } from '../link/budget.js';
 import { passGeometry, type Pass } from '../orbit/passes.js';
 import type { PassGeometry, SatelliteElements } from '../orbit/types.js';
-import { CLASSES, paramsMessage } from '../protocol/common.js';
+import { CLASSES } from '../postprocess/sift.js';
+import { paramsMessage } from '../protocol/stages/index.js';
+import { DEFAULT_F_EC } from '../security/defaults.js';
 import { runLocalSession } from '../protocol/local.js';
 import type { ParamsMsg } from '../protocol/messages.js';
 import { defaultPostProcessing } from '../protocol/postprocessing.js';
 import { groundDetections, passIdOf, satelliteSource } from '../protocol/records.js';
 import { DEFAULT_POLICY, type KeySink, type PartyEvent, type ReconciliationMethod, type SatellitePolicy } from '../protocol/types.js';
 import { channelFromLinkBudget } from '../quantum/channel.js';
-import { writeSimulation } from '../recording/mozi-files.js';
+import type { SimulationRecords } from '../quantum/records.js';
 import { simulatePass } from '../quantum/simulate.js';
 import type { Bound, Protocol } from '../security/types.js';
 import { boundsOnCounts, buildSeries, reconciliationEfficiency, windowLimits } from './analysis.js';
@@ -57,8 +58,11 @@ export interface ReplayOptions {
   epsCor?: number;
   qberThreshold?: number;
   sampleFraction?: number;
-  /** Write the simulation records (DIR/satellite, DIR/ground, DIR/truth) here. */
-  recordsDir?: string;
+  /**
+   * Receives the simulation's records (satellite, ground, truth, summary) as soon as they exist;
+   * `mozi replay --out DIR --records` writes them to DIR with recording/mozi-files.ts.
+   */
+  onRecords?: (records: SimulationRecords) => void;
   /** Key sinks of the two parties (default: none; the replay compares digests). */
   satelliteSink?: KeySink;
   groundSink?: KeySink;
@@ -213,10 +217,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
     station: station.id,
     onProgress: (f) => onEvent?.({ type: 'progress', stage: 'simulation', fraction: f }),
   });
-  if (options.recordsDir) {
-    mkdirSync(options.recordsDir, { recursive: true });
-    writeSimulation(options.recordsDir, sim);
-  }
+  options.onRecords?.(sim);
   timer.end(`${sim.summary.detections.tags} tags`);
 
   // 4. timing recovery (ground side, from its own record only)
@@ -267,7 +268,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
   const efficiency = reconciliationEfficiency(counts, recLeak);
   const fixedLeak = ledger ? ledger.byKind.verification + ledger.byKind.estimation : 0;
   const durationS = windowS;
-  const series = buildSeries(budget, windowStartMs, durationS, source.pulseRateHz, ground.detections.pulseIndex, gnd, gnd.finiteKey ? params : null, efficiency ?? 1.16, fixedLeak);
+  const series = buildSeries(budget, windowStartMs, durationS, source.pulseRateHz, ground.detections.pulseIndex, gnd, gnd.finiteKey ? params : null, efficiency ?? DEFAULT_F_EC, fixedLeak);
   onEvent?.({ type: 'series', series });
   const limits = windowLimits(budget, windowStartMs, windowEndMs, source.pulseRateHz, policy.protocol);
   const perIntensity = (xs: number[]) => [0, 1, 2].map((k) => xs[k] + xs[3 + k]);

@@ -10,6 +10,8 @@
  * layer's checkTransmitter/checkReceiver, the same checks every command applies.
  */
 import { z } from 'zod';
+import { RECONCILERS, type ReconcilerName } from '../postprocess/reconcile/registry.js';
+import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../security/types.js';
 
 const lat = z.number().min(-90, 'latitude must be within ±90°').max(90, 'latitude must be within ±90°');
 const lon = z.number().min(-180, 'longitude must be within -180°..360°').max(360, 'longitude must be within -180°..360°');
@@ -77,9 +79,10 @@ export const constraintsSchema = z
   })
   .strict();
 
-export const reconciliationSchema = z.enum(['cascade', 'ldpc', 'hamming']);
-export const boundSchema = z.enum(['hoeffding', 'chernoff', 'asymptotic', 'no-decoy']);
-export const protocolSchema = z.enum(['efficient', 'symmetric']);
+// From their one source each (postprocess/reconcile/registry.ts, security/types.ts).
+export const reconciliationSchema = z.enum(RECONCILERS as unknown as [ReconcilerName, ...ReconcilerName[]]);
+export const boundSchema = z.enum(BOUNDS as unknown as [Bound, ...Bound[]]);
+export const protocolSchema = z.enum(PROTOCOLS as unknown as [Protocol, ...Protocol[]]);
 
 /** Post-processing defaults of the mission's replays. */
 export const postprocessingSchema = z

@@ -7,6 +7,8 @@
  * since its previous receive (a request followed by its answer).
  */
 
+import { AsyncQueue } from '../core/queue.js';
+
 export interface ChannelStats {
   messagesSent: number;
   messagesReceived: number;
@@ -44,30 +46,6 @@ export class StatsKeeper {
   }
 }
 
-class Queue {
-  private readonly items: Uint8Array[] = [];
-  private readonly waiters: { resolve: (m: Uint8Array) => void; reject: (e: Error) => void }[] = [];
-  private closedWith: Error | null = null;
-
-  push(m: Uint8Array): void {
-    const w = this.waiters.shift();
-    if (w) w.resolve(m);
-    else this.items.push(m);
-  }
-
-  shift(): Promise<Uint8Array> {
-    const m = this.items.shift();
-    if (m) return Promise.resolve(m);
-    if (this.closedWith) return Promise.reject(this.closedWith);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  close(err: Error): void {
-    this.closedWith = err;
-    for (const w of this.waiters.splice(0)) w.reject(err);
-  }
-}
-
 export interface MemoryChannel extends MessageChannel {
   /** Close both directions; pending and future receives reject with `err`. */
   close(err?: Error): void;
@@ -75,9 +53,9 @@ export interface MemoryChannel extends MessageChannel {
 
 /** Two connected in-memory endpoints. Messages are copied, so neither side shares memory. */
 export function memoryChannelPair(): [MemoryChannel, MemoryChannel] {
-  const ab = new Queue();
-  const ba = new Queue();
-  const make = (out: Queue, inq: Queue): MemoryChannel => {
+  const ab = new AsyncQueue<Uint8Array>();
+  const ba = new AsyncQueue<Uint8Array>();
+  const make = (out: AsyncQueue<Uint8Array>, inq: AsyncQueue<Uint8Array>): MemoryChannel => {
     const keeper = new StatsKeeper();
     return {
       stats: keeper.stats,
@@ -86,7 +64,7 @@ export function memoryChannelPair(): [MemoryChannel, MemoryChannel] {
         out.push(payload.slice());
       },
       async receive() {
-        const m = await inq.shift();
+        const m = await inq.next();
         keeper.onReceive(m.length);
         return m;
       },

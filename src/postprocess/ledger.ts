@@ -1,8 +1,9 @@
 /**
  * The leakage ledger (DESIGN.md, "Security accounting"): one per key block. Every bit disclosed
- * on the public channel about the block — revealed estimation bits, reconciliation parities and
- * syndromes, verification tags — is added here, and the final key length is the finite-key bound
- * minus `leakedBits()`. Never 1 − h(e).
+ * on the public channel about the block, in both directions — both parties' estimation-sample
+ * bits, reconciliation parities and syndromes and what Bob's answers reveal, verification tags and
+ * the verdict — is added here, and the final key length is the finite-key bound minus
+ * `leakedBits()`. Never 1 − h(e). Entries for Bob's messages carry "(Bob→Alice)" in their label.
  *
  * Secret key *consumed* (one-time pads of authentication tags) is not leakage; it is booked in
  * the separate `consumed` account so the report can show the net key gain.

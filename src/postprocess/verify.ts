@@ -8,7 +8,8 @@
  *   [0x56 'V'] [key length L: u32 LE] [tagBits: u8] [seeds: 8 bytes each, LE] [tag: ⌈t/8⌉ bytes]
  * in one message; Bob recomputes the tag on his key and answers [0x76 'v'] [verdict: 1 ok | 0 tags
  * differ | 2 malformed request (length or tag-size mismatch)].
- * Both book `tagBits` leaked bits in the ledger (kind 'verification'); on mismatch both throw
+ * Both book `tagBits` leaked bits in the ledger (kind 'verification') and 1 bit for Bob's
+ * verdict (Bob→Alice: whether the tags matched); on mismatch both throw
  * ProtocolAbort('verification-failed') and the block is discarded.
  *
  * ε_cor: for keys that differ, Pr[tags equal] ≤ Π_j ⌈L/64⌉/2^(t_j) (t_j = bits kept of hash j);
@@ -20,11 +21,12 @@ import { InputError, ProtocolAbort } from '../core/errors.js';
 import type { MessageChannel } from './channel.js';
 import type { LeakageLedger } from './ledger.js';
 import { Gf64Hasher } from './gf64.js';
+import { DEFAULT_EPS_COR } from '../security/defaults.js';
 
 export interface VerifyOptions {
   /** Tag length in bits (1..128). Default: 64 if that meets `epsCorTarget`, else 128. */
   tagBits?: number;
-  /** Target ε_cor (default 1e-15). With an explicit `tagBits` exceeding it, an InputError is thrown. */
+  /** Target ε_cor (default DEFAULT_EPS_COR, 1e-15). With an explicit `tagBits` exceeding it, an InputError is thrown. */
   epsCorTarget?: number;
 }
 
@@ -35,6 +37,13 @@ export interface VerifyResult {
 }
 
 const MSG_SEED = 0x56;
+/**
+ * Bob's verdict discloses whether the tags matched: one bit of information about the keys
+ * (arXiv:2507.21416: the verification result leaks and must be counted). Its third value,
+ * "malformed seed message", depends on public data only.
+ */
+const VERDICT_BITS = 1;
+const VERDICT_LABEL = 'verification verdict (Bob→Alice)';
 const MSG_VERDICT = 0x76;
 
 /** ε_cor = Π_j ⌈L/64⌉ / 2^(t_j) for a key of `keyBits` bits and a `tagBits`-bit tag (§3.1). */
@@ -46,14 +55,14 @@ export function verificationCollisionBound(keyBits: number, tagBits: number): nu
 }
 
 /** Smallest tag (64 or 128 bits) that meets `target` for a key of `keyBits` bits. */
-export function chooseTagBits(keyBits: number, target = 1e-15): number {
+export function chooseTagBits(keyBits: number, target = DEFAULT_EPS_COR): number {
   if (verificationCollisionBound(keyBits, 64) <= target) return 64;
   if (verificationCollisionBound(keyBits, 128) <= target) return 128;
   throw new InputError(`no tag of ≤ 128 bits reaches ε_cor ${target} for a ${keyBits}-bit key`, { field: 'epsCorTarget' });
 }
 
 function resolveTagBits(keyBits: number, opts: VerifyOptions): number {
-  const target = opts.epsCorTarget ?? 1e-15;
+  const target = opts.epsCorTarget ?? DEFAULT_EPS_COR;
   if (!(target > 0 && target < 1)) throw new InputError(`must be in (0, 1), got ${target}`, { field: 'epsCorTarget' });
   if (opts.tagBits === undefined) return chooseTagBits(keyBits, target);
   const t = opts.tagBits;
@@ -110,6 +119,7 @@ export async function verifyAsAlice(
     throw new ProtocolAbort('protocol-violation', 'verification: malformed verdict from Bob');
   }
   if (reply[1] === 2) throw new ProtocolAbort('protocol-violation', 'verification: Bob rejected the seed message');
+  ledger.add('verification', VERDICT_BITS, VERDICT_LABEL);
   if (reply[1] !== 1) throw new ProtocolAbort('verification-failed', 'verification: Bob reports a tag mismatch; block discarded');
   return { epsCor: verificationCollisionBound(key.length, tagBits), tagBits };
 }
@@ -143,13 +153,14 @@ export async function verifyAsBob(
     return violation(`Alice used ${tagBits}-bit tags, expected ${opts.tagBits}`);
   }
   const epsCor = verificationCollisionBound(keyBits, tagBits);
-  if (epsCor > (opts.epsCorTarget ?? 1e-15) && opts.tagBits === undefined) {
+  if (epsCor > (opts.epsCorTarget ?? DEFAULT_EPS_COR) && opts.tagBits === undefined) {
     return violation(`Alice's ${tagBits}-bit tag gives ε_cor ${epsCor}`);
   }
   ledger.add('verification', tagBits, 'verification tag');
   const seeds = msg.subarray(6, 6 + 8 * nHashes);
   const theirs = BitArray.fromBytes(msg.subarray(6 + 8 * nHashes), tagBits);
   const ok = tagEquals(verificationTag(key, seeds, tagBits), theirs);
+  ledger.add('verification', VERDICT_BITS, VERDICT_LABEL);
   await ch.send(Uint8Array.of(MSG_VERDICT, ok ? 1 : 0));
   if (!ok) throw new ProtocolAbort('verification-failed', 'verification: tags differ; block discarded');
   return { epsCor, tagBits };

@@ -4,7 +4,7 @@
  */
 import { AuthenticatedChannel, KeyPool } from '../postprocess/auth.js';
 import { runGround } from './ground.js';
-import { Drbg } from './random.js';
+import { Drbg } from '../core/rng/drbg.js';
 import { runSatellite } from './satellite.js';
 import { memoryTransportPair, type MemoryTransportOptions } from './transport.js';
 import type { GroundDetections, KeySink, PartyEvent, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';

@@ -19,7 +19,21 @@
  */
 import { BitArray } from '../core/bits.js';
 import { ProtocolAbort, type AbortReason } from '../core/errors.js';
-import { ByteReader, ByteWriter, pack2, readIncreasing, unpack2, writeIncreasing } from './codec.js';
+import { ByteReader, ByteWriter, pack2, readIncreasing, unpack2, writeIncreasing } from '../core/codec.js';
+import type { BlockParameters } from '../postprocess/block.js';
+import { isReconcilerName, type ReconcilerName } from '../postprocess/reconcile/registry.js';
+import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../security/types.js';
+
+/** A name from a known list, or a protocol violation (the peer announced something unknown). */
+function known<T extends string>(value: string, list: readonly T[], what: string): T {
+  if (!(list as readonly string[]).includes(value)) throw new ProtocolAbort('protocol-violation', `unknown ${what} ${value}`);
+  return value as T;
+}
+
+function reconcilerName(value: string): ReconcilerName {
+  if (!isReconcilerName(value)) throw new ProtocolAbort('protocol-violation', `unknown reconciliation ${value}`);
+  return value;
+}
 
 export const PROTOCOL_VERSION = 1;
 
@@ -33,26 +47,9 @@ export interface HelloMsg {
   detections: number;
 }
 
-export interface ParamsMsg {
+/** The block's parameters (postprocess/block.ts), announced by the satellite. */
+export interface ParamsMsg extends BlockParameters {
   type: 'params';
-  site: string;
-  blockId: string;
-  /** Mean photon numbers per intensity class (signal, decoy, vacuum). */
-  mu: number[];
-  /** Probabilities per intensity class. */
-  p: number[];
-  /** Probability of the Z basis at the transmitter. */
-  pZ: number;
-  epsSec: number;
-  epsCor: number;
-  bound: string;
-  protocol: string;
-  reconciliation: string;
-  qberThreshold: number;
-  sampleFraction: number;
-  pulseRateHz: number;
-  /** Pulses sent in the data window (public; the no-decoy analysis uses gains). */
-  pulsesSent: number;
 }
 
 export interface DetectionsMsg {
@@ -241,9 +238,9 @@ export function decodeMessage(frame: Uint8Array): Message {
         pZ: r.f64(),
         epsSec: r.f64(),
         epsCor: r.f64(),
-        bound: r.string(),
-        protocol: r.string(),
-        reconciliation: r.string(),
+        bound: known<Bound>(r.string(), BOUNDS, 'bound'),
+        protocol: known<Protocol>(r.string(), PROTOCOLS, 'protocol'),
+        reconciliation: reconcilerName(r.string()),
         qberThreshold: r.f64(),
         sampleFraction: r.f64(),
         pulseRateHz: r.f64(),

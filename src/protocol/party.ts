@@ -1,22 +1,24 @@
 /**
- * Shared scaffolding of the two state machines: state transitions with timings and events,
- * the abort path (tell the peer, return an aborted result, never store), the key digest.
+ * The one driver of both state machines: runs the pipeline's stages on the party's block with
+ * state transitions, timings and events; the abort path (tell the peer, return an aborted result,
+ * never store); the key digest.
  */
 import { createHash } from 'node:crypto';
 import type { BitArray } from '../core/bits.js';
 import { ProtocolAbort } from '../core/errors.js';
-import type { LeakageLedger } from '../postprocess/ledger.js';
-import type { Session } from './session.js';
-import type { PartyEvent, PartyOptions, PartyResult, PartyState } from './types.js';
+import type { Block } from '../postprocess/block.js';
+import type { GroundContext, SatelliteContext, Stage } from './stages/stage.js';
+import type { PartyEvent, PartyResult, PartyState } from './types.js';
 
 export class StateTracker {
   state: PartyState = 'hello';
   private t = performance.now();
-  readonly stageMs: Partial<Record<PartyState, number>> = {};
 
   constructor(
     private readonly role: 'satellite' | 'ground',
     private readonly onEvent?: (e: PartyEvent) => void,
+    /** Milliseconds per state, accumulated here (the block's timings). */
+    readonly stageMs: Partial<Record<PartyState, number>> = {},
   ) {
     onEvent?.({ role, state: 'hello' });
   }
@@ -34,36 +36,65 @@ export function keyDigest(key: BitArray): string {
   return createHash('sha256').update(key.toBytes()).update(`/${key.length}`).digest('hex');
 }
 
-/** Run a party body; a ProtocolAbort is told to the peer and turned into an aborted result. */
-export async function runParty(
-  role: 'satellite' | 'ground',
-  session: Session,
-  opts: PartyOptions,
-  partial: Omit<PartyResult, 'aborted' | 'keyBits' | 'traffic' | 'stageMs'>,
-  body: (tracker: StateTracker, result: PartyResult) => Promise<void>,
+/**
+ * Run a party's pipeline on its block: every stage in order (stages/index.ts), with state events
+ * and timings. A ProtocolAbort is told to the peer and turned into an aborted result that holds
+ * no key; the result reports what the block holds either way.
+ */
+export async function runParty<C extends SatelliteContext | GroundContext>(
+  context: C,
+  stages: readonly Stage[],
 ): Promise<PartyResult> {
-  const tracker = new StateTracker(role, opts.onEvent);
-  const result: PartyResult = { ...partial, aborted: false, keyBits: 0, traffic: {}, stageMs: tracker.stageMs };
+  const { role, session, block, opts } = context;
+  const tracker = new StateTracker(role, opts.onEvent, block.stageMs);
+  let failure: ProtocolAbort | undefined;
   try {
-    await body(tracker, result);
+    for (const stage of stages) {
+      if (stage.state !== tracker.state) tracker.enter(stage.state);
+      if (context.role === 'satellite') await stage.satellite(context);
+      else await stage.ground(context);
+    }
     tracker.enter('done');
   } catch (e) {
     const err =
       e instanceof ProtocolAbort ? e : new ProtocolAbort('protocol-violation', `internal error: ${(e as Error).message ?? String(e)}`);
     if (!(e instanceof ProtocolAbort) && process.env.MOZI_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
     await session.abort(err);
-    result.aborted = true;
-    result.abortReason = err.reason;
-    result.abortMessage = err.message;
-    result.keyBits = 0;
-    result.key = undefined;
-    result.keyDigest = undefined;
+    failure = err;
     tracker.enter('aborted', err.message);
   }
-  result.traffic = Object.fromEntries(session.traffic);
-  return result;
+  return partyResult(role, block, failure, Object.fromEntries(session.traffic));
 }
 
-export function closeLedger(ledger: LeakageLedger): void {
-  if (!ledger.isClosed) ledger.close();
+/** The party's report of its block. */
+function partyResult(role: 'satellite' | 'ground', block: Block, failure: ProtocolAbort | undefined, traffic: PartyResult['traffic']): PartyResult {
+  const ok = failure === undefined && block.stored && block.finalKey !== undefined;
+  const r: PartyResult = {
+    role,
+    site: block.site,
+    peerSite: block.peerSite,
+    passId: block.passId,
+    blockId: block.blockId,
+    aborted: failure !== undefined,
+    keyBits: 0,
+    traffic,
+    stageMs: block.stageMs as PartyResult['stageMs'],
+  };
+  if (failure) {
+    r.abortReason = failure.reason;
+    r.abortMessage = failure.message;
+  }
+  if (block.counts) r.counts = block.counts;
+  if (block.sampleQber !== undefined) r.sampleQber = block.sampleQber;
+  if (block.siftedDetail) r.siftedDetail = block.siftedDetail;
+  if (block.preliminary) r.preliminary = block.preliminary;
+  if (block.qber !== undefined) r.qber = block.qber;
+  if (block.finiteKey) r.finiteKey = block.finiteKey;
+  r.ledger = block.ledger.summary();
+  if (ok && block.finalKey) {
+    r.key = block.finalKey;
+    r.keyBits = block.finalKey.length;
+    r.keyDigest = keyDigest(block.finalKey);
+  }
+  return r;
 }

@@ -3,7 +3,7 @@
  * finite-key analysis (security/), reconciliation, verification and privacy amplification
  * (postprocess/). Kept in one place so the state machines can be tested with stand-ins.
  */
-import type { Drbg } from './random.js';
+import type { Drbg } from '../core/rng/drbg.js';
 import type { MessageChannel } from '../postprocess/channel.js';
 import type { LeakageLedger } from '../postprocess/ledger.js';
 import { getReconciler } from '../postprocess/reconcile/index.js';

@@ -9,7 +9,7 @@ import type { GroundRecord, SatelliteRecord } from '../quantum/records.js';
 import { PulseSource } from '../quantum/transmitter.js';
 import { detectionBasis, detectionBit, clickMask } from '../timing/detections.js';
 import { recoverTiming, type TimingDiagnostics, type TimingOptions } from '../timing/recover.js';
-import { Drbg } from './random.js';
+import { Drbg } from '../core/rng/drbg.js';
 import type { GroundDetections, SatelliteSource } from './types.js';
 
 /** Pass identifier both sides derive from their own records: satellite + window start (UTC ms). */

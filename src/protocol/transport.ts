@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { ProtocolAbort } from '../core/errors.js';
+import { AsyncQueue } from '../core/queue.js';
 
 export interface FrameTransport {
   sendFrame(frame: Uint8Array): Promise<void>;
@@ -15,32 +16,6 @@ export interface FrameTransport {
 /** Largest frame either side accepts (the detection announcement of a pass is ~10 MB). */
 export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 
-class FrameQueue {
-  private readonly items: Uint8Array[] = [];
-  private readonly waiters: { resolve: (f: Uint8Array) => void; reject: (e: Error) => void }[] = [];
-  private failure: Error | null = null;
-
-  push(f: Uint8Array): void {
-    if (this.failure) return;
-    const w = this.waiters.shift();
-    if (w) w.resolve(f);
-    else this.items.push(f);
-  }
-
-  next(): Promise<Uint8Array> {
-    const f = this.items.shift();
-    if (f) return Promise.resolve(f);
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  fail(err: Error): void {
-    if (this.failure) return;
-    this.failure = err;
-    for (const w of this.waiters.splice(0)) w.reject(err);
-  }
-}
-
 export interface MemoryTransportOptions {
   /** Called on every frame a→b (index counts frames in that direction); may return a replacement. */
   tamperAtoB?: (frame: Uint8Array, index: number) => Uint8Array;
@@ -49,8 +24,8 @@ export interface MemoryTransportOptions {
 
 /** Two connected in-memory transports; frames are copied, so the parties share no memory. */
 export function memoryTransportPair(opts: MemoryTransportOptions = {}): [FrameTransport, FrameTransport] {
-  const ab = new FrameQueue();
-  const ba = new FrameQueue();
+  const ab = new AsyncQueue<Uint8Array>();
+  const ba = new AsyncQueue<Uint8Array>();
   let nab = 0;
   let nba = 0;
   const lost = (who: string) => new ProtocolAbort('peer-lost', `${who} closed the channel`);
@@ -61,8 +36,8 @@ export function memoryTransportPair(opts: MemoryTransportOptions = {}): [FrameTr
     },
     receiveFrame: () => ba.next(),
     close() {
-      ab.fail(lost('peer'));
-      ba.fail(lost('this side'));
+      ab.close(lost('peer'));
+      ba.close(lost('this side'));
     },
   };
   const b: FrameTransport = {
@@ -72,8 +47,8 @@ export function memoryTransportPair(opts: MemoryTransportOptions = {}): [FrameTr
     },
     receiveFrame: () => ab.next(),
     close() {
-      ba.fail(lost('peer'));
-      ab.fail(lost('this side'));
+      ba.close(lost('peer'));
+      ab.close(lost('this side'));
     },
   };
   return [a, b];
@@ -81,7 +56,7 @@ export function memoryTransportPair(opts: MemoryTransportOptions = {}): [FrameTr
 
 /** Length-prefixed frames over a connected socket. */
 export function socketTransport(socket: net.Socket): FrameTransport {
-  const queue = new FrameQueue();
+  const queue = new AsyncQueue<Uint8Array>();
   let chunks: Buffer[] = [];
   let buffered = 0;
   let closedByUs = false;
@@ -94,7 +69,7 @@ export function socketTransport(socket: net.Socket): FrameTransport {
       chunks = [head];
       const len = head.readUInt32BE(0);
       if (len > MAX_FRAME_BYTES) {
-        queue.fail(new ProtocolAbort('protocol-violation', `peer announced a frame of ${len} bytes`));
+        queue.close(new ProtocolAbort('protocol-violation', `peer announced a frame of ${len} bytes`));
         socket.destroy();
         return;
       }
@@ -111,7 +86,7 @@ export function socketTransport(socket: net.Socket): FrameTransport {
     drain();
   });
   const onGone = (why: string) => {
-    queue.fail(new ProtocolAbort('peer-lost', closedByUs ? 'connection closed' : `peer disconnected (${why})`));
+    queue.close(new ProtocolAbort('peer-lost', closedByUs ? 'connection closed' : `peer disconnected (${why})`));
   };
   socket.on('end', () => onGone('end of stream'));
   socket.on('close', () => onGone('connection closed'));
@@ -150,13 +125,8 @@ export interface TcpListener {
 /** Listen on host:port (port 0 picks a free port; see `.port`). */
 export function listenTcp(host: string, port: number): Promise<TcpListener> {
   return new Promise((resolve, reject) => {
-    const pending: net.Socket[] = [];
-    const waiters: ((s: net.Socket) => void)[] = [];
-    const server = net.createServer((s) => {
-      const w = waiters.shift();
-      if (w) w(s);
-      else pending.push(s);
-    });
+    const incoming = new AsyncQueue<net.Socket>();
+    const server = net.createServer((s) => incoming.push(s));
     server.once('error', reject);
     server.listen(port, host, () => {
       const addr = server.address();
@@ -164,12 +134,7 @@ export function listenTcp(host: string, port: number): Promise<TcpListener> {
       resolve({
         host,
         port: actual,
-        accept: () =>
-          new Promise<FrameTransport>((res) => {
-            const s = pending.shift();
-            if (s) res(socketTransport(s));
-            else waiters.push((sock) => res(socketTransport(sock)));
-          }),
+        accept: async () => socketTransport(await incoming.next()),
         close: () => new Promise<void>((res) => server.close(() => res())),
       });
     });

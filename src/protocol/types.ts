@@ -6,13 +6,19 @@
  */
 import type { BitArray } from '../core/bits.js';
 import type { AbortReason } from '../core/errors.js';
+import type { Drbg } from '../core/rng/drbg.js';
+import type { BlockCounts, SiftedDetail } from '../postprocess/block.js';
 import type { LedgerSummary, LeakageLedger } from '../postprocess/ledger.js';
 import type { MessageChannel } from '../postprocess/channel.js';
-import type { Bound, FiniteKeyResult, Protocol } from '../security/types.js';
-import type { FiniteKeyFn } from './common.js';
-import type { Drbg } from './random.js';
+import type { ReconcilerName } from '../postprocess/reconcile/registry.js';
+import { SECURITY_DEFAULTS } from '../security/defaults.js';
+import type { Bound, FiniteKeyFn, FiniteKeyResult, Protocol } from '../security/types.js';
 
-export type ReconciliationMethod = 'cascade' | 'ldpc' | 'hamming';
+export type { BlockCounts, SiftedDetail } from '../postprocess/block.js';
+export type { FiniteKeyFn } from '../security/types.js';
+
+/** A reconciler's name (postprocess/reconcile/registry.ts holds the list). */
+export type ReconciliationMethod = ReconcilerName;
 
 export interface PulseSettingsBatch {
   intensity: Uint8Array;
@@ -58,18 +64,19 @@ export interface SatellitePolicy {
 }
 
 /**
- * Defaults: ε_sec = 1e-9 as Micius; the Hoeffding finite-key analysis of Lim et al., PRA 89,
- * 022307 (2014) (the standard of the time; Chernoff is tighter, see algorithms.md §1.7), symmetric
- * BB84 (key from both bases, as Micius sent both with probability 1/2).
+ * Defaults: ε_sec, ε_cor, QBER threshold and sample fraction from security/defaults.ts (ε_sec =
+ * 1e-9 as Micius); the Hoeffding finite-key analysis of Lim et al., PRA 89, 022307 (2014) (the
+ * standard of the time; Chernoff is tighter, see algorithms.md §1.7), symmetric BB84 (key from
+ * both bases, as Micius sent both with probability 1/2), Cascade.
  */
 export const DEFAULT_POLICY: SatellitePolicy = {
-  epsSec: 1e-9,
-  epsCor: 1e-15,
+  epsSec: SECURITY_DEFAULTS.epsSec,
+  epsCor: SECURITY_DEFAULTS.epsCor,
   bound: 'hoeffding',
   protocol: 'symmetric',
   reconciliation: 'cascade',
-  qberThreshold: 0.11,
-  sampleFraction: 0.005,
+  qberThreshold: SECURITY_DEFAULTS.qberThreshold,
+  sampleFraction: SECURITY_DEFAULTS.sampleFraction,
 };
 
 export interface PostProcessing {
@@ -93,7 +100,10 @@ export interface StoredBlock {
   key: BitArray;
 }
 
-/** Where a party puts its final key (the KMS key store, or a file). */
+/**
+ * Where a party puts its final key: the port the protocol defines and kms/ implements
+ * (kms/sink.ts: the site's key store, or a file). Called only when the whole block succeeded.
+ */
 export interface KeySink {
   store(block: StoredBlock): Promise<void> | void;
 }
@@ -118,18 +128,6 @@ export interface PartyEvent {
   detail?: string;
 }
 
-export interface BlockCounts {
-  detections: number;
-  siftedBits: number;
-  sampleBits: number;
-  /** Sifted detections per (basis, class), index basis*3+class (basis 0 Z, 1 X). */
-  detected: number[];
-  /** Errors per (basis, class): sample-based after estimation, exact after reconciliation. */
-  errors: number[];
-  sampleErrors: number[];
-  sampleDetected: number[];
-}
-
 export interface PartyResult {
   role: 'satellite' | 'ground';
   site: string;
@@ -152,19 +150,8 @@ export interface PartyResult {
   ledger?: LedgerSummary;
   traffic: Record<string, { messages: number; bytes: number }>;
   stageMs: Partial<Record<PartyState, number>>;
-  /**
-   * Ground only: per sifted detection, its pulse index and whether it was an error. Errors are
-   * known for every bit once reconciliation has run (`errorsExact`), before that only for the
-   * disclosed estimation sample (`sampled`).
-   */
-  siftedDetail?: {
-    pulseIndex: Float64Array;
-    basis: Uint8Array;
-    intensity: Uint8Array;
-    error: Uint8Array;
-    sampled: Uint8Array;
-    errorsExact: boolean;
-  };
+  /** Ground only: per sifted detection, its pulse index and whether it was an error (postprocess/block.ts). */
+  siftedDetail?: SiftedDetail;
 }
 
 export interface PartyOptions {

@@ -3,6 +3,7 @@
  * model, interpolated, with a time-correlated fading factor per time slot.
  */
 import { InputError } from '../core/errors.js';
+import { SegmentCursor } from '../core/segments.js';
 import type { RandomStream } from '../core/rng/philox.js';
 import type { PassGeometry } from '../orbit/types.js';
 import type { LinkBudget } from '../link/types.js';
@@ -42,7 +43,7 @@ export class ChannelInterpolator {
   private readonly lnEta: Float64Array;
   private readonly bg: Float64Array;
   private readonly scint: Float64Array | null;
-  private seg = 0;
+  private readonly cursor: SegmentCursor;
 
   constructor(samples: readonly ChannelSample[]) {
     if (samples.length < 1) throw new InputError('link budget has no samples', { field: 'channel' });
@@ -58,6 +59,7 @@ export class ChannelInterpolator {
       this.lnEta[i] = Math.log(Math.max(s.etaTotal, 1e-300));
       this.bg[i] = s.backgroundHz;
     });
+    this.cursor = new SegmentCursor(this.tMs);
     this.scint = samples.every((s) => s.scintillationIndex !== undefined)
       ? Float64Array.from(samples, (s) => s.scintillationIndex as number)
       : null;
@@ -76,18 +78,7 @@ export class ChannelInterpolator {
     const n = t.length;
     if (n === 1 || tMs <= t[0]) return [0, 0];
     if (tMs >= t[n - 1]) return [n - 2, 1];
-    let s = Math.min(this.seg, n - 2);
-    if (!(tMs >= t[s] && tMs <= t[s + 1])) {
-      let lo = 0;
-      let hi = n - 2;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (t[mid] <= tMs) lo = mid;
-        else hi = mid - 1;
-      }
-      s = lo;
-      this.seg = s;
-    }
+    const s = this.cursor.find(tMs);
     return [s, (tMs - t[s]) / (t[s + 1] - t[s])];
   }
 

@@ -1,5 +1,5 @@
 /**
- * The ground clock and the pass schedule. The satellite emits pulse i at UTC
+ * The ground clock model (the pass schedule is timing/schedule.ts). The satellite emits pulse i at UTC
  * windowStartMs + i / pulseRateHz (GPS-disciplined, taken as exact); the ground time tagger counts
  * picoseconds from its nominal epoch with an unknown offset, frequency offset and slow drift:
  *   t_ground = Δ(1 + f) + offset + ½·ḟ·Δ² + A·sin(2πΔ/P),   Δ = true time since groundEpochMs
@@ -8,22 +8,7 @@
 import { InputError } from '../core/errors.js';
 import type { RandomStream } from '../core/rng/philox.js';
 
-/** What both parties know in advance about the pass's pulse train (the mission plan). */
-export interface PassSchedule {
-  /** UTC (ms since epoch) at which the satellite emits pulse 0. */
-  windowStartMs: number;
-  pulseRateHz: number;
-  /** Number of pulses sent (indices 0 … pulseCount − 1). */
-  pulseCount: number;
-  /** The sync laser fires with pulse indices that are multiples of this (100 MHz / 10 kHz = 10,000). */
-  syncPeriodPulses: number;
-  /** Every `syncMarkerEvery`-th sync pulse (index multiple of period × this) is followed by a marker pulse… */
-  syncMarkerEvery: number;
-  /** …this many pulse periods later (half a sync period). */
-  syncMarkerOffsetPulses: number;
-  /** Nominal UTC of ground time-tag zero. */
-  groundEpochMs: number;
-}
+export type { PassSchedule } from '../timing/schedule.js';
 
 export interface GroundClockModel {
   offsetPs: number;

@@ -23,6 +23,12 @@ export type EveSpec =
   | { kind: 'pns' }
   | { kind: 'beam-splitting' };
 
+/** The eavesdropper models by name (the only list: CLI help, validation, dashboard). */
+export const EAVESDROPPERS: readonly EveSpec['kind'][] = ['none', 'intercept-resend', 'pns', 'beam-splitting'];
+
+/** Help text of the eavesdropper option. */
+export const EVE_HELP = 'none | intercept-resend[:fraction] | pns | beam-splitting';
+
 /** Parse `none | intercept-resend[:fraction] | pns | beam-splitting`. */
 export function parseEve(text: string, field = 'eve'): EveSpec {
   const t = text.trim().toLowerCase();
@@ -37,7 +43,7 @@ export function parseEve(text: string, field = 'eve'): EveSpec {
     }
     return { kind: 'intercept-resend', fraction };
   }
-  throw new InputError(`unknown eavesdropper "${text}"; use none, intercept-resend[:fraction], pns or beam-splitting`, { field });
+  throw new InputError(`unknown eavesdropper "${text}"; use ${EVE_HELP}`, { field });
 }
 
 export function eveToString(e: EveSpec): string {

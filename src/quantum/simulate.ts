@@ -16,6 +16,7 @@
  */
 import { InputError } from '../core/errors.js';
 import { Xoshiro128 } from '../core/rng/philox.js';
+import { insertionSortIndices } from '../core/sort.js';
 import { deriveSeed, seedFromInteger, seedToHex, type Seed256 } from '../core/rng/seed.js';
 import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER, type ReceiverConfig, type TransmitterConfig } from '../link/hardware.js';
 import type { PassGeometry } from '../orbit/types.js';
@@ -548,16 +549,7 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
     for (let k = 0; k < n; k++) ord[k] = k;
     const rt = rawT.data;
     // nearly sorted (pulse order + jitter, noise appended per slot): insertion sort is O(n + inversions)
-    for (let k = 1; k < n; k++) {
-      const e = ord[k];
-      const te = rt[e];
-      let j = k;
-      while (j > 0 && rt[ord[j - 1]] > te) {
-        ord[j] = ord[j - 1];
-        j--;
-      }
-      ord[j] = e;
-    }
+    insertionSortIndices(ord, rt);
     for (let k = 0; k < n; k++) {
       const e = ord[k];
       flushAfterpulses(rt[e]);

@@ -47,7 +47,20 @@ export function comparisonRows(r: ReplayResult): ComparisonRow[] {
       ratio: ratio(r.finalKeyBits, p?.finalKeyBits),
     },
     { quantity: 'key rate (bit/s)', model: r.finalKeyRateBps.toFixed(0), paper: ref((v) => `≈${v}`, p?.finalKeyRateBps), ratio: ratio(r.finalKeyRateBps, p?.finalKeyRateBps) },
+    ...(r.aborted || p?.finalKeyBits === undefined ? [] : [paperAccountingRow(r, p.finalKeyBits, ratio)]),
   ];
+}
+
+/**
+ * The final key as the paper would count it: Liao et al. booked Alice's disclosures only (the
+ * standard before Tupkary & Lütkenhaus, arXiv:2307.00576); our ledger also books what Bob's
+ * messages reveal ("(Bob→Alice)" entries). ℓ = ⌊bound − leak⌋ is linear in the leak, so adding
+ * those bits back gives the comparable figure.
+ */
+function paperAccountingRow(r: ReplayResult, paperBits: number, ratio: (a: number, b: number | undefined) => string): ComparisonRow {
+  const bobBits = (r.ledger?.entries ?? []).filter((e) => e.what.includes('(Bob→Alice)')).reduce((s, e) => s + e.bits, 0);
+  const bits = r.finalKeyBits + bobBits;
+  return { quantity: "final key, Alice's disclosures only", model: fmtInt(bits), paper: fmtInt(paperBits), ratio: ratio(bits, paperBits) };
 }
 
 /** The JSON document of `mozi replay --json` (DESIGN.md / issue contract). */

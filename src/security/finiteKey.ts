@@ -35,10 +35,9 @@ import type {
   Triple,
 } from './types.js';
 import { BOUNDS, PROTOCOLS } from './types.js';
+import { DEFAULT_EPS_COR, DEFAULT_EPS_SEC, DEFAULT_F_EC } from './defaults.js';
 
-export const DEFAULT_EPS_SEC = 1e-9;
-export const DEFAULT_EPS_COR = 1e-15;
-export const DEFAULT_F_EC = 1.16;
+export { DEFAULT_EPS_COR, DEFAULT_EPS_SEC, DEFAULT_F_EC } from './defaults.js';
 
 /** τ_n = Σ_k e^{−μ_k} μ_k^n p_k / n!: probability that Alice sends n photons (Lim 2014, after Eq. 2). */
 export function tau(n: number, mu: Triple, p: Triple): number {

@@ -6,3 +6,4 @@ export * from './limits.js';
 export * from './pns.js';
 export * from './optimize.js';
 export * from './counts.js';
+export * from './defaults.js';

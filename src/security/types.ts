@@ -132,3 +132,6 @@ export interface NoDecoyDetails {
   signalGainX: number;
   signalGainZ: number;
 }
+
+/** A finite-key analysis (security/finiteKey.ts's `finiteKey`, or a stand-in in tests). */
+export type FiniteKeyFn = (input: FiniteKeyInput) => FiniteKeyResult;

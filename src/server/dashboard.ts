@@ -12,12 +12,15 @@ import { linkBudget } from '../link/index.js';
 import { KeyStore } from '../kms/keystore.js';
 import { loadMission, missionPasses, missionStation, predictPassKey, resolveMissionPass, SHIPPED_MISSIONS, type Mission } from '../mission/index.js';
 import { passGeometry, passSummary } from '../orbit/index.js';
+import { RECONCILERS } from '../postprocess/reconcile/registry.js';
+import { EAVESDROPPERS } from '../quantum/eve.js';
 import { BOUNDS } from '../security/types.js';
 import type { ApiError, KeyInventory, MetaResponse, PassDetail, PassesResponse, StartRunResponse } from './api-types.js';
 import { RunManager } from './runs.js';
 
-export const EVES = ['none', 'intercept-resend', 'pns', 'beam-splitting'];
-export const RECONCILIATIONS = ['hamming', 'cascade', 'ldpc'];
+// The lists come from their one source each (quantum/eve.ts, reconcile/registry.ts, security/types.ts).
+export const EVES: readonly string[] = EAVESDROPPERS;
+export const RECONCILIATIONS: readonly string[] = RECONCILERS;
 
 const MAX_WINDOW_DAYS = 31;
 

@@ -3,6 +3,7 @@
  * Hermite on (rangeKm, rangeRateKmS), and the one-way light time L(t)/c at reception time t.
  */
 import { InputError } from '../core/errors.js';
+import { SegmentCursor } from '../core/segments.js';
 import { SPEED_OF_LIGHT_M_S } from '../core/units.js';
 
 const C_KM_PER_PS = SPEED_OF_LIGHT_M_S * 1e-15;
@@ -11,7 +12,7 @@ export class PredictedRange {
   private readonly t: Float64Array;
   private readonly r: Float64Array;
   private readonly v: Float64Array;
-  private seg = 0;
+  private readonly cursor: SegmentCursor;
 
   constructor(samples: readonly { timeMs: number; rangeKm: number; rangeRateKmS: number }[]) {
     if (samples.length < 2) throw new InputError('ephemeris needs at least 2 samples', { field: 'ephemeris.samples' });
@@ -19,6 +20,7 @@ export class PredictedRange {
     this.t = new Float64Array(n);
     this.r = new Float64Array(n);
     this.v = new Float64Array(n);
+    this.cursor = new SegmentCursor(this.t);
     samples.forEach((s, i) => {
       if (i > 0 && !(s.timeMs > samples[i - 1].timeMs)) {
         throw new InputError('ephemeris samples must increase in time', { field: `ephemeris.samples[${i}].timeMs` });
@@ -32,19 +34,7 @@ export class PredictedRange {
 
   rangeKm(tMs: number): number {
     const t = this.t;
-    const last = t.length - 2;
-    let s = Math.min(this.seg, last);
-    if (!(tMs >= t[s] && tMs <= t[s + 1])) {
-      let lo = 0;
-      let hi = last;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (t[mid] <= tMs) lo = mid;
-        else hi = mid - 1;
-      }
-      s = lo;
-      this.seg = s;
-    }
+    const s = this.cursor.find(tMs);
     const hS = (t[s + 1] - t[s]) * 1e-3;
     const x = ((tMs - t[s]) * 1e-3) / hS;
     if (x < 0) return this.r[s] + this.v[s] * x * hS;

@@ -1,3 +1,4 @@
 export * from './recover.js';
 export * from './detections.js';
 export * from './ephemeris.js';
+export * from './schedule.js';

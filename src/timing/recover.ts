@@ -16,18 +16,14 @@
  * 5. Tags of one pulse (multi-photon pulses, double clicks) merge into one detection.
  */
 import { ProtocolAbort } from '../core/errors.js';
+import { SegmentCursor } from '../core/segments.js';
+import { insertionSortIndices } from '../core/sort.js';
 import { PredictedRange } from './ephemeris.js';
+import type { PassSchedule } from './schedule.js';
 import { DOUBLE_CLICK_FLAG } from './detections.js';
 
-export interface TimingSchedule {
-  windowStartMs: number;
-  pulseRateHz: number;
-  pulseCount: number;
-  syncPeriodPulses: number;
-  syncMarkerEvery: number;
-  syncMarkerOffsetPulses: number;
-  groundEpochMs: number;
-}
+/** The schedule timing recovery needs (timing/schedule.ts). */
+export type TimingSchedule = PassSchedule;
 
 export interface TimingInput {
   tags: { timePs: Float64Array; detector: Uint8Array };
@@ -218,21 +214,12 @@ export function recoverTiming(input: TimingInput, options: TimingOptions = {}): 
     a0 = a1;
   }
   if (segT.length === 0) throw new ProtocolAbort('timing-failed', 'sync fit failed');
-  let seg = 0;
+  const cursor = new SegmentCursor(segT);
   const corr = (t: number): number => {
     const m = segT.length;
     if (m === 1 || t <= segT[0]) return segC[0] + segS[0] * (t - segT[0]);
     if (t >= segT[m - 1]) return segC[m - 1] + segS[m - 1] * (t - segT[m - 1]);
-    if (!(t >= segT[seg] && t <= segT[seg + 1])) {
-      let lo = 0;
-      let hi = m - 2;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (segT[mid] <= t) lo = mid;
-        else hi = mid - 1;
-      }
-      seg = lo;
-    }
+    const seg = cursor.find(t);
     const f = (t - segT[seg]) / (segT[seg + 1] - segT[seg]);
     return segC[seg] * (1 - f) + segC[seg + 1] * f;
   };
@@ -453,17 +440,7 @@ function robustSegmentFit(t: Float64Array, c: Float64Array, n: Float64Array, a0:
 function sortedOrder(key: Float64Array, m: number): Uint32Array {
   const o = new Uint32Array(m);
   for (let i = 0; i < m; i++) o[i] = i;
-  for (let i = 1; i < m; i++) {
-    const e = o[i];
-    const v = key[e];
-    let j = i;
-    while (j > 0 && key[o[j - 1]] > v) {
-      o[j] = o[j - 1];
-      j--;
-    }
-    o[j] = e;
-  }
-  return o;
+  return insertionSortIndices(o, key);
 }
 
 /** Convenience for a ground record: the gate window comes from its receiver config. */

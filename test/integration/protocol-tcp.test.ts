@@ -132,7 +132,7 @@ beforeEach(() => provisionPsk());
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mozi-tcp-'));
-  const sim = mozi(['simulate', '--preset', 'micius-2016-12-19', '--window-s', '12', '--seed', '5', '--no-truth', '--out', join(dir, 'sim')]);
+  const sim = mozi(['simulate', '--preset', 'micius-2016-12-19', '--window-s', '16', '--seed', '5', '--no-truth', '--out', join(dir, 'sim')]);
   expect(await sim.exit).toBe(0);
 }, 180_000);
 

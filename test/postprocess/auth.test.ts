@@ -280,7 +280,7 @@ describe('verification and privacy amplification over the authenticated channel'
     const [va, vb] = await Promise.all([verifyAsAlice(key, alice, la), verifyAsBob(key.clone(), bob, lb)]);
     expect(va.epsCor).toBe(vb.epsCor);
     const ell = la.finalLength(12_000);
-    expect(ell).toBe(12_000 - 3000 - 64);
+    expect(ell).toBe(12_000 - 3000 - 64 - 1); // the tag and Bob's verdict bit
     const [pa, pb] = await Promise.all([amplifyAsAlice(key, ell, alice, la), amplifyAsBob(key.clone(), ell, bob, lb)]);
     expect(pa.key.equals(pb.key)).toBe(true);
     // 3 frames (seed+tag, verdict, PA seed) and the two SYNC frames, one pad each, on both sides

@@ -1,64 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import { BitArray } from '../../src/core/bits.js';
-import { InputError } from '../../src/core/errors.js';
-import {
-  basisMatchMask,
-  countByClass,
-  countErrors,
-  gatherBits,
-  maskIndices,
-  observedQber,
-  removePositions,
-  sampleIndices,
-  siftIndices,
-} from '../../src/postprocess/sift.js';
+import { basisBits, basisMatch, classCounts, complement, keyBitsSelection, sift } from '../../src/postprocess/sift.js';
+import { Xoshiro128 } from '../../src/postprocess/reconcile/prng.js';
 
-describe('sifting helpers', () => {
-  const aB = Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 1]);
-  const bB = Uint8Array.from([0, 0, 1, 1, 0, 1, 1, 1]);
-  it('siftIndices and basisMatchMask agree', () => {
-    const idx = siftIndices(aB, bB);
-    expect(Array.from(idx)).toEqual([0, 2, 4, 5, 7]);
-    expect(Array.from(maskIndices(basisMatchMask(aB, bB)))).toEqual([0, 2, 4, 5, 7]);
+/** Seeded random detections: Alice's and Bob's bases, Alice's classes and bits. */
+function detections(n: number, seed: number) {
+  const r = new Xoshiro128(seed, 1);
+  const a = Uint8Array.from({ length: n }, () => r.below(2));
+  const b = Uint8Array.from({ length: n }, () => r.below(2));
+  const k = Uint8Array.from({ length: n }, () => r.below(3));
+  const bits = Uint8Array.from({ length: n }, () => r.below(2));
+  return { a, b, k, bits };
+}
+
+describe('party-neutral sifting', () => {
+  const SEED = 20240611;
+  it(`keeps exactly the detections whose bases match, in order (seed ${SEED})`, () => {
+    const n = 1000;
+    const { a, b, k, bits } = detections(n, SEED);
+    const match = basisMatch(a, basisBits(b));
+    const s = sift(match, a, k, bits);
+    const expected = [...Array(n).keys()].filter((i) => a[i] === b[i]);
+    expect(Array.from(s.detection)).toEqual(expected);
+    expect(Array.from(s.basis)).toEqual(expected.map((i) => a[i]));
+    expect(Array.from(s.intensity)).toEqual(expected.map((i) => k[i]));
+    expect(Array.from(s.bits.toBits())).toEqual(expected.map((i) => bits[i]));
+    // both parties sift the same positions from the same disclosed bitmap
+    const bob = sift(match, b, k, bits);
+    expect(Array.from(bob.detection)).toEqual(expected);
   });
-  it('gatherBits from bytes and from BitArray', () => {
-    const bits = Uint8Array.from([1, 0, 1, 1, 0, 0, 1, 1]);
-    const idx = siftIndices(aB, bB);
-    expect(gatherBits(bits, idx).toString()).toBe('11001');
-    expect(gatherBits(BitArray.fromBits(bits), idx).toString()).toBe('11001');
+
+  it(`counts per (basis, class) match a direct count (seed ${SEED + 1})`, () => {
+    const { a, b, k, bits } = detections(500, SEED + 1);
+    const s = sift(basisMatch(a, basisBits(b)), a, k, bits);
+    const c = classCounts(s);
+    for (let basis = 0; basis < 2; basis++)
+      for (let cls = 0; cls < 3; cls++) {
+        let direct = 0;
+        for (let i = 0; i < 500; i++) if (a[i] === b[i] && a[i] === basis && k[i] === cls) direct++;
+        expect(c[basis * 3 + cls]).toBe(direct);
+      }
+    expect(c.reduce((x, y) => x + y, 0)).toBe(s.bits.length);
+    const at = [0, 3, 5];
+    expect(classCounts(s, at).reduce((x, y) => x + y, 0)).toBe(3);
   });
-  it('countByClass counts sifted detections and errors per (intensity, basis)', () => {
-    const intensity = Uint8Array.from([0, 0, 1, 0, 2, 0, 1, 1]);
-    const idx = siftIndices(aB, bB); // 0,2,4,5,7 → (0,0),(1,1),(2,0),(0,1),(1,1)
-    const err = BitArray.fromBits([1, 0, 0, 1, 1]);
-    const c = countByClass(intensity, aB, idx, err);
-    expect(c).toEqual([
-      { intensity: 0, basis: 0, sifted: 1, errors: 1, compared: 1 },
-      { intensity: 0, basis: 1, sifted: 1, errors: 1, compared: 1 },
-      { intensity: 1, basis: 1, sifted: 2, errors: 1, compared: 2 },
-      { intensity: 2, basis: 0, sifted: 1, errors: 0, compared: 1 },
-    ]);
+
+  it('complement removes the sample positions and keeps order', () => {
+    expect(Array.from(complement(8, [1, 4, 7]))).toEqual([0, 2, 3, 5, 6]);
+    expect(Array.from(complement(3, []))).toEqual([0, 1, 2]);
   });
-  it('countErrors, observedQber', () => {
-    const a = BitArray.fromBits([1, 0, 1, 1]);
-    const b = BitArray.fromBits([1, 1, 1, 0]);
-    expect(countErrors(a, b)).toBe(2);
-    expect(countErrors(a, b, [0, 1])).toBe(1);
-    expect(observedQber(2, 4)).toBe(0.5);
-    expect(Number.isNaN(observedQber(0, 0))).toBe(true);
-    expect(() => countErrors(a, new BitArray(3))).toThrow(InputError);
-  });
-  it('sampleIndices: k distinct sorted positions, reproducible; removePositions keeps the rest', () => {
-    const s = sampleIndices(1000, 100, 5);
-    expect(s).toHaveLength(100);
-    expect(new Set(s).size).toBe(100);
-    for (let i = 1; i < s.length; i++) expect(s[i]).toBeGreaterThan(s[i - 1]);
-    expect(Array.from(sampleIndices(1000, 100, 5))).toEqual(Array.from(s));
-    const bits = BitArray.fromBits([1, 0, 1, 1, 0, 1]);
-    expect(removePositions(bits, [1, 4]).toString()).toBe('1111');
-    expect(() => sampleIndices(10, 11, 1)).toThrow(InputError);
-  });
-  it('mismatched lengths are InputErrors', () => {
-    expect(() => siftIndices(aB, bB.subarray(1))).toThrow(InputError);
+
+  it('efficient BB84 keeps only X-basis key bits for privacy amplification; symmetric keeps all', () => {
+    const s = { detection: new Uint32Array(4), basis: Uint8Array.from([0, 1, 1, 0]), intensity: new Uint8Array(4), bits: new BitArray(4) };
+    const keyPositions = Uint32Array.from([0, 1, 3]);
+    expect(keyBitsSelection(s, keyPositions, 'symmetric')).toBeNull();
+    expect(Array.from(keyBitsSelection(s, keyPositions, 'efficient') ?? [])).toEqual([1]);
   });
 });

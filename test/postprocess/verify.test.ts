@@ -30,8 +30,9 @@ describe('error verification', { timeout: 30_000 }, () => {
     expect(ra.value.tagBits).toBe(64);
     expect(ra.value.epsCor).toBeCloseTo(15625 / 2 ** 64, 30);
     expect(ra.value.epsCor).toBeLessThan(1e-15);
-    expect(la.leakedBits('verification')).toBe(64);
-    expect(lb.leakedBits('verification')).toBe(64);
+    // the 64-bit tag (Alice→Bob) and Bob's verdict bit
+    expect(la.leakedBits('verification')).toBe(65);
+    expect(lb.leakedBits('verification')).toBe(65);
   });
 
   it('a single flipped bit is caught: both sides abort with verification-failed', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BitArray } from '../../src/core/bits.js';
 import { ProtocolAbort } from '../../src/core/errors.js';
-import { ByteReader, ByteWriter, readIncreasing, writeIncreasing } from '../../src/protocol/codec.js';
+import { ByteReader, ByteWriter, readIncreasing, writeIncreasing } from '../../src/core/codec.js';
 import { decodeMessage, encodeMessage, PROTOCOL_VERSION, type Message } from '../../src/protocol/messages.js';
 
 describe('protocol codec', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runLocalSession } from '../../src/protocol/local.js';
 import { defaultPostProcessing } from '../../src/protocol/postprocessing.js';
-import { DEFAULT_POLICY, type KeySink, type StoredBlock } from '../../src/protocol/types.js';
+import { PIPELINE } from '../../src/protocol/stages/index.js';
+import { DEFAULT_POLICY, type KeySink, type PartyEvent, type StoredBlock } from '../../src/protocol/types.js';
 import { syntheticPass } from './synthetic.js';
 
 function memorySink(): KeySink & { blocks: StoredBlock[] } {
@@ -19,8 +20,16 @@ describe('satellite and ground state machines (in-memory, authenticated)', () =>
   it('distil identical keys, stored on both sides', async () => {
     const s1 = memorySink();
     const s2 = memorySink();
-    const r = await runLocalSession({ ...pass, policy: POLICY, post, seed: '1', satelliteSink: s1, groundSink: s2 });
+    const events: PartyEvent[] = [];
+    const r = await runLocalSession({ ...pass, policy: POLICY, post, seed: '1', satelliteSink: s1, groundSink: s2, onEvent: (e) => events.push(e) });
     expect(r.satellite.abortMessage).toBeUndefined();
+    // both parties run the pipeline's stages in order, each timed, and end with the same ledger
+    const states = PIPELINE.map((st) => st.state);
+    for (const role of ['satellite', 'ground'] as const) {
+      expect(events.filter((e) => e.role === role).map((e) => e.state)).toEqual([...states, 'done']);
+      expect(Object.keys(r[role].stageMs).sort()).toEqual([...states].sort());
+    }
+    expect(r.ground.ledger?.entries).toEqual(r.satellite.ledger?.entries);
     expect(r.ground.abortMessage).toBeUndefined();
     expect(r.satellite.keyBits).toBeGreaterThan(1000);
     expect(s1.blocks).toHaveLength(1);

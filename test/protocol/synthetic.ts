@@ -1,7 +1,7 @@
 /** A small synthetic pass for protocol tests: Alice's source from a seed, Bob's detections drawn by class yield. */
 import { seedFromInteger } from '../../src/core/rng/seed.js';
 import { PulseSource } from '../../src/quantum/transmitter.js';
-import { Drbg } from '../../src/protocol/random.js';
+import { Drbg } from '../../src/core/rng/drbg.js';
 import type { GroundDetections, SatelliteSource } from '../../src/protocol/types.js';
 
 export function syntheticPass(opts: { detections: number; qber: number; seed: number; passId?: string }): {

@@ -4,7 +4,7 @@
  * protocol and stores the final key. Security aborts exit 1 with the reason; nothing is stored.
  */
 import type { Command } from 'commander';
-import { keyStoreSink } from '../../protocol/keysink.js';
+import { keyStoreSink } from '../../kms/sink.js';
 import { connectGround } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
 import { groundDetections } from '../../protocol/records.js';

@@ -22,6 +22,7 @@ import {
 import type { Bound, FiniteKeyInput, FiniteKeyResult, LinkSampleLike, PredictParams, Protocol } from '../../security/index.js';
 import { predictPassKey } from '../../mission/predict.js';
 import { cliMission, cliStation, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
+import { DEFAULT_EPS_COR, DEFAULT_EPS_SEC, DEFAULT_F_EC } from '../../security/defaults.js';
 
 interface KeyrateOptions extends MissionCliOptions {
   counts?: string;
@@ -104,9 +105,9 @@ export function register(program: Command): void {
     .option('--pass <spec>', "pass: UTC date or ISO time near AOS (default: the station's named pass in the mission, Micius: 2016-12-19)")
     .option('--loss-db <dB>', 'constant end-to-end loss instead of a pass (detectors included)')
     .option('--duration-s <s>', 'duration of the constant-loss window', '273')
-    .option('--eps-sec <eps>', 'secrecy parameter ε_sec (default 1e-9)')
-    .option('--eps-cor <eps>', 'correctness parameter ε_cor (default 1e-15)')
-    .option('--f-ec <f>', 'reconciliation inefficiency for the λ_EC model (default 1.16)')
+    .option('--eps-sec <eps>', `secrecy parameter ε_sec (default ${DEFAULT_EPS_SEC})`)
+    .option('--eps-cor <eps>', `correctness parameter ε_cor (default ${DEFAULT_EPS_COR})`)
+    .option('--f-ec <f>', `reconciliation inefficiency for the λ_EC model (default ${DEFAULT_F_EC})`)
     .option('--leakage-bits <n>', 'actual disclosed bits (ledger total) instead of the λ_EC model')
     .option('--json', 'print one JSON document on stdout', false)
     .option('--csv <file>', `${CSV_HELP} (quantity,value; the scalar fields of the JSON output)`)

@@ -8,10 +8,14 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { DEFAULT_REPLAY } from '../../mission/presets.js';
+import { RECONCILERS } from '../../postprocess/reconcile/registry.js';
 import { runReplay, REPLAY_STAGES, type ReplayEvent, type ReplayStage } from '../../mission/replay.js';
 import { cliMission, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
 import { DEFAULT_POLICY, type ReconciliationMethod } from '../../protocol/types.js';
+import { EVE_HELP } from '../../quantum/eve.js';
+import { DEFAULT_EPS_SEC } from '../../security/defaults.js';
 import { comparisonRows, replayJson, writeReplayReport } from '../../report/replay.js';
+import { writeSimulation } from '../../recording/mozi-files.js';
 import { SUMMARY_CSV_HEADER, summaryCsvRows, writeReplayCsv } from '../../report/replay-csv.js';
 import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
 import { integerOption, numberOption } from '../options.js';
@@ -47,19 +51,19 @@ export function register(program: Command): void {
     .option('--preset <name>', `a named pass of the mission (default: the mission's first; ${DEFAULT_REPLAY} without --mission)`)
     .option('--station <id>', 'any station of the mission (with --pass)')
     .option('--pass <date|aos>', 'any pass of that station: UTC date YYYY-MM-DD (the highest night pass) or ISO time near AOS')
-    .option('--eve <spec>', 'eavesdropper: none, intercept-resend[:fraction], pns')
-    .option('--reconciliation <method>', 'cascade | ldpc | hamming (default: the preset\'s, hamming as in the paper)')
+    .option('--eve <spec>', `eavesdropper: ${EVE_HELP}`)
+    .option('--reconciliation <method>', `${RECONCILERS.join(' | ')} (default: the preset's, hamming as in the paper)`)
     .option('--bound <bound>', `finite-key bound: ${BOUNDS.join(' | ')} (default: the preset's, hoeffding)`)
     .option('--protocol <p>', `BB84 variant: ${PROTOCOLS.join(' | ')}`, DEFAULT_POLICY.protocol)
     .option('--seed <n>', 'simulation and protocol randomness', integerOption('--seed', { min: 0 }))
-    .option('--eps-sec <eps>', 'secrecy parameter ε_sec (paper: 1e-9)', numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
+    .option('--eps-sec <eps>', `secrecy parameter ε_sec (paper: ${DEFAULT_EPS_SEC})`, numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
     .option('--window-s <seconds>', "data window centred on TCA (default: the preset's, 273 s for the paper's pass; AOS → LOS for any other pass)", numberOption('--window-s', { min: 1, max: 900 }))
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'write report.json, report.html, summary.csv and series.csv (and, with --records, the simulation files) here')
     .option('--records', 'with --out: also write DIR/satellite, DIR/ground, DIR/truth')
     .option('--csv <file>', `${CSV_HELP} (the model | paper table)`)
     .action(async (o: ReplayCliOptions) => {
-      const reconciliation = o.reconciliation === undefined ? undefined : (choice(o.reconciliation, ['cascade', 'ldpc', 'hamming'] as const, '--reconciliation') as ReconciliationMethod);
+      const reconciliation = o.reconciliation === undefined ? undefined : (choice(o.reconciliation, RECONCILERS, '--reconciliation') as ReconciliationMethod);
       const bound = o.bound === undefined ? undefined : (choice(o.bound, BOUNDS, '--bound') as Bound);
       const protocol = choice(o.protocol, PROTOCOLS, '--protocol') as Protocol;
       if (o.records && !o.out) throw new InputError('--records needs --out DIR', { field: '--records' });
@@ -79,7 +83,7 @@ export function register(program: Command): void {
       void REPLAY_STAGES;
       const explicitMission = o.mission !== undefined || o.tle !== undefined || o.omm !== undefined || o.satellite !== undefined;
       const r = await runReplay(
-        { mission: explicitMission ? cliMission(o) : undefined, preset: o.preset, station: o.station, pass: o.pass, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, recordsDir: o.records ? o.out : undefined },
+        { mission: explicitMission ? cliMission(o) : undefined, preset: o.preset, station: o.station, pass: o.pass, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, onRecords: o.records && o.out ? (sim) => writeSimulation(o.out as string, sim) : undefined },
         onEvent,
       );
       printWarnings(r.warnings);

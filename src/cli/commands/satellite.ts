@@ -8,9 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
 import { KeyPool } from '../../postprocess/auth.js';
+import { RECONCILERS, isReconcilerName } from '../../postprocess/reconcile/registry.js';
 import { derivePsk } from '../../protocol/local.js';
 import { refillingSink } from '../../protocol/pool.js';
-import { keyStoreSink } from '../../protocol/keysink.js';
+import { keyStoreSink } from '../../kms/sink.js';
 import { serveSatellite } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
 import { DEFAULT_POLICY, type PartyResult, type ReconciliationMethod } from '../../protocol/types.js';
@@ -136,7 +137,7 @@ export function register(program: Command): void {
     .option('--site <name>', 'this site\'s name in the key store (default: the satellite\'s name)')
     .option('--bound <bound>', `finite-key bound: ${BOUNDS.join(' | ')}`, DEFAULT_POLICY.bound)
     .option('--protocol <p>', `BB84 variant: ${PROTOCOLS.join(' | ')}`, DEFAULT_POLICY.protocol)
-    .option('--reconciliation <method>', 'cascade | ldpc | hamming', DEFAULT_POLICY.reconciliation)
+    .option('--reconciliation <method>', RECONCILERS.join(' | '), DEFAULT_POLICY.reconciliation)
     .option('--eps-sec <eps>', 'secrecy parameter', numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
     .option('--seed <n>', 'seed of the satellite\'s public random choices (reproducible runs)', integerOption('--seed', { min: 0 }))
     .option('--settings <file>', 'pulse settings from this QRNG setting record (MOZIQRN1, dense or sparse) instead of the seed; default: the record satellite.json names, if any')
@@ -145,7 +146,7 @@ export function register(program: Command): void {
       const { host, port } = parseHostPort(o.listen, '--listen');
       if (!BOUNDS.includes(o.bound as Bound)) throw new InputError(`"${o.bound}" is not one of ${BOUNDS.join(', ')}`, { field: '--bound' });
       if (!PROTOCOLS.includes(o.protocol as Protocol)) throw new InputError(`"${o.protocol}" is not one of ${PROTOCOLS.join(', ')}`, { field: '--protocol' });
-      if (!['cascade', 'ldpc', 'hamming'].includes(o.reconciliation)) throw new InputError(`"${o.reconciliation}" is not one of cascade, ldpc, hamming`, { field: '--reconciliation' });
+      if (!isReconcilerName(o.reconciliation)) throw new InputError(`"${o.reconciliation}" is not one of ${RECONCILERS.join(', ')}`, { field: '--reconciliation' });
       const input = satelliteInput(recordRoot(o.data, 'satellite', '--data'), { settingsPath: o.settings, site: o.site });
       if (input.record) log(`satellite: pulse settings from the QRNG record ${input.record}`);
       const source = input.source;

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { seedFromHex } from '../../core/rng/seed.js';
 import { DEFAULT_RECEIVER, MICIUS_TRANSMITTER, parseLinkHardware, type ReceiverConfig, type TransmitterConfig } from '../../link/hardware.js';
-import { parseEve } from '../../quantum/eve.js';
+import { EVE_HELP, parseEve } from '../../quantum/eve.js';
 import { passInputs } from '../../quantum/preset.js';
 import { missionOptions, plannedPass, type MissionCliOptions } from '../mission.js';
 import { writeSimulation } from '../../recording/mozi-files.js';
@@ -102,7 +102,7 @@ export function register(program: Command): void {
     .option('--station <id>', 'station of the mission (e.g. xinglong)')
     .option('--pass <spec>', 'pass: UTC date YYYY-MM-DD or ISO time near AOS')
     .option('--window-s <seconds>', "data window length centred on TCA (default: the preset's, else AOS→LOS above the minimum elevation)")
-    .option('--eve <model>', 'none | intercept-resend[:fraction] | pns | beam-splitting', 'none')
+    .option('--eve <model>', EVE_HELP, 'none')
     .option('--seed <N>', 'seed of the simulated randomness (and of the source seed)', '1')
     .option('--source-seed <hex>', '256-bit source seed (64 hex digits); default derived from --seed')
     .option('--hardware <file>', "JSON { transmitter, receiver } overriding fields of the mission's transmitter and the station's receiver")

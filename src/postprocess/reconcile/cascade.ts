@@ -15,81 +15,36 @@
  * 4. BICONF (schedule `biconf`): after the two passes, random half-key subsets are compared (one
  *    disclosed parity each, BINARY + cascade on mismatch) until 10 consecutive rounds are error-free.
  *
- * Leakage convention (algorithms.md §2, cascade-python): one bit per disclosed block parity; both
- * parties book exactly the number of parity bits Alice sent. Implied sibling parities are free.
+ * Leakage, both directions (Tupkary & Lütkenhaus, arXiv:2307.00576): one bit per parity Alice
+ * discloses (algorithms.md §2, cascade-python; implied sibling parities are free), plus one bit
+ * per such parity for Bob's side: Bob's messages are a deterministic function of public values and
+ * of his mismatch bit for each block Alice disclosed (his parity XOR hers), so they carry at most
+ * that many bits, and they do show them (he asks inside odd blocks only). Both parties book the
+ * same counts. The efficiency f of the literature counts Alice's bits only (`forwardBits`).
  */
 import { BitArray, popcount32 } from '../../core/bits.js';
 import { binaryEntropy } from '../../core/entropy.js';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
 import type { MessageChannel } from '../channel.js';
 import type { LeakageLedger } from '../ledger.js';
+import { cascadePasses, cascadeVariant, DEFAULT_CASCADE_SCHEDULE, type CascadeSchedule, type CascadeVariant, type PassSpec } from './cascade-variants.js';
+import { openingMessage, receiveOpening } from './opening.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
-import { snapshot, statsSince } from './types.js';
-import { BitPacker, Reader, Writer, bitAt } from './wire.js';
+import { LeakBook, snapshot, statsSince } from './types.js';
+import { BitPacker, ByteReader, ByteWriter, bitAt } from '../../core/codec.js';
+/** Reconciliation payloads are little-endian (core/codec.ts). */
+const LE = 'le';
 
-export type CascadeSchedule = 'original' | 'biconf' | 'yanetal' | 'option7' | 'option8';
-export const CASCADE_SCHEDULES: readonly CascadeSchedule[] = ['original', 'biconf', 'yanetal', 'option7', 'option8'];
+export { CASCADE_SCHEDULES, CASCADE_VARIANTS, cascadePasses } from './cascade-variants.js';
+export type { CascadeSchedule, CascadeVariant, PassSpec } from './cascade-variants.js';
 
 export interface CascadeParams {
   schedule?: CascadeSchedule;
-  /** BICONF: consecutive error-free rounds required (default 10, cascade-python). */
+  /** BICONF: consecutive error-free rounds required (default: the variant's, 10 as cascade-python). */
   biconfRounds?: number;
   /** BICONF: hard cap on rounds. */
   biconfMaxRounds?: number;
-}
-
-export interface PassSpec {
-  /** Block size of the pass. */
-  k: number;
-  /** Number of blocks whose parity Alice discloses (all, or 1 for a BICONF subset). */
-  disclosed: number;
-}
-
-const MIN_QBER = 1e-5;
-
-/** Block sizes of the fixed passes (Demystifying §4 / cascade-python algorithm.py). */
-export function cascadePasses(schedule: CascadeSchedule, n: number, qber: number): PassSpec[] {
-  const q = Math.max(qber, MIN_QBER);
-  const half = Math.max(1, Math.ceil(n / 2));
-  const clip = (k: number): number => Math.max(1, Math.min(n, Math.round(k)));
-  const out: number[] = [];
-  switch (schedule) {
-    case 'original': {
-      const k1 = Math.ceil(0.73 / q);
-      out.push(k1, 2 * k1, 4 * k1, 8 * k1);
-      break;
-    }
-    case 'biconf': {
-      const k1 = Math.ceil(0.92 / q);
-      out.push(k1, 3 * k1);
-      break;
-    }
-    case 'yanetal': {
-      const k1 = Math.ceil(0.8 / q);
-      out.push(k1, 5 * k1);
-      for (let i = 2; i < 10; i++) out.push(half);
-      break;
-    }
-    case 'option7': {
-      const k1 = 2 ** Math.ceil(Math.log2(1 / q));
-      out.push(k1, 4 * k1);
-      for (let i = 2; i < 14; i++) out.push(half);
-      break;
-    }
-    case 'option8': {
-      const a = Math.log2(1 / q) - 0.5;
-      out.push(2 ** Math.ceil(a), 2 ** Math.ceil((a + 12) / 2), 4096);
-      for (let i = 3; i < 14; i++) out.push(half);
-      break;
-    }
-    default:
-      throw new InputError(`unknown Cascade schedule '${String(schedule)}'`, { field: 'schedule' });
-  }
-  return out.map((k) => {
-    const kk = clip(k);
-    return { k: kk, disclosed: Math.ceil(n / kk) };
-  });
 }
 
 /** Pass p ≥ 1 uses permutation stream p; pass 0 is the identity. */
@@ -302,14 +257,12 @@ export class CascadeReconciler implements Reconciler {
   private readonly biconfRounds: number;
   private readonly biconfMaxRounds: number;
 
+  private readonly variant: CascadeVariant;
+
   constructor(params: CascadeParams = {}) {
-    this.schedule = params.schedule ?? 'option8';
-    if (!CASCADE_SCHEDULES.includes(this.schedule)) {
-      throw new InputError(`unknown Cascade schedule '${this.schedule}' (known: ${CASCADE_SCHEDULES.join(', ')})`, {
-        field: 'schedule',
-      });
-    }
-    this.biconfRounds = params.biconfRounds ?? 10;
+    this.schedule = params.schedule ?? DEFAULT_CASCADE_SCHEDULE;
+    this.variant = cascadeVariant(this.schedule);
+    this.biconfRounds = params.biconfRounds ?? this.variant.biconf?.errorFreeRounds ?? 10;
     this.biconfMaxRounds = params.biconfMaxRounds ?? 200;
     this.name = `cascade/${this.schedule}`;
   }
@@ -327,18 +280,20 @@ export class CascadeReconciler implements Reconciler {
     const seed = (opts.seed ?? freshSeed()) >>> 0;
     const passes = cascadePasses(this.schedule, n, opts.qberEstimate);
     const side = new AliceSide(key, seed);
-    let leaked = 0;
+    const leak = new LeakBook(ledger, this.name);
+    // Every parity Alice discloses is compared by Bob, and what he asks next (or that he is done)
+    // shows the comparison: one bit of Bob's parity (the error pattern's) per parity of Alice's.
     const book = (bits: number): void => {
-      leaked += bits;
-      ledger.add('reconciliation', bits, `${this.name} parities`);
+      leak.alice(bits, 'parities');
+      leak.bob(bits, 'mismatches shown by the requests');
     };
     // Message 1: header + every fixed pass's top-level parities.
     const bp = new BitPacker(passes.reduce((s, p) => s + p.disclosed, 0));
     for (let p = 0; p < passes.length; p++) topParities(key, seed, p, passes[p], () => side.view(p), (b) => bp.push(b));
-    await ch.send(new Writer(24).u32(seed).f64(opts.qberEstimate).varint(n).bytes(bp.finish()).finish());
+    await ch.send(openingMessage(seed, opts.qberEstimate, n, bp.finish()));
     book(bp.length);
     for (;;) {
-      const r = new Reader(await ch.receive());
+      const r = new ByteReader(await ch.receive(), LE);
       const type = r.u8();
       if (type === MSG_DONE) break;
       if (type !== MSG_REQUEST) throw new ProtocolAbort('protocol-violation', `cascade: unexpected message type ${type}`);
@@ -364,26 +319,23 @@ export class CascadeReconciler implements Reconciler {
       await ch.send(out.finish());
       book(out.length);
     }
-    return { key, ok: true, leakedBits: leaked, correctedErrors: 0, stats: statsSince(before, ch.stats) };
+    return { key, ok: true, ...leak.result(), correctedErrors: 0, stats: statsSince(before, ch.stats) };
   }
 
   async bob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult> {
     checkKey(key, opts);
     const before = snapshot(ch.stats);
     const n = key.length;
-    const hdr = new Reader(await ch.receive());
-    const seed = hdr.u32();
-    const qber = hdr.f64();
-    const aliceN = hdr.varint();
-    if (aliceN !== n) throw new ProtocolAbort('protocol-violation', `cascade: Alice's key has ${aliceN} bits, Bob's ${n}`);
+    const { seed, qber, payload: topBits } = await receiveOpening(ch, n, 'cascade');
     const passes = cascadePasses(this.schedule, n, qber);
-    const topBits = hdr.rest();
     const totalTop = passes.reduce((s, p) => s + p.disclosed, 0);
     if (topBits.length * 8 < totalTop) throw new ProtocolAbort('protocol-violation', 'cascade: short parity message');
-    let leaked = 0;
+    const leak = new LeakBook(ledger, this.name);
+    // Every parity Alice discloses is compared by Bob, and what he asks next (or that he is done)
+    // shows the comparison: one bit of Bob's parity (the error pattern's) per parity of Alice's.
     const book = (bits: number): void => {
-      leaked += bits;
-      ledger.add('reconciliation', bits, `${this.name} parities`);
+      leak.alice(bits, 'parities');
+      leak.bob(bits, 'mismatches shown by the requests');
     };
     book(totalTop);
 
@@ -524,7 +476,7 @@ export class CascadeReconciler implements Reconciler {
           [cur, next] = [next, cur];
           continue;
         }
-        const w = new Writer(16 + askP.length * 8).u8(MSG_REQUEST).varint(0).varint(askP.length);
+        const w = new ByteWriter(16 + askP.length * 8, LE).u8(MSG_REQUEST).varint(0).varint(askP.length);
         for (let i = 0; i < askP.length; i++) w.varint(askP[i]).varint(askS[i]).varint(askM[i] - askS[i]);
         await ch.send(w.finish());
         const reply = await ch.receive();
@@ -556,11 +508,11 @@ export class CascadeReconciler implements Reconciler {
       off += passes[p].disclosed;
       await runRounds();
     }
-    if (this.schedule === 'biconf') {
+    if (this.variant.biconf) {
       let streak = 0;
       for (let r = 0; r < this.biconfMaxRounds && streak < this.biconfRounds; r++) {
         const p = passes.length + r;
-        await ch.send(new Writer(8).u8(MSG_REQUEST).varint(1).varint(p).varint(0).finish());
+        await ch.send(new ByteWriter(8, LE).u8(MSG_REQUEST).varint(1).varint(p).varint(0).finish());
         const reply = await ch.receive();
         book(1);
         const c0 = corrected;
@@ -569,7 +521,7 @@ export class CascadeReconciler implements Reconciler {
         streak = corrected === c0 ? streak + 1 : 0;
       }
     }
-    await ch.send(new Writer(1).u8(MSG_DONE).finish());
-    return { key: work, ok: true, leakedBits: leaked, correctedErrors: corrected, stats: statsSince(before, ch.stats) };
+    await ch.send(new ByteWriter(1, LE).u8(MSG_DONE).finish());
+    return { key: work, ok: true, ...leak.result(), correctedErrors: corrected, stats: statsSince(before, ch.stats) };
   }
 }

@@ -11,18 +11,23 @@
  * Alice's syndromes ride in the same message as the next iteration's parities: one round trip per
  * iteration.
  *
- * Leakage (counted exactly, both sides): 1 bit per disclosed block parity + m_i bits per disclosed
- * syndrome. Winnow's privacy-maintenance discarding is not done; privacy amplification removes
+ * Leakage (counted exactly, both sides, both directions): 1 bit per disclosed block parity + m_i
+ * bits per disclosed syndrome (Alice→Bob), plus Bob's mismatch bitmap, 1 bit per block
+ * (Bob→Alice; Tupkary & Lütkenhaus, arXiv:2307.00576). Bob's `more` and final flags are functions
+ * of his bitmaps and public values, so they add nothing. Winnow's privacy-maintenance discarding is not done; privacy amplification removes
  * the booked leakage instead.
  */
 import { BitArray } from '../../core/bits.js';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
 import type { MessageChannel } from '../channel.js';
 import type { LeakageLedger } from '../ledger.js';
+import { openingMessage, receiveOpening } from './opening.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
-import { snapshot, statsSince } from './types.js';
-import { BitPacker, Reader, Writer, bitAt } from './wire.js';
+import { LeakBook, snapshot, statsSince } from './types.js';
+import { BitPacker, ByteReader, ByteWriter, bitAt } from '../../core/codec.js';
+/** Reconciliation payloads are little-endian (core/codec.ts). */
+const LE = 'le';
 
 export interface HammingParams {
   /** Stop after this many consecutive clean iterations at the largest block size (default 3). */
@@ -102,25 +107,23 @@ export class HammingReconciler implements Reconciler {
     const n = key.length;
     const seed = (opts.seed ?? freshSeed()) >>> 0;
     const q = opts.qberEstimate;
-    let leaked = 0;
-    const book = (bits: number, what: string): void => {
-      leaked += bits;
-      ledger.add('reconciliation', bits, `hamming ${what}`);
-    };
+    const leak = new LeakBook(ledger, 'hamming');
+    const book = (bits: number, what: string): void => leak.alice(bits, what);
     let it = 0;
     let view = new View(key, seed, 0);
     let m = hammingBlockLog2(q, 0, this.capM(n));
     const first = new BitPacker(n >>> m);
     this.parities(view, 2 ** m, first);
-    await ch.send(new Writer(24).u32(seed).f64(q).varint(n).bytes(first.finish()).finish());
+    await ch.send(openingMessage(seed, q, n, first.finish()));
     book(first.length, 'block parities');
     for (;;) {
-      const r = new Reader(await ch.receive());
+      const r = new ByteReader(await ch.receive(), LE);
       const more = r.u8();
       const bitmap = r.rest();
       const N = 1 << m;
       const nb = Math.ceil(n / N);
       if (bitmap.length * 8 < nb) throw new ProtocolAbort('protocol-violation', 'hamming: short bitmap');
+      leak.bob(nb, 'mismatch bitmaps');
       const out = new BitPacker(256);
       let synBits = 0;
       for (let b = 0; b < nb; b++) {
@@ -145,25 +148,19 @@ export class HammingReconciler implements Reconciler {
       if (!more) break;
     }
     const fin = await ch.receive();
-    return { key, ok: fin[0] === 1, leakedBits: leaked, correctedErrors: 0, stats: statsSince(before, ch.stats) };
+    return { key, ok: fin[0] === 1, ...leak.result(), correctedErrors: 0, stats: statsSince(before, ch.stats) };
   }
 
   async bob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult> {
     this.check(key, opts);
     const before = snapshot(ch.stats);
     const n = key.length;
-    const hdr = new Reader(await ch.receive());
-    const seed = hdr.u32();
-    const q = hdr.f64();
-    const aliceN = hdr.varint();
-    if (aliceN !== n) throw new ProtocolAbort('protocol-violation', `hamming: Alice's key has ${aliceN} bits, Bob's ${n}`);
-    let alicePar = hdr.rest();
+    const opening = await receiveOpening(ch, n, 'hamming');
+    const { seed, qber: q } = opening;
+    let alicePar = opening.payload;
     let parOff = 0;
-    let leaked = 0;
-    const book = (bits: number, what: string): void => {
-      leaked += bits;
-      ledger.add('reconciliation', bits, `hamming ${what}`);
-    };
+    const leak = new LeakBook(ledger, 'hamming');
+    const book = (bits: number, what: string): void => leak.alice(bits, what);
     const work = key.clone();
     let corrected = 0;
     let streak = 0;
@@ -186,7 +183,8 @@ export class HammingReconciler implements Reconciler {
       streak = bad.length === 0 && m === this.capM(n) ? streak + 1 : bad.length === 0 ? streak : 0;
       const more = streak < this.clean && it + 1 < this.maxIt ? 1 : 0;
       if (!more) converged = streak >= this.clean;
-      await ch.send(new Writer(nb / 8 + 2).u8(more).bytes(bm.finish()).finish());
+      leak.bob(nb, 'mismatch bitmaps');
+      await ch.send(new ByteWriter(nb / 8 + 2, LE).u8(more).raw(bm.finish()).finish());
       const reply = await ch.receive();
       if (reply.length * 8 < bad.length * m) throw new ProtocolAbort('protocol-violation', 'hamming: short syndromes');
       if (bad.length) book(bad.length * m, 'syndromes');
@@ -207,6 +205,6 @@ export class HammingReconciler implements Reconciler {
     // Tell Alice whether the run ended with clean iterations (not key-dependent beyond what the
     // bitmaps already showed).
     await ch.send(new Uint8Array([converged ? 1 : 0]));
-    return { key: work, ok: converged, leakedBits: leaked, correctedErrors: corrected, stats: statsSince(before, ch.stats) };
+    return { key: work, ok: converged, ...leak.result(), correctedErrors: corrected, stats: statsSince(before, ch.stats) };
   }
 }

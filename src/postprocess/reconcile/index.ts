@@ -1,24 +1,18 @@
 /**
- * Information reconciliation: one interface (`Reconciler`), three algorithms.
+ * Information reconciliation: one interface (`Reconciler`), three algorithms, one registry
+ * (registry.ts, the only list of them).
  * - `cascade` (schedules original, biconf, yanetal, option7, option8; default option8),
  * - `ldpc` (rate-adaptive puncturing/shortening, blind retries),
  * - `hamming` (Winnow-like extended-Hamming syndromes, as a stand-in for Micius's scheme).
  * Each talks to its peer only through a MessageChannel and books every disclosed bit in the
  * block's LeakageLedger; Alice's key is the reference, Bob corrects his.
  */
-import { InputError } from '../../core/errors.js';
-import { CascadeReconciler } from './cascade.js';
-import type { CascadeParams } from './cascade.js';
-import { HammingReconciler } from './hamming.js';
-import type { HammingParams } from './hamming.js';
-import { LdpcReconciler } from './ldpc.js';
-import type { LdpcParams } from './ldpc.js';
-import type { Reconciler } from './types.js';
-
 export type { FrameOutcome, ReconcileOptions, ReconcileResult, ReconcileStats, Reconciler } from './types.js';
 export { frameBits } from './types.js';
-export { CascadeReconciler, CASCADE_SCHEDULES, cascadePasses } from './cascade.js';
-export type { CascadeParams, CascadeSchedule, PassSpec } from './cascade.js';
+export { CascadeReconciler } from './cascade.js';
+export type { CascadeParams } from './cascade.js';
+export { CASCADE_SCHEDULES, CASCADE_VARIANTS, DEFAULT_CASCADE_SCHEDULE, cascadePasses, cascadeVariant } from './cascade-variants.js';
+export type { BlockSizeRule, CascadeSchedule, CascadeVariant, PassSpec } from './cascade-variants.js';
 export { HammingReconciler, hammingBlockLog2 } from './hamming.js';
 export type { HammingParams } from './hamming.js';
 export { LdpcReconciler, planLdpc } from './ldpc.js';
@@ -32,24 +26,5 @@ export { efficiency, efficiencyWithFailures, frameErrorRate, noisyPair, runPair 
 export type { FrameErrorStats, PairOutcome } from './metrics.js';
 export { Xoshiro128, randomPermutation, cachedPermutation } from './prng.js';
 
-export type ReconcilerName = 'cascade' | 'ldpc' | 'hamming';
-
-export interface ReconcilerParams {
-  cascade: CascadeParams;
-  ldpc: LdpcParams;
-  hamming: HammingParams;
-}
-
-/** Reconciler by name; `params` are the algorithm's own options. */
-export function getReconciler<K extends ReconcilerName>(name: K, params?: ReconcilerParams[K]): Reconciler {
-  switch (name) {
-    case 'cascade':
-      return new CascadeReconciler((params ?? {}) as CascadeParams);
-    case 'ldpc':
-      return new LdpcReconciler((params ?? {}) as LdpcParams);
-    case 'hamming':
-      return new HammingReconciler((params ?? {}) as HammingParams);
-    default:
-      throw new InputError(`unknown reconciler '${String(name)}' (known: cascade, ldpc, hamming)`, { field: 'reconciler' });
-  }
-}
+export { RECONCILERS, getReconciler, isReconcilerName, reconcilerEntry } from './registry.js';
+export type { ReconcilerEntry, ReconcilerName, ReconcilerParams } from './registry.js';

@@ -44,7 +44,9 @@ import { SIMD_LANES, simdAvailable, simdDecoderFor } from './ldpc-simd.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { FrameOutcome, ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
 import { snapshot, statsSince } from './types.js';
-import { BitPacker, Reader, Writer, bitAt } from './wire.js';
+import { BitPacker, ByteReader, ByteWriter, bitAt } from '../../core/codec.js';
+/** Reconciliation payloads are little-endian (core/codec.ts). */
+const LE = 'le';
 
 export interface LdpcParams {
   /**
@@ -273,7 +275,7 @@ export class LdpcReconciler implements Reconciler {
     const x = new Uint8Array(N);
     const syn = new Uint8Array(m);
     const fillers: Uint8Array[] = [];
-    const w = new Writer(16 + ((nFrames * m) >>> 3)).u32(seed).f64(opts.qberEstimate).varint(key.length).varint(nFrames);
+    const w = new ByteWriter(16 + ((nFrames * m) >>> 3), LE).u32(seed).f64(opts.qberEstimate).varint(key.length).varint(nFrames);
     const bp = new BitPacker(nFrames * m);
     // interleave: frames take bits from all over the key, so each sees the block's average QBER
     const inter = interleaver(key.length, seed);
@@ -289,18 +291,26 @@ export class LdpcReconciler implements Reconciler {
       syndromeOf(code, x, syn);
       for (let c = 0; c < m; c++) bp.push(syn[c]);
     }
-    await ch.send(w.bytes(bp.finish()).finish());
+    await ch.send(w.raw(bp.finish()).finish());
     const leak = new Float64Array(nFrames).fill(m - ranks[p0]);
     const punct = new Int32Array(nFrames).fill(p0);
     const keyRevealed = new Int32Array(nFrames);
     let leaked = nFrames * (m - ranks[p0]);
     ledger.add('reconciliation', leaked, `${this.name} syndromes`);
     let failedMap: Uint8Array;
+    // Bob's feedback (Bob→Alice): each bitmap tells, per frame not yet known decoded, whether it
+    // decoded (one bit each); the final flag is a function of the bitmap and public values.
+    let feedback = 0;
+    let undecided = nFrames;
     for (;;) {
-      const r = new Reader(await ch.receive());
+      const r = new ByteReader(await ch.receive(), LE);
       const final = r.u8();
       failedMap = r.rest();
       if (failedMap.length * 8 < nFrames) throw new ProtocolAbort('protocol-violation', 'ldpc: short bitmap');
+      ledger.add('reconciliation', undecided, `${this.name} decoding feedback (Bob→Alice)`);
+      feedback += undecided;
+      undecided = 0;
+      for (let f = 0; f < nFrames; f++) undecided += bitAt(failedMap, f);
       if (final) break;
       const out = new BitPacker(256);
       let add = 0;
@@ -338,7 +348,9 @@ export class LdpcReconciler implements Reconciler {
     return {
       key,
       ok: frames.every((fr) => fr.ok),
-      leakedBits: leaked,
+      leakedBits: leaked + feedback,
+      forwardBits: leaked,
+      backwardBits: feedback,
       correctedErrors: 0,
       stats: statsSince(before, ch.stats),
       frames,
@@ -348,7 +360,7 @@ export class LdpcReconciler implements Reconciler {
   async bob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult> {
     this.check(key, opts);
     const before = snapshot(ch.stats);
-    const r0 = new Reader(await ch.receive());
+    const r0 = new ByteReader(await ch.receive(), LE);
     const seed = r0.u32();
     const qber = r0.f64();
     const aliceN = r0.varint();
@@ -408,6 +420,8 @@ export class LdpcReconciler implements Reconciler {
       keyRev: Uint8Array;
     }
     const pending = new Map<number, PendingFrame>();
+    let feedback = 0;
+    let undecided = nFrames;
     /**
      * Decode frames (all in one SIMD call, else one by one); accept those whose
      * syndrome is met. Returns the ones that failed. Every frame is decoded on its own state, so
@@ -481,7 +495,10 @@ export class LdpcReconciler implements Reconciler {
       const final = pending.size === 0 || !canRetry;
       const bm = new BitPacker(nFrames);
       for (let f = 0; f < nFrames; f++) bm.push(pending.has(f) ? 1 : 0);
-      await ch.send(new Writer(2 + (nFrames >>> 3)).u8(final ? 1 : 0).bytes(bm.finish()).finish());
+      ledger.add('reconciliation', undecided, `${this.name} decoding feedback (Bob→Alice)`);
+      feedback += undecided;
+      undecided = pending.size;
+      await ch.send(new ByteWriter(2 + (nFrames >>> 3), LE).u8(final ? 1 : 0).raw(bm.finish()).finish());
       if (final) break;
       const reveal = await ch.receive();
       let pos = 0;
@@ -541,7 +558,9 @@ export class LdpcReconciler implements Reconciler {
     return {
       key: BitArray.fromBits(outBits).permute(inter.inv),
       ok: pending.size === 0,
-      leakedBits: leaked,
+      leakedBits: leaked + feedback,
+      forwardBits: leaked,
+      backwardBits: feedback,
       correctedErrors: corrected,
       stats: statsSince(before, ch.stats),
       frames,

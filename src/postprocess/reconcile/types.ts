@@ -38,8 +38,15 @@ export interface ReconcileResult {
   key: BitArray;
   /** As far as the algorithm knows (Cascade/Hamming cannot know; LDPC checks the syndrome). */
   ok: boolean;
-  /** Bits booked in the ledger by this run (same on both sides). */
+  /** Bits booked in the ledger by this run, both directions (same on both sides). */
   leakedBits: number;
+  /**
+   * Of those, bits Alice disclosed (parities, syndromes, revealed bits): the numerator of the
+   * efficiency f that the literature reports (Alice's disclosures only).
+   */
+  forwardBits: number;
+  /** Of those, the information in Bob's messages (Bob→Alice), bounded as each reconciler states. */
+  backwardBits: number;
   /** Bits Bob flipped (0 on Alice's side). */
   correctedErrors: number;
   /** This endpoint's channel traffic during the run (messages sent+received, bits both ways). */
@@ -52,6 +59,43 @@ export interface Reconciler {
   readonly name: string;
   alice(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult>;
   bob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, opts: ReconcileOptions): Promise<ReconcileResult>;
+}
+
+/**
+ * A reconciler's booking of what it disclosed, per direction (Tupkary & Lütkenhaus,
+ * arXiv:2307.00576: Bob's messages reveal his parities, i.e. the error pattern's, and count too).
+ * Entries go to the block's ledger as kind 'reconciliation'; `forward` and `backward` are this
+ * run's totals for the result.
+ */
+export class LeakBook {
+  forward = 0;
+  backward = 0;
+
+  constructor(
+    private readonly ledger: LeakageLedger,
+    private readonly name: string,
+  ) {}
+
+  /** Bits Alice disclosed (label as the ledger shows it, e.g. "parities"). */
+  alice(bits: number, what: string): void {
+    this.forward += bits;
+    this.ledger.add('reconciliation', bits, `${this.name} ${what}`);
+  }
+
+  /** Information in Bob's messages (label says what it is and carries the direction). */
+  bob(bits: number, what: string): void {
+    this.backward += bits;
+    this.ledger.add('reconciliation', bits, `${this.name} ${what} (Bob→Alice)`);
+  }
+
+  get total(): number {
+    return this.forward + this.backward;
+  }
+
+  /** The result's leak fields. */
+  result(): Pick<ReconcileResult, 'leakedBits' | 'forwardBits' | 'backwardBits'> {
+    return { leakedBits: this.total, forwardBits: this.forward, backwardBits: this.backward };
+  }
 }
 
 /** Snapshot of channel stats, to report the traffic of one run. */

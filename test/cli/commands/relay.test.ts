@@ -1,6 +1,6 @@
 /**
  * `mozi relay` from real distilled keys (Liao et al., PRL 120, 030501 (2018): Micius as a trusted
- * relay between Xinglong and Graz after passes over both), on 20 s windows of both passes.
+ * relay between Xinglong and Graz after passes over both), on 26 s windows of both passes.
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,18 +20,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const xor = (a: Uint8Array, b: Uint8Array): Uint8Array => a.map((v, i) => v ^ b[i]);
 
-describe('mozi relay --run-passes (Xinglong → Graz via Micius, 20 s windows)', () => {
+describe('mozi relay --run-passes (Xinglong → Graz via Micius, 26 s windows)', () => {
   const data = join(dir, 'data');
 
   it('distils both links, relays, both stations hold the same key; Graz decrypts what Xinglong encrypted', async () => {
     const lines: string[] = [];
-    const r = await relayFromData({ dataDir: data, satellite: 'micius', from: 'xinglong', to: 'graz', runPasses: true, windowS: 20, seed: 3, log: (l) => lines.push(l) });
+    const r = await relayFromData({ dataDir: data, satellite: 'micius', from: 'xinglong', to: 'graz', runPasses: true, windowS: 26, seed: 3, log: (l) => lines.push(l) });
     expect(r.passes.map((p) => [p.station, p.preset, p.ran, p.aborted, p.keysMatch])).toEqual([
       ['xinglong', 'micius-2016-12-19', true, false, true],
       ['graz', 'micius-graz-2016-12-19', true, false, true],
     ]);
     for (const p of r.passes) expect(p.keysStored).toBeGreaterThan(10);
-    // (seeds 3 and 4 of the 20 s windows distil key; on windows this short Hamming reconciliation
+    // (seeds 3 and 4 of the 26 s windows distil key; on windows this short Hamming reconciliation
     // sized by a small estimation sample sometimes leaves residual errors and verification aborts)
     // the relay uses up the shorter link (the ID key of the relayed block is never delivered)
     expect(r.keys).toBe(Math.min(...r.passes.map((p) => p.keysStored)) - 1);

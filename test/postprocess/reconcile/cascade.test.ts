@@ -44,10 +44,12 @@ describe('Cascade leakage, hand-counted', () => {
   it('no error: 5 top-level parities only', async () => {
     const o = await runPair(rec, alice, alice.clone(), { qberEstimate: 0.2, seed: 1 });
     expect(o.match).toBe(true);
-    expect(o.alice.leakedBits).toBe(5);
-    expect(o.bob.leakedBits).toBe(5);
-    expect(o.aliceLedger.leakedBits('reconciliation')).toBe(5);
-    expect(o.bobLedger.leakedBits()).toBe(5);
+    // Alice's 5 parities, and Bob's 5 mismatch bits (his "done" shows all 5 even)
+    expect(o.alice.forwardBits).toBe(5);
+    expect(o.bob.forwardBits).toBe(5);
+    expect(o.bob.backwardBits).toBe(5);
+    expect(o.aliceLedger.leakedBits('reconciliation')).toBe(10);
+    expect(o.bobLedger.leakedBits()).toBe(10);
     expect(o.bob.correctedErrors).toBe(0);
   });
   it('one error at bit 1: 5 + BINARY on [0,4) asks [0,2) then [0,1) = 7', async () => {
@@ -55,8 +57,9 @@ describe('Cascade leakage, hand-counted', () => {
     bob.flip(1);
     const o = await runPair(rec, alice, bob, { qberEstimate: 0.2, seed: 1 });
     expect(o.match).toBe(true);
-    expect(o.alice.leakedBits).toBe(7);
-    expect(o.bob.leakedBits).toBe(7);
+    expect(o.alice.forwardBits).toBe(7);
+    expect(o.bob.forwardBits).toBe(7);
+    expect(o.bob.leakedBits).toBe(14);
     expect(o.bob.correctedErrors).toBe(1);
     // first message (parities) + one request/answer per BINARY level + done
     expect(o.bob.stats.roundTrips).toBe(2);
@@ -78,7 +81,7 @@ describe('Cascade correctness', () => {
         expect(o.bob.correctedErrors).toBe(errors);
         expect(o.alice.leakedBits).toBe(o.bob.leakedBits);
         expect(o.aliceLedger.leakedBits()).toBe(o.bob.leakedBits);
-        expect(efficiency(o.bob.leakedBits, n, q)).toBeGreaterThan(1);
+        expect(efficiency(o.bob.forwardBits, n, q)).toBeGreaterThan(1);
       }
     });
   }
@@ -108,7 +111,7 @@ describe('Cascade correctness', () => {
           const { alice, bob } = noisyPair(n, q, 1000 * s + k);
           const o = await runPair(new CascadeReconciler({ schedule }), alice, bob, { qberEstimate: q, seed: 7 + s });
           expect(o.match).toBe(true);
-          sum += efficiency(o.bob.leakedBits, n, q);
+          sum += efficiency(o.bob.forwardBits, n, q);
         }
         const [mean, sd] = MEASURED[schedule][String(q) as '0.01' | '0.05'];
         const band = (4 * sd) / Math.sqrt(8);
@@ -138,8 +141,8 @@ describe('Cascade correctness', () => {
     const o = await runPair(new CascadeReconciler(), alice, bob, { qberEstimate: 0.02, seed: 3 });
     // Alice's messages: one 15-byte header (seed, QBER, length varint), then parities packed 8 per byte (≤ 7 bits padding each).
     const aliceMessages = o.bobChannel.messagesReceived;
-    expect(o.bobChannel.bitsReceived).toBeGreaterThanOrEqual(o.alice.leakedBits + 15 * 8);
-    expect(o.bobChannel.bitsReceived).toBeLessThanOrEqual(o.alice.leakedBits + 15 * 8 + 7 * aliceMessages);
+    expect(o.bobChannel.bitsReceived).toBeGreaterThanOrEqual(o.alice.forwardBits + 15 * 8);
+    expect(o.bobChannel.bitsReceived).toBeLessThanOrEqual(o.alice.forwardBits + 15 * 8 + 7 * aliceMessages);
   });
 
   it('adversarial patterns: bursts, errors in the last bits, QBER misestimated 2×', async () => {

@@ -16,8 +16,11 @@ describe('Hamming (Winnow-like) reconciliation', () => {
   it('hand-counted leakage, no error: parities 2 + 2 + 1 + 1 + 1 = 7', async () => {
     const o = await runPair(rec, alice, alice.clone(), { qberEstimate: 1 / 16, seed: 3 });
     expect(o.match).toBe(true);
-    expect(o.alice.leakedBits).toBe(7);
-    expect(o.bob.leakedBits).toBe(7);
+    expect(o.alice.forwardBits).toBe(7);
+    expect(o.bob.forwardBits).toBe(7);
+    // Bob's bitmaps: one bit per block parity, 7
+    expect(o.bob.backwardBits).toBe(7);
+    expect(o.bob.leakedBits).toBe(14);
     expect(o.bob.ok).toBe(true);
   });
   it('hand-counted leakage, one error: 7 parities + one 3-bit syndrome = 10', async () => {
@@ -26,9 +29,9 @@ describe('Hamming (Winnow-like) reconciliation', () => {
     const o = await runPair(rec, alice, bob, { qberEstimate: 1 / 16, seed: 3 });
     expect(o.match).toBe(true);
     expect(o.bob.correctedErrors).toBe(1);
-    expect(o.alice.leakedBits).toBe(10);
-    expect(o.bobLedger.leakedBits('reconciliation')).toBe(10);
-    expect(o.aliceLedger.summary().entries.map((e) => e.what).sort()).toEqual(['hamming block parities', 'hamming syndromes']);
+    expect(o.alice.forwardBits).toBe(10);
+    expect(o.bobLedger.leakedBits('reconciliation')).toBe(10 + 7);
+    expect(o.aliceLedger.summary().entries.map((e) => e.what).sort()).toEqual(['hamming block parities', 'hamming mismatch bitmaps (Bob→Alice)', 'hamming syndromes']);
   });
 
   it('exact round(Q·n) errors: matches or reports failure; ledgers agree', async () => {

@@ -36,14 +36,3 @@ describe('reconcile registry and metrics', () => {
     expect(alice.hammingDistance(bob)).toBe(130);
   });
 });
-
-describe('wire format', () => {
-  it('varints round-trip across the fast and slow paths', async () => {
-    const { Writer, Reader } = await import('../../../src/postprocess/reconcile/wire.js');
-    const vals = [0, 1, 127, 128, 16383, 16384, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 32 - 1, 2 ** 40 + 5];
-    const w = new Writer(1);
-    for (const v of vals) w.varint(v);
-    const r = new Reader(w.finish());
-    expect(vals.map(() => r.varint())).toEqual(vals);
-  });
-});

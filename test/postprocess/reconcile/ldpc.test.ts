@@ -76,7 +76,9 @@ describe('LDPC reconciliation', () => {
     expect(o.bob.frames).toHaveLength(frames);
     expect(frames).toBe(3); // 5000 bits over ≤ 1843-bit frames → 3 frames of ~1667 bits, N shrunk to 1856
     expect(plan.N).toBe(1856);
-    expect(o.alice.leakedBits).toBe(frames * (plan.m - plan.ranks[plan.p0]));
+    expect(o.alice.forwardBits).toBe(frames * (plan.m - plan.ranks[plan.p0]));
+    // Bob's one feedback bitmap: one bit per frame
+    expect(o.alice.backwardBits).toBe(frames);
     expect(o.bob.leakedBits).toBe(o.alice.leakedBits);
     expect(o.bob.stats.roundTrips).toBe(0); // syndromes → one bitmap back
     for (const f of o.bob.frames ?? []) {
@@ -98,10 +100,10 @@ describe('LDPC reconciliation', () => {
       const fa = o.alice.frames ?? [];
       const fb = o.bob.frames ?? [];
       expect(fa.map((f) => f.ok)).toEqual(fb.map((f) => f.ok));
-      expect(fb.reduce((s, f) => s + f.leakedBits, 0)).toBe(o.bob.leakedBits);
+      expect(fb.reduce((s, f) => s + f.leakedBits, 0)).toBe(o.bob.forwardBits);
       const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.0, fStep: 0.1, maxRetries: 5, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, q, seed, 6000);
       // f = 1.0 first attempt fails at this length, so reveals must have happened.
-      expect(o.bob.leakedBits).toBeGreaterThan(fb.length * (plan.m - plan.ranks[plan.p0]));
+      expect(o.bob.forwardBits).toBeGreaterThan(fb.length * (plan.m - plan.ranks[plan.p0]));
       for (const f of fb) {
         const same = frameBits(alice, f).equals(frameBits(o.bob.key, f));
         if (f.ok) expect(same).toBe(true);

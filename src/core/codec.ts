@@ -1,10 +1,19 @@
 /**
- * Binary building blocks of the classical protocol: a growable byte writer and a bounds-checked
- * reader with LEB128 varints (up to 2^53), float64, strings, byte strings and packed bit arrays.
- * Malformed input throws `ProtocolAbort('protocol-violation')`: bytes come from the peer.
+ * The one byte codec of the classical channel: a growable writer and a bounds-checked reader with
+ * LEB128 varints (up to 2^53), u8/u32/float64 in either byte order, raw and length-prefixed byte
+ * strings, UTF-8 strings and packed bit arrays; plus the bit packer, the delta-coded increasing
+ * sequences and the 2-bit packing the messages use.
+ *
+ * Byte order is a per-codec choice fixed by each wire format: the protocol messages
+ * (protocol/messages.ts) are big-endian, the reconciliation payloads (postprocess/reconcile/) are
+ * little-endian. Both formats are unchanged from before the codecs were merged.
+ *
+ * Bytes come from the peer, so malformed input throws `ProtocolAbort('protocol-violation')`.
  */
-import { BitArray } from '../core/bits.js';
-import { ProtocolAbort } from '../core/errors.js';
+import { BitArray } from './bits.js';
+import { ProtocolAbort } from './errors.js';
+
+export type ByteOrder = 'be' | 'le';
 
 const TEXT_ENCODER = new TextEncoder();
 const TEXT_DECODER = new TextDecoder('utf-8', { fatal: true });
@@ -13,10 +22,12 @@ export class ByteWriter {
   private buf: Uint8Array;
   private view: DataView;
   private pos = 0;
+  private readonly le: boolean;
 
-  constructor(initial = 256) {
+  constructor(initial = 256, order: ByteOrder = 'be') {
     this.buf = new Uint8Array(Math.max(16, initial));
     this.view = new DataView(this.buf.buffer);
+    this.le = order === 'le';
   }
 
   get length(): number {
@@ -41,22 +52,31 @@ export class ByteWriter {
 
   u32(v: number): this {
     this.ensure(4);
-    this.view.setUint32(this.pos, v >>> 0, false);
+    this.view.setUint32(this.pos, v >>> 0, this.le);
     this.pos += 4;
     return this;
   }
 
   f64(v: number): this {
     this.ensure(8);
-    this.view.setFloat64(this.pos, v, false);
+    this.view.setFloat64(this.pos, v, this.le);
     this.pos += 8;
     return this;
   }
 
   /** Unsigned LEB128 of a non-negative safe integer. */
   varint(v: number): this {
-    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`varint: ${v} is not a non-negative safe integer`);
     this.ensure(8);
+    if (v >>> 0 === v) {
+      // fast path for uint32
+      while (v >= 0x80) {
+        this.buf[this.pos++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      this.buf[this.pos++] = v;
+      return this;
+    }
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`varint: ${v} is not a non-negative safe integer`);
     while (v >= 0x80) {
       this.buf[this.pos++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
@@ -65,14 +85,7 @@ export class ByteWriter {
     return this;
   }
 
-  bytes(b: Uint8Array): this {
-    this.varint(b.length);
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-    return this;
-  }
-
+  /** Bytes as they are (no length prefix). */
   raw(b: Uint8Array): this {
     this.ensure(b.length);
     this.buf.set(b, this.pos);
@@ -80,10 +93,17 @@ export class ByteWriter {
     return this;
   }
 
+  /** Length-prefixed bytes. */
+  bytes(b: Uint8Array): this {
+    this.varint(b.length);
+    return this.raw(b);
+  }
+
   string(s: string): this {
     return this.bytes(TEXT_ENCODER.encode(s));
   }
 
+  /** Bit count, then the bits packed LSB-first. */
   bits(a: BitArray): this {
     this.varint(a.length);
     return this.raw(a.toBytes());
@@ -97,9 +117,14 @@ export class ByteWriter {
 export class ByteReader {
   private pos = 0;
   private readonly view: DataView;
+  private readonly le: boolean;
 
-  constructor(private readonly buf: Uint8Array) {
+  constructor(
+    private readonly buf: Uint8Array,
+    order: ByteOrder = 'be',
+  ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.le = order === 'le';
   }
 
   get remaining(): number {
@@ -119,19 +144,48 @@ export class ByteReader {
 
   u32(): number {
     this.need(4, 'u32');
-    const v = this.view.getUint32(this.pos, false);
+    const v = this.view.getUint32(this.pos, this.le);
     this.pos += 4;
     return v;
   }
 
   f64(): number {
     this.need(8, 'f64');
-    const v = this.view.getFloat64(this.pos, false);
+    const v = this.view.getFloat64(this.pos, this.le);
     this.pos += 8;
     return v;
   }
 
   varint(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos + 4 <= buf.length) {
+      // fast path: values < 2^28 in at most 4 bytes
+      let b = buf[pos++];
+      let v = b & 0x7f;
+      if (b < 0x80) {
+        this.pos = pos;
+        return v;
+      }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 7;
+      if (b < 0x80) {
+        this.pos = pos;
+        return v;
+      }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 14;
+      if (b < 0x80) {
+        this.pos = pos;
+        return v;
+      }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 21;
+      if (b < 0x80) {
+        this.pos = pos;
+        return v;
+      }
+    }
     let v = 0;
     let mul = 1;
     for (let i = 0; i < 8; i++) {
@@ -152,6 +206,13 @@ export class ByteReader {
     const out = this.buf.slice(this.pos, this.pos + n);
     this.pos += n;
     return out;
+  }
+
+  /** Everything not read yet (a view, not a copy). */
+  rest(): Uint8Array {
+    const r = this.buf.subarray(this.pos);
+    this.pos = this.buf.length;
+    return r;
   }
 
   bytes(): Uint8Array {
@@ -178,6 +239,35 @@ export class ByteReader {
       throw new ProtocolAbort('protocol-violation', `${this.remaining} trailing bytes after ${what}`);
     }
   }
+}
+
+/** Packs bits (0/1 values) LSB-first into bytes. */
+export class BitPacker {
+  private bytes: Uint8Array;
+  length = 0;
+
+  constructor(capacityBits = 256) {
+    this.bytes = new Uint8Array((capacityBits + 7) >>> 3);
+  }
+
+  push(bit: number): void {
+    if (this.length >>> 3 >= this.bytes.length) {
+      const nb = new Uint8Array(this.bytes.length * 2 + 1);
+      nb.set(this.bytes);
+      this.bytes = nb;
+    }
+    if (bit & 1) this.bytes[this.length >>> 3] |= 1 << (this.length & 7);
+    this.length++;
+  }
+
+  finish(): Uint8Array {
+    return this.bytes.slice(0, (this.length + 7) >>> 3);
+  }
+}
+
+/** Bit i of a packed byte array (LSB-first). */
+export function bitAt(bytes: Uint8Array, i: number): number {
+  return (bytes[i >>> 3] >>> (i & 7)) & 1;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Deterministic random bytes for a party's public choices (estimation sample, hash seeds): SHA-256
- * in counter mode over a seed, so a run with the same `--seed` reproduces the same key. Without
- * a seed the party draws its seed from node:crypto.
+ * in counter mode over a seed (block i = SHA-256(seed ‖ u64be(i))), so a run with the same
+ * `--seed` reproduces the same key. Without a seed the party draws its seed from node:crypto.
+ * `fork(label)` derives an independent stream: seed' = SHA-256(seed ‖ "/" ‖ label).
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -58,23 +59,4 @@ export class Drbg {
     const lo = this.uint32() >>> 6;
     return (hi * 67108864 + lo) / 9007199254740992;
   }
-}
-
-/**
- * Bernoulli(fraction) sample of positions 0..n-1 by geometric skipping: O(sample size).
- * Returns strictly increasing positions.
- */
-export function samplePositions(n: number, fraction: number, rng: Drbg): Float64Array {
-  if (fraction <= 0 || n === 0) return new Float64Array(0);
-  if (fraction >= 1) return Float64Array.from({ length: n }, (_, i) => i);
-  const out: number[] = [];
-  const logq = Math.log1p(-fraction);
-  let i = -1;
-  for (;;) {
-    const u = rng.float();
-    i += 1 + Math.floor(Math.log1p(-u) / logq);
-    if (i >= n) break;
-    out.push(i);
-  }
-  return Float64Array.from(out);
 }

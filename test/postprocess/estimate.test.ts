@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('reconciliation QBER (conservative estimate from the disclosed sample)', () => {
   it('lies above the sampled QBER by about two standard deviations and covers the true QBER of most samples', async () => {
-    const { reconciliationQber } = await import('../../src/protocol/common.js');
+    const { reconciliationQber } = await import('../../src/postprocess/estimate.js');
     expect(reconciliationQber(0, 0)).toBe(1e-3);
     expect(reconciliationQber(0.01, 10_000)).toBeCloseTo(0.01 + 2 * Math.sqrt(0.01 * 0.99 / 10_000) + 1e-4, 12);
     expect(reconciliationQber(0.4, 100)).toBeLessThanOrEqual(0.5);
