@@ -13,6 +13,15 @@ export default tseslint.config(
     },
   },
   {
+    // The page talks to the server over HTTP only: from src/ it may import types (erased at build), never code.
+    files: ['web/src/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/src/**'], allowTypeImports: true, message: 'web/ may only `import type` from src/ (e.g. src/server/api-types.ts)' }],
+      }],
+    },
+  },
+  {
     files: ['test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,14 +1,25 @@
 /**
  * `npm run bench [-- SUITE...] [--quick]`: runs benchmark suites and merges their figures into
- * bench/results.json (entries of suites not run are kept).
+ * bench/results.json (entries of suites not run are kept). `--quick` (smaller sizes, a smoke run)
+ * merges into bench/results.quick.json instead, which git ignores: quick figures never replace
+ * the committed full-size ones.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../src/core/package-root.js';
 import { suites } from './suites/index.js';
 import type { BenchResult } from './types.js';
 
-export const RESULTS_PATH = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
+/** The committed figures of full-size runs. */
+export const RESULTS_PATH = join(packageRoot(import.meta.url), 'bench', 'results.json');
+/** Figures of `--quick` runs (not committed). */
+export const QUICK_RESULTS_PATH = join(packageRoot(import.meta.url), 'bench', 'results.quick.json');
+
+/** Where a run's figures are merged: quick runs never touch the committed file. */
+export function resultsPath(quick: boolean): string {
+  return quick ? QUICK_RESULTS_PATH : RESULTS_PATH;
+}
 
 export async function runSuites(
   names: string[],
@@ -30,8 +41,8 @@ export async function runSuites(
   return out;
 }
 
-export function mergeResults(fresh: BenchResult[], suiteNames: string[]): BenchResult[] {
-  const old: BenchResult[] = existsSync(RESULTS_PATH) ? JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) : [];
+export function mergeResults(fresh: BenchResult[], suiteNames: string[], path: string = RESULTS_PATH): BenchResult[] {
+  const old: BenchResult[] = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : [];
   const prefixes = suiteNames.map((n) => n + '/');
   const kept = old.filter((r) => !prefixes.some((p) => r.name.startsWith(p)));
   return [...kept, ...fresh].sort((a, b) => a.name.localeCompare(b.name));
@@ -44,8 +55,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const log = (m: string) => process.stderr.write(m + '\n');
   const fresh = await runSuites(names, { quick, log });
   const ran = names.length ? names : suites.map((s) => s.name);
-  const merged = mergeResults(fresh, ran);
-  writeFileSync(RESULTS_PATH, JSON.stringify(merged, null, 2) + '\n');
+  const path = resultsPath(quick);
+  const merged = mergeResults(fresh, ran, path);
+  writeFileSync(path, JSON.stringify(merged, null, 2) + '\n');
   for (const r of fresh) log(`${r.name.padEnd(40)} ${r.metric.padEnd(22)} ${String(+r.value.toPrecision(4)).padStart(12)} ${r.unit}  ${JSON.stringify(r.params)}`);
-  log(`bench: wrote ${fresh.length} figures to ${RESULTS_PATH}`);
+  log(`bench: wrote ${fresh.length} figures to ${path}`);
 }

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readGroundRecord } from '../src/quantum/records.js';
+import { readGroundRecord } from '../src/recording/mozi-files.js';
 import { writeGroundPtu } from '../src/recording/ground-files.js';
 
 const [demo, given] = process.argv.slice(2);

@@ -6,15 +6,15 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { BenchResult, BenchSuite } from '../types.js';
 import { createDevCerts } from '../../src/server/tls.js';
 import { KeyStore } from '../../src/kms/keystore.js';
+import { packageRoot } from '../../src/core/package-root.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = packageRoot(import.meta.url);
 
 /** CPU seconds (user + system) used so far by a process, from /proc (Linux); NaN elsewhere. */
 function procCpuSeconds(pid: number | undefined): number {
@@ -111,7 +111,7 @@ export const kmeSuite: BenchSuite = {
     const dir = mkdtempSync(join(tmpdir(), 'mozi-bench-kme-'));
     const results: BenchResult[] = [];
     try {
-      const certs = createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong'] });
+      const certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong'] });
       writeFileSync(join(dir, 'sae-map.json'), JSON.stringify({ saes: { 'sae-x1': 'xinglong', 'sae-g1': 'graz' } }));
       const seconds = quick ? 2 : 5;
       for (const durability of ['full', 'normal'] as const) {

@@ -4,8 +4,8 @@
  * the peak RSS is its own. Target (issue 4): ≤ 20 s wall time, ≤ 1 GiB peak memory.
  */
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/core/package-root.js';
 import type { BenchResult, BenchSuite } from '../types.js';
 
 export const simulateSuite: BenchSuite = {
@@ -13,7 +13,7 @@ export const simulateSuite: BenchSuite = {
   description: 'whole-pass event simulation + timing recovery (Micius 2016-12-19)',
   async run({ quick, log }) {
     const windowS = quick ? 27.3 : 273;
-    const script = join(dirname(fileURLToPath(import.meta.url)), 'simulate-run.ts');
+    const script = join(packageRoot(import.meta.url), 'bench', 'suites', 'simulate-run.ts');
     const out = execFileSync(process.execPath, ['--import', 'tsx', script, String(windowS)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number>;
     log(`simulate: ${r.pulses} pulses, ${r.tags} tags, ${r.detections} detections; simulate ${r.simulateS.toFixed(1)} s + timing ${r.timingS.toFixed(1)} s, cpu ${r.cpuTimeS.toFixed(1)} s`);

@@ -3,6 +3,8 @@
  * everything else (logs, progress bars, tables for humans) to stderr or stdout as documented.
  */
 import cliProgress from 'cli-progress';
+import { InputError } from '../core/errors.js';
+import { writeCsv, type CsvCell } from '../report/csv.js';
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
@@ -19,6 +21,19 @@ export function formatTable(header: string[], rows: (string | number)[][]): stri
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
+
+/** `--csv FILE`: write a table as RFC 4180 CSV (full precision), and say so on stderr. */
+export function writeCsvOption(path: string, header: readonly string[], rows: readonly (readonly CsvCell[])[], flag = '--csv'): void {
+  try {
+    writeCsv(path, header, rows);
+  } catch (e) {
+    throw new InputError(`cannot write the CSV file (${(e as Error).message})`, { file: path, field: flag });
+  }
+  log(`wrote ${path} (${rows.length} rows)`);
+}
+
+/** Help text of the `--csv FILE` option. */
+export const CSV_HELP = 'also write the table as CSV (RFC 4180, full precision) to FILE';
 
 export interface Progress {
   update(value: number, payload?: Record<string, unknown>): void;

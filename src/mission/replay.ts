@@ -8,7 +8,6 @@
  * analysis.ts. The satellite and the ground share nothing but frames; the replay compares their
  * key digests out of band.
  */
-import { mkdirSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { etaToLossDb } from '../core/units.js';
 import { linkBudget } from '../link/budget.js';
@@ -23,7 +22,7 @@ import { defaultPostProcessing } from '../protocol/postprocessing.js';
 import { groundDetections, passIdOf, satelliteSource } from '../protocol/records.js';
 import { DEFAULT_POLICY, type KeySink, type PartyEvent, type ReconciliationMethod, type SatellitePolicy } from '../protocol/types.js';
 import { channelFromLinkBudget } from '../quantum/channel.js';
-import { writeSimulation } from '../quantum/records.js';
+import type { SimulationRecords } from '../quantum/records.js';
 import { simulatePass } from '../quantum/simulate.js';
 import type { Bound, Protocol } from '../security/types.js';
 import { boundsOnCounts, buildSeries, reconciliationEfficiency, windowLimits } from './analysis.js';
@@ -59,8 +58,11 @@ export interface ReplayOptions {
   epsCor?: number;
   qberThreshold?: number;
   sampleFraction?: number;
-  /** Write the simulation records (DIR/satellite, DIR/ground, DIR/truth) here. */
-  recordsDir?: string;
+  /**
+   * Receives the simulation's records (satellite, ground, truth, summary) as soon as they exist;
+   * `mozi replay --out DIR --records` writes them to DIR with recording/mozi-files.ts.
+   */
+  onRecords?: (records: SimulationRecords) => void;
   /** Key sinks of the two parties (default: none; the replay compares digests). */
   satelliteSink?: KeySink;
   groundSink?: KeySink;
@@ -215,10 +217,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
     station: station.id,
     onProgress: (f) => onEvent?.({ type: 'progress', stage: 'simulation', fraction: f }),
   });
-  if (options.recordsDir) {
-    mkdirSync(options.recordsDir, { recursive: true });
-    writeSimulation(options.recordsDir, sim);
-  }
+  options.onRecords?.(sim);
   timer.end(`${sim.summary.detections.tags} tags`);
 
   // 4. timing recovery (ground side, from its own record only)

@@ -2,9 +2,10 @@
  * The records a pass produces, as a real system would store them (formats in README.md, "Data formats"):
  * the satellite's record (source seed + transmitter config + schedule), the ground's record (time
  * tags, sync tags, receiver config, predicted ephemeris, schedule) and, for tests only, the truth.
+ *
+ * This file is pure: the types, and the encoding and validation of the files' contents (bytes and
+ * JSON values). Reading and writing them on disk is src/recording/mozi-files.ts.
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { TransmitterConfig, ReceiverConfig } from '../link/hardware.js';
 import type { PassGeometry } from '../orbit/types.js';
@@ -80,7 +81,8 @@ export interface TruthRecord {
   slotEta: Float32Array;
 }
 
-function writeBinary(path: string, magic: string, columns: (Float64Array | Uint8Array)[], count: number): void {
+/** Binary record file: 8-byte magic, count (f64 LE), then the columns back to back. */
+export function encodeColumns(magic: string, columns: (Float64Array | Uint8Array)[], count: number): Buffer {
   let size = 16;
   for (const c of columns) size += c.byteLength;
   const buf = Buffer.alloc(size);
@@ -91,63 +93,108 @@ function writeBinary(path: string, magic: string, columns: (Float64Array | Uint8
     Buffer.from(c.buffer, c.byteOffset, c.byteLength).copy(buf, off);
     off += c.byteLength;
   }
-  writeFileSync(path, buf);
+  return buf;
 }
 
-function readHeader(path: string, magic: string): { buf: Buffer; count: number } {
-  if (!existsSync(path)) throw new InputError('file not found', { file: path });
-  const buf = readFileSync(path);
+/** The record count of a binary record file, after checking its magic (`file` names it in errors). */
+export function decodeHeader(buf: Buffer, magic: string, file?: string): number {
   if (buf.length < 16 || buf.toString('latin1', 0, 8) !== magic) {
-    throw new InputError(`not a ${magic} file`, { file: path });
+    throw new InputError(`not a ${magic} file`, { file });
   }
   const count = buf.readDoubleLE(8);
-  if (!Number.isSafeInteger(count) || count < 0) throw new InputError('bad record count', { file: path });
-  return { buf, count };
+  if (!Number.isSafeInteger(count) || count < 0) throw new InputError('bad record count', { file });
+  return count;
 }
 
-function f64At(buf: Buffer, off: number, n: number): Float64Array {
+/** `n` f64 LE values at byte `off` of `buf`, copied. */
+export function f64At(buf: Buffer, off: number, n: number): Float64Array {
   const out = new Float64Array(n);
   new Uint8Array(out.buffer).set(buf.subarray(off, off + 8 * n));
   return out;
 }
 
-/** Write tags: "MOZITAG1", count (f64 LE), count × f64 LE time (ps), count × u8 detector. */
-export function writeTags(path: string, tags: TimeTags): void {
-  writeBinary(path, TAGS_MAGIC, [tags.timePs, tags.detector], tags.timePs.length);
+/** Tags file: "MOZITAG1", count (f64 LE), count × f64 LE time (ps), count × u8 detector. */
+export function encodeTags(tags: TimeTags): Buffer {
+  return encodeColumns(TAGS_MAGIC, [tags.timePs, tags.detector], tags.timePs.length);
 }
 
-export function readTags(path: string): TimeTags {
-  const { buf, count } = readHeader(path, TAGS_MAGIC);
-  if (buf.length !== 16 + 9 * count) throw new InputError(`size ${buf.length} does not match ${count} records`, { file: path });
+export function decodeTags(buf: Buffer, file?: string): TimeTags {
+  const count = decodeHeader(buf, TAGS_MAGIC, file);
+  if (buf.length !== 16 + 9 * count) throw new InputError(`size ${buf.length} does not match ${count} records`, { file });
   const timePs = f64At(buf, 16, count);
   const detector = new Uint8Array(buf.subarray(16 + 8 * count, 16 + 9 * count));
   for (let i = 0; i < count; i++) {
-    if (detector[i] > 3) throw new InputError(`detector id ${detector[i]} not in 0..3`, { file: path, line: i });
+    if (detector[i] > 3) throw new InputError(`detector id ${detector[i]} not in 0..3`, { file, line: i });
   }
   return { timePs, detector };
 }
 
-export function writeSyncTags(path: string, timePs: Float64Array): void {
-  writeBinary(path, SYNC_MAGIC, [timePs], timePs.length);
+/** Sync tags file: "MOZISYN1", count (f64 LE), count × f64 LE time (ps). */
+export function encodeSyncTags(timePs: Float64Array): Buffer {
+  return encodeColumns(SYNC_MAGIC, [timePs], timePs.length);
 }
 
-export function readSyncTags(path: string): Float64Array {
-  const { buf, count } = readHeader(path, SYNC_MAGIC);
-  if (buf.length !== 16 + 8 * count) throw new InputError(`size ${buf.length} does not match ${count} records`, { file: path });
+export function decodeSyncTags(buf: Buffer, file?: string): Float64Array {
+  const count = decodeHeader(buf, SYNC_MAGIC, file);
+  if (buf.length !== 16 + 8 * count) throw new InputError(`size ${buf.length} does not match ${count} records`, { file });
   return f64At(buf, 16, count);
 }
 
-function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
+/** Check a parsed satellite.json (format, source seed). */
+export function parseSatelliteRecord(j: Record<string, unknown>, file?: string): SatelliteRecord {
+  if (j.format !== SATELLITE_FORMAT) throw new InputError(`expected format ${SATELLITE_FORMAT}`, { file, field: 'format' });
+  if (typeof j.sourceSeedHex !== 'string' || !/^[0-9a-f]{64}$/i.test(j.sourceSeedHex)) {
+    throw new InputError('sourceSeedHex must be 64 hex digits', { file, field: 'sourceSeedHex' });
+  }
+  return j as unknown as SatelliteRecord;
 }
 
-function readJson(path: string): Record<string, unknown> {
-  if (!existsSync(path)) throw new InputError('file not found', { file: path });
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new InputError(`invalid JSON: ${(e as Error).message}`, { file: path });
-  }
+/** ground.json: the ground record without its tags, with their counts. */
+export function groundRecordMeta(ground: GroundRecord): Record<string, unknown> {
+  const { tags, syncTags, ...groundMeta } = ground;
+  return { ...groundMeta, tagCount: tags.timePs.length, syncTagCount: syncTags.timePs.length };
+}
+
+/** Check the format of a parsed ground.json. */
+export function checkGroundFormat(j: Record<string, unknown>, file?: string): void {
+  if (j.format !== GROUND_FORMAT) throw new InputError(`expected format ${GROUND_FORMAT}`, { file, field: 'format' });
+}
+
+/** A ground record from a parsed ground.json and its decoded tag files. */
+export function groundRecordFromParts(j: Record<string, unknown>, tags: TimeTags, syncTimePs: Float64Array, file?: string): GroundRecord {
+  checkGroundFormat(j, file);
+  const { tagCount: _a, syncTagCount: _b, ...meta } = j;
+  return { ...(meta as unknown as Omit<GroundRecord, 'tags' | 'syncTags'>), tags, syncTags: { timePs: syncTimePs } };
+}
+
+export const TRUTH_TAGS_MAGIC = 'MOZITRU1';
+export const TRUTH_SYNC_MAGIC = 'MOZISTR1';
+export const TRUTH_ETA_MAGIC = 'MOZIETA1';
+
+/** The truth record as its files' contents: truth.json metadata and three binary columns files. */
+export function encodeTruth(t: TruthRecord): { meta: Record<string, unknown>; tagsTruth: Buffer; syncTruth: Buffer; slotEta: Buffer } {
+  const { tagPulseIndex: _a, tagKind: _b, tagEve: _c, syncIndex: _d, slotEta: _e, ...meta } = t;
+  return {
+    meta,
+    tagsTruth: encodeColumns(TRUTH_TAGS_MAGIC, [t.tagPulseIndex, t.tagKind, t.tagEve], t.tagPulseIndex.length),
+    syncTruth: encodeColumns(TRUTH_SYNC_MAGIC, [t.syncIndex], t.syncIndex.length),
+    slotEta: encodeColumns(TRUTH_ETA_MAGIC, [new Float64Array(t.slotEta)], t.slotEta.length),
+  };
+}
+
+export function decodeTruth(meta: Record<string, unknown>, files: { tagsTruth: Buffer; syncTruth: Buffer; slotEta: Buffer }, names: { tagsTruth?: string; syncTruth?: string; slotEta?: string } = {}): TruthRecord {
+  const n = decodeHeader(files.tagsTruth, TRUTH_TAGS_MAGIC, names.tagsTruth);
+  const ns = decodeHeader(files.syncTruth, TRUTH_SYNC_MAGIC, names.syncTruth);
+  const ne = decodeHeader(files.slotEta, TRUTH_ETA_MAGIC, names.slotEta);
+  const a = files.tagsTruth;
+  return {
+    ...(meta as unknown as Omit<TruthRecord, 'tagPulseIndex' | 'tagKind' | 'tagEve' | 'syncIndex' | 'slotEta'>),
+    tagPulseIndex: f64At(a, 16, n),
+    tagKind: new Uint8Array(a.subarray(16 + 8 * n, 16 + 9 * n)),
+    tagEve: new Uint8Array(a.subarray(16 + 9 * n, 16 + 10 * n)),
+    syncIndex: f64At(files.syncTruth, 16, ns),
+    slotEta: new Float32Array(f64At(files.slotEta, 16, ne)),
+  };
 }
 
 export interface SimulationRecords {
@@ -155,66 +202,4 @@ export interface SimulationRecords {
   ground: GroundRecord;
   truth?: TruthRecord;
   summary?: unknown;
-}
-
-/** Write DIR/satellite/, DIR/ground/, DIR/truth/ (if present) and DIR/summary.json. */
-export function writeSimulation(dir: string, result: SimulationRecords): void {
-  const sat = join(dir, 'satellite');
-  const gnd = join(dir, 'ground');
-  mkdirSync(sat, { recursive: true });
-  mkdirSync(gnd, { recursive: true });
-  writeJson(join(sat, 'satellite.json'), result.satellite);
-  const { tags, syncTags, ...groundMeta } = result.ground;
-  writeJson(join(gnd, 'ground.json'), { ...groundMeta, tagCount: tags.timePs.length, syncTagCount: syncTags.timePs.length });
-  writeTags(join(gnd, 'tags.bin'), tags);
-  writeSyncTags(join(gnd, 'sync.bin'), syncTags.timePs);
-  if (result.truth) {
-    const tr = join(dir, 'truth');
-    mkdirSync(tr, { recursive: true });
-    const t = result.truth;
-    writeBinary(join(tr, 'tags-truth.bin'), 'MOZITRU1', [t.tagPulseIndex, t.tagKind, t.tagEve], t.tagPulseIndex.length);
-    writeBinary(join(tr, 'sync-truth.bin'), 'MOZISTR1', [t.syncIndex], t.syncIndex.length);
-    writeBinary(join(tr, 'slot-eta.bin'), 'MOZIETA1', [new Float64Array(t.slotEta)], t.slotEta.length);
-    const { tagPulseIndex: _a, tagKind: _b, tagEve: _c, syncIndex: _d, slotEta: _e, ...meta } = t;
-    writeJson(join(tr, 'truth.json'), meta);
-  }
-  if (result.summary !== undefined) writeJson(join(dir, 'summary.json'), result.summary);
-}
-
-export function readSatelliteRecord(dir: string): SatelliteRecord {
-  const path = join(dir, 'satellite', 'satellite.json');
-  const j = readJson(path);
-  if (j.format !== SATELLITE_FORMAT) throw new InputError(`expected format ${SATELLITE_FORMAT}`, { file: path, field: 'format' });
-  if (typeof j.sourceSeedHex !== 'string' || !/^[0-9a-f]{64}$/i.test(j.sourceSeedHex)) {
-    throw new InputError('sourceSeedHex must be 64 hex digits', { file: path, field: 'sourceSeedHex' });
-  }
-  return j as unknown as SatelliteRecord;
-}
-
-export function readGroundRecord(dir: string): GroundRecord {
-  const path = join(dir, 'ground', 'ground.json');
-  const j = readJson(path);
-  if (j.format !== GROUND_FORMAT) throw new InputError(`expected format ${GROUND_FORMAT}`, { file: path, field: 'format' });
-  const tags = readTags(join(dir, 'ground', 'tags.bin'));
-  const sync = readSyncTags(join(dir, 'ground', 'sync.bin'));
-  const { tagCount: _a, syncTagCount: _b, ...meta } = j;
-  return { ...(meta as unknown as Omit<GroundRecord, 'tags' | 'syncTags'>), tags, syncTags: { timePs: sync } };
-}
-
-/** Ground truth (tests only; the production path never reads it). */
-export function readTruthRecord(dir: string): TruthRecord {
-  const tr = join(dir, 'truth');
-  const meta = readJson(join(tr, 'truth.json'));
-  const a = readHeader(join(tr, 'tags-truth.bin'), 'MOZITRU1');
-  const n = a.count;
-  const s = readHeader(join(tr, 'sync-truth.bin'), 'MOZISTR1');
-  const e = readHeader(join(tr, 'slot-eta.bin'), 'MOZIETA1');
-  return {
-    ...(meta as unknown as Omit<TruthRecord, 'tagPulseIndex' | 'tagKind' | 'tagEve' | 'syncIndex' | 'slotEta'>),
-    tagPulseIndex: f64At(a.buf, 16, n),
-    tagKind: new Uint8Array(a.buf.subarray(16 + 8 * n, 16 + 9 * n)),
-    tagEve: new Uint8Array(a.buf.subarray(16 + 9 * n, 16 + 10 * n)),
-    syncIndex: f64At(s.buf, 16, s.count),
-    slotEta: new Float32Array(f64At(e.buf, 16, e.count)),
-  };
 }

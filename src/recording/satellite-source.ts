@@ -11,7 +11,8 @@ import { InputError } from '../core/errors.js';
 import { parseTransmitter } from '../link/hardware.js';
 import { passIdOf, satelliteSource } from '../protocol/records.js';
 import type { SatelliteSource } from '../protocol/types.js';
-import { readSatelliteRecord, SATELLITE_FORMAT, type SatelliteRecord } from '../quantum/records.js';
+import { SATELLITE_FORMAT, type SatelliteRecord } from '../quantum/records.js';
+import { readSatelliteRecord } from './mozi-files.js';
 import { SettingsRecordReader } from './settings-record.js';
 
 /** satellite.json without the seed requirement (a record-based payload has none). */

@@ -1,8 +1,8 @@
 /**
  * The counts file read by `mozi keyrate --counts FILE.json` (schema documented in README.md, "Counts file").
- * Validated with zod; errors become InputErrors naming the file and the field.
+ * Validated with zod; errors become InputErrors naming the file and the field. Pure: reading the
+ * file is src/recording/counts-file.ts.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import type { FiniteKeyInput, Bound, Protocol } from './types.js';
@@ -73,21 +73,4 @@ export function parseCounts(
     throw e;
   }
   return input;
-}
-
-/** Read and parse a counts file. */
-export function loadCountsFile(path: string, overrides: { bound?: Bound; protocol?: Protocol } = {}): FiniteKeyInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read counts file: ${(e as Error).message}`, { file: path });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`not valid JSON: ${(e as Error).message}`, { file: path });
-  }
-  return parseCounts(json, { ...overrides, file: path });
 }

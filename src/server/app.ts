@@ -24,6 +24,6 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
   const runs = new RunManager(opts.dataDir);
   app.addHook('onClose', async () => runs.close());
   registerDashboardApi(app, { dataDir: opts.dataDir, runs, missions });
-  registerStatic(app);
+  await registerStatic(app);
   return app;
 }

@@ -15,6 +15,7 @@ import { passGeometry, passSummary } from '../orbit/index.js';
 import { RECONCILERS } from '../postprocess/reconcile/registry.js';
 import { EAVESDROPPERS } from '../quantum/eve.js';
 import { BOUNDS } from '../security/types.js';
+import type { ApiError, KeyInventory, MetaResponse, PassDetail, PassesResponse, StartRunResponse } from './api-types.js';
 import { RunManager } from './runs.js';
 
 // The lists come from their one source each (quantum/eve.ts, reconcile/registry.ts, security/types.ts).
@@ -51,14 +52,14 @@ export class MissionRegistry {
 }
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof InputError) return reply.code(400).send({ message: err.message });
-  return reply.code(500).send({ message: err instanceof Error ? err.message : String(err) });
+  if (err instanceof InputError) return reply.code(400).send({ message: err.message } satisfies ApiError);
+  return reply.code(500).send({ message: err instanceof Error ? err.message : String(err) } satisfies ApiError);
 }
 
 /** Key inventory of every `<dataDir>/keys/<site>.sqlite` store. */
-export function keyInventory(dataDir: string) {
+export function keyInventory(dataDir: string): KeyInventory {
   const dir = join(dataDir, 'keys');
-  const sites: { site: string; peers: string[]; blocks: number; storedKeys: number; storedBits: number; deliveredKeys: number }[] = [];
+  const sites: KeyInventory['sites'] = [];
   if (existsSync(dir)) {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.sqlite')).sort()) {
       const site = basename(f, '.sqlite');
@@ -80,7 +81,7 @@ export function keyInventory(dataDir: string) {
     }
   }
   const relayFile = join(dataDir, 'relays.json');
-  const relays = existsSync(relayFile) ? (JSON.parse(readFileSync(relayFile, 'utf8')) as unknown[]) : [];
+  const relays = existsSync(relayFile) ? (JSON.parse(readFileSync(relayFile, 'utf8')) as KeyInventory['relays']) : [];
   return { sites, relays };
 }
 
@@ -127,7 +128,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
         reconciliations: RECONCILIATIONS,
         bounds: BOUNDS,
         defaults: { reconciliation: mission.postprocessing.reconciliation, bound: mission.postprocessing.bound },
-      };
+      } satisfies MetaResponse;
     } catch (e) {
       return sendError(reply, e);
     }
@@ -152,7 +153,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
           ...passSummary(p),
           predictedKeyBits: p.night ? predictPassKey(mission, station, p, { bound: 'chernoff' }).keyBits : 0,
         })),
-      };
+      } satisfies PassesResponse;
     } catch (e) {
       return sendError(reply, e);
     }
@@ -182,7 +183,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
           longitudeDeg: s.satLongitudeDeg,
           inPass: s.timeMs >= pass.aosMs && s.timeMs <= pass.losMs,
         })),
-      };
+      } satisfies PassDetail;
     } catch (e) {
       return sendError(reply, e);
     }
@@ -191,7 +192,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
   app.post('/api/runs', async (req, reply) => {
     const parsed = runBody.safeParse(req.body ?? {});
     if (!parsed.success) {
-      return reply.code(400).send({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      return reply.code(400).send({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } satisfies ApiError);
     }
     const b = parsed.data;
     try {
@@ -201,7 +202,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
         if (!mission.replays.some((r) => r.id === b.preset)) throw new InputError(`no replay "${b.preset}" in mission ${mission.name}; known: ${mission.replays.map((r) => r.id).join(', ')}`, { field: 'preset' });
       } else resolveMissionPass(mission, missionStation(mission, b.station!, { field: 'station' }), b.pass!);
       const run = runs.start({ ...b, mission: arg, missionName: mission.name });
-      return reply.code(201).send({ id: run.id });
+      return reply.code(201).send({ id: run.id } satisfies StartRunResponse);
     } catch (e) {
       return sendError(reply, e);
     }

@@ -17,11 +17,14 @@
  * both ends without KME-to-KME traffic), so min_key_size = max_key_size = key_size; a request
  * for any other size is a 400. max_SAE_ID_count is 0: multicast (additional_slave_SAE_IDs) is not
  * supported; extension_mandatory entries are not supported (400); extension_optional is ignored.
- * Not enough keys: 503, nothing delivered. No key material is ever logged.
+ * Not enough keys: 503, nothing delivered. No key material is ever logged. Request bodies and
+ * query strings are validated by the zod schemas of etsi-requests.ts, after the caller's identity.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isUuid, KeyIdError, NotEnoughKeysError, type KeyStore, type StoredKey, type TakeContext } from '../kms/keystore.js';
+import type { z } from 'zod';
+import { KeyIdError, NotEnoughKeysError, type KeyStore, type StoredKey, type TakeContext } from '../kms/keystore.js';
 import { siteOf, type SaeMap } from '../kms/saemap.js';
+import { decKeysBody, decKeysIds, decKeysQuery, encKeysBody, encKeysFields, encKeysQuery, parseRequest } from './etsi-requests.js';
 import { peerCommonName } from './tls.js';
 
 export interface EtsiOptions {
@@ -106,22 +109,15 @@ class MasterBatcher {
 
 const bad = (message: string, details?: Record<string, unknown>[]): EtsiHttpError => new EtsiHttpError(400, message, details);
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The request part validated by `schema` (etsi-requests.ts), or a 400 naming the first bad field. */
+function valid<T, I>(schema: z.ZodType<T, I>, input: unknown): T {
+  const r = parseRequest(schema as z.ZodType<T>, input);
+  if (!r.ok) throw bad(r.problem.message, r.problem.details);
+  return r.value;
 }
 
 function container(keys: StoredKey[]): EtsiKeyContainer {
   return { keys: keys.map((k) => ({ key_ID: k.keyId, key: Buffer.from(k.key.buffer, k.key.byteOffset, k.key.byteLength).toString('base64') })) };
-}
-
-/** Parse a JSON number or a decimal query string into an integer, or throw 400 naming the field. */
-function intField(v: unknown, field: string): number {
-  let n: number;
-  if (typeof v === 'number') n = v;
-  else if (typeof v === 'string' && /^[0-9]{1,9}$/.test(v)) n = Number(v);
-  else throw bad(`${field} must be an integer`, [{ [field]: v === undefined ? null : String(v).slice(0, 64) }]);
-  if (!Number.isInteger(n)) throw bad(`${field} must be an integer`, [{ [field]: n }]);
-  return n;
 }
 
 export async function etsiRoutes(app: FastifyInstance, opts: EtsiOptions): Promise<void> {
@@ -193,30 +189,15 @@ export async function etsiRoutes(app: FastifyInstance, opts: EtsiOptions): Promi
     return status(master, req.params.slave, peer);
   });
 
-  const encKeys = async (req: FastifyRequest<{ Params: { slave: string } }>, body: Record<string, unknown>): Promise<EtsiKeyContainer> => {
+  const limits = { maxKeyPerRequest: maxPerRequest, keySizeBits: store.keySizeBits };
+  const encFields = { json: encKeysFields(limits, 'json'), query: encKeysFields(limits, 'query') };
+  const decIds = decKeysIds(limits);
+
+  const encKeys = async (req: FastifyRequest<{ Params: { slave: string } }>, body: Record<string, unknown>, from: 'json' | 'query'): Promise<EtsiKeyContainer> => {
     const master = caller(req);
     const slave = req.params.slave;
     const peer = partnerSite(slave, 'slave_SAE_ID');
-    const number = body.number === undefined ? 1 : intField(body.number, 'number');
-    if (number < 1 || number > maxPerRequest) throw bad(`number must be between 1 and max_key_per_request (${maxPerRequest})`, [{ number }]);
-    const size = body.size === undefined ? store.keySizeBits : intField(body.size, 'size');
-    if (size <= 0 || size % 8 !== 0) throw bad('size must be a positive multiple of 8', [{ size }]);
-    if (size < store.keySizeBits || size > store.keySizeBits) {
-      throw bad(`size must be within min_key_size (${store.keySizeBits}) and max_key_size (${store.keySizeBits})`, [{ size }]);
-    }
-    const extra = body.additional_slave_SAE_IDs;
-    if (extra !== undefined && !(Array.isArray(extra) && extra.every((x) => typeof x === 'string'))) {
-      throw bad('additional_slave_SAE_IDs must be an array of SAE IDs');
-    }
-    if (Array.isArray(extra) && extra.length > 0) throw bad('additional_slave_SAE_IDs not supported (max_SAE_ID_count is 0)', [{ additional_slave_SAE_IDs: extra.length }]);
-    const mand = body.extension_mandatory;
-    if (mand !== undefined && !Array.isArray(mand)) throw bad('extension_mandatory must be an array');
-    if (Array.isArray(mand) && mand.length > 0) {
-      const names = mand.flatMap((m) => (isObject(m) ? Object.keys(m) : ['?']));
-      throw bad('not all extension_mandatory parameters are supported', names.map((n) => ({ extension_mandatory_unsupported: n })));
-    }
-    const opt = body.extension_optional;
-    if (opt !== undefined && !Array.isArray(opt)) throw bad('extension_optional must be an array');
+    const { number } = valid(encFields[from], body);
     try {
       return container(await batcher.take(peer, number, { masterSae: master, slaveSae: slave, reason: 'enc_keys' }));
     } catch (err) {
@@ -228,32 +209,17 @@ export async function etsiRoutes(app: FastifyInstance, opts: EtsiOptions): Promi
   };
 
   app.get<{ Params: { slave: string }; Querystring: Record<string, unknown> }>('/api/v1/keys/:slave/enc_keys', async (req) => {
-    const q = req.query;
-    for (const k of ['number', 'size']) if (Array.isArray(q[k])) throw bad(`${k} given more than once`);
-    return encKeys(req, { number: q.number, size: q.size });
+    const q = valid(encKeysQuery, req.query);
+    return encKeys(req, { number: q.number, size: q.size }, 'query');
   });
 
-  app.post<{ Params: { slave: string } }>('/api/v1/keys/:slave/enc_keys', { bodyLimit: 65536 }, async (req) => {
-    const body = req.body === undefined || req.body === null ? {} : req.body;
-    if (!isObject(body)) throw bad('request body must be a JSON object (Key request)');
-    return encKeys(req, body);
-  });
+  app.post<{ Params: { slave: string } }>('/api/v1/keys/:slave/enc_keys', { bodyLimit: 65536 }, async (req) => encKeys(req, valid(encKeysBody, req.body), 'json'));
 
   const decKeys = (req: FastifyRequest<{ Params: { master: string } }>, ids: unknown[]): EtsiKeyContainer => {
     const slave = caller(req);
     const master = req.params.master;
     const peer = partnerSite(master, 'master_SAE_ID');
-    if (ids.length === 0) throw bad('key_IDs must not be empty');
-    if (ids.length > maxPerRequest) throw bad(`at most max_key_per_request (${maxPerRequest}) key_IDs per request`, [{ key_IDs: ids.length }]);
-    const keyIds: string[] = [];
-    const seen = new Set<string>();
-    for (const id of ids) {
-      if (typeof id !== 'string' || !isUuid(id.toLowerCase())) throw bad('key_ID must be a UUID', [{ key_ID: typeof id === 'string' ? id.slice(0, 64) : null }]);
-      const low = id.toLowerCase();
-      if (seen.has(low)) throw bad('duplicate key_ID in request', [{ key_ID: low }]);
-      seen.add(low);
-      keyIds.push(low);
-    }
+    const keyIds = valid(decIds, ids);
     try {
       return container(store.takeForSlave(peer, keyIds, { masterSae: master, slaveSae: slave, reason: 'dec_keys' }));
     } catch (err) {
@@ -262,19 +228,9 @@ export async function etsiRoutes(app: FastifyInstance, opts: EtsiOptions): Promi
     }
   };
 
-  app.get<{ Params: { master: string }; Querystring: Record<string, unknown> }>('/api/v1/keys/:master/dec_keys', async (req) => {
-    const q = req.query.key_ID;
-    if (q === undefined) throw bad('key_ID query parameter is required');
-    return decKeys(req, Array.isArray(q) ? q : [q]);
-  });
+  app.get<{ Params: { master: string }; Querystring: Record<string, unknown> }>('/api/v1/keys/:master/dec_keys', async (req) => decKeys(req, valid(decKeysQuery, req.query)));
 
-  app.post<{ Params: { master: string } }>('/api/v1/keys/:master/dec_keys', { bodyLimit: 262144 }, async (req) => {
-    const body = req.body;
-    if (!isObject(body)) throw bad('request body must be a JSON object (Key IDs)');
-    const list = body.key_IDs;
-    if (!Array.isArray(list)) throw bad('key_IDs must be an array of {"key_ID": ...}');
-    return decKeys(req, list.map((e) => (isObject(e) ? e.key_ID : undefined)));
-  });
+  app.post<{ Params: { master: string } }>('/api/v1/keys/:master/dec_keys', { bodyLimit: 262144 }, async (req) => decKeys(req, valid(decKeysBody, req.body)));
 }
 
 /** Reply helper for callers mounting these routes behind their own checks. */

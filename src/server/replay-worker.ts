@@ -14,7 +14,8 @@ import { overallProgress, toSeries } from './run-events.js';
 import { writeReplayReport } from '../report/replay.js';
 import type { Bound } from '../security/types.js';
 import type { ReconciliationMethod } from '../protocol/types.js';
-import type { RunEvent, RunParams } from './runs.js';
+import type { RunEvent } from './api-types.js';
+import type { RunParams } from './runs.js';
 
 function post(ev: RunEvent): void {
   process.send?.(ev);

@@ -1,8 +1,9 @@
 /** Translation of the replay's events into the dashboard's run events (progress, series). */
 import { REPLAY_STAGES, type SeriesPoint } from '../mission/replay.js';
+import type { RunSeries } from './api-types.js';
 
 /** Dashboard series (arrays per quantity) from the replay's per-second points. */
-export function toSeries(points: SeriesPoint[]) {
+export function toSeries(points: SeriesPoint[]): RunSeries {
   let sifted = 0;
   return {
     t: points.map((p) => p.t),

@@ -7,7 +7,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../core/package-root.js';
+import type { RunEvent } from './api-types.js';
 
 /** A dashboard run: any pass of any station (`station` + `pass`), or a named pass (`preset`), of a mission. */
 export interface RunParams {
@@ -25,11 +26,7 @@ export interface RunParams {
   windowS?: number;
 }
 
-export interface RunEvent {
-  /** 'progress' | 'series' | 'done' | 'failed' */
-  type: string;
-  data: unknown;
-}
+export type { RunEvent } from './api-types.js';
 
 export interface RunState {
   id: string;
@@ -42,7 +39,8 @@ export interface RunState {
 
 type Listener = (ev: RunEvent) => void;
 
-const WORKER = fileURLToPath(new URL('./replay-worker.ts', import.meta.url));
+/** Run from the TypeScript source (through tsx) even when this module is bundled. */
+const WORKER = join(packageRoot(import.meta.url), 'src', 'server', 'replay-worker.ts');
 
 export class RunManager {
   private readonly runs = new Map<string, RunState>();

@@ -1,24 +1,17 @@
 /**
- * Serves the built dashboard (web/dist) from the same process as the API. If the page has not been
- * built yet (fresh clone), it is built once with Vite on first start.
+ * Serves the built dashboard (web/dist) from the same process as the API, with @fastify/static
+ * (content types, ETag/Last-Modified, ranges, path checks). Unknown GET paths get index.html (the
+ * page routes itself); hashed files under assets/ are cached for a year. If the page has not been
+ * built yet (fresh clone), `mozi serve` builds it once with Vite on first start.
  */
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../core/package-root.js';
 
-export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+export const WEB_ROOT = join(packageRoot(import.meta.url), 'web');
 export const WEB_DIST = join(WEB_ROOT, 'dist');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
 
 /** Newest modification time under web/src and web/index.html, to rebuild a stale bundle. */
 function newestSourceMs(): number {
@@ -53,17 +46,14 @@ export async function ensureWebBuilt(log: (m: string) => void = () => undefined)
   await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
 }
 
-export function registerStatic(app: FastifyInstance): void {
-  const root = resolve(WEB_DIST);
-  app.get('/*', async (req, reply) => {
-    const url = (req.params as { '*': string })['*'] || 'index.html';
-    const target = normalize(join(root, decodeURIComponent(url.split('?')[0])));
-    if (!target.startsWith(root + sep) && target !== root) return reply.code(404).send({ message: 'not found' });
-    let file = target;
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
-    if (!existsSync(file)) return reply.code(503).send({ message: 'dashboard not built: run npm run build:web' });
-    reply.header('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-    if (file.includes(`${sep}assets${sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
-    return reply.send(readFileSync(file));
+/** Serve `root` (default web/dist) at `/`; 503 with a message while it has no index.html. */
+export async function registerStatic(app: FastifyInstance, root: string = WEB_DIST): Promise<void> {
+  // Vite's hashed bundles: a changed file gets a new name, so they never need revalidating.
+  await app.register(fastifyStatic, { root: join(root, 'assets'), prefix: '/assets/', maxAge: '365d', immutable: true, dotfiles: 'deny' });
+  await app.register(fastifyStatic, { root, prefix: '/', index: 'index.html', dotfiles: 'deny', decorateReply: false });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send({ message: 'not found' });
+    if (!existsSync(join(root, 'index.html'))) return reply.code(503).send({ message: 'dashboard not built: run npm run build:web' });
+    return reply.type('text/html; charset=utf-8').sendFile('index.html', root);
   });
 }

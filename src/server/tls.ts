@@ -1,10 +1,10 @@
 /**
  * TLS helpers for the ETSI GS QKD 014 service: mutual-TLS server options, the SAE identity of a
  * connection (the CN of its verified client certificate), and a development CA that issues KME
- * server and SAE client certificates with the system `openssl` binary (for local use only).
+ * server and SAE client certificates (EC P-256, ECDSA-SHA-256; @peculiar/x509 on Node's
+ * WebCrypto, no external binary; for local use only).
  */
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -62,16 +62,6 @@ export function peerCommonName(socket: unknown): string | undefined {
   return cn;
 }
 
-/** True if the `openssl` command is available. */
-export function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export interface DevCertsOptions {
@@ -91,55 +81,108 @@ export interface DevCertsResult {
   saes: Record<string, { cert: string; key: string }>;
 }
 
-function openssl(args: string[], cwd: string): void {
-  try {
-    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (err) {
-    const e = err as { stderr?: Buffer; message: string };
-    throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString() ?? e.message}`);
-  }
+const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\n');
+  return `-----BEGIN ${label}-----\n${b64}-----END ${label}-----\n`;
+}
+
+/** Write a file owner-only (0600), also when it existed with a wider mode. */
+function writePrivate(path: string, text: string): void {
+  writeFileSync(path, text, { mode: 0o600 });
+  chmodSync(path, 0o600);
 }
 
 /**
- * Create (or reuse) a development CA in `outDir` and issue certificates. EC P-256 keys, written
- * owner-only (0600). For local development and tests; not a production PKI.
+ * Create (or reuse) a development CA in `outDir` and issue certificates. EC P-256 keys (PKCS#8),
+ * written owner-only (0600). For local development and tests; not a production PKI.
  */
-export function createDevCerts(opts: DevCertsOptions): DevCertsResult {
-  if (!hasOpenssl()) throw new InputError('the `openssl` command is required to create development certificates', { field: 'openssl' });
+export async function createDevCerts(opts: DevCertsOptions): Promise<DevCertsResult> {
   const days = opts.days ?? 30;
   if (!Number.isInteger(days) || days <= 0) throw new InputError(`days must be a positive integer, got ${days}`, { field: 'days' });
   for (const n of [...opts.saes, ...opts.kmes]) {
     if (!NAME_RE.test(n)) throw new InputError(`invalid name ${JSON.stringify(n)} (letters, digits, _ . -)`, { field: 'sae' });
   }
+  // @peculiar/x509 resolves its ASN.1 services through tsyringe, which needs the Reflect metadata
+  // polyfill; loaded here only, so that servers and the CLI never carry it.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
+  const crypto = webcrypto as unknown as Crypto;
+  const subtle = crypto.subtle;
   const dir = opts.outDir;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ca = join(dir, 'ca.crt');
   const caKey = join(dir, 'ca.key');
-  const newKey = (file: string): void => {
-    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file], dir);
-    chmodSync(join(dir, file), 0o600);
-  };
-  if (!existsSync(ca) || !existsSync(caKey)) {
-    newKey('ca.key');
-    openssl(['req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', String(days), '-subj', '/CN=Mozi development CA', '-out', 'ca.crt',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  const now = Date.now();
+  const validity = { notBefore: new Date(now - 60_000), notAfter: new Date(now + days * 86_400_000) };
+  const newKeys = (): Promise<CryptoKeyPair> => subtle.generateKey(EC_P256, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+  const savePrivateKey = async (path: string, key: CryptoKey): Promise<void> => writePrivate(path, pem('PRIVATE KEY', await subtle.exportKey('pkcs8', key)));
+
+  let caCert: InstanceType<typeof x509.X509Certificate>;
+  let caSigningKey: CryptoKey;
+  if (existsSync(ca) && existsSync(caKey)) {
+    caCert = new x509.X509Certificate(readFileSync(ca, 'latin1'));
+    // any PEM private key (PKCS#8 or SEC1, e.g. from an earlier openssl-made CA) → PKCS#8 for WebCrypto
+    const der = createPrivateKey(readFileSync(caKey)).export({ type: 'pkcs8', format: 'der' });
+    caSigningKey = await subtle.importKey('pkcs8', der, EC_P256, false, ['sign']);
+  } else {
+    const keys = await newKeys();
+    caCert = await x509.X509CertificateGenerator.createSelfSigned(
+      {
+        name: 'CN=Mozi development CA',
+        keys,
+        signingAlgorithm: EC_P256,
+        ...validity,
+        extensions: [
+          new x509.BasicConstraintsExtension(true, undefined, true),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+          await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+        ],
+      },
+      crypto,
+    );
+    await savePrivateKey(caKey, keys.privateKey);
+    writeFileSync(ca, caCert.toString('pem') + '\n');
+    caSigningKey = keys.privateKey;
   }
-  const issue = (base: string, cn: string, ext: string): { cert: string; key: string } => {
-    newKey(`${base}.key`);
-    openssl(['req', '-new', '-key', `${base}.key`, '-subj', `/CN=${cn}`, '-out', `${base}.csr`], dir);
-    writeFileSync(join(dir, `${base}.ext`), ext);
-    openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', String(days), '-sha256',
-      '-extfile', `${base}.ext`, '-out', `${base}.crt`], dir);
-    return { cert: join(dir, `${base}.crt`), key: join(dir, `${base}.key`) };
+
+  const issue = async (base: string, cn: string, usages: string[], names?: { type: 'dns' | 'ip'; value: string }[]): Promise<{ cert: string; key: string }> => {
+    const keys = await newKeys();
+    const cert = await x509.X509CertificateGenerator.create(
+      {
+        subject: `CN=${cn}`,
+        issuer: caCert.subject,
+        publicKey: keys.publicKey,
+        signingKey: caSigningKey,
+        signingAlgorithm: EC_P256,
+        ...validity,
+        extensions: [
+          new x509.BasicConstraintsExtension(false, undefined, false),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, false),
+          new x509.ExtendedKeyUsageExtension(usages, false),
+          ...(names ? [new x509.SubjectAlternativeNameExtension(names, false)] : []),
+          await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+          await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey, false, crypto),
+        ],
+      },
+      crypto,
+    );
+    const paths = { cert: join(dir, `${base}.crt`), key: join(dir, `${base}.key`) };
+    await savePrivateKey(paths.key, keys.privateKey);
+    writeFileSync(paths.cert, cert.toString('pem') + '\n');
+    return paths;
   };
   const result: DevCertsResult = { ca, caKey, kmes: {}, saes: {} };
+  const { serverAuth, clientAuth } = x509.ExtendedKeyUsage;
   for (const k of opts.kmes) {
-    result.kmes[k] = issue(`kme-${k}`, `kme-${k}`,
-      'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n');
+    result.kmes[k] = await issue(`kme-${k}`, `kme-${k}`, [serverAuth, clientAuth], [
+      { type: 'dns', value: 'localhost' },
+      { type: 'ip', value: '127.0.0.1' },
+      { type: 'ip', value: '::1' },
+    ]);
   }
-  for (const s of opts.saes) {
-    result.saes[s] = issue(s, s, 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n');
-  }
+  for (const sae of opts.saes) result.saes[sae] = await issue(sae, sae, [clientAuth]);
   return result;
 }
 

@@ -1,22 +1,21 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { parseCsv } from '../support/csv.js';
 
 function mozi(args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'link', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, MOZI_NO_PROGRESS: '1' },
-  });
+  const r = runCli(['link', ...args]);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('mozi link (spawned CLI)', () => {
-  it('--json prints { pass, samples } for the reference pass, and --plot writes an SVG', () => {
+  it('--json prints { pass, samples } for the reference pass, --plot writes an SVG, --csv every slot', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mozi-link-'));
     const plot = join(dir, 'link.svg');
-    const r = mozi(['--satellite', 'micius', '--station', 'xinglong', '--pass', '2016-12-19', '--step', '5s', '--json', '--plot', plot]);
+    const csv = join(dir, 'link.csv');
+    const r = mozi(['--satellite', 'micius', '--station', 'xinglong', '--pass', '2016-12-19', '--step', '5s', '--json', '--plot', plot, '--csv', csv]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { pass: Record<string, unknown>; samples: Record<string, number>[] };
     expect(doc.pass.station).toBe('xinglong');
@@ -33,6 +32,14 @@ describe('mozi link (spawned CLI)', () => {
     expect(svg).toContain('<svg');
     expect(svg).toContain('loss terms vs time');
     expect(svg).toContain('end-to-end loss vs range');
+    const table = parseCsv(readFileSync(csv, 'utf8'));
+    expect(table[0].slice(0, 4)).toEqual(['t', 'utc', 'timeMs', 'elevationDeg']);
+    expect(table).toHaveLength(doc.samples.length + 1);
+    const last = doc.samples[doc.samples.length - 1];
+    const row = Object.fromEntries(table[0].map((k, i) => [k, table[table.length - 1][i]]));
+    expect(Number(row.lossTotalDb)).toBe(last.lossTotalDb);
+    expect(Number(row.etaTotal)).toBe(last.etaTotal);
+    expect(row.utc).toBe(new Date(last.timeMs).toISOString());
   });
 
   it.each([

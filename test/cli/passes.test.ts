@@ -1,23 +1,24 @@
-import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCliAsync } from '../support/cli.js';
+import { parseCsv } from '../support/csv.js';
 
-function mozi(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli/main.ts', 'passes', ...args], { env: { ...process.env, MOZI_NO_PROGRESS: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+async function mozi(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const r = await runCliAsync(['passes', ...args]);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 // The spawns are independent; run them concurrently to keep the file fast.
 describe.concurrent('mozi passes (spawned CLI)', () => {
-  it('--json prints one document with the reference pass', async () => {
-    const r = await mozi(['--satellite', 'micius', '--station', 'xinglong', '--from', '2016-12-19', '--to', '2016-12-20', '--night-only', '--json']);
+  it('--json prints one document with the reference pass; --csv writes the same rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mozi-passes-'));
+    const csv = join(dir, 'passes.csv');
+    const r = await mozi(['--satellite', 'micius', '--station', 'xinglong', '--from', '2016-12-19', '--to', '2016-12-20', '--night-only', '--json', '--csv', csv]);
     expect(r.code).toBe(0);
+    const table = parseCsv(readFileSync(csv, 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
     const doc = JSON.parse(r.stdout) as { passes: Record<string, unknown>[] };
     expect(doc.passes).toHaveLength(1);
     const p = doc.passes[0];
@@ -25,6 +26,8 @@ describe.concurrent('mozi passes (spawned CLI)', () => {
     expect(p.station).toBe('xinglong');
     expect(p.minRangeKm as number).toBeCloseTo(645, -1);
     expect(p.night).toBe(true);
+    expect(table[0]).toEqual(Object.keys(p));
+    expect(table.slice(1)).toEqual([Object.values(p).map(String)]);
   });
 
   it.each([

@@ -5,11 +5,12 @@
  * view go to test-output/screenshots/ (not committed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { spawnCli } from '../support/cli.js';
 
 const CHROMIUM = process.env.MOZI_CHROMIUM ?? '/usr/bin/chromium';
 const hasBrowser = existsSync(CHROMIUM);
@@ -31,10 +32,7 @@ describe.skipIf(!hasBrowser)('dashboard in headless chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'mozi-e2e-'));
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--data', dataDir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, MOZI_NO_PROGRESS: '1' },
-    });
+    server = spawnCli(['serve', '--port', '0', '--data', dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
     base = await new Promise<string>((resolve, reject) => {
       let err = '';
       server.stderr!.on('data', (d: Buffer) => {

@@ -4,17 +4,19 @@
  * a proxy flipping one bit in one frame makes both abort (authentication) and store nothing;
  * killing one side mid-block makes the other abort (peer lost) and store nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { seededBytes } from '../support/seed.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { spawnCli } from '../support/cli.js';
 
-const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('integration/protocol-tcp');
+
 let dir = '';
 const children: ChildProcess[] = [];
 
@@ -27,11 +29,7 @@ interface Proc {
 }
 
 function mozi(args: string[]): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, MOZI_NO_PROGRESS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(args);
   children.push(child);
   let err = '';
   let out = '';

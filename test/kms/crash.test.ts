@@ -8,12 +8,15 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../support/seed.js';
 import { writeFileSync } from 'node:fs';
 import { createDevCerts } from '../../src/server/tls.js';
 import { KeyStore } from '../../src/kms/keystore.js';
 import { EtsiClient } from '../../src/kms/client.js';
 import { spawnKme, waitExit, type SpawnedKme } from './spawnKme.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('kms/crash');
 
 const dir = mkdtempSync(join(tmpdir(), 'mozi-crash-'));
 let running: SpawnedKme | undefined;
@@ -30,7 +33,7 @@ const PER_REQUEST = 3;
 
 describe('KME crash safety (kill -9 under load)', () => {
   it('delivers no key twice and loses none across two SIGKILLs and restarts', async () => {
-    const certs = createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong'] });
+    const certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong'] });
     writeFileSync(join(dir, 'sae-map.json'), JSON.stringify({ saes: { 'sae-x1': 'xinglong', 'sae-g1': 'graz' } }));
     const db = join(dir, 'xinglong.db');
     const seed = KeyStore.open(db, { site: 'xinglong' });

@@ -2,9 +2,12 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../support/seed.js';
 import { KeyStore, deriveKeyId, uuidV5, NotEnoughKeysError, KeyIdError, ownerSite, ID_KEY_BITS } from '../../src/kms/keystore.js';
 import { InputError } from '../../src/core/errors.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('kms/keystore');
 
 let dir: string;
 beforeEach(() => {

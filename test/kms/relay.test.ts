@@ -7,8 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { seededBytes } from '../support/seed.js';
 import type { FastifyInstance } from 'fastify';
 import { KeyStore } from '../../src/kms/keystore.js';
 import { runRelay, seedStandInKeys } from '../../src/kms/relay.js';
@@ -17,7 +16,10 @@ import { createKmeServer } from '../../src/server/etsi.js';
 import { EtsiClient } from '../../src/kms/client.js';
 import { otpDecrypt, otpEncrypt } from '../../src/kms/otp.js';
 import { ProtocolAbort } from '../../src/core/errors.js';
-import { ROOT } from './spawnKme.js';
+import { runCliAsync } from '../support/cli.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('kms/relay');
 
 const dir = mkdtempSync(join(tmpdir(), 'mozi-relay-'));
 let certs: DevCertsResult;
@@ -31,8 +33,8 @@ const open = (name: string, site: string): KeyStore => {
 };
 const saeMap = { 'sae-xl': 'xinglong', 'sae-gz': 'graz' };
 
-beforeAll(() => {
-  certs = createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-xl', 'sae-gz'], kmes: ['xinglong', 'graz'] });
+beforeAll(async () => {
+  certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-xl', 'sae-gz'], kmes: ['xinglong', 'graz'] });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -55,15 +57,9 @@ const client = (url: string, sae: string): EtsiClient => {
   return c;
 };
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const r = await runCliAsync(args);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('trusted relay Xinglong–Graz via Micius', () => {

@@ -1,9 +1,6 @@
 /** Spawn `mozi kme` as a real process and wait until it listens. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import type { ChildProcess } from 'node:child_process';
+import { spawnCli } from '../support/cli.js';
 
 export interface SpawnedKme {
   proc: ChildProcess;
@@ -12,10 +9,7 @@ export interface SpawnedKme {
 }
 
 export function spawnKme(args: string[]): Promise<SpawnedKme> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'kme', ...args, '--json', '--listen', '127.0.0.1:0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawnCli(['kme', ...args, '--json', '--listen', '127.0.0.1:0']);
   let out = '';
   let err = '';
   proc.stderr?.on('data', (d: Buffer) => {

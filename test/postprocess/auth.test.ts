@@ -1,10 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../support/seed.js';
 import { ProtocolAbort } from '../../src/core/errors.js';
 import { LeakageLedger } from '../../src/postprocess/ledger.js';
 import {
   AuthenticatedChannel, KeyPool, memoryFrameTransportPair, forgeryBoundPerMessage, type Direction,
 } from '../../src/postprocess/auth.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('postprocess/auth');
 
 type Tamper = (frame: Uint8Array, dir: Direction) => Uint8Array[];
 

@@ -1,7 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { CACHE_BLOCK, convPlan, convScale } from '../../src/postprocess/fftconv.js';
+import { seededBytes, seededFloat } from '../support/seed.js';
 
-const bits = (n: number) => Uint8Array.from({ length: n }, () => (Math.random() < 0.5 ? 1 : 0));
+const random = seededFloat('postprocess/fftconv');
+const randomBytes = seededBytes('postprocess/fftconv');
+const bits = (n: number) => randomBytes(n).map((b) => b & 1);
 
 /** Direct O(N²) circular convolution of two 0/1 sequences. */
 function naiveConv(x: Uint8Array, s: Uint8Array): Float64Array {
@@ -78,7 +81,7 @@ describe('WebAssembly SIMD FFT convolution (fftconv.ts)', { timeout: 60_000 }, (
       for (let i = 0; i < n; i++) dev = Math.max(dev, Math.abs(got[i] - Math.round(got[i])));
       expect(dev).toBeLessThan(1e-6);
       for (let t = 0; t < 30; t++) {
-        const k = t < 2 ? t * (n - 1) : Math.floor(Math.random() * n);
+        const k = t < 2 ? t * (n - 1) : Math.floor(random() * n);
         let c = 0;
         for (let j = 0; j < n; j++) c += x[j] & s[(k - j + n) % n];
         expect(Math.round(got[k]), `N = ${n}, output ${k}`).toBe(c);

@@ -7,6 +7,9 @@ import { LeakageLedger } from '../../src/postprocess/ledger.js';
 import {
   toeplitzHash, toeplitzReferenceBits, amplifyAsAlice, amplifyAsBob, modifiedToeplitzHash, modifiedToeplitzReferenceBits,
 } from '../../src/postprocess/privacy.js';
+import { seededFloat } from '../support/seed.js';
+
+const random = seededFloat('postprocess/privacy');
 
 /** Textbook product: y_i = ⊕_j T[i][j]·x_j with T[i][j] = s[i − j + n − 1] (algorithms.md §4.1). */
 function naive(x: BitArray, s: BitArray, m: number): BitArray {
@@ -74,7 +77,7 @@ describe('Toeplitz hashing by FFT convolution', { timeout: 60_000 }, () => {
       const x = BitArray.random(n);
       const s = BitArray.random(n + m - 1);
       const y = toeplitzHash(x, s, m, maxConv ? { maxConvLength: maxConv } : {});
-      const rows = [0, 1, 2, m - 1, m - 2, ...Array.from({ length: 200 }, () => Math.floor(Math.random() * m))];
+      const rows = [0, 1, 2, m - 1, m - 2, ...Array.from({ length: 200 }, () => Math.floor(random() * m))];
       const ref = toeplitzReferenceBits(x, s, m, rows);
       expect(rows.map((i) => y.get(i))).toEqual(ref);
     }
@@ -142,7 +145,7 @@ describe('modified Toeplitz hashing (I | T)', { timeout: 60_000 }, () => {
       const x = BitArray.random(n);
       const s = BitArray.random(n - 1);
       const y = modifiedToeplitzHash(x, s, m, maxConv ? { maxConvLength: maxConv } : {});
-      const rows = [0, 1, 2, m - 1, m - 2, ...Array.from({ length: 100 }, () => Math.floor(Math.random() * m))];
+      const rows = [0, 1, 2, m - 1, m - 2, ...Array.from({ length: 100 }, () => Math.floor(random() * m))];
       // naive row: x_i ⊕ ⊕_j s[i − j + n − m − 1]·x[m + j], bit by bit
       const naiveRow = (i: number) => {
         let p = x.get(i);

@@ -6,7 +6,10 @@ import { LeakageLedger } from '../../src/postprocess/ledger.js';
 import {
   verifyAsAlice, verifyAsBob, verificationCollisionBound, chooseTagBits, verificationTag,
 } from '../../src/postprocess/verify.js';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../support/seed.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('postprocess/verify');
 
 async function run(ka: BitArray, kb: BitArray, tagBits?: number) {
   const [a, b] = memoryChannelPair();

@@ -16,7 +16,7 @@ import { defaultPostProcessing } from '../../src/protocol/postprocessing.js';
 import { groundDetections } from '../../src/protocol/records.js';
 import { DEFAULT_POLICY } from '../../src/protocol/types.js';
 import { passInputs } from '../../src/quantum/preset.js';
-import { readGroundRecord, writeSimulation } from '../../src/quantum/records.js';
+import { readGroundRecord, writeSimulation } from '../../src/recording/mozi-files.js';
 import { simulatePass, type SimulationResult } from '../../src/quantum/simulate.js';
 import { readGroundInput } from '../../src/recording/ground-files.js';
 import { satelliteInput } from '../../src/recording/satellite-source.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { finiteKey, loadCountsFile, parseCounts } from '../../src/security/index.js';
+import { finiteKey, parseCounts } from '../../src/security/index.js';
+import { loadCountsFile } from '../../src/recording/counts-file.js';
 import { InputError } from '../../src/core/errors.js';
 
 const EXAMPLE = 'examples/counts-micius.json';

@@ -66,7 +66,7 @@ describe('mutual TLS', () => {
     await expect(raw({})).rejects.toThrow();
   });
   it('a client with a certificate from another CA gets nothing', async () => {
-    const rogue = createDevCerts({ outDir: join(fx.dir, 'rogue'), saes: ['sae-x1'], kmes: [] });
+    const rogue = await createDevCerts({ outDir: join(fx.dir, 'rogue'), saes: ['sae-x1'], kmes: [] });
     await expect(raw({ cert: readFileSync(rogue.saes['sae-x1'].cert), key: readFileSync(rogue.saes['sae-x1'].key) })).rejects.toThrow();
     expect(await stored()).toBe(32);
   });

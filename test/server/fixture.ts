@@ -2,13 +2,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../support/seed.js';
 import type { FastifyInstance } from 'fastify';
 import { createDevCerts, mutualTlsOptions, type DevCertsResult } from '../../src/server/tls.js';
 import { createKmeServer } from '../../src/server/etsi.js';
 import { KeyStore } from '../../src/kms/keystore.js';
 import { EtsiClient } from '../../src/kms/client.js';
 import type { SaeMap } from '../../src/kms/saemap.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('server/fixture');
 
 export const SAE_MAP: SaeMap = { 'sae-x1': 'xinglong', 'sae-x2': 'xinglong', 'sae-g1': 'graz', 'sae-g2': 'graz' };
 
@@ -25,7 +28,7 @@ export interface Fixture {
 
 export async function makeFixture(keys = 64, opts: { maxKeyCount?: number; durability?: 'full' | 'normal' } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'mozi-kme-'));
-  const certs = createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-x2', 'sae-g1', 'sae-g2', 'sae-stranger'], kmes: ['xinglong', 'graz'] });
+  const certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-x2', 'sae-g1', 'sae-g2', 'sae-stranger'], kmes: ['xinglong', 'graz'] });
   const material = randomBytes(32 * (keys + 1)); // ID key + keys
   const stores = {
     xinglong: KeyStore.open(join(dir, 'xinglong.db'), { site: 'xinglong', maxKeyCount: opts.maxKeyCount, durability: opts.durability }),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { shortPass } from '../quantum/helpers.js';
 import { recoverGroundTiming, recoverTiming, type TimingResult } from '../../src/timing/recover.js';
 import { detectionBasis, detectionBit, isMultiClick, clickMask } from '../../src/timing/detections.js';
-import { readGroundRecord, readSatelliteRecord, readTruthRecord, writeSimulation } from '../../src/quantum/records.js';
+import { readGroundRecord, readSatelliteRecord, readTruthRecord, writeSimulation } from '../../src/recording/mozi-files.js';
 import { XINGLONG_RECEIVER } from '../../src/link/hardware.js';
 import { PulseSource } from '../../src/quantum/transmitter.js';
 import { seedFromHex } from '../../src/core/rng/seed.js';

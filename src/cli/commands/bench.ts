@@ -2,18 +2,19 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
-import { log, printJson, formatTable } from '../output.js';
+import { CSV_HELP, log, printJson, formatTable, writeCsvOption } from '../output.js';
 
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('run benchmarks and merge the figures into bench/results.json')
+    .description('run benchmarks and merge the figures into bench/results.json (--quick: bench/results.quick.json)')
     .argument('[suites...]', 'suite names (default: all)')
     .option('--quick', 'smaller problem sizes', false)
     .option('--json', 'print the figures as one JSON array on stdout', false)
-    .option('--no-save', 'do not update bench/results.json')
-    .action(async (names: string[], opts: { quick: boolean; json: boolean; save: boolean }) => {
-      const { runSuites, mergeResults, RESULTS_PATH } = await import('../../../bench/run.js');
+    .option('--no-save', 'do not update the results file')
+    .option('--csv <file>', `${CSV_HELP} (name, metric, value, unit, params as JSON)`)
+    .action(async (names: string[], opts: { quick: boolean; json: boolean; save: boolean; csv?: string }) => {
+      const { runSuites, mergeResults, resultsPath } = await import('../../../bench/run.js');
       const { suites } = await import('../../../bench/suites/index.js');
       const unknown = names.filter((n) => !suites.some((s) => s.name === n));
       if (unknown.length) {
@@ -24,8 +25,11 @@ export function register(program: Command): void {
       const fresh = await runSuites(names, { quick: opts.quick, log });
       if (opts.save) {
         const ran = names.length ? names : suites.map((s) => s.name);
-        writeFileSync(RESULTS_PATH, JSON.stringify(mergeResults(fresh, ran), null, 2) + '\n');
+        const path = resultsPath(opts.quick);
+        writeFileSync(path, JSON.stringify(mergeResults(fresh, ran, path), null, 2) + '\n');
+        log(`bench: wrote ${fresh.length} figures to ${path}`);
       }
+      if (opts.csv !== undefined) writeCsvOption(opts.csv, ['name', 'metric', 'value', 'unit', 'params'], fresh.map((r) => [r.name, r.metric, r.value, r.unit, JSON.stringify(r.params)]));
       if (opts.json) printJson(fresh);
       else
         process.stdout.write(

@@ -5,14 +5,15 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { log, printJson, formatTable } from '../output.js';
+import { CSV_HELP, log, printJson, formatTable, writeCsvOption } from '../output.js';
+import type { CsvCell } from '../../report/csv.js';
+import { loadCountsFile } from '../../recording/counts-file.js';
 import {
   BOUNDS,
   PROTOCOLS,
   MICIUS_SOURCE,
   constantLossSamples,
   finiteKey,
-  loadCountsFile,
   optimiseSettings,
   passLimits,
   predictCounts,
@@ -38,6 +39,14 @@ interface KeyrateOptions extends MissionCliOptions {
   fEc?: string;
   leakageBits?: string;
   json: boolean;
+  csv?: string;
+}
+
+/** The scalar fields of a result as (quantity, value) rows, named as in the JSON output. */
+function scalarRows(record: object, prefix = ''): CsvCell[][] {
+  return Object.entries(record)
+    .filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')
+    .map(([k, v]) => [prefix + k, v as CsvCell]);
 }
 
 function num(v: string | undefined, field: string): number | undefined {
@@ -101,6 +110,7 @@ export function register(program: Command): void {
     .option('--f-ec <f>', `reconciliation inefficiency for the λ_EC model (default ${DEFAULT_F_EC})`)
     .option('--leakage-bits <n>', 'actual disclosed bits (ledger total) instead of the λ_EC model')
     .option('--json', 'print one JSON document on stdout', false)
+    .option('--csv <file>', `${CSV_HELP} (quantity,value; the scalar fields of the JSON output)`)
     .action(async (opts: KeyrateOptions) => {
       const bound = parseBound(opts.bound);
       const protocol = parseProtocol(opts.protocol);
@@ -119,6 +129,7 @@ export function register(program: Command): void {
           ...(leakageBits !== undefined ? { leakageBits } : {}),
         };
         const r = finiteKey(input);
+        if (opts.csv !== undefined) writeCsvOption(opts.csv, ['quantity', 'value'], [['mode', 'counts'], ['file', opts.counts], ...scalarRows(r)]);
         if (opts.json) printJson({ mode: 'counts', file: opts.counts, ...r });
         else process.stdout.write(formatTable(['quantity', 'value'], summaryRows(r)) + '\n');
         return;
@@ -159,6 +170,18 @@ export function register(program: Command): void {
       if (opts.optimize) {
         log('keyrate: optimising intensities, probabilities and basis bias (Nelder–Mead with restarts)…');
         optimum = optimiseSettings(samples, base, analysis);
+      }
+      if (opts.csv !== undefined) {
+        writeCsvOption(opts.csv, ['quantity', 'value'], [
+          ['mode', 'predict'],
+          ...scalarRows(channel, 'channel.'),
+          ['pulses', pred.pulses],
+          ['durationS', pred.durationS],
+          ...scalarRows(result),
+          ['keyBitsPerPulse', result.keyLengthBits / pred.pulses],
+          ...scalarRows(limits, 'limits.'),
+          ...(optimum ? [['optimum.keyLengthBits', optimum.result.keyLengthBits], ['optimum.gainOverBaseline', optimum.gain], ['optimum.evaluations', optimum.evaluations]] : []),
+        ]);
       }
       if (opts.json) {
         printJson({

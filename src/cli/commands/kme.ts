@@ -109,13 +109,13 @@ export function register(program: Command): void {
 
   kme
     .command('dev-certs')
-    .description('create a development CA, KME server certificates and SAE client certificates (uses openssl; local use only)')
+    .description('create a development CA, KME server certificates and SAE client certificates (EC P-256; local use only)')
     .requiredOption('--out <dir>', 'output directory')
     .option('--sae <id[=site]>', 'an SAE (client certificate CN = id); with =site also written to sae-map.json (repeatable)', collect, [])
     .option('--kme <site>', 'a KME server certificate for this site (repeatable; default: the sites of --sae)', collect, [])
     .option('--days <n>', 'validity in days', '30')
     .option('--json', 'print the file paths as JSON')
-    .action((_o: unknown, cmd: Command) => {
+    .action(async (_o: unknown, cmd: Command) => {
       // --json may be taken by the parent `kme` command's parser: read the merged options
       const o = cmd.optsWithGlobals<{ out: string; sae: string[]; kme: string[]; days: string; json?: boolean }>();
       const saes: string[] = [];
@@ -127,7 +127,7 @@ export function register(program: Command): void {
       }
       if (saes.length === 0 && o.kme.length === 0) throw new InputError('give at least one --sae or --kme', { field: 'sae' });
       const kmes = o.kme.length ? o.kme : [...new Set(Object.values(map))];
-      const res = createDevCerts({ outDir: o.out, saes, kmes, days: positiveInt(o.days, 'days') });
+      const res = await createDevCerts({ outDir: o.out, saes, kmes, days: positiveInt(o.days, 'days') });
       let saeMapPath: string | undefined;
       if (Object.keys(map).length) {
         validateSaeMap(map);

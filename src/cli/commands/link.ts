@@ -20,7 +20,8 @@ import { cliMission, cliStation, missionOptions, printWarnings, type MissionCliO
 import { cliConstraints } from './passes.js';
 import { lineChart, stackCharts } from '../../report/svg.js';
 import { numberOption, parseIsoTime, parseTimeWindow } from '../options.js';
-import { formatTable, log, printJson } from '../output.js';
+import { formatTable, log, printJson, writeCsvOption } from '../output.js';
+import { recordsToRows } from '../../report/csv.js';
 
 interface LinkCliOptions extends MissionCliOptions {
   station?: string;
@@ -34,6 +35,7 @@ interface LinkCliOptions extends MissionCliOptions {
   extraBackground?: number;
   json?: boolean;
   plot?: string;
+  csv?: string;
 }
 
 /** "1s", "0.5 s", "500ms", "2" (seconds) → seconds. */
@@ -133,6 +135,7 @@ export function register(program: Command): void {
     .option('--extra-background <hz>', 'extra background per detector (city light), counts/s', numberOption('--extra-background', { min: 0 }))
     .option('--json', 'print one JSON document { pass, samples } on stdout')
     .option('--plot <file.svg>', 'write an SVG plot of the loss terms')
+    .option('--csv <file>', 'also write every slot (not only the 20 rows printed) as CSV (RFC 4180, full precision)')
     .action((o: LinkCliOptions) => {
       const stepS = parseStep(o.step);
       const mission = cliMission(o);
@@ -172,6 +175,11 @@ export function register(program: Command): void {
           throw new InputError(`cannot write the plot (${(e as Error).message})`, { file: o.plot, field: '--plot' });
         }
         log(`wrote ${o.plot}`);
+      }
+      if (o.csv !== undefined) {
+        const columns = ['t', 'timeMs', 'elevationDeg', 'rangeKm', 'etaDiffraction', 'etaAtmosphere', 'etaTurbulence', 'etaPointing', 'etaReceiver', 'etaDetector',
+          'etaTotal', 'lossTotalDb', 'backgroundHz', 'scintillationIndex'] as const;
+        writeCsvOption(o.csv, ['t', 'utc', ...columns.slice(1)], recordsToRows(budget.samples, columns).map((r, i) => [r[0], new Date(budget.samples[i].timeMs).toISOString(), ...r.slice(1)]));
       }
       if (o.json) {
         printJson({

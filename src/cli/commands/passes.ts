@@ -7,7 +7,8 @@ import { DEFAULT_CONSTRAINTS, passSummary, type PassConstraints } from '../../or
 import { missionPasses } from '../../mission/passes.js';
 import { cliMission, cliStations, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
 import { numberOption, parseTimeWindow } from '../options.js';
-import { formatTable, log, printJson, progressBar } from '../output.js';
+import { CSV_HELP, formatTable, log, printJson, progressBar, writeCsvOption } from '../output.js';
+import { recordsToRows } from '../../report/csv.js';
 
 interface PassesOptions extends MissionCliOptions {
   station?: string;
@@ -17,6 +18,7 @@ interface PassesOptions extends MissionCliOptions {
   nightOnly?: boolean;
   sunElevation?: number;
   json?: boolean;
+  csv?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export function register(program: Command): void {
     .option('--night-only', "only passes with the sun below --sun-elevation at TCA (default: the mission's with --mission, else off)")
     .option('--sun-elevation <deg>', 'darkness threshold on the sun elevation (default -12)', numberOption('--sun-elevation', { min: -90, max: 90 }))
     .option('--json', 'print one JSON document { passes, warnings } on stdout')
+    .option('--csv <file>', CSV_HELP)
     .action((o: PassesOptions) => {
       if (o.from === undefined) throw new InputError('missing --from (ISO-8601 UTC)', { field: '--from' });
       if (o.to === undefined) throw new InputError('missing --to (ISO-8601 UTC)', { field: '--to' });
@@ -55,6 +58,10 @@ export function register(program: Command): void {
       const { passes, warnings } = missionPasses(mission, stations, fromMs, toMs, cliConstraints(o, mission.constraints), bar ? (f) => bar.update(Math.round(f * 100)) : undefined);
       bar?.stop();
       printWarnings(warnings);
+      if (o.csv !== undefined) {
+        const columns = ['station', 'satellite', 'aos', 'tca', 'los', 'maxElevationDeg', 'minRangeKm', 'durationS', 'night', 'sunElevationDegAtTca'] as const;
+        writeCsvOption(o.csv, columns, recordsToRows(passes.map(passSummary), columns));
+      }
       if (o.json) {
         printJson({ passes: passes.map(passSummary), warnings });
         return;

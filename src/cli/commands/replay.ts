@@ -15,9 +15,11 @@ import { DEFAULT_POLICY, type ReconciliationMethod } from '../../protocol/types.
 import { EVE_HELP } from '../../quantum/eve.js';
 import { DEFAULT_EPS_SEC } from '../../security/defaults.js';
 import { comparisonRows, replayJson, writeReplayReport } from '../../report/replay.js';
+import { writeSimulation } from '../../recording/mozi-files.js';
+import { SUMMARY_CSV_HEADER, summaryCsvRows, writeReplayCsv } from '../../report/replay-csv.js';
 import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
 import { integerOption, numberOption } from '../options.js';
-import { formatTable, log, printJson, progressBar, type Progress } from '../output.js';
+import { CSV_HELP, formatTable, log, printJson, progressBar, writeCsvOption, type Progress } from '../output.js';
 
 interface ReplayCliOptions extends MissionCliOptions {
   preset?: string;
@@ -33,6 +35,7 @@ interface ReplayCliOptions extends MissionCliOptions {
   json?: boolean;
   out?: string;
   records?: boolean;
+  csv?: string;
 }
 
 function choice<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -56,8 +59,9 @@ export function register(program: Command): void {
     .option('--eps-sec <eps>', `secrecy parameter ε_sec (paper: ${DEFAULT_EPS_SEC})`, numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
     .option('--window-s <seconds>', "data window centred on TCA (default: the preset's, 273 s for the paper's pass; AOS → LOS for any other pass)", numberOption('--window-s', { min: 1, max: 900 }))
     .option('--json', 'print one JSON document on stdout')
-    .option('--out <dir>', 'write report.json and report.html (and, with --records, the simulation files) here')
+    .option('--out <dir>', 'write report.json, report.html, summary.csv and series.csv (and, with --records, the simulation files) here')
     .option('--records', 'with --out: also write DIR/satellite, DIR/ground, DIR/truth')
+    .option('--csv <file>', `${CSV_HELP} (the model | paper table)`)
     .action(async (o: ReplayCliOptions) => {
       const reconciliation = o.reconciliation === undefined ? undefined : (choice(o.reconciliation, RECONCILERS, '--reconciliation') as ReconciliationMethod);
       const bound = o.bound === undefined ? undefined : (choice(o.bound, BOUNDS, '--bound') as Bound);
@@ -79,14 +83,16 @@ export function register(program: Command): void {
       void REPLAY_STAGES;
       const explicitMission = o.mission !== undefined || o.tle !== undefined || o.omm !== undefined || o.satellite !== undefined;
       const r = await runReplay(
-        { mission: explicitMission ? cliMission(o) : undefined, preset: o.preset, station: o.station, pass: o.pass, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, recordsDir: o.records ? o.out : undefined },
+        { mission: explicitMission ? cliMission(o) : undefined, preset: o.preset, station: o.station, pass: o.pass, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, onRecords: o.records && o.out ? (sim) => writeSimulation(o.out as string, sim) : undefined },
         onEvent,
       );
       printWarnings(r.warnings);
       if (o.out) {
         const files = writeReplayReport(o.out, r);
-        log(`report: ${files.html}, ${files.json}`);
+        const csv = writeReplayCsv(o.out, r);
+        log(`report: ${files.html}, ${files.json}, ${csv.summary}, ${csv.series}`);
       }
+      if (o.csv !== undefined) writeCsvOption(o.csv, SUMMARY_CSV_HEADER, summaryCsvRows(r));
       if (o.json) {
         printJson(replayJson(r));
       } else {

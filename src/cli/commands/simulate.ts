@@ -10,11 +10,11 @@ import { DEFAULT_RECEIVER, MICIUS_TRANSMITTER, parseLinkHardware, type ReceiverC
 import { EVE_HELP, parseEve } from '../../quantum/eve.js';
 import { passInputs } from '../../quantum/preset.js';
 import { missionOptions, plannedPass, type MissionCliOptions } from '../mission.js';
-import { writeSimulation } from '../../quantum/records.js';
+import { writeSimulation } from '../../recording/mozi-files.js';
 import { simulatePass, type SimulationResult } from '../../quantum/simulate.js';
 import { recoverTiming, type TimingDiagnostics } from '../../timing/recover.js';
 import { checkInstrumentOptions, writeInstrumentFiles } from '../../recording/simulated-instruments.js';
-import { formatTable, log, printJson, progressBar } from '../output.js';
+import { formatTable, log, printJson, progressBar, writeCsvOption } from '../output.js';
 
 interface SimulateCliOptions extends MissionCliOptions {
   preset?: string;
@@ -33,6 +33,7 @@ interface SimulateCliOptions extends MissionCliOptions {
   json?: boolean;
   tagFormat?: string;
   settingsRecord?: string;
+  csv?: string;
 }
 
 function num(value: string, flag: string, min: number, max = Infinity): number {
@@ -113,6 +114,7 @@ export function register(program: Command): void {
     .option('--tag-format <format>', 'ground tags as Mozi files (mozi: tags.bin + sync.bin), a HydraHarp PTU T2 file (ptu: tags.ptu) or a Swabian raw tag stream (swabian: tags.ttraw + sidecar); detectors on inputs 1–4, sync on 5', 'mozi')
     .option('--settings-record <kind>', 'replace the satellite\'s seed by a QRNG setting record: dense (every pulse, 4 bits each) or sparse (the pulses the ground detects)')
     .option('--json', 'print the summary as one JSON document')
+    .option('--csv <file>', 'also write the per-intensity table as CSV (RFC 4180, full precision)')
     .action((o: SimulateCliOptions) => {
       const eve = parseEve(o.eve, '--eve');
       const seed = num(o.seed, '--seed', 0, Number.MAX_SAFE_INTEGER);
@@ -168,6 +170,12 @@ export function register(program: Command): void {
         if (files.settingsFile) log(`simulate: satellite settings recorded as ${files.settingsFile} (${files.settingsEntries} pulses, ${files.settingsBytes} bytes; no seed in satellite.json)`);
       }
       const s = result.summary;
+      if (o.csv !== undefined) {
+        const d = s.detections;
+        writeCsvOption(o.csv, ['intensity', 'mu', 'pulsesExpected', 'photonEvents', 'photonEventsExpected', 'bobZ', 'bobX'],
+          ['signal', 'decoy', 'vacuum'].map((n, k) => [n, tx.intensities[k], s.pulses.expectedPerIntensity[k], d.photonEventsPerIntensity[k],
+            d.expectedPhotonEventsPerIntensity[k], d.photonEventsPerIntensityBasis[k][0], d.photonEventsPerIntensityBasis[k][1]]));
+      }
       if (o.json) {
         printJson({ ...s, out: o.out ?? null, timing: timing ?? null });
         return;

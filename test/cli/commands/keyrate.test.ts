@@ -1,16 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../support/cli.js';
+import { parseCsv } from '../../support/csv.js';
 
 function mozi(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, MOZI_NO_PROGRESS: '1' } });
+  const r = runCli(args);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('mozi keyrate', () => {
-  it('--counts --json prints one document with the Lim-named intermediates', () => {
-    const r = mozi(['keyrate', '--counts', 'examples/counts-micius.json', '--bound', 'hoeffding', '--json']);
+  it('--counts --json prints one document with the Lim-named intermediates; --csv the same scalars', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mozi-keyrate-'));
+    const csv = join(dir, 'keyrate.csv');
+    const r = mozi(['keyrate', '--counts', 'examples/counts-micius.json', '--bound', 'hoeffding', '--json', '--csv', csv]);
     expect(r.code).toBe(0);
     const d = JSON.parse(r.stdout);
+    const table = parseCsv(readFileSync(csv, 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
+    expect(table[0]).toEqual(['quantity', 'value']);
+    const rows = new Map(table.slice(1).map(([k, v]) => [k, v]));
+    expect(Number(rows.get('keyLengthBits'))).toBe(d.keyLengthBits);
+    expect(Number(rows.get('sZ1'))).toBe(d.sZ1);
+    expect(rows.get('bound')).toBe('hoeffding');
     for (const k of ['keyLengthBits', 'sX0', 'sX1', 'sZ0', 'sZ1', 'vZ1', 'phiX', 'nX', 'nZ', 'mX', 'mZ', 'lambdaEC', 'boundBeforeLeakageBits']) {
       expect(d, k).toHaveProperty(k);
     }

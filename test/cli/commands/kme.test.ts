@@ -1,14 +1,13 @@
 /** `mozi kme`, `mozi kme dev-certs` and `mozi relay` as real processes: usage errors exit 2. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../kms/spawnKme.js';
+import { runCli } from '../../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mozi-cli-kme-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const mozi = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+const mozi = (...args: string[]) => runCli(args);
 
 describe('mozi kme / relay CLI', () => {
   it('dev-certs writes a CA, KME and SAE certificates (keys 0600) and an SAE map', () => {

@@ -3,15 +3,17 @@
  * relay between Xinglong and Graz after passes over both), on 26 s windows of both passes.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../../support/seed.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../src/core/errors.js';
 import { KeyStore } from '../../../src/kms/keystore.js';
 import { relayFromData, type RelayRecord } from '../../../src/cli/commands/relay.js';
-import { ROOT } from '../../kms/spawnKme.js';
+import { runCli } from '../../support/cli.js';
+
+/** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
+const randomBytes = seededBytes('cli/commands/relay');
 
 const dir = mkdtempSync(join(tmpdir(), 'mozi-relay-passes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,7 +76,7 @@ describe('mozi relay --run-passes (Xinglong → Graz via Micius, 26 s windows)',
 
   it('the CLI names the missing stores of an empty data directory (exit 2) and creates none', () => {
     const empty = join(dir, 'empty');
-    const c = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'relay', '--from', 'xinglong', '--to', 'graz', '--data', empty], { cwd: ROOT, encoding: 'utf8' });
+    const c = runCli(['relay', '--from', 'xinglong', '--to', 'graz', '--data', empty]);
     expect(c.status).toBe(2);
     expect(c.stderr).toMatch(/micius\.sqlite, xinglong\.sqlite, graz\.sqlite/);
     expect(existsSync(join(empty, 'keys', 'micius.sqlite'))).toBe(false);

@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readGroundRecord, readSatelliteRecord } from '../../../src/quantum/records.js';
+import { runCli } from '../../support/cli.js';
+import { parseCsv } from '../../support/csv.js';
+import { readGroundRecord, readSatelliteRecord } from '../../../src/recording/mozi-files.js';
 
 function mozi(args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'simulate', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, MOZI_NO_PROGRESS: '1' },
-  });
+  const r = runCli(['simulate', ...args]);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -17,9 +15,14 @@ describe('mozi simulate (spawned CLI)', () => {
   it('--preset micius-2016-12-19 with a 1 s window writes both parties\' records and one JSON document', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mozi-cli-sim-'));
     try {
-      const r = mozi(['--preset', 'micius-2016-12-19', '--window-s', '1', '--seed', '5', '--out', dir, '--json', '--check-timing']);
+      const r = mozi(['--preset', 'micius-2016-12-19', '--window-s', '1', '--seed', '5', '--out', dir, '--json', '--check-timing', '--csv', join(dir, 'intensities.csv')]);
       expect(r.code).toBe(0);
-      const doc = JSON.parse(r.stdout) as { station: string; durationS: number; detections: { tags: number }; timing: { truthCheck: { rightIndexFraction: number } } };
+      const doc = JSON.parse(r.stdout) as {
+        station: string; durationS: number; detections: { tags: number; photonEventsPerIntensity: number[] }; timing: { truthCheck: { rightIndexFraction: number } };
+      };
+      const table = parseCsv(readFileSync(join(dir, 'intensities.csv'), 'utf8'));
+      expect(table.map((row) => row[0])).toEqual(['intensity', 'signal', 'decoy', 'vacuum']);
+      expect(table.slice(1).map((row) => Number(row[3]))).toEqual(doc.detections.photonEventsPerIntensity);
       expect(doc.station).toBe('xinglong');
       expect(doc.durationS).toBe(1);
       expect(doc.detections.tags).toBeGreaterThan(10_000);

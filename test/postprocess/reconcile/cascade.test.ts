@@ -81,11 +81,43 @@ describe('Cascade correctness', () => {
         expect(o.bob.correctedErrors).toBe(errors);
         expect(o.alice.leakedBits).toBe(o.bob.leakedBits);
         expect(o.aliceLedger.leakedBits()).toBe(o.bob.leakedBits);
-        const f = efficiency(o.bob.forwardBits, n, q);
-        expect(f).toBeGreaterThan(1);
-        // cascade-python measures option7/8 at f = 1.31–1.47 on 10⁴-bit keys (anchors.md §2.5);
-        // short keys are costly for the n/2-block passes, so the bound here is loose.
-        expect(f).toBeLessThan(1.8);
+        expect(efficiency(o.bob.forwardBits, n, q)).toBeGreaterThan(1);
+      }
+    });
+  }
+
+  /**
+   * Efficiency f = leaked / (n·h(Q)) on 5000-bit keys: one key's f is heavy-tailed (option8 at
+   * Q = 1 %: 1.07–1.99 over 200 keys), so the check is on the mean of 8 keys, against the mean
+   * and standard deviation σ of 200 keys measured with `npx tsx scripts/cascade-efficiency.ts`
+   * (2026-12, this implementation): it must lie within mean ± 4σ/√8 (a 4-standard-error band:
+   * a legitimate change of the random streams stays inside it; leaking ~10 % more does not, for
+   * the low-variance schedules). For comparison, cascade-python measures option7/8 at
+   * f = 1.31–1.47 on 10⁴-bit keys (anchors.md §2.5).
+   */
+  const MEASURED: Record<(typeof CASCADE_SCHEDULES)[number], Record<'0.01' | '0.05', [mean: number, sd: number]>> = {
+    original: { '0.01': [1.145, 0.016], '0.05': [1.182, 0.005] },
+    biconf: { '0.01': [1.109, 0.045], '0.05': [1.089, 0.015] },
+    yanetal: { '0.01': [1.137, 0.085], '0.05': [1.09, 0.027] },
+    option7: { '0.01': [1.179, 0.106], '0.05': [1.111, 0.061] },
+    option8: { '0.01': [1.234, 0.151], '0.05': [1.115, 0.077] },
+  };
+  for (const schedule of CASCADE_SCHEDULES) {
+    it(`${schedule}: mean efficiency of 8 keys within 4 standard errors of the measured mean`, async () => {
+      for (const [q, k] of [[0.01, 1], [0.05, 2]] as const) {
+        const n = 5000;
+        let sum = 0;
+        for (let s = 1; s <= 8; s++) {
+          const { alice, bob } = noisyPair(n, q, 1000 * s + k);
+          const o = await runPair(new CascadeReconciler({ schedule }), alice, bob, { qberEstimate: q, seed: 7 + s });
+          expect(o.match).toBe(true);
+          sum += efficiency(o.bob.forwardBits, n, q);
+        }
+        const [mean, sd] = MEASURED[schedule][String(q) as '0.01' | '0.05'];
+        const band = (4 * sd) / Math.sqrt(8);
+        const f = sum / 8;
+        expect(f, `Q = ${q}`).toBeGreaterThan(mean - band);
+        expect(f, `Q = ${q}`).toBeLessThan(mean + band);
       }
     });
   }

@@ -173,5 +173,5 @@ describe('LDPC interleaving', () => {
     const o = await runPair(new LdpcReconciler(), alice, bob, { qberEstimate: errors / n, seed: 5 });
     expect(o.residual).toBe(0);
     expect(o.bob.ok).toBe(true);
-  }, 60_000);
+  }, 120_000); // ≈ 5 s quiet, 12 s at load 8: ≥ 20× the quiet time
 });

@@ -221,7 +221,7 @@ export class ReplayView {
   }
 
   private showResult(id: string, s: RunSummary): void {
-    const paper: Record<string, number> = s.published ?? {};
+    const paper: Partial<NonNullable<RunSummary['published']>> = s.published ?? {};
     const row = (name: string, model: string, ref: string) => el('tr', {}, el('td', {}, name), el('td', { class: 'num' }, model), el('td', { class: 'num' }, ref));
     const table = el(
       'table',

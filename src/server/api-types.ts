@@ -1,0 +1,165 @@
+/**
+ * The dashboard API's request and response shapes: the one definition both sides compile
+ * against. The server (dashboard.ts, runs.ts, run-events.ts, replay-worker.ts) builds its replies
+ * with these types and web/src/api.ts imports them (type-only: the page still talks to the
+ * server over HTTP only), so changing a shape here or in the server breaks `npm run build`
+ * (server: tsc -p tsconfig.json; page: tsc -p web/tsconfig.json) until both sides agree.
+ *
+ * Type declarations only, importing nothing but other type-only modules (web/tsconfig.json has no
+ * Node types).
+ */
+import type { PassSummary } from '../orbit/types.js';
+
+/** Body of every 4xx/5xx answer of the dashboard API. */
+export interface ApiError {
+  message: string;
+}
+
+/** GET /api/meta?mission */
+export interface MetaResponse {
+  mission: { name: string; description: string | null; satellite: string; noradId: number | null };
+  /** The missions this dashboard serves (its own first). */
+  missions: string[];
+  /** The mission's named passes. */
+  presets: { id: string; label: string; station: string; pass: string }[];
+  stations: { id: string; name: string; latitudeDeg: number; longitudeDeg: number; altitudeM: number; apertureM: number; cityLight: string | null }[];
+  eves: readonly string[];
+  reconciliations: readonly string[];
+  bounds: readonly string[];
+  /** The mission's post-processing defaults (the page's selects start there). */
+  defaults: { reconciliation: string; bound: string };
+}
+
+/** A pass as GET /api/passes lists it: the orbit layer's summary plus the predicted key. */
+export type PassRow = PassSummary & { predictedKeyBits?: number | null };
+
+/** GET /api/passes?mission&station&from&to&nightOnly */
+export interface PassesResponse {
+  mission: string;
+  /** Propagation-distance warnings (element sets far from the passes' epochs). */
+  warnings: string[];
+  passes: PassRow[];
+}
+
+/** One time slot of GET /api/pass: geometry and link budget (the link terms are absent below the horizon). */
+export interface PassSample {
+  /** Seconds since AOS. */
+  t: number;
+  timeMs: number;
+  elevationDeg: number;
+  azimuthDeg: number;
+  rangeKm: number;
+  satLatitudeDeg: number;
+  satLongitudeDeg: number;
+  lossTotalDb?: number;
+  etaDiffraction?: number;
+  etaAtmosphere?: number;
+  etaTurbulence?: number;
+  etaPointing?: number;
+  etaReceiver?: number;
+  etaDetector?: number;
+  backgroundHz?: number;
+}
+
+/** GET /api/pass?mission&station&pass */
+export interface PassDetail {
+  mission: string;
+  /** The pass spec asked for (a date or an ISO time near AOS). */
+  pass: string;
+  warnings: string[];
+  summary: PassRow;
+  station: { id: string; name: string; latitudeDeg: number; longitudeDeg: number };
+  samples: PassSample[];
+  track: { latitudeDeg: number; longitudeDeg: number; inPass?: boolean }[];
+}
+
+/** POST /api/runs body: any pass (`station` + `pass`) or a named pass (`preset`) of a mission (default: the dashboard's). */
+export interface StartRunRequest {
+  mission?: string;
+  station?: string;
+  pass?: string;
+  preset?: string;
+  /** Default none. */
+  eve?: string;
+  /** Absent: the mission's (or the named pass's) post-processing. */
+  reconciliation?: string;
+  bound?: string;
+  seed?: number;
+  windowS?: number;
+}
+
+/** POST /api/runs → 201 */
+export interface StartRunResponse {
+  id: string;
+}
+
+/** Per-second series of a replay (sifted rate, QBER, key accumulating): event `series`. */
+export interface RunSeries {
+  t: number[];
+  detectionRateHz?: number[];
+  siftedRateBps?: number[];
+  qber?: (number | null)[];
+  keyBits?: number[];
+}
+
+/** Event `progress`: the stage running, its own fraction and the run's overall fraction (0..1). */
+export interface RunProgress {
+  stage: string;
+  fraction: number;
+  overall: number;
+}
+
+/** The figures of a finished replay. */
+export interface RunSummary {
+  detections: number;
+  siftedBits: number;
+  qber: number;
+  finalKeyBits: number;
+  finalKeyRateBps: number;
+  durationS: number;
+  aborted: boolean;
+  abortReason: string | null;
+  keysMatch?: boolean;
+  noDecoyKeyBits?: number | null;
+  /** The published figures of a named pass (e.g. Liao et al. 2017 for 2016-12-19), else null. */
+  published?: PublishedFigures | null;
+  mission?: string;
+  /** The named pass replayed, if one was. */
+  preset?: string;
+  pass?: {
+    satellite: string;
+    station: string;
+    stationId: string;
+    windowStartUtc: string;
+    windowEndUtc: string;
+    tcaUtc: string;
+    minRangeKm: number;
+    maxElevationDeg: number;
+  };
+  warnings?: string[];
+}
+
+/** Published figures of a pass (any subset of them). */
+export interface PublishedFigures {
+  source: string;
+  detections?: number;
+  siftedBits?: number;
+  qber?: number;
+  finalKeyBits?: number;
+  finalKeyRateBps?: number;
+  durationS?: number;
+  epsSec?: number;
+}
+
+/** The server-sent events of GET /api/runs/:id/events (`event: <type>`, `data: <JSON of data>`). */
+export type RunEvent =
+  | { type: 'progress'; data: RunProgress }
+  | { type: 'series'; data: RunSeries }
+  | { type: 'done'; data: { summary: RunSummary } }
+  | { type: 'failed'; data: { message: string } };
+
+/** GET /api/keys: the sites' key stores and the relays done. */
+export interface KeyInventory {
+  sites: { site: string; peers: string[]; blocks: number; storedKeys: number; storedBits: number; deliveredKeys: number }[];
+  relays: { from: string; to: string; keys: number; bits: number; at: string }[];
+}
