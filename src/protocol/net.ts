@@ -4,6 +4,7 @@
  * the pre-shared secret.
  */
 import { AuthenticatedChannel, KeyPool } from '../postprocess/auth.js';
+import { guardedTransport } from './deadlines.js';
 import { runGround } from './ground.js';
 import { runSatellite } from './satellite.js';
 import { connectTcp, listenTcp, type FrameTransport } from './transport.js';
@@ -16,6 +17,8 @@ export interface NetPartyOptions {
   sink?: KeySink;
   seed?: string;
   onEvent?: (e: PartyEvent) => void;
+  /** Deadline for each frame from the peer (deadlines.ts). */
+  receiveTimeoutMs?: number;
 }
 
 function poolOf(psk: Uint8Array | KeyPool): KeyPool {
@@ -29,7 +32,8 @@ async function runAuthenticated(
   o: NetPartyOptions,
   run: (ch: AuthenticatedChannel, party: PartyOptions) => Promise<PartyResult>,
 ): Promise<PartyResult & { authPadBits: number }> {
-  const ch = new AuthenticatedChannel(t, poolOf(o.psk), role);
+  const guarded = guardedTransport(t, { receiveTimeoutMs: o.receiveTimeoutMs });
+  const ch = new AuthenticatedChannel(guarded, poolOf(o.psk), role);
   try {
     const r = await run(ch, {
       post: o.post,

@@ -152,9 +152,9 @@ describe('mozi satellite / mozi ground over TCP', () => {
     expect(ks.length).toBeGreaterThan(0);
     expect(kg.length).toBe(ks.length);
     expect(Buffer.concat(ks).equals(Buffer.concat(kg))).toBe(true);
-    // both sides saved the same pool state: consumed pads gone, refilled from the distilled key
+    // both sides saved their pool state: consumed pads gone, refilled from the distilled key (the
+    // states differ by the pads each side reserved durably but did not use; the next SYNC skips them)
     const poolSat = readFileSync(join(dir, 'psk-sat.bin'));
-    expect(poolSat.equals(readFileSync(join(dir, 'psk-gnd.bin')))).toBe(true);
     expect(poolSat.subarray(0, 8).toString()).toBe('MZPOOL02');
     expect(poolSat.includes(PSK.subarray(8, 8 + 64))).toBe(false);
 
