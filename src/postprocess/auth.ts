@@ -311,10 +311,14 @@ export class KeyPool {
     return this.applied.includes(name);
   }
 
-  /** Apply a refill under a name (idempotent by name): 8 bytes of next hash key, then pads. */
+  /**
+   * Apply a refill under a name (idempotent by name): the first 8 bytes are dropped, the rest are
+   * pads. No rekey here: the two sides may confirm a block in different sessions (commit protocol),
+   * and a hash key switched on one side only would split the pair; with one-time-padded tags a kept
+   * K stays secure as long as no pad is reused.
+   */
   applyRefill(name: string, bytes: Uint8Array): boolean {
     if (this.hasRefill(name)) return false;
-    if (bytes.length >= 8) this.rekey(bytes.subarray(0, 8));
     this.refill(bytes.subarray(8));
     this.applied = [...this.applied, name].slice(-MAX_APPLIED_REFILLS);
     return true;

@@ -42,6 +42,7 @@ async function runAuthenticated(
       onEvent: o.onEvent,
       attachLedger: (l) => ch.attachLedger(l),
       rawNotify: (f) => t.sendFrame(f),
+      rawReceive: () => t.receiveFrame(),
     });
     return { ...r, authPadBits: ch.blockReport().padBitsConsumed };
   } finally {

@@ -192,4 +192,6 @@ export interface PartyOptions {
   attachLedger?: (ledger: LeakageLedger) => void;
   /** Unauthenticated abort notice on the raw transport when the authenticated channel has failed. */
   rawNotify?: (frame: Uint8Array) => Promise<void>;
+  /** The raw transport's next frame (the peer's abort notice after a failed send). */
+  rawReceive?: () => Promise<Uint8Array>;
 }

@@ -39,7 +39,11 @@ export interface Fault {
   frame: number;
   /** Bit to flip / bytes to keep, as a fraction of the frame. */
   at: number;
+  /** Instead of `frame`: the first frame of that direction carrying this message type (its code in clear at byte 10). */
+  type?: 'done' | 'stored';
 }
+
+const TYPE_CODE = { done: 9, stored: 12 } as const;
 
 class Crashed extends Error {}
 
@@ -76,7 +80,8 @@ function faultyPair(fault: Fault | undefined, lives: Record<'alice' | 'bob', Lif
     const receiver = dir === 'a2b' ? 'bob' : 'alice';
     if (lives[sender].dead) throw new Crashed('crashed');
     const out: Uint8Array[] = [];
-    if (fault && fault.dir === dir && fault.frame === n) {
+    const hit = fault && fault.dir === dir && (fault.type ? f.length > 10 && f[10] === TYPE_CODE[fault.type] && n > 0 : fault.frame === n);
+    if (fault && hit) {
       onFault();
       switch (fault.kind) {
         case 'flip': {
@@ -150,24 +155,47 @@ export class FaultLink {
   readonly dir = mkdtempSync(join(tmpdir(), 'mozi-faults-'));
   readonly satKeys = join(this.dir, 'sat.db');
   readonly gndKeys = join(this.dir, 'gnd.db');
-  readonly satPsk = join(this.dir, 'psk-sat.bin');
-  readonly gndPsk = join(this.dir, 'psk-gnd.bin');
-  /** Every tag sent: "dir index" → tag hex (first seen). */
+  satPsk = join(this.dir, 'psk-sat-0.bin');
+  gndPsk = join(this.dir, 'psk-gnd-0.bin');
+  /** Pre-shared secrets provisioned so far (a new one when the pools run low; pad indices restart). */
+  epoch = 0;
+  /** Every tag sent: "epoch dir index" → tag hex (first seen). */
   readonly padTags = new Map<string, string>();
   padReuses = 0;
   private runs = 0;
 
   constructor(
-    psk: Uint8Array,
+    private readonly newPsk: () => Uint8Array,
     private readonly pass: { source: SatelliteSource; detections: GroundDetections },
     private readonly policy: SatellitePolicy,
   ) {
+    const psk = newPsk();
     writeFileSync(this.satPsk, psk);
     writeFileSync(this.gndPsk, psk);
   }
 
+  /**
+   * Provision a new pre-shared secret (new files, as an operator would) when either side's pool
+   * holds fewer than `minPads` pads in a direction: the synthetic passes' keys refill less than a
+   * run of Cascade uses, which real passes do not.
+   */
+  ensurePool(minPads: number): boolean {
+    const low = [this.satPsk, this.gndPsk].some((f) => {
+      const p = new KeyPool(new Uint8Array(readFileSync(f)));
+      return p.availableBits('a2b') < minPads * 64 || p.availableBits('b2a') < minPads * 64;
+    });
+    if (!low) return false;
+    this.epoch++;
+    this.satPsk = join(this.dir, `psk-sat-${this.epoch}.bin`);
+    this.gndPsk = join(this.dir, `psk-gnd-${this.epoch}.bin`);
+    const psk = this.newPsk();
+    writeFileSync(this.satPsk, psk);
+    writeFileSync(this.gndPsk, psk);
+    return true;
+  }
+
   private recordPad = (dir: Dir, index: number, tag: Uint8Array) => {
-    const k = `${dir} ${index}`;
+    const k = `${this.epoch} ${dir} ${index}`;
     const hex = Buffer.from(tag).toString('hex');
     const seen = this.padTags.get(k);
     if (seen === undefined) this.padTags.set(k, hex);
