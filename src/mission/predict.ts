@@ -39,7 +39,11 @@ export function predictParamsFromHardware(tx: TransmitterConfig, rx: ReceiverCon
 }
 
 export interface PredictOptions {
-  /** Link-budget slot length, s (default 1). */
+  /**
+   * Link-budget slot length, s (default 1). Slots lie on the UTC grid of whole multiples of
+   * stepS inside the pass (or window), so the same pass found by two searches (AOS refined to
+   * 10 ms each) integrates the same slots; the planner may pass a coarser step (PLANNING_STEP_S).
+   */
   stepS?: number;
   /** Finite-key bound (default: the mission's post-processing bound). */
   bound?: Bound;
@@ -90,10 +94,16 @@ export function predictPassKey(mission: Mission, station: MissionStation | strin
     elements = elementsAt(mission.satellite, pass.tcaMs);
   }
   const stepS = options.stepS ?? 1;
-  const fromMs = options.window?.fromMs ?? p.aosMs;
-  const toMs = options.window?.toMs ?? p.losMs;
-  if (!(toMs > fromMs)) throw new InputError('the prediction window ends before it starts', { field: 'window' });
-  const geometry = passGeometry(elements, st, fromMs, toMs, stepS, mission.constraints);
+  if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
+  const startMs = options.window?.fromMs ?? p.aosMs;
+  const endMs = options.window?.toMs ?? p.losMs;
+  if (!(endMs > startMs)) throw new InputError('the prediction window ends before it starts', { field: 'window' });
+  const stepMs = stepS * 1000;
+  let fromMs = Math.ceil(startMs / stepMs) * stepMs;
+  let toMs = Math.floor(endMs / stepMs) * stepMs;
+  // a window shorter than one grid step: one slot at its start
+  if (!(toMs > fromMs)) [fromMs, toMs] = [startMs, endMs];
+  const geometry = passGeometry(elements, st, fromMs, toMs, stepS, mission.constraints, false);
   const budget = linkBudget(geometry, mission.transmitter, st.receiver);
   const samples: LinkSampleLike[] = budget.samples.map((s) => ({ etaTotal: s.etaTotal, backgroundHz: s.backgroundHz, timeMs: s.timeMs, durationS: stepS }));
   const params = { ...predictParamsFromHardware(mission.transmitter, st.receiver), stepS };
