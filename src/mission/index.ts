@@ -15,7 +15,7 @@ export { catalogueOf, catalogueSegments, elementsAt, readElementSets, singleCata
 export type { ElementCatalogue } from './elements.js';
 export { missionPasses, resolveMissionPass } from './passes.js';
 export type { MissionPass, MissionPassList, ResolvedPass } from './passes.js';
-export { predictParamsFromHardware, predictPassKey } from './predict.js';
+export { keyOfCounts, predictParamsFromHardware, predictPassKey } from './predict.js';
 export type { PassPrediction, PredictOptions } from './predict.js';
 export { DEFAULT_MISSION, DEFAULT_REPLAY, findReplayPreset, loadMission, miciusMission, SHIPPED_MISSIONS, shippedMissionFile } from './presets.js';
 export { getSatellite, MICIUS, MICIUS_TLE_TEXT, MISSIONS_DIR, SATELLITE_NAMES, shippedCatalogue } from './satellites.js';

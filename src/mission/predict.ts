@@ -76,6 +76,23 @@ export interface PassPrediction {
 }
 
 /**
+ * The finite-key result of expected counts under the mission's (or the options') bound,
+ * protocol and ε: the one call predictPassKey makes, also used by the planner for blocks of
+ * several passes combined.
+ */
+export function keyOfCounts(mission: Mission, counts: PredictedCounts, options: PredictOptions = {}): FiniteKeyResult {
+  return finiteKey(
+    toFiniteKeyInput(counts, {
+      bound: options.bound ?? mission.postprocessing.bound,
+      protocol: options.protocol ?? mission.postprocessing.protocol,
+      epsSec: options.epsSec ?? mission.postprocessing.epsSec,
+      ...(options.epsCor !== undefined ? { epsCor: options.epsCor } : {}),
+      ...(options.fEC !== undefined ? { fEC: options.fEC } : {}),
+    }),
+  );
+}
+
+/**
  * Predict the finite-key length of one pass of `station` (an id or a station of the mission):
  * `pass` is a Pass from missionPasses/findPasses or a spec (UTC date or ISO time near AOS).
  */
@@ -108,15 +125,7 @@ export function predictPassKey(mission: Mission, station: MissionStation | strin
   const samples: LinkSampleLike[] = budget.samples.map((s) => ({ etaTotal: s.etaTotal, backgroundHz: s.backgroundHz, timeMs: s.timeMs, durationS: stepS }));
   const params = { ...predictParamsFromHardware(mission.transmitter, st.receiver), stepS };
   const counts = predictCounts(samples, params);
-  const result = finiteKey(
-    toFiniteKeyInput(counts, {
-      bound: options.bound ?? mission.postprocessing.bound,
-      protocol: options.protocol ?? mission.postprocessing.protocol,
-      epsSec: options.epsSec ?? mission.postprocessing.epsSec,
-      ...(options.epsCor !== undefined ? { epsCor: options.epsCor } : {}),
-      ...(options.fEC !== undefined ? { fEC: options.fEC } : {}),
-    }),
-  );
+  const result = keyOfCounts(mission, counts, options);
   return {
     station: st.id,
     pass: passSummary(p),
