@@ -12,8 +12,8 @@
  * terminates them at once. A task whose handler throws rejects with that error's message; a
  * worker that dies rejects its task and is replaced by the next task's demand.
  *
- * A `.ts` module runs through tsx's loader (inherited from a parent started by tsx, else
- * registered by a bootstrap), so the same code works under tsx, vitest and plain node on `.js`.
+ * A `.ts` module runs through tsx's loader (registered in the worker by a bootstrap), so the same
+ * code works under tsx, vitest and plain node on `.js`.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -80,15 +80,12 @@ interface Slot {
   task: Pending | null;
 }
 
-/** The parent runs with tsx's loader (`tsx script.ts`): its workers inherit it through execArgv. */
-const parentHasTsx = process.execArgv.some((a) => /tsx/.test(a));
-
 /**
- * A worker for `moduleUrl`. A `.ts` module in a parent without tsx (vitest, plain node) starts from
- * a bootstrap that registers tsx's ESM hooks in the worker, then imports the module.
+ * A worker for `moduleUrl`. A `.ts` module starts from a bootstrap that registers tsx's ESM hooks
+ * in the worker, then imports the module (a worker does not get them from a parent started by tsx).
  */
 function startWorker(moduleUrl: URL): Worker {
-  if (!moduleUrl.pathname.endsWith('.ts') || parentHasTsx) return new Worker(moduleUrl);
+  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl);
   const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
   return new Worker(boot, { eval: true });
