@@ -65,6 +65,16 @@ describe('planSlice: passes of a small constellation against a brute-force scan'
   });
 });
 
+describe('the planning step', () => {
+  it('10-s prediction slots give the total key of 1-s slots to 0.5 %', () => {
+    const from = Date.parse('2017-01-05T00:00:00Z');
+    const total = (stepS: number) => planSlice(planSlices(miciusMission(), { fromMs: from, toMs: from + 6 * DAY, stepS })[0]).passes.reduce((a, p) => a + p.keyBits, 0);
+    const fine = total(1);
+    expect(fine).toBeGreaterThan(1e6);
+    expect(Math.abs(total(10) / fine - 1)).toBeLessThan(0.005);
+  });
+});
+
 describe('combined blocks', () => {
   it('never give less key than the sum of per-pass blocks when each is positive', () => {
     const mission = miciusMission();
