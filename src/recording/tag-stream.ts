@@ -22,6 +22,8 @@ export interface FollowOptions {
   /** Stop after this long without new bytes (default: wait until `signal` aborts). */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Called with the wall-clock time (epoch ms) and size of every read that brought new bytes. */
+  onData?: (atMs: number, bytes: number) => void;
 }
 
 export interface ChunkOptions {
@@ -69,6 +71,7 @@ export async function* fileChunks(path: string, opts: ChunkOptions = {}): AsyncG
       if (bytesRead > 0) {
         pos += bytesRead;
         idleMs = 0;
+        f?.onData?.(Date.now(), bytesRead);
         yield buf.subarray(0, bytesRead);
         continue;
       }
