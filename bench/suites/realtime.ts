@@ -15,7 +15,7 @@
  *
  * --quick: a 30 s data window and only the link-free follow run plus the LDPC link run.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findReplayPreset } from '../../src/mission/presets.js';
@@ -29,27 +29,13 @@ import type { SimulationRecords } from '../../src/quantum/records.js';
 import { followGroundInput } from '../../src/recording/follow.js';
 import { writeSimulation } from '../../src/recording/mozi-files.js';
 import { satelliteInput } from '../../src/recording/satellite-source.js';
-import { writeInstrumentFiles } from '../../src/recording/simulated-instruments.js';
+import { writeAsRecording, writeInstrumentFiles } from '../../src/recording/simulated-instruments.js';
 import { RECONCILERS } from '../../src/postprocess/reconcile/registry.js';
 import type { BenchResult, BenchSuite } from '../types.js';
 
 const PRESET = 'micius-2016-12-19';
 const SEED = 20161219;
 const LINK: LinkEmulatorOptions = { bandwidthBps: 1e6, latencyS: 0.005 };
-
-async function recordInChunks(src: Uint8Array, dst: string, parts: number, gapMs: number): Promise<void> {
-  const fd = openSync(dst, 'w');
-  try {
-    for (let i = 0; i < parts; i++) {
-      await new Promise((r) => setTimeout(r, gapMs));
-      const a = Math.floor((src.length * i) / parts);
-      const b = Math.floor((src.length * (i + 1)) / parts);
-      writeSync(fd, src, a, b - a);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export const realtimeSuite: BenchSuite = {
   name: 'realtime',
@@ -72,7 +58,7 @@ export const realtimeSuite: BenchSuite = {
       const parts = Math.max(3, Math.round(ref.durationS / 10));
       for (const link of quick ? [undefined] : [undefined, LINK]) {
         rmSync(tagFile);
-        const recorder = recordInChunks(ptu, tagFile, parts, 100);
+        const recorder = writeAsRecording(ptu, tagFile, parts, 100);
         const followed = await followGroundInput(dir, { pollMs: 20, idleS: 5 });
         await recorder;
         const cpu0 = process.cpuUsage();

@@ -3,25 +3,22 @@
  * chunk by chunk while the reader follows them give exactly the ground record of a batch read of
  * the finished file, hence the same detections and the same key (Micius over Xinglong, 10 s).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER } from '../../src/link/hardware.js';
-import { getSatellite } from '../../src/mission/satellites.js';
-import { getStation } from '../../src/mission/stations.js';
 import { runLocalSession } from '../../src/protocol/local.js';
 import { defaultPostProcessing } from '../../src/protocol/postprocessing.js';
 import { groundDetections } from '../../src/protocol/records.js';
 import { DEFAULT_POLICY } from '../../src/protocol/types.js';
-import { passInputs } from '../../src/quantum/preset.js';
 import type { GroundRecord } from '../../src/quantum/records.js';
-import { simulatePass, type SimulationResult } from '../../src/quantum/simulate.js';
+import type { SimulationResult } from '../../src/quantum/simulate.js';
+import { simulateShortPass } from './short-pass.js';
 import { followGroundInput } from '../../src/recording/follow.js';
 import { readGroundInput } from '../../src/recording/ground-files.js';
 import { writeSimulation } from '../../src/recording/mozi-files.js';
 import { satelliteInput } from '../../src/recording/satellite-source.js';
-import { writeInstrumentFiles } from '../../src/recording/simulated-instruments.js';
+import { writeAsRecording, writeInstrumentFiles } from '../../src/recording/simulated-instruments.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mozi-follow-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -29,36 +26,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let sim: SimulationResult;
 
 beforeAll(() => {
-  const inputs = passInputs(getSatellite('micius'), getStation('xinglong'), '2016-12-19', MICIUS_TRANSMITTER, XINGLONG_RECEIVER, { windowS: 10 });
-  sim = simulatePass({
-    geometry: inputs.geometry,
-    channel: inputs.channel,
-    transmitter: MICIUS_TRANSMITTER,
-    receiver: XINGLONG_RECEIVER,
-    windowStartMs: inputs.windowStartMs,
-    windowEndMs: inputs.windowEndMs,
-    seed: 7,
-    pointing: inputs.pointing,
-    satellite: 'MICIUS',
-    station: 'xinglong',
-  });
+  sim = simulateShortPass();
 });
-
-/** Write `src` to `dst` in `parts` pieces, `gapMs` apart, as an instrument would while recording. */
-async function record(src: string, dst: string, parts: number, gapMs: number): Promise<void> {
-  const bytes = readFileSync(src);
-  const fd = openSync(dst, 'w');
-  try {
-    for (let i = 0; i < parts; i++) {
-      await new Promise((r) => setTimeout(r, gapMs));
-      const a = Math.floor((bytes.length * i) / parts);
-      const b = Math.floor((bytes.length * (i + 1)) / parts);
-      writeSync(fd, bytes, a, b - a);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** DIR with the simulation in instrument format; FOLLOW a copy of it whose tag file is not written yet. */
 function prepare(name: string, tagFormat: 'ptu' | 'swabian'): { dir: string; follow: string; file: string } {
@@ -99,7 +68,7 @@ describe('ground --follow on a growing recording', () => {
     const { dir, follow, file } = prepare('ptu', 'ptu');
     const batch = await readGroundInput(dir);
     const t0 = Date.now();
-    const [followed] = await Promise.all([followGroundInput(follow, { pollMs: 5, idleS: 30 }), record(join(dir, file), join(follow, file), 12, 25)]);
+    const [followed] = await Promise.all([followGroundInput(follow, { pollMs: 5, idleS: 30 }), writeAsRecording(readFileSync(join(dir, file)), join(follow, file), 12, 25)]);
     // the PTU header's record count ends the recording, not the 30 s idle timeout
     expect(Date.now() - t0).toBeLessThan(25_000);
     expect(followed.reads).toBeGreaterThan(1);
@@ -116,7 +85,7 @@ describe('ground --follow on a growing recording', () => {
   it('Swabian raw stream (no end marker): ends after the idle time, the batch record bit for bit', async () => {
     const { dir, follow, file } = prepare('swabian', 'swabian');
     const batch = await readGroundInput(dir);
-    const [followed] = await Promise.all([followGroundInput(follow, { pollMs: 5, idleS: 0.3 }), record(join(dir, file), join(follow, file), 8, 25)]);
+    const [followed] = await Promise.all([followGroundInput(follow, { pollMs: 5, idleS: 0.3 }), writeAsRecording(readFileSync(join(dir, file)), join(follow, file), 8, 25)]);
     expect(followed.reads).toBeGreaterThan(1);
     expectSameRecord(batch.record, followed.record);
   }, 60_000);
