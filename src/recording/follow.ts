@@ -7,6 +7,9 @@
  * (a Swabian stream or a text export has no end marker). The wall-clock time of the last new
  * bytes is the "last tag" the latency of the key is counted from.
  *
+ * A pipe (`--tags -`: the instrument's export piped into stdin, `opts.stream`) is read to its
+ * end the same way, chunk by chunk as it arrives.
+ *
  * The result is the same `GroundRecord` as a batch read of the finished file (tested), so the
  * keys are the same.
  */
@@ -44,27 +47,41 @@ export async function followGroundInput(root: string, opts: FollowGroundOptions 
   const meta = readGroundMeta(join(dir, 'ground.json'));
   const file = opts.tags ?? (meta.tagFile !== undefined ? join(dir, meta.tagFile) : undefined);
   if (file === undefined) throw new InputError('--follow reads an instrument tag file: give --tags FILE or a ground.json with tagFile', { field: '--follow' });
+  let lastTagAtMs = Date.now();
+  let reads = 0;
+  let bytes = 0;
+  const mark = (at: number, n: number) => {
+    lastTagAtMs = at;
+    reads++;
+    bytes += n;
+  };
+  if (opts.stream !== undefined) {
+    if (opts.format === undefined) throw new InputError('a tag stream needs --format', { field: '--format' });
+    const { record, report } = await readGroundInput(root, { ...opts, stream: marked(opts.stream, mark) });
+    return { record, report, lastTagAtMs, reads, bytes };
+  }
   const pollMs = opts.pollMs ?? 50;
   const waitUntil = Date.now() + (opts.waitS ?? 600) * 1000;
   while (!existsSync(file)) {
     if (Date.now() > waitUntil || opts.signal?.aborted) throw new InputError('the tag file did not appear', { file, field: '--follow' });
     await sleep(pollMs);
   }
-  let lastTagAtMs = Date.now();
-  let reads = 0;
-  let bytes = 0;
   const { record, report } = await readGroundInput(root, {
     ...opts,
     follow: {
       pollMs,
       idleTimeoutMs: (opts.idleS ?? 2) * 1000,
       signal: opts.signal,
-      onData: (at, n) => {
-        lastTagAtMs = at;
-        reads++;
-        bytes += n;
-      },
+      onData: mark,
     },
   });
   return { record, report, lastTagAtMs, reads, bytes };
+}
+
+/** The stream's chunks, each marked with its arrival time. */
+async function* marked(stream: AsyncIterable<Uint8Array>, mark: (atMs: number, bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of stream) {
+    if (chunk.length > 0) mark(Date.now(), chunk.length);
+    yield chunk;
+  }
 }

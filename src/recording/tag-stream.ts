@@ -123,3 +123,9 @@ export function readTagFile(path: string, format: TagFormat, opts: TagFileOption
   const chunks = fileChunks(path, { ...opts, startOffset: opts.resume?.byteOffset ?? 0, done: () => decoder.complete });
   return { decoder, batches: decodeTagStream(chunks, decoder) };
 }
+
+/** Batches of any byte stream (a pipe, `process.stdin`, a socket), read to its end. */
+export function readTagStream(chunks: AsyncIterable<Uint8Array>, format: TagFormat, opts: DecoderOptions = {}): { decoder: TagDecoder; batches: AsyncGenerator<TagBatch> } {
+  const decoder = createDecoder(format, opts);
+  return { decoder, batches: decodeTagStream(chunks, decoder) };
+}

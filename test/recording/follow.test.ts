@@ -90,6 +90,23 @@ describe('ground --follow on a growing recording', () => {
     expectSameRecord(batch.record, followed.record);
   }, 60_000);
 
+  it('a PTU stream from a pipe, arriving in pieces: the batch record bit for bit', async () => {
+    const dir = join(root, 'ptu');
+    const bytes = readFileSync(join(dir, 'ground', 'tags.ptu'));
+    const batch = await readGroundInput(dir);
+    async function* pipe(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 7; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        yield bytes.subarray(Math.floor((bytes.length * i) / 7), Math.floor((bytes.length * (i + 1)) / 7));
+      }
+    }
+    const followed = await followGroundInput(dir, { stream: pipe(), format: 'ptu', tags: 'pipe' });
+    expect(followed.reads).toBe(7);
+    expect(followed.bytes).toBe(bytes.length);
+    expectSameRecord(batch.record, followed.record);
+    await expect(followGroundInput(dir, { stream: pipe(), tags: 'pipe' })).rejects.toThrow(/--format/);
+  });
+
   it('refuses Mozi\'s own tags.bin (nothing to follow), naming the flag', async () => {
     const dir = join(root, 'native');
     writeSimulation(dir, { satellite: sim.satellite, ground: sim.ground });

@@ -4,6 +4,7 @@
  * protocol and stores the final key. Security aborts exit 1 with the reason; nothing is stored.
  */
 import type { Command } from 'commander';
+import { InputError } from '../../core/errors.js';
 import { keyStoreSink } from '../../kms/sink.js';
 import { connectGround } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
@@ -44,7 +45,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document with the outcome on stdout (detections, siftedBits, qber, finalKeyBits, storedKeys, latencyS, aborted, reason, classical bytes and round trips)')
     .option('--follow', 'read the tag file while the instrument still writes it (waits for it to appear; done at the PTU record count or after --follow-idle-s without new bytes)')
     .option('--follow-idle-s <s>', 'with --follow: seconds without new bytes that end a recording without an end marker (default 2)', numberOption('--follow-idle-s', { min: 0 }))
-    .option('--tags <file>', 'read the time tags from this instrument file (PTU, Swabian raw, CSV) instead of the folder\'s own; ground.json still gives schedule, ephemeris and receiver');
+    .option('--tags <file>', 'read the time tags from this instrument file (PTU, Swabian raw, CSV) instead of the folder\'s own; ground.json still gives schedule, ephemeris and receiver; - with --follow: from stdin (a pipe; give --format)');
   tagInputOptions(linkOptions(cmd))
     .action(async (o: GroundCliOptions) => {
       const { host, port } = parseHostPort(o.connect, '--connect');
@@ -52,7 +53,9 @@ export function register(program: Command): void {
       const clock: PartyClock = {};
       const root = recordRoot(o.data, 'ground', '--data');
       const tagOpts = { tags: o.tags, ...tagInputValues(o) };
-      const followed = o.follow ? await followGroundInput(root, { ...tagOpts, idleS: o.followIdleS }) : undefined;
+      if (o.tags === '-' && !o.follow) throw new InputError('--tags - (stdin) goes with --follow', { field: '--tags' });
+      const stdin = o.tags === '-' ? { stream: process.stdin as AsyncIterable<Uint8Array>, tags: 'stdin' } : {};
+      const followed = o.follow ? await followGroundInput(root, { ...tagOpts, ...stdin, idleS: o.followIdleS }) : undefined;
       if (followed) log(`ground: followed the recording: ${followed.reads} reads, ${followed.bytes} bytes`);
       const input = followed ?? (await readGroundInput(root, tagOpts));
       // batch mode: the recording is complete once it has been read
