@@ -10,5 +10,6 @@ import { reconcileSuite } from './reconcile.js';
 import { replaySuite } from './replay.js';
 import { recordingSuite } from './recording.js';
 import { planSuite } from './plan.js';
+import { realtimeSuite } from './realtime.js';
 
-export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite, replaySuite, recordingSuite, planSuite];
+export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite, replaySuite, recordingSuite, planSuite, realtimeSuite];
