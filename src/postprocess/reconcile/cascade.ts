@@ -121,41 +121,67 @@ function gather(src: BitArray, perm: Uint32Array, out: BitArray): void {
 }
 
 /**
- * Open-addressing table of known sub-block mismatch bits (pass, start, end) → 0/1, 2 = asked.
- * Keys are stored +1 so that a zero-initialised (lazily allocated) array means "empty".
+ * Sub-blocks of a pass are the nodes of one binary tree per top-level block: node (s, e) splits
+ * at mid = s + ⌈(e − s)/2⌉. Nodes are numbered in preorder, block b's root at b·(2k − 1), so the
+ * left child of node i is i + 1 and its right child is i + 2·⌈(e − s)/2⌉ (the left subtree of
+ * L leaves holds 2L − 1 nodes). Bob's searches carry the node number, never hashing a range.
  */
-class NodeTable {
+function rootNode(b: number, k: number): number {
+  return b * (2 * k - 1);
+}
+
+/**
+ * Known sub-block mismatch bits (pass, node) → 0/1, 2 = asked, -1 = unknown. Passes with more
+ * than two blocks (the small-block passes, where nearly every node is visited) keep a dense
+ * preorder array (stored value + 1, so a fresh zeroed array means "unknown"); half-key passes and
+ * BICONF subsets, where only a few paths are visited, share an open-addressing hash table.
+ */
+class NodeStore {
+  private readonly dense: (Int8Array | null)[] = [];
   private keys: Float64Array;
   private vals: Int8Array;
   private mask: number;
   private count = 0;
-  private readonly n1: number;
+  /** Node numbers are below 3n (nb·(2k − 1) ≤ 2n + k). */
+  private readonly stride: number;
 
   constructor(n: number, capBits = 12) {
-    this.n1 = n + 1;
+    this.stride = 3 * n + 3;
     this.keys = new Float64Array(1 << capBits);
     this.vals = new Int8Array(1 << capBits);
     this.mask = (1 << capBits) - 1;
   }
 
+  /** Declare pass p with nb blocks of size k (dense storage if it has more than two blocks). */
+  addPass(p: number, nb: number, k: number, n: number): void {
+    this.dense[p] = nb > 2 ? new Int8Array(Math.max(1, (nb - 1) * (2 * k - 1) + 2 * (n - (nb - 1) * k) - 1)) : null;
+  }
+
   /** key is the stored (+1) key. */
-  private slot(p: number, s: number, e: number, key: number): number {
-    let h = Math.imul(Math.imul(s, 0x45d9f3b) ^ e ^ Math.imul(p, 0x27d4eb2d), 0x9e3779b1);
+  private slot(p: number, i: number, key: number): number {
+    let h = Math.imul(Math.imul(i, 0x45d9f3b) ^ Math.imul(p, 0x27d4eb2d), 0x9e3779b1);
     h = (h ^ (h >>> 15)) & this.mask;
     const keys = this.keys;
     while (keys[h] !== key && keys[h] !== 0) h = (h + 1) & this.mask;
     return h;
   }
 
-  get(p: number, s: number, e: number): number {
-    const key = (p * this.n1 + s) * this.n1 + e + 1;
-    const h = this.slot(p, s, e, key);
+  get(p: number, i: number): number {
+    const d = this.dense[p];
+    if (d) return d[i] - 1;
+    const key = p * this.stride + i + 1;
+    const h = this.slot(p, i, key);
     return this.keys[h] === key ? this.vals[h] : -1;
   }
 
-  set(p: number, s: number, e: number, v: number): void {
-    const key = (p * this.n1 + s) * this.n1 + e + 1;
-    const h = this.slot(p, s, e, key);
+  set(p: number, i: number, v: number): void {
+    const d = this.dense[p];
+    if (d) {
+      d[i] = v + 1;
+      return;
+    }
+    const key = p * this.stride + i + 1;
+    const h = this.slot(p, i, key);
     if (this.keys[h] !== key) {
       this.keys[h] = key;
       this.count++;
@@ -166,10 +192,17 @@ class NodeTable {
     this.vals[h] = v;
   }
 
-  /** Toggle a known (0/1) entry; returns the new value, or -1 if absent or pending. */
-  toggle(p: number, s: number, e: number): number {
-    const key = (p * this.n1 + s) * this.n1 + e + 1;
-    const h = this.slot(p, s, e, key);
+  /** Toggle a known (0/1) entry; returns the new value, or -1 if unknown or pending. */
+  toggle(p: number, i: number): number {
+    const d = this.dense[p];
+    if (d) {
+      const v = d[i] - 1;
+      if (v < 0 || v > 1) return -1;
+      d[i] = (v ^ 1) + 1;
+      return v ^ 1;
+    }
+    const key = p * this.stride + i + 1;
+    const h = this.slot(p, i, key);
     if (this.keys[h] !== key) return -1;
     const v = this.vals[h];
     if (v > 1) return -1;
@@ -184,37 +217,35 @@ class NodeTable {
     this.keys = new Float64Array(cap);
     this.vals = new Int8Array(cap);
     this.mask = cap - 1;
-    const n1 = this.n1;
-    for (let i = 0; i < ok.length; i++) {
-      const key = ok[i];
+    const st = this.stride;
+    for (let j = 0; j < ok.length; j++) {
+      const key = ok[j];
       if (key === 0) continue;
-      const k0 = key - 1;
-      const e = k0 % n1;
-      const ps = (k0 - e) / n1;
-      const s = ps % n1;
-      const p = (ps - s) / n1;
-      const h = this.slot(p, s, e, key);
+      const i = (key - 1) % st;
+      const p = (key - 1 - i) / st;
+      const h = this.slot(p, i, key);
       this.keys[h] = key;
-      this.vals[h] = ov[i];
+      this.vals[h] = ov[j];
     }
   }
 }
 
-/** Growable queue of (pass, start, end) triples. */
-class TripleQueue {
-  data = new Int32Array(3 * 256);
+/** Growable queue of (pass, start, end, node) searches. */
+class SearchQueue {
+  data = new Int32Array(4 * 256);
   len = 0;
 
-  push(p: number, s: number, e: number): void {
-    if (this.len * 3 + 3 > this.data.length) {
+  push(p: number, s: number, e: number, i: number): void {
+    if (this.len * 4 + 4 > this.data.length) {
       const nd = new Int32Array(this.data.length * 2);
       nd.set(this.data);
       this.data = nd;
     }
-    const o = this.len * 3;
+    const o = this.len * 4;
     this.data[o] = p;
     this.data[o + 1] = s;
     this.data[o + 2] = e;
+    this.data[o + 3] = i;
     this.len++;
   }
 }
@@ -357,20 +388,22 @@ export class CascadeReconciler implements Reconciler {
     const topMis: Uint8Array[] = [];
     // Size the table for ~2 entries per expected disclosed parity (no rehash in the common case).
     const expect = 2.4 * n * Math.max(binaryEntropy(Math.max(qber, 1e-4)), 1e-3) + 1024;
-    const table = new NodeTable(n, Math.min(26, Math.ceil(Math.log2(expect * 2))));
+    const table = new NodeStore(n, Math.min(26, Math.ceil(Math.log2(expect * 2))));
     let started = 0;
     let corrected = 0;
-    let cur = new TripleQueue();
-    let next = new TripleQueue();
+    let cur = new SearchQueue();
+    let next = new SearchQueue();
     const askP: number[] = [];
+    const askI: number[] = [];
     const askS: number[] = [];
     const askM: number[] = [];
     const askE: number[] = [];
 
-    const misOf = (p: number, s: number, e: number): number => {
+    /** Mismatch bit of node i = (s, e) of pass p (top-level blocks from topMis). */
+    const misOf = (p: number, s: number, e: number, i: number): number => {
       const k = specs[p].k;
       if (s % k === 0 && e === Math.min(s + k, n)) return topMis[p][s / k];
-      return table.get(p, s, e);
+      return table.get(p, i);
     };
 
     const walk = (q: number, pos: number): void => {
@@ -381,20 +414,28 @@ export class CascadeReconciler implements Reconciler {
       const tm = topMis[q];
       if (tm[b] > 1) return;
       tm[b] ^= 1;
+      let i = rootNode(b, k);
       let ds = tm[b] === 1 ? s : -1;
       let de = e;
+      let di = i;
       while (e - s > 1) {
-        const mid = s + ((e - s + 1) >>> 1);
-        if (pos < mid) e = mid;
-        else s = mid;
-        const v = table.toggle(q, s, e);
+        const half = (e - s + 1) >>> 1;
+        if (pos < s + half) {
+          e = s + half;
+          i += 1;
+        } else {
+          s += half;
+          i += 2 * half;
+        }
+        const v = table.toggle(q, i);
         if (v < 0) break;
         if (v === 1) {
           ds = s;
           de = e;
+          di = i;
         }
       }
-      if (ds >= 0) cur.push(q, ds, de);
+      if (ds >= 0) cur.push(q, ds, de, di);
     };
 
     const flip = (p: number, pos: number): void => {
@@ -420,11 +461,12 @@ export class CascadeReconciler implements Reconciler {
       const nb = Math.ceil(n / spec.k);
       const tm = new Uint8Array(nb).fill(2);
       topMis[p] = tm;
+      table.addPass(p, nb, spec.k, n);
       started = p + 1;
       let b = 0;
       topParities(work, seed, p, spec, () => viewOf(p), (bit) => {
         tm[b] = bitAt(alice, bitOffset + b) ^ bit;
-        if (tm[b] === 1) cur.push(p, b * spec.k, Math.min(n, b * spec.k + spec.k));
+        if (tm[b] === 1) cur.push(p, b * spec.k, Math.min(n, b * spec.k + spec.k), rootNode(b, spec.k));
         b++;
       });
     };
@@ -433,32 +475,37 @@ export class CascadeReconciler implements Reconciler {
     const advance = (): void => {
       const d = (): Int32Array => cur.data;
       for (let idx = 0; idx < cur.len; idx++) {
-        const o = idx * 3;
+        const o = idx * 4;
         const p = d()[o];
         let s = d()[o + 1];
         let e = d()[o + 2];
+        let i = d()[o + 3];
         for (;;) {
-          if (misOf(p, s, e) !== 1) break;
+          if (misOf(p, s, e, i) !== 1) break;
           if (e - s === 1) {
             flip(p, s);
             break;
           }
-          const mid = s + ((e - s + 1) >>> 1);
-          const ml = table.get(p, s, mid);
+          const half = (e - s + 1) >>> 1;
+          const mid = s + half;
+          const ml = table.get(p, i + 1);
           if (ml === 2) {
-            next.push(p, s, e);
+            next.push(p, s, e, i);
             break;
           }
           if (ml === 1) {
             e = mid;
+            i += 1;
             continue;
           }
           if (ml === 0) {
             s = mid;
+            i += 2 * half;
             continue;
           }
-          table.set(p, s, mid, 2);
+          table.set(p, i + 1, 2);
           askP.push(p);
+          askI.push(i);
           askS.push(s);
           askM.push(mid);
           askE.push(e);
@@ -487,17 +534,19 @@ export class CascadeReconciler implements Reconciler {
           const s = askS[i];
           const mid = askM[i];
           const e = askE[i];
+          const node = askI[i];
+          const right = node + 2 * (mid - s);
           const ml = bitAt(reply, i) ^ viewOf(p).parity(s, mid);
-          table.set(p, s, mid, ml);
-          const mx = misOf(p, s, e);
-          if (mx === 0 || mx === 1) table.set(p, mid, e, mx ^ ml);
+          table.set(p, node + 1, ml);
+          const mx = misOf(p, s, e, node);
+          if (mx === 0 || mx === 1) table.set(p, right, mx ^ ml);
           // Continue in the odd half; if X went even meanwhile, a flip's walk has queued what is odd.
           if (mx === 1) {
-            if (ml === 1) next.push(p, s, mid);
-            else next.push(p, mid, e);
+            if (ml === 1) next.push(p, s, mid, node + 1);
+            else next.push(p, mid, e, right);
           }
         }
-        askP.length = askS.length = askM.length = askE.length = 0;
+        askP.length = askS.length = askM.length = askE.length = askI.length = 0;
         [cur, next] = [next, cur];
       }
     };
