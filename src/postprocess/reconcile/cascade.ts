@@ -23,7 +23,6 @@
  * same counts. The efficiency f of the literature counts Alice's bits only (`forwardBits`).
  */
 import { BitArray, popcount32 } from '../../core/bits.js';
-import { binaryEntropy } from '../../core/entropy.js';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
 import type { MessageChannel } from '../channel.js';
 import type { LeakageLedger } from '../ledger.js';
@@ -108,15 +107,23 @@ function gather(src: BitArray, perm: Uint32Array, out: BitArray): void {
   const w = src.words;
   const o = out.words;
   const n = perm.length;
-  let i = 0;
-  for (let wi = 0; wi < o.length; wi++) {
+  const full = n >>> 5;
+  for (let wi = 0; wi < full; wi++) {
     let v = 0;
-    const end = Math.min(n, i + 32);
-    for (let b = 0; i < end; i++, b++) {
+    // (shift counts are taken mod 32)
+    for (let b = 0, i = wi << 5; b < 32; b++, i++) {
       const j = perm[i];
-      v |= ((w[j >>> 5] >>> (j & 31)) & 1) << b;
+      v |= ((w[j >>> 5] >>> j) & 1) << b;
     }
     o[wi] = v;
+  }
+  if (full < o.length) {
+    let v = 0;
+    for (let b = 0, i = full << 5; i < n; b++, i++) {
+      const j = perm[i];
+      v |= ((w[j >>> 5] >>> j) & 1) << b;
+    }
+    o[full] = v;
   }
 }
 
@@ -137,24 +144,54 @@ function rootNode(b: number, k: number): number {
  * BICONF subsets, where only a few paths are visited, share an open-addressing hash table.
  */
 class NodeStore {
+  /**
+   * Buffers of finished runs, reused (zeroed) by later ones: a 10⁴-bit run needs ~8n bytes of
+   * trees, and allocating them afresh costs more than the search. They hold only mismatch bits of
+   * disclosed parities (public), never key bits.
+   */
+  private static readonly pool: Int8Array[] = [];
+  private readonly taken: Int8Array[] = [];
   private readonly dense: (Int8Array | null)[] = [];
-  private keys: Float64Array;
-  private vals: Int8Array;
-  private mask: number;
+  // the hash part starts small: only a few paths of the half-key passes are visited
+  private keys = new Float64Array(1 << 10);
+  private vals = new Int8Array(1 << 10);
+  private mask = (1 << 10) - 1;
   private count = 0;
   /** Node numbers are below 3n (nb·(2k − 1) ≤ 2n + k). */
   private readonly stride: number;
 
-  constructor(n: number, capBits = 12) {
+  constructor(n: number) {
     this.stride = 3 * n + 3;
-    this.keys = new Float64Array(1 << capBits);
-    this.vals = new Int8Array(1 << capBits);
-    this.mask = (1 << capBits) - 1;
   }
 
   /** Declare pass p with nb blocks of size k (dense storage if it has more than two blocks). */
   addPass(p: number, nb: number, k: number, n: number): void {
-    this.dense[p] = nb > 2 ? new Int8Array(Math.max(1, (nb - 1) * (2 * k - 1) + 2 * (n - (nb - 1) * k) - 1)) : null;
+    if (nb <= 2) {
+      this.dense[p] = null;
+      return;
+    }
+    const size = (nb - 1) * (2 * k - 1) + 2 * (n - (nb - 1) * k) - 1;
+    const pool = NodeStore.pool;
+    let buf: Int8Array | undefined;
+    for (let j = 0; j < pool.length; j++) {
+      if (pool[j].length >= size && pool[j].length <= 4 * size) {
+        buf = pool[j];
+        pool[j] = pool[pool.length - 1];
+        pool.pop();
+        break;
+      }
+    }
+    if (buf) buf.fill(0, 0, size);
+    else buf = new Int8Array(size);
+    this.taken.push(buf);
+    this.dense[p] = buf;
+  }
+
+  /** Hand the dense buffers back for reuse (the store must not be used afterwards). */
+  release(): void {
+    const pool = NodeStore.pool;
+    for (const b of this.taken) if (pool.length < 16) pool.push(b);
+    this.taken.length = 0;
   }
 
   /** key is the stored (+1) key. */
@@ -386,9 +423,7 @@ export class CascadeReconciler implements Reconciler {
     const perms: (Uint32Array | null)[] = [];
     const invs: (Uint32Array | null)[] = [];
     const topMis: Uint8Array[] = [];
-    // Size the table for ~2 entries per expected disclosed parity (no rehash in the common case).
-    const expect = 2.4 * n * Math.max(binaryEntropy(Math.max(qber, 1e-4)), 1e-3) + 1024;
-    const table = new NodeStore(n, Math.min(26, Math.ceil(Math.log2(expect * 2))));
+    const table = new NodeStore(n);
     let started = 0;
     let corrected = 0;
     let cur = new SearchQueue();
@@ -571,6 +606,7 @@ export class CascadeReconciler implements Reconciler {
       }
     }
     await ch.send(new ByteWriter(1, LE).u8(MSG_DONE).finish());
+    table.release();
     return { key: work, ok: true, ...leak.result(), correctedErrors: corrected, stats: statsSince(before, ch.stats) };
   }
 }
