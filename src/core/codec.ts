@@ -116,6 +116,14 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
+
+  /**
+   * The bytes written, as a view of the writer's buffer (no copy): for a message sent at once.
+   * Later writes only append, so the view never changes, but it shares its ArrayBuffer.
+   */
+  finishView(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
 }
 
 export class ByteReader {
@@ -268,8 +276,10 @@ export class BitPacker {
     this.length++;
   }
 
+  /** The packed bytes; the packer's own buffer when the capacity was exact (no copy). */
   finish(): Uint8Array {
-    return this.bytes.slice(0, (this.length + 7) >>> 3);
+    const nb = (this.length + 7) >>> 3;
+    return nb === this.bytes.length ? this.bytes : this.bytes.slice(0, nb);
   }
 }
 

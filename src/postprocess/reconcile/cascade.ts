@@ -104,8 +104,9 @@ function topParities(key: BitArray, seed: number, p: number, spec: PassSpec, vie
 
 /** out[i] = src[perm[i]] for packed arrays (out must be zeroed or is overwritten word by word). */
 function gather(src: BitArray, perm: Uint32Array, out: BitArray): void {
-  const w = src.words;
-  const o = out.words;
+  // signed views: V8 keeps int32 loads in registers (a Uint32Array word ≥ 2³¹ becomes a double)
+  const w = new Int32Array(src.words.buffer, src.words.byteOffset, src.words.length);
+  const o = new Int32Array(out.words.buffer, out.words.byteOffset, out.words.length);
   const n = perm.length;
   const full = n >>> 5;
   for (let wi = 0; wi < full; wi++) {
@@ -365,16 +366,20 @@ export class CascadeReconciler implements Reconciler {
       const type = r.u8();
       if (type === MSG_DONE) break;
       if (type !== MSG_REQUEST) throw new ProtocolAbort('protocol-violation', `cascade: unexpected message type ${type}`);
-      const out = new BitPacker(1024);
       const nPass = r.varint();
+      const passBits: number[] = [];
       for (let i = 0; i < nPass; i++) {
         const p = r.varint();
         if (p < passes.length || p > passes.length + this.biconfMaxRounds) {
           throw new ProtocolAbort('protocol-violation', `cascade: request for pass ${p}`);
         }
-        topParities(key, seed, p, this.biconfSpec(n), () => side.view(p), (b) => out.push(b));
+        topParities(key, seed, p, this.biconfSpec(n), () => side.view(p), (b) => passBits.push(b));
       }
       const nAsk = r.varint();
+      if (nAsk * 3 > r.remaining) throw new ProtocolAbort('protocol-violation', `cascade: ${nAsk} ranges do not fit the request`);
+      // exact size: small replies stay on V8's fast on-heap typed-array path, and finish() copies nothing
+      const out = new BitPacker(passBits.length + nAsk);
+      for (const b of passBits) out.push(b);
       for (let i = 0; i < nAsk; i++) {
         const p = r.varint();
         const s = r.varint();
@@ -560,7 +565,7 @@ export class CascadeReconciler implements Reconciler {
         }
         const w = new ByteWriter(16 + askP.length * 8, LE).u8(MSG_REQUEST).varint(0).varint(askP.length);
         for (let i = 0; i < askP.length; i++) w.varint(askP[i]).varint(askS[i]).varint(askM[i] - askS[i]);
-        await ch.send(w.finish());
+        await ch.send(w.finishView());
         const reply = await ch.receive();
         if (reply.length * 8 < askP.length) throw new ProtocolAbort('protocol-violation', 'cascade: short reply');
         book(askP.length);
