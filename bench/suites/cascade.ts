@@ -48,7 +48,8 @@ export const cascadeSuite: BenchSuite = {
     const qbers = quick ? [0.01, 0.05] : [0.005, 0.01, 0.02, 0.03, 0.05];
     const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
     const schedules: CascadeSchedule[] = quick ? ['original'] : ['original', 'biconf', 'yanetal'];
-    const runsFor = (bits: number): number => (bits <= 10_000 ? 40 : bits <= 100_000 ? 8 : 2);
+    // enough runs per point for a steady state (~0.2 s of Cascade per point and implementation)
+    const runsFor = (bits: number): number => (bits <= 10_000 ? 400 : bits <= 100_000 ? 40 : 4);
     const driver = process.env.CASCADE_CPP_BENCH;
     const out: BenchResult[] = [calibration('cascade')];
     log(`  calibration: ${out[0].value.toFixed(2)} ns per reference step; cascade-cpp: ${driver ?? 'not set (CASCADE_CPP_BENCH)'}`);
@@ -65,8 +66,8 @@ export const cascadeSuite: BenchSuite = {
           let line = `  ${s} n=${bits} Q=${qber}: Mozi ${m.wallMbps.toFixed(1)} wall / ${m.cpuMbps.toFixed(1)} CPU Mbit/s`;
           if (driver) {
             const c = cascadeCpp(driver, s, bits, qber, runs);
-            out.push({ name: `cascade-cpp/${s}`, params, metric: 'throughput', value: c.wallMbps, unit: 'Mbit/s' });
-            out.push({ name: `cascade-cpp/${s}`, params, metric: 'throughputCpu', value: c.cpuMbps, unit: 'Mbit/s' });
+            out.push({ name: `cascade/cascade-cpp/${s}`, params, metric: 'throughput', value: c.wallMbps, unit: 'Mbit/s' });
+            out.push({ name: `cascade/cascade-cpp/${s}`, params, metric: 'throughputCpu', value: c.cpuMbps, unit: 'Mbit/s' });
             out.push({ name, params, metric: 'cpuRatioVsCascadeCpp', value: m.cpuMbps / c.cpuMbps, unit: '' });
             out.push({ name, params, metric: 'wallRatioVsCascadeCpp', value: m.wallMbps / c.wallMbps, unit: '' });
             line += `; cascade-cpp ${c.wallMbps.toFixed(1)} / ${c.cpuMbps.toFixed(1)}; CPU ratio ${(m.cpuMbps / c.cpuMbps).toFixed(2)}`;
