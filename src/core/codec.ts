@@ -116,14 +116,6 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
-
-  /**
-   * The bytes written, as a view of the writer's buffer (no copy): for a message sent at once.
-   * Later writes only append, so the view never changes, but it shares its ArrayBuffer.
-   */
-  finishView(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
-  }
 }
 
 export class ByteReader {

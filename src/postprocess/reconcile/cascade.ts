@@ -144,6 +144,9 @@ function rootNode(b: number, k: number): number {
  * preorder array (stored value + 1, so a fresh zeroed array means "unknown"); half-key passes and
  * BICONF subsets, where only a few paths are visited, share an open-addressing hash table.
  */
+const EMPTY_KEYS = new Float64Array(0);
+const EMPTY_VALS = new Int8Array(0);
+
 class NodeStore {
   /**
    * Buffers of finished runs, reused (zeroed) by later ones: a 10⁴-bit run needs ~8n bytes of
@@ -153,10 +156,10 @@ class NodeStore {
   private static readonly pool: Int8Array[] = [];
   private readonly taken: Int8Array[] = [];
   private readonly dense: (Int8Array | null)[] = [];
-  // the hash part starts small: only a few paths of the half-key passes are visited
-  private keys = new Float64Array(1 << 10);
-  private vals = new Int8Array(1 << 10);
-  private mask = (1 << 10) - 1;
+  // the hash part is made on first use, small: only a few paths of the half-key passes are visited
+  private keys = EMPTY_KEYS;
+  private vals = EMPTY_VALS;
+  private mask = 0;
   private count = 0;
   /** Node numbers are below 3n (nb·(2k − 1) ≤ 2n + k). */
   private readonly stride: number;
@@ -197,6 +200,11 @@ class NodeStore {
 
   /** key is the stored (+1) key. */
   private slot(p: number, i: number, key: number): number {
+    if (this.mask === 0) {
+      this.keys = new Float64Array(1 << 10);
+      this.vals = new Int8Array(1 << 10);
+      this.mask = (1 << 10) - 1;
+    }
     let h = Math.imul(Math.imul(i, 0x45d9f3b) ^ Math.imul(p, 0x27d4eb2d), 0x9e3779b1);
     h = (h ^ (h >>> 15)) & this.mask;
     const keys = this.keys;
@@ -270,7 +278,7 @@ class NodeStore {
 
 /** Growable queue of (pass, start, end, node) searches. */
 class SearchQueue {
-  data = new Int32Array(4 * 256);
+  data = new Int32Array(4 * 16);
   len = 0;
 
   push(p: number, s: number, e: number, i: number): void {
@@ -565,7 +573,7 @@ export class CascadeReconciler implements Reconciler {
         }
         const w = new ByteWriter(16 + askP.length * 8, LE).u8(MSG_REQUEST).varint(0).varint(askP.length);
         for (let i = 0; i < askP.length; i++) w.varint(askP[i]).varint(askS[i]).varint(askM[i] - askS[i]);
-        await ch.send(w.finishView());
+        await ch.send(w.finish());
         const reply = await ch.receive();
         if (reply.length * 8 < askP.length) throw new ProtocolAbort('protocol-violation', 'cascade: short reply');
         book(askP.length);
