@@ -116,6 +116,12 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
+
+  /** Start a new message in the same buffer (finish() copies, so earlier messages stay intact). */
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
 }
 
 export class ByteReader {

@@ -563,6 +563,8 @@ export class CascadeReconciler implements Reconciler {
       cur.len = 0;
     };
 
+    // one request buffer for all rounds (finish() copies out each message)
+    const request = new ByteWriter(256, LE);
     const runRounds = async (): Promise<void> => {
       for (;;) {
         advance();
@@ -571,7 +573,7 @@ export class CascadeReconciler implements Reconciler {
           [cur, next] = [next, cur];
           continue;
         }
-        const w = new ByteWriter(16 + askP.length * 8, LE).u8(MSG_REQUEST).varint(0).varint(askP.length);
+        const w = request.reset().u8(MSG_REQUEST).varint(0).varint(askP.length);
         for (let i = 0; i < askP.length; i++) w.varint(askP[i]).varint(askS[i]).varint(askM[i] - askS[i]);
         await ch.send(w.finish());
         const reply = await ch.receive();
