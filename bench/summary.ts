@@ -53,6 +53,25 @@ out.push('**Reconciliation throughput at QBER 2 %** (Mbit/s of sifted key, one c
   );
 }
 
+out.push(
+  '**Cascade vs cascade-cpp** (Mbit/s, CPU time: Mozi process / cascade-cpp thread; ratio = Mozi ÷ cascade-cpp), `CASCADE_CPP_BENCH=… npx tsx bench/run.ts cascade`',
+  '',
+);
+for (const sched of ['original', 'biconf', 'yanetal']) {
+  const rows = [10_000, 100_000, 1_000_000]
+    .map((bits) => [
+      `${sched}, n = ${bits.toLocaleString('en-US')}`,
+      ...qbers.map((q) => {
+        const m = find(`cascade/${sched}`, 'throughputCpu', { qber: q, bits });
+        const c = find(`cascade/cascade-cpp/${sched}`, 'throughputCpu', { qber: q, bits });
+        const w = find(`cascade/${sched}`, 'wallRatioVsCascadeCpp', { qber: q, bits });
+        return m === undefined ? '—' : `${fmt(m)} / ${fmt(c)} (${c === undefined ? '—' : fmt(m / c, 2)}×; wall ${fmt(w, 2)}×)`;
+      }),
+    ])
+    .filter((r) => r.slice(1).some((c) => c !== '—'));
+  if (rows.length) table(['schedule, key bits', ...qbers.map((q) => `QBER ${q * 100} %`)], rows);
+}
+
 out.push('**Privacy amplification, in the calling thread** (modified Toeplitz (I | T) by FFT in WebAssembly SIMD, FFT length ≤ 2²⁴, Mbit/s of input, one core), `npx tsx bench/run.ts privacy`', '');
 const sizes = [16, 18, 20, 22, 24, 25, 26, 27];
 table(
@@ -83,7 +102,7 @@ table(
 out.push('**Other figures**', '');
 const rowsOther: string[][] = [];
 for (const r of results) {
-  if (r.name.startsWith('reconcile/') || r.name.startsWith('privacy/toeplitz')) continue;
+  if (r.name.startsWith('reconcile/') || r.name.startsWith('privacy/toeplitz') || r.name.startsWith('cascade')) continue;
   rowsOther.push([r.name, r.metric, fmt(r.value, 4), r.unit, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(', ')]);
 }
 table(['name', 'metric', 'value', 'unit', 'params'], rowsOther);
