@@ -282,7 +282,7 @@ export class LdpcReconciler implements Reconciler {
     const keyBits = key.permute(inter.perm).toBits();
     for (let f = 0; f < nFrames; f++) {
       x.fill(0);
-      const filler = BitArray.random(p0).toBits();
+      const filler = (opts.secretBits ? BitArray.fromBytes(opts.secretBits.bytes((p0 + 7) >>> 3), p0) : BitArray.random(p0)).toBits();
       fillers.push(filler);
       for (let j = 0; j < p0; j++) x[order[j]] = filler[j];
       const from = f * K;

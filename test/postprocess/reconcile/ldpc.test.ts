@@ -14,6 +14,9 @@ import {
   syndromeOf,
 } from '../../../src/postprocess/reconcile/index.js';
 import type { LdpcCode } from '../../../src/postprocess/reconcile/index.js';
+import { Drbg } from '../../../src/core/rng/drbg.js';
+import { memoryChannelPair } from '../../../src/postprocess/channel.js';
+import { LeakageLedger } from '../../../src/postprocess/ledger.js';
 
 describe('LDPC code construction', () => {
   it('prefixRanks: a 3-cycle H has rank 2 (columns sum to zero)', () => {
@@ -85,6 +88,28 @@ describe('LDPC reconciliation', () => {
       const same = frameBits(alice, f).equals(frameBits(o.bob.key, f));
       if (f.ok) expect(same).toBe(true);
     }
+  });
+
+  it('filler bits come from the caller\'s secret generator: the same Drbg seed replays the same syndromes, another one changes them', async () => {
+    const rec = new LdpcReconciler({ ...params, maxRetries: 0, fStart: 1.6 });
+    const { alice } = noisyPair(3000, 0.02, 2);
+    const firstMessage = async (secretBits?: Drbg): Promise<Uint8Array> => {
+      const [ca, cb] = memoryChannelPair();
+      const sent = rec.alice(alice, ca, new LeakageLedger('a'), { qberEstimate: 0.02, seed: 7, secretBits });
+      const msg = await cb.receive();
+      await cb.send(new Uint8Array([1, 0])); // final, no frame failed: Alice returns
+      await sent;
+      return msg;
+    };
+    const a = await firstMessage(new Drbg('fill/1'));
+    const b = await firstMessage(new Drbg('fill/1'));
+    const c = await firstMessage(new Drbg('fill/2'));
+    const d = await firstMessage();
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
+    expect(Buffer.from(a).equals(Buffer.from(d))).toBe(false);
+    // the header (public seed, QBER, length, frames) is the same: only the masked syndromes differ
+    expect(Buffer.from(a.subarray(0, 12)).equals(Buffer.from(c.subarray(0, 12)))).toBe(true);
   });
 
   it('blind: failed frames get reveals; leakage grows by the rank drop; every frame matches or is reported', async () => {
