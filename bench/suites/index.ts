@@ -7,7 +7,8 @@ import { simulateSuite } from './simulate.js';
 import { linkSuite } from './link.js';
 import { privacySuite } from './privacy.js';
 import { reconcileSuite } from './reconcile.js';
+import { reconcileLdpcSuite } from './reconcile-ldpc.js';
 import { replaySuite } from './replay.js';
 import { recordingSuite } from './recording.js';
 
-export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite, replaySuite, recordingSuite];
+export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite, reconcileLdpcSuite, replaySuite, recordingSuite];
