@@ -208,7 +208,7 @@ describe('ledger = what crossed the channel, both directions', () => {
     const qHat = h.f64();
     expect(h.varint()).toBe(n);
     const nFrames = h.varint();
-    const plan = planLdpc((rec as unknown as { params: Parameters<typeof planLdpc>[0] }).params, qHat, seed, n);
+    const plan = planLdpc((rec as unknown as { params: Parameters<typeof planLdpc>[0] }).params, qHat, n);
     const { m, K, p0, ranks, step } = plan;
     expect(nFrames).toBe(Math.ceil(n / K));
     expectZeroPadding(h.rest(), nFrames * m, 'syndromes');

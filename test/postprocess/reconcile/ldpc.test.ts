@@ -74,7 +74,7 @@ describe('LDPC reconciliation', () => {
     const rec = new LdpcReconciler({ ...params, maxRetries: 0, fStart: 1.6 });
     const { alice, bob } = noisyPair(5000, 0.02, 1);
     const o = await runPair(rec, alice, bob, { qberEstimate: 0.02, seed: 9 });
-    const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.6, fStep: 0.05, maxRetries: 0, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, 0.02, 9, 5000);
+    const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.6, fStep: 0.05, maxRetries: 0, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, 0.02, 5000);
     const frames = Math.ceil(5000 / plan.K);
     expect(o.bob.frames).toHaveLength(frames);
     expect(frames).toBe(3); // 5000 bits over ≤ 1843-bit frames → 3 frames of ~1667 bits, N shrunk to 1856
@@ -126,7 +126,7 @@ describe('LDPC reconciliation', () => {
       const fb = o.bob.frames ?? [];
       expect(fa.map((f) => f.ok)).toEqual(fb.map((f) => f.ok));
       expect(fb.reduce((s, f) => s + f.leakedBits, 0)).toBe(o.bob.forwardBits);
-      const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.0, fStep: 0.1, maxRetries: 5, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, q, seed, 6000);
+      const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.0, fStep: 0.1, maxRetries: 5, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, q, 6000);
       // f = 1.0 first attempt fails at this length, so reveals must have happened.
       expect(o.bob.forwardBits).toBeGreaterThan(fb.length * (plan.m - plan.ranks[plan.p0]));
       for (const f of fb) {
