@@ -4,6 +4,7 @@
  * puncturing patterns are public); they only must be identical on both sides and independent of
  * the channel errors. Generator: xoshiro128** (Blackman & Vigna 2018) seeded by splitmix32.
  */
+import { randomBytes } from 'node:crypto';
 
 export class Xoshiro128 {
   private a: number;
@@ -101,7 +102,10 @@ export function cachedPermutation(n: number, seed: number, stream: number): Cach
   return c;
 }
 
-/** A fresh random public seed (uint32). */
+/**
+ * A fresh random public seed (uint32). Public, but drawn from node:crypto like every other
+ * random choice of the protocol, so that an adversary cannot predict the permutations.
+ */
 export function freshSeed(): number {
-  return (Math.random() * 4294967296) >>> 0;
+  return randomBytes(4).readUInt32LE(0);
 }
