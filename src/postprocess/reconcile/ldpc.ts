@@ -30,6 +30,7 @@
  * number of frames and outcome bitmaps are public
  * protocol data and are not counted (as in the literature).
  */
+import { availableParallelism } from 'node:os';
 import { BitArray } from '../../core/bits.js';
 import { binaryEntropy } from '../../core/entropy.js';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
@@ -41,6 +42,7 @@ import type { CheckRule, DecoderState } from './ldpc-decoder.js';
 import { LdpcDecoder, newDecoderState } from './ldpc-decoder.js';
 import type { DecodeResult } from './ldpc-decoder.js';
 import { SIMD_LANES, simdAvailable, simdDecoderFor } from './ldpc-simd.js';
+import { decodeChunksOnWorkers, ldpcWorkersAvailable } from './ldpc-parallel.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { FrameOutcome, ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
 import { snapshot, statsSince } from './types.js';
@@ -89,6 +91,12 @@ export interface LdpcParams {
   decoder?: 'simd' | 'scalar';
   /** Adaptable (punctured/shortened) positions only on variables of at least this degree (default 3). */
   adaptableMinDegree?: number;
+  /**
+   * Worker threads for Bob's first decoding pass (SIMD decoder; default min(2, available cores)):
+   * keys of more than one chunk of 16 frames spread their chunks over the threads
+   * (ldpc-parallel.ts), with the same result as 1 (the calling thread).
+   */
+  threads?: number;
 }
 
 /**
@@ -201,7 +209,7 @@ const rankCache = new Map<string, Int32Array>();
  * code length shrunk (to a multiple of 64) so the frames share the key evenly — a short key is not
  * padded into an oversized frame.
  */
-export function planLdpc(params: Required<Omit<LdpcParams, 'rule' | 'decoder' | 'firstSkip'>> & Pick<LdpcParams, 'firstSkip'>, qber: number, keyBits: number): LdpcPlan {
+export function planLdpc(params: Required<Omit<LdpcParams, 'rule' | 'decoder' | 'firstSkip' | 'threads'>> & Pick<LdpcParams, 'firstSkip'>, qber: number, keyBits: number): LdpcPlan {
   const h = binaryEntropy(Math.min(0.49, Math.max(qber, 1e-3)));
   const delta = params.delta === 'auto' ? Math.min(0.08, Math.max(TUNE.dmin, TUNE.dk * h)) : params.delta;
   const frameBits = params.frameBits === 'auto' ? (h < 0.1 ? 65536 : 32768) : params.frameBits;
@@ -234,7 +242,8 @@ export function planLdpc(params: Required<Omit<LdpcParams, 'rule' | 'decoder' | 
 
 export class LdpcReconciler implements Reconciler {
   readonly name: string;
-  private readonly params: Required<Omit<LdpcParams, 'rule' | 'decoder'>>;
+  private readonly params: Required<Omit<LdpcParams, 'rule' | 'decoder' | 'threads'>>;
+  private readonly threads: number;
   private readonly rule: CheckRule;
   private readonly simd: boolean;
 
@@ -252,6 +261,8 @@ export class LdpcReconciler implements Reconciler {
       firstSkip: params.firstSkip ?? 'auto',
     };
     this.rule = params.rule ?? 'sum-product';
+    this.threads = params.threads ?? Math.min(2, availableParallelism());
+    if (!(Number.isInteger(this.threads) && this.threads >= 1)) throw new InputError(`threads ${this.threads} not an integer ≥ 1`, { field: 'threads' });
     this.simd = this.rule === 'sum-product' && params.decoder !== 'scalar' && simdAvailable();
     const p = this.params;
     if (p.frameBits !== 'auto' && !(Number.isInteger(p.frameBits) && p.frameBits >= 256 && p.frameBits <= 1 << 20)) {
@@ -465,26 +476,56 @@ export class LdpcReconciler implements Reconciler {
     const patience0 = decoder.patience;
     const z = new Uint8Array(N);
     const zSyn = new Uint8Array(m);
-    for (let f0 = 0; f0 < nFrames; f0 += chunk) {
-      const jobs: Job[] = [];
-      for (let f = f0; f < Math.min(nFrames, f0 + chunk); f++) {
-        const st: DecoderState = pool.pop() ?? newDecoderState(code);
-        initFrame(st, f, p0, null);
-        const fs = new Uint8Array(m);
-        {
-          const from = f * K;
-          const cnt = frameCount(f);
-          for (let j = 0; j < cnt; j++) z[order[d + j]] = keyBits[from + j];
-          syndromeOf(code, z, zSyn);
-          for (let j = 0; j < cnt; j++) z[order[d + j]] = 0;
-        }
-        for (let c = 0; c < m; c++) fs[c] = bitAt(synAll, f * m + c) ^ zSyn[c];
-        jobs.push({ f, st, syn: fs });
+    /** Frame f's first-attempt job on state st: channel LLRs, syndrome s ⊕ H·z. */
+    const firstJob = (f: number, st: DecoderState): Job => {
+      initFrame(st, f, p0, null);
+      const fs = new Uint8Array(m);
+      const from = f * K;
+      const cnt = frameCount(f);
+      for (let j = 0; j < cnt; j++) z[order[d + j]] = keyBits[from + j];
+      syndromeOf(code, z, zSyn);
+      for (let j = 0; j < cnt; j++) z[order[d + j]] = 0;
+      for (let c = 0; c < m; c++) fs[c] = bitAt(synAll, f * m + c) ^ zSyn[c];
+      return { f, st, syn: fs };
+    };
+    const pendingFirst = (j: Job): void => {
+      pending.set(j.f, { st: j.st, syn: j.syn, rev: new Uint8Array(p0), keyRev: new Uint8Array(0) });
+    };
+    if (simd && this.threads > 1 && nFrames > chunk && ldpcWorkersAvailable()) {
+      // Chunks on worker threads (ldpc-parallel.ts): the same chunks, each decoded as below.
+      const scratchMsg = new Float32Array(code.edges);
+      const chunks: Job[][] = [];
+      for (let f0 = 0; f0 < nFrames; f0 += chunk) {
+        const jobs: Job[] = [];
+        for (let f = f0; f < Math.min(nFrames, f0 + chunk); f++) jobs.push(firstJob(f, { llr: new Float32Array(N), msg: scratchMsg }));
+        chunks.push(jobs);
       }
-      const failed = new Set(decodeJobs(jobs, this.params.iterations, patience0));
-      for (const j of jobs) {
-        if (failed.has(j)) pending.set(j.f, { st: j.st, syn: j.syn, rev: new Uint8Array(p0), keyRev: new Uint8Array(0) });
-        else pool.push(j.st);
+      const results = await decodeChunksOnWorkers(
+        code,
+        chunks.map((jobs) => ({ llr: jobs.map((j) => j.st.llr), syndromes: jobs.map((j) => j.syn) })),
+        this.params.iterations,
+        patience0,
+        this.threads,
+      );
+      results.forEach((r, ci) =>
+        chunks[ci].forEach((j, k) => {
+          const out = r.out[k];
+          const llr = r.llr[k];
+          const msg = r.msg[k];
+          if (r.ok[k] && out) accept(j.f, out);
+          else if (llr && msg) pendingFirst({ f: j.f, st: { llr, msg }, syn: j.syn });
+          else throw new Error('ldpc worker: a failed frame came back without its decoder state');
+        }),
+      );
+    } else {
+      for (let f0 = 0; f0 < nFrames; f0 += chunk) {
+        const jobs: Job[] = [];
+        for (let f = f0; f < Math.min(nFrames, f0 + chunk); f++) jobs.push(firstJob(f, pool.pop() ?? newDecoderState(code)));
+        const failed = new Set(decodeJobs(jobs, this.params.iterations, patience0));
+        for (const j of jobs) {
+          if (failed.has(j)) pendingFirst(j);
+          else pool.push(j.st);
+        }
       }
     }
     for (let attempt = 0; ; attempt++) {
