@@ -7,6 +7,7 @@ import { simulateSuite } from './simulate.js';
 import { linkSuite } from './link.js';
 import { privacySuite } from './privacy.js';
 import { reconcileSuite } from './reconcile.js';
+import { reconcileLdpcSuite } from './reconcile-ldpc.js';
 import { cascadeSuite } from './cascade.js';
 import { replaySuite } from './replay.js';
 import { recordingSuite } from './recording.js';
@@ -21,6 +22,7 @@ export const suites: BenchSuite[] = [
   linkSuite,
   privacySuite,
   reconcileSuite,
+  reconcileLdpcSuite,
   cascadeSuite,
   replaySuite,
   recordingSuite,

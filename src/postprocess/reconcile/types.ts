@@ -12,6 +12,18 @@ export interface ReconcileOptions {
    * identical permutations. Permutations only need to be unpredictable *before* the errors occur.
    */
   seed?: number;
+  /**
+   * Source of the secret random bits a reconciler draws (LDPC's punctured filler values), e.g.
+   * the party's seeded Drbg (core/rng/drbg.ts), so a replay with the same `--seed` is reproducible.
+   * Absent: node:crypto. These bits must stay secret: a caller passes a generator seeded from a
+   * secret, never from a public value.
+   */
+  secretBits?: SecretBitSource;
+}
+
+/** Uniformly random secret bytes (Drbg has this shape). */
+export interface SecretBitSource {
+  bytes(n: number): Uint8Array;
 }
 
 export interface ReconcileStats {
