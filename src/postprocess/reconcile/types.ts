@@ -82,22 +82,34 @@ export interface Reconciler {
 export class LeakBook {
   forward = 0;
   backward = 0;
+  /** Ledger labels by `what` (built once: interactive reconcilers book every round). */
+  private readonly labels = new Map<string, string>();
 
   constructor(
     private readonly ledger: LeakageLedger,
     private readonly name: string,
   ) {}
 
+  private label(what: string, suffix: string): string {
+    const key = what + suffix;
+    let l = this.labels.get(key);
+    if (l === undefined) {
+      l = `${this.name} ${what}${suffix}`;
+      this.labels.set(key, l);
+    }
+    return l;
+  }
+
   /** Bits Alice disclosed (label as the ledger shows it, e.g. "parities"). */
   alice(bits: number, what: string): void {
     this.forward += bits;
-    this.ledger.add('reconciliation', bits, `${this.name} ${what}`);
+    this.ledger.add('reconciliation', bits, this.label(what, ''));
   }
 
   /** Information in Bob's messages (label says what it is and carries the direction). */
   bob(bits: number, what: string): void {
     this.backward += bits;
-    this.ledger.add('reconciliation', bits, `${this.name} ${what} (Bob→Alice)`);
+    this.ledger.add('reconciliation', bits, this.label(what, ' (Bob→Alice)'));
   }
 
   get total(): number {
