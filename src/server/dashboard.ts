@@ -128,6 +128,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
         reconciliations: RECONCILIATIONS,
         bounds: BOUNDS,
         defaults: { reconciliation: mission.postprocessing.reconciliation, bound: mission.postprocessing.bound },
+        minElevationDeg: mission.constraints.minElevationDeg ?? 10,
       } satisfies MetaResponse;
     } catch (e) {
       return sendError(reply, e);
@@ -208,6 +209,11 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
     }
   });
   app.get('/api/runs', async () => ({ runs: runs.list() }));
+  app.get('/api/runs/:id', async (req, reply) => {
+    const run = runs.get((req.params as { id: string }).id);
+    if (!run) return reply.code(404).send({ message: 'no such run' } satisfies ApiError);
+    return runs.info(run);
+  });
 
   app.get('/api/runs/:id/events', (req, reply) => {
     const { id } = req.params as { id: string };
