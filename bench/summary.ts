@@ -53,18 +53,31 @@ out.push('**Reconciliation throughput at QBER 2 %** (Mbit/s of sifted key, one c
   );
 }
 
-out.push('**Privacy amplification** (modified Toeplitz (I | T) by FFT in WebAssembly SIMD, Mbit/s of input, one core), `npx tsx bench/run.ts privacy`', '');
+out.push('**Privacy amplification, in the calling thread** (modified Toeplitz (I | T) by FFT in WebAssembly SIMD, FFT length ≤ 2²⁴, Mbit/s of input, one core), `npx tsx bench/run.ts privacy`', '');
 const sizes = [16, 18, 20, 22, 24, 25, 26, 27];
 table(
   ['n', 'ratio 0.125 wall / CPU', 'ratio 0.25 wall / CPU', 'ratio 0.375 wall / CPU'],
   sizes.map((l) => [
     `2^${l}`,
     ...[0.125, 0.25, 0.375].map((ratio) => {
-      const w = results.find((r) => r.name.startsWith('privacy/toeplitz') && r.metric === 'throughput' && r.params.log2n === l && r.params.ratio === ratio)?.value;
-      const c = results.find((r) => r.name.startsWith('privacy/toeplitz') && r.metric === 'throughputCpu' && r.params.log2n === l && r.params.ratio === ratio)?.value;
+      const w = results.find((r) => r.name === 'privacy/toeplitz-modified' && r.metric === 'throughput' && r.params.log2n === l && r.params.ratio === ratio)?.value;
+      const c = results.find((r) => r.name === 'privacy/toeplitz-modified' && r.metric === 'throughputCpu' && r.params.log2n === l && r.params.ratio === ratio)?.value;
       return w === undefined && c === undefined ? '—' : `${fmt(w)} / ${fmt(c)}`;
     }),
   ]),
+);
+
+out.push(
+  '**Privacy amplification on worker threads** (as the protocol runs it: segments on 1 or 2 workers, FFT length ≤ 2²⁵ each; ratio 0.125; CPU = all threads), `npx tsx bench/run.ts privacy`',
+  '',
+);
+const par = (l: number, t: number, metric: string) =>
+  results.find((r) => r.name === 'privacy/toeplitz-parallel' && r.metric === metric && r.params.log2n === l && r.params.threads === t)?.value;
+table(
+  ['n', 'threads', 'Mbit/s wall', 'Mbit/s CPU', 'peak RSS (MiB)', 'RSS after use (MiB)'],
+  [20, 24, 25, 27].flatMap((l) =>
+    [1, 2].map((t) => [`2^${l}`, String(t), fmt(par(l, t, 'throughput')), fmt(par(l, t, 'throughputCpu')), fmt(par(l, t, 'peakRss')), fmt(par(l, t, 'rssAfterUse'))]),
+  ),
 );
 
 out.push('**Other figures**', '');
