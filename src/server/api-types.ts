@@ -9,6 +9,10 @@
  * Node types).
  */
 import type { PassSummary } from '../orbit/types.js';
+import type { Plan } from '../plan/assemble.js';
+
+/** GET /api/plan: the plan the dashboard was started with (`mozi serve --plan`), as mozi plan wrote it. */
+export type PlanResponse = Plan;
 
 /** Body of every 4xx/5xx answer of the dashboard API. */
 export interface ApiError {
@@ -30,6 +34,8 @@ export interface MetaResponse {
   defaults: { reconciliation: string; bound: string };
   /** The mission's pass constraints (the map's visibility circle uses the minimum elevation). */
   minElevationDeg: number;
+  /** A plan is loaded (GET /api/plan answers). */
+  hasPlan: boolean;
 }
 
 /** A pass as GET /api/passes lists it: the orbit layer's summary plus the predicted key. */

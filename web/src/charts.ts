@@ -47,6 +47,7 @@ export class Chart {
 
   setData(x: number[], ys: (number | null)[][]): void {
     const data = [x, ...ys] as uPlot.AlignedData;
+    this.el.dataset.points = String(x.length);
     const width = Math.max(260, this.el.clientWidth || this.el.parentElement?.clientWidth || 600);
     if (this.plot) {
       this.plot.setData(data);

@@ -370,6 +370,8 @@ export class ReplayView {
     try {
       const { runs } = await api.runs();
       this.history.innerHTML = '';
+      // follow queued and running runs until they end
+      if (runs.some((r) => r.status === 'queued' || r.status === 'running')) setTimeout(() => void this.refreshHistory(), 3000);
       if (runs.length === 0) {
         this.history.append(el('p', { class: 'hint' }, 'No runs yet.'));
         return;
