@@ -7,15 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { spawnCli } from '../support/cli.js';
+import { hasBrowser, launchChromium, startServe } from '../support/dashboard-browser.js';
 
-const CHROMIUM = process.env.MOZI_CHROMIUM ?? '/usr/bin/chromium';
-const hasBrowser = existsSync(CHROMIUM);
-if (!hasBrowser && process.env.MOZI_REQUIRE_BROWSER) throw new Error(`MOZI_REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
 const SHOTS = join(process.cwd(), 'docs', 'screenshots');
 
 describe.skipIf(!hasBrowser)('dashboard mission console', () => {
@@ -44,18 +42,8 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     expect(code).toBe(0);
     planFile = join(planDir, 'plan.json');
     // started from another directory: the worker must not depend on the cwd
-    server = spawnCli(['serve', '--port', '0', '--data', dataDir, '--plan', planFile], { stdio: ['ignore', 'ignore', 'pipe'], cwd: tmpdir() });
-    base = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      server.stderr!.on('data', (d: Buffer) => {
-        err += d.toString();
-        const m = /dashboard at (http:\/\/[^/\s]+)\//.exec(err);
-        if (m) resolve(m[1]);
-      });
-      server.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-    });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    ({ server, base } = await startServe(['--data', dataDir, '--plan', planFile], { cwd: tmpdir() }));
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
