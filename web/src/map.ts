@@ -95,6 +95,20 @@ export function drawMap(
       sat.setAttribute('cy', p[1].toFixed(1));
       footprint.setAttribute('d', path(geoCircle().center([longitudeDeg, latitudeDeg]).radius(footprintDeg)()) ?? '');
     },
+    addStation(name: string, latitudeDeg: number, longitudeDeg: number) {
+      const p = projection([longitudeDeg, latitudeDeg]);
+      // a point on the far side of the globe is clipped (projection gives its mirror otherwise)
+      if (!p || !path({ type: 'Point', coordinates: [longitudeDeg, latitudeDeg] })) return;
+      const c = document.createElementNS(NS, 'circle');
+      c.setAttribute('cx', p[0].toFixed(1));
+      c.setAttribute('cy', p[1].toFixed(1));
+      c.setAttribute('r', '3');
+      c.setAttribute('class', 'other-station');
+      const t = document.createElementNS(NS, 'title');
+      t.textContent = name;
+      c.appendChild(t);
+      svg.insertBefore(c, footprint);
+    },
     addCircle(latitudeDeg: number, longitudeDeg: number, radiusDeg: number, cls: string) {
       const c = document.createElementNS(NS, 'path');
       c.setAttribute('class', cls);
@@ -108,6 +122,8 @@ export interface MapHandle {
   svg: SVGSVGElement;
   /** Move the satellite marker and its footprint (ground half-angle in degrees of arc). */
   setSatellite(latitudeDeg: number, longitudeDeg: number, footprintDeg: number): void;
+  /** Another station of the mission (a small dot with its name as tooltip). */
+  addStation(name: string, latitudeDeg: number, longitudeDeg: number): void;
   /** A small circle on the sphere (e.g. a station's visibility circle). */
   addCircle(latitudeDeg: number, longitudeDeg: number, radiusDeg: number, cls: string): void;
 }

@@ -235,6 +235,7 @@ export class ReplayView {
     this.map = drawMap(this.mapBox, d.track, d.station);
     const tca = d.samples.reduce((a, b) => (b.elevationDeg > a.elevationDeg ? b : a), d.samples[0]);
     const hKm = tca ? altitudeKm(tca.rangeKm, tca.elevationDeg) : 500;
+    for (const st of this.meta.stations) if (st.id !== d.station.id) this.map.addStation(st.name, st.latitudeDeg, st.longitudeDeg);
     this.map.addCircle(d.station.latitudeDeg, d.station.longitudeDeg, coverageAngleDeg(hKm, this.meta.minElevationDeg), 'visibility');
     this.sky.draw(d.samples, { aos: 0, tca: tca?.t ?? 0, los: d.samples[d.samples.length - 1]?.t ?? 0 });
     this.scrub.max = String(Math.max(0, d.samples.length - 1));
