@@ -32,7 +32,8 @@ import { parseOmmList, parseTleCatalogue } from '../orbit/tle.js';
 import type { Station } from '../orbit/types.js';
 import { DEFAULT_POLICY, type ReconciliationMethod } from '../protocol/types.js';
 import type { Bound, Protocol } from '../security/types.js';
-import { catalogueOf, readElementSets, type ElementCatalogue } from './elements.js';
+import { walkerElements, type ConstellationSpec } from './constellation.js';
+import { catalogueOf, readElementSets, singleCatalogue, type ElementCatalogue } from './elements.js';
 import { parseJsonDocument, type JsonDocument } from './jsonText.js';
 import { missionSchema, type MissionFile } from './schema.js';
 import { shippedCatalogue } from './satellites.js';
@@ -78,13 +79,25 @@ export interface ReplayPreset extends PostProcessingChoice {
   published?: PublishedFigures;
 }
 
+/** A station pair's wanted key over a planning window. */
+export interface DemandEntry {
+  a: string;
+  b: string;
+  bits: number;
+}
+
 /** A resolved mission: every default filled in, every value checked. */
 export interface Mission {
   name: string;
   description?: string;
   /** The file it was read from ("<inline>" for text). */
   file: string;
+  /** The satellite (with a constellation and no `satellite` key: its first satellite). */
   satellite: ElementCatalogue;
+  /** A Walker constellation's satellites, one catalogue each (absent: the one `satellite`). */
+  constellation?: { spec: ConstellationSpec; satellites: ElementCatalogue[] };
+  /** The demand matrix (planner), station ids checked against `stations`. */
+  demand?: DemandEntry[];
   transmitter: TransmitterConfig;
   stations: MissionStation[];
   constraints: Required<PassConstraints>;
@@ -144,7 +157,7 @@ function fromFile(ctx: Ctx, path: (string | number)[]): string {
   return line !== undefined ? `file line ${line}` : 'file';
 }
 
-function resolveSatellite(ctx: Ctx, s: MissionFile['satellite']): ElementCatalogue {
+function resolveSatellite(ctx: Ctx, s: NonNullable<MissionFile['satellite']>): ElementCatalogue {
   const at = where(ctx, ['satellite']);
   if (typeof s === 'string') return shippedCatalogue(s, at);
   if ('preset' in s) return shippedCatalogue(s.preset, where(ctx, ['satellite', 'preset']));
@@ -187,7 +200,15 @@ export function parseMission(text: string, file = '<inline>', options: ParseMiss
   const m = r.data;
   const raw = doc.value as Record<string, unknown>;
 
-  const satellite = resolveSatellite(ctx, m.satellite);
+  let constellation: Mission['constellation'];
+  if (m.constellation) {
+    const spec: ConstellationSpec = m.constellation;
+    const sets = walkerElements(spec, { file: ctx.file, line: ctx.doc.lineOf(['constellation']) });
+    constellation = { spec, satellites: sets.map((e) => singleCatalogue(e, `constellation ${spec.walker}`)) };
+    ctx.origins.constellation = `${fromFile(ctx, ['constellation'])}: Walker ${spec.walker} at ${spec.altitudeKm} km, epoch ${spec.epoch}`;
+  }
+  if (m.satellite === undefined && !constellation) throw new InputError('missing "satellite" (or a "constellation")', where(ctx, ['satellite']));
+  const satellite = m.satellite !== undefined ? resolveSatellite(ctx, m.satellite) : constellation!.satellites[0];
   ctx.origins.satellite = `${fromFile(ctx, ['satellite'])}: ${satellite.sets.length} element set(s) of ${satellite.name}${satellite.noradId !== undefined ? ` (${satellite.noradId})` : ''} from ${satellite.source}`;
 
   // transmitter
@@ -274,7 +295,14 @@ export function parseMission(text: string, file = '<inline>', options: ParseMiss
   for (const key of Object.keys(postprocessing) as (keyof PostProcessingChoice)[]) {
     ctx.origins[`postprocessing.${key}`] = pp[key] !== undefined ? fromFile(ctx, ['postprocessing', key]) : DEFAULTS_LABEL.postprocessing;
   }
-  const name = m.name ?? slug(satellite.name);
+  const demand = m.demand?.map((d, k) => {
+    for (const key of ['a', 'b'] as const) {
+      if (!seen.has(d[key])) throw new InputError(`no station "${d[key]}" in this mission (stations: ${[...seen].join(', ')})`, where(ctx, ['demand', k, key]));
+    }
+    if (d.a === d.b) throw new InputError(`a pair needs two stations, got "${d.a}" twice`, where(ctx, ['demand', k, 'b']));
+    return { a: d.a, b: d.b, bits: d.bits };
+  });
+  const name = m.name ?? slug(m.constellation?.name ?? satellite.name);
   ctx.origins.name = m.name !== undefined ? fromFile(ctx, ['name']) : 'the satellite name';
   const replayIds = new Set<string>();
   const replays: ReplayPreset[] = (m.replays ?? []).map((rp, k) => {
@@ -301,6 +329,8 @@ export function parseMission(text: string, file = '<inline>', options: ParseMiss
     ...(m.description ? { description: m.description } : {}),
     file,
     satellite,
+    ...(constellation ? { constellation } : {}),
+    ...(demand ? { demand } : {}),
     transmitter,
     stations,
     constraints,

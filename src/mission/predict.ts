@@ -39,7 +39,11 @@ export function predictParamsFromHardware(tx: TransmitterConfig, rx: ReceiverCon
 }
 
 export interface PredictOptions {
-  /** Link-budget slot length, s (default 1). */
+  /**
+   * Link-budget slot length, s (default 1). Slots lie on the UTC grid of whole multiples of
+   * stepS inside the pass (or window), so the same pass found by two searches (AOS refined to
+   * 10 ms each) integrates the same slots; the planner may pass a coarser step (PLANNING_STEP_S).
+   */
   stepS?: number;
   /** Finite-key bound (default: the mission's post-processing bound). */
   bound?: Bound;
@@ -72,6 +76,23 @@ export interface PassPrediction {
 }
 
 /**
+ * The finite-key result of expected counts under the mission's (or the options') bound,
+ * protocol and ε: the one call predictPassKey makes, also used by the planner for blocks of
+ * several passes combined.
+ */
+export function keyOfCounts(mission: Mission, counts: PredictedCounts, options: PredictOptions = {}): FiniteKeyResult {
+  return finiteKey(
+    toFiniteKeyInput(counts, {
+      bound: options.bound ?? mission.postprocessing.bound,
+      protocol: options.protocol ?? mission.postprocessing.protocol,
+      epsSec: options.epsSec ?? mission.postprocessing.epsSec,
+      ...(options.epsCor !== undefined ? { epsCor: options.epsCor } : {}),
+      ...(options.fEC !== undefined ? { fEC: options.fEC } : {}),
+    }),
+  );
+}
+
+/**
  * Predict the finite-key length of one pass of `station` (an id or a station of the mission):
  * `pass` is a Pass from missionPasses/findPasses or a spec (UTC date or ISO time near AOS).
  */
@@ -90,23 +111,21 @@ export function predictPassKey(mission: Mission, station: MissionStation | strin
     elements = elementsAt(mission.satellite, pass.tcaMs);
   }
   const stepS = options.stepS ?? 1;
-  const fromMs = options.window?.fromMs ?? p.aosMs;
-  const toMs = options.window?.toMs ?? p.losMs;
-  if (!(toMs > fromMs)) throw new InputError('the prediction window ends before it starts', { field: 'window' });
-  const geometry = passGeometry(elements, st, fromMs, toMs, stepS, mission.constraints);
+  if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
+  const startMs = options.window?.fromMs ?? p.aosMs;
+  const endMs = options.window?.toMs ?? p.losMs;
+  if (!(endMs > startMs)) throw new InputError('the prediction window ends before it starts', { field: 'window' });
+  const stepMs = stepS * 1000;
+  let fromMs = Math.ceil(startMs / stepMs) * stepMs;
+  let toMs = Math.floor(endMs / stepMs) * stepMs;
+  // a window shorter than one grid step: one slot at its start
+  if (!(toMs > fromMs)) [fromMs, toMs] = [startMs, endMs];
+  const geometry = passGeometry(elements, st, fromMs, toMs, stepS, mission.constraints, false);
   const budget = linkBudget(geometry, mission.transmitter, st.receiver);
   const samples: LinkSampleLike[] = budget.samples.map((s) => ({ etaTotal: s.etaTotal, backgroundHz: s.backgroundHz, timeMs: s.timeMs, durationS: stepS }));
   const params = { ...predictParamsFromHardware(mission.transmitter, st.receiver), stepS };
   const counts = predictCounts(samples, params);
-  const result = finiteKey(
-    toFiniteKeyInput(counts, {
-      bound: options.bound ?? mission.postprocessing.bound,
-      protocol: options.protocol ?? mission.postprocessing.protocol,
-      epsSec: options.epsSec ?? mission.postprocessing.epsSec,
-      ...(options.epsCor !== undefined ? { epsCor: options.epsCor } : {}),
-      ...(options.fEC !== undefined ? { fEC: options.fEC } : {}),
-    }),
-  );
+  const result = keyOfCounts(mission, counts, options);
   return {
     station: st.id,
     pass: passSummary(p),

@@ -123,11 +123,40 @@ export const replaySchema = z
   })
   .strict();
 
+/**
+ * A Walker-delta constellation i:T/P/F at one altitude (mission/constellation.ts), instead of or
+ * beside `satellite`; the pattern itself is checked by parseWalker (its message names the field).
+ */
+export const constellationSchema = z
+  .object({
+    walker: z.string().min(1, 'a Walker pattern i:T/P/F, e.g. "53:100/10/1"'),
+    altitudeKm: z.number().min(150, 'altitude ≥ 150 km').max(40_000, 'altitude ≤ 40,000 km'),
+    epoch: z.string().min(1, 'the elements\' epoch, an ISO time'),
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - or _').optional(),
+  })
+  .strict();
+
+/** Key wanted between two stations over the planning window (the planner's demand matrix). */
+export const demandSchema = z
+  .array(
+    z
+      .object({
+        a: stationIdSchema,
+        b: stationIdSchema,
+        bits: z.number().positive('demand in bits, > 0'),
+      })
+      .strict(),
+  )
+  .min(1, 'at least one station pair');
+
 /** Every key of a mission file: extend with `{ ...missionShape, yourKey: … }`. */
 export const missionShape = {
   name: z.string().min(1).optional(),
   description: z.string().optional(),
-  satellite: satelliteSpecSchema,
+  /** Required unless `constellation` is given (checked by the resolver, naming "satellite"). */
+  satellite: satelliteSpecSchema.optional(),
+  constellation: constellationSchema.optional(),
+  demand: demandSchema.optional(),
   transmitter: hardwarePatchSchema.optional(),
   receiver: hardwarePatchSchema.optional(),
   stations: z.array(z.union([stationIdSchema, stationSchema])).min(1, 'at least one station'),

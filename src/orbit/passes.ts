@@ -383,6 +383,8 @@ export function passGeometry(
   toMs: number,
   stepS: number,
   constraints: PassConstraints = {},
+  /** Refine TCA / maximum elevation for the summary (false: the best samples; for callers that hold the pass already). */
+  refine = true,
 ): PassGeometry {
   if (!(toMs > fromMs)) throw new InputError(`geometry interval ends (${iso(toMs)}) before it starts (${iso(fromMs)})`, { field: 'to' });
   if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
@@ -401,9 +403,15 @@ export function passGeometry(
   for (let i = 1; i < samples.length; i++) if (samples[i].rangeKm < samples[iMin].rangeKm) iMin = i;
   const a = Math.max(fromMs, samples[iMin].timeMs - stepS * 1000);
   const b = Math.min(toMs, samples[iMin].timeMs + stepS * 1000);
-  const tcaMs = b > a ? goldenMin(range, a, b, TOL_MS) : samples[iMin].timeMs;
-  const tMaxEl = b > a ? goldenMin((t) => -el(t), a, b, TOL_MS) : tcaMs;
+  const tcaMs = refine && b > a ? goldenMin(range, a, b, TOL_MS) : samples[iMin].timeMs;
+  const tMaxEl = refine && b > a ? goldenMin((t) => -el(t), a, b, TOL_MS) : tcaMs;
   const sunDeg = sunElevationDeg(frame, tcaMs);
+  let maxElevationDeg = refine ? el(tMaxEl) : -90;
+  let minRangeKm = refine ? range(tcaMs) : Infinity;
+  for (const sm of samples) {
+    if (sm.elevationDeg > maxElevationDeg) maxElevationDeg = sm.elevationDeg;
+    if (sm.rangeKm < minRangeKm) minRangeKm = sm.rangeKm;
+  }
   return {
     summary: {
       station: station.id,
@@ -411,8 +419,8 @@ export function passGeometry(
       aos: iso(fromMs),
       tca: iso(tcaMs),
       los: iso(toMs),
-      maxElevationDeg: Math.max(el(tMaxEl), ...samples.map((s) => s.elevationDeg)),
-      minRangeKm: Math.min(range(tcaMs), ...samples.map((s) => s.rangeKm)),
+      maxElevationDeg,
+      minRangeKm,
       durationS: (toMs - fromMs) / 1000,
       night: sunDeg <= c.sunElevationMaxDeg,
       sunElevationDegAtTca: sunDeg,

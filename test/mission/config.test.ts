@@ -141,11 +141,11 @@ describe('parseMission / loadMission', () => {
   });
 
   it('a schema extended with missionShape accepts the extension keys and keeps them in `raw` (the planner)', () => {
-    const planner = z.object({ ...missionShape, demand: z.array(z.object({ from: z.string(), to: z.string(), bits: z.number() }).strict()) }).strict();
-    const text = GOOD.replace('"name": "test",', '"name": "test", "demand": [{ "from": "xinglong", "to": "tenerife-ogs", "bits": 1e6 }],');
-    expect(errorOf(() => parseMission(text, 'm.json')).message).toMatch(/unknown key "demand"/);
+    const planner = z.object({ ...missionShape, campaign: z.array(z.object({ from: z.string(), to: z.string(), bits: z.number() }).strict()) }).strict();
+    const text = GOOD.replace('"name": "test",', '"name": "test", "campaign": [{ "from": "xinglong", "to": "tenerife-ogs", "bits": 1e6 }],');
+    expect(errorOf(() => parseMission(text, 'm.json')).message).toMatch(/unknown key "campaign"/);
     const m = parseMission(text, 'm.json', { schema: planner });
-    expect(m.raw.demand).toEqual([{ from: 'xinglong', to: 'tenerife-ogs', bits: 1e6 }]);
+    expect(m.raw.campaign).toEqual([{ from: 'xinglong', to: 'tenerife-ogs', bits: 1e6 }]);
   });
 });
 

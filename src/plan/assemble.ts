@@ -1,0 +1,320 @@
+/**
+ * assemblePlan: the slices' passes → one plan document. Sorts the passes (AOS, satellite,
+ * station), applies the weather, schedules (schedule.ts), accumulates key per link per pass and
+ * as combined blocks (the finite-key bound of a link's summed expected counts, keyOfCounts: the
+ * same bound as predictPassKey), the trusted-relay pair keys (relay.ts) and the figures of
+ * merit. Pure and deterministic: the same mission, options and slice results give the same
+ * document, byte for byte once serialised (planJson), however the slices were computed.
+ */
+import type { Mission } from '../mission/config.js';
+import { keyOfCounts, predictParamsFromHardware } from '../mission/predict.js';
+import { addCounts, PACKED_COUNTS, unpackCounts } from './counts.js';
+import { addToPool, pairKeys, pairShare, stationWeights, type PairSpec, type Pools } from './relay.js';
+import { schedulePasses, type Candidate, type Schedule } from './schedule.js';
+import type { PlanOptions, PlannedPass, SlicePass, SliceResult } from './types.js';
+import { cloudFreeProbability } from './weather.js';
+
+export interface StationFigures {
+  id: string;
+  name: string;
+  latitudeDeg: number;
+  longitudeDeg: number;
+  passes: number;
+  scheduledPasses: number;
+  /** Clear-sky key of the scheduled passes, each its own block. */
+  keyBits: number;
+  expectedKeyBits: number;
+  /** The same passes as one combined block per satellite link. */
+  combinedKeyBits: number;
+  combinedExpectedKeyBits: number;
+  /** Weather-expected key per UTC month of the window ("YYYY-MM" → bits), in the chosen block mode. */
+  expectedKeyBitsPerMonth: Record<string, number>;
+  expectedKeyBitsPerDay: number;
+  expectedKeyBitsPerYear: number;
+  /** Mean over the window's days of P(at least one scheduled pass that day has a clear sky). */
+  availability: number;
+  cloudFreeSource: string;
+}
+
+export interface PairFigures {
+  a: string;
+  b: string;
+  /** Clear-sky relay key in the chosen block mode. */
+  keyBits: number;
+  expectedKeyBits: number;
+  demandBits?: number;
+  /** expectedKeyBits / demand, at most 1 (with a demand). */
+  demandServed?: number;
+  /** Time from the window's start until the pair first holds latencyBits (expected, per-pass blocks); null: never. */
+  latencyS: number | null;
+}
+
+export interface PlanSummary {
+  passes: number;
+  scheduledPasses: number;
+  keyBits: number;
+  expectedKeyBits: number;
+  combinedKeyBits: number;
+  combinedExpectedKeyBits: number;
+  /** combinedExpectedKeyBits / expectedKeyBits − 1. */
+  combinedGain: number;
+  minPairKeyBits: number;
+  minPairExpectedKeyBits: number;
+  /** Mean over the demand pairs of min(1, expected key / demand); null without a demand. */
+  demandServed: number | null;
+  meanAvailability: number;
+}
+
+export interface Plan {
+  format: 'mozi-plan/1';
+  mission: string;
+  satellites: string[];
+  stations: string[];
+  window: { from: string; to: string; days: number };
+  options: { policy: string; block: string; stepS: number; latencyBits: number; weather: string };
+  summary: PlanSummary;
+  stationFigures: StationFigures[];
+  pairs: PairFigures[];
+  warnings: string[];
+  /** Absent with --summary; passes.csv always holds every pass. */
+  passes?: PlannedPass[];
+}
+
+const iso = (ms: number): string => new Date(Math.round(ms)).toISOString();
+const DAY_MS = 86_400_000;
+
+/** All passes of the slices in plan order. */
+function gather(slices: readonly SliceResult[]): SlicePass[] {
+  const all: SlicePass[] = [];
+  for (const s of [...slices].sort((a, b) => a.satelliteIndex - b.satelliteIndex)) for (const p of s.passes) all.push(p);
+  return all.sort((a, b) => a.aosMs - b.aosMs || a.satelliteIndex - b.satelliteIndex || (a.station < b.station ? -1 : a.station > b.station ? 1 : 0));
+}
+
+/** The station pairs: the demand's, else every pair of the mission's stations. */
+export function planPairs(mission: Mission): PairSpec[] {
+  if (mission.demand?.length) return mission.demand.map((d) => ({ a: d.a, b: d.b, weight: d.bits }));
+  const ids = mission.stations.map((s) => s.id);
+  const out: PairSpec[] = [];
+  for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) out.push({ a: ids[i], b: ids[j], weight: 1 });
+  return out;
+}
+
+interface LinkBlock {
+  satelliteIndex: number;
+  station: string;
+  clear: number[];
+  expected: number[];
+  pulses: number;
+  expectedPulses: number;
+  durationS: number;
+}
+
+/** Per (satellite, station): the scheduled passes' counts summed (clear and weather-weighted). */
+function linkBlocks(passes: readonly SlicePass[], scheduled: readonly boolean[], prob: readonly number[]): Map<string, LinkBlock> {
+  const links = new Map<string, LinkBlock>();
+  passes.forEach((p, i) => {
+    if (!scheduled[i]) return;
+    const k = `${p.satelliteIndex}\u0000${p.station}`;
+    let l = links.get(k);
+    if (!l) links.set(k, (l = { satelliteIndex: p.satelliteIndex, station: p.station, clear: new Array<number>(PACKED_COUNTS).fill(0), expected: new Array<number>(PACKED_COUNTS).fill(0), pulses: 0, expectedPulses: 0, durationS: 0 }));
+    addCounts(l.clear, p.counts);
+    addCounts(l.expected, p.counts, prob[i]);
+    l.pulses += p.pulses;
+    l.expectedPulses += prob[i] * p.pulses;
+    l.durationS += p.durationS;
+  });
+  return links;
+}
+
+/** Combined-block key of every link, clear and weather-expected (the expected counts' key). */
+function combinedPools(mission: Mission, links: Map<string, LinkBlock>): { clear: Pools; expected: Pools } {
+  const clear: Pools = new Map();
+  const expected: Pools = new Map();
+  for (const l of links.values()) {
+    const st = mission.stations.find((s) => s.id === l.station)!;
+    const src = predictParamsFromHardware(mission.transmitter, st.receiver);
+    const source = { intensities: src.intensities, probabilities: src.probabilities, bobProbX: src.bobProbX ?? src.probX };
+    addToPool(clear, l.satelliteIndex, l.station, keyOfCounts(mission, unpackCounts(l.clear, source, l.pulses, l.durationS)).keyLengthBits);
+    addToPool(expected, l.satelliteIndex, l.station, l.expectedPulses > 0 ? keyOfCounts(mission, unpackCounts(l.expected, source, l.expectedPulses, l.durationS)).keyLengthBits : 0);
+  }
+  return { clear, expected };
+}
+
+function perPassPools(passes: readonly SlicePass[], scheduled: readonly boolean[], prob: readonly number[]): { clear: Pools; expected: Pools } {
+  const clear: Pools = new Map();
+  const expected: Pools = new Map();
+  passes.forEach((p, i) => {
+    if (!scheduled[i]) return;
+    addToPool(clear, p.satelliteIndex, p.station, p.keyBits);
+    addToPool(expected, p.satelliteIndex, p.station, p.keyBits * prob[i]);
+  });
+  return { clear, expected };
+}
+
+const minOf = (xs: readonly number[]): number => (xs.length ? Math.min(...xs) : 0);
+
+/** Build the plan from the slices' results. */
+export function assemblePlan(mission: Mission, options: PlanOptions, slices: readonly SliceResult[]): Plan {
+  const passes = gather(slices);
+  const prob = passes.map((p) => cloudFreeProbability(options.weather, p.station, p.tcaMs));
+  const expected = passes.map((p, i) => p.keyBits * prob[i]);
+  const pairs = planPairs(mission);
+  const weights = stationWeights(pairs);
+  const cands: Candidate[] = passes.map((p, i) => ({ satelliteIndex: p.satelliteIndex, station: p.station, aosMs: p.aosMs, losMs: p.losMs, valueBits: expected[i] }));
+  const poolsOf = (s: Schedule) => (options.block === 'combined' ? combinedPools(mission, linkBlocks(passes, s.scheduled, prob)) : perPassPools(passes, s.scheduled, prob));
+  const minPair = (s: Schedule): number => minOf(pairKeys(poolsOf(s).expected, pairs));
+  const sched = schedulePasses(cands, options.policy, minPair, (id) => weights.get(id) ?? 1);
+
+  const perPass = perPassPools(passes, sched.scheduled, prob);
+  const combined = combinedPools(mission, linkBlocks(passes, sched.scheduled, prob));
+  const chosen = options.block === 'combined' ? combined : perPass;
+  const sumPool = (pools: Pools, station?: string): number => {
+    let s = 0;
+    for (const m of pools.values()) for (const [id, v] of m) if (station === undefined || id === station) s += v;
+    return s;
+  };
+
+  const days = (options.toMs - options.fromMs) / DAY_MS;
+  const stationFigures: StationFigures[] = mission.stations.map((st) => {
+    const perMonth: Record<string, number> = {};
+    for (let t = Date.UTC(new Date(options.fromMs).getUTCFullYear(), new Date(options.fromMs).getUTCMonth(), 1); t < options.toMs; ) {
+      const d = new Date(t);
+      perMonth[d.toISOString().slice(0, 7)] = 0;
+      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    }
+    let n = 0;
+    let ns = 0;
+    const noClearByDay = new Map<number, number>();
+    passes.forEach((p, i) => {
+      if (p.station !== st.id) return;
+      n++;
+      if (!sched.scheduled[i]) return;
+      ns++;
+      const m = iso(p.tcaMs).slice(0, 7);
+      if (m in perMonth) perMonth[m] += expected[i];
+      const day = Math.floor((p.tcaMs - options.fromMs) / DAY_MS);
+      noClearByDay.set(day, (noClearByDay.get(day) ?? 1) * (1 - prob[i]));
+    });
+    // combined blocks: a month's share of a link's key in proportion to its per-pass expected key
+    const exp = sumPool(chosen.expected, st.id);
+    const perPassExp = sumPool(perPass.expected, st.id);
+    if (options.block === 'combined' && perPassExp > 0) for (const k of Object.keys(perMonth)) perMonth[k] *= exp / perPassExp;
+    let avail = 0;
+    for (const v of noClearByDay.values()) avail += 1 - v;
+    return {
+      id: st.id,
+      name: st.name,
+      latitudeDeg: st.latitudeDeg,
+      longitudeDeg: st.longitudeDeg,
+      passes: n,
+      scheduledPasses: ns,
+      keyBits: sumPool(perPass.clear, st.id),
+      expectedKeyBits: perPassExp,
+      combinedKeyBits: sumPool(combined.clear, st.id),
+      combinedExpectedKeyBits: sumPool(combined.expected, st.id),
+      expectedKeyBitsPerMonth: perMonth,
+      expectedKeyBitsPerDay: exp / days,
+      expectedKeyBitsPerYear: (exp * 365.25) / days,
+      availability: avail / Math.max(1, Math.ceil(days)),
+      cloudFreeSource: options.weather.stations[st.id] ? (options.weather.notes?.[st.id] ?? options.weather.source) : 'not in the weather table: always clear',
+    };
+  });
+
+  // pair keys in the chosen block mode; latency on per-pass expected keys in time order
+  const clearPairs = pairKeys(chosen.clear, pairs);
+  const expPairs = pairKeys(chosen.expected, pairs);
+  const latency = pairLatencies(passes, sched.scheduled, expected, pairs, options.latencyBits, options.fromMs);
+  const pairFigures: PairFigures[] = pairs.map((p, k) => {
+    const d = mission.demand?.find((x) => (x.a === p.a && x.b === p.b) || (x.a === p.b && x.b === p.a));
+    return {
+      a: p.a,
+      b: p.b,
+      keyBits: clearPairs[k],
+      expectedKeyBits: expPairs[k],
+      ...(d ? { demandBits: d.bits, demandServed: Math.min(1, expPairs[k] / d.bits) } : {}),
+      latencyS: latency[k],
+    };
+  });
+  const served = pairFigures.filter((p) => p.demandServed !== undefined).map((p) => p.demandServed!);
+
+  const plannedPasses = options.summaryOnly ? undefined : passes.map((p, i) => plannedPass(p, i, passes, sched, prob[i]));
+  const totalExp = sumPool(perPass.expected);
+  const combExp = sumPool(combined.expected);
+  return {
+    format: 'mozi-plan/1',
+    mission: mission.name,
+    satellites: (mission.constellation?.satellites ?? [mission.satellite]).map((s) => s.name),
+    stations: mission.stations.map((s) => s.id),
+    window: { from: iso(options.fromMs), to: iso(options.toMs), days },
+    options: { policy: options.policy, block: options.block, stepS: options.stepS, latencyBits: options.latencyBits, weather: options.weather.source },
+    summary: {
+      passes: passes.length,
+      scheduledPasses: sched.scheduled.filter(Boolean).length,
+      keyBits: sumPool(perPass.clear),
+      expectedKeyBits: totalExp,
+      combinedKeyBits: sumPool(combined.clear),
+      combinedExpectedKeyBits: combExp,
+      combinedGain: totalExp > 0 ? combExp / totalExp - 1 : 0,
+      minPairKeyBits: minOf(clearPairs),
+      minPairExpectedKeyBits: minOf(expPairs),
+      demandServed: served.length ? served.reduce((a, b) => a + b, 0) / served.length : null,
+      meanAvailability: stationFigures.length ? stationFigures.reduce((a, s) => a + s.availability, 0) / stationFigures.length : 0,
+    },
+    stationFigures,
+    pairs: pairFigures,
+    warnings: [...new Set(slices.flatMap((s) => s.warnings))].sort(),
+    ...(plannedPasses ? { passes: plannedPasses } : {}),
+  };
+}
+
+/** One pass as plan.json and passes.csv show it. */
+export function plannedPass(p: SlicePass, i: number, passes: readonly SlicePass[], sched: Schedule, cloudFree: number): PlannedPass {
+  const by = sched.blockedBy[i];
+  const o = by >= 0 ? passes[by] : undefined;
+  const reason = sched.scheduled[i] ? undefined : o ? (o.satelliteIndex === p.satelliteIndex ? `satellite busy: ${o.station} ${iso(o.aosMs)}` : `station busy: ${o.satellite} ${iso(o.aosMs)}`) : 'not chosen';
+  return {
+    satellite: p.satellite,
+    station: p.station,
+    aos: iso(p.aosMs),
+    tca: iso(p.tcaMs),
+    los: iso(p.losMs),
+    maxElevationDeg: p.maxElevationDeg,
+    minRangeKm: p.minRangeKm,
+    night: p.night,
+    predictedKeyBits: p.keyBits,
+    expectedKeyBits: p.keyBits * cloudFree,
+    cloudFreeProbability: cloudFree,
+    scheduled: sched.scheduled[i],
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** Seconds from `fromMs` to the LOS of the pass after which each pair first holds `bits`. */
+function pairLatencies(passes: readonly SlicePass[], scheduled: readonly boolean[], bits: readonly number[], pairs: readonly PairSpec[], target: number, fromMs: number): (number | null)[] {
+  const w = stationWeights(pairs);
+  const pools: Pools = new Map();
+  const value = new Array<number>(pairs.length).fill(0);
+  const out: (number | null)[] = new Array<number | null>(pairs.length).fill(null);
+  const byStation = new Map<string, number[]>();
+  pairs.forEach((p, k) => {
+    for (const id of [p.a, p.b]) (byStation.get(id) ?? byStation.set(id, []).get(id)!).push(k);
+  });
+  const order = passes.map((_, i) => i).filter((i) => scheduled[i]).sort((i, j) => passes[i].losMs - passes[j].losMs || i - j);
+  for (const i of order) {
+    const p = passes[i];
+    const ks = (byStation.get(p.station) ?? []).filter((k) => out[k] === null);
+    if (!ks.length) continue;
+    const before = ks.map((k) => pairShare(pools.get(p.satelliteIndex), pairs[k], w));
+    addToPool(pools, p.satelliteIndex, p.station, bits[i]);
+    ks.forEach((k, x) => {
+      value[k] += pairShare(pools.get(p.satelliteIndex), pairs[k], w) - before[x];
+      if (value[k] >= target) out[k] = (p.losMs - fromMs) / 1000;
+    });
+  }
+  return out;
+}
+
+/** plan.json text: the plan with 2-space indentation and a final newline. */
+export function planJson(plan: Plan): string {
+  return JSON.stringify(plan, null, 2) + '\n';
+}

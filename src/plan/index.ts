@@ -1,0 +1,31 @@
+/**
+ * Plan layer (4): campaign and constellation planning. The API other code builds on:
+ *   planSlices(mission, options) → SliceInput[]      the canonical independent slices (slice.ts)
+ *   planSlice(input) → SliceResult                    passes and predicted keys of one slice
+ *   assemblePlan(mission, options, slices) → Plan     scheduling, accumulation, relay, figures (assemble.ts)
+ *   planJson(plan) → text                             plan.json, byte-identical for equal inputs
+ *   runSlices(inputs, threads) → SliceResult[]        planSlice on worker threads (pool.ts)
+ *   runPlan(mission, options, threads) → Plan         all of it
+ */
+import type { Mission } from '../mission/config.js';
+import { assemblePlan, type Plan } from './assemble.js';
+import { runSlices } from './pool.js';
+import { planSlices } from './slice.js';
+import type { PlanOptions } from './types.js';
+
+export { assemblePlan, planJson, planPairs, plannedPass } from './assemble.js';
+export type { PairFigures, Plan, PlanSummary, StationFigures } from './assemble.js';
+export { planSatellites, planSlice, planSlices } from './slice.js';
+export { runSlices } from './pool.js';
+export { schedulePasses, greedySchedule, roundRobinSchedule, maxMinHeuristicSchedule } from './schedule.js';
+export type { Candidate, Schedule } from './schedule.js';
+export { pairKeys, stationWeights } from './relay.js';
+export type { PairSpec, Pools } from './relay.js';
+export { cloudFreeProbability, DEFAULT_WEATHER, loadWeather, parseWeather } from './weather.js';
+export * from './types.js';
+
+/** The whole plan: slices on `threads` workers, then assemblePlan. */
+export async function runPlan(mission: Mission, options: PlanOptions, threads = 1, onSlice?: (done: number, total: number) => void): Promise<Plan> {
+  const slices = await runSlices(planSlices(mission, options), threads, onSlice);
+  return assemblePlan(mission, options, slices);
+}

@@ -1,0 +1,86 @@
+/**
+ * Running the slices on worker threads (node:worker_threads): each worker computes planSlice on
+ * the slices it is handed, one at a time, and the results go to assemblePlan in slice order, so
+ * the plan is the same whatever the number of threads. This module is also the worker's entry:
+ * loaded in a worker whose workerData has `moziPlanWorker`, it answers slice requests.
+ * Under tsx (source checkout, tests) the worker registers tsx's loader first; from a bundle
+ * (one JavaScript file) it loads that bundle, whose CLI entry does not run in a worker.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { planSlice } from './slice.js';
+import type { SliceInput, SliceResult } from './types.js';
+
+interface Request {
+  id: number;
+  input: SliceInput;
+}
+type Reply = { id: number; result: SliceResult } | { id: number; error: { message: string; name: string; field?: string; file?: string; line?: number } };
+
+if (!isMainThread && (workerData as { moziPlanWorker?: boolean } | null)?.moziPlanWorker && parentPort) {
+  const port = parentPort;
+  port.on('message', (req: Request) => {
+    let reply: Reply;
+    try {
+      reply = { id: req.id, result: planSlice(req.input) };
+    } catch (e) {
+      const err = e as Error & { field?: string; file?: string; line?: number };
+      reply = { id: req.id, error: { message: err.message, name: err.name, field: err.field, file: err.file, line: err.line } };
+    }
+    port.postMessage(reply);
+  });
+}
+
+function startWorker(): Worker {
+  const self = import.meta.url;
+  const code = self.endsWith('.ts')
+    ? `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(self)}); })`
+    : `import(${JSON.stringify(self)})`;
+  return new Worker(code, { eval: true, workerData: { moziPlanWorker: true } });
+}
+
+/**
+ * planSlice over every input, on `threads` workers (1: in this thread), results in input order.
+ * `onSlice` is called as each slice finishes (progress, streaming).
+ */
+export async function runSlices(inputs: readonly SliceInput[], threads: number, onSlice?: (done: number, total: number) => void): Promise<SliceResult[]> {
+  const results: SliceResult[] = new Array<SliceResult>(inputs.length);
+  if (threads <= 1 || inputs.length <= 1) {
+    inputs.forEach((input, i) => {
+      results[i] = planSlice(input);
+      onSlice?.(i + 1, inputs.length);
+    });
+    return results;
+  }
+  const n = Math.min(threads, inputs.length);
+  const workers = Array.from({ length: n }, startWorker);
+  let next = 0;
+  let done = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const feed = (w: Worker): void => {
+        if (next >= inputs.length) return;
+        const id = next++;
+        w.postMessage({ id, input: inputs[id] } satisfies Request);
+      };
+      for (const w of workers) {
+        w.on('message', (r: Reply) => {
+          if ('error' in r) {
+            const e = Object.assign(new Error(r.error.message), r.error);
+            reject(e);
+            return;
+          }
+          results[r.id] = r.result;
+          done++;
+          onSlice?.(done, inputs.length);
+          if (done === inputs.length) resolve();
+          else feed(w);
+        });
+        w.on('error', reject);
+        feed(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}

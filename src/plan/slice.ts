@@ -1,0 +1,58 @@
+/**
+ * The planner's unit of work: one satellite × a set of stations × the window → every pass with
+ * its predicted key (predictPassKey, the same function as `mozi keyrate --predict`) and the
+ * expected counts a combined block needs. Pure and deterministic: the same SliceInput gives the
+ * same SliceResult on any thread or machine. The worker-thread pool (pool.ts) and the
+ * distributed engine run these; assemblePlan (assemble.ts) puts the results together.
+ */
+import { InputError } from '../core/errors.js';
+import { missionStation, type Mission } from '../mission/config.js';
+import type { ElementCatalogue } from '../mission/elements.js';
+import { missionPasses } from '../mission/passes.js';
+import { predictPassKey } from '../mission/predict.js';
+import { packCounts } from './counts.js';
+import type { PlanOptions, SliceInput, SlicePass, SliceResult } from './types.js';
+
+/** The mission's satellites: its constellation's, or its one satellite. */
+export function planSatellites(mission: Mission): ElementCatalogue[] {
+  return mission.constellation?.satellites ?? [mission.satellite];
+}
+
+/** The canonical slices of a plan: one per satellite, every station, the whole window. */
+export function planSlices(mission: Mission, options: Pick<PlanOptions, 'fromMs' | 'toMs' | 'stepS'>): SliceInput[] {
+  if (!(options.toMs > options.fromMs)) {
+    throw new InputError(`the window ends (${new Date(options.toMs).toISOString()}) before it starts (${new Date(options.fromMs).toISOString()})`, { field: '--to' });
+  }
+  const stationIds = mission.stations.map((s) => s.id);
+  return planSatellites(mission).map((_, satelliteIndex) => ({ mission, satelliteIndex, stationIds, fromMs: options.fromMs, toMs: options.toMs, stepS: options.stepS }));
+}
+
+/** Passes and predicted keys of one slice. */
+export function planSlice(input: SliceInput): SliceResult {
+  const sats = planSatellites(input.mission);
+  const cat = sats[input.satelliteIndex];
+  if (!cat) throw new InputError(`no satellite ${input.satelliteIndex} (the mission has ${sats.length})`, { field: 'satelliteIndex' });
+  const mission: Mission = { ...input.mission, satellite: cat };
+  const stations = input.stationIds.map((id) => missionStation(mission, id, { field: 'stationIds' }));
+  const found = missionPasses(mission, stations, input.fromMs, input.toMs);
+  const passes: SlicePass[] = found.passes.map((p) => {
+    const pred = predictPassKey(mission, p.station, p, { stepS: input.stepS });
+    return {
+      satellite: cat.name,
+      satelliteIndex: input.satelliteIndex,
+      station: p.station,
+      aosMs: p.aosMs,
+      tcaMs: p.tcaMs,
+      losMs: p.losMs,
+      maxElevationDeg: p.maxElevationDeg,
+      minRangeKm: p.minRangeKm,
+      night: p.night,
+      sunElevationDegAtTca: p.sunElevationDegAtTca,
+      keyBits: pred.keyBits,
+      counts: packCounts(pred.counts.counts),
+      pulses: pred.counts.pulses,
+      durationS: pred.counts.durationS,
+    };
+  });
+  return { satelliteIndex: input.satelliteIndex, satellite: cat.name, stationIds: input.stationIds, passes, warnings: found.warnings };
+}
