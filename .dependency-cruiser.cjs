@@ -35,7 +35,8 @@ const SAME_LAYER = [
   ['quantum', 'timing'], // the simulator writes the pass schedule timing recovery reads
   ['mission', 'kms'], // the end-to-end run stores keys
   ['report', 'mission'], // reports render mission results
-  ['plan', 'mission'],
+  ['report', 'plan'], // plan.html and the planner's CSV tables
+  ['plan', 'mission'], // plans run on missions' passes and predicted keys
   ['recording', 'mission'],
   ['cli', 'server'], // `mozi serve`, `mozi kme`
   ['cli', 'jobs'],

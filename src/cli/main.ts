@@ -3,6 +3,7 @@
  * itself through `commands/index.ts`. Exit codes (DESIGN.md): 0 done, 1 run failed or aborted
  * for a security reason, 2 bad input or usage.
  */
+import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { exitCodeFor, reportError } from './errors.js';
@@ -39,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.ts|mozi(?:\.js)?)$/.test(process.argv[1]);
+// not in a worker thread (the planner's workers load this bundle for src/plan/pool.ts)
+const isEntry = isMainThread && process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.ts|mozi(?:\.js)?)$/.test(process.argv[1]);
 if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => {

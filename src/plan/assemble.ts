@@ -153,8 +153,8 @@ function perPassPools(passes: readonly SlicePass[], scheduled: readonly boolean[
 
 const minOf = (xs: readonly number[]): number => (xs.length ? Math.min(...xs) : 0);
 
-/** Build the plan from the slices' results. */
-export function assemblePlan(mission: Mission, options: PlanOptions, slices: readonly SliceResult[]): Plan {
+/** Build the plan from the slices' results; `onPass` sees every pass in plan order (for streaming). */
+export function assemblePlan(mission: Mission, options: PlanOptions, slices: readonly SliceResult[], onPass?: (p: PlannedPass) => void): Plan {
   const passes = gather(slices);
   const prob = passes.map((p) => cloudFreeProbability(options.weather, p.station, p.tcaMs));
   const expected = passes.map((p, i) => p.keyBits * prob[i]);
@@ -237,7 +237,15 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   });
   const served = pairFigures.filter((p) => p.demandServed !== undefined).map((p) => p.demandServed!);
 
-  const plannedPasses = options.summaryOnly ? undefined : passes.map((p, i) => plannedPass(p, i, passes, sched, prob[i]));
+  // every pass, in plan order, to the caller (passes.csv is written as they come) and to plan.json unless --summary
+  const plannedPasses: PlannedPass[] | undefined = options.summaryOnly ? undefined : [];
+  if (plannedPasses || onPass) {
+    passes.forEach((p, i) => {
+      const pp = plannedPass(p, i, passes, sched, prob[i]);
+      onPass?.(pp);
+      plannedPasses?.push(pp);
+    });
+  }
   const totalExp = sumPool(perPass.expected);
   const combExp = sumPool(combined.expected);
   return {

@@ -11,7 +11,7 @@ import type { Mission } from '../mission/config.js';
 import { assemblePlan, type Plan } from './assemble.js';
 import { runSlices } from './pool.js';
 import { planSlices } from './slice.js';
-import type { PlanOptions } from './types.js';
+import type { PlannedPass, PlanOptions } from './types.js';
 
 export { assemblePlan, planJson, planPairs, plannedPass } from './assemble.js';
 export type { PairFigures, Plan, PlanSummary, StationFigures } from './assemble.js';
@@ -25,7 +25,12 @@ export { cloudFreeProbability, DEFAULT_WEATHER, loadWeather, parseWeather } from
 export * from './types.js';
 
 /** The whole plan: slices on `threads` workers, then assemblePlan. */
-export async function runPlan(mission: Mission, options: PlanOptions, threads = 1, onSlice?: (done: number, total: number) => void): Promise<Plan> {
-  const slices = await runSlices(planSlices(mission, options), threads, onSlice);
-  return assemblePlan(mission, options, slices);
+export async function runPlan(
+  mission: Mission,
+  options: PlanOptions,
+  threads = 1,
+  hooks: { onSlice?: (done: number, total: number) => void; onPass?: (p: PlannedPass) => void } = {},
+): Promise<Plan> {
+  const slices = await runSlices(planSlices(mission, options), threads, hooks.onSlice);
+  return assemblePlan(mission, options, slices, hooks.onPass);
 }
