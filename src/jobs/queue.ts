@@ -9,7 +9,8 @@
  *   ids and the run resumes; results already collected are kept. If Redis stays away, or a job
  *   fails for good, the run fails with a message naming it, never returning a partial result.
  */
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { InputError } from '../core/errors.js';
 import { jobId } from './job-id.js';
 import type { JobInputs, JobKind, JobResults } from './kinds.js';
@@ -17,7 +18,7 @@ import type { JobInputs, JobKind, JobResults } from './kinds.js';
 export const QUEUE_NAME = 'mozi';
 
 /** ioredis options from a redis:// URL (host, port, db, password). */
-export function redisConnection(url: string): ConnectionOptions {
+export function redisOptions(url: string): RedisOptions {
   let u: URL;
   try {
     u = new URL(url);
@@ -39,6 +40,13 @@ export function redisConnection(url: string): ConnectionOptions {
   };
 }
 
+/** A connected-on-demand ioredis client for BullMQ (which needs a constructed client under ESM). */
+export function redisConnection(url: string): Redis {
+  const client = new Redis(redisOptions(url));
+  client.on('error', () => {}); // reported by the callers (runOnRedis, the worker's events)
+  return client;
+}
+
 export interface JobData<K extends JobKind = JobKind> {
   kind: K;
   input: JobInputs[K];
@@ -57,7 +65,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Submit `inputs` as jobs of `kind`, wait for all, results in input order. */
 export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs: readonly JobInputs[K][], opts: RunOnRedisOptions = {}): Promise<JobResults[K][]> {
-  const queue = new Queue<JobData<K>>(QUEUE_NAME, { connection: redisConnection(url) });
+  const connection = redisConnection(url);
+  const queue = new Queue<JobData<K>>(QUEUE_NAME, { connection });
   queue.on('error', () => {}); // connection errors surface through the calls below
   const ids = inputs.map((input) => jobId(kind, input));
   const results = new Array<JobResults[K] | undefined>(inputs.length);
@@ -84,8 +93,8 @@ export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs
         return await f();
       } catch (e) {
         const msg = (e as Error).message;
-        const connection = /ECONNREFUSED|ECONNRESET|Connection is closed|connect|ETIMEDOUT|EPIPE/i.test(msg);
-        if (!connection) throw e;
+        const lost = /ECONNREFUSED|ECONNRESET|Connection is closed|ETIMEDOUT|EPIPE|LOADING/.test(msg);
+        if (!lost) throw e;
         if (Date.now() - t0 > reconnectMs) {
           throw new Error(`Redis at ${url} unreachable for ${Math.round(reconnectMs / 1000)} s while ${what} (${msg}); ${done} of ${inputs.length} jobs done, no result written`);
         }
@@ -122,6 +131,7 @@ export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs
     }
   } finally {
     await queue.close().catch(() => {});
+    connection.disconnect();
   }
   return results as JobResults[K][];
 }

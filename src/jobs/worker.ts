@@ -22,6 +22,7 @@ export interface WorkerOptions {
 /** Start a worker on the queue at `url`; resolves once it is connected. */
 export async function startWorker(url: string, opts: WorkerOptions = {}): Promise<Worker> {
   const lockDuration = opts.lockDurationMs ?? 600_000;
+  const connection = redisConnection(url);
   const worker = new Worker<JobData, unknown>(
     QUEUE_NAME,
     async (job) => {
@@ -29,7 +30,7 @@ export async function startWorker(url: string, opts: WorkerOptions = {}): Promis
       return runJob(job.data.kind as JobKind, job.data.input as never);
     },
     {
-      connection: redisConnection(url),
+      connection,
       concurrency: opts.concurrency ?? 1,
       lockDuration,
       stalledInterval: opts.stalledIntervalMs ?? Math.min(30_000, lockDuration),
@@ -39,6 +40,7 @@ export async function startWorker(url: string, opts: WorkerOptions = {}): Promis
   worker.on('completed', (job) => opts.onJob?.({ id: job.id ?? '', kind: job.data.kind, state: 'completed' }));
   worker.on('failed', (job, err) => opts.onJob?.({ id: job?.id ?? '', kind: job?.data.kind ?? '', state: 'failed', error: err.message }));
   worker.on('error', (err) => opts.onJob?.({ id: '', kind: '', state: 'failed', error: err.message }));
+  worker.on('closed', () => connection.disconnect());
   await worker.waitUntilReady();
   return worker;
 }
