@@ -9,5 +9,6 @@ import { privacySuite } from './privacy.js';
 import { reconcileSuite } from './reconcile.js';
 import { replaySuite } from './replay.js';
 import { recordingSuite } from './recording.js';
+import { jobsSuite } from './jobs.js';
 
-export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite, replaySuite, recordingSuite];
+export const suites: BenchSuite[] = [kmeSuite, passesSuite, keyrateSuite, simulateSuite, linkSuite, privacySuite, reconcileSuite, replaySuite, recordingSuite, jobsSuite];
