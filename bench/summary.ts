@@ -22,7 +22,7 @@ const table = (header: string[], rows: string[][]) => {
 
 const qbers = [0.005, 0.01, 0.02, 0.03, 0.05];
 out.push('**Reconciliation efficiency f (FER)**, `npx tsx bench/run.ts reconcile`', '');
-const algos = ['cascade/option8', 'cascade/biconf', 'cascade/original', 'ldpc/blind', 'hamming'];
+const algos = ['cascade/option8', 'cascade/biconf', 'cascade/original', 'hamming'];
 for (const bits of [10_000, 100_000, 1_000_000]) {
   const rows = algos
     .map((a) => [
@@ -53,24 +53,84 @@ out.push('**Reconciliation throughput at QBER 2 %** (Mbit/s of sifted key, one c
   );
 }
 
-out.push('**Privacy amplification** (modified Toeplitz (I | T) by FFT in WebAssembly SIMD, Mbit/s of input, one core), `npx tsx bench/run.ts privacy`', '');
+out.push(
+  '**Cascade vs cascade-cpp** (Mbit/s, CPU time: Mozi process / cascade-cpp thread; ratio = Mozi ÷ cascade-cpp), `CASCADE_CPP_BENCH=… npx tsx bench/run.ts cascade`',
+  '',
+);
+for (const sched of ['original', 'biconf', 'yanetal']) {
+  const rows = [10_000, 100_000, 1_000_000]
+    .map((bits) => [
+      `${sched}, n = ${bits.toLocaleString('en-US')}`,
+      ...qbers.map((q) => {
+        const m = find(`cascade/${sched}`, 'throughputCpu', { qber: q, bits });
+        const c = find(`cascade/cascade-cpp/${sched}`, 'throughputCpu', { qber: q, bits });
+        const w = find(`cascade/${sched}`, 'wallRatioVsCascadeCpp', { qber: q, bits });
+        return m === undefined ? '—' : `${fmt(m)} / ${fmt(c)} (${c === undefined ? '—' : fmt(m / c, 2)}×; wall ${fmt(w, 2)}×)`;
+      }),
+    ])
+    .filter((r) => r.slice(1).some((c) => c !== '—'));
+  if (rows.length) table(['schedule, key bits', ...qbers.map((q) => `QBER ${q * 100} %`)], rows);
+}
+
+
+out.push(
+  '**LDPC reconciliation** (blind, fresh seed per run), `npm run bench -- reconcile-ldpc`: f (Alice\'s disclosures) / ledger f (both directions), failed/measured frames (95 % upper bound of the FER), round trips, Mbit/s of sifted key wall / CPU (both parties in one process)',
+  '',
+);
+{
+  const L = 'reconcile-ldpc/ldpc/blind';
+  const rows: string[][] = [];
+  for (const bits of [10_000, 100_000, 1_000_000]) {
+    for (const q of [0.01, 0.02, 0.03, 0.05]) {
+      const f = results.find((r) => r.name === L && r.metric === 'efficiency' && r.params.qber === q && r.params.bits === bits);
+      if (!f) continue;
+      const get = (metric: string) => find(L, metric, { qber: q, bits });
+      const frames = Number(f.params.frames);
+      const failed = Math.round((get('frameErrorRate') ?? 0) * frames);
+      rows.push([
+        bits.toLocaleString('en-US'),
+        `${q * 100} %`,
+        `${fmt(f.value, 4)} / ${fmt(get('efficiencyLedger'), 4)}`,
+        `${failed}/${frames.toLocaleString('en-US')} (≤ ${fmt(get('frameErrorRateUpper95'), 2)})`,
+        fmt(get('roundTrips')),
+        `${fmt(get('throughput'))} / ${fmt(get('throughputCpu'))}`,
+      ]);
+    }
+  }
+  table(['key bits', 'QBER', 'f / ledger f', 'FER: failed/frames (95 %)', 'rt', 'Mbit/s wall / CPU'], rows);
+}
+
+out.push('**Privacy amplification, in the calling thread** (modified Toeplitz (I | T) by FFT in WebAssembly SIMD, FFT length ≤ 2²⁴, Mbit/s of input, one core), `npx tsx bench/run.ts privacy`', '');
 const sizes = [16, 18, 20, 22, 24, 25, 26, 27];
 table(
   ['n', 'ratio 0.125 wall / CPU', 'ratio 0.25 wall / CPU', 'ratio 0.375 wall / CPU'],
   sizes.map((l) => [
     `2^${l}`,
     ...[0.125, 0.25, 0.375].map((ratio) => {
-      const w = results.find((r) => r.name.startsWith('privacy/toeplitz') && r.metric === 'throughput' && r.params.log2n === l && r.params.ratio === ratio)?.value;
-      const c = results.find((r) => r.name.startsWith('privacy/toeplitz') && r.metric === 'throughputCpu' && r.params.log2n === l && r.params.ratio === ratio)?.value;
+      const w = results.find((r) => r.name === 'privacy/toeplitz-modified' && r.metric === 'throughput' && r.params.log2n === l && r.params.ratio === ratio)?.value;
+      const c = results.find((r) => r.name === 'privacy/toeplitz-modified' && r.metric === 'throughputCpu' && r.params.log2n === l && r.params.ratio === ratio)?.value;
       return w === undefined && c === undefined ? '—' : `${fmt(w)} / ${fmt(c)}`;
     }),
   ]),
 );
 
+out.push(
+  '**Privacy amplification on worker threads** (as the protocol runs it: segments on 1 or 2 workers, FFT length ≤ 2²⁵ each; ratio 0.125; CPU = all threads), `npx tsx bench/run.ts privacy`',
+  '',
+);
+const par = (l: number, t: number, metric: string) =>
+  results.find((r) => r.name === 'privacy/toeplitz-parallel' && r.metric === metric && r.params.log2n === l && r.params.threads === t)?.value;
+table(
+  ['n', 'threads', 'Mbit/s wall', 'Mbit/s CPU', 'peak RSS (MiB)', 'RSS after use (MiB)'],
+  [20, 24, 25, 27].flatMap((l) =>
+    [1, 2].map((t) => [`2^${l}`, String(t), fmt(par(l, t, 'throughput')), fmt(par(l, t, 'throughputCpu')), fmt(par(l, t, 'peakRss')), fmt(par(l, t, 'rssAfterUse'))]),
+  ),
+);
+
 out.push('**Other figures**', '');
 const rowsOther: string[][] = [];
 for (const r of results) {
-  if (r.name.startsWith('reconcile/') || r.name.startsWith('privacy/toeplitz')) continue;
+  if (r.name.startsWith('reconcile/') || r.name.startsWith('reconcile-ldpc/') || r.name.startsWith('privacy/toeplitz') || r.name.startsWith('cascade')) continue;
   rowsOther.push([r.name, r.metric, fmt(r.value, 4), r.unit, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(', ')]);
 }
 table(['name', 'metric', 'value', 'unit', 'params'], rowsOther);

@@ -5,10 +5,18 @@
  * reported (CPU time is the honest one-core figure on a shared machine). Best of 5 / 2 / 1
  * repetitions for n ≤ 2²⁰ / ≤ 2²⁴ / larger, after one warm-up call for n ≤ 2²⁴ (per-size one-time
  * costs: kernel memory growth, twiddle tables); all three ratios up to 2²⁵, ratio 0.125 beyond.
+ *
+ * `privacy/toeplitz-parallel`: the hash as the protocol runs it (toeplitz-parallel.ts: segments on
+ * 1 or 2 worker threads, FFT length ≤ 2²⁵ per worker) at 2²⁰, 2²⁴, 2²⁵, 2²⁷ bits, ratio 0.125; CPU
+ * time is the whole process's (all threads), so Mbit/s CPU = input bits / CPU seconds of all cores.
+ * Peak RSS is sampled every 10 ms during the timed calls (whole process: main thread + workers),
+ * RSS after use once the workers are closed. Best of 5 / 3 / 2 repetitions for n ≤ 2²⁰ / 2²⁴ /
+ * larger after one warm-up call (which starts the workers and grows their kernels).
  */
 import { randomBytes } from 'node:crypto';
 import { BitArray } from '../../src/core/bits.js';
 import { modifiedToeplitzHash } from '../../src/postprocess/privacy.js';
+import { closeToeplitzWorkers, modifiedToeplitzHashParallel } from '../../src/postprocess/toeplitz-parallel.js';
 import { verificationTag } from '../../src/postprocess/verify.js';
 import { Gf64Hasher } from '../../src/postprocess/gf64.js';
 import type { BenchResult, BenchSuite } from '../types.js';
@@ -34,6 +42,41 @@ export const privacySuite: BenchSuite = {
   async run({ quick, log }) {
     const out: BenchResult[] = [calibration('privacy')];
     log(`  calibration: ${out[0].value.toFixed(2)} ns per reference step`);
+    // first, so that RSS before/after is not masked by the in-process kernel of the one-thread figures below
+    for (const threads of [1, 2]) {
+      for (const lg of quick ? [20] : [20, 24, 25, 27]) {
+        const n = 2 ** lg;
+        const m = n / 8;
+        const x = BitArray.random(n);
+        const s = BitArray.random(n - 1);
+        await closeToeplitzWorkers();
+        const rss0 = process.memoryUsage().rss;
+        await modifiedToeplitzHashParallel(x, s, m, { threads });
+        let peak = process.memoryUsage().rss;
+        const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+        let wall = Infinity, cpu = Infinity;
+        for (let r = 0; r < (lg <= 20 ? 5 : lg <= 24 ? 3 : 2); r++) {
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          await modifiedToeplitzHashParallel(x, s, m, { threads });
+          const c = process.cpuUsage(c0);
+          wall = Math.min(wall, (performance.now() - t0) / 1000);
+          cpu = Math.min(cpu, (c.user + c.system) / 1e6);
+        }
+        clearInterval(sampler);
+        peak = Math.max(peak, process.memoryUsage().rss);
+        await closeToeplitzWorkers();
+        await new Promise((r) => setTimeout(r, 200));
+        const after = process.memoryUsage().rss;
+        const params = { inputBits: n, log2n: lg, ratio: 0.125, outputBits: m, threads };
+        const MiB = 2 ** 20;
+        out.push({ name: 'privacy/toeplitz-parallel', params, metric: 'throughput', value: n / wall / 1e6, unit: 'Mbit/s' });
+        out.push({ name: 'privacy/toeplitz-parallel', params, metric: 'throughputCpu', value: n / cpu / 1e6, unit: 'Mbit/s' });
+        out.push({ name: 'privacy/toeplitz-parallel', params, metric: 'peakRss', value: peak / MiB, unit: 'MiB' });
+        out.push({ name: 'privacy/toeplitz-parallel', params, metric: 'rssAfterUse', value: after / MiB, unit: 'MiB' });
+        log(`privacy parallel: n=2^${lg} threads ${threads}: wall ${(n / wall / 1e6).toFixed(2)} Mbit/s (${wall.toFixed(3)} s), cpu ${(n / cpu / 1e6).toFixed(2)} Mbit/s (${cpu.toFixed(3)} s); RSS before ${(rss0 / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, after use ${(after / MiB).toFixed(0)} MiB`);
+      }
+    }
     const ratios = [0.125, 0.25, 0.375];
     const lgs = quick ? [16, 18, 20] : [16, 18, 20, 22, 24, 25, 26, 27];
     {

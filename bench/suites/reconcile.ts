@@ -1,6 +1,7 @@
 /**
  * Reconciliation bench (issue 9): efficiency f = leaked/(n·h(Q)), frame error rate, round trips and
- * messages per algorithm over QBER × key length, plus single-core throughput at QBER 2 %.
+ * messages per algorithm over QBER × key length, plus single-core throughput at QBER 2 %. LDPC has
+ * its own suite (reconcile-ldpc.ts), which reuses `pointStats`.
  * `--quick` runs a reduced grid.
  */
 import type { BenchResult, BenchSuite } from '../types.js';
@@ -9,7 +10,6 @@ import {
   CASCADE_SCHEDULES,
   CascadeReconciler,
   HammingReconciler,
-  LdpcReconciler,
   efficiency,
   efficiencyWithFailures,
   frameBits,
@@ -40,6 +40,7 @@ export interface PointStats {
   roundTrips: number;
   messages: number;
   cpuSeconds: number;
+  wallSeconds: number;
 }
 
 /**
@@ -48,12 +49,14 @@ export interface PointStats {
  * differ; undetected = reported ok but different. Ledgers of the two sides must agree.
  */
 export async function pointStats(rec: Reconciler, qber: number, bits: number, seed0: number, stop: { runs: number } | { minFrames: number }): Promise<PointStats> {
-  const st: PointStats = { runs: 0, leaked: 0, ledgerLeaked: 0, total: 0, frames: 0, failedFrames: 0, undetected: 0, roundTrips: 0, messages: 0, cpuSeconds: 0 };
+  const st: PointStats = { runs: 0, leaked: 0, ledgerLeaked: 0, total: 0, frames: 0, failedFrames: 0, undetected: 0, roundTrips: 0, messages: 0, cpuSeconds: 0, wallSeconds: 0 };
   const more = () => ('runs' in stop ? st.runs < stop.runs : st.frames < stop.minFrames);
   for (let r = 0; more(); r++) {
     const { alice, bob } = noisyPair(bits, qber, seed0 + r);
     const c0 = process.cpuUsage();
+    const t0 = performance.now();
     const o = await runPair(rec, alice, bob, { qberEstimate: qber, seed: seed0 * 31 + r });
+    st.wallSeconds += (performance.now() - t0) / 1e3;
     const cu = process.cpuUsage(c0);
     st.cpuSeconds += (cu.user + cu.system) / 1e6;
     if (o.alice.leakedBits !== o.bob.leakedBits) throw new Error(`${rec.name}: ledgers disagree`);
@@ -83,12 +86,10 @@ export async function pointStats(rec: Reconciler, qber: number, bits: number, se
 }
 
 async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
-  const { leaked, ledgerLeaked, total, frames, failedFrames, undetected, roundTrips: rt, messages: msgs, cpuSeconds: cpu } = await pointStats(p.rec, p.qber, p.bits, seed0, { runs: p.runs });
+  const { leaked, ledgerLeaked, total, frames, failedFrames, undetected, roundTrips: rt, messages: msgs } = await pointStats(p.rec, p.qber, p.bits, seed0, { runs: p.runs });
   const params = { qber: p.qber, bits: p.bits, runs: p.runs };
   const name = `reconcile/${p.rec.name}`;
   const fer = frameErrorRate(failedFrames, frames);
-  // LDPC: CPU-time throughput per point (both parties, one thread; codes built in a warm-up run).
-  const extra: BenchResult[] = p.rec.name.startsWith('ldpc') ? [{ name, params, metric: 'throughputCpu', value: total / cpu / 1e6, unit: 'Mbit/s' }] : [];
   return [
     { name, params, metric: 'efficiency', value: efficiency(leaked, total, p.qber), unit: '' },
     // both directions, as the ledger books them (Tupkary & Lütkenhaus: Bob's messages count too)
@@ -100,16 +101,14 @@ async function measure(p: Point, seed0: number): Promise<BenchResult[]> {
     { name, params, metric: 'undetectedFrames', value: undetected, unit: '' },
     { name, params, metric: 'roundTrips', value: rt / p.runs, unit: '' },
     { name, params, metric: 'messages', value: msgs / p.runs, unit: '' },
-    ...extra,
   ];
 }
 
 /** Best-of-k wall-clock throughput (Mbit/s of sifted key, both parties on one thread). */
 async function throughput(rec: Reconciler, bits: number, qber: number, reps: number): Promise<BenchResult[]> {
   const { alice, bob } = noisyPair(bits, qber, 777);
-  // Warm-up (JIT). LDPC: on the full key, so the code of the timed run's frame length is built
-  // here (a 20 000-bit warm-up picks a shorter code and the timed run would include construction).
-  const warm = rec.name.startsWith('ldpc') ? bits : Math.min(bits, 20000);
+  // Warm-up (JIT).
+  const warm = Math.min(bits, 20000);
   await runPair(rec, alice.slice(0, warm), bob.slice(0, warm), { qberEstimate: qber, seed: 5 });
   let best = Infinity;
   let bestCpu = Infinity;
@@ -145,22 +144,11 @@ export const reconcileSuite: BenchSuite = {
       for (const qber of qbers) {
         const recs: Reconciler[] = schedules.map((s) => new CascadeReconciler({ schedule: s }));
         recs.push(new HammingReconciler());
-        // LDPC at 10⁶ bits: one point (QBER 2 %, one run, code construction included).
-        if (bits <= 100_000 || (!quick && qber === 0.02)) recs.push(new LdpcReconciler());
+        // LDPC has its own suite (reconcile-ldpc.ts): FER needs many frames per point
         for (const rec of recs) {
-          const isLdpc = rec.name.startsWith('ldpc');
-          // LDPC: n = 10⁴ is one frame per run, so more runs there; codes are built once per
-          // (N, m) in a warm-up run (not timed), as a deployment would precompute them.
-          // LDPC frame error rate ≤ 10⁻² needs ≥ 300 frames to show (0 failures → 95 % bound 0.01):
-          // 300 one-frame runs at 10⁴, 75 four-frame runs at 10⁵.
-          const runs = isLdpc ? (bits <= 10_000 ? (quick ? 10 : 300) : quick || bits > 100_000 ? 1 : 75) : runsFor(bits);
-          if (isLdpc && bits <= 100_000) {
-            const w = noisyPair(bits, qber, 4242);
-            await runPair(rec, w.alice, w.bob, { qberEstimate: qber, seed: 0 });
-          }
+          const runs = runsFor(bits);
           const r = await measure({ rec, qber, bits, runs }, seed++);
-          const cpuNote = isLdpc ? ` ${r[r.length - 1].value.toFixed(3)} Mbit/s CPU` : '';
-          log(`  ${rec.name} Q=${qber} n=${bits}: f=${r[0].value.toFixed(3)} FER=${r[1].value.toFixed(4)} rt=${r[5].value}${cpuNote}`);
+          log(`  ${rec.name} Q=${qber} n=${bits}: f=${r[0].value.toFixed(3)} FER=${r[2].value.toFixed(4)} rt=${r[6].value}`);
           out.push(...r);
         }
       }
@@ -168,10 +156,7 @@ export const reconcileSuite: BenchSuite = {
     out.push(...(await throughput(new CascadeReconciler({ schedule: 'option8' }), 1_000_000, 0.02, quick ? 2 : 3)));
     out.push(...(await throughput(new CascadeReconciler({ schedule: 'biconf' }), 1_000_000, 0.02, quick ? 1 : 2)));
     out.push(...(await throughput(new HammingReconciler(), 1_000_000, 0.02, quick ? 1 : 2)));
-    out.push(...(await throughput(new LdpcReconciler(), quick ? 50_000 : 100_000, 0.02, quick ? 1 : 3)));
-    // a pass-sized key (Micius: 1.67 × 10⁶ sifted bits): frames fill the decoder's SIMD lanes
-    if (!quick) out.push(...(await throughput(new LdpcReconciler(), 1_000_000, 0.02, 2)));
-    for (const r of out.slice(quick ? -8 : -10)) log(`  ${r.name} ${r.metric} ${r.value.toFixed(3)} Mbit/s`);
+    for (const r of out.slice(-6)) log(`  ${r.name} ${r.metric} ${r.value.toFixed(3)} Mbit/s`);
     return out;
   },
 };

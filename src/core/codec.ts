@@ -20,14 +20,18 @@ const TEXT_DECODER = new TextDecoder('utf-8', { fatal: true });
 
 export class ByteWriter {
   private buf: Uint8Array;
-  private view: DataView;
+  /** Made on first u32/f64 (most messages are varints and bytes only). */
+  private dv: DataView | null = null;
   private pos = 0;
   private readonly le: boolean;
 
   constructor(initial = 256, order: ByteOrder = 'be') {
     this.buf = new Uint8Array(Math.max(16, initial));
-    this.view = new DataView(this.buf.buffer);
     this.le = order === 'le';
+  }
+
+  private get view(): DataView {
+    return (this.dv ??= new DataView(this.buf.buffer));
   }
 
   get length(): number {
@@ -41,7 +45,7 @@ export class ByteWriter {
     const nb = new Uint8Array(cap);
     nb.set(this.buf.subarray(0, this.pos));
     this.buf = nb;
-    this.view = new DataView(nb.buffer);
+    this.dv = null;
   }
 
   u8(v: number): this {
@@ -112,19 +116,29 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
+
+  /** Start a new message in the same buffer (finish() copies, so earlier messages stay intact). */
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
 }
 
 export class ByteReader {
   private pos = 0;
-  private readonly view: DataView;
+  /** Made on first u32/f64. */
+  private dv: DataView | null = null;
   private readonly le: boolean;
 
   constructor(
     private readonly buf: Uint8Array,
     order: ByteOrder = 'be',
   ) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.le = order === 'le';
+  }
+
+  private get view(): DataView {
+    return (this.dv ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
   }
 
   get remaining(): number {
@@ -260,8 +274,10 @@ export class BitPacker {
     this.length++;
   }
 
+  /** The packed bytes; the packer's own buffer when the capacity was exact (no copy). */
   finish(): Uint8Array {
-    return this.bytes.slice(0, (this.length + 7) >>> 3);
+    const nb = (this.length + 7) >>> 3;
+    return nb === this.bytes.length ? this.bytes : this.bytes.slice(0, nb);
   }
 }
 

@@ -302,7 +302,7 @@ export function parseMission(text: string, file = '<inline>', options: ParseMiss
     if (d.a === d.b) throw new InputError(`a pair needs two stations, got "${d.a}" twice`, where(ctx, ['demand', k, 'b']));
     return { a: d.a, b: d.b, bits: d.bits };
   });
-  const name = m.name ?? slug(m.constellation?.name ?? satellite.name);
+  const name = m.name ?? slug(m.constellation ? (m.constellation.name ?? `walker-${m.constellation.walker}`) : satellite.name);
   ctx.origins.name = m.name !== undefined ? fromFile(ctx, ['name']) : 'the satellite name';
   const replayIds = new Set<string>();
   const replays: ReplayPreset[] = (m.replays ?? []).map((rp, k) => {

@@ -17,10 +17,12 @@ import { CLASSES } from '../postprocess/sift.js';
 import { paramsMessage } from '../protocol/stages/index.js';
 import { DEFAULT_F_EC } from '../security/defaults.js';
 import { runLocalSession } from '../protocol/local.js';
+import type { LinkEmulatorOptions, LinkStats } from '../protocol/link-emulator.js';
+import { classicalCost } from '../protocol/summary.js';
 import type { ParamsMsg } from '../protocol/messages.js';
 import { defaultPostProcessing } from '../protocol/postprocessing.js';
 import { groundDetections, passIdOf, satelliteSource } from '../protocol/records.js';
-import { DEFAULT_POLICY, type KeySink, type PartyEvent, type ReconciliationMethod, type SatellitePolicy } from '../protocol/types.js';
+import { DEFAULT_POLICY, type KeySink, type PartyEvent, type PartyResult, type ReconciliationMethod, type SatellitePolicy } from '../protocol/types.js';
 import { channelFromLinkBudget } from '../quantum/channel.js';
 import type { SimulationRecords } from '../quantum/records.js';
 import { simulatePass } from '../quantum/simulate.js';
@@ -29,7 +31,7 @@ import { boundsOnCounts, buildSeries, reconciliationEfficiency, windowLimits } f
 import { missionReplay, missionStation, type Mission, type MissionStation, type ReplayPreset } from './config.js';
 import { resolveMissionPass } from './passes.js';
 import { DEFAULT_REPLAY, findReplayPreset, loadMission } from './presets.js';
-import type { ReplayEvent, ReplayResult, ReplayStage } from './result.js';
+import type { ClassicalLinkReport, ReplayEvent, ReplayResult, ReplayStage } from './result.js';
 
 export { REPLAY_STAGES } from './result.js';
 export type { ReplayEvent, ReplayResult, ReplayStage, SeriesPoint } from './result.js';
@@ -66,6 +68,8 @@ export interface ReplayOptions {
   /** Key sinks of the two parties (default: none; the replay compares digests). */
   satelliteSink?: KeySink;
   groundSink?: KeySink;
+  /** The classical channel through an emulated link (bandwidth, latency, outages). */
+  link?: LinkEmulatorOptions;
 }
 
 export interface ReplayWindow {
@@ -148,6 +152,20 @@ export function resolveReplayWindow(options: Pick<ReplayOptions, 'mission' | 'pr
     windowEndMs,
     passId: passIdOf(satelliteSite, windowStartMs),
     warnings,
+  };
+}
+
+/** What the emulated classical link carried for the final key (ReplayResult.classicalLink). */
+function classicalLinkReport(link: { satellite: LinkStats; ground: LinkStats }, sat: PartyResult, protocolMs: number): ClassicalLinkReport {
+  const cost = classicalCost(sat);
+  return {
+    bandwidthBps: link.satellite.bandwidthBps,
+    latencyS: link.satellite.latencyS,
+    downlinkBytes: link.satellite.bytesSent,
+    uplinkBytes: link.ground.bytesSent,
+    bytesPerFinalKeyBit: cost.bytesPerFinalKeyBit,
+    roundTrips: Math.max(link.satellite.roundTrips, link.ground.roundTrips),
+    protocolS: protocolMs / 1000,
   };
 }
 
@@ -243,6 +261,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
     seed: String(seed),
     satelliteSink: options.satelliteSink,
     groundSink: options.groundSink,
+    link: options.link,
     onEvent: (e: PartyEvent) => {
       seen[e.role]++;
       onEvent?.({ type: 'party', role: e.role, state: e.state, detail: e.detail });
@@ -322,6 +341,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
     },
     reconciliationLeakage: { leakedBits: recLeak, efficiency },
     authentication: { padBitsConsumed: session.authPadBits, messages: session.authPadBits / 64 },
+    ...(session.link ? { classicalLink: classicalLinkReport(session.link, sat, timer.stageMs.protocol ?? 0) } : {}),
     traffic: { satellite: sat.traffic, ground: gnd.traffic },
     timing: ground.timing,
     simulation: sim.summary,

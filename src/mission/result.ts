@@ -45,6 +45,20 @@ export interface LinkPoint {
   pointingDb: number;
 }
 
+export interface ClassicalLinkReport {
+  bandwidthBps: number;
+  latencyS: number;
+  /** Bytes the satellite sent (frames incl. authentication tags) and the ground sent. */
+  downlinkBytes: number;
+  uplinkBytes: number;
+  /** All message bytes both ways per final key bit (null without a key). */
+  bytesPerFinalKeyBit: number | null;
+  /** Conversation turns (the larger of the two ends' counts). */
+  roundTrips: number;
+  /** Wall time of the protocol stage over this link. */
+  protocolS: number;
+}
+
 export interface ReplayResult {
   /** Mission name and replay id (a named pass of the mission, or `<station>/<pass spec>`). */
   mission: string;
@@ -96,6 +110,8 @@ export interface ReplayResult {
   /** Bits the reconciliation disclosed (ledger) and its efficiency f = leak / Σ n·h(e). */
   reconciliationLeakage: { leakedBits: number; efficiency: number | null };
   authentication: { padBitsConsumed: number; messages: number };
+  /** With an emulated classical link (`--link-…`): what it carried and how long the protocol took. */
+  classicalLink?: ClassicalLinkReport;
   traffic: { satellite: Record<string, { messages: number; bytes: number }>; ground: Record<string, { messages: number; bytes: number }> };
   timing: TimingDiagnostics;
   simulation: SimulationSummary;

@@ -6,6 +6,7 @@ import { AuthenticatedChannel, KeyPool } from '../postprocess/auth.js';
 import { runGround } from './ground.js';
 import { Drbg } from '../core/rng/drbg.js';
 import { runSatellite } from './satellite.js';
+import { emulateLink, type LinkEmulatorOptions, type LinkStats } from './link-emulator.js';
 import { memoryTransportPair, type MemoryTransportOptions } from './transport.js';
 import type { GroundDetections, KeySink, PartyEvent, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';
 
@@ -20,6 +21,8 @@ export interface LocalSessionOptions {
   satelliteSink?: KeySink;
   groundSink?: KeySink;
   tamper?: MemoryTransportOptions;
+  /** Both directions through an emulated link (bandwidth, latency, outages). */
+  link?: LinkEmulatorOptions;
   onEvent?: (e: PartyEvent) => void;
 }
 
@@ -30,6 +33,8 @@ export interface LocalSessionResult {
   authPadBits: number;
   /** Digests compared out of band (never sent on the channel). */
   keysMatch: boolean;
+  /** What went over the emulated link, per end (with `link`). */
+  link?: { satellite: LinkStats; ground: LinkStats };
 }
 
 /** Default size of a pre-shared authentication secret: K plus 4096 pads per direction. */
@@ -41,7 +46,11 @@ export function derivePsk(seed: string | undefined, bytes = DEFAULT_PSK_BYTES): 
 
 export async function runLocalSession(o: LocalSessionOptions): Promise<LocalSessionResult> {
   const psk = o.psk ?? derivePsk(o.seed);
-  const [ta, tb] = memoryTransportPair(o.tamper);
+  const [ra, rb] = memoryTransportPair(o.tamper);
+  const la = o.link ? emulateLink(ra, o.link) : undefined;
+  const lb = o.link ? emulateLink(rb, o.link) : undefined;
+  const ta = la ?? ra;
+  const tb = lb ?? rb;
   const alice = new AuthenticatedChannel(ta, new KeyPool(psk.slice()), 'alice');
   const bob = new AuthenticatedChannel(tb, new KeyPool(psk.slice()), 'bob');
   const [satellite, ground] = await Promise.all([
@@ -54,5 +63,6 @@ export async function runLocalSession(o: LocalSessionOptions): Promise<LocalSess
     ground,
     authPadBits,
     keysMatch: !satellite.aborted && !ground.aborted && satellite.keyDigest === ground.keyDigest,
+    ...(la && lb ? { link: { satellite: la.stats(), ground: lb.stats() } } : {}),
   };
 }

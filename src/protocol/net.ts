@@ -6,6 +6,7 @@
 import { AuthenticatedChannel, KeyPool } from '../postprocess/auth.js';
 import { runGround } from './ground.js';
 import { runSatellite } from './satellite.js';
+import { emulateLink, type LinkEmulatorOptions, type LinkStats } from './link-emulator.js';
 import { connectTcp, listenTcp, type FrameTransport } from './transport.js';
 import type { GroundDetections, KeySink, PartyEvent, PartyOptions, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';
 
@@ -16,6 +17,8 @@ export interface NetPartyOptions {
   sink?: KeySink;
   seed?: string;
   onEvent?: (e: PartyEvent) => void;
+  /** Send this side's frames through an emulated link (bandwidth, latency, outages). */
+  link?: LinkEmulatorOptions;
 }
 
 function poolOf(psk: Uint8Array | KeyPool): KeyPool {
@@ -24,11 +27,13 @@ function poolOf(psk: Uint8Array | KeyPool): KeyPool {
 
 /** Run one party over a frame transport wrapped in its authenticated channel; closes the transport. */
 async function runAuthenticated(
-  t: FrameTransport,
+  raw: FrameTransport,
   role: 'alice' | 'bob',
   o: NetPartyOptions,
   run: (ch: AuthenticatedChannel, party: PartyOptions) => Promise<PartyResult>,
-): Promise<PartyResult & { authPadBits: number }> {
+): Promise<PartyResult & { authPadBits: number; link?: LinkStats }> {
+  const linked = o.link ? emulateLink(raw, o.link) : undefined;
+  const t = linked ?? raw;
   const ch = new AuthenticatedChannel(t, poolOf(o.psk), role);
   try {
     const r = await run(ch, {
@@ -39,7 +44,7 @@ async function runAuthenticated(
       attachLedger: (l) => ch.attachLedger(l),
       rawNotify: (f) => t.sendFrame(f),
     });
-    return { ...r, authPadBits: ch.blockReport().padBitsConsumed };
+    return { ...r, authPadBits: ch.blockReport().padBitsConsumed, ...(linked ? { link: linked.stats() } : {}) };
   } finally {
     t.close();
   }
@@ -52,7 +57,7 @@ export async function serveSatellite(
   policy: SatellitePolicy,
   o: NetPartyOptions,
   onListening?: (host: string, port: number) => void,
-): Promise<PartyResult & { authPadBits: number }> {
+): Promise<PartyResult & { authPadBits: number; link?: LinkStats }> {
   const listener = await listenTcp(host, port);
   onListening?.(listener.host, listener.port);
   const t = await listener.accept();
@@ -66,7 +71,7 @@ export async function connectGround(
   port: number,
   detections: GroundDetections,
   o: NetPartyOptions & { connectTimeoutMs?: number },
-): Promise<PartyResult & { authPadBits: number }> {
+): Promise<PartyResult & { authPadBits: number; link?: LinkStats }> {
   const t = await connectTcp(host, port, o.connectTimeoutMs ?? 30_000);
   return runAuthenticated(t, 'bob', o, (ch, party) => runGround(ch, detections, party));
 }

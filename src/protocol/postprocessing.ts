@@ -33,7 +33,10 @@ export function defaultPostProcessing(amplify: Amplify = TOEPLITZ, pick: (m: Rec
   return {
     finiteKey,
     async reconcileAlice(method, key, ch: MessageChannel, ledger: LeakageLedger, qber, rng: Drbg) {
-      await pick(method).alice(key, ch, ledger, { qberEstimate: qber, seed: rng.uint32() });
+      // public seed and secret filler bits (LDPC) both from the party's Drbg stream (not a fork: a
+      // fork by label would repeat the fillers every block): a replay with the same --seed
+      // reproduces them; without --seed the Drbg is seeded from node:crypto
+      await pick(method).alice(key, ch, ledger, { qberEstimate: qber, seed: rng.uint32(), secretBits: rng });
     },
     async reconcileBob(method, key, ch, ledger, qber) {
       const r = await pick(method).bob(key, ch, ledger, { qberEstimate: qber });

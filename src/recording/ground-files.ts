@@ -24,7 +24,7 @@ import { writePtuHeader } from './ptu-header.js';
 import { HydraHarpT2Encoder, moziPtuHeaderTags } from './ptu-writer.js';
 import { SwabianDecoder, SwabianEncoder } from './swabian-raw.js';
 import { TAG_FORMATS, type TagFormat } from './tag-batch.js';
-import { readTagFile, type FollowOptions } from './tag-stream.js';
+import { readTagFile, readTagStream, type FollowOptions } from './tag-stream.js';
 
 export type GroundMeta = Omit<GroundRecord, 'tags' | 'syncTags'> & {
   tagFile?: string;
@@ -89,6 +89,8 @@ export interface TagImportOptions {
   clockPs?: number;
   maxBackwardPs?: number;
   follow?: FollowOptions;
+  /** Read the tags from this byte stream (a pipe, stdin) instead of the file; the file name is only the source's label. */
+  stream?: AsyncIterable<Uint8Array>;
 }
 
 export interface TagImportReport {
@@ -133,8 +135,8 @@ function sidecarMap(file: string): string | undefined {
 
 /** Read an instrument's tag file into the ground's tag arrays. */
 export async function importTagFile(file: string, o: TagImportOptions): Promise<{ collected: CollectedTags; report: TagImportReport }> {
-  if (!existsSync(file)) throw new InputError('file not found', { file });
-  const { decoder, batches } = readTagFile(file, o.format, { clockPs: o.clockPs, maxBackwardPs: o.maxBackwardPs, follow: o.follow });
+  if (o.stream === undefined && !existsSync(file)) throw new InputError('file not found', { file });
+  const { decoder, batches } = o.stream !== undefined ? readTagStream(o.stream, o.format, { clockPs: o.clockPs, maxBackwardPs: o.maxBackwardPs, source: file }) : readTagFile(file, o.format, { clockPs: o.clockPs, maxBackwardPs: o.maxBackwardPs, follow: o.follow });
   let from: TagImportReport['channelMapFrom'] = 'option';
   let originPs = 0;
   const resolveMap = (): ChannelMap => {
@@ -143,7 +145,7 @@ export async function importTagFile(file: string, o: TagImportOptions): Promise<
       from = 'header';
       return parseChannelMap(decoder.info.moziChannelMap, { file, field: 'Mozi_ChannelMap' });
     }
-    const side = o.format === 'swabian' ? sidecarMap(file) : undefined;
+    const side = o.format === 'swabian' && o.stream === undefined ? sidecarMap(file) : undefined;
     if (side !== undefined) {
       from = 'sidecar';
       return parseChannelMap(side, { file: `${file}.json`, field: 'channelMap' });

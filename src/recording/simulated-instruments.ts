@@ -9,7 +9,7 @@
  * discloses anyway; the payload downlinks their settings). It is computed here with the same
  * timing recovery the ground party runs on the same tags.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { seedFromHex } from '../core/rng/seed.js';
@@ -97,4 +97,22 @@ export function writeInstrumentFiles(dir: string, sim: { satellite: SatelliteRec
     out.tagRecords = r.records;
   }
   return out;
+}
+
+/**
+ * Write a finished recording to `path` the way an instrument writes it during the pass: in
+ * `parts` appends `gapMs` apart (what `mozi ground --follow` is tested and benchmarked on).
+ */
+export async function writeAsRecording(bytes: Uint8Array, path: string, parts: number, gapMs: number): Promise<void> {
+  const fd = openSync(path, 'w');
+  try {
+    for (let i = 0; i < parts; i++) {
+      await new Promise((r) => setTimeout(r, gapMs));
+      const a = Math.floor((bytes.length * i) / parts);
+      const b = Math.floor((bytes.length * (i + 1)) / parts);
+      writeSync(fd, bytes, a, b - a);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -22,6 +22,8 @@ export interface FollowOptions {
   /** Stop after this long without new bytes (default: wait until `signal` aborts). */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Called with the wall-clock time (epoch ms) and size of every read that brought new bytes. */
+  onData?: (atMs: number, bytes: number) => void;
 }
 
 export interface ChunkOptions {
@@ -69,6 +71,7 @@ export async function* fileChunks(path: string, opts: ChunkOptions = {}): AsyncG
       if (bytesRead > 0) {
         pos += bytesRead;
         idleMs = 0;
+        f?.onData?.(Date.now(), bytesRead);
         yield buf.subarray(0, bytesRead);
         continue;
       }
@@ -118,5 +121,11 @@ export interface TagFileOptions extends DecoderOptions, Omit<ChunkOptions, 'star
 export function readTagFile(path: string, format: TagFormat, opts: TagFileOptions = {}): { decoder: TagDecoder; batches: AsyncGenerator<TagBatch> } {
   const decoder = createDecoder(format, { ...opts, source: opts.source ?? path });
   const chunks = fileChunks(path, { ...opts, startOffset: opts.resume?.byteOffset ?? 0, done: () => decoder.complete });
+  return { decoder, batches: decodeTagStream(chunks, decoder) };
+}
+
+/** Batches of any byte stream (a pipe, `process.stdin`, a socket), read to its end. */
+export function readTagStream(chunks: AsyncIterable<Uint8Array>, format: TagFormat, opts: DecoderOptions = {}): { decoder: TagDecoder; batches: AsyncGenerator<TagBatch> } {
+  const decoder = createDecoder(format, opts);
   return { decoder, batches: decodeTagStream(chunks, decoder) };
 }

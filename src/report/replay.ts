@@ -86,6 +86,7 @@ export function replayJson(r: ReplayResult): Record<string, unknown> {
     counts: r.counts,
     reconciliation: { method: r.reconciliation, ...r.reconciliationLeakage },
     authentication: r.authentication,
+    classicalLink: r.classicalLink ?? null,
     settings: { preset: r.preset, seed: r.seed, eve: r.eve, bound: r.bound, protocol: r.protocol },
     pass: r.pass,
     timing: r.timing,

@@ -58,4 +58,23 @@ describe('byte codec (core/codec.ts)', () => {
     const cls = Uint8Array.from({ length: 13 }, (_, i) => i % 3);
     expect(Array.from(unpack2(pack2(cls), 13))).toEqual(Array.from(cls));
   });
+
+  it('a packer of exact capacity hands over its bytes; reset() starts a new message, earlier ones intact', () => {
+    const p = new BitPacker(10);
+    for (let i = 0; i < 10; i++) p.push(i % 4 === 1 ? 1 : 0);
+    const out = p.finish();
+    expect(Array.from(out)).toEqual([0b00100010, 0b10]);
+    const zero = new BitPacker(0);
+    expect(zero.finish()).toHaveLength(0);
+    const w = new ByteWriter(16, 'le');
+    const first = w.u32(0xdeadbeef).varint(300).finish();
+    const second = w.reset().u8(7).finish();
+    expect(Array.from(first)).toEqual([0xef, 0xbe, 0xad, 0xde, 0xac, 0x02]);
+    expect(Array.from(second)).toEqual([7]);
+    // growth after a reset keeps what the new message holds
+    w.reset();
+    for (let i = 0; i < 100; i++) w.u32(i);
+    const r = new ByteReader(w.finish(), 'le');
+    expect(Array.from({ length: 100 }, () => r.u32())).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
 });

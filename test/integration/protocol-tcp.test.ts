@@ -71,16 +71,16 @@ function storedKeys(path: string): Buffer[] {
   }
 }
 
-async function startSatellite(tag: string, seed = 3): Promise<{ sat: Proc; port: number; keys: string }> {
+async function startSatellite(tag: string, seed = 3, extra: string[] = []): Promise<{ sat: Proc; port: number; keys: string }> {
   const keys = join(dir, `sat-${tag}.db`);
-  const sat = mozi(['satellite', '--data', join(dir, 'sim', 'satellite'), '--listen', '127.0.0.1:0', '--keys', keys, '--psk', join(dir, 'psk-sat.bin'), '--seed', String(seed)]);
+  const sat = mozi(['satellite', '--data', join(dir, 'sim', 'satellite'), '--listen', '127.0.0.1:0', '--keys', keys, '--psk', join(dir, 'psk-sat.bin'), '--seed', String(seed), ...extra]);
   const m = await sat.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
   return { sat, port: Number(m[1]), keys };
 }
 
-function startGround(tag: string, port: number, seed = 3): { gnd: Proc; keys: string } {
+function startGround(tag: string, port: number, seed = 3, extra: string[] = []): { gnd: Proc; keys: string } {
   const keys = join(dir, `gnd-${tag}.db`);
-  const gnd = mozi(['ground', '--data', join(dir, 'sim', 'ground'), '--connect', `127.0.0.1:${port}`, '--keys', keys, '--psk', join(dir, 'psk-gnd.bin'), '--seed', String(seed)]);
+  const gnd = mozi(['ground', '--data', join(dir, 'sim', 'ground'), '--connect', `127.0.0.1:${port}`, '--keys', keys, '--psk', join(dir, 'psk-gnd.bin'), '--seed', String(seed), ...extra]);
   return { gnd, keys };
 }
 
@@ -210,5 +210,35 @@ describe('mozi satellite / mozi ground over TCP', () => {
     expect(g.gnd.stderr()).toMatch(/peer-lost/);
     expect(storedKeys(a.keys)).toHaveLength(0);
     expect(storedKeys(g.keys)).toHaveLength(0);
+  }, 240_000);
+
+  it('--json over an emulated 1 Mbit/s, 5 ms link: one summary document per side, the same key, bytes and round trips that agree', async () => {
+    const link = ['--json', '--link-bandwidth', '1Mbit', '--link-latency', '5ms'];
+    const a = await startSatellite('j', 3, link);
+    const g = startGround('j', a.port, 3, link);
+    expect(await g.gnd.exit).toBe(0);
+    expect(await a.sat.exit).toBe(0);
+    const js = JSON.parse(a.sat.stdout()) as Record<string, any>;
+    const jg = JSON.parse(g.gnd.stdout()) as Record<string, any>;
+    for (const j of [js, jg]) {
+      for (const k of ['detections', 'siftedBits', 'qber', 'finalKeyBits', 'storedKeys', 'latencyS', 'aborted', 'reason']) expect(j).toHaveProperty(k);
+      expect(j.aborted).toBe(false);
+      expect(j.reason).toBeNull();
+      expect(j.latencyS).toBeGreaterThan(0);
+      expect(j.finalKeyBits).toBeGreaterThan(0);
+    }
+    expect(js.keyDigest).toBe(jg.keyDigest);
+    expect(js.detections).toBe(jg.detections);
+    expect(js.storedKeys).toBe(storedKeys(a.keys).length);
+    expect(jg.storedKeys).toBe(storedKeys(g.keys).length);
+    // what one side sent the other received, on the link and in the message counts
+    expect(js.link.bytesSent).toBe(jg.link.bytesReceived);
+    expect(jg.link.bytesSent).toBe(js.link.bytesReceived);
+    expect(js.classical.bytesSent).toBe(jg.classical.bytesReceived);
+    expect(js.link.bytesSent).toBeGreaterThanOrEqual(js.classical.bytesSent);
+    expect(js.classical.bytesPerFinalKeyBit).toBeCloseTo((js.classical.bytesSent + js.classical.bytesReceived) / js.finalKeyBits, 9);
+    expect(js.classical.roundTrips).toBeGreaterThan(1);
+    // the ground's direction carries at least its bytes at 1 Mbit/s
+    expect(jg.link.busyS).toBeCloseTo((8 * jg.link.bytesSent) / 1e6, 6);
   }, 240_000);
 });

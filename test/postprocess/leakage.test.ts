@@ -204,11 +204,11 @@ describe('ledger = what crossed the channel, both directions', () => {
     const r = await run(rec, x, y, q, SEED + 2);
     const { aToB, bToA } = r.transcript;
     const h = new ByteReader(aToB[0], 'le');
-    const seed = h.u32();
+    expect(h.u32()).toBe(SEED + 2); // the public seed (drives the interleaver only)
     const qHat = h.f64();
     expect(h.varint()).toBe(n);
     const nFrames = h.varint();
-    const plan = planLdpc((rec as unknown as { params: Parameters<typeof planLdpc>[0] }).params, qHat, seed, n);
+    const plan = planLdpc((rec as unknown as { params: Parameters<typeof planLdpc>[0] }).params, qHat, n);
     const { m, K, p0, ranks, step } = plan;
     expect(nFrames).toBe(Math.ceil(n / K));
     expectZeroPadding(h.rest(), nFrames * m, 'syndromes');

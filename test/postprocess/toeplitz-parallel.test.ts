@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BitArray } from '../../src/core/bits.js';
 import { modifiedToeplitzHash, modifiedToeplitzReferenceBits, toeplitzHash, xorBitsAt } from '../../src/postprocess/toeplitz.js';
 import { closeToeplitzWorkers, liveToeplitzWorkers, modifiedToeplitzHashParallel } from '../../src/postprocess/toeplitz-parallel.js';
-import { planSegments, segmentGrid, type Segment } from '../../src/postprocess/toeplitz-segment.js';
+import { fittedColumns, planSegments, segmentGrid, type Segment } from '../../src/postprocess/toeplitz-segment.js';
 import { seededBytes, seededFloat } from '../support/seed.js';
 
 const bytes = seededBytes('postprocess/toeplitz-parallel');
@@ -57,6 +57,17 @@ describe('Toeplitz class decomposition into segments', () => {
   it('plans several segments for two threads on a large product, one for one thread', () => {
     expect(planSegments(1 << 21, 7 << 21, 2, 1 << 25).length).toBeGreaterThanOrEqual(2);
     expect(planSegments(1 << 21, 7 << 21, 1, 1 << 25).length).toBe(1);
+  });
+
+  it('power-of-two-fitted column cuts (uneven widths) are exact, and the plan for 2^24 bits on two threads', () => {
+    for (const [m, n, N] of [[1 << 13, 7 << 13, 1 << 14], [5_000, 40_001, 1 << 13], [3, 1_000, 8]]) {
+      const segs = fittedColumns(m, n, N);
+      expect(segs.every((g) => g.cols + g.rows - 1 <= N)).toBe(true);
+      const x = randomBits(n), s = randomBits(n + m - 1);
+      expect(bySegments(x, s, m, segs).equals(toeplitzHash(x, s, m)), `m ${m} n ${n} N ${N}`).toBe(true);
+    }
+    // 2^24 bits at ratio 0.125 on two threads: two 2^23-sample convolutions and one of 2^22
+    expect(planSegments(1 << 21, 7 << 21, 2, 1 << 25).map((g) => g.cols)).toEqual([(1 << 23) - (1 << 21) + 1, (1 << 23) - (1 << 21) + 1, 2_097_150]);
   });
 });
 

@@ -42,6 +42,17 @@ describe('satellite and ground state machines (in-memory, authenticated)', () =>
     expect(again.satellite.keyDigest).toBe(r.satellite.keyDigest);
   }, 60_000);
 
+  it('LDPC: the same --seed replays the same key and ledger (filler bits from the satellite Drbg, not node:crypto)', async () => {
+    const policy = { ...POLICY, reconciliation: 'ldpc' as const };
+    const a = await runLocalSession({ ...pass, policy, post, seed: '5' });
+    const b = await runLocalSession({ ...pass, policy, post, seed: '5' });
+    expect(a.satellite.abortMessage).toBeUndefined();
+    expect(a.keysMatch).toBe(true);
+    expect(a.satellite.keyBits).toBeGreaterThan(0);
+    expect(b.satellite.keyDigest).toBe(a.satellite.keyDigest);
+    expect(b.satellite.ledger?.entries).toEqual(a.satellite.ledger?.entries);
+  }, 60_000);
+
   it('aborts both sides on a QBER above threshold, storing nothing', async () => {
     const bad = syntheticPass({ detections: 50_000, qber: 0.25, seed: 8 });
     const s1 = memorySink();

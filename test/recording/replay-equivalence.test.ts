@@ -8,16 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER } from '../../src/link/hardware.js';
-import { getSatellite } from '../../src/mission/satellites.js';
-import { getStation } from '../../src/mission/stations.js';
 import { runLocalSession } from '../../src/protocol/local.js';
 import { defaultPostProcessing } from '../../src/protocol/postprocessing.js';
 import { groundDetections } from '../../src/protocol/records.js';
 import { DEFAULT_POLICY } from '../../src/protocol/types.js';
-import { passInputs } from '../../src/quantum/preset.js';
 import { readGroundRecord, writeSimulation } from '../../src/recording/mozi-files.js';
-import { simulatePass, type SimulationResult } from '../../src/quantum/simulate.js';
+import type { SimulationResult } from '../../src/quantum/simulate.js';
+import { simulateShortPass } from './short-pass.js';
 import { readGroundInput } from '../../src/recording/ground-files.js';
 import { satelliteInput } from '../../src/recording/satellite-source.js';
 import { writeInstrumentFiles } from '../../src/recording/simulated-instruments.js';
@@ -28,19 +25,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let sim: SimulationResult;
 
 beforeAll(() => {
-  const inputs = passInputs(getSatellite('micius'), getStation('xinglong'), '2016-12-19', MICIUS_TRANSMITTER, XINGLONG_RECEIVER, { windowS: 10 });
-  sim = simulatePass({
-    geometry: inputs.geometry,
-    channel: inputs.channel,
-    transmitter: MICIUS_TRANSMITTER,
-    receiver: XINGLONG_RECEIVER,
-    windowStartMs: inputs.windowStartMs,
-    windowEndMs: inputs.windowEndMs,
-    seed: 7,
-    pointing: inputs.pointing,
-    satellite: 'MICIUS',
-    station: 'xinglong',
-  });
+  sim = simulateShortPass();
 });
 
 async function keyOf(dir: string, groundFromFiles: boolean) {

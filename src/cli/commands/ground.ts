@@ -4,16 +4,19 @@
  * protocol and stores the final key. Security aborts exit 1 with the reason; nothing is stored.
  */
 import type { Command } from 'commander';
+import { InputError } from '../../core/errors.js';
 import { keyStoreSink } from '../../kms/sink.js';
 import { connectGround } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
 import { groundDetections } from '../../protocol/records.js';
 import { readGroundInput } from '../../recording/ground-files.js';
 import { tagInputOptions, tagInputValues, type TagInputCliOptions } from './import.js';
-import { integerOption } from '../options.js';
+import { integerOption, numberOption } from '../options.js';
 import { log } from '../output.js';
 import { refillingSink } from '../../protocol/pool.js';
-import { finishParty, openPsk, parseHostPort, recordRoot, savePsk } from './satellite.js';
+import { finishParty, linkOptions, openPsk, parseHostPort, partyEvents, recordRoot, savePsk, type PartyClock } from './satellite.js';
+import { followGroundInput } from '../../recording/follow.js';
+import { linkFromFlags } from '../../protocol/link-emulator.js';
 
 interface GroundCliOptions extends TagInputCliOptions {
   data: string;
@@ -23,6 +26,11 @@ interface GroundCliOptions extends TagInputCliOptions {
   psk?: string;
   seed?: number;
   json?: boolean;
+  follow?: boolean;
+  followIdleS?: number;
+  linkBandwidth?: string;
+  linkLatency?: string;
+  linkOutage?: string;
 }
 
 export function register(program: Command): void {
@@ -34,27 +42,41 @@ export function register(program: Command): void {
     .requiredOption('--keys <file>', 'key store (SQLite) of this site')
     .option('--psk <file>', 'authentication key pool: a raw pre-shared secret (≥ 24 bytes, each side its own copy) the first time; the pool state is saved back after each run')
     .option('--seed <n>', 'seed of the ground\'s random choices (double-click bits)', integerOption('--seed', { min: 0 }))
-    .option('--json', 'print one JSON document with the outcome on stdout')
-    .option('--tags <file>', 'read the time tags from this instrument file (PTU, Swabian raw, CSV) instead of the folder\'s own; ground.json still gives schedule, ephemeris and receiver');
-  tagInputOptions(cmd)
+    .option('--json', 'print one JSON document with the outcome on stdout (detections, siftedBits, qber, finalKeyBits, storedKeys, latencyS, aborted, reason, classical bytes and round trips)')
+    .option('--follow', 'read the tag file while the instrument still writes it (waits for it to appear; done at the PTU record count or after --follow-idle-s without new bytes)')
+    .option('--follow-idle-s <s>', 'with --follow: seconds without new bytes that end a recording without an end marker (default 2)', numberOption('--follow-idle-s', { min: 0 }))
+    .option('--tags <file>', 'read the time tags from this instrument file (PTU, Swabian raw, CSV) instead of the folder\'s own; ground.json still gives schedule, ephemeris and receiver; - with --follow: from stdin (a pipe; give --format)');
+  tagInputOptions(linkOptions(cmd))
     .action(async (o: GroundCliOptions) => {
       const { host, port } = parseHostPort(o.connect, '--connect');
-      const input = await readGroundInput(recordRoot(o.data, 'ground', '--data'), { tags: o.tags, ...tagInputValues(o) });
+      const link = linkFromFlags(o);
+      const clock: PartyClock = {};
+      const root = recordRoot(o.data, 'ground', '--data');
+      const tagOpts = { tags: o.tags, ...tagInputValues(o) };
+      if (o.tags === '-' && !o.follow) throw new InputError('--tags - (stdin) goes with --follow', { field: '--tags' });
+      const stdin = o.tags === '-' ? { stream: process.stdin as AsyncIterable<Uint8Array>, tags: 'stdin' } : {};
+      const followed = o.follow ? await followGroundInput(root, { ...tagOpts, ...stdin, idleS: o.followIdleS }) : undefined;
+      if (followed) log(`ground: followed the recording: ${followed.reads} reads, ${followed.bytes} bytes`);
+      const input = followed ?? (await readGroundInput(root, tagOpts));
+      // batch mode: the recording is complete once it has been read
+      clock.lastTagAtMs = followed ? followed.lastTagAtMs : Date.now();
       if (input.report) log(`ground: ${input.report.tags} tags and ${input.report.syncTags} sync tags from ${input.report.file} (${input.report.format}, channels ${input.report.channelMap})`);
       const rec = input.record;
       const seed = o.seed !== undefined ? String(o.seed) : undefined;
       const g = groundDetections(rec, { seed });
       log(`ground: ${g.detections.pulseIndex.length} detections after timing recovery (sync residual ${g.timing.syncResidualRmsPs.toFixed(0)} ps)`);
       const psk = openPsk(o.psk, g.detections.passId);
-      const sink = refillingSink(keyStoreSink(o.keys), psk.pool);
+      const store = keyStoreSink(o.keys);
+      const sink = refillingSink(store, psk.pool);
       const r = await connectGround(host, port, g.detections, {
         psk: psk.pool,
         post: defaultPostProcessing(),
         sink,
         seed,
-        onEvent: (e) => log(`ground: ${e.state}${e.detail ? ' — ' + e.detail : ''}`),
+        onEvent: partyEvents('ground', clock),
+        link,
       }).finally(() => savePsk(psk));
       if (sink.refilledBits() > 0) log(`ground: ${sink.refilledBits()} key bits refilled the authentication pool`);
-      finishParty(r, o.json);
+      finishParty(r, o.json, clock, store.stored?.keys ?? 0);
     });
 }

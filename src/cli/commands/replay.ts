@@ -19,6 +19,8 @@ import { writeSimulation } from '../../recording/mozi-files.js';
 import { SUMMARY_CSV_HEADER, summaryCsvRows, writeReplayCsv } from '../../report/replay-csv.js';
 import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
 import { integerOption, numberOption } from '../options.js';
+import { linkFromFlags } from '../../protocol/link-emulator.js';
+import { linkOptions } from './satellite.js';
 import { CSV_HELP, formatTable, log, printJson, progressBar, writeCsvOption, type Progress } from '../output.js';
 
 interface ReplayCliOptions extends MissionCliOptions {
@@ -36,6 +38,9 @@ interface ReplayCliOptions extends MissionCliOptions {
   out?: string;
   records?: boolean;
   csv?: string;
+  linkBandwidth?: string;
+  linkLatency?: string;
+  linkOutage?: string;
 }
 
 function choice<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -61,7 +66,8 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'write report.json, report.html, summary.csv and series.csv (and, with --records, the simulation files) here')
     .option('--records', 'with --out: also write DIR/satellite, DIR/ground, DIR/truth')
-    .option('--csv <file>', `${CSV_HELP} (the model | paper table)`)
+    .option('--csv <file>', `${CSV_HELP} (the model | paper table)`);
+  linkOptions(cmd)
     .action(async (o: ReplayCliOptions) => {
       const reconciliation = o.reconciliation === undefined ? undefined : (choice(o.reconciliation, RECONCILERS, '--reconciliation') as ReconciliationMethod);
       const bound = o.bound === undefined ? undefined : (choice(o.bound, BOUNDS, '--bound') as Bound);
@@ -83,7 +89,7 @@ export function register(program: Command): void {
       void REPLAY_STAGES;
       const explicitMission = o.mission !== undefined || o.tle !== undefined || o.omm !== undefined || o.satellite !== undefined;
       const r = await runReplay(
-        { mission: explicitMission ? cliMission(o) : undefined, preset: o.preset, station: o.station, pass: o.pass, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, onRecords: o.records && o.out ? (sim) => writeSimulation(o.out as string, sim) : undefined },
+        { mission: explicitMission ? cliMission(o) : undefined, preset: o.preset, station: o.station, pass: o.pass, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, link: linkFromFlags(o), onRecords: o.records && o.out ? (sim) => writeSimulation(o.out as string, sim) : undefined },
         onEvent,
       );
       printWarnings(r.warnings);
@@ -104,6 +110,8 @@ export function register(program: Command): void {
         if (r.noDecoy && r.eve.startsWith('pns')) {
           process.stdout.write(`no-decoy analysis would have claimed ${r.noDecoy.keyLengthBits} bits\n`);
         }
+        const cl = r.classicalLink;
+        if (cl) process.stdout.write(`classical link: ${cl.downlinkBytes} B down, ${cl.uplinkBytes} B up, ${cl.bytesPerFinalKeyBit?.toFixed(2) ?? '—'} B per final key bit, ${cl.roundTrips} round trips, protocol ${cl.protocolS.toFixed(1)} s\n`);
         process.stdout.write(`wall time ${r.wallS.toFixed(1)} s\n`);
       }
       if (r.aborted && r.abortReason !== 'no-key') process.exitCode = 1;

@@ -14,7 +14,9 @@ import { refillingSink } from '../../protocol/pool.js';
 import { keyStoreSink } from '../../kms/sink.js';
 import { serveSatellite } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
-import { DEFAULT_POLICY, type PartyResult, type ReconciliationMethod } from '../../protocol/types.js';
+import { linkFromFlags, type LinkStats } from '../../protocol/link-emulator.js';
+import { partySummary } from '../../protocol/summary.js';
+import { DEFAULT_POLICY, type PartyEvent, type PartyResult, type ReconciliationMethod } from '../../protocol/types.js';
 import { satelliteInput } from '../../recording/satellite-source.js';
 import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
 import { integerOption, numberOption } from '../options.js';
@@ -76,30 +78,10 @@ export function savePsk(p: PskPool): void {
   renameSync(tmp, p.file);
 }
 
-export function partySummary(r: PartyResult & { authPadBits: number }): Record<string, unknown> {
-  return {
-    role: r.role,
-    site: r.site,
-    peerSite: r.peerSite,
-    passId: r.passId,
-    blockId: r.blockId,
-    aborted: r.aborted,
-    abortReason: r.abortReason ?? null,
-    abortMessage: r.abortMessage ?? null,
-    keyBits: r.keyBits,
-    keyDigest: r.keyDigest ?? null,
-    detections: r.counts?.detections ?? null,
-    siftedBits: r.counts?.siftedBits ?? null,
-    qber: r.qber ?? null,
-    ledger: r.ledger ?? null,
-    authPadBits: r.authPadBits,
-    stageMs: r.stageMs,
-  };
-}
-
 /** Print the outcome; turn an abort into the ProtocolAbort the CLI maps to exit code 1. */
-export function finishParty(r: PartyResult & { authPadBits: number }, json: boolean | undefined): void {
-  if (json) printJson(partySummary(r));
+export function finishParty(r: PartyResult & { authPadBits: number; link?: LinkStats }, json: boolean | undefined, t: PartyClock, storedKeys: number): void {
+  if (json) printJson(partySummary(r, { authPadBits: r.authPadBits, link: r.link, storedKeys, lastTagAtMs: t.lastTagAtMs, keyStoredAtMs: t.keyStoredAtMs }));
+  if (r.link) log(`${r.role}: classical link ${r.link.bytesSent} B sent, ${r.link.bytesReceived} B received, ${r.link.roundTrips} round trips`);
   if (r.aborted) {
     if (json) {
       log(`mozi: aborted (${r.abortReason}): ${r.abortMessage}`);
@@ -109,6 +91,34 @@ export function finishParty(r: PartyResult & { authPadBits: number }, json: bool
     throw new ProtocolAbort(r.abortReason ?? 'protocol-violation', r.abortMessage ?? 'aborted');
   }
   if (!json) log(`${r.role}: stored ${r.keyBits} key bits for pass ${r.passId} (sha256 ${r.keyDigest})`);
+  if (t.lastTagAtMs !== undefined && t.keyStoredAtMs !== undefined) log(`${r.role}: ${((t.keyStoredAtMs - t.lastTagAtMs) / 1000).toFixed(3)} s from the last tag to the stored key`);
+}
+
+/** Wall-clock marks of a party's run: when it knew the last tag, when its key was stored. */
+export interface PartyClock {
+  lastTagAtMs?: number;
+  keyStoredAtMs?: number;
+}
+
+/**
+ * The CLI's event handler: logs each state and marks the clock. The satellite knows the last
+ * tag once the ground's detection announcement has arrived (it enters sifting); the ground's
+ * mark is set by its reader. The key is stored when the party reaches 'done'.
+ */
+export function partyEvents(role: 'satellite' | 'ground', t: PartyClock): (e: PartyEvent) => void {
+  return (e) => {
+    if (role === 'satellite' && e.state === 'sifting' && t.lastTagAtMs === undefined) t.lastTagAtMs = Date.now();
+    if (e.state === 'done') t.keyStoredAtMs = Date.now();
+    log(`${role}: ${e.state}${e.detail ? ' — ' + e.detail : ''}`);
+  };
+}
+
+/** The emulated-link flags of both parties and of replay. */
+export function linkOptions(cmd: Command): Command {
+  return cmd
+    .option('--link-bandwidth <rate>', 'emulate the classical link: bandwidth of each direction (e.g. 1Mbit, 100kbit)')
+    .option('--link-latency <time>', 'emulated one-way latency (e.g. 5ms)')
+    .option('--link-outage <list>', 'emulated outages START+DURATION after the link opens, comma-separated (e.g. 2s+0.5s,10s+1s)');
 }
 
 interface SatelliteCliOptions {
@@ -124,10 +134,13 @@ interface SatelliteCliOptions {
   seed?: number;
   json?: boolean;
   settings?: string;
+  linkBandwidth?: string;
+  linkLatency?: string;
+  linkOutage?: string;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('satellite')
     .description('run the satellite (Alice) side of the protocol: listen for the ground station, distil and store a key')
     .requiredOption('--data <dir>', 'the satellite record folder (DIR/satellite written by mozi simulate)')
@@ -141,7 +154,8 @@ export function register(program: Command): void {
     .option('--eps-sec <eps>', 'secrecy parameter', numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
     .option('--seed <n>', 'seed of the satellite\'s public random choices (reproducible runs)', integerOption('--seed', { min: 0 }))
     .option('--settings <file>', 'pulse settings from this QRNG setting record (MOZIQRN1, dense or sparse) instead of the seed; default: the record satellite.json names, if any')
-    .option('--json', 'print one JSON document with the outcome on stdout')
+    .option('--json', 'print one JSON document with the outcome on stdout (detections, siftedBits, qber, finalKeyBits, storedKeys, latencyS, aborted, reason, classical bytes and round trips)');
+  linkOptions(cmd)
     .action(async (o: SatelliteCliOptions) => {
       const { host, port } = parseHostPort(o.listen, '--listen');
       if (!BOUNDS.includes(o.bound as Bound)) throw new InputError(`"${o.bound}" is not one of ${BOUNDS.join(', ')}`, { field: '--bound' });
@@ -151,7 +165,10 @@ export function register(program: Command): void {
       if (input.record) log(`satellite: pulse settings from the QRNG record ${input.record}`);
       const source = input.source;
       const psk = openPsk(o.psk, source.passId);
-      const sink = refillingSink(keyStoreSink(o.keys), psk.pool);
+      const store = keyStoreSink(o.keys);
+      const sink = refillingSink(store, psk.pool);
+      const link = linkFromFlags(o);
+      const clock: PartyClock = {};
       const policy = {
         ...DEFAULT_POLICY,
         bound: o.bound as Bound,
@@ -169,7 +186,8 @@ export function register(program: Command): void {
           post: defaultPostProcessing(),
           sink,
           seed: o.seed !== undefined ? String(o.seed) : undefined,
-          onEvent: (e) => log(`satellite: ${e.state}${e.detail ? ' — ' + e.detail : ''}`),
+          onEvent: partyEvents('satellite', clock),
+          link,
         },
         (h, p) => log(`satellite: listening on ${h}:${p}`),
       ).finally(() => {
@@ -177,6 +195,6 @@ export function register(program: Command): void {
         input.close();
       });
       if (sink.refilledBits() > 0) log(`satellite: ${sink.refilledBits()} key bits refilled the authentication pool`);
-      finishParty(r, o.json);
+      finishParty(r, o.json, clock, store.stored?.keys ?? 0);
     });
 }

@@ -23,7 +23,6 @@
  * same counts. The efficiency f of the literature counts Alice's bits only (`forwardBits`).
  */
 import { BitArray, popcount32 } from '../../core/bits.js';
-import { binaryEntropy } from '../../core/entropy.js';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
 import type { MessageChannel } from '../channel.js';
 import type { LeakageLedger } from '../ledger.js';
@@ -105,57 +104,130 @@ function topParities(key: BitArray, seed: number, p: number, spec: PassSpec, vie
 
 /** out[i] = src[perm[i]] for packed arrays (out must be zeroed or is overwritten word by word). */
 function gather(src: BitArray, perm: Uint32Array, out: BitArray): void {
-  const w = src.words;
-  const o = out.words;
+  // signed views: V8 keeps int32 loads in registers (a Uint32Array word ≥ 2³¹ becomes a double)
+  const w = new Int32Array(src.words.buffer, src.words.byteOffset, src.words.length);
+  const o = new Int32Array(out.words.buffer, out.words.byteOffset, out.words.length);
   const n = perm.length;
-  let i = 0;
-  for (let wi = 0; wi < o.length; wi++) {
+  const full = n >>> 5;
+  for (let wi = 0; wi < full; wi++) {
     let v = 0;
-    const end = Math.min(n, i + 32);
-    for (let b = 0; i < end; i++, b++) {
+    // (shift counts are taken mod 32)
+    for (let b = 0, i = wi << 5; b < 32; b++, i++) {
       const j = perm[i];
-      v |= ((w[j >>> 5] >>> (j & 31)) & 1) << b;
+      v |= ((w[j >>> 5] >>> j) & 1) << b;
     }
     o[wi] = v;
+  }
+  if (full < o.length) {
+    let v = 0;
+    for (let b = 0, i = full << 5; i < n; b++, i++) {
+      const j = perm[i];
+      v |= ((w[j >>> 5] >>> j) & 1) << b;
+    }
+    o[full] = v;
   }
 }
 
 /**
- * Open-addressing table of known sub-block mismatch bits (pass, start, end) → 0/1, 2 = asked.
- * Keys are stored +1 so that a zero-initialised (lazily allocated) array means "empty".
+ * Sub-blocks of a pass are the nodes of one binary tree per top-level block: node (s, e) splits
+ * at mid = s + ⌈(e − s)/2⌉. Nodes are numbered in preorder, block b's root at b·(2k − 1), so the
+ * left child of node i is i + 1 and its right child is i + 2·⌈(e − s)/2⌉ (the left subtree of
+ * L leaves holds 2L − 1 nodes). Bob's searches carry the node number, never hashing a range.
  */
-class NodeTable {
-  private keys: Float64Array;
-  private vals: Int8Array;
-  private mask: number;
-  private count = 0;
-  private readonly n1: number;
+function rootNode(b: number, k: number): number {
+  return b * (2 * k - 1);
+}
 
-  constructor(n: number, capBits = 12) {
-    this.n1 = n + 1;
-    this.keys = new Float64Array(1 << capBits);
-    this.vals = new Int8Array(1 << capBits);
-    this.mask = (1 << capBits) - 1;
+/**
+ * Known sub-block mismatch bits (pass, node) → 0/1, 2 = asked, -1 = unknown. Passes with more
+ * than two blocks (the small-block passes, where nearly every node is visited) keep a dense
+ * preorder array (stored value + 1, so a fresh zeroed array means "unknown"); half-key passes and
+ * BICONF subsets, where only a few paths are visited, share an open-addressing hash table.
+ */
+const EMPTY_KEYS = new Float64Array(0);
+const EMPTY_VALS = new Int8Array(0);
+
+class NodeStore {
+  /**
+   * Buffers of finished runs, reused (zeroed) by later ones: a 10⁴-bit run needs ~8n bytes of
+   * trees, and allocating them afresh costs more than the search. They hold only mismatch bits of
+   * disclosed parities (public), never key bits.
+   */
+  private static readonly pool: Int8Array[] = [];
+  private readonly taken: Int8Array[] = [];
+  private readonly dense: (Int8Array | null)[] = [];
+  // the hash part is made on first use, small: only a few paths of the half-key passes are visited
+  private keys = EMPTY_KEYS;
+  private vals = EMPTY_VALS;
+  private mask = 0;
+  private count = 0;
+  /** Node numbers are below 3n (nb·(2k − 1) ≤ 2n + k). */
+  private readonly stride: number;
+
+  constructor(n: number) {
+    this.stride = 3 * n + 3;
+  }
+
+  /** Declare pass p with nb blocks of size k (dense storage if it has more than two blocks). */
+  addPass(p: number, nb: number, k: number, n: number): void {
+    if (nb <= 2) {
+      this.dense[p] = null;
+      return;
+    }
+    const size = (nb - 1) * (2 * k - 1) + 2 * (n - (nb - 1) * k) - 1;
+    const pool = NodeStore.pool;
+    let buf: Int8Array | undefined;
+    for (let j = 0; j < pool.length; j++) {
+      if (pool[j].length >= size && pool[j].length <= 4 * size) {
+        buf = pool[j];
+        pool[j] = pool[pool.length - 1];
+        pool.pop();
+        break;
+      }
+    }
+    if (buf) buf.fill(0, 0, size);
+    else buf = new Int8Array(size);
+    this.taken.push(buf);
+    this.dense[p] = buf;
+  }
+
+  /** Hand the dense buffers back for reuse (the store must not be used afterwards). */
+  release(): void {
+    const pool = NodeStore.pool;
+    for (const b of this.taken) if (pool.length < 16) pool.push(b);
+    this.taken.length = 0;
   }
 
   /** key is the stored (+1) key. */
-  private slot(p: number, s: number, e: number, key: number): number {
-    let h = Math.imul(Math.imul(s, 0x45d9f3b) ^ e ^ Math.imul(p, 0x27d4eb2d), 0x9e3779b1);
+  private slot(p: number, i: number, key: number): number {
+    if (this.mask === 0) {
+      this.keys = new Float64Array(1 << 10);
+      this.vals = new Int8Array(1 << 10);
+      this.mask = (1 << 10) - 1;
+    }
+    let h = Math.imul(Math.imul(i, 0x45d9f3b) ^ Math.imul(p, 0x27d4eb2d), 0x9e3779b1);
     h = (h ^ (h >>> 15)) & this.mask;
     const keys = this.keys;
     while (keys[h] !== key && keys[h] !== 0) h = (h + 1) & this.mask;
     return h;
   }
 
-  get(p: number, s: number, e: number): number {
-    const key = (p * this.n1 + s) * this.n1 + e + 1;
-    const h = this.slot(p, s, e, key);
+  get(p: number, i: number): number {
+    const d = this.dense[p];
+    if (d) return d[i] - 1;
+    const key = p * this.stride + i + 1;
+    const h = this.slot(p, i, key);
     return this.keys[h] === key ? this.vals[h] : -1;
   }
 
-  set(p: number, s: number, e: number, v: number): void {
-    const key = (p * this.n1 + s) * this.n1 + e + 1;
-    const h = this.slot(p, s, e, key);
+  set(p: number, i: number, v: number): void {
+    const d = this.dense[p];
+    if (d) {
+      d[i] = v + 1;
+      return;
+    }
+    const key = p * this.stride + i + 1;
+    const h = this.slot(p, i, key);
     if (this.keys[h] !== key) {
       this.keys[h] = key;
       this.count++;
@@ -166,10 +238,17 @@ class NodeTable {
     this.vals[h] = v;
   }
 
-  /** Toggle a known (0/1) entry; returns the new value, or -1 if absent or pending. */
-  toggle(p: number, s: number, e: number): number {
-    const key = (p * this.n1 + s) * this.n1 + e + 1;
-    const h = this.slot(p, s, e, key);
+  /** Toggle a known (0/1) entry; returns the new value, or -1 if unknown or pending. */
+  toggle(p: number, i: number): number {
+    const d = this.dense[p];
+    if (d) {
+      const v = d[i] - 1;
+      if (v < 0 || v > 1) return -1;
+      d[i] = (v ^ 1) + 1;
+      return v ^ 1;
+    }
+    const key = p * this.stride + i + 1;
+    const h = this.slot(p, i, key);
     if (this.keys[h] !== key) return -1;
     const v = this.vals[h];
     if (v > 1) return -1;
@@ -184,37 +263,35 @@ class NodeTable {
     this.keys = new Float64Array(cap);
     this.vals = new Int8Array(cap);
     this.mask = cap - 1;
-    const n1 = this.n1;
-    for (let i = 0; i < ok.length; i++) {
-      const key = ok[i];
+    const st = this.stride;
+    for (let j = 0; j < ok.length; j++) {
+      const key = ok[j];
       if (key === 0) continue;
-      const k0 = key - 1;
-      const e = k0 % n1;
-      const ps = (k0 - e) / n1;
-      const s = ps % n1;
-      const p = (ps - s) / n1;
-      const h = this.slot(p, s, e, key);
+      const i = (key - 1) % st;
+      const p = (key - 1 - i) / st;
+      const h = this.slot(p, i, key);
       this.keys[h] = key;
-      this.vals[h] = ov[i];
+      this.vals[h] = ov[j];
     }
   }
 }
 
-/** Growable queue of (pass, start, end) triples. */
-class TripleQueue {
-  data = new Int32Array(3 * 256);
+/** Growable queue of (pass, start, end, node) searches. */
+class SearchQueue {
+  data = new Int32Array(4 * 16);
   len = 0;
 
-  push(p: number, s: number, e: number): void {
-    if (this.len * 3 + 3 > this.data.length) {
+  push(p: number, s: number, e: number, i: number): void {
+    if (this.len * 4 + 4 > this.data.length) {
       const nd = new Int32Array(this.data.length * 2);
       nd.set(this.data);
       this.data = nd;
     }
-    const o = this.len * 3;
+    const o = this.len * 4;
     this.data[o] = p;
     this.data[o + 1] = s;
     this.data[o + 2] = e;
+    this.data[o + 3] = i;
     this.len++;
   }
 }
@@ -297,16 +374,20 @@ export class CascadeReconciler implements Reconciler {
       const type = r.u8();
       if (type === MSG_DONE) break;
       if (type !== MSG_REQUEST) throw new ProtocolAbort('protocol-violation', `cascade: unexpected message type ${type}`);
-      const out = new BitPacker(1024);
       const nPass = r.varint();
+      const passBits: number[] = [];
       for (let i = 0; i < nPass; i++) {
         const p = r.varint();
         if (p < passes.length || p > passes.length + this.biconfMaxRounds) {
           throw new ProtocolAbort('protocol-violation', `cascade: request for pass ${p}`);
         }
-        topParities(key, seed, p, this.biconfSpec(n), () => side.view(p), (b) => out.push(b));
+        topParities(key, seed, p, this.biconfSpec(n), () => side.view(p), (b) => passBits.push(b));
       }
       const nAsk = r.varint();
+      if (nAsk * 3 > r.remaining) throw new ProtocolAbort('protocol-violation', `cascade: ${nAsk} ranges do not fit the request`);
+      // exact size: small replies stay on V8's fast on-heap typed-array path, and finish() copies nothing
+      const out = new BitPacker(passBits.length + nAsk);
+      for (const b of passBits) out.push(b);
       for (let i = 0; i < nAsk; i++) {
         const p = r.varint();
         const s = r.varint();
@@ -355,22 +436,22 @@ export class CascadeReconciler implements Reconciler {
     const perms: (Uint32Array | null)[] = [];
     const invs: (Uint32Array | null)[] = [];
     const topMis: Uint8Array[] = [];
-    // Size the table for ~2 entries per expected disclosed parity (no rehash in the common case).
-    const expect = 2.4 * n * Math.max(binaryEntropy(Math.max(qber, 1e-4)), 1e-3) + 1024;
-    const table = new NodeTable(n, Math.min(26, Math.ceil(Math.log2(expect * 2))));
+    const table = new NodeStore(n);
     let started = 0;
     let corrected = 0;
-    let cur = new TripleQueue();
-    let next = new TripleQueue();
+    let cur = new SearchQueue();
+    let next = new SearchQueue();
     const askP: number[] = [];
+    const askI: number[] = [];
     const askS: number[] = [];
     const askM: number[] = [];
     const askE: number[] = [];
 
-    const misOf = (p: number, s: number, e: number): number => {
+    /** Mismatch bit of node i = (s, e) of pass p (top-level blocks from topMis). */
+    const misOf = (p: number, s: number, e: number, i: number): number => {
       const k = specs[p].k;
       if (s % k === 0 && e === Math.min(s + k, n)) return topMis[p][s / k];
-      return table.get(p, s, e);
+      return table.get(p, i);
     };
 
     const walk = (q: number, pos: number): void => {
@@ -381,20 +462,28 @@ export class CascadeReconciler implements Reconciler {
       const tm = topMis[q];
       if (tm[b] > 1) return;
       tm[b] ^= 1;
+      let i = rootNode(b, k);
       let ds = tm[b] === 1 ? s : -1;
       let de = e;
+      let di = i;
       while (e - s > 1) {
-        const mid = s + ((e - s + 1) >>> 1);
-        if (pos < mid) e = mid;
-        else s = mid;
-        const v = table.toggle(q, s, e);
+        const half = (e - s + 1) >>> 1;
+        if (pos < s + half) {
+          e = s + half;
+          i += 1;
+        } else {
+          s += half;
+          i += 2 * half;
+        }
+        const v = table.toggle(q, i);
         if (v < 0) break;
         if (v === 1) {
           ds = s;
           de = e;
+          di = i;
         }
       }
-      if (ds >= 0) cur.push(q, ds, de);
+      if (ds >= 0) cur.push(q, ds, de, di);
     };
 
     const flip = (p: number, pos: number): void => {
@@ -420,11 +509,12 @@ export class CascadeReconciler implements Reconciler {
       const nb = Math.ceil(n / spec.k);
       const tm = new Uint8Array(nb).fill(2);
       topMis[p] = tm;
+      table.addPass(p, nb, spec.k, n);
       started = p + 1;
       let b = 0;
       topParities(work, seed, p, spec, () => viewOf(p), (bit) => {
         tm[b] = bitAt(alice, bitOffset + b) ^ bit;
-        if (tm[b] === 1) cur.push(p, b * spec.k, Math.min(n, b * spec.k + spec.k));
+        if (tm[b] === 1) cur.push(p, b * spec.k, Math.min(n, b * spec.k + spec.k), rootNode(b, spec.k));
         b++;
       });
     };
@@ -433,32 +523,37 @@ export class CascadeReconciler implements Reconciler {
     const advance = (): void => {
       const d = (): Int32Array => cur.data;
       for (let idx = 0; idx < cur.len; idx++) {
-        const o = idx * 3;
+        const o = idx * 4;
         const p = d()[o];
         let s = d()[o + 1];
         let e = d()[o + 2];
+        let i = d()[o + 3];
         for (;;) {
-          if (misOf(p, s, e) !== 1) break;
+          if (misOf(p, s, e, i) !== 1) break;
           if (e - s === 1) {
             flip(p, s);
             break;
           }
-          const mid = s + ((e - s + 1) >>> 1);
-          const ml = table.get(p, s, mid);
+          const half = (e - s + 1) >>> 1;
+          const mid = s + half;
+          const ml = table.get(p, i + 1);
           if (ml === 2) {
-            next.push(p, s, e);
+            next.push(p, s, e, i);
             break;
           }
           if (ml === 1) {
             e = mid;
+            i += 1;
             continue;
           }
           if (ml === 0) {
             s = mid;
+            i += 2 * half;
             continue;
           }
-          table.set(p, s, mid, 2);
+          table.set(p, i + 1, 2);
           askP.push(p);
+          askI.push(i);
           askS.push(s);
           askM.push(mid);
           askE.push(e);
@@ -468,6 +563,8 @@ export class CascadeReconciler implements Reconciler {
       cur.len = 0;
     };
 
+    // one request buffer for all rounds (finish() copies out each message)
+    const request = new ByteWriter(256, LE);
     const runRounds = async (): Promise<void> => {
       for (;;) {
         advance();
@@ -476,7 +573,7 @@ export class CascadeReconciler implements Reconciler {
           [cur, next] = [next, cur];
           continue;
         }
-        const w = new ByteWriter(16 + askP.length * 8, LE).u8(MSG_REQUEST).varint(0).varint(askP.length);
+        const w = request.reset().u8(MSG_REQUEST).varint(0).varint(askP.length);
         for (let i = 0; i < askP.length; i++) w.varint(askP[i]).varint(askS[i]).varint(askM[i] - askS[i]);
         await ch.send(w.finish());
         const reply = await ch.receive();
@@ -487,17 +584,19 @@ export class CascadeReconciler implements Reconciler {
           const s = askS[i];
           const mid = askM[i];
           const e = askE[i];
+          const node = askI[i];
+          const right = node + 2 * (mid - s);
           const ml = bitAt(reply, i) ^ viewOf(p).parity(s, mid);
-          table.set(p, s, mid, ml);
-          const mx = misOf(p, s, e);
-          if (mx === 0 || mx === 1) table.set(p, mid, e, mx ^ ml);
+          table.set(p, node + 1, ml);
+          const mx = misOf(p, s, e, node);
+          if (mx === 0 || mx === 1) table.set(p, right, mx ^ ml);
           // Continue in the odd half; if X went even meanwhile, a flip's walk has queued what is odd.
           if (mx === 1) {
-            if (ml === 1) next.push(p, s, mid);
-            else next.push(p, mid, e);
+            if (ml === 1) next.push(p, s, mid, node + 1);
+            else next.push(p, mid, e, right);
           }
         }
-        askP.length = askS.length = askM.length = askE.length = 0;
+        askP.length = askS.length = askM.length = askE.length = askI.length = 0;
         [cur, next] = [next, cur];
       }
     };
@@ -522,6 +621,7 @@ export class CascadeReconciler implements Reconciler {
       }
     }
     await ch.send(new ByteWriter(1, LE).u8(MSG_DONE).finish());
+    table.release();
     return { key: work, ok: true, ...leak.result(), correctedErrors: corrected, stats: statsSince(before, ch.stats) };
   }
 }

@@ -7,7 +7,7 @@
  * Each talks to its peer only through a MessageChannel and books every disclosed bit in the
  * block's LeakageLedger; Alice's key is the reference, Bob corrects his.
  */
-export type { FrameOutcome, ReconcileOptions, ReconcileResult, ReconcileStats, Reconciler } from './types.js';
+export type { FrameOutcome, ReconcileOptions, ReconcileResult, ReconcileStats, Reconciler, SecretBitSource } from './types.js';
 export { frameBits } from './types.js';
 export { CascadeReconciler } from './cascade.js';
 export type { CascadeParams } from './cascade.js';

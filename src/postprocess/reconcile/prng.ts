@@ -28,6 +28,11 @@ export class Xoshiro128 {
     this.d = next() | 1;
   }
 
+  /** The generator's current state words (for inlined loops that continue the same sequence). */
+  state(): { a: number; b: number; c: number; d: number } {
+    return { a: this.a, b: this.b, c: this.c, d: this.d };
+  }
+
   /** Next uniform 32-bit unsigned integer. */
   nextU32(): number {
     const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
@@ -58,47 +63,74 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** Fisher–Yates shuffle of 0..n-1 from (seed, stream). */
+/**
+ * Fisher–Yates shuffle of 0..n-1 from (seed, stream). The generator is inlined on local state
+ * (same outputs as `Xoshiro128.below`, which the test compares): the shuffle is on the path of
+ * every reconciliation with a fresh public seed.
+ */
 export function randomPermutation(n: number, seed: number, stream: number): Uint32Array {
   const p = new Uint32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   const r = new Xoshiro128(seed, stream);
+  let { a, b, c, d } = r.state();
   for (let i = n - 1; i > 0; i--) {
-    const j = r.below(i + 1);
-    const t = p[i];
+    const x = Math.imul(b, 5);
+    const y = (x << 7) | (x >>> 25);
+    const u = Math.imul(y, 9) >>> 0;
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = (d << 11) | (d >>> 21);
+    const j = Math.floor((u / 4294967296) * (i + 1));
+    const v = p[i];
     p[i] = p[j];
-    p[j] = t;
+    p[j] = v;
   }
   return p;
 }
 
-export interface CachedPermutation {
-  perm: Uint32Array;
-  inv: Uint32Array;
+/** A permutation and its inverse (computed on first use: Hamming and LDPC need only `perm`). */
+export class CachedPermutation {
+  private invCache: Uint32Array | null = null;
+  constructor(readonly perm: Uint32Array) {}
+
+  get inv(): Uint32Array {
+    let inv = this.invCache;
+    if (!inv) {
+      const perm = this.perm;
+      inv = new Uint32Array(perm.length);
+      for (let i = 0; i < perm.length; i++) inv[perm[i]] = i;
+      this.invCache = inv;
+    }
+    return inv;
+  }
 }
 
 const cache = new Map<string, CachedPermutation>();
 const CACHE_LIMIT = 64;
 
 /**
- * Permutation and inverse for (n, seed, stream), memoised: permutations are public, so a system
- * may precompute them for its frame sizes. Both parties in one process share this cache; it holds
- * no key material.
+ * Permutation and inverse for (n, seed, stream), memoised with least-recently-used eviction:
+ * permutations are public, so a system may precompute them for its frame sizes. Both parties in
+ * one process share this cache; it holds no key material.
  */
 export function cachedPermutation(n: number, seed: number, stream: number): CachedPermutation {
   const k = `${n}:${seed}:${stream}`;
   let c = cache.get(k);
-  if (!c) {
-    const perm = randomPermutation(n, seed, stream);
-    const inv = new Uint32Array(n);
-    for (let i = 0; i < n; i++) inv[perm[i]] = i;
-    c = { perm, inv };
+  if (c) {
+    // refresh its place in the insertion order (Map iteration order = least recently used first)
+    cache.delete(k);
+  } else {
+    c = new CachedPermutation(randomPermutation(n, seed, stream));
     if (cache.size >= CACHE_LIMIT) {
       const first = cache.keys().next().value;
       if (first !== undefined) cache.delete(first);
     }
-    cache.set(k, c);
   }
+  cache.set(k, c);
   return c;
 }
 

@@ -12,6 +12,18 @@ export interface ReconcileOptions {
    * identical permutations. Permutations only need to be unpredictable *before* the errors occur.
    */
   seed?: number;
+  /**
+   * Source of the secret random bits a reconciler draws (LDPC's punctured filler values), e.g.
+   * the party's seeded Drbg (core/rng/drbg.ts), so a replay with the same `--seed` is reproducible.
+   * Absent: node:crypto. These bits must stay secret: a caller passes a generator seeded from a
+   * secret, never from a public value.
+   */
+  secretBits?: SecretBitSource;
+}
+
+/** Uniformly random secret bytes (Drbg has this shape). */
+export interface SecretBitSource {
+  bytes(n: number): Uint8Array;
 }
 
 export interface ReconcileStats {
@@ -70,22 +82,34 @@ export interface Reconciler {
 export class LeakBook {
   forward = 0;
   backward = 0;
+  /** Ledger labels by `what` (built once: interactive reconcilers book every round). */
+  private readonly labels = new Map<string, string>();
 
   constructor(
     private readonly ledger: LeakageLedger,
     private readonly name: string,
   ) {}
 
+  private label(what: string, suffix: string): string {
+    const key = what + suffix;
+    let l = this.labels.get(key);
+    if (l === undefined) {
+      l = `${this.name} ${what}${suffix}`;
+      this.labels.set(key, l);
+    }
+    return l;
+  }
+
   /** Bits Alice disclosed (label as the ledger shows it, e.g. "parities"). */
   alice(bits: number, what: string): void {
     this.forward += bits;
-    this.ledger.add('reconciliation', bits, `${this.name} ${what}`);
+    this.ledger.add('reconciliation', bits, this.label(what, ''));
   }
 
   /** Information in Bob's messages (label says what it is and carries the direction). */
   bob(bits: number, what: string): void {
     this.backward += bits;
-    this.ledger.add('reconciliation', bits, `${this.name} ${what} (Bob→Alice)`);
+    this.ledger.add('reconciliation', bits, this.label(what, ' (Bob→Alice)'));
   }
 
   get total(): number {

@@ -96,7 +96,7 @@ describe('PEG construction', () => {
 
   it('untainted puncturing: no check has two punctured neighbours among the first punctured positions', () => {
     const params = { frameBits: 4096, delta: 0.03, fStart: 1.1, fStep: 0.03, maxRetries: 4, iterations: 40, retryIterations: 20, adaptableMinDegree: 3 };
-    const plan = planLdpc(params, 0.03, 11, 4000);
+    const plan = planLdpc(params, 0.03, 4000);
     expect(plan.p0).toBeGreaterThan(0);
     const vc = varChecks(plan.code);
     const hits = new Int32Array(plan.m);
@@ -151,7 +151,7 @@ describe('LDPC blind reveals beyond the punctured symbols', () => {
     const o = await runPair(rec, alice, bob, { qberEstimate: 0.04, seed: 21 });
     expect(o.alice.leakedBits).toBe(o.bob.leakedBits);
     expect(o.aliceLedger.leakedBits()).toBe(o.bobLedger.leakedBits());
-    const plan = planLdpc({ frameBits: 2048, delta: 0.004, fStart: 1.0, fStep: 0.1, maxRetries: 8, iterations: 40, retryIterations: 20, adaptableMinDegree: 3 }, 0.04, 21, 4000);
+    const plan = planLdpc({ frameBits: 2048, delta: 0.004, fStart: 1.0, fStep: 0.1, maxRetries: 8, iterations: 40, retryIterations: 20, adaptableMinDegree: 3 }, 0.04, 4000);
     const fb = o.bob.frames ?? [];
     // Beyond m − rank(∅) = m per frame, only revealed key bits can have been booked.
     expect(Math.max(...fb.map((f) => f.leakedBits))).toBeGreaterThan(plan.m);

@@ -14,6 +14,9 @@ import {
   syndromeOf,
 } from '../../../src/postprocess/reconcile/index.js';
 import type { LdpcCode } from '../../../src/postprocess/reconcile/index.js';
+import { Drbg } from '../../../src/core/rng/drbg.js';
+import { memoryChannelPair } from '../../../src/postprocess/channel.js';
+import { LeakageLedger } from '../../../src/postprocess/ledger.js';
 
 describe('LDPC code construction', () => {
   it('prefixRanks: a 3-cycle H has rank 2 (columns sum to zero)', () => {
@@ -71,7 +74,7 @@ describe('LDPC reconciliation', () => {
     const rec = new LdpcReconciler({ ...params, maxRetries: 0, fStart: 1.6 });
     const { alice, bob } = noisyPair(5000, 0.02, 1);
     const o = await runPair(rec, alice, bob, { qberEstimate: 0.02, seed: 9 });
-    const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.6, fStep: 0.05, maxRetries: 0, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, 0.02, 9, 5000);
+    const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.6, fStep: 0.05, maxRetries: 0, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, 0.02, 5000);
     const frames = Math.ceil(5000 / plan.K);
     expect(o.bob.frames).toHaveLength(frames);
     expect(frames).toBe(3); // 5000 bits over ≤ 1843-bit frames → 3 frames of ~1667 bits, N shrunk to 1856
@@ -85,6 +88,28 @@ describe('LDPC reconciliation', () => {
       const same = frameBits(alice, f).equals(frameBits(o.bob.key, f));
       if (f.ok) expect(same).toBe(true);
     }
+  });
+
+  it('filler bits come from the caller\'s secret generator: the same Drbg seed replays the same syndromes, another one changes them', async () => {
+    const rec = new LdpcReconciler({ ...params, maxRetries: 0, fStart: 1.6 });
+    const { alice } = noisyPair(3000, 0.02, 2);
+    const firstMessage = async (secretBits?: Drbg): Promise<Uint8Array> => {
+      const [ca, cb] = memoryChannelPair();
+      const sent = rec.alice(alice, ca, new LeakageLedger('a'), { qberEstimate: 0.02, seed: 7, secretBits });
+      const msg = await cb.receive();
+      await cb.send(new Uint8Array([1, 0])); // final, no frame failed: Alice returns
+      await sent;
+      return msg;
+    };
+    const a = await firstMessage(new Drbg('fill/1'));
+    const b = await firstMessage(new Drbg('fill/1'));
+    const c = await firstMessage(new Drbg('fill/2'));
+    const d = await firstMessage();
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
+    expect(Buffer.from(a).equals(Buffer.from(d))).toBe(false);
+    // the header (public seed, QBER, length, frames) is the same: only the masked syndromes differ
+    expect(Buffer.from(a.subarray(0, 12)).equals(Buffer.from(c.subarray(0, 12)))).toBe(true);
   });
 
   it('blind: failed frames get reveals; leakage grows by the rank drop; every frame matches or is reported', async () => {
@@ -101,7 +126,7 @@ describe('LDPC reconciliation', () => {
       const fb = o.bob.frames ?? [];
       expect(fa.map((f) => f.ok)).toEqual(fb.map((f) => f.ok));
       expect(fb.reduce((s, f) => s + f.leakedBits, 0)).toBe(o.bob.forwardBits);
-      const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.0, fStep: 0.1, maxRetries: 5, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, q, seed, 6000);
+      const plan = planLdpc({ frameBits: 2048, delta: 0.1, fStart: 1.0, fStep: 0.1, maxRetries: 5, iterations: 50, retryIterations: 25, adaptableMinDegree: 3 }, q, 6000);
       // f = 1.0 first attempt fails at this length, so reveals must have happened.
       expect(o.bob.forwardBits).toBeGreaterThan(fb.length * (plan.m - plan.ranks[plan.p0]));
       for (const f of fb) {

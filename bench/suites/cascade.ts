@@ -1,0 +1,81 @@
+/**
+ * Cascade throughput over the reconcile suite's grid (QBER × key length) per schedule, wall AND
+ * CPU time, side by side with cascade-cpp (Rijsman) when `CASCADE_CPP_BENCH` names the driver
+ * built by bench/cascade-cpp/build.sh (issue 19: `original` ≥ cascade-cpp at every point).
+ * Both implementations reuse their shuffles across runs (cascade-cpp's cache_shuffles; Mozi's
+ * permutation cache with a fixed public seed); both parties run in one thread; a warm-up pass
+ * over the whole grid runs first (JIT), then the timed pass. Mozi's figures are totals over the
+ * runs of a point; cascade-cpp's are its own per-reconciliation clocks (thread CPU and real time).
+ */
+import { execFileSync } from 'node:child_process';
+import type { BenchResult, BenchSuite } from '../types.js';
+import { calibration } from '../calibration.js';
+import { CascadeReconciler, noisyPair, runPair } from '../../src/postprocess/reconcile/index.js';
+import type { CascadeSchedule } from '../../src/postprocess/reconcile/index.js';
+
+interface Speed {
+  wallMbps: number;
+  cpuMbps: number;
+}
+
+async function mozi(schedule: CascadeSchedule, bits: number, qber: number, runs: number): Promise<Speed> {
+  const rec = new CascadeReconciler({ schedule });
+  const pairs = Array.from({ length: runs }, (_, r) => noisyPair(bits, qber, 100 + r));
+  let wall = 0;
+  let cpu = 0;
+  for (const p of pairs) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const o = await runPair(rec, p.alice, p.bob, { qberEstimate: qber, seed: 7 });
+    const c = process.cpuUsage(c0);
+    wall += performance.now() - t0;
+    cpu += (c.user + c.system) / 1000;
+    if (o.alice.leakedBits !== o.bob.leakedBits) throw new Error(`${rec.name}: ledgers disagree`);
+  }
+  return { wallMbps: (bits * runs) / wall / 1000, cpuMbps: (bits * runs) / cpu / 1000 };
+}
+
+function cascadeCpp(driver: string, schedule: string, bits: number, qber: number, runs: number): Speed {
+  const out = execFileSync(driver, [schedule, String(bits), String(qber), String(runs)], { encoding: 'utf8' });
+  const j = JSON.parse(out) as { mbpsReal: number; mbpsCpu: number };
+  return { wallMbps: j.mbpsReal, cpuMbps: j.mbpsCpu };
+}
+
+export const cascadeSuite: BenchSuite = {
+  name: 'cascade',
+  description: 'Cascade throughput (wall and CPU) over QBER × key length, side by side with cascade-cpp',
+  async run({ quick, log }) {
+    const qbers = quick ? [0.01, 0.05] : [0.005, 0.01, 0.02, 0.03, 0.05];
+    const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+    const schedules: CascadeSchedule[] = quick ? ['original'] : ['original', 'biconf', 'yanetal'];
+    // enough runs per point for a steady state (~0.2 s of Cascade per point and implementation)
+    const runsFor = (bits: number): number => (bits <= 10_000 ? 400 : bits <= 100_000 ? 40 : 4);
+    const driver = process.env.CASCADE_CPP_BENCH;
+    const out: BenchResult[] = [calibration('cascade')];
+    log(`  calibration: ${out[0].value.toFixed(2)} ns per reference step; cascade-cpp: ${driver ?? 'not set (CASCADE_CPP_BENCH)'}`);
+    for (const s of schedules) for (const bits of sizes) for (const qber of qbers) await mozi(s, bits, qber, 1);
+    for (const s of schedules) {
+      for (const bits of sizes) {
+        for (const qber of qbers) {
+          const runs = runsFor(bits);
+          const params = { qber, bits, runs, note: 'both parties in one thread, shuffles reused across runs' };
+          const m = await mozi(s, bits, qber, runs);
+          const name = `cascade/${s}`;
+          out.push({ name, params, metric: 'throughput', value: m.wallMbps, unit: 'Mbit/s' });
+          out.push({ name, params, metric: 'throughputCpu', value: m.cpuMbps, unit: 'Mbit/s' });
+          let line = `  ${s} n=${bits} Q=${qber}: Mozi ${m.wallMbps.toFixed(1)} wall / ${m.cpuMbps.toFixed(1)} CPU Mbit/s`;
+          if (driver) {
+            const c = cascadeCpp(driver, s, bits, qber, runs);
+            out.push({ name: `cascade/cascade-cpp/${s}`, params, metric: 'throughput', value: c.wallMbps, unit: 'Mbit/s' });
+            out.push({ name: `cascade/cascade-cpp/${s}`, params, metric: 'throughputCpu', value: c.cpuMbps, unit: 'Mbit/s' });
+            out.push({ name, params, metric: 'cpuRatioVsCascadeCpp', value: m.cpuMbps / c.cpuMbps, unit: '' });
+            out.push({ name, params, metric: 'wallRatioVsCascadeCpp', value: m.wallMbps / c.wallMbps, unit: '' });
+            line += `; cascade-cpp ${c.wallMbps.toFixed(1)} / ${c.cpuMbps.toFixed(1)}; CPU ratio ${(m.cpuMbps / c.cpuMbps).toFixed(2)}`;
+          }
+          log(line);
+        }
+      }
+    }
+    return out;
+  },
+};

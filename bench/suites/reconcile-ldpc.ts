@@ -1,0 +1,68 @@
+/**
+ * LDPC reconciliation bench (issue 19): per QBER (1, 2, 3, 5 %) and key length (10⁴, 10⁵, 10⁶ bits)
+ * the efficiency f (Alice's disclosures, as the literature reports it) and the ledger's f (both
+ * directions), the frame error rate with the number of frames measured and its 95 % upper bound,
+ * round trips, and the throughput in Mbit/s of sifted key by wall clock and by CPU time (both
+ * parties in this process). Every run draws a fresh public seed (as every block in production
+ * does); codes are built once per (N, m) in a warm-up run, as a deployment would precompute them.
+ * The grid runs with the default worker threads; two extra rows compare 1 and 2 threads at 10⁶ bits.
+ */
+import type { BenchResult, BenchSuite } from '../types.js';
+import { calibration } from '../calibration.js';
+import { LdpcReconciler, efficiency, frameErrorRate, noisyPair, runPair } from '../../src/postprocess/reconcile/index.js';
+import { pointStats } from './reconcile.js';
+
+export const reconcileLdpcSuite: BenchSuite = {
+  name: 'reconcile-ldpc',
+  description: 'LDPC reconciliation: f, FER (frames measured), Mbit/s wall and CPU per QBER and key length',
+  async run({ quick, log }) {
+    const qbers = [0.01, 0.02, 0.03, 0.05];
+    const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+    /** Frames per point: ≥ 1000 at 10⁴ (one frame per run), ≥ 300 at 10⁵; 10⁶: 2 runs. */
+    const stopFor = (bits: number): { runs: number } | { minFrames: number } =>
+      bits <= 10_000 ? { minFrames: quick ? 40 : 1000 } : bits <= 100_000 ? { minFrames: quick ? 12 : 300 } : { runs: quick ? 1 : 2 };
+    const out: BenchResult[] = [calibration('reconcile-ldpc')];
+    const rec = new LdpcReconciler();
+    const name = `reconcile-ldpc/${rec.name}`;
+    let seed = 1;
+    for (const bits of sizes) {
+      for (const qber of qbers) {
+        const w = noisyPair(bits, qber, 4242);
+        await runPair(rec, w.alice, w.bob, { qberEstimate: qber, seed: 0 });
+        const st = await pointStats(rec, qber, bits, 1000 * seed++, stopFor(bits));
+        const fer = frameErrorRate(st.failedFrames, st.frames);
+        const params = { qber, bits, runs: st.runs, frames: st.frames };
+        const r: BenchResult[] = [
+          { name, params, metric: 'efficiency', value: efficiency(st.leaked, st.total, qber), unit: '' },
+          { name, params, metric: 'efficiencyLedger', value: efficiency(st.ledgerLeaked, st.total, qber), unit: '' },
+          { name, params, metric: 'frameErrorRate', value: fer.fer, unit: '' },
+          { name, params, metric: 'frameErrorRateUpper95', value: fer.ferUpper95, unit: '' },
+          { name, params, metric: 'undetectedFrames', value: st.undetected, unit: '' },
+          { name, params, metric: 'roundTrips', value: st.roundTrips / st.runs, unit: '' },
+          { name, params, metric: 'throughput', value: st.total / st.wallSeconds / 1e6, unit: 'Mbit/s' },
+          { name, params, metric: 'throughputCpu', value: st.total / st.cpuSeconds / 1e6, unit: 'Mbit/s' },
+        ];
+        log(
+          `  ${rec.name} Q=${qber} n=${bits}: f=${r[0].value.toFixed(4)} FER=${st.failedFrames}/${st.frames} (≤ ${fer.ferUpper95.toPrecision(2)}) rt=${r[5].value.toFixed(2)} ` +
+            `${r[6].value.toFixed(2)} Mbit/s wall, ${r[7].value.toFixed(2)} CPU`,
+        );
+        out.push(...r);
+      }
+    }
+    // Worker threads for Bob's first decoding pass: 1 (calling thread) vs 2, 10⁶ bits at 2 %
+    // (≈ 32 frames, two 16-frame chunks); CPU time is the whole process's (workers included).
+    for (const threads of [1, 2]) {
+      const bits = quick ? 500_000 : 1_000_000;
+      const r2 = new LdpcReconciler({ threads });
+      const w = noisyPair(bits, 0.02, 4242);
+      await runPair(r2, w.alice, w.bob, { qberEstimate: 0.02, seed: 0 });
+      const st = await pointStats(r2, 0.02, bits, 99_000, { runs: quick ? 1 : 3 });
+      const params = { qber: 0.02, bits, runs: st.runs, frames: st.frames, threads };
+      const wall = st.total / st.wallSeconds / 1e6;
+      const cpu = st.total / st.cpuSeconds / 1e6;
+      out.push({ name: `${name}/threads`, params, metric: 'throughput', value: wall, unit: 'Mbit/s' }, { name: `${name}/threads`, params, metric: 'throughputCpu', value: cpu, unit: 'Mbit/s' });
+      log(`  ${r2.name} threads=${threads} Q=0.02 n=${bits}: ${wall.toFixed(2)} Mbit/s wall, ${cpu.toFixed(2)} CPU (f=${efficiency(st.leaked, st.total, 0.02).toFixed(4)})`);
+    }
+    return out;
+  },
+};
