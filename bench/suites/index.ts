@@ -13,6 +13,7 @@ import { replaySuite } from './replay.js';
 import { recordingSuite } from './recording.js';
 import { planSuite } from './plan.js';
 import { realtimeSuite } from './realtime.js';
+import { jobsSuite } from './jobs.js';
 
 export const suites: BenchSuite[] = [
   kmeSuite,
@@ -28,4 +29,5 @@ export const suites: BenchSuite[] = [
   recordingSuite,
   planSuite,
   realtimeSuite,
+  jobsSuite,
 ];
