@@ -164,7 +164,8 @@ export function nttPlan(n: number, withAcc: boolean): NttPlan {
   const fwdTabs = () => ex.setup(0, 2 * tabN);
   const invTabs = () => ex.setup(4 * tabN, 6 * tabN);
 
-  const forwardAt = (a: number, bits: number, c: number): void => {
+  /** Forward stages whose blocks exceed the cache block, over the whole array; returns the next stage's len. */
+  const forwardBig = (a: number, bits: number, c: number): number => {
     ex.load(a, bits, n >>> 5, c);
     fwdTabs();
     let len = n >>> 1;
@@ -177,37 +178,38 @@ export function nttPlan(n: number, withAcc: boolean): NttPlan {
         len >>>= 1;
       }
     }
-    for (let o = 0; o < n; o += B) {
-      let l = len;
-      while (l >= 4) {
-        if (l >= 8) {
-          ex.ct4(a, l, o / (2 * l), (o + B) / (2 * l));
-          l >>>= 2;
-        } else {
-          ex.ct2(a, l, o / (2 * l), (o + B) / (2 * l));
-          l >>>= 1;
-        }
+    return len;
+  };
+  /** The remaining forward stages (from `len` on) of the cache block at element o. */
+  const forwardBlock = (a: number, o: number, len: number): void => {
+    while (len >= 4) {
+      if (len >= 8) {
+        ex.ct4(a, len, o / (2 * len), (o + B) / (2 * len));
+        len >>>= 2;
+      } else {
+        ex.ct2(a, len, o / (2 * len), (o + B) / (2 * len));
+        len >>>= 1;
       }
-      ex.ct21(a, o >>> 2, (o + B) >>> 2);
+    }
+    ex.ct21(a, o >>> 2, (o + B) >>> 2);
+  };
+  /** The inverse stages of the cache block at element o whose blocks fit in it (from len 1 on). */
+  const inverseBlock = (a: number, o: number): void => {
+    ex.gs12(a, o >>> 2, (o + B) >>> 2);
+    let len = 4;
+    while (2 * len <= B) {
+      if (4 * len <= B) {
+        ex.gs4(a, 2 * len, o / (4 * len), (o + B) / (4 * len));
+        len *= 4;
+      } else {
+        ex.gs2(a, len, o / (2 * len), (o + B) / (2 * len));
+        len *= 2;
+      }
     }
   };
-  const inverseAt = (a: number): void => {
-    invTabs();
-    let len = 4;
-    for (let o = 0; o < n; o += B) {
-      ex.gs12(a, o >>> 2, (o + B) >>> 2);
-      len = 4;
-      while (2 * len <= B) {
-        if (4 * len <= B) {
-          ex.gs4(a, 2 * len, o / (4 * len), (o + B) / (4 * len));
-          len *= 4;
-        } else {
-          ex.gs2(a, len, o / (2 * len), (o + B) / (2 * len));
-          len *= 2;
-        }
-      }
-    }
-    while (len < n) {
+  /** The inverse stages whose blocks exceed the cache block (len B on). */
+  const inverseBig = (a: number): void => {
+    for (let len = B; len < n; ) {
       if (2 * len < n) {
         ex.gs4(a, 2 * len, 0, n / (4 * len));
         len *= 4;
@@ -216,6 +218,15 @@ export function nttPlan(n: number, withAcc: boolean): NttPlan {
         len *= 2;
       }
     }
+  };
+  const forwardAt = (a: number, bits: number, c: number): void => {
+    const len = forwardBig(a, bits, c);
+    for (let o = 0; o < n; o += B) forwardBlock(a, o, len);
+  };
+  const inverseAt = (a: number): void => {
+    invTabs();
+    for (let o = 0; o < n; o += B) inverseBlock(a, o);
+    inverseBig(a);
   };
   const mul = (first: boolean) => ex.mulAcc(accAt, xAt, sAt, n, first ? 1 : 0);
 
@@ -230,10 +241,19 @@ export function nttPlan(n: number, withAcc: boolean): NttPlan {
     mulAccumulate: mul,
     inverse: () => inverseAt(accAt),
     convolve() {
-      forwardAt(xAt, xBitsAt, scale);
-      forwardAt(sAt, sBitsAt, 1);
-      mul(true);
-      inverseAt(accAt);
+      // after the passes over memory of both forward transforms, each cache block gets its last x
+      // and s stages, the product and its first inverse stages while in cache
+      const len = forwardBig(xAt, xBitsAt, scale);
+      forwardBig(sAt, sBitsAt, 1);
+      for (let o = 0; o < n; o += B) {
+        fwdTabs();
+        forwardBlock(xAt, o, len);
+        forwardBlock(sAt, o, len);
+        ex.mulAcc(accAt + 4 * o, xAt + 4 * o, sAt + 4 * o, B, 1);
+        invTabs();
+        inverseBlock(accAt, o);
+      }
+      inverseBig(accAt);
     },
     result: () => new Uint32Array(k.memory.buffer, accAt, n),
     extractParities(start, count, maxValue = P - 1) {
