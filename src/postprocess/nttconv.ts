@@ -22,6 +22,7 @@
  * ≈ 20·N bytes, 16·N without accumulator (fftconv: 28·N).
  */
 import { instantiate, type WasmKernel } from '../core/wasm/instance.js';
+import type { ConvPlan } from './fftconv.js';
 import { wasmBytes } from './nttconv.wasm.js';
 
 interface Kernel {
@@ -116,20 +117,11 @@ function writeTables(mem: ArrayBuffer, n: number): void {
   }
 }
 
-/** A convolution plan for length N (power of two, `NTT_MIN_LENGTH` ≤ N ≤ `NTT_MAX_LENGTH`). */
-export interface NttPlan {
-  readonly n: number;
-  /** Packed input words (N/32, bit q = sample q) of x and s in kernel memory; re-take after any other plan's use. */
-  xBits(): Uint32Array;
-  sBits(): Uint32Array;
-  /** Forward transform of the packed bits of x or s into its buffer. */
-  forward(which: 'x' | 's'): void;
-  /** acc ← (first) or += the transform of x ⊛ s. */
-  mulAccumulate(first: boolean): void;
-  /** Inverse transform of acc in place. */
-  inverse(): void;
-  /** forward('x'), forward('s'), mulAccumulate(true), inverse(). */
-  convolve(): void;
+/**
+ * A convolution plan for length N (power of two, `NTT_MIN_LENGTH` ≤ N ≤ `NTT_MAX_LENGTH`): the
+ * FFT plan's interface (xBits, sBits, forward, mulAccumulate, inverse, convolve) with exact results.
+ */
+export interface NttPlan extends Omit<ConvPlan, 'result' | 'extractParities'> {
   /** After `inverse`: (x ⊛ s)[q] (summed over the accumulated pairs), exact, as u32. */
   result(): Uint32Array;
   /**

@@ -5,6 +5,7 @@ import { convPlan, convScale } from '../../src/postprocess/fftconv.js';
 import { modifiedToeplitzHash, modifiedToeplitzReferenceBits, toeplitzHash } from '../../src/postprocess/toeplitz.js';
 import { closeToeplitzWorkers, modifiedToeplitzHashParallel } from '../../src/postprocess/toeplitz-parallel.js';
 import { seededBytes, seededFloat } from '../support/seed.js';
+import { pack, runPairs } from './conv-pairs.js';
 
 const random = seededFloat('postprocess/nttconv');
 const randomBytes = seededBytes('postprocess/nttconv');
@@ -12,11 +13,6 @@ const bits = (n: number) => randomBytes(n).map((b) => b & 1);
 const randomBits = (n: number) => BitArray.fromBytes(randomBytes((n + 7) >>> 3), n);
 
 afterAll(() => closeToeplitzWorkers());
-
-function pack(dst: Uint32Array, v: Uint8Array): void {
-  dst.fill(0);
-  for (let q = 0; q < v.length; q++) if (v[q]) dst[q >>> 5] |= 1 << (q & 31);
-}
 
 /** Direct circular convolution at one output k. */
 function directAt(x: Uint8Array, s: Uint8Array, k: number): number {
@@ -26,24 +22,10 @@ function directAt(x: Uint8Array, s: Uint8Array, k: number): number {
   return c;
 }
 
-/** The NTT kernel's circular convolution of the sum of the pairs (stepwise unless one pair and fused). */
+/** The NTT kernel's circular convolution of the sum of the pairs. */
 function nttConv(pairs: [Uint8Array, Uint8Array][], fused = true): Uint32Array {
-  const n = pairs[0][0].length;
-  const p = nttPlan(n, pairs.length > 1);
-  if (pairs.length === 1 && fused) {
-    pack(p.xBits(), pairs[0][0]);
-    pack(p.sBits(), pairs[0][1]);
-    p.convolve();
-    return p.result().slice();
-  }
-  pairs.forEach(([x, s], b) => {
-    pack(p.xBits(), x);
-    pack(p.sBits(), s);
-    p.forward('x');
-    p.forward('s');
-    p.mulAccumulate(b === 0);
-  });
-  p.inverse();
+  const p = nttPlan(pairs[0][0].length, pairs.length > 1);
+  runPairs(p, pairs, fused);
   return p.result().slice();
 }
 
