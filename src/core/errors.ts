@@ -44,7 +44,9 @@ export type AbortReason =
   | 'peer-lost'
   | 'protocol-violation'
   | 'reconciliation-failed'
-  | 'timing-failed';
+  | 'timing-failed'
+  | 'timeout'
+  | 'storage-failed';
 
 export class ProtocolAbort extends Error {
   readonly reason: AbortReason;

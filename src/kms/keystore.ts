@@ -42,13 +42,16 @@ import { deriveKeyId } from './key-id.js';
 import * as reservations from './reservations.js';
 import { checkSiteName, ownerSite } from './sites.js';
 import { NotEnoughKeysError } from './store-errors.js';
-import { openStoreDatabase, stateName, STATE_AVAILABLE, STATE_CONSUMED, StoreDb, type KeyStateName } from './store-schema.js';
+import * as commit from './block-commit.js';
+import type { BlockRef } from './block-commit.js';
+import { openStoreDatabase, stateName, STATE_AVAILABLE, STATE_CONSUMED, STATE_PENDING, StoreDb, type KeyStateName } from './store-schema.js';
 
 export { ID_KEY_BITS } from './block-slicing.js';
 export type { StoredKey, TakeContext } from './delivery.js';
 export { deriveKeyId, isUuid, keyedUuid, uuidV5 } from './key-id.js';
 export { checkSiteName, linkId, ownerSite } from './sites.js';
 export { KeyIdError, NotEnoughKeysError } from './store-errors.js';
+export type { BlockRef } from './block-commit.js';
 
 export interface KeyStoreOptions {
   /** This site's name, e.g. "xinglong". Must match the name stored in an existing database. */
@@ -76,6 +79,13 @@ export interface AddBlockInput {
   key: Uint8Array;
   /** Number of valid key bits in `key` (default key.length × 8). */
   bits?: number;
+  /**
+   * Store the block pending (commit protocol, block-commit.ts): its keys are served to nobody
+   * until `confirmBlock`. Default false (deliverable at once: relayed keys, local replays).
+   */
+  pending?: boolean;
+  /** With `pending`: bytes kept with the block until it is confirmed (the auth-pool refill, block-commit.ts). */
+  poolMaterial?: Uint8Array;
 }
 
 export interface AddBlockResult {
@@ -204,18 +214,78 @@ export class KeyStore {
       if (held + nKeys > this.maxKeyCount) {
         throw new InputError(`key store full: holds ${held} keys, block adds ${nKeys}, capacity ${this.maxKeyCount}`, { field: 'maxKeyCount' });
       }
-      st('INSERT INTO blocks (pass_id, block_id, peer_site, eps_sec, eps_cor, length_bits, n_keys, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        passId, blockId, peerSite, epsSec, epsCor, bits, nKeys, new Date().toISOString(),
+      const pending = input.pending === true;
+      st('INSERT INTO blocks (pass_id, block_id, peer_site, eps_sec, eps_cor, length_bits, n_keys, created_at, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        passId, blockId, peerSite, epsSec, epsCor, bits, nKeys, new Date().toISOString(), pending ? 1 : 0,
       );
-      const ins = st('INSERT INTO keys (key_id, pass_id, block_id, peer_site, idx, owner, material, state) VALUES (?, ?, ?, ?, ?, ?, ?, 0)');
+      const ins = st('INSERT INTO keys (key_id, pass_id, block_id, peer_site, idx, owner, material, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
       for (let i = 0; i < nKeys; i++) {
         const id = deriveKeyId(idKey, this.site, peerSite, passId, blockId, i, size);
-        ins.run(id, passId, blockId, peerSite, i, ownerSite(this.site, peerSite, i), keyAt(i));
+        ins.run(id, passId, blockId, peerSite, i, ownerSite(this.site, peerSite, i), keyAt(i), pending ? STATE_PENDING : STATE_AVAILABLE);
       }
+      if (pending && input.poolMaterial) commit.putPoolBytes(this.store, { passId, blockId, peerSite }, input.poolMaterial);
       idKey.fill(0);
       return { added: true, keys: nKeys, discardedBits };
     });
     return tx.immediate();
+  }
+
+  /** Pending blocks of the link with `peerSite` (commit protocol). */
+  pendingBlocks(peerSite: string): BlockRef[] {
+    this.ensureOpen();
+    return commit.pendingBlocks(this.store, peerSite);
+  }
+
+  /** The pool bytes kept with a pending block (undefined when none or confirmed). */
+  pendingPoolBytes(ref: BlockRef): Uint8Array | undefined {
+    this.ensureOpen();
+    return commit.poolBytes(this.store, ref);
+  }
+
+  /** Whether the block is stored here in any state. */
+  holdsBlock(ref: BlockRef): boolean {
+    this.ensureOpen();
+    return commit.holdsBlock(this.store, ref);
+  }
+
+  /** Make a pending block deliverable; false if it was not pending. */
+  confirmBlock(ref: BlockRef): boolean {
+    this.ensureOpen();
+    this.counts.clear();
+    return commit.confirmBlock(this.store, ref);
+  }
+
+  /** Erase a pending block; false if it was not pending (a confirmed block is never erased here). */
+  discardBlock(ref: BlockRef): boolean {
+    this.ensureOpen();
+    this.counts.clear();
+    return commit.discardBlock(this.store, ref);
+  }
+
+  /** A monotonic counter kept in the store (0 if never set). */
+  counter(name: string): number {
+    this.ensureOpen();
+    const r = this.store.st('SELECT value FROM counters WHERE name = ?').get(name) as { value: number } | undefined;
+    return r?.value ?? 0;
+  }
+
+  /** Raise a monotonic counter to `value` (never lowers it); returns the value now stored. */
+  raiseCounter(name: string, value: number): number {
+    this.ensureOpen();
+    this.store.st('INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)').run(name, value);
+    return this.counter(name);
+  }
+
+  /**
+   * Keys with their state and material digest input, in key-ID order (no material leaves: the
+   * caller hashes). State `pending` for unconfirmed blocks; `delivered` once consumed here.
+   */
+  keyRows(): { keyId: string; peerSite: string; passId: string; blockId: number; state: KeyStateName; material: Buffer | null }[] {
+    this.ensureOpen();
+    const rows = this.store.st('SELECT key_id, peer_site, pass_id, block_id, state, material FROM keys ORDER BY key_id').all() as {
+      key_id: string; peer_site: string; pass_id: string; block_id: number; state: number; material: Buffer | null;
+    }[];
+    return rows.map((r) => ({ keyId: r.key_id, peerSite: r.peer_site, passId: r.pass_id, blockId: r.block_id, state: stateName(r.state), material: r.material }));
   }
 
   /** Blocks recorded in this store (origin bookkeeping; no key material). */

@@ -5,10 +5,11 @@
  * Bits are packed MSB-first (bit 0 of the key = bit 7 of byte 0), as the key store expects, so a
  * satellite and a ground station store identical keys.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { BitArray } from '../core/bits.js';
 import { InputError } from '../core/errors.js';
-import type { KeySink, StoredBlock } from '../protocol/types.js';
+import type { BlockRef, CommitPort, KeySink, StoredBlock } from '../protocol/types.js';
+import { siteOf } from './store-schema.js';
 import { KeyStore } from './keystore.js';
 
 /** Key bits packed MSB-first (bit 0 of the key = bit 7 of byte 0), as the key store expects. */
@@ -38,8 +39,38 @@ export function keyStoreSink(target: KeyStore | string, opts: { keySizeBits?: nu
       key: packMsbFirst(b.key),
       bits: b.key.length,
     });
+  const withStore = <T>(site: string | undefined, f: (store: KeyStore) => T, absent?: T): T => {
+    if (typeof target !== 'string') return f(target);
+    if (site === undefined && absent !== undefined && !existsSync(target)) return absent;
+    const store = KeyStore.open(target, { site: site ?? siteOf(target), ...(opts.keySizeBits ? { keySizeBits: opts.keySizeBits } : {}) });
+    try {
+      return f(store);
+    } finally {
+      store.close();
+    }
+  };
+  const commit: CommitPort = {
+    storePending(b: StoredBlock, poolBytes?: Uint8Array) {
+      if (typeof target !== 'string' && b.site !== target.site) {
+        throw new InputError(`block of site "${b.site}" offered to the key store of "${target.site}"`, { field: 'site' });
+      }
+      const r = withStore(b.site, (store) =>
+        store.addBlock({
+          passId: b.passId, blockId: b.blockId, peerSite: b.peerSite, epsSec: b.epsSec, epsCor: b.epsCor,
+          key: packMsbFirst(b.key), bits: b.key.length, pending: true, ...(poolBytes ? { poolMaterial: poolBytes } : {}),
+        }),
+      );
+      sink.stored = { keys: r.keys, discardedBits: r.discardedBits };
+    },
+    confirm: (ref: BlockRef) => void withStore(undefined, (store) => store.confirmBlock(ref)),
+    discard: (ref: BlockRef) => void withStore(undefined, (store) => store.discardBlock(ref)),
+    pending: (peerSite: string) => withStore(undefined, (store) => store.pendingBlocks(peerSite), [] as BlockRef[]),
+    holds: (ref: BlockRef) => withStore(undefined, (store) => store.holdsBlock(ref), false),
+    pendingPoolBytes: (ref: BlockRef) => withStore(undefined, (store) => store.pendingPoolBytes(ref), null)?? undefined,
+  };
   const sink: KeyStoreSink = {
     stored: null,
+    commit,
     store(b: StoredBlock) {
       if (typeof target !== 'string') {
         if (b.site !== target.site) {

@@ -15,11 +15,16 @@ import { InputError } from '../core/errors.js';
 export const STATE_AVAILABLE = 0;
 export const STATE_RESERVED = 1;
 export const STATE_CONSUMED = 2;
+/**
+ * Stored durably but not yet confirmed by the peer (protocol/commit.ts): served to nobody, counted
+ * nowhere, until `confirmBlock` makes the block's keys available or `discardBlock` erases them.
+ */
+export const STATE_PENDING = 3;
 
-export type KeyStateName = 'available' | 'reserved' | 'consumed';
+export type KeyStateName = 'available' | 'reserved' | 'consumed' | 'pending';
 
 export function stateName(state: number): KeyStateName {
-  return state === STATE_AVAILABLE ? 'available' : state === STATE_RESERVED ? 'reserved' : 'consumed';
+  return state === STATE_AVAILABLE ? 'available' : state === STATE_RESERVED ? 'reserved' : state === STATE_PENDING ? 'pending' : 'consumed';
 }
 
 /** Schema migrations, in order; `meta.schema` holds the version reached. Each must be idempotent. */
@@ -41,6 +46,16 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
         state INTEGER NOT NULL DEFAULT 0,
         master_sae TEXT, slave_sae TEXT, reason TEXT, taken_at TEXT);
       CREATE INDEX IF NOT EXISTS keys_avail ON keys (peer_site, owner, state, seq);`,
+  },
+  {
+    // the commit protocol's pending blocks (block-commit.ts) and monotonic counters (pad-ledger.ts)
+    version: 2,
+    sql: `
+      ALTER TABLE blocks ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS pool_refills (
+        pass_id TEXT NOT NULL, block_id INTEGER NOT NULL, peer_site TEXT NOT NULL, material BLOB NOT NULL,
+        PRIMARY KEY (pass_id, block_id, peer_site));`,
   },
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -150,5 +165,23 @@ export function openStoreDatabase(path: string, options: OpenDatabaseOptions): {
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/** The site an existing store belongs to (its meta row); an InputError if the file is not a key store. */
+export function siteOf(path: string): string {
+  if (path === ':memory:' || !existsSync(path)) throw new InputError('no key store here yet', { file: path });
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const r = db.prepare("SELECT v FROM meta WHERE k = 'site'").get() as { v: string } | undefined;
+    if (!r) throw new InputError('not a key store (no site recorded)', { file: path });
+    return r.v;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read key store: ${(e as Error).message}`, { file: path });
+  } finally {
+    db?.close();
   }
 }

@@ -209,7 +209,7 @@ export function parseMission(text: string, file = '<inline>', options: ParseMiss
   }
   if (m.satellite === undefined && !constellation) throw new InputError('missing "satellite" (or a "constellation")', where(ctx, ['satellite']));
   const satellite = m.satellite !== undefined ? resolveSatellite(ctx, m.satellite) : constellation!.satellites[0];
-  ctx.origins.satellite = `${fromFile(ctx, ['satellite'])}: ${satellite.sets.length} element set(s) of ${satellite.name}${satellite.noradId !== undefined ? ` (${satellite.noradId})` : ''} from ${satellite.source}`;
+  ctx.origins.satellite = `${m.satellite === undefined ? `the first of the constellation's ${constellation!.satellites.length} satellites` : fromFile(ctx, ['satellite'])}: ${satellite.sets.length} element set(s) of ${satellite.name}${satellite.noradId !== undefined ? ` (${satellite.noradId})` : ''} from ${satellite.source}`;
 
   // transmitter
   const txMerged = mergeTracked<Record<string, unknown>>(ctx, 'transmitter', [

@@ -160,11 +160,57 @@ export function isPoolState(bytes: Uint8Array): boolean {
   return stateVersion(bytes) !== 0;
 }
 
+/** How many applied refill names the pool state keeps (the commit protocol resolves far fewer). */
+const MAX_APPLIED_REFILLS = 256;
+const REFILL_TRAILER_MAGIC = new TextEncoder().encode('MZREFILL');
+
+/** The trailer after the pads: "MZREFILL", u32 LE count, then per name u16 LE length + UTF-8. */
+function writeRefillTrailer(names: string[]): Uint8Array {
+  if (names.length === 0) return new Uint8Array(0);
+  const enc = names.map((n) => new TextEncoder().encode(n));
+  const out = new Uint8Array(12 + enc.reduce((a, e) => a + 2 + e.length, 0));
+  const dv = new DataView(out.buffer);
+  out.set(REFILL_TRAILER_MAGIC, 0);
+  dv.setUint32(8, names.length, true);
+  let at = 12;
+  for (const e of enc) {
+    dv.setUint16(at, e.length, true);
+    out.set(e, at + 2);
+    at += 2 + e.length;
+  }
+  return out;
+}
+
+function readRefillTrailer(b: Uint8Array): string[] {
+  const bad = () => new InputError('saved key-pool state has a corrupt refill trailer', { field: 'preShared' });
+  if (b.length < 12 || !REFILL_TRAILER_MAGIC.every((m, i) => b[i] === m)) throw bad();
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const n = dv.getUint32(8, true);
+  const out: string[] = [];
+  let at = 12;
+  for (let i = 0; i < n; i++) {
+    if (at + 2 > b.length) throw bad();
+    const len = dv.getUint16(at, true);
+    if (at + 2 + len > b.length) throw bad();
+    out.push(new TextDecoder().decode(b.subarray(at + 2, at + 2 + len)));
+    at += 2 + len;
+  }
+  if (at !== b.length) throw bad();
+  return out;
+}
+
 export class KeyPool {
   private readonly hashKey: Uint8Array;
   /** The hash key of the next run (set by `rekey`; written by `toState`, never used in this one). */
   private nextHashKey: Uint8Array | null = null;
   private readonly queues: Record<Direction, PadQueue> = { a2b: new PadQueue(), b2a: new PadQueue() };
+  /**
+   * Per direction, the absolute pad index up to which pads are durably reserved (`reserve`): the
+   * saved state (`toState`) starts there, so a pad handed out before a crash is never offered again.
+   */
+  private reserved: Record<Direction, number> = { a2b: 0, b2a: 0 };
+  /** Names of the refills applied (the commit protocol's blocks; the last MAX_APPLIED_REFILLS), saved with the state. */
+  private applied: string[] = [];
 
   /**
    * From a pre-shared secret (8 bytes of hash key K, then pads split half per direction), or from a
@@ -178,16 +224,18 @@ export class KeyPool {
       const head = version === 2 ? 40 : 24;
       const nAB = preShared.length >= head ? dv.getUint32(16, true) : -1;
       const nBA = preShared.length >= head ? dv.getUint32(20, true) : -1;
-      if (nAB < 0 || preShared.length !== head + nAB + nBA || nAB % TAG_BYTES || nBA % TAG_BYTES) {
+      if (nAB < 0 || preShared.length < head + nAB + nBA || nAB % TAG_BYTES || nBA % TAG_BYTES) {
         throw new InputError('saved key-pool state is truncated or corrupt', { field: 'preShared' });
       }
+      if (preShared.length > head + nAB + nBA) this.applied = readRefillTrailer(preShared.subarray(head + nAB + nBA));
       this.hashKey = copyBytes(preShared.subarray(8, 16));
       if (version === 2) {
         this.queues.a2b.index = dv.getUint32(24, true) + dv.getUint32(28, true) * 2 ** 32;
         this.queues.b2a.index = dv.getUint32(32, true) + dv.getUint32(36, true) * 2 ** 32;
       }
       this.queues.a2b.push(copyBytes(preShared.subarray(head, head + nAB)));
-      this.queues.b2a.push(copyBytes(preShared.subarray(head + nAB)));
+      this.queues.b2a.push(copyBytes(preShared.subarray(head + nAB, head + nAB + nBA)));
+      this.reserved = { a2b: this.queues.a2b.index, b2a: this.queues.b2a.index };
       return;
     }
     if (preShared.length < 8 + 16) {
@@ -204,9 +252,11 @@ export class KeyPool {
    * first format, "MZPOOL01", without indices, are read with indices 0.)
    */
   toState(): Uint8Array {
-    const ab = this.queues.a2b.remaining();
-    const ba = this.queues.b2a.remaining();
-    const out = new Uint8Array(40 + ab.length + ba.length);
+    const skip = (d: Direction) => Math.min(this.queues[d].availableBits / 8, Math.max(0, this.reserved[d] - this.queues[d].index) * TAG_BYTES);
+    const ab = this.queues.a2b.remaining().subarray(skip('a2b'));
+    const ba = this.queues.b2a.remaining().subarray(skip('b2a'));
+    const trailer = writeRefillTrailer(this.applied);
+    const out = new Uint8Array(40 + ab.length + ba.length + trailer.length);
     out.set(POOL_STATE_MAGIC, 0);
     out.set(this.nextHashKey ?? this.hashKey, 8);
     const dv = new DataView(out.buffer);
@@ -216,11 +266,62 @@ export class KeyPool {
       dv.setUint32(at, v >>> 0, true);
       dv.setUint32(at + 4, Math.floor(v / 2 ** 32), true);
     };
-    put64(24, this.queues.a2b.index);
-    put64(32, this.queues.b2a.index);
+    put64(24, this.queues.a2b.index + skip('a2b') / TAG_BYTES);
+    put64(32, this.queues.b2a.index + skip('b2a') / TAG_BYTES);
     out.set(ab, 40);
     out.set(ba, 40 + ab.length);
+    out.set(trailer, 40 + ab.length + ba.length);
     return out;
+  }
+
+  /**
+   * Make pad use durable: from now on, before a pad of a direction at or beyond the reserved limit
+   * is used to tag a frame (`beforeSend`), the limit moves ahead by a batch that doubles each time
+   * (first `firstBatch` pads) and `persist` — which must write `toState()` durably (fsync) — runs
+   * first. A crash then loses at most the unused part of a batch, never reuses a pad. `onPadUse`
+   * sees every (direction, index, tag) this side sends (fault-injection audits).
+   */
+  setDurability(persist: () => void, firstBatch = 16, onPadUse?: (dir: Direction, index: number, tag: Uint8Array) => void): void {
+    this.durable = { persist, batch: firstBatch, onPadUse };
+  }
+
+  private durable: { persist: () => void; batch: number; onPadUse?: (dir: Direction, index: number, tag: Uint8Array) => void } | null = null;
+
+  /** Called by the channel before the pad at `index` of `dir` tags an outgoing frame. */
+  beforeSend(dir: Direction, index: number): void {
+    const d = this.durable;
+    if (!d || index < this.reserved[dir]) return;
+    this.reserved[dir] = index + d.batch;
+    d.batch = Math.min(2 * d.batch, 1 << 16);
+    d.persist();
+  }
+
+  /** Called by the channel with every tag it sends. */
+  padUsed(dir: Direction, index: number, tag: Uint8Array): void {
+    this.durable?.onPadUse?.(dir, index, tag);
+  }
+
+  /** Absolute pad index up to which `dir` is durably reserved. */
+  reservedIndex(dir: Direction): number {
+    return Math.max(this.reserved[dir], this.queues[dir].index);
+  }
+
+  /** Whether the refill named `name` was applied to this pool (commit protocol). */
+  hasRefill(name: string): boolean {
+    return this.applied.includes(name);
+  }
+
+  /**
+   * Apply a refill under a name (idempotent by name): the first 8 bytes are dropped, the rest are
+   * pads. No rekey here: the two sides may confirm a block in different sessions (commit protocol),
+   * and a hash key switched on one side only would split the pair; with one-time-padded tags a kept
+   * K stays secure as long as no pad is reused.
+   */
+  applyRefill(name: string, bytes: Uint8Array): boolean {
+    if (this.hasRefill(name)) return false;
+    this.refill(bytes.subarray(8));
+    this.applied = [...this.applied, name].slice(-MAX_APPLIED_REFILLS);
+    return true;
   }
 
   private addSplit(bytes: Uint8Array): void {
@@ -365,6 +466,7 @@ export class AuthenticatedChannel implements MessageChannel {
 
   private async sendFrame(payload: Uint8Array): Promise<void> {
     const index = this.pool.nextIndex(this.outDir);
+    if (this.pool.availableBits(this.outDir) >= PAD_BITS) this.pool.beforeSend(this.outDir, index);
     const pad = this.takePad(this.outDir);
     const frame = new Uint8Array(HEADER_BYTES + payload.length + TAG_BYTES);
     const dv = new DataView(frame.buffer);
@@ -374,6 +476,7 @@ export class AuthenticatedChannel implements MessageChannel {
     frame.set(payload, HEADER_BYTES);
     const dataLen = HEADER_BYTES + payload.length;
     this.computeTag(frame.subarray(0, dataLen), pad, frame.subarray(dataLen));
+    this.pool.padUsed(this.outDir, index, frame.subarray(dataLen));
     try {
       await this.transport.sendFrame(frame);
     } catch (e) {
@@ -405,6 +508,11 @@ export class AuthenticatedChannel implements MessageChannel {
     if (frame.length < HEADER_BYTES + TAG_BYTES) {
       this.fail('authentication-failed', `frame of ${frame.length} bytes is shorter than header + tag`);
     }
+    const peerRole: Role = this.role === 'alice' ? 'bob' : 'alice';
+    if (frame[0] !== ROLE_BYTE[peerRole] && frame[0] !== ROLE_BYTE[this.role]) {
+      // e.g. the peer's unauthenticated abort notice after its own authentication failed
+      this.fail('authentication-failed', `received a frame without an authentication header (first byte 0x${frame[0].toString(16).padStart(2, '0')}): the peer's unauthenticated abort notice, or a forgery`);
+    }
     const dv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
     const index = dv.getUint32(1, true) + dv.getUint32(5, true) * 4294967296;
     const next = this.pool.nextIndex(this.inDir);
@@ -423,7 +531,6 @@ export class AuthenticatedChannel implements MessageChannel {
     let diff = 0;
     for (let i = 0; i < TAG_BYTES; i++) diff |= expected[i] ^ frame[dataLen + i];
     if (diff !== 0) this.fail('authentication-failed', `tag mismatch on frame with pad index ${index} (${this.inDir})`);
-    const peerRole: Role = this.role === 'alice' ? 'bob' : 'alice';
     if (frame[0] !== ROLE_BYTE[peerRole]) this.fail('authentication-failed', 'frame carries our own role byte (reflected)');
     // the pads the peer used in a run we did not see, then this frame's: all booked as consumed
     for (let k = 0; k <= ahead; k++) this.takePad(this.inDir).fill(0);

@@ -20,7 +20,7 @@ export async function runGround(
   input: GroundDetections,
   opts: PartyOptions & GroundExpectations,
 ): Promise<PartyResult> {
-  const session = new Session(channel, 'ground', undefined, opts.rawNotify);
+  const session = new Session(channel, 'ground', undefined, opts.rawNotify, opts.rawReceive);
   const rng = new Drbg(opts.seed !== undefined ? `ground/${opts.seed}` : undefined);
   const block = new Block(input.passId, 0, input.site);
   opts.attachLedger?.(block.ledger);

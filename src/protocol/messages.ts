@@ -14,7 +14,11 @@
  *   ⇄   post         opaque payloads of reconciliation, verification and privacy amplification
  *   G→S errors       error counts per (basis, intensity) found by reconciliation
  *   S→G decision     final key length
- *   ⇄   done         each side has stored its key
+ *   G→S pending      (right after params) the ground's pending blocks of this link
+ *   S→G pending      the satellite's pending blocks, and which of the ground's it holds
+ *   G→S pending      which of the satellite's pending blocks the ground holds (commit.ts)
+ *   ⇄   done         each side's key length; the ground has stored its key pending
+ *   ⇄   stored       the satellite has stored pending / the ground has confirmed (commit.ts)
  *   ⇄   abort        reason code and message, at any time
  */
 import { BitArray } from '../core/bits.js';
@@ -97,6 +101,25 @@ export interface DoneMsg {
   keyBits: number;
 }
 
+/** A block named in the commit protocol (the link is the session's). */
+export interface BlockName {
+  passId: string;
+  blockId: number;
+}
+
+export interface PendingMsg {
+  type: 'pending';
+  /** The sender's pending blocks of this link. */
+  blocks: BlockName[];
+  /** Of the peer's pending blocks (its previous `pending`), those the sender holds. */
+  held: BlockName[];
+}
+
+export interface StoredMsg {
+  type: 'stored';
+  keyBits: number;
+}
+
 export interface AbortMsg {
   type: 'abort';
   reason: AbortReason;
@@ -113,6 +136,8 @@ export type Message =
   | PostMsg
   | ErrorsMsg
   | DoneMsg
+  | PendingMsg
+  | StoredMsg
   | AbortMsg;
 
 export type MessageType = Message['type'];
@@ -128,6 +153,8 @@ const TYPE_CODES: Record<MessageType, number> = {
   errors: 8,
   done: 9,
   abort: 10,
+  pending: 11,
+  stored: 12,
 };
 const CODE_TYPES = new Map<number, MessageType>(
   (Object.entries(TYPE_CODES) as [MessageType, number][]).map(([t, c]) => [c, t]),
@@ -143,7 +170,25 @@ const ABORT_REASONS: AbortReason[] = [
   'protocol-violation',
   'reconciliation-failed',
   'timing-failed',
+  'timeout',
+  'storage-failed',
 ];
+
+/** Most blocks one `pending` message names. */
+export const MAX_PENDING_BLOCKS = 1024;
+
+function writeNames(w: ByteWriter, names: BlockName[]): void {
+  w.varint(names.length);
+  for (const n of names) w.string(n.passId).varint(n.blockId);
+}
+
+function readNames(r: ByteReader): BlockName[] {
+  const n = r.varint();
+  if (n > MAX_PENDING_BLOCKS) throw new ProtocolAbort('protocol-violation', `${n} pending blocks named, at most ${MAX_PENDING_BLOCKS}`);
+  const out: BlockName[] = [];
+  for (let i = 0; i < n; i++) out.push({ passId: r.string(), blockId: r.varint() });
+  return out;
+}
 
 function numbers(w: ByteWriter, xs: number[]): void {
   w.varint(xs.length);
@@ -196,7 +241,12 @@ export function encodeMessage(m: Message): Uint8Array {
       for (const c of m.counts) w.varint(c);
       break;
     case 'done':
+    case 'stored':
       w.varint(m.keyBits);
+      break;
+    case 'pending':
+      writeNames(w, m.blocks);
+      writeNames(w, m.held);
       break;
     case 'abort':
       w.u8(ABORT_REASONS.indexOf(m.reason)).string(m.message);
@@ -288,8 +338,14 @@ export function decodeMessage(frame: Uint8Array): Message {
       break;
     }
     case 'done':
+    case 'stored':
       m = { type, keyBits: r.varint() };
       break;
+    case 'pending': {
+      const blocks = readNames(r);
+      m = { type, blocks, held: readNames(r) };
+      break;
+    }
     case 'abort': {
       const reason = ABORT_REASONS[r.u8()] ?? 'protocol-violation';
       m = { type, reason, message: r.string() };

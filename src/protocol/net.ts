@@ -4,6 +4,7 @@
  * the pre-shared secret.
  */
 import { AuthenticatedChannel, KeyPool } from '../postprocess/auth.js';
+import { guardedTransport } from './deadlines.js';
 import { runGround } from './ground.js';
 import { runSatellite } from './satellite.js';
 import { emulateLink, type LinkEmulatorOptions, type LinkStats } from './link-emulator.js';
@@ -19,6 +20,8 @@ export interface NetPartyOptions {
   onEvent?: (e: PartyEvent) => void;
   /** Send this side's frames through an emulated link (bandwidth, latency, outages). */
   link?: LinkEmulatorOptions;
+  /** Deadline for each frame from the peer (deadlines.ts). */
+  receiveTimeoutMs?: number;
 }
 
 function poolOf(psk: Uint8Array | KeyPool): KeyPool {
@@ -34,7 +37,8 @@ async function runAuthenticated(
 ): Promise<PartyResult & { authPadBits: number; link?: LinkStats }> {
   const linked = o.link ? emulateLink(raw, o.link) : undefined;
   const t = linked ?? raw;
-  const ch = new AuthenticatedChannel(t, poolOf(o.psk), role);
+  const guarded = guardedTransport(t, { receiveTimeoutMs: o.receiveTimeoutMs });
+  const ch = new AuthenticatedChannel(guarded, poolOf(o.psk), role);
   try {
     const r = await run(ch, {
       post: o.post,
@@ -43,6 +47,7 @@ async function runAuthenticated(
       onEvent: o.onEvent,
       attachLedger: (l) => ch.attachLedger(l),
       rawNotify: (f) => t.sendFrame(f),
+      rawReceive: () => t.receiveFrame(),
     });
     return { ...r, authPadBits: ch.blockReport().padBitsConsumed, ...(linked ? { link: linked.stats() } : {}) };
   } finally {

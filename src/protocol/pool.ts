@@ -6,7 +6,7 @@
  * caller then saves `pool.toState()`, which holds only unused pads, so no pad is ever reused.
  */
 import type { KeyPool } from '../postprocess/auth.js';
-import type { KeySink, StoredBlock } from './types.js';
+import type { BlockRef, CommitPort, KeySink, StoredBlock } from './types.js';
 
 /** Most key bits one run moves into the pool (16 KiB: ~2,000 authenticated frames). */
 export const MAX_REFILL_BITS = 131_072;
@@ -22,21 +22,52 @@ export function refillBits(keyBits: number): number {
   return Math.max(0, Math.min(MAX_REFILL_BITS, Math.floor(keyBits / 2 / 128) * 128));
 }
 
-/** A sink that first refills the pool from the block's key, then stores the rest. */
-export function refillingSink(inner: KeySink, pool: KeyPool): KeySink & { refilledBits: () => number } {
+/** The name a block's refill is applied under (KeyPool.applyRefill), the same on both sides. */
+export function refillName(ref: BlockRef): string {
+  return `${ref.passId}/${ref.blockId}`;
+}
+
+/**
+ * A sink that first refills the pool from the block's key, then stores the rest. With a commit
+ * port underneath (protocol/commit.ts) the refill part is stored with the pending block and
+ * applied to the pool only on confirmation — live or in the next session's recovery — once per
+ * block (by name), then `onPoolChanged` saves the pool durably before the block is confirmed in
+ * the store; so both pools take the same refills whatever crashes in between.
+ */
+export function refillingSink(inner: KeySink, pool: KeyPool, onPoolChanged: () => void = () => undefined): KeySink & { refilledBits: () => number } {
   let refilled = 0;
+  const split = (block: StoredBlock) => {
+    const r = refillBits(block.key.length);
+    // the first 64 bits become the next run's hash key, the next r bits pads
+    const taken = r > 0 ? 64 + r : 0;
+    return { r, pool: taken > 0 ? block.key.slice(0, taken).toBytes() : undefined, rest: { ...block, key: taken > 0 ? block.key.slice(taken) : block.key } };
+  };
+  const port = inner.commit;
+  const commit: CommitPort | undefined = port && {
+    storePending: (block) => {
+      const { pool: bytes, rest } = split(block);
+      return port.storePending(rest, bytes);
+    },
+    async confirm(ref) {
+      const bytes = port.pendingPoolBytes(ref);
+      if (bytes && pool.applyRefill(refillName(ref), bytes)) {
+        refilled += (bytes.length - 8) * 8;
+        onPoolChanged();
+      }
+      await port.confirm(ref);
+    },
+    discard: (ref) => port.discard(ref),
+    pending: (peer) => port.pending(peer),
+    holds: (ref) => port.holds(ref),
+    pendingPoolBytes: (ref) => port.pendingPoolBytes(ref),
+  };
   return {
     refilledBits: () => refilled,
+    ...(commit ? { commit } : {}),
     async store(block: StoredBlock) {
-      const r = refillBits(block.key.length);
-      // the first 64 bits become the next run's hash key, the next r bits pads
-      const taken = r > 0 ? 64 + r : 0;
-      if (r > 0) {
-        pool.rekey(block.key.slice(0, 64).toBytes());
-        pool.refill(block.key.slice(64, taken).toBytes());
-      }
+      const { r, pool: bytes, rest } = split(block);
+      if (bytes) pool.applyRefill(refillName(block), bytes);
       refilled += r;
-      const rest: StoredBlock = { ...block, key: taken > 0 ? block.key.slice(taken) : block.key };
       if (rest.key.length > 0) await inner.store(rest);
     },
   };

@@ -111,6 +111,11 @@ export function groundDetections(rec: GroundRecord, opts: { seed?: string; satel
   };
 }
 
+/** The pass id the ground's detections will carry (before timing recovery). */
+export function groundPassId(rec: GroundRecord): string {
+  return passIdOf(satelliteNameOf(rec), rec.schedule.windowStartMs);
+}
+
 function satelliteNameOf(rec: GroundRecord): string {
   return rec.ephemeris.summary.satellite;
 }

@@ -20,7 +20,7 @@ export async function runSatellite(
   policy: SatellitePolicy,
   opts: PartyOptions,
 ): Promise<PartyResult> {
-  const session = new Session(channel, 'satellite', undefined, opts.rawNotify);
+  const session = new Session(channel, 'satellite', undefined, opts.rawNotify, opts.rawReceive);
   const rng = new Drbg(opts.seed !== undefined ? `satellite/${opts.seed}` : undefined);
   const block = new Block(source.passId, BLOCK_ID, source.site);
   opts.attachLedger?.(block.ledger);

@@ -33,7 +33,35 @@ export class Session {
      * it accept anything.
      */
     private readonly rawNotify?: (frame: Uint8Array) => Promise<void>,
+    /** The raw transport's next frame, to read the peer's unauthenticated abort notice after a failed send. */
+    private readonly rawReceive?: () => Promise<Uint8Array>,
   ) {}
+
+  /**
+   * A send failed because the peer closed: it may have told us why first (its unauthenticated abort
+   * notice after its authentication failed). Report that reason instead of a bare EPIPE.
+   */
+  private async peerNotice(err: unknown): Promise<never> {
+    if (err instanceof ProtocolAbort && err.reason === 'peer-lost' && this.rawReceive) {
+      let timer: NodeJS.Timeout | undefined;
+      const frame = await Promise.race([
+        this.rawReceive().catch(() => null),
+        new Promise<null>((r) => (timer = setTimeout(() => r(null), 500))),
+      ]);
+      clearTimeout(timer);
+      let m: Message | undefined;
+      try {
+        m = frame ? decodeMessage(frame) : undefined;
+      } catch {
+        m = undefined;
+      }
+      if (m?.type === 'abort') {
+        this.peerAborted = true;
+        throw new ProtocolAbort(m.reason, `peer (${this.role === 'ground' ? 'satellite' : 'ground'}) aborted: ${m.message} (its unauthenticated notice, then it closed the connection)`);
+      }
+    }
+    throw err;
+  }
 
   private book(t: SessionTrace): void {
     const key = `${t.dir}:${t.type}${t.stage ? ':' + t.stage : ''}`;
@@ -47,7 +75,11 @@ export class Session {
   async send(m: Message): Promise<void> {
     const frame = encodeMessage(m);
     this.book({ dir: 'sent', type: m.type, stage: m.type === 'post' ? m.stage : undefined, bytes: frame.length });
-    await this.channel.send(frame);
+    try {
+      await this.channel.send(frame);
+    } catch (e) {
+      await this.peerNotice(e);
+    }
   }
 
   async receive(): Promise<Message> {

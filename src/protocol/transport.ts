@@ -13,8 +13,8 @@ export interface FrameTransport {
   close(): void;
 }
 
-/** Largest frame either side accepts (the detection announcement of a pass is ~10 MB). */
-export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+/** Largest frame either side buffers (the detection announcement of a pass is ~10 MB; per-type limits: deadlines.ts). */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 export interface MemoryTransportOptions {
   /** Called on every frame a→b (index counts frames in that direction); may return a replacement. */
@@ -69,8 +69,12 @@ export function socketTransport(socket: net.Socket): FrameTransport {
       chunks = [head];
       const len = head.readUInt32BE(0);
       if (len > MAX_FRAME_BYTES) {
-        queue.close(new ProtocolAbort('protocol-violation', `peer announced a frame of ${len} bytes`));
-        socket.destroy();
+        queue.close(new ProtocolAbort('protocol-violation', `peer announced a frame of ${len} bytes, above the limit of ${MAX_FRAME_BYTES} (corrupt length prefix)`));
+        // stop reading but keep the socket writable, so this side can still tell the peer why it stops
+        socket.removeAllListeners('data');
+        socket.pause();
+        chunks = [];
+        buffered = 0;
         return;
       }
       if (buffered < 4 + len) return;

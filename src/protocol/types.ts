@@ -106,6 +106,34 @@ export interface StoredBlock {
  */
 export interface KeySink {
   store(block: StoredBlock): Promise<void> | void;
+  /**
+   * The two-phase port of the commit protocol (protocol/commit.ts). A sink without it gets
+   * `store` once the block is confirmed; a sink with it stores durably pending first.
+   */
+  commit?: CommitPort;
+}
+
+/** A block of a link, as the commit protocol names it. */
+export interface BlockRef {
+  passId: string;
+  blockId: number;
+  peerSite: string;
+}
+
+/** Durable two-phase storage of final keys (kms/sink.ts implements it on the key store). */
+export interface CommitPort {
+  /** Store the block durably, pending: deliverable to nobody. `poolBytes`: the part that refills the auth pool on confirmation. */
+  storePending(block: StoredBlock, poolBytes?: Uint8Array): void | Promise<void>;
+  /** Make the pending block deliverable (idempotent). */
+  confirm(ref: BlockRef): void | Promise<void>;
+  /** Erase the pending block (never a confirmed one). */
+  discard(ref: BlockRef): void | Promise<void>;
+  /** Pending blocks of the link with `peerSite`. */
+  pending(peerSite: string): BlockRef[];
+  /** Whether the block is held here, pending or confirmed. */
+  holds(ref: BlockRef): boolean;
+  /** The pool bytes stored with a pending block (undefined if none). */
+  pendingPoolBytes(ref: BlockRef): Uint8Array | undefined;
 }
 
 export type PartyState =
@@ -164,4 +192,6 @@ export interface PartyOptions {
   attachLedger?: (ledger: LeakageLedger) => void;
   /** Unauthenticated abort notice on the raw transport when the authenticated channel has failed. */
   rawNotify?: (frame: Uint8Array) => Promise<void>;
+  /** The raw transport's next frame (the peer's abort notice after a failed send). */
+  rawReceive?: () => Promise<Uint8Array>;
 }

@@ -152,9 +152,9 @@ describe('mozi satellite / mozi ground over TCP', () => {
     expect(ks.length).toBeGreaterThan(0);
     expect(kg.length).toBe(ks.length);
     expect(Buffer.concat(ks).equals(Buffer.concat(kg))).toBe(true);
-    // both sides saved the same pool state: consumed pads gone, refilled from the distilled key
+    // both sides saved their pool state: consumed pads gone, refilled from the distilled key (the
+    // states differ by the pads each side reserved durably but did not use; the next SYNC skips them)
     const poolSat = readFileSync(join(dir, 'psk-sat.bin'));
-    expect(poolSat.equals(readFileSync(join(dir, 'psk-gnd.bin')))).toBe(true);
     expect(poolSat.subarray(0, 8).toString()).toBe('MZPOOL02');
     expect(poolSat.includes(PSK.subarray(8, 8 + 64))).toBe(false);
 
@@ -175,7 +175,7 @@ describe('mozi satellite / mozi ground over TCP', () => {
     expect(cg).toBe(1);
     expect(cs).toBe(1);
     expect(g.gnd.stderr()).toMatch(/authentication-failed/);
-    expect(a.sat.stderr()).toMatch(/authentication-failed/);
+    expect(a.sat.stderr(), a.sat.stderr()).toMatch(/authentication-failed/);
     expect(storedKeys(a.keys)).toHaveLength(0);
     expect(storedKeys(g.keys)).toHaveLength(0);
     // The saved pools now disagree (the satellite tagged frames the ground never verified); the

@@ -5,16 +5,15 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { keyStoreSink } from '../../kms/sink.js';
 import { connectGround } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
-import { groundDetections } from '../../protocol/records.js';
+import { groundDetections, groundPassId } from '../../protocol/records.js';
 import { readGroundInput } from '../../recording/ground-files.js';
 import { tagInputOptions, tagInputValues, type TagInputCliOptions } from './import.js';
 import { integerOption, numberOption } from '../options.js';
 import { log } from '../output.js';
-import { refillingSink } from '../../protocol/pool.js';
-import { finishParty, linkOptions, openPsk, parseHostPort, partyEvents, recordRoot, savePsk, type PartyClock } from './satellite.js';
+import { openPartyStores } from '../party-stores.js';
+import { finishParty, linkOptions, openPsk, parseHostPort, partyEvents, recordRoot, type PartyClock } from './satellite.js';
 import { followGroundInput } from '../../recording/follow.js';
 import { linkFromFlags } from '../../protocol/link-emulator.js';
 
@@ -26,6 +25,7 @@ interface GroundCliOptions extends TagInputCliOptions {
   psk?: string;
   seed?: number;
   json?: boolean;
+  timeoutS: number;
   follow?: boolean;
   followIdleS?: number;
   linkBandwidth?: string;
@@ -43,6 +43,7 @@ export function register(program: Command): void {
     .option('--psk <file>', 'authentication key pool: a raw pre-shared secret (≥ 24 bytes, each side its own copy) the first time; the pool state is saved back after each run')
     .option('--seed <n>', 'seed of the ground\'s random choices (double-click bits)', integerOption('--seed', { min: 0 }))
     .option('--json', 'print one JSON document with the outcome on stdout (detections, siftedBits, qber, finalKeyBits, storedKeys, latencyS, aborted, reason, classical bytes and round trips)')
+    .option('--timeout-s <s>', 'abort (reason "timeout") when the peer sends no complete frame for this long', numberOption('--timeout-s', { min: 0, exclusiveMin: true }), 60)
     .option('--follow', 'read the tag file while the instrument still writes it (waits for it to appear; done at the PTU record count or after --follow-idle-s without new bytes)')
     .option('--follow-idle-s <s>', 'with --follow: seconds without new bytes that end a recording without an end marker (default 2)', numberOption('--follow-idle-s', { min: 0 }))
     .option('--tags <file>', 'read the time tags from this instrument file (PTU, Swabian raw, CSV) instead of the folder\'s own; ground.json still gives schedule, ephemeris and receiver; - with --follow: from stdin (a pipe; give --format)');
@@ -62,12 +63,14 @@ export function register(program: Command): void {
       clock.lastTagAtMs = followed ? followed.lastTagAtMs : Date.now();
       if (input.report) log(`ground: ${input.report.tags} tags and ${input.report.syncTags} sync tags from ${input.report.file} (${input.report.format}, channels ${input.report.channelMap})`);
       const rec = input.record;
+      // the key store and the pool are opened and checked before the quantum data are processed
+      const psk = openPsk(o.psk, groundPassId(rec));
+      const stores = openPartyStores(o.keys, rec.station, psk, 'bob', 'ground');
+      const store = stores.keys;
+      const sink = stores.sink;
       const seed = o.seed !== undefined ? String(o.seed) : undefined;
       const g = groundDetections(rec, { seed });
       log(`ground: ${g.detections.pulseIndex.length} detections after timing recovery (sync residual ${g.timing.syncResidualRmsPs.toFixed(0)} ps)`);
-      const psk = openPsk(o.psk, g.detections.passId);
-      const store = keyStoreSink(o.keys);
-      const sink = refillingSink(store, psk.pool);
       const r = await connectGround(host, port, g.detections, {
         psk: psk.pool,
         post: defaultPostProcessing(),
@@ -75,7 +78,8 @@ export function register(program: Command): void {
         seed,
         onEvent: partyEvents('ground', clock),
         link,
-      }).finally(() => savePsk(psk));
+        receiveTimeoutMs: o.timeoutS * 1000,
+      }).finally(() => stores.close());
       if (sink.refilledBits() > 0) log(`ground: ${sink.refilledBits()} key bits refilled the authentication pool`);
       finishParty(r, o.json, clock, store.stored?.keys ?? 0);
     });

@@ -6,6 +6,7 @@ import { register as bench } from './bench.js';
 import { register as keyrate } from './keyrate.js';
 import { register as passes } from './passes.js';
 import { register as kme } from './kme.js';
+import { register as keys } from './keys.js';
 import { register as otp } from './otp.js';
 import { register as relay } from './relay.js';
 import { register as link } from './link.js';
@@ -20,7 +21,7 @@ import { register as plan } from './plan.js';
 
 type Register = (program: Command) => void;
 
-const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, mission, replay, satellite, ground, simulate, serve, importTags, plan];
+const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, mission, replay, satellite, ground, simulate, serve, importTags, plan, keys];
 
 export function registerCommands(program: Command): void {
   for (const r of registrars) r(program);

@@ -3,15 +3,15 @@
  * seed + transmitter config), listens on HOST:PORT for the ground, runs the protocol and stores
  * the final key in its key store. Security aborts exit 1 with the reason; nothing is stored.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
 import { KeyPool } from '../../postprocess/auth.js';
 import { RECONCILERS, isReconcilerName } from '../../postprocess/reconcile/registry.js';
 import { derivePsk } from '../../protocol/local.js';
-import { refillingSink } from '../../protocol/pool.js';
-import { keyStoreSink } from '../../kms/sink.js';
+import { openPartyStores, type PskPool } from '../party-stores.js';
+import { writeFileDurably } from '../../kms/pad-ledger.js';
 import { serveSatellite } from '../../protocol/net.js';
 import { defaultPostProcessing } from '../../protocol/postprocessing.js';
 import { linkFromFlags, type LinkStats } from '../../protocol/link-emulator.js';
@@ -39,12 +39,7 @@ export function recordRoot(dataDir: string, party: 'satellite' | 'ground', flag:
   throw new InputError(`no ${party}.json in ${dataDir} (expected the ${party}/ folder that mozi simulate writes)`, { field: flag });
 }
 
-/** The authentication key pool of a party and where it is kept between runs. */
-export interface PskPool {
-  pool: KeyPool;
-  /** The --psk file the pool state is saved back to after the run (none for the demo secret). */
-  file?: string;
-}
+export type { PskPool } from '../party-stores.js';
 
 /**
  * The pool from --psk FILE: a raw pre-shared secret (≥ 24 bytes) the first time, afterwards the
@@ -72,10 +67,7 @@ export function openPsk(file: string | undefined, passId: string): PskPool {
  * run's SYNC frames resynchronise the pad positions (src/postprocess/auth.ts).
  */
 export function savePsk(p: PskPool): void {
-  if (!p.file) return;
-  const tmp = `${p.file}.tmp-${process.pid}`;
-  writeFileSync(tmp, p.pool.toState(), { mode: 0o600 });
-  renameSync(tmp, p.file);
+  if (p.file) writeFileDurably(p.file, p.pool.toState());
 }
 
 /** Print the outcome; turn an abort into the ProtocolAbort the CLI maps to exit code 1. */
@@ -90,7 +82,7 @@ export function finishParty(r: PartyResult & { authPadBits: number; link?: LinkS
     }
     throw new ProtocolAbort(r.abortReason ?? 'protocol-violation', r.abortMessage ?? 'aborted');
   }
-  if (!json) log(`${r.role}: stored ${r.keyBits} key bits for pass ${r.passId} (sha256 ${r.keyDigest})`);
+  if (!json) log(`${r.role}: distilled ${r.keyBits} key bits for pass ${r.passId} (sha256 ${r.keyDigest}); the key store keeps ${storedKeys} keys of them`);
   if (t.lastTagAtMs !== undefined && t.keyStoredAtMs !== undefined) log(`${r.role}: ${((t.keyStoredAtMs - t.lastTagAtMs) / 1000).toFixed(3)} s from the last tag to the stored key`);
 }
 
@@ -133,6 +125,7 @@ interface SatelliteCliOptions {
   epsSec?: number;
   seed?: number;
   json?: boolean;
+  timeoutS: number;
   settings?: string;
   linkBandwidth?: string;
   linkLatency?: string;
@@ -154,7 +147,8 @@ export function register(program: Command): void {
     .option('--eps-sec <eps>', 'secrecy parameter', numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
     .option('--seed <n>', 'seed of the satellite\'s public random choices (reproducible runs)', integerOption('--seed', { min: 0 }))
     .option('--settings <file>', 'pulse settings from this QRNG setting record (MOZIQRN1, dense or sparse) instead of the seed; default: the record satellite.json names, if any')
-    .option('--json', 'print one JSON document with the outcome on stdout (detections, siftedBits, qber, finalKeyBits, storedKeys, latencyS, aborted, reason, classical bytes and round trips)');
+    .option('--json', 'print one JSON document with the outcome on stdout (detections, siftedBits, qber, finalKeyBits, storedKeys, latencyS, aborted, reason, classical bytes and round trips)')
+    .option('--timeout-s <s>', 'abort (reason "timeout") when the peer sends no complete frame for this long', numberOption('--timeout-s', { min: 0, exclusiveMin: true }), 60);
   linkOptions(cmd)
     .action(async (o: SatelliteCliOptions) => {
       const { host, port } = parseHostPort(o.listen, '--listen');
@@ -165,8 +159,10 @@ export function register(program: Command): void {
       if (input.record) log(`satellite: pulse settings from the QRNG record ${input.record}`);
       const source = input.source;
       const psk = openPsk(o.psk, source.passId);
-      const store = keyStoreSink(o.keys);
-      const sink = refillingSink(store, psk.pool);
+      // the key store and the pool are opened and checked before the quantum data are processed
+      const stores = openPartyStores(o.keys, source.site, psk, 'alice', 'satellite');
+      const store = stores.keys;
+      const sink = stores.sink;
       const link = linkFromFlags(o);
       const clock: PartyClock = {};
       const policy = {
@@ -188,10 +184,11 @@ export function register(program: Command): void {
           seed: o.seed !== undefined ? String(o.seed) : undefined,
           onEvent: partyEvents('satellite', clock),
           link,
+          receiveTimeoutMs: o.timeoutS * 1000,
         },
         (h, p) => log(`satellite: listening on ${h}:${p}`),
       ).finally(() => {
-        savePsk(psk);
+        stores.close();
         input.close();
       });
       if (sink.refilledBits() > 0) log(`satellite: ${sink.refilledBits()} key bits refilled the authentication pool`);

@@ -9,6 +9,7 @@ import { finalBoundStage } from './finalBound.js';
 import { handshake } from './handshake.js';
 import { preliminaryBound } from './preliminaryBound.js';
 import { reconciliation } from './reconciliation.js';
+import { recovery } from './recovery.js';
 import { sifting } from './sifting.js';
 import type { Stage } from './stage.js';
 import { storing } from './storing.js';
@@ -16,6 +17,7 @@ import { verification } from './verification.js';
 
 export const PIPELINE: readonly Stage[] = [
   handshake,
+  recovery,
   detections,
   sifting,
   estimation,

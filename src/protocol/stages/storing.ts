@@ -1,16 +1,17 @@
 /**
- * Stage `storing`: the parties confirm each other's key length (`done`), then each puts its final
- * key into its sink (the protocol's KeySink port; kms/sink.ts implements it). Nothing is stored
- * before both confirmations, so an abort anywhere earlier leaves no key on either side.
+ * Stage `storing`: the commit protocol (protocol/commit.ts). The parties confirm each other's key
+ * length (`done`), store the block pending, and make it deliverable only once each knows the other
+ * holds it (`stored`). Nothing is deliverable before that, so an abort anywhere leaves no usable
+ * key on either side; pending leftovers are resolved at the start of the next session (`recovery`).
  */
-import { ProtocolAbort } from '../../core/errors.js';
 import type { Block } from '../../postprocess/block.js';
-import type { KeySink } from '../types.js';
+import { commitGround, commitPort, commitSatellite } from '../commit.js';
+import type { StoredBlock } from '../types.js';
 import { need, type GroundContext, type SatelliteContext, type Stage } from './stage.js';
 
-async function store(block: Block, sink: KeySink | undefined): Promise<void> {
+function storedBlock(block: Block): StoredBlock {
   const params = block.parameters;
-  await sink?.store({
+  return {
     passId: block.passId,
     blockId: block.blockId,
     site: block.site,
@@ -18,28 +19,21 @@ async function store(block: Block, sink: KeySink | undefined): Promise<void> {
     epsSec: params.epsSec,
     epsCor: params.epsCor,
     key: need(block.finalKey, 'finalKey'),
-  });
-  block.stored = true;
+  };
 }
 
 export const storing: Stage = {
   state: 'storing',
 
   async satellite(c: SatelliteContext) {
-    const { block, session } = c;
-    const ell = need(block.keyLengthBits, 'keyLengthBits');
-    await session.send({ type: 'done', keyBits: ell });
-    const peerDone = await session.expect('done');
-    if (peerDone.keyBits !== ell) throw new ProtocolAbort('protocol-violation', `ground reports ${peerDone.keyBits} key bits, expected ${ell}`);
-    await store(block, c.opts.sink);
+    need(c.block.keyLengthBits, 'keyLengthBits');
+    await commitSatellite(c.session, commitPort(c.opts.sink), storedBlock(c.block));
+    c.block.stored = true;
   },
 
   async ground(c: GroundContext) {
-    const { block, session } = c;
-    const ell = need(block.keyLengthBits, 'keyLengthBits');
-    const satDone = await session.expect('done');
-    if (satDone.keyBits !== ell) throw new ProtocolAbort('protocol-violation', `satellite reports ${satDone.keyBits} key bits, expected ${ell}`);
-    await session.send({ type: 'done', keyBits: ell });
-    await store(block, c.opts.sink);
+    need(c.block.keyLengthBits, 'keyLengthBits');
+    await commitGround(c.session, commitPort(c.opts.sink), storedBlock(c.block));
+    c.block.stored = true;
   },
 };

@@ -1,0 +1,122 @@
+/**
+ * The reproductions of issue 21, each first failing on the old pipeline: a flipped bit in the
+ * ground's final `done` left the ground alone with keys; a crash reused pad 0; restored pool files
+ * were accepted; a flipped length prefix hung both parties; a missing --keys folder failed only at
+ * the end; pending keys must never be served.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/errors.js';
+import { KeyStore } from '../../src/kms/keystore.js';
+import { digestKeys, listKeys } from '../../src/cli/commands/keys.js';
+import { openPartyStore } from '../../src/cli/party-stores.js';
+import { guardedTransport } from '../../src/protocol/deadlines.js';
+import { listenTcp } from '../../src/protocol/transport.js';
+import { DEFAULT_POLICY } from '../../src/protocol/types.js';
+import { seededBytes } from '../support/seed.js';
+import { syntheticPass } from '../protocol/synthetic.js';
+import { FaultLink } from './harness.js';
+
+const POLICY = { ...DEFAULT_POLICY, bound: 'chernoff' as const };
+const pass = syntheticPass({ detections: 250_000, qber: 0.01, seed: 11 });
+const links: FaultLink[] = [];
+const newLink = () => {
+  const psk = seededBytes('faults/items-psk');
+  const l = new FaultLink(() => psk(8 + 16 * 8192), pass, POLICY);
+  links.push(l);
+  return l;
+};
+afterAll(() => links.forEach((l) => l.dispose()));
+
+
+describe('issue 21 reproductions', () => {
+  it("a flipped bit in the ground's final done: both abort, neither side has a deliverable key", async () => {
+    const l = newLink();
+    expect((await l.run(undefined, 30_000)).ground).toMatchObject({ aborted: false });
+    const before = l.digest(l.satKeys);
+    const r = await l.run({ kind: 'flip', dir: 'b2a', frame: 0, type: 'done', at: 0.5 }, 5_000);
+    expect(r.faultHit).toBe(true);
+    expect(r.satellite).toMatchObject({ aborted: true, abortReason: 'authentication-failed' });
+    expect(r.ground).toMatchObject({ aborted: true, abortReason: 'authentication-failed' });
+    const [s, g] = [l.digest(l.satKeys), l.digest(l.gndKeys)];
+    expect([s.count, s.pending, g.count, g.pending]).toEqual([before.count, 0, before.count, 0]);
+    expect(s.digest).toBe(g.digest);
+  });
+
+  it('a lost final acknowledgement leaves the satellite pending; the next session confirms it on both sides', async () => {
+    const l = newLink();
+    await l.run(undefined, 30_000);
+    const r = await l.run({ kind: 'drop', dir: 'b2a', frame: 0, type: 'stored', at: 0 }, 1_000);
+    expect(r.faultHit).toBe(true);
+    expect(r.ground, JSON.stringify(r.ground)).toMatchObject({ aborted: false });
+    // the ground finished and closed the connection: the satellite, waiting for the acknowledgement, sees the peer lost
+    expect(r.satellite).toMatchObject({ aborted: true, abortReason: 'peer-lost' });
+    const pendingAtSat = l.digest(l.satKeys).pending;
+    expect(pendingAtSat).toBeGreaterThan(0);
+    // the satellite's pending keys are served to nobody
+    const store = KeyStore.open(l.satKeys, { site: 'micius' });
+    expect(store.status('xinglong').storedKeyCount + store.status('xinglong').redeemableKeyCount).toBe(l.digest(l.gndKeys).count - pendingAtSat);
+    store.close();
+    const next = await l.run(undefined, 30_000);
+    expect([next.satellite, next.ground]).toMatchObject([{ aborted: false }, { aborted: false }]);
+    const [s, g] = [l.digest(l.satKeys), l.digest(l.gndKeys)];
+    expect(s.pending + g.pending).toBe(0);
+    expect(s.digest).toBe(g.digest);
+    expect(digestKeys(l.satKeys)).toEqual({ count: s.count, bits: 256 * s.count, digest: s.digest });
+    expect(listKeys(l.gndKeys).keys.filter((k) => k.state === 'deliverable')).toHaveLength(g.count);
+  });
+
+  it('a crash right after the SYNC: the next run uses no pad twice and needs no new secret', async () => {
+    const l = newLink();
+    const r = await l.run({ kind: 'crash-sender', dir: 'a2b', frame: 1, at: 0 }, 1_000);
+    expect(r.satellite).toBe('crashed');
+    // a killed process closes its connection: the ground sees the peer lost
+    expect(r.ground).toMatchObject({ aborted: true, abortReason: 'peer-lost' });
+    const next = await l.run(undefined, 30_000);
+    expect(next.satellite).toMatchObject({ aborted: false });
+    expect(l.padReuses).toBe(0);
+    expect(l.padTags.has('0 a2b 0')).toBe(true);
+  });
+
+  it('restored pool files are refused (rollback) with a clear message', async () => {
+    const l = newLink();
+    await l.run(undefined, 30_000);
+    copyFileSync(l.satPsk, `${l.satPsk}.bak`);
+    copyFileSync(l.gndPsk, `${l.gndPsk}.bak`);
+    await l.run(undefined, 30_000);
+    copyFileSync(`${l.satPsk}.bak`, l.satPsk);
+    copyFileSync(`${l.gndPsk}.bak`, l.gndPsk);
+    await expect(l.run(undefined, 30_000)).rejects.toThrow(/pool state rolled back/);
+    expect(l.padReuses).toBe(0);
+  });
+
+  it('a flipped bit in a length prefix ends with a named reason, not a hang', async () => {
+    const listener = await listenTcp('127.0.0.1', 0);
+    const accepted = listener.accept();
+    const raw = net.connect(listener.port, '127.0.0.1');
+    await new Promise((r) => raw.once('connect', r));
+    const server = guardedTransport(await accepted, { receiveTimeoutMs: 500 });
+    // a 20-byte frame whose length prefix had bit 26 flipped: 64 MiB + 20 bytes announced
+    raw.write(Buffer.from([0x04, 0x00, 0x00, 0x14, ...new Uint8Array(20)]));
+    await expect(server.receiveFrame()).rejects.toMatchObject({ reason: 'protocol-violation' });
+    server.close();
+    raw.destroy();
+    void listener.close();
+    // a smaller corruption (more bytes announced than sent) stalls the stream: the deadline ends it
+    const stalled = guardedTransport({ sendFrame: async () => undefined, receiveFrame: () => new Promise<Uint8Array>(() => undefined), close: () => undefined }, { receiveTimeoutMs: 200 });
+    await expect(stalled.receiveFrame()).rejects.toMatchObject({ reason: 'timeout' });
+  });
+
+  it('a --keys file in a folder that does not exist fails at start, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mozi-keys-'));
+    try {
+      expect(() => openPartyStore(join(dir, 'missing', 'k.db'), 'xinglong')).toThrow(InputError);
+      expect(() => openPartyStore(join(dir, 'missing', 'k.db'), 'xinglong')).toThrow(/does not exist/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
