@@ -66,6 +66,14 @@ function storageFailed(e: unknown): ProtocolAbort {
   return e instanceof ProtocolAbort ? e : new ProtocolAbort('storage-failed', (e as Error).message ?? String(e));
 }
 
+async function storePending(port: CommitPort, block: StoredBlock): Promise<void> {
+  try {
+    await port.storePending(block);
+  } catch (e) {
+    throw storageFailed(e);
+  }
+}
+
 const names = (refs: BlockRef[]): BlockName[] => refs.map((r) => ({ passId: r.passId, blockId: r.blockId }));
 
 /** Recovery, satellite's half: answer the ground's pending list, resolve our own. */
@@ -107,11 +115,7 @@ export async function commitSatellite(session: Session, port: CommitPort, block:
     await session.send({ type: 'done', keyBits: ell });
     const peerDone = await session.expect('done');
     if (peerDone.keyBits !== ell) throw new ProtocolAbort('protocol-violation', `ground reports ${peerDone.keyBits} key bits, expected ${ell}`);
-    try {
-      await port.storePending(block);
-    } catch (e) {
-      throw storageFailed(e);
-    }
+    await storePending(port, block);
     sentStored = true;
     await session.send({ type: 'stored', keyBits: ell });
     const ack = await session.expect('stored');
@@ -132,11 +136,7 @@ export async function commitGround(session: Session, port: CommitPort, block: St
   try {
     const satDone = await session.expect('done');
     if (satDone.keyBits !== ell) throw new ProtocolAbort('protocol-violation', `satellite reports ${satDone.keyBits} key bits, expected ${ell}`);
-    try {
-      await port.storePending(block);
-    } catch (e) {
-      throw storageFailed(e);
-    }
+    await storePending(port, block);
     await session.send({ type: 'done', keyBits: ell });
     const stored = await session.expect('stored');
     if (stored.keyBits !== ell) throw new ProtocolAbort('protocol-violation', `satellite stored ${stored.keyBits} key bits, expected ${ell}`);

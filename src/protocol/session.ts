@@ -46,7 +46,7 @@ export class Session {
       let timer: NodeJS.Timeout | undefined;
       const frame = await Promise.race([
         this.rawReceive().catch(() => null),
-        new Promise<null>((r) => (timer = setTimeout(() => r(null), 500))),
+        new Promise<null>((r) => (timer = setTimeout(() => r(null), 2_000))),
       ]);
       clearTimeout(timer);
       let m: Message | undefined;

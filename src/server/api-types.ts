@@ -9,6 +9,10 @@
  * Node types).
  */
 import type { PassSummary } from '../orbit/types.js';
+import type { Plan } from '../plan/assemble.js';
+
+/** GET /api/plan: the plan the dashboard was started with (`mozi serve --plan`), as mozi plan wrote it. */
+export type PlanResponse = Plan;
 
 /** Body of every 4xx/5xx answer of the dashboard API. */
 export interface ApiError {
@@ -28,6 +32,10 @@ export interface MetaResponse {
   bounds: readonly string[];
   /** The mission's post-processing defaults (the page's selects start there). */
   defaults: { reconciliation: string; bound: string };
+  /** The mission's pass constraints (the map's visibility circle uses the minimum elevation). */
+  minElevationDeg: number;
+  /** A plan is loaded (GET /api/plan answers). */
+  hasPlan: boolean;
 }
 
 /** A pass as GET /api/passes lists it: the orbit layer's summary plus the predicted key. */
@@ -96,6 +104,10 @@ export interface StartRunResponse {
 /** Per-second series of a replay (sifted rate, QBER, key accumulating): event `series`. */
 export interface RunSeries {
   t: number[];
+  /** What the series holds so far: `expected` (link model, up to the second simulated), `detections` (measured, before sifting), `final`. */
+  phase?: 'expected' | 'detections' | 'final';
+  /** Expected detection rate from the link model (phase `expected`). */
+  expectedDetectionRateHz?: number[];
   detectionRateHz?: number[];
   siftedRateBps?: number[];
   qber?: (number | null)[];
@@ -104,15 +116,30 @@ export interface RunSeries {
 
 /** Event `progress`: the stage running, its own fraction and the run's overall fraction (0..1). */
 export interface RunProgress {
+  /** A replay stage, or `queued` while another run is active. */
   stage: string;
   fraction: number;
   overall: number;
+  /** While queued: 1 = the next to start. */
+  queuePosition?: number;
+}
+
+/** GET /api/runs/:id (and each entry of GET /api/runs, newest first): a run's settings and state. */
+export interface RunInfo {
+  id: string;
+  startedAt: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  params: { mission: string; station?: string; pass?: string; preset?: string; eve: string; reconciliation?: string; bound?: string };
+  queuePosition: number | null;
+  summary?: RunSummary;
 }
 
 /** The figures of a finished replay. */
 export interface RunSummary {
   detections: number;
   siftedBits: number;
+  /** Sifted bits of the signal intensity only (the paper's sifted-key figure counts these). */
+  siftedSignalBits?: number;
   qber: number;
   finalKeyBits: number;
   finalKeyRateBps: number;

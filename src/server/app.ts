@@ -8,12 +8,15 @@ import { loadMission } from '../mission/presets.js';
 import { MissionRegistry, registerDashboardApi } from './dashboard.js';
 import { RunManager } from './runs.js';
 import { registerStatic } from './static.js';
+import type { PlanResponse } from './api-types.js';
 
 export interface DashboardOptions {
   /** Where run outputs and the sites' key stores live. */
   dataDir: string;
   /** The mission the dashboard shows (a shipped name or a file path; default micius). */
   mission?: string;
+  /** A plan (mozi plan's plan.json) for the Plan view. */
+  plan?: PlanResponse;
 }
 
 export async function buildDashboard(opts: DashboardOptions): Promise<FastifyInstance> {
@@ -23,7 +26,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
   const runs = new RunManager(opts.dataDir);
   app.addHook('onClose', async () => runs.close());
-  registerDashboardApi(app, { dataDir: opts.dataDir, runs, missions });
+  registerDashboardApi(app, { dataDir: opts.dataDir, runs, missions, plan: opts.plan });
   await registerStatic(app);
   return app;
 }

@@ -15,7 +15,7 @@ import { passGeometry, passSummary } from '../orbit/index.js';
 import { RECONCILERS } from '../postprocess/reconcile/registry.js';
 import { EAVESDROPPERS } from '../quantum/eve.js';
 import { BOUNDS } from '../security/types.js';
-import type { ApiError, KeyInventory, MetaResponse, PassDetail, PassesResponse, StartRunResponse } from './api-types.js';
+import type { ApiError, PlanResponse, KeyInventory, MetaResponse, PassDetail, PassesResponse, StartRunResponse } from './api-types.js';
 import { RunManager } from './runs.js';
 
 // The lists come from their one source each (quantum/eve.ts, reconcile/registry.ts, security/types.ts).
@@ -101,8 +101,13 @@ const runBody = z
   .strict()
   .refine((b) => b.preset !== undefined || (b.station !== undefined && b.pass !== undefined), { message: 'give station and pass (or preset)', path: ['station'] });
 
-export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: string; runs: RunManager; missions: MissionRegistry }): void {
+export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: string; runs: RunManager; missions: MissionRegistry; plan?: PlanResponse }): void {
   const { dataDir, runs, missions } = opts;
+
+  app.get('/api/plan', async (_req, reply) => {
+    if (!opts.plan) return reply.code(404).send({ message: 'no plan: start the dashboard with mozi serve --plan plan.json' } satisfies ApiError);
+    return opts.plan;
+  });
 
   app.get('/api/meta', async (req, reply) => {
     try {
@@ -128,6 +133,8 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
         reconciliations: RECONCILIATIONS,
         bounds: BOUNDS,
         defaults: { reconciliation: mission.postprocessing.reconciliation, bound: mission.postprocessing.bound },
+        minElevationDeg: mission.constraints.minElevationDeg ?? 10,
+        hasPlan: opts.plan !== undefined,
       } satisfies MetaResponse;
     } catch (e) {
       return sendError(reply, e);
@@ -208,6 +215,11 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
     }
   });
   app.get('/api/runs', async () => ({ runs: runs.list() }));
+  app.get('/api/runs/:id', async (req, reply) => {
+    const run = runs.get((req.params as { id: string }).id);
+    if (!run) return reply.code(404).send({ message: 'no such run' } satisfies ApiError);
+    return runs.info(run);
+  });
 
   app.get('/api/runs/:id/events', (req, reply) => {
     const { id } = req.params as { id: string };

@@ -10,11 +10,13 @@ import { KeyStore } from '../kms/keystore.js';
 import { keyStoreSink } from '../kms/sink.js';
 import { loadMission } from '../mission/presets.js';
 import { resolveReplayWindow, runReplay, type ReplayEvent } from '../mission/replay.js';
-import { overallProgress, toSeries } from './run-events.js';
+import { linkBudget } from '../link/index.js';
+import { passGeometry } from '../orbit/index.js';
+import { detectionSeries, expectedSeries, overallProgress, toSeries } from './run-events.js';
 import { writeReplayReport } from '../report/replay.js';
 import type { Bound } from '../security/types.js';
 import type { ReconciliationMethod } from '../protocol/types.js';
-import type { RunEvent } from './api-types.js';
+import type { RunEvent, RunSeries } from './api-types.js';
 import type { RunParams } from './runs.js';
 
 function post(ev: RunEvent): void {
@@ -29,7 +31,26 @@ async function run(msg: { params: RunParams; outDir: string; dataDir: string }):
   const satStore = KeyStore.open(join(dataDir, 'keys', `${w.satelliteSite}.sqlite`), { site: w.satelliteSite });
   const groundStore = KeyStore.open(join(dataDir, 'keys', `${w.station.id}.sqlite`), { site: w.station.id });
   try {
+    // the live series before the protocol's: the link model's expected detection rate up to the
+    // second simulated so far, then the measured detections once the ground record exists; posted
+    // at most every 0.5 s from the stages' progress callbacks
+    const geometry = passGeometry(w.elements, w.station, w.windowStartMs, w.windowEndMs, 1, w.mission.constraints);
+    const budget = linkBudget(geometry, w.mission.transmitter, w.station.receiver);
+    const expected = expectedSeries(budget, w.mission.transmitter, w.windowStartMs, w.windowS);
+    let live: RunSeries = { t: [], phase: 'expected', expectedDetectionRateHz: [] };
+    let lastPost = 0;
+    const postLive = (force = false) => {
+      const now = Date.now();
+      if (!force && now - lastPost < 500) return;
+      lastPost = now;
+      post({ type: 'series', data: live });
+    };
     const onEvent = (e: ReplayEvent) => {
+      if (e.type === 'progress' && e.stage === 'simulation') {
+        const n = Math.floor(e.fraction * expected.t.length);
+        live = { t: expected.t.slice(0, n), phase: 'expected', expectedDetectionRateHz: expected.expectedDetectionRateHz!.slice(0, n) };
+      }
+      if (e.type === 'progress' || e.type === 'stage') postLive();
       if (e.type === 'progress') post({ type: 'progress', data: { stage: e.stage, fraction: e.fraction, overall: overallProgress(e.stage, e.fraction) } });
       else if (e.type === 'stage') post({ type: 'progress', data: { stage: e.stage, fraction: e.status === 'end' ? 1 : 0, overall: overallProgress(e.stage, e.status === 'end' ? 1 : 0) } });
       else if (e.type === 'series') post({ type: 'series', data: toSeries(e.series) });
@@ -43,18 +64,23 @@ async function run(msg: { params: RunParams; outDir: string; dataDir: string }):
         bound: params.bound as Bound | undefined,
         seed: params.seed,
         satelliteSink: keyStoreSink(satStore),
+        onRecords: (sim) => {
+          live = { ...expected, phase: 'detections', detectionRateHz: detectionSeries(sim.ground, expected.t.length) };
+          postLive(true);
+        },
         groundSink: keyStoreSink(groundStore),
       },
       onEvent,
     );
     writeReplayReport(outDir, result);
-    post({ type: 'series', data: toSeries(result.series) });
+    post({ type: 'series', data: { ...toSeries(result.series), phase: 'final', expectedDetectionRateHz: expected.expectedDetectionRateHz } });
     post({
       type: 'done',
       data: {
         summary: {
           detections: result.detections,
           siftedBits: result.siftedBits,
+          siftedSignalBits: result.siftedSignalBits,
           qber: result.qber,
           finalKeyBits: result.finalKeyBits,
           finalKeyRateBps: result.finalKeyRateBps,

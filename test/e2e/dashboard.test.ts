@@ -6,20 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { spawnCli } from '../support/cli.js';
+import { hasBrowser, launchChromium, startServe } from '../support/dashboard-browser.js';
 
-const CHROMIUM = process.env.MOZI_CHROMIUM ?? '/usr/bin/chromium';
-const hasBrowser = existsSync(CHROMIUM);
-if (!hasBrowser && process.env.MOZI_REQUIRE_BROWSER) {
-  throw new Error(`MOZI_REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
-}
-if (!hasBrowser) {
-  console.warn(`browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium, or set MOZI_CHROMIUM)`);
-}
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
 
 describe.skipIf(!hasBrowser)('dashboard in headless chromium', () => {
@@ -32,21 +24,8 @@ describe.skipIf(!hasBrowser)('dashboard in headless chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'mozi-e2e-'));
-    server = spawnCli(['serve', '--port', '0', '--data', dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
-    base = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      server.stderr!.on('data', (d: Buffer) => {
-        err += d.toString();
-        const m = /dashboard at (http:\/\/[^/\s]+)\//.exec(err);
-        if (m) resolve(m[1]);
-      });
-      server.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-    });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    ({ server, base } = await startServe(['--data', dataDir]));
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   }, 180_000);
 

@@ -168,7 +168,8 @@ describe('mozi satellite / mozi ground over TCP', () => {
 
   it('one flipped bit in one frame: both abort with an authentication failure, nothing stored', async () => {
     const a = await startSatellite('t');
-    const proxy = await flippingProxy(a.port, 3); // frame 0 is the SYNC
+    // frame 0 is the SYNC, then params, pending, sift, sample (after which the satellite waits and reads the notice)
+    const proxy = await flippingProxy(a.port, 4);
     const g = startGround('t', proxy.port);
     const [cg, cs] = await Promise.all([g.gnd.exit, a.sat.exit]);
     proxy.close();

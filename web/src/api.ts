@@ -1,10 +1,10 @@
 /** Fetch helpers of the dashboard API; its shapes come from the server's src/server/api-types.ts. */
 import type {
-  KeyInventory, MetaResponse, PassDetail, PassesResponse, StartRunRequest, StartRunResponse,
+  KeyInventory, MetaResponse, PassDetail, PassesResponse, RunInfo, StartRunRequest, StartRunResponse,
 } from '../../src/server/api-types.js';
 
 export type {
-  KeyInventory, PassDetail, PassRow, PassSample, RunProgress, RunSeries, RunSummary,
+  KeyInventory, PassDetail, PassRow, PassSample, RunInfo, RunProgress, RunSeries, RunSummary,
 } from '../../src/server/api-types.js';
 export type Meta = MetaResponse;
 
@@ -33,6 +33,8 @@ export const api = {
     fetch('api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) =>
       asJson<StartRunResponse>(r),
     ),
+  run: (id: string) => fetch(`api/runs/${id}`).then((r) => asJson<RunInfo>(r)),
+  runs: () => fetch('api/runs').then((r) => asJson<{ runs: RunInfo[] }>(r)),
   report: (id: string) => fetch(`api/runs/${id}/report`).then((r) => asJson<Record<string, unknown>>(r)),
   keys: () => fetch('api/keys').then((r) => asJson<KeyInventory>(r)),
 };

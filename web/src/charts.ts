@@ -42,11 +42,13 @@ export class Chart {
     this.el.className = 'chart';
     this.el.dataset.chart = spec.title;
     parent.appendChild(this.el);
+    new ResizeObserver(() => this.resize()).observe(this.el);
   }
 
   setData(x: number[], ys: (number | null)[][]): void {
     const data = [x, ...ys] as uPlot.AlignedData;
-    const width = Math.max(320, this.el.clientWidth || this.el.parentElement?.clientWidth || 600);
+    this.el.dataset.points = String(x.length);
+    const width = Math.max(260, this.el.clientWidth || this.el.parentElement?.clientWidth || 600);
     if (this.plot) {
       this.plot.setData(data);
       return;
@@ -80,6 +82,20 @@ export class Chart {
       data,
       this.el,
     );
+  }
+
+  /** Put the cursor at x (the time scrubber's position). */
+  setCursorX(x: number): void {
+    const u = this.plot;
+    if (!u) return;
+    const left = u.valToPos(x, 'x');
+    if (Number.isFinite(left)) u.setCursor({ left, top: u.bbox.height / (2 * devicePixelRatio) });
+  }
+
+  /** Follow the container's width (phone rotation, window resize). */
+  resize(): void {
+    const w = this.el.clientWidth;
+    if (this.plot && w > 0 && Math.abs(w - this.plot.width) > 4) this.plot.setSize({ width: w, height: this.plot.height });
   }
 
   clear(): void {

@@ -4,6 +4,7 @@ import { api, type Meta } from './api.js';
 import { PassesView } from './views/passes.js';
 import { ReplayView } from './views/replay.js';
 import { KeysView } from './views/keys.js';
+import { PlanView } from './views/plan.js';
 
 function show(view: string): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>('nav .tab')) b.classList.toggle('active', b.dataset.view === view);
@@ -20,24 +21,32 @@ async function start(): Promise<void> {
   }
   const replay = new ReplayView(document.getElementById('view-replay')!, meta);
   const keys = new KeysView(document.getElementById('view-keys')!);
-  new PassesView(document.getElementById('view-passes')!, meta, (station, passIso) => {
+  const openPass = (station: string, passIso: string) => {
     show('replay');
     void replay.openPass(station, passIso);
-  });
+  };
+  new PassesView(document.getElementById('view-passes')!, meta, openPass);
+  const plan = new PlanView(document.getElementById('view-plan')!, openPass);
   for (const b of document.querySelectorAll<HTMLButtonElement>('nav .tab')) {
     b.addEventListener('click', () => {
       const v = b.dataset.view!;
       show(v);
       if (v === 'keys') void keys.refresh();
+      if (v === 'plan') void plan.load();
       if (v === 'replay') replay.ensureLoaded();
     });
   }
-  const hash = location.hash.replace('#', '');
-  if (hash === 'replay' || hash === 'keys') {
-    show(hash);
-    if (hash === 'replay') replay.ensureLoaded();
-    else void keys.refresh();
-  }
+  const fromHash = () => {
+    const hash = location.hash.replace('#', '');
+    if (hash === 'replay' || hash === 'keys' || hash === 'plan' || hash === 'passes') {
+      show(hash);
+      if (hash === 'replay') replay.ensureLoaded();
+      else if (hash === 'plan') void plan.load();
+      else if (hash === 'keys') void keys.refresh();
+    }
+  };
+  window.addEventListener('hashchange', fromHash);
+  fromHash();
 }
 
 void start();

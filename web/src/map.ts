@@ -1,5 +1,5 @@
 /** World map with a ground track, drawn as SVG with d3-geo from bundled world-atlas data (no network). */
-import { geoOrthographic, geoPath, geoGraticule10 } from 'd3-geo';
+import { geoCircle, geoOrthographic, geoPath, geoGraticule10 } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import countries110 from 'world-atlas/countries-110m.json';
@@ -17,9 +17,9 @@ export function drawMap(
   parent: HTMLElement,
   track: TrackPoint[],
   station: { name: string; latitudeDeg: number; longitudeDeg: number },
-): SVGSVGElement {
+): MapHandle {
   parent.innerHTML = '';
-  const width = Math.max(480, parent.clientWidth || 640);
+  const width = Math.max(300, parent.clientWidth || 640);
   const height = Math.round(width * 0.52);
   const topo = countries110 as unknown as Topology<{ countries: GeometryCollection }>;
   const land = feature(topo, topo.objects.countries);
@@ -78,6 +78,64 @@ export function drawMap(
     t.textContent = station.name;
     svg.appendChild(t);
   }
+  const footprint = document.createElementNS(NS, 'path');
+  footprint.setAttribute('class', 'footprint');
+  const sat = document.createElementNS(NS, 'circle');
+  sat.setAttribute('r', '6');
+  sat.setAttribute('class', 'satellite');
+  sat.setAttribute('id', 'map-satellite');
+  svg.append(footprint, sat);
   parent.appendChild(svg);
-  return svg;
+  return {
+    svg,
+    setSatellite(latitudeDeg: number, longitudeDeg: number, footprintDeg: number) {
+      const p = projection([longitudeDeg, latitudeDeg]);
+      if (!p) return;
+      sat.setAttribute('cx', p[0].toFixed(1));
+      sat.setAttribute('cy', p[1].toFixed(1));
+      footprint.setAttribute('d', path(geoCircle().center([longitudeDeg, latitudeDeg]).radius(footprintDeg)()) ?? '');
+    },
+    addStation(name: string, latitudeDeg: number, longitudeDeg: number) {
+      const p = projection([longitudeDeg, latitudeDeg]);
+      // a point on the far side of the globe is clipped (projection gives its mirror otherwise)
+      if (!p || !path({ type: 'Point', coordinates: [longitudeDeg, latitudeDeg] })) return;
+      const c = document.createElementNS(NS, 'circle');
+      c.setAttribute('cx', p[0].toFixed(1));
+      c.setAttribute('cy', p[1].toFixed(1));
+      c.setAttribute('r', '3');
+      c.setAttribute('class', 'other-station');
+      const t = document.createElementNS(NS, 'title');
+      t.textContent = name;
+      c.appendChild(t);
+      svg.insertBefore(c, footprint);
+    },
+    addCircle(latitudeDeg: number, longitudeDeg: number, radiusDeg: number, cls: string) {
+      const c = document.createElementNS(NS, 'path');
+      c.setAttribute('class', cls);
+      c.setAttribute('d', path(geoCircle().center([longitudeDeg, latitudeDeg]).radius(radiusDeg)()) ?? '');
+      svg.insertBefore(c, footprint);
+    },
+  };
+}
+
+export interface MapHandle {
+  svg: SVGSVGElement;
+  /** Move the satellite marker and its footprint (ground half-angle in degrees of arc). */
+  setSatellite(latitudeDeg: number, longitudeDeg: number, footprintDeg: number): void;
+  /** Another station of the mission (a small dot with its name as tooltip). */
+  addStation(name: string, latitudeDeg: number, longitudeDeg: number): void;
+  /** A small circle on the sphere (e.g. a station's visibility circle). */
+  addCircle(latitudeDeg: number, longitudeDeg: number, radiusDeg: number, cls: string): void;
+}
+
+const EARTH_RADIUS_KM = 6371;
+
+/**
+ * Earth-central angle (degrees) of the circle from which a satellite at `altitudeKm` is seen
+ * above `elevationDeg`: λ = arccos(R·cos ε / (R + h)) − ε (spherical Earth; Wertz, Space Mission
+ * Analysis and Design, eq. 5-26).
+ */
+export function coverageAngleDeg(altitudeKm: number, elevationDeg: number): number {
+  const e = (elevationDeg * Math.PI) / 180;
+  return ((Math.acos((EARTH_RADIUS_KM * Math.cos(e)) / (EARTH_RADIUS_KM + altitudeKm)) - e) * 180) / Math.PI;
 }

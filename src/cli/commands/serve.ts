@@ -1,4 +1,4 @@
-/** `mozi serve [--port 8080] [--host 127.0.0.1] [--data DIR]`: the dashboard and its API. */
+/** `mozi serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--mission M] [--plan plan.json]`: the dashboard and its API. */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,18 +13,21 @@ export function register(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--data <dir>', 'directory for run outputs and key stores', '.mozi')
     .option('--mission <file|name>', 'the mission the dashboard shows: a mission file or a shipped mission (default micius)')
-    .action(async (opts: { port: string; host: string; data: string; mission?: string }) => {
+    .option('--plan <plan.json>', "a plan written by mozi plan --out: the dashboard's Plan view shows it")
+    .action(async (opts: { port: string; host: string; data: string; mission?: string; plan?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`"${opts.port}" is not a TCP port`, { field: '--port' });
       // check the mission before building anything (exit 2 naming file, line and field)
       const { loadMission } = await import('../../mission/presets.js');
       loadMission(opts.mission ?? 'micius');
+      const { readPlanFile } = await import('../../server/plan-file.js');
+      const plan = opts.plan !== undefined ? readPlanFile(opts.plan) : undefined;
       const { ensureWebBuilt } = await import('../../server/static.js');
       const { buildDashboard } = await import('../../server/app.js');
       await ensureWebBuilt(log);
       // the replay workers load it again: a file by its absolute path
       const mission = opts.mission !== undefined && existsSync(opts.mission) ? resolve(opts.mission) : opts.mission;
-      const app = await buildDashboard({ dataDir: resolve(opts.data), mission });
+      const app = await buildDashboard({ dataDir: resolve(opts.data), mission, plan });
       const address = await app.listen({ port, host: opts.host });
       log(`mozi: dashboard at ${address}/ (data in ${resolve(opts.data)}); Ctrl-C to stop`);
       const stop = () => {

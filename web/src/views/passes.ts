@@ -50,7 +50,7 @@ export class PassesView {
       el('h2', {}, `Passes of ${meta.mission.satellite}`),
       el('p', { class: 'hint' }, `Mission ${meta.mission.name}. SGP4 from the mission's element sets (the nearest epoch for each pass). Predicted key: the finite-key bound on the link model's expected counts with the station's own receiver (Chernoff, as mozi keyrate --predict).`),
       form,
-      table,
+      el('div', { class: 'scroll' }, table),
     );
     const run = async () => {
       this.status.textContent = 'searching…';

@@ -3,12 +3,34 @@
  * watch its progress and the per-second rates, QBER and key live (server-sent events), then the
  * final numbers next to the paper's and the decoy bound next to the no-decoy one.
  */
-import { api, type Meta, type PassDetail, type RunSeries, type RunSummary } from '../api.js';
+import { api, type Meta, type PassDetail, type RunProgress, type RunSeries, type RunSummary } from '../api.js';
 import { Chart } from '../charts.js';
-import { drawMap } from '../map.js';
+import { coverageAngleDeg, drawMap, type MapHandle } from '../map.js';
 import { el, fmtInt, fmtPct } from '../dom.js';
+import { SkyPlot } from '../sky.js';
 
 const dB = (eta: number | undefined) => (eta && eta > 0 ? -10 * Math.log10(eta) : null);
+
+/** The protocol's abort reasons (core/errors.ts AbortReason) in words. */
+const ABORT_WORDS: Record<string, string> = {
+  'qber-too-high': 'the error rate was above the threshold, so an eavesdropper could know too much',
+  'no-key': 'the finite-key bound leaves no secret key for this block',
+  'verification-failed': 'the keys still differed after error correction (hash check failed)',
+  'authentication-failed': 'a message failed authentication',
+  'auth-pool-exhausted': 'the pre-shared authentication key ran out',
+  'peer-lost': 'the other party stopped answering',
+  'protocol-violation': 'a party sent a message out of order or malformed',
+  'reconciliation-failed': 'error correction did not converge',
+  'timing-failed': 'timing recovery could not lock on the satellite clock',
+};
+export const abortInWords = (r: string | null) => (r ? (ABORT_WORDS[r] ?? r) : 'unknown reason');
+
+/** Altitude (km) from range and elevation: law of cosines on a spherical Earth (R = 6371 km). */
+const altitudeKm = (rangeKm: number, elevationDeg: number) => {
+  const R = 6371;
+  const e = (elevationDeg * Math.PI) / 180;
+  return Math.sqrt(R * R + rangeKm * rangeKm + 2 * R * rangeKm * Math.sin(e)) - R;
+};
 
 export class ReplayView {
   private loaded = false;
@@ -28,6 +50,15 @@ export class ReplayView {
   /** The pass shown (and replayed by Start): station id and the spec it was opened with. */
   private current: { station: string; pass: string } | null = null;
   private readonly liveHint: HTMLElement;
+  private readonly history: HTMLElement;
+  private readonly sky: SkyPlot;
+  private readonly scrub: HTMLInputElement;
+  private readonly clock: HTMLElement;
+  private readonly playBtn: HTMLButtonElement;
+  private readonly warp: HTMLSelectElement;
+  private map: MapHandle | null = null;
+  private detail: PassDetail | null = null;
+  private timer: number | null = null;
 
   constructor(
     root: HTMLElement,
@@ -59,8 +90,20 @@ export class ReplayView {
     this.result = el('div', { id: 'run-result', class: 'result' });
     this.passInfo = el('div', { class: 'pass-info', id: 'pass-info' });
     this.mapBox = el('div', { class: 'map-box', id: 'map' });
+    this.history = el('div', { id: 'run-history' });
+    this.scrub = el('input', { id: 'scrubber', type: 'range', min: '0', max: '0', value: '0', step: '1', 'aria-label': 'time in the pass' });
+    this.scrub.addEventListener('input', () => this.setTime(Number(this.scrub.value)));
+    this.clock = el('span', { id: 'scrub-time', class: 'status' }, '');
+    this.playBtn = el('button', { id: 'play', class: 'primary' }, '▶ play');
+    this.playBtn.addEventListener('click', () => this.togglePlay());
+    this.warp = el('select', { id: 'warp', 'aria-label': 'time warp' });
+    for (const w of [1, 10, 30, 60]) this.warp.append(el('option', { value: String(w) }, `×${w}`));
+    this.warp.value = '30';
+    const skyBox = el('div', { class: 'sky-box', id: 'sky' });
+    this.sky = new SkyPlot(skyBox);
+    const timeBar = el('div', { class: 'toolbar timebar' }, this.playBtn, this.warp, this.scrub, this.clock);
 
-    const left = el('div', { class: 'col' }, el('h3', {}, 'Ground track'), this.mapBox, this.passInfo);
+    const left = el('div', { class: 'col' }, el('h3', {}, 'Ground track'), this.mapBox, timeBar, el('div', { class: 'grid-sky' }, skyBox, this.passInfo));
     const right = el('div', { class: 'col' });
     const grid = el('div', { class: 'grid2' }, left, right);
     const runBox = el(
@@ -80,7 +123,7 @@ export class ReplayView {
       el('h2', {}, 'Pass and replay'),
       runBox,
       el('p', { class: 'hint' }, 'Defaults follow the paper: Hamming error correction, the Lim et al. 2014 (Hoeffding) finite-key bound, ε = 10⁻⁹. Choose pns to see the decoy analysis catch a photon-number-splitting attack.'),
-      grid, el('h3', {}, 'Replay (live)'), this.liveHint, live, this.result);
+      grid, el('h3', {}, 'Replay (live)'), this.liveHint, live, this.result, el('h3', {}, 'Run history'), this.history);
     this.geomChart = new Chart(right, {
       title: 'Elevation and range',
       xLabel: 'time from AOS (s)',
@@ -101,6 +144,8 @@ export class ReplayView {
         { label: 'atmosphere', color: '#8be28b' },
         { label: 'turbulence', color: '#c792ea' },
         { label: 'pointing', color: '#ffd866' },
+        { label: 'receiver', color: '#5fd3c4' },
+        { label: 'detector', color: '#f78fb3' },
       ],
     });
     this.rateChart = new Chart(live, {
@@ -108,6 +153,7 @@ export class ReplayView {
       xLabel: 'time (s)',
       yLabel: 'rate (kbit/s)',
       series: [
+        { label: 'expected detections (k/s)', color: '#7cc4ff', dash: [5, 4] },
         { label: 'detections (k/s)', color: '#7cc4ff' },
         { label: 'sifted (kbit/s)', color: '#8be28b' },
       ],
@@ -128,8 +174,47 @@ export class ReplayView {
 
   ensureLoaded(): void {
     if (this.loaded) return;
+    const q = new URLSearchParams(location.search);
+    for (const k of ['eve', 'reconciliation', 'bound'] as const) {
+      const v = q.get(k);
+      if (v && [...this.selects[k].options].some((o) => o.value === v)) this.selects[k].value = v;
+    }
     const p = this.meta.presets[0];
-    if (p) void this.openPass(p.station, p.pass);
+    const station = q.get('station') ?? p?.station;
+    const pass = q.get('pass') ?? p?.pass;
+    if (station && pass) void this.openPass(station, pass);
+    const run = q.get('run');
+    if (run) void this.reattach(run);
+    void this.refreshHistory();
+  }
+
+  /** The page's state in its URL, so a reload comes back to the same pass, settings and run. */
+  private saveUrl(run?: string): void {
+    const q = new URLSearchParams(location.search);
+    if (this.current) {
+      q.set('station', this.current.station);
+      q.set('pass', this.current.pass);
+    }
+    for (const k of ['eve', 'reconciliation', 'bound'] as const) q.set(k, this.selects[k].value);
+    if (run) q.set('run', run);
+    history.replaceState(null, '', `?${q}#replay`);
+  }
+
+  /** Follow a run started earlier (e.g. before a reload): its settings, then its events. */
+  private async reattach(id: string): Promise<void> {
+    try {
+      const info = await api.run(id);
+      for (const k of ['eve', 'reconciliation', 'bound'] as const) {
+        const v = info.params[k];
+        if (v) this.selects[k].value = v;
+      }
+      if (info.params.station && info.params.pass && (this.current?.station !== info.params.station || this.current?.pass !== info.params.pass)) {
+        void this.openPass(info.params.station, info.params.pass);
+      }
+      this.follow(id, info.params.eve);
+    } catch (e) {
+      this.progressText.textContent = `run ${id}: ${(e as Error).message}`;
+    }
   }
 
   async openPass(station: string, pass: string): Promise<void> {
@@ -145,7 +230,16 @@ export class ReplayView {
       this.passInfo.textContent = (e as Error).message;
       return;
     }
-    drawMap(this.mapBox, d.track, d.station);
+    this.detail = d;
+    this.saveUrl();
+    this.map = drawMap(this.mapBox, d.track, d.station);
+    const tca = d.samples.reduce((a, b) => (b.elevationDeg > a.elevationDeg ? b : a), d.samples[0]);
+    const hKm = tca ? altitudeKm(tca.rangeKm, tca.elevationDeg) : 500;
+    for (const st of this.meta.stations) if (st.id !== d.station.id) this.map.addStation(st.name, st.latitudeDeg, st.longitudeDeg);
+    this.map.addCircle(d.station.latitudeDeg, d.station.longitudeDeg, coverageAngleDeg(hKm, this.meta.minElevationDeg), 'visibility');
+    this.sky.draw(d.samples, { aos: 0, tca: tca?.t ?? 0, los: d.samples[d.samples.length - 1]?.t ?? 0 });
+    this.scrub.max = String(Math.max(0, d.samples.length - 1));
+    this.setTime(d.samples.indexOf(tca));
     const s = d.summary;
     this.passInfo.innerHTML = '';
     this.passInfo.append(
@@ -160,13 +254,56 @@ export class ReplayView {
       d.samples.map((x) => dB(x.etaAtmosphere)),
       d.samples.map((x) => dB(x.etaTurbulence)),
       d.samples.map((x) => dB(x.etaPointing)),
+      d.samples.map((x) => dB(x.etaReceiver)),
+      d.samples.map((x) => dB(x.etaDetector)),
     ]);
+    const sel = this.meta.presets.find((p) => p.station === station && p.pass === pass);
+    if (!sel) this.selects.preset.value = '';
+  }
+
+  /** Show the pass at sample `i`: satellite and footprint on the map, on the sky plot, chart cursors. */
+  private setTime(i: number): void {
+    const d = this.detail;
+    if (!d || d.samples.length === 0 || i < 0) return;
+    const s = d.samples[Math.min(i, d.samples.length - 1)];
+    this.scrub.value = String(i);
+    this.clock.textContent = `${new Date(s.timeMs).toISOString().slice(11, 19)} UTC · AOS+${s.t.toFixed(0)} s · el ${s.elevationDeg.toFixed(1)}° az ${s.azimuthDeg.toFixed(0)}°`;
+    this.map?.setSatellite(s.satLatitudeDeg, s.satLongitudeDeg, coverageAngleDeg(altitudeKm(s.rangeKm, s.elevationDeg), this.meta.minElevationDeg));
+    this.sky.setSatellite(s.azimuthDeg, s.elevationDeg);
+    for (const c of [this.geomChart, this.linkChart]) c.setCursorX(s.t);
+  }
+
+  private togglePlay(): void {
+    if (this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.playBtn.textContent = '▶ play';
+      return;
+    }
+    const d = this.detail;
+    if (!d || d.samples.length < 2) return;
+    const stepS = d.samples[1].t - d.samples[0].t;
+    if (Number(this.scrub.value) >= d.samples.length - 1) this.setTime(0);
+    this.playBtn.textContent = '❚❚ pause';
+    const tickMs = 100;
+    let acc = 0;
+    this.timer = window.setInterval(() => {
+      acc += (tickMs / 1000) * Number(this.warp.value);
+      const steps = Math.floor(acc / stepS);
+      if (steps < 1) return;
+      acc -= steps * stepS;
+      const next = Number(this.scrub.value) + steps;
+      if (next >= d.samples.length - 1) {
+        this.setTime(d.samples.length - 1);
+        this.togglePlay();
+      } else this.setTime(next);
+    }, tickMs);
   }
 
   private setSeries(s: RunSeries): void {
     this.liveHint.style.display = 'none';
     const k = (xs: (number | null)[] | undefined, f: number) => (xs ?? s.t.map(() => null)).map((v) => (v === null ? null : v / f));
-    this.rateChart.setData(s.t, [k(s.detectionRateHz, 1000), k(s.siftedRateBps, 1000)]);
+    this.rateChart.setData(s.t, [k(s.expectedDetectionRateHz, 1000), k(s.detectionRateHz, 1000), k(s.siftedRateBps, 1000)]);
     this.qberChart.setData(s.t, [k(s.qber, 0.01)]);
     this.keyChart.setData(s.t, [k(s.keyBits, 1)]);
   }
@@ -196,50 +333,89 @@ export class ReplayView {
       this.startBtn.disabled = false;
       return;
     }
+    this.saveUrl(id);
+    this.follow(id, this.selects.eve.value);
+  }
+
+  private follow(id: string, eve: string): void {
+    this.source?.close();
+    this.startBtn.disabled = true;
     const src = new EventSource(`api/runs/${id}/events`);
     this.source = src;
     src.addEventListener('progress', (ev) => {
-      const p = JSON.parse((ev as MessageEvent).data) as { stage: string; fraction: number; overall: number };
+      const p = JSON.parse((ev as MessageEvent).data) as RunProgress;
       this.progressBar.value = p.overall;
-      this.progressText.textContent = `${p.stage} ${(p.fraction * 100).toFixed(0)} %`;
+      this.progressText.textContent = p.stage === 'queued' ? `queued: position ${p.queuePosition ?? '?'} (another replay is running)` : `${p.stage} ${(p.fraction * 100).toFixed(0)} %`;
     });
     src.addEventListener('series', (ev) => this.setSeries(JSON.parse((ev as MessageEvent).data) as RunSeries));
     src.addEventListener('done', (ev) => {
       const d = JSON.parse((ev as MessageEvent).data) as { summary: RunSummary };
       src.close();
       this.progressBar.value = 1;
-      this.progressText.textContent = d.summary.aborted ? `aborted: ${d.summary.abortReason}` : 'done';
+      this.progressText.textContent = d.summary.aborted ? `aborted: ${abortInWords(d.summary.abortReason)}` : 'done';
       this.startBtn.disabled = false;
-      this.showResult(id, d.summary);
+      this.result.innerHTML = '';
+      this.showResult(id, d.summary, eve);
+      void this.refreshHistory();
     });
     src.addEventListener('failed', (ev) => {
       const d = JSON.parse((ev as MessageEvent).data) as { message: string };
       src.close();
       this.progressText.textContent = `failed: ${d.message}`;
       this.startBtn.disabled = false;
+      void this.refreshHistory();
     });
   }
 
-  private showResult(id: string, s: RunSummary): void {
+  private async refreshHistory(): Promise<void> {
+    try {
+      const { runs } = await api.runs();
+      this.history.innerHTML = '';
+      // follow queued and running runs until they end
+      if (runs.some((r) => r.status === 'queued' || r.status === 'running')) setTimeout(() => void this.refreshHistory(), 3000);
+      if (runs.length === 0) {
+        this.history.append(el('p', { class: 'hint' }, 'No runs yet.'));
+        return;
+      }
+      const body = el('tbody');
+      for (const r of runs) {
+        const open = el('button', { class: 'link' }, 'show');
+        open.addEventListener('click', () => void this.reattach(r.id));
+        const key = r.summary ? fmtInt(r.summary.finalKeyBits) : '—';
+        body.append(
+          el('tr', {}, el('td', {}, r.startedAt.slice(0, 19).replace('T', ' ')), el('td', {}, `${r.params.station ?? r.params.preset ?? ''} ${r.params.pass ?? ''}`), el('td', {}, r.params.eve), el('td', {}, r.status), el('td', { class: 'num' }, key), el('td', {}, open)),
+        );
+      }
+      this.history.append(el('div', { class: 'scroll' }, el('table', { id: 'history-table' }, el('thead', {}, el('tr', {}, ...['started (UTC)', 'pass', 'eve', 'status', 'final key (bits)', ''].map((h) => el('th', {}, h)))), body)));
+    } catch {
+      /* the history is a convenience; the run itself reports its errors */
+    }
+  }
+
+  private showResult(id: string, s: RunSummary, eve: string): void {
     const paper: Partial<NonNullable<RunSummary['published']>> = s.published ?? {};
-    const row = (name: string, model: string, ref: string) => el('tr', {}, el('td', {}, name), el('td', { class: 'num' }, model), el('td', { class: 'num' }, ref));
+    const ratio = (m: number | undefined, r: number | undefined) => (m !== undefined && r !== undefined && r !== 0 ? `${((m / r - 1) * 100).toFixed(1)} %` : '—');
+    const row = (name: string, model: string, ref: string, m?: number, r?: number) =>
+      el('tr', {}, el('td', {}, name), el('td', { class: 'num' }, model), el('td', { class: 'num' }, ref), el('td', { class: 'num' }, ratio(m, r)));
     const table = el(
       'table',
       { class: 'compare' },
-      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'model'), el('th', { class: 'num' }, s.published?.source ? `published (${s.published.source})` : 'published'))),
+      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'model'), el('th', { class: 'num' }, s.published?.source ? `published (${s.published.source})` : 'published'), el('th', { class: 'num' }, 'model/paper − 1'))),
       el(
         'tbody',
         {},
-        row('detections', fmtInt(s.detections), fmtInt(paper.detections)),
-        row('sifted bits', fmtInt(s.siftedBits), fmtInt(paper.siftedBits)),
-        row('QBER', fmtPct(s.qber), fmtPct(paper.qber)),
-        row('final key (bits)', fmtInt(s.finalKeyBits), fmtInt(paper.finalKeyBits)),
-        row('key rate (bit/s)', fmtInt(s.finalKeyRateBps), fmtInt(paper.finalKeyRateBps)),
+        row('detections', fmtInt(s.detections), fmtInt(paper.detections), s.detections, paper.detections),
+        // the paper's sifted figure counts the signal intensity only: compare that row with it
+        row('sifted bits, signal intensity (as the paper counts)', fmtInt(s.siftedSignalBits), fmtInt(paper.siftedBits), s.siftedSignalBits, paper.siftedBits),
+        row('sifted bits, all intensities', fmtInt(s.siftedBits), '—'),
+        row('QBER', fmtPct(s.qber), fmtPct(paper.qber), s.qber, paper.qber),
+        row('final key (bits)', fmtInt(s.finalKeyBits), fmtInt(paper.finalKeyBits), s.finalKeyBits, paper.finalKeyBits),
+        row('key rate (bit/s)', fmtInt(s.finalKeyRateBps), fmtInt(paper.finalKeyRateBps), s.finalKeyRateBps, paper.finalKeyRateBps),
       ),
     );
-    const finalKey = el('div', { class: 'big' }, 'Final key: ', el('span', { id: 'final-key', 'data-testid': 'final-key' }, String(s.finalKeyBits)), ' bits');
+    const finalKey = el('div', { class: 'big' }, 'Final key: ', el('span', { id: 'final-key', 'data-testid': 'final-key', class: s.finalKeyBits > 0 ? 'ok' : 'bad' }, String(s.finalKeyBits)), ' bits');
     const verdict = s.aborted
-      ? el('p', { class: 'error' }, `The protocol aborted: ${s.abortReason}. No key was stored.`)
+      ? el('p', { class: 'error' }, `The protocol aborted: ${abortInWords(s.abortReason)}. No key was stored on either side.`)
       : el('p', { class: 'ok' }, 'Satellite and ground hold bit-for-bit identical keys.');
     const decoy = el('div', { class: 'decoy', id: 'decoy-compare' });
     if (s.noDecoyKeyBits !== undefined && s.noDecoyKeyBits !== null) {
@@ -251,7 +427,7 @@ export class ReplayView {
           `Decoy-state bound: ${fmtInt(s.finalKeyBits)} bits. An analysis without decoy states (GLLP, all multi-photon pulses insecure) would have claimed ${fmtInt(s.noDecoyKeyBits)} bits.`,
         ),
       );
-      if (s.noDecoyKeyBits > 0 && s.finalKeyBits <= 0)
+      if (eve === 'pns' && s.noDecoyKeyBits > 0 && s.finalKeyBits <= 0)
         decoy.append(
           el(
             'p',
@@ -260,6 +436,6 @@ export class ReplayView {
           ),
         );
     }
-    this.result.append(finalKey, verdict, table, decoy, el('p', {}, el('a', { href: `api/runs/${id}/report.html`, target: '_blank' }, 'full report (HTML)')));
+    this.result.append(finalKey, verdict, el('div', { class: 'scroll' }, table), decoy, el('p', {}, el('a', { href: `api/runs/${id}/report.html`, target: '_blank' }, 'full report (HTML)')));
   }
 }

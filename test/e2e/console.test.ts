@@ -1,0 +1,147 @@
+/**
+ * The dashboard as a mission console (issue 20), in headless chromium: a run's live series grows
+ * before the run ends, a reloaded page reattaches to its run with its settings (URL), a second run
+ * waits in the queue with its position shown, a non-preset pass replays, and the scrubber moves
+ * the satellite on the map and the sky plot. Screenshots at 1440 px and 390 px go to
+ * docs/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { spawnCli } from '../support/cli.js';
+import { hasBrowser, launchChromium, startServe } from '../support/dashboard-browser.js';
+
+const SHOTS = join(process.cwd(), 'docs', 'screenshots');
+
+describe.skipIf(!hasBrowser)('dashboard mission console', () => {
+  let server: ChildProcess;
+  let base = '';
+  let browser: Browser;
+  let page: Page;
+  let dataDir = '';
+  let planFile = '';
+  const errors: string[] = [];
+
+  const post = async (body: object) => {
+    const r = await fetch(`${base}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(r.status).toBe(201);
+    return ((await r.json()) as { id: string }).id;
+  };
+  const info = async (id: string) => (await (await fetch(`${base}/api/runs/${id}`)).json()) as { status: string; queuePosition: number | null };
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'mozi-e2e-console-'));
+    // a real plan of four days of Micius over its six stations, from mozi plan
+    const planDir = join(dataDir, 'plan');
+    const planner = spawnCli(['plan', '--from', '2016-12-18T00:00:00Z', '--to', '2016-12-22T00:00:00Z', '--out', planDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const code = await new Promise<number | null>((r) => planner.on('exit', r));
+    expect(code).toBe(0);
+    planFile = join(planDir, 'plan.json');
+    // started from another directory: the worker must not depend on the cwd
+    ({ server, base } = await startServe(['--data', dataDir, '--plan', planFile], { cwd: tmpdir() }));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('queues a second run, reattaches after a reload, and the live series grows before the end', async () => {
+    // a non-preset pass (Nanshan, 2016-12-20) with a short data window
+    const first = await post({ station: 'nanshan', pass: '2016-12-20', windowS: 60, seed: 7 });
+    const second = await post({ station: 'xinglong', pass: '2016-12-21', windowS: 20, seed: 8, eve: 'none' });
+    const q = await info(second);
+    expect(q.status).toBe('queued');
+    expect(q.queuePosition).toBe(1);
+    await page.goto(`${base}/?run=${second}#replay`);
+    await page.waitForFunction(() => /queued: position 1/.test(document.querySelector('#run-stage')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    // the first run's series, sampled twice before it ends
+    await page.goto(`${base}/?run=${first}&eve=none#replay`);
+    const points = () => page.$eval('[data-chart="Detection and sifted rates"]', (e) => Number((e as HTMLElement).dataset.points ?? 0));
+    await page.waitForFunction(() => Number((document.querySelector('[data-chart="Detection and sifted rates"]') as HTMLElement | null)?.dataset.points ?? 0) > 0, undefined, { timeout: 120_000 });
+    const n1 = await points();
+    const s1 = (await info(first)).status;
+    await page.waitForFunction((n) => Number((document.querySelector('[data-chart="Detection and sifted rates"]') as HTMLElement).dataset.points ?? 0) > n, n1, { timeout: 120_000, polling: 100 });
+    const n2 = await points();
+    const s2 = (await info(first)).status;
+    expect(s1).toBe('running');
+    expect(s2).toBe('running');
+    expect(n2).toBeGreaterThan(n1);
+    // reload mid-run: the page follows the same run and keeps the pass it replays
+    await page.reload();
+    await page.waitForSelector('#final-key', { timeout: 280_000 });
+    expect(new URL(page.url()).searchParams.get('run')).toBe(first);
+    const report = (await (await fetch(`${base}/api/runs/${first}/report`)).json()) as { finalKeyBits: number; pass: { stationId: string } };
+    expect(report.pass.stationId).toBe('nanshan');
+    expect(Number((await page.textContent('#final-key'))!.trim())).toBe(report.finalKeyBits);
+    await page.screenshot({ path: join(SHOTS, 'replay-1440.png'), fullPage: true });
+    // the queued run then ran to its end
+    for (let i = 0; i < 300 && (await info(second)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 500));
+    expect((await info(second)).status).toBe('done');
+  }, 400_000);
+
+  it('the scrubber moves the satellite on the map and the sky plot', async () => {
+    await page.goto(`${base}/?station=xinglong&pass=2016-12-19#replay`);
+    await page.waitForSelector('#sky-satellite[cx]');
+    const where = () => page.evaluate(() => [document.querySelector('#map-satellite')!.getAttribute('cx'), document.querySelector('#sky-satellite')!.getAttribute('cx'), document.querySelector('#sky-satellite')!.getAttribute('cy')]);
+    const a = await where();
+    await page.$eval('#scrubber', (e) => {
+      const s = e as HTMLInputElement;
+      s.value = '10';
+      s.dispatchEvent(new Event('input'));
+    });
+    const b = await where();
+    expect(b[0]).not.toBe(a[0]);
+    expect(b[1] !== a[1] || b[2] !== a[2]).toBe(true);
+    expect(await page.textContent('#scrub-time')).toMatch(/AOS\+20 s/);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, 'replay-390.png'), fullPage: true });
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#passes-table tbody tr');
+    await page.screenshot({ path: join(SHOTS, 'passes-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('the Plan view renders the plan and opens a scheduled pass for replay', async () => {
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as {
+      stations: string[];
+      summary: { scheduledPasses: number };
+      stationFigures: { name: string; expectedKeyBitsPerMonth: Record<string, number> }[];
+      passes: { station: string; aos: string; scheduled: boolean }[];
+    };
+    await page.goto(`${base}/#plan`);
+    await page.waitForSelector('#plan-timeline rect.tl-pass');
+    expect(await page.$$eval('#plan-heatmap tbody tr', (r) => r.length)).toBe(plan.stationFigures.length);
+    expect(await page.$$eval('#plan-pairs tbody tr', (r) => r.length)).toBe(plan.stations.length);
+    expect(await page.$$eval('#plan-timeline rect.tl-pass', (r) => r.length)).toBe(plan.summary.scheduledPasses);
+    expect(plan.summary.scheduledPasses).toBeGreaterThan(3);
+    await page.screenshot({ path: join(SHOTS, 'plan-1440.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, 'plan-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // open the third scheduled pass: the replay view shows that station's pass, and its URL keeps it
+    const third = plan.passes.filter((p) => p.scheduled)[2];
+    await page.click(`#plan-timeline rect[data-aos="${third.aos}"]`);
+    await page.waitForFunction((aos) => new URL(location.href).searchParams.get('pass') === aos, third.aos);
+    await page.waitForSelector('#sky-satellite[cx]');
+    expect(new URL(page.url()).searchParams.get('station')).toBe(third.station);
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
