@@ -6,6 +6,7 @@ import { keyrateSuite } from './keyrate.js';
 import { simulateSuite } from './simulate.js';
 import { linkSuite } from './link.js';
 import { privacySuite } from './privacy.js';
+import { privacyKernelSuite } from './privacy-kernel.js';
 import { reconcileSuite } from './reconcile.js';
 import { reconcileLdpcSuite } from './reconcile-ldpc.js';
 import { cascadeSuite } from './cascade.js';
@@ -22,6 +23,7 @@ export const suites: BenchSuite[] = [
   simulateSuite,
   linkSuite,
   privacySuite,
+  privacyKernelSuite,
   reconcileSuite,
   reconcileLdpcSuite,
   cascadeSuite,
