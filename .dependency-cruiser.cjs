@@ -39,7 +39,7 @@ const SAME_LAYER = [
   ['plan', 'mission'], // plans run on missions' passes and predicted keys
   ['recording', 'mission'],
   ['cli', 'server'], // `mozi serve`, `mozi kme`
-  ['cli', 'jobs'],
+  ['cli', 'jobs'], // mozi worker, mozi plan --redis, mozi campaign replay
   ['server', 'jobs'],
 ];
 

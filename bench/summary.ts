@@ -127,6 +127,26 @@ table(
   ),
 );
 
+out.push(
+  '**Privacy amplification, FFT vs NTT kernel side by side** (one run, kernels alternating per size; ratio 0.125; `threads 1` = calling thread, convolution length ≤ 2²⁴; `threads 2` = segments on 2 workers, length ≤ 2²⁵; CPU = all threads), `npm run bench -- privacy-kernel`',
+  '',
+);
+const ker = (l: number, t: number, k: string, metric: string) =>
+  results.find((r) => r.name === 'privacy/toeplitz-kernel' && r.metric === metric && r.params.log2n === l && r.params.threads === t && r.params.kernel === k)?.value;
+table(
+  ['n', 'threads', 'FFT Mbit/s wall / CPU', 'NTT Mbit/s wall / CPU', 'FFT / NTT peak RSS (MiB)', 'load'],
+  [20, 24, 27].flatMap((l) =>
+    [1, 2].map((t) => [
+      `2^${l}`,
+      String(t),
+      `${fmt(ker(l, t, 'fft', 'throughput'))} / ${fmt(ker(l, t, 'fft', 'throughputCpu'))}`,
+      `${fmt(ker(l, t, 'ntt', 'throughput'))} / ${fmt(ker(l, t, 'ntt', 'throughputCpu'))}`,
+      t === 2 ? `${fmt(ker(l, t, 'fft', 'peakRss'))} / ${fmt(ker(l, t, 'ntt', 'peakRss'))}` : '—',
+      `${fmt(ker(l, t, 'fft', 'loadAvg1m'))} / ${fmt(ker(l, t, 'ntt', 'loadAvg1m'))}`,
+    ]),
+  ),
+);
+
 out.push('**Other figures**', '');
 const rowsOther: string[][] = [];
 for (const r of results) {

@@ -6,6 +6,7 @@ import { keyrateSuite } from './keyrate.js';
 import { simulateSuite } from './simulate.js';
 import { linkSuite } from './link.js';
 import { privacySuite } from './privacy.js';
+import { privacyKernelSuite } from './privacy-kernel.js';
 import { reconcileSuite } from './reconcile.js';
 import { reconcileLdpcSuite } from './reconcile-ldpc.js';
 import { cascadeSuite } from './cascade.js';
@@ -13,6 +14,7 @@ import { replaySuite } from './replay.js';
 import { recordingSuite } from './recording.js';
 import { planSuite } from './plan.js';
 import { realtimeSuite } from './realtime.js';
+import { jobsSuite } from './jobs.js';
 
 export const suites: BenchSuite[] = [
   kmeSuite,
@@ -21,6 +23,7 @@ export const suites: BenchSuite[] = [
   simulateSuite,
   linkSuite,
   privacySuite,
+  privacyKernelSuite,
   reconcileSuite,
   reconcileLdpcSuite,
   cascadeSuite,
@@ -28,4 +31,5 @@ export const suites: BenchSuite[] = [
   recordingSuite,
   planSuite,
   realtimeSuite,
+  jobsSuite,
 ];

@@ -73,6 +73,7 @@ export async function modifiedToeplitzHashParallel(input: BitArray, seed: BitArr
     x: input.slice(m + g.c0, m + g.c0 + g.cols).words,
     seed: seed.slice(g.seedFrom, g.seedFrom + g.cols + g.rows - 1).words,
     maxConvLength,
+    kernel: opts.kernel ?? 'fft',
   }));
   const results = await pool(threads).map(requests, (r) => [r.x.buffer as ArrayBuffer, r.seed.buffer as ArrayBuffer]);
   const y = input.slice(0, m);

@@ -6,7 +6,7 @@
  * output rows of T·x are the XOR of the column segments' products (parity of a sum = XOR of the
  * parities of its parts), so any segmentation gives the same bits.
  */
-import { toeplitzCost } from './toeplitz.js';
+import { toeplitzCost, type ConvKernel } from './toeplitz.js';
 
 /** One segment's work as sent to a worker: packed x bits and seed window, output rows. */
 export interface SegmentRequest {
@@ -17,6 +17,8 @@ export interface SegmentRequest {
   /** seed window of cols + rows − 1 bits. */
   seed: Uint32Array;
   maxConvLength: number;
+  /** Convolution kernel of the worker (toeplitz.ts `ConvKernel`). */
+  kernel: ConvKernel;
 }
 
 export interface Segment {

@@ -11,6 +11,6 @@ import type { SegmentRequest } from './toeplitz-segment.js';
 serveTasks<SegmentRequest, Uint32Array>((r) => {
   const x = new BitArray(r.cols, r.x);
   const seed = new BitArray(r.cols + r.rows - 1, r.seed);
-  const y = toeplitzHash(x, seed, r.rows, { maxConvLength: r.maxConvLength });
+  const y = toeplitzHash(x, seed, r.rows, { maxConvLength: r.maxConvLength, kernel: r.kernel });
   return withTransfer(y.words, [y.words.buffer as ArrayBuffer]);
 });

@@ -28,10 +28,16 @@
 import { BitArray } from '../core/bits.js';
 import { InputError } from '../core/errors.js';
 import { MAX_CONV_LENGTH, convPlan } from './fftconv.js';
+import { NTT_MAX_LENGTH, NTT_MIN_LENGTH, nttPlan } from './nttconv.js';
+
+/** The convolution kernel: float64 FFT (fftconv.ts) or exact NTT mod 15·2²⁷ + 1 (nttconv.ts); same output bits. */
+export type ConvKernel = 'fft' | 'ntt';
 
 export interface ToeplitzOptions {
-  /** Largest FFT convolution length (power of two ≥ 8, ≤ 2²⁶, real samples). Default 2²⁴. */
+  /** Largest convolution length (power of two ≥ 8 (NTT: 32), ≤ 2²⁶, real samples). Default 2²⁴. */
   maxConvLength?: number;
+  /** Convolution kernel (default 'fft'). */
+  kernel?: ConvKernel;
 }
 
 const DEFAULT_MAX_CONV = 1 << 24;
@@ -94,12 +100,12 @@ interface BlockPlan {
 }
 
 /** Cheapest plan with N ≤ limit under the cost model Σ transforms·N·(log₂N + 2) + products. */
-function choosePlan(n: number, m: number, limit: number): BlockPlan {
+function choosePlan(n: number, m: number, limit: number, minN = 8): BlockPlan {
   let best: BlockPlan | null = null;
   let bestCost = Infinity;
-  let top = 8;
+  let top = minN;
   while (top < n + m - 1 && top < limit) top *= 2;
-  for (let N = top; N >= 8; N >>>= 1) {
+  for (let N = top; N >= minN; N >>>= 1) {
     const rs = new Set<number>([Math.min(m, N - 1)]);
     for (let c = 1; c <= 64; c++) rs.add(Math.ceil(m / c));
     for (let k = 1; k <= 6; k++) rs.add(N >>> k);
@@ -146,13 +152,16 @@ export function toeplitzHash(input: BitArray, seed: BitArray, outBits: number, o
  */
 function toeplitzInto(out: Uint32Array, input: Uint32Array, x0: number, n: number, seed: BitArray, m: number, opts: ToeplitzOptions): void {
   const maxN = opts.maxConvLength ?? DEFAULT_MAX_CONV;
-  if (!Number.isInteger(Math.log2(maxN)) || maxN < 8 || maxN > MAX_CONV_LENGTH) {
-    throw new InputError(`must be a power of two in 8..2^26, got ${maxN}`, { field: 'maxConvLength' });
+  const ntt = (opts.kernel ?? 'fft') === 'ntt';
+  if (!ntt && opts.kernel !== undefined && opts.kernel !== 'fft') throw new InputError(`must be 'fft' or 'ntt', got ${String(opts.kernel)}`, { field: 'kernel' });
+  const minN = ntt ? NTT_MIN_LENGTH : 8;
+  if (!Number.isInteger(Math.log2(maxN)) || maxN < minN || maxN > (ntt ? NTT_MAX_LENGTH : MAX_CONV_LENGTH)) {
+    throw new InputError(`must be a power of two in ${minN}..2^26, got ${maxN}`, { field: 'maxConvLength' });
   }
   if (m === 0) return;
-  const { N, R, L } = choosePlan(n, m, maxN);
+  const { N, R, L } = choosePlan(n, m, maxN, minN);
   const K = Math.ceil(n / L);
-  const plan = convPlan(N, K > 1);
+  const plan = ntt ? nttPlan(N, K > 1) : convPlan(N, K > 1);
   const sw = seed.words;
   for (let i0 = 0; i0 < m; i0 += R) {
     const rows = Math.min(R, m - i0);
@@ -169,8 +178,9 @@ function toeplitzInto(out: Uint32Array, input: Uint32Array, x0: number, n: numbe
       }
     }
     if (K > 1) plan.inverse();
-    const { words, worst } = plan.extractParities(L - 1, rows);
-    if (!(worst < 0.25)) throw new Error(`toeplitzHash: FFT rounding error ${worst} — result not exact`);
+    // a sum of the product is at most n (NTT: any larger value is a fault; FFT: distance to the integers)
+    const { words, worst } = plan.extractParities(L - 1, rows, n);
+    if (!(worst < 0.25)) throw new Error(`toeplitzHash: ${ntt ? 'NTT value out of range' : `FFT rounding error ${worst}`} — result not exact`);
     xorBitsAt(out, words, rows, i0);
   }
 }

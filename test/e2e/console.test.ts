@@ -3,6 +3,7 @@
  * before the run ends, a reloaded page reattaches to its run with its settings (URL), a second run
  * waits in the queue with its position shown, a non-preset pass replays, and the scrubber moves
  * the satellite on the map and the sky plot. Screenshots at 1440 px and 390 px go to
+ * test-output/screenshots/ (not committed); with MOZI_SCREENSHOTS=docs they refresh the README's
  * docs/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { spawnCli } from '../support/cli.js';
 import { hasBrowser, launchChromium, startServe } from '../support/dashboard-browser.js';
 
-const SHOTS = join(process.cwd(), 'docs', 'screenshots');
+const SHOTS = process.env.MOZI_SCREENSHOTS === 'docs' ? join(process.cwd(), 'docs', 'screenshots') : join(process.cwd(), 'test-output', 'screenshots');
 
 describe.skipIf(!hasBrowser)('dashboard mission console', () => {
   let server: ChildProcess;

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { CACHE_BLOCK, convPlan, convScale } from '../../src/postprocess/fftconv.js';
 import { seededBytes, seededFloat } from '../support/seed.js';
+import { pack, runPairs } from './conv-pairs.js';
 
 const random = seededFloat('postprocess/fftconv');
 const randomBytes = seededBytes('postprocess/fftconv');
@@ -14,32 +15,11 @@ function naiveConv(x: Uint8Array, s: Uint8Array): Float64Array {
   return c;
 }
 
-function pack(dst: Uint32Array, v: Uint8Array): void {
-  dst.fill(0);
-  for (let q = 0; q < v.length; q++) if (v[q]) dst[q >>> 5] |= 1 << (q & 31);
-}
-
-/**
- * Circular convolution by the WebAssembly kernel (sum of the products of the pairs), as floats;
- * one pair goes through the fused `convolve` unless `stepwise`.
- */
+/** Circular convolution by the WebAssembly kernel (sum of the products of the pairs), as floats. */
 function wasmConv(pairs: [Uint8Array, Uint8Array][], stepwise = false): Float64Array {
   const n = pairs[0][0].length;
   const p = convPlan(n, pairs.length > 1);
-  if (pairs.length === 1 && !stepwise) {
-    pack(p.xBits(), pairs[0][0]);
-    pack(p.sBits(), pairs[0][1]);
-    p.convolve();
-    return Float64Array.from(p.result(), (v) => v / convScale(n));
-  }
-  pairs.forEach(([x, s], b) => {
-    pack(p.xBits(), x);
-    pack(p.sBits(), s);
-    p.forward('x');
-    p.forward('s');
-    p.mulAccumulate(b === 0);
-  });
-  p.inverse();
+  runPairs(p, pairs, !stepwise);
   return Float64Array.from(p.result(), (v) => v / convScale(n));
 }
 

@@ -17,11 +17,13 @@ import { register as ground } from './ground.js';
 import { register as simulate } from './simulate.js';
 import { register as serve } from './serve.js';
 import { register as importTags } from './import.js';
+import { register as worker } from './worker.js';
+import { register as campaign } from './campaign.js';
 import { register as plan } from './plan.js';
 
 type Register = (program: Command) => void;
 
-const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, mission, replay, satellite, ground, simulate, serve, importTags, plan, keys];
+const registrars: Register[] = [bench, keyrate, passes, kme, otp, relay, link, mission, replay, satellite, ground, simulate, serve, importTags, plan, keys, worker, campaign];
 
 export function registerCommands(program: Command): void {
   for (const r of registrars) r(program);

@@ -13,6 +13,7 @@ import { epochMs } from '../../orbit/sgp4.js';
 import { BLOCK_MODES, DEFAULT_WEATHER, loadWeather, PLANNING_STEP_S, planJson, POLICIES, runPlan, type BlockMode, type PlannedPass, type Policy } from '../../plan/index.js';
 import { csvField, toCsv } from '../../report/csv.js';
 import { PAIR_COLUMNS, PASS_COLUMNS, planHtml, STATION_COLUMNS, pairRow, passRow, stationRow } from '../../report/plan.js';
+import { planOnRedis } from '../../jobs/plan.js';
 import { cliMission, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
 import { integerOption, numberOption, parseIsoTime } from '../options.js';
 import { formatTable, log, progressBar } from '../output.js';
@@ -29,6 +30,7 @@ interface PlanCliOptions extends MissionCliOptions {
   out?: string;
   json?: boolean;
   summary?: boolean;
+  redis?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -56,6 +58,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write plan.json, passes.csv, stations.csv, pairs.csv, plan.html')
     .option('--summary', 'leave the per-pass array out of plan.json and --json (passes.csv still has every pass)')
     .option('--json', 'print one JSON document (the plan) on stdout')
+    .option('--redis <url>', 'split the plan into slice jobs on Redis for `mozi worker --redis URL` processes (same plan.json)')
     .action(async (o: PlanCliOptions) => {
       const mission = cliMission(o);
       const policy = choice<Policy>(o.policy, POLICIES, '--policy');
@@ -82,13 +85,14 @@ export function register(program: Command): void {
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const htmlPasses: PlannedPass[] = [];
-      const plan = await runPlan(mission, options, threads, {
-        onSlice: (done) => bar?.update(done),
-        onPass: (p) => {
+      const hooks = {
+        onSlice: (done: number) => bar?.update(done),
+        onPass: (p: PlannedPass) => {
           csv?.write(passRow(p).map(csvField).join(',') + '\r\n');
           if (o.out !== undefined && p.scheduled && htmlPasses.length < 20_000) htmlPasses.push(p);
         },
-      });
+      };
+      const plan = o.redis !== undefined ? await planOnRedis(o.redis, mission, options, { onProgress: hooks.onSlice }, hooks.onPass) : await runPlan(mission, options, threads, hooks);
       bar?.stop();
       const cpu = process.cpuUsage(cpu0);
       log(`plan: ${plan.summary.passes} passes, ${plan.summary.scheduledPasses} scheduled, ${((performance.now() - t0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (main thread), ${threads} thread(s)`);

@@ -1,0 +1,137 @@
+/**
+ * The job queue on Redis (BullMQ): one queue, `mozi`, whose jobs carry `{ kind, input }` under
+ * a deterministic id (job-id.ts). `runOnRedis` submits a batch, waits for every job with a
+ * progress callback, and returns the results in submission order. Faults:
+ * - a worker that dies mid-job (kill -9) stops renewing its lock; BullMQ's stalled-job check
+ *   moves the job back to the wait list for another worker (worker.ts sets the durations);
+ * - Redis lost mid-run: the client retries the connection for `reconnectS`; when Redis is back,
+ *   jobs it no longer knows (a restart without persistence) are submitted again under the same
+ *   ids and the run resumes; results already collected are kept. If Redis stays away, or a job
+ *   fails for good, the run fails with a message naming it, never returning a partial result.
+ */
+import { Queue } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import { InputError } from '../core/errors.js';
+import { jobId } from './job-id.js';
+import type { JobInputs, JobKind, JobResults } from './kinds.js';
+
+export const QUEUE_NAME = 'mozi';
+
+/** ioredis options from a redis:// URL (host, port, db, password). */
+export function redisOptions(url: string): RedisOptions {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new InputError(`--redis: not a URL: ${url}`, { field: '--redis' });
+  }
+  if (u.protocol !== 'redis:') throw new InputError(`--redis: expected redis://HOST:PORT, got ${url}`, { field: '--redis' });
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) throw new InputError(`--redis: bad database number in ${url}`, { field: '--redis' });
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    db,
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    maxRetriesPerRequest: null,
+    // keep retrying (the callers bound the outage), at most every second
+    retryStrategy: (times: number) => Math.min(times * 100, 1000),
+  };
+}
+
+/** A connected-on-demand ioredis client for BullMQ (which needs a constructed client under ESM). */
+export function redisConnection(url: string): Redis {
+  const client = new Redis(redisOptions(url));
+  client.on('error', () => {}); // reported by the callers (runOnRedis, the worker's events)
+  return client;
+}
+
+export interface JobData<K extends JobKind = JobKind> {
+  kind: K;
+  input: JobInputs[K];
+}
+
+export interface RunOnRedisOptions {
+  /** Progress: jobs done out of total. */
+  onProgress?: (done: number, total: number) => void;
+  /** How long Redis may be unreachable before the run fails, s (default 30). */
+  reconnectS?: number;
+  /** Poll period, ms (default 200). */
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Submit `inputs` as jobs of `kind`, wait for all, results in input order. */
+export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs: readonly JobInputs[K][], opts: RunOnRedisOptions = {}): Promise<JobResults[K][]> {
+  const connection = redisConnection(url);
+  const queue = new Queue<JobData<K>>(QUEUE_NAME, { connection });
+  queue.on('error', () => {}); // connection errors surface through the calls below
+  const ids = inputs.map((input) => jobId(kind, input));
+  const results = new Array<JobResults[K] | undefined>(inputs.length);
+  const reconnectMs = (opts.reconnectS ?? 30) * 1000;
+  const pollMs = opts.pollMs ?? 200;
+  let done = 0;
+  const submit = async (which: number[]) => {
+    for (let i = 0; i < which.length; i += 500) {
+      const chunk = which.slice(i, i + 500);
+      await queue.addBulk(
+        chunk.map((j) => ({
+          name: kind,
+          data: { kind, input: inputs[j] },
+          opts: { jobId: ids[j], attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: false, removeOnFail: false },
+        })),
+      );
+    }
+  };
+  /** Run `f`, retrying while Redis is unreachable, for at most reconnectMs. */
+  const withRedis = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    for (;;) {
+      try {
+        return await f();
+      } catch (e) {
+        const msg = (e as Error).message;
+        const lost = /ECONNREFUSED|ECONNRESET|Connection is closed|ETIMEDOUT|EPIPE|LOADING/.test(msg);
+        if (!lost) throw e;
+        if (Date.now() - t0 > reconnectMs) {
+          throw new Error(`Redis at ${url} unreachable for ${Math.round(reconnectMs / 1000)} s while ${what} (${msg}); ${done} of ${inputs.length} jobs done, no result written`);
+        }
+        await sleep(500);
+      }
+    }
+  };
+  try {
+    await withRedis('submitting jobs', () => submit(inputs.map((_, j) => j)));
+    opts.onProgress?.(0, inputs.length);
+    while (done < inputs.length) {
+      const missing: number[] = [];
+      await withRedis('waiting for jobs', async () => {
+        for (let j = 0; j < inputs.length; j++) {
+          if (results[j] !== undefined) continue;
+          const job = await queue.getJob(ids[j]);
+          if (!job) {
+            missing.push(j);
+            continue;
+          }
+          if (job.finishedOn && job.failedReason && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+            throw new Error(`job ${ids[j]} (${kind} ${j + 1} of ${inputs.length}) failed: ${job.failedReason}`);
+          }
+          if (job.returnvalue !== null && job.returnvalue !== undefined && job.finishedOn && !job.failedReason) {
+            results[j] = job.returnvalue as JobResults[K];
+            done++;
+            opts.onProgress?.(done, inputs.length);
+          }
+        }
+        // jobs Redis forgot (restarted without persistence): submit them again, same ids
+        if (missing.length > 0) await submit(missing);
+      });
+      if (done < inputs.length) await sleep(pollMs);
+    }
+  } finally {
+    await queue.close().catch(() => {});
+    connection.disconnect();
+  }
+  return results as JobResults[K][];
+}
