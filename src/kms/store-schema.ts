@@ -164,6 +164,7 @@ export function openStoreDatabase(path: string, options: OpenDatabaseOptions): {
     return { db, keySizeBits: size };
   } catch (err) {
     db.close();
+    if (err instanceof Database.SqliteError) throw new InputError(`cannot open key store: ${err.message}`, { file: path });
     throw err;
   }
 }

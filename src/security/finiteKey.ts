@@ -249,11 +249,25 @@ function estimateBasis(
   return { c, s0Raw, s0, s1, v1 };
 }
 
-/** Phase error φ ≤ v/s + γ(ε, v/s, s_est, s_key), clamped at 1/2 (Lim 2014 Eq. 5). */
+/**
+ * The finite-size margin of the phase error when no error is observed among the c estimation
+ * events (b = 0, where Lim 2014 Eq. 5's γ vanishes): γ₀ = ln(1/ε) / (d·ln(1 + c/d)).
+ * Random sampling without replacement (the setting of Lim 2014 Eq. 5, after Fung et al., PRA 81,
+ * 012318 (2010)): if k of the c + d single-photon events are phase errors and the split is
+ * uniform, all k land among the d key events with probability C(d,k)/C(c+d,k) ≤ (d/(c+d))^k,
+ * which is ≤ ε once k ≥ ln(1/ε)/ln(1 + c/d). So φ ≤ γ₀ except with probability ε;
+ * γ₀ ≥ ln(1/ε)/c, the O(ln(1/ε)/s_Z1) term.
+ */
+export function gammaZeroErrors(eps: number, c: number, d: number): number {
+  if (!(c > 0) || !(d > 0)) return 0.5;
+  return Math.log(1 / eps) / (d * Math.log1p(c / d));
+}
+
+/** Phase error φ ≤ v/s + γ(ε, v/s, s_est, s_key), clamped at 1/2 (Lim 2014 Eq. 5); γ₀ when v = 0. */
 function phaseError(bound: Bound, eps: number, v1Est: number, s1Est: number, s1Key: number): { phi: number; gamma: number } {
   if (!(s1Est > 0) || !(s1Key > 0)) return { phi: 0.5, gamma: 0 };
   const ratio = Math.min(v1Est / s1Est, 1 - Number.EPSILON);
-  const gamma = bound === 'asymptotic' ? 0 : gammaLim(eps, ratio, s1Est, s1Key);
+  const gamma = bound === 'asymptotic' ? 0 : ratio > 0 ? gammaLim(eps, ratio, s1Est, s1Key) : gammaZeroErrors(eps, s1Est, s1Key);
   return { phi: Math.min(ratio + gamma, 0.5), gamma };
 }
 

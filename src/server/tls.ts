@@ -32,12 +32,27 @@ function readPem(path: string, field: string): Buffer {
   return b;
 }
 
+/** Parse a PEM file once at start-up so a bad one is an InputError naming it, not a TLS stack trace later. */
+function parsePem(path: string, field: string, parse: () => unknown): void {
+  try {
+    parse();
+  } catch (err) {
+    throw new InputError(`cannot parse ${path}: ${(err as Error).message}`, { field });
+  }
+}
+
 /** Server options for `https.createServer` / fastify `https`: clients without a certificate signed by `ca` are refused at the handshake. */
 export function mutualTlsOptions(files: TlsFiles): MutualTlsOptions {
+  const cert = readPem(files.cert, 'tls-cert');
+  const key = readPem(files.key, 'tls-key');
+  const ca = readPem(files.ca, 'ca');
+  parsePem(files.cert, 'tls-cert', () => new X509Certificate(cert));
+  parsePem(files.key, 'tls-key', () => createPrivateKey(key));
+  parsePem(files.ca, 'ca', () => new X509Certificate(ca));
   return {
-    cert: readPem(files.cert, 'tls-cert'),
-    key: readPem(files.key, 'tls-key'),
-    ca: readPem(files.ca, 'ca'),
+    cert,
+    key,
+    ca,
     requestCert: true,
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',

@@ -153,3 +153,20 @@ describe('finiteKey: invalid input is rejected with the field named', () => {
     });
   }
 });
+
+describe('finiteKey: m_Z = 0 keeps a finite-size phase-error margin (issue 21)', () => {
+  for (const bound of ['chernoff', 'hoeffding'] as const) {
+    it(`${bound}: φ_X > 0 and equals the zero-error sampling bound ln(1/ε)/(s_X1·ln(1 + s_Z1/s_X1))`, () => {
+      const base = refInput(30, bound);
+      const input: FiniteKeyInput = { ...base, counts: { X: base.counts.X, Z: base.counts.Z.map((c) => ({ ...c, errors: 0 })) } };
+      const r = finiteKey(input);
+      expect(r.mZ).toBe(0);
+      expect(r.vZ1).toBe(0);
+      expect(r.phiX).toBeGreaterThan(0);
+      // independent evaluation of the hypergeometric tail bound (ε_sec = 1e-9, efficient protocol)
+      const expected = Math.log(1 / 1e-9) / (r.sX1 * Math.log(1 + r.sZ1 / r.sX1));
+      expect(r.phiX).toBeCloseTo(expected, 12);
+      expect(r.phiX).toBeGreaterThanOrEqual(Math.log(1 / 1e-9) / r.sZ1); // at least ln(1/ε)/s_Z1, not 0
+    });
+  }
+});

@@ -111,7 +111,7 @@ export function register(program: Command): void {
     .option('--leakage-bits <n>', 'actual disclosed bits (ledger total) instead of the λ_EC model')
     .option('--json', 'print one JSON document on stdout', false)
     .option('--csv <file>', `${CSV_HELP} (quantity,value; the scalar fields of the JSON output)`)
-    .action(async (opts: KeyrateOptions) => {
+    .action(async (opts: KeyrateOptions, command: Command) => {
       const bound = parseBound(opts.bound);
       const protocol = parseProtocol(opts.protocol);
       const common = {
@@ -124,7 +124,11 @@ export function register(program: Command): void {
       if (opts.counts) {
         if (opts.optimize) throw new InputError('--optimize needs --predict (it varies the source settings)', { field: '--optimize' });
         const input: FiniteKeyInput = {
-          ...loadCountsFile(opts.counts, { bound, protocol }),
+          // the file's bound/protocol stand unless the flag is on the command line
+          ...loadCountsFile(opts.counts, {
+            bound: command.getOptionValueSource('bound') === 'default' ? undefined : bound,
+            protocol: command.getOptionValueSource('protocol') === 'default' ? undefined : protocol,
+          }),
           ...common,
           ...(leakageBits !== undefined ? { leakageBits } : {}),
         };

@@ -2,7 +2,7 @@
  * `mozi simulate`: event-level simulation of one pass. Writes the satellite record, the ground's
  * time tags and sync tags, and the ground truth (see README.md, "Data formats"), and prints a summary.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { seedFromHex } from '../../core/rng/seed.js';
@@ -132,6 +132,9 @@ export function register(program: Command): void {
       const instruments = checkInstrumentOptions(o, Math.floor((inputs.windowEndMs - inputs.windowStartMs) * 1e-3 * tx.repetitionRateHz));
       if ((instruments.tagFormat ?? 'mozi') !== 'mozi' || instruments.settingsRecord) {
         if (o.out === undefined) throw new InputError('--tag-format and --settings-record need --out DIR', { field: '--out' });
+      }
+      if (o.out !== undefined && existsSync(o.out) && !statSync(o.out).isDirectory()) {
+        throw new InputError(`${o.out} exists and is not a directory`, { field: '--out' });
       }
       const bar = progressBar('simulate', 100, '%');
       const result = simulatePass({

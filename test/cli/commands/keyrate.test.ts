@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../support/cli.js';
@@ -40,5 +40,26 @@ describe('mozi keyrate', () => {
     const r = mozi(['keyrate', '--counts', 'examples/counts-micius.json', '--bound', 'gaussian']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--bound/);
+  });
+});
+
+describe('mozi keyrate --counts: the file\'s bound/protocol apply unless given on the command line (issue 21)', () => {
+  it('file values without flags; an explicit flag (even one equal to the default) wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mozi-keyrate-file-'));
+    try {
+      const file = join(dir, 'counts.json');
+      const doc = JSON.parse(readFileSync('examples/counts-micius.json', 'utf8')) as Record<string, unknown>;
+      writeFileSync(file, JSON.stringify({ ...doc, bound: 'hoeffding', protocol: 'efficient' }));
+      const run = (...flags: string[]) => {
+        const r = mozi(['keyrate', '--counts', file, '--json', ...flags]);
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(r.stdout) as { bound: string; protocol: string };
+      };
+      expect(run()).toMatchObject({ bound: 'hoeffding', protocol: 'efficient' });
+      expect(run('--bound', 'chernoff', '--protocol', 'symmetric')).toMatchObject({ bound: 'chernoff', protocol: 'symmetric' });
+      expect(run('--protocol', 'symmetric')).toMatchObject({ bound: 'hoeffding', protocol: 'symmetric' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 /** `mozi kme`, `mozi kme dev-certs` and `mozi relay` as real processes: usage errors exit 2. */
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../support/cli.js';
@@ -32,4 +32,29 @@ describe('mozi kme / relay CLI', () => {
     expect(c.status).toBe(2);
     expect(c.stderr).toMatch(/satellite-keys/);
   }, 60_000);
+});
+
+describe('mozi kme with a corrupt store or a bad PEM (issue 21)', () => {
+  const p = join(dir, 'pki');
+  const args = (keys: string, key: string) => ['kme', '--site', 'xinglong', '--keys', keys, '--tls-cert', join(p, 'kme-xinglong.crt'), '--tls-key', key, '--ca', join(p, 'ca.crt'), '--sae-map', join(p, 'sae-map.json'), '--listen', '127.0.0.1:0'];
+  it('a corrupt key store: one line naming the file, exit 2', () => {
+    if (!existsSync(p)) expect(mozi('kme', 'dev-certs', '--out', p, '--sae', 'app1=xinglong', '--sae', 'app2=graz').status).toBe(0);
+    const bad = join(dir, 'corrupt.db');
+    writeFileSync(bad, Buffer.alloc(8192, 0x5a));
+    const r = runCli(args(bad, join(p, 'kme-xinglong.key')), { timeoutMs: 20_000 });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(bad);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  }, 30_000);
+  it('a PEM file that is not a key: one line naming the file, exit 2', () => {
+    if (!existsSync(p)) expect(mozi('kme', 'dev-certs', '--out', p, '--sae', 'app1=xinglong', '--sae', 'app2=graz').status).toBe(0);
+    const pem = join(dir, 'bad.key');
+    writeFileSync(pem, '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n');
+    const r = runCli(args(join(dir, 'pem.db'), pem), { timeoutMs: 20_000 });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(pem);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,4 +46,22 @@ describe('mozi simulate (spawned CLI)', () => {
     expect(r.stderr).toMatch(msg);
     expect(r.stdout).toBe('');
   });
+});
+
+describe('mozi simulate --out <an existing file> (issue 21)', () => {
+  it('is one line naming the file, exit 2, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mozi-cli-sim-file-'));
+    try {
+      const file = join(dir, 'not-a-dir');
+      writeFileSync(file, 'x');
+      const r = mozi(['--preset', 'micius-2016-12-19', '--window-s', '1', '--seed', '5', '--out', file]);
+      expect(r.code, r.stderr).toBe(2);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('mozi:'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(file);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
