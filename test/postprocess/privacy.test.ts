@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { BitArray } from '../../src/core/bits.js';
+import { naiveToeplitz as naive } from './toeplitz-naive.js';
 import { ProtocolAbort } from '../../src/core/errors.js';
 import { memoryChannelPair } from '../../src/postprocess/channel.js';
 import { LeakageLedger } from '../../src/postprocess/ledger.js';
@@ -11,17 +12,6 @@ import { seededFloat } from '../support/seed.js';
 
 const random = seededFloat('postprocess/privacy');
 
-/** Textbook product: y_i = ⊕_j T[i][j]·x_j with T[i][j] = s[i − j + n − 1] (algorithms.md §4.1). */
-function naive(x: BitArray, s: BitArray, m: number): BitArray {
-  const n = x.length;
-  const y = new BitArray(m);
-  for (let i = 0; i < m; i++) {
-    let p = 0;
-    for (let j = 0; j < n; j++) p ^= s.get(i - j + n - 1) & x.get(j);
-    y.set(i, p);
-  }
-  return y;
-}
 
 const allRows = (m: number) => Array.from({ length: m }, (_, i) => i);
 

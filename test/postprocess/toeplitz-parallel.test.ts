@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { BitArray } from '../../src/core/bits.js';
+import { naiveToeplitz as naive } from './toeplitz-naive.js';
 import { modifiedToeplitzHash, modifiedToeplitzReferenceBits, toeplitzHash, xorBitsAt } from '../../src/postprocess/toeplitz.js';
 import { closeToeplitzWorkers, liveToeplitzWorkers, modifiedToeplitzHashParallel } from '../../src/postprocess/toeplitz-parallel.js';
 import { fittedColumns, planSegments, segmentGrid, type Segment } from '../../src/postprocess/toeplitz-segment.js';
@@ -9,17 +10,6 @@ const bytes = seededBytes('postprocess/toeplitz-parallel');
 const random = seededFloat('postprocess/toeplitz-parallel');
 const randomBits = (n: number) => BitArray.fromBytes(bytes((n + 7) >>> 3), n);
 
-/** Textbook product y_i = ⊕_j s[i − j + n − 1]·x_j. */
-function naive(x: BitArray, s: BitArray, m: number): BitArray {
-  const n = x.length;
-  const y = new BitArray(m);
-  for (let i = 0; i < m; i++) {
-    let p = 0;
-    for (let j = 0; j < n; j++) p ^= s.get(i - j + n - 1) & x.get(j);
-    y.set(i, p);
-  }
-  return y;
-}
 
 /** T·x as the XOR of the segments' products, each from its own seed window (in this thread). */
 function bySegments(x: BitArray, s: BitArray, m: number, segs: Segment[]): BitArray {
