@@ -15,9 +15,10 @@
  * A `.ts` module runs through tsx's loader (registered in the worker by a bootstrap), so the same
  * code works under tsx, vitest and plain node on `.js`.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, parentPort, type Transferable } from 'node:worker_threads';
 
 export interface WorkerPoolOptions {
@@ -197,5 +198,51 @@ export class WorkerPool<Req, Res> {
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`worker exited with code ${code}`)));
     return slot;
+  }
+}
+
+/**
+ * The worker module `name` next to the calling module (`callerUrl` = its `import.meta.url`): the
+ * `.ts` source when the caller runs from source (tsx), the `.js` file in a build.
+ */
+export function siblingModuleUrl(callerUrl: string, name: string): URL {
+  return new URL(`./${name}${callerUrl.endsWith('.ts') ? '.ts' : '.js'}`, callerUrl);
+}
+
+/**
+ * The pools of one worker module, one per thread count, created on first use; what the parallel
+ * kernels (PA segments, LDPC frames) keep at module level.
+ */
+export class WorkerPools<Req, Res> {
+  /** Whether the module exists in this build (a bundled CLI may not ship it). */
+  readonly available: boolean;
+  private readonly pools = new Map<number, WorkerPool<Req, Res>>();
+
+  constructor(private readonly moduleUrl: URL) {
+    this.available = existsSync(fileURLToPath(moduleUrl));
+  }
+
+  /** The pool of `threads` workers. */
+  get(threads: number): WorkerPool<Req, Res> {
+    let p = this.pools.get(threads);
+    if (!p) {
+      p = new WorkerPool<Req, Res>(this.moduleUrl, { threads });
+      this.pools.set(threads, p);
+    }
+    return p;
+  }
+
+  /** Live worker threads over all the pools (0 once idle long enough or closed). */
+  get liveWorkers(): number {
+    let k = 0;
+    for (const p of this.pools.values()) k += p.liveWorkers;
+    return k;
+  }
+
+  /** Terminate every pool's workers now (they also stop by themselves when idle). */
+  async close(): Promise<void> {
+    const all = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(all.map((p) => p.close()));
   }
 }

@@ -8,12 +8,10 @@
  * hash in this thread. The workers' FFT length goes up to 2²⁵ (≈ 0.9 GiB kernel memory each);
  * one shared pool per thread count, its workers terminated after 2 s idle, which releases it.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { BitArray } from '../core/bits.js';
 import { InputError } from '../core/errors.js';
-import { WorkerPool } from '../core/worker-pool.js';
+import { WorkerPools, siblingModuleUrl } from '../core/worker-pool.js';
 import { checkModifiedArgs, modifiedToeplitzHash, xorBitsAt, type ToeplitzOptions } from './toeplitz.js';
 import { planSegments, type SegmentRequest } from './toeplitz-segment.js';
 
@@ -29,31 +27,16 @@ export const PARALLEL_MIN_BITS = 1 << 20;
 /** Default largest FFT length in a worker. */
 export const WORKER_MAX_CONV = 1 << 25;
 
-const WORKER_URL = new URL(`./toeplitz-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-const haveWorker = existsSync(fileURLToPath(WORKER_URL));
-const pools = new Map<number, WorkerPool<SegmentRequest, Uint32Array>>();
-
-function pool(threads: number): WorkerPool<SegmentRequest, Uint32Array> {
-  let p = pools.get(threads);
-  if (!p) {
-    p = new WorkerPool<SegmentRequest, Uint32Array>(WORKER_URL, { threads });
-    pools.set(threads, p);
-  }
-  return p;
-}
+const workers = new WorkerPools<SegmentRequest, Uint32Array>(siblingModuleUrl(import.meta.url, 'toeplitz-worker'));
 
 /** Terminate the hash's worker threads now (they also stop by themselves after 2 s idle). */
-export async function closeToeplitzWorkers(): Promise<void> {
-  const all = [...pools.values()];
-  pools.clear();
-  await Promise.all(all.map((p) => p.close()));
+export function closeToeplitzWorkers(): Promise<void> {
+  return workers.close();
 }
 
 /** Live worker threads of the hash (0 once idle long enough or closed). */
 export function liveToeplitzWorkers(): number {
-  let k = 0;
-  for (const p of pools.values()) k += p.liveWorkers;
-  return k;
+  return workers.liveWorkers;
 }
 
 /** `modifiedToeplitzHash` with T·x in segments on `opts.threads` worker threads (same output bits). */
@@ -63,7 +46,7 @@ export async function modifiedToeplitzHashParallel(input: BitArray, seed: BitArr
   if (!Number.isInteger(threads) || threads < 0) throw new InputError(`must be a non-negative integer, got ${threads}`, { field: 'threads' });
   const n = input.length;
   const m = outBits;
-  if (threads === 0 || n < (opts.minParallelBits ?? PARALLEL_MIN_BITS) || m === 0 || m === n || !haveWorker) return modifiedToeplitzHash(input, seed, m, opts);
+  if (threads === 0 || n < (opts.minParallelBits ?? PARALLEL_MIN_BITS) || m === 0 || m === n || !workers.available) return modifiedToeplitzHash(input, seed, m, opts);
   const cols = n - m;
   const maxConvLength = opts.maxConvLength ?? WORKER_MAX_CONV;
   const segments = planSegments(m, cols, threads, maxConvLength);
@@ -75,7 +58,7 @@ export async function modifiedToeplitzHashParallel(input: BitArray, seed: BitArr
     maxConvLength,
     kernel: opts.kernel ?? 'fft',
   }));
-  const results = await pool(threads).map(requests, (r) => [r.x.buffer as ArrayBuffer, r.seed.buffer as ArrayBuffer]);
+  const results = await workers.get(threads).map(requests, (r) => [r.x.buffer as ArrayBuffer, r.seed.buffer as ArrayBuffer]);
   const y = input.slice(0, m);
   segments.forEach((g, k) => xorBitsAt(y.words, results[k], g.rows, g.r0));
   return y;

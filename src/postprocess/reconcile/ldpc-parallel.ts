@@ -6,9 +6,7 @@
  * and ledgers are identical for any number of threads. Keys of one chunk or less, `threads` ≤ 1,
  * or a build without the worker module (a bundle) decode in the calling thread.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { WorkerPool } from '../../core/worker-pool.js';
+import { WorkerPools, siblingModuleUrl } from '../../core/worker-pool.js';
 import type { LdpcCode } from './ldpc-code.js';
 
 /** One chunk of frames on one code: initial LLRs (messages start at zero) and syndromes. */
@@ -31,36 +29,21 @@ export interface DecodeTaskResult {
   msg: (Float32Array | null)[];
 }
 
-const WORKER_URL = new URL(`./ldpc-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-const haveWorker = existsSync(fileURLToPath(WORKER_URL));
-const pools = new Map<number, WorkerPool<DecodeTask, DecodeTaskResult>>();
+const workers = new WorkerPools<DecodeTask, DecodeTaskResult>(siblingModuleUrl(import.meta.url, 'ldpc-worker'));
 
 /** Whether frames can go to worker threads in this build. */
 export function ldpcWorkersAvailable(): boolean {
-  return haveWorker;
-}
-
-function pool(threads: number): WorkerPool<DecodeTask, DecodeTaskResult> {
-  let p = pools.get(threads);
-  if (!p) {
-    p = new WorkerPool<DecodeTask, DecodeTaskResult>(WORKER_URL, { threads });
-    pools.set(threads, p);
-  }
-  return p;
+  return workers.available;
 }
 
 /** Terminate the decoder's worker threads now (they also stop by themselves after 2 s idle). */
-export async function closeLdpcWorkers(): Promise<void> {
-  const all = [...pools.values()];
-  pools.clear();
-  await Promise.all(all.map((p) => p.close()));
+export function closeLdpcWorkers(): Promise<void> {
+  return workers.close();
 }
 
 /** Live worker threads of the decoder (0 once idle long enough or closed). */
 export function liveLdpcWorkers(): number {
-  let k = 0;
-  for (const p of pools.values()) k += p.liveWorkers;
-  return k;
+  return workers.liveWorkers;
 }
 
 /** Decode the chunks on `threads` workers; results in chunk order. The LLR arrays are moved (transferred). */
@@ -72,5 +55,5 @@ export function decodeChunksOnWorkers(
   threads: number,
 ): Promise<DecodeTaskResult[]> {
   const tasks: DecodeTask[] = chunks.map((c) => ({ n: code.n, m: code.m, rowStart: code.rowStart, cols: code.cols, llr: c.llr, syndromes: c.syndromes, maxIterations, patience }));
-  return pool(threads).map(tasks, (t) => t.llr.map((a) => a.buffer as ArrayBuffer));
+  return workers.get(threads).map(tasks, (t) => t.llr.map((a) => a.buffer as ArrayBuffer));
 }
