@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InputError } from '../../src/core/errors.js';
 import { DEFAULT_RECEIVER, MICIUS_TRANSMITTER } from '../../src/link/hardware.js';
 import { loadMissionFile, missionStation, parseMission } from '../../src/mission/config.js';
 import { EXAMPLE_MISSION } from '../../src/mission/example.js';
@@ -11,16 +10,7 @@ import { loadMission, SHIPPED_MISSIONS } from '../../src/mission/presets.js';
 import { getSatellite, MICIUS } from '../../src/mission/satellites.js';
 import { missionShape } from '../../src/mission/schema.js';
 import { STATIONS, getStation } from '../../src/mission/stations.js';
-
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
+import { errorOf } from '../support/input-error.js';
 
 describe('shipped missions (missions/*.jsonc)', () => {
   it('Micius: the six reference stations, Beijing stray light at Xinglong only, the two named passes', () => {

@@ -4,6 +4,7 @@ import { InputError } from '../../src/core/errors.js';
 import { parseOmm, parseTle, parseTleCatalogue, tleChecksum } from '../../src/orbit/tle.js';
 import { epochMs, satState, satrecOf } from '../../src/orbit/sgp4.js';
 import { MICIUS_TLE_TEXT } from '../../src/mission/satellites.js';
+import { errorOf } from '../support/input-error.js';
 
 // Vallado, Crawford, Hujsak & Kelso, "Revisiting Spacetrack Report #3", AIAA 2006-6753:
 // verification TLE 00005 and its published output tcppver.out (TEME, km and km/s).
@@ -13,16 +14,6 @@ const VALLADO = [
   { min: 0, r: [7022.46529266, -1400.08296755, 0.03995155], v: [1.893841015, 6.405893759, 4.53480725] },
   { min: 360, r: [-7154.03120202, -3783.17682504, -3536.19412294], v: [4.741887409, -4.151817765, -2.093935425] },
 ];
-
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseTle', () => {
   it('parses the Micius reference TLE', () => {

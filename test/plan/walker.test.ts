@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/core/errors.js';
 import { parseMission } from '../../src/mission/config.js';
 import { parseWalker, walkerElements } from '../../src/mission/constellation.js';
 import { satrecOf, satState } from '../../src/orbit/sgp4.js';
 import { walkerMission } from './fixtures.js';
-
-const errorOf = (f: () => unknown): InputError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('no error thrown');
-};
-
+import { errorOf } from '../support/input-error.js';
 
 describe('Walker-delta constellations', () => {
   it('parses i:T/P/F and lays out planes and phases as Walker (1984) defines them', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/core/errors.js';
 import { cloudFreeProbability, DEFAULT_WEATHER, parseWeather } from '../../src/plan/weather.js';
 import { planSlices } from '../../src/plan/slice.js';
 import { miciusMission } from '../../src/mission/presets.js';
-
-const errorOf = (f: () => unknown): InputError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('no error thrown');
-};
+import { errorOf } from '../support/input-error.js';
 
 const months = (v: number) => Array.from({ length: 12 }, (_, k) => v + k / 100);
 
