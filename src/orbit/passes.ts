@@ -372,6 +372,39 @@ export function passSummary(p: Pass): PassSummary {
   };
 }
 
+/** Look angles of the slots of an interval (passLookAngles): parallel arrays, one entry per slot. */
+export interface SlotLookAngles {
+  timeMs: Float64Array;
+  elevationDeg: Float64Array;
+  azimuthDeg: Float64Array;
+  rangeKm: Float64Array;
+}
+
+/**
+ * The slots of passGeometry (fromMs to toMs inclusive, every stepS seconds, SGP4 at each) with
+ * only the look angles: the same numbers as passGeometry's samples, without the sub-satellite
+ * point, sun elevation and range rate a key prediction does not use.
+ */
+export function passLookAngles(elements: SatelliteElements, station: Station, fromMs: number, toMs: number, stepS: number, constraints: PassConstraints = {}): SlotLookAngles {
+  if (!(toMs > fromMs)) throw new InputError(`geometry interval ends (${iso(toMs)}) before it starts (${iso(fromMs)})`, { field: 'to' });
+  if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
+  resolveConstraints(constraints);
+  epochDistanceCheck(elements, fromMs, toMs);
+  const satrec = satrecOf(elements);
+  const frame = stationFrame(station);
+  const n = Math.floor((toMs - fromMs) / (stepS * 1000) + 1e-9) + 1;
+  const out: SlotLookAngles = { timeMs: new Float64Array(n), elevationDeg: new Float64Array(n), azimuthDeg: new Float64Array(n), rangeKm: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    const t = fromMs + k * stepS * 1000;
+    const la = lookAngles(frame, stateOrThrow(satrec, elements, t).ecf);
+    out.timeMs[k] = t;
+    out.elevationDeg[k] = la.elevationDeg;
+    out.azimuthDeg[k] = la.azimuthDeg;
+    out.rangeKm[k] = la.rangeKm;
+  }
+  return out;
+}
+
 /**
  * Per-slot geometry between fromMs and toMs (inclusive, every stepS seconds), with a summary
  * whose AOS/LOS are the interval ends and whose TCA / max elevation are refined.
