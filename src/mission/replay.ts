@@ -20,12 +20,12 @@ import { runLocalSession } from '../protocol/local.js';
 import type { LinkEmulatorOptions, LinkStats } from '../protocol/link-emulator.js';
 import { classicalCost } from '../protocol/summary.js';
 import type { ParamsMsg } from '../protocol/messages.js';
-import { defaultPostProcessing } from '../protocol/postprocessing.js';
+import { defaultPostProcessing, toeplitzAmplify } from '../protocol/postprocessing.js';
 import { groundDetections, passIdOf, satelliteSource } from '../protocol/records.js';
 import { DEFAULT_POLICY, type KeySink, type PartyEvent, type PartyResult, type ReconciliationMethod, type SatellitePolicy } from '../protocol/types.js';
 import { channelFromLinkBudget } from '../quantum/channel.js';
 import type { SimulationRecords } from '../quantum/records.js';
-import { simulatePass } from '../quantum/simulate.js';
+import { simulatePassParallel } from '../quantum/simulate-parallel.js';
 import type { Bound, Protocol } from '../security/types.js';
 import { boundsOnCounts, buildSeries, reconciliationEfficiency, windowLimits } from './analysis.js';
 import { missionReplay, missionStation, type Mission, type MissionStation, type ReplayPreset } from './config.js';
@@ -70,6 +70,11 @@ export interface ReplayOptions {
   groundSink?: KeySink;
   /** The classical channel through an emulated link (bandwidth, latency, outages). */
   link?: LinkEmulatorOptions;
+  /**
+   * Worker threads for the simulation's segments and the privacy-amplification segments
+   * (default 1: everything in this thread). The records and keys are the same for every count.
+   */
+  threads?: number;
 }
 
 export interface ReplayWindow {
@@ -194,6 +199,8 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
   const seed = options.seed ?? 20161219;
   const eve = options.eve ?? 'none';
   const timer = stageTimer(onEvent);
+  const threads = options.threads ?? 1;
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new InputError(`threads must be an integer in 1..64, got ${options.threads}`, { field: 'threads' });
 
   // 1. orbit
   timer.start('orbit');
@@ -222,7 +229,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
 
   // 3. simulation
   timer.start('simulation');
-  const sim = simulatePass({
+  const sim = await simulatePassParallel({
     geometry,
     channel,
     transmitter,
@@ -234,7 +241,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
     satellite: satelliteSite,
     station: station.id,
     onProgress: (f) => onEvent?.({ type: 'progress', stage: 'simulation', fraction: f }),
-  });
+  }, threads);
   options.onRecords?.(sim);
   timer.end(`${sim.summary.detections.tags} tags`);
 
@@ -250,7 +257,8 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
   // 5. the two parties
   timer.start('protocol');
   const source = satelliteSource(sim.satellite, satelliteSite);
-  const post = defaultPostProcessing();
+  // one thread: PA in this thread too; more: the PA segments on that many workers (same bits)
+  const post = defaultPostProcessing(toeplitzAmplify(threads === 1 ? 0 : threads));
   const totalStates = 12;
   const seen = { satellite: 0, ground: 0 };
   const session = await runLocalSession({
@@ -361,6 +369,7 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
     stageMs: timer.stageMs,
     partyStageMs: { satellite: sat.stageMs as Record<string, number>, ground: gnd.stageMs as Record<string, number> },
     wallS: (performance.now() - wall0) / 1000,
+    threads,
     warnings: w.warnings,
     ...(preset.published ? { published: preset.published } : {}),
   };

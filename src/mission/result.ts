@@ -120,6 +120,8 @@ export interface ReplayResult {
   stageMs: Record<string, number>;
   partyStageMs: { satellite: Record<string, number>; ground: Record<string, number> };
   wallS: number;
+  /** Worker threads the replay used (ReplayOptions.threads); the keys do not depend on it. */
+  threads: number;
   /** Propagation-distance warnings of the pass. */
   warnings: string[];
   /** Published figures of this pass (absent for a pass without any). */

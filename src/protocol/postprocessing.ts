@@ -15,15 +15,25 @@ import type { PostProcessing, ReconciliationMethod } from './types.js';
 
 export type Amplify = Pick<PostProcessing, 'amplifyAlice' | 'amplifyBob'>;
 
-export const TOEPLITZ: Amplify = {
-  // the seed comes from the party's Drbg, so a run with the same --seed reproduces the same key
-  async amplifyAlice(key, outBits, ch, ledger, rng) {
-    return (await amplifyAsAlice(key, outBits, ch, ledger, { seedBytes: (n) => rng.bytes(n) })).key;
-  },
-  async amplifyBob(key, outBits, ch, ledger) {
-    return (await amplifyAsBob(key, outBits, ch, ledger)).key;
-  },
-};
+/**
+ * Toeplitz privacy amplification; keys of ≥ 2²⁰ bits are hashed in segments on `threads` worker
+ * threads (toeplitz-parallel.ts; default min(2, cores), 0 = in the calling thread). The same
+ * output bits for every thread count.
+ */
+export function toeplitzAmplify(threads?: number): Amplify {
+  const par = threads === undefined ? {} : { threads };
+  return {
+    // the seed comes from the party's Drbg, so a run with the same --seed reproduces the same key
+    async amplifyAlice(key, outBits, ch, ledger, rng) {
+      return (await amplifyAsAlice(key, outBits, ch, ledger, { seedBytes: (n) => rng.bytes(n), ...par })).key;
+    },
+    async amplifyBob(key, outBits, ch, ledger) {
+      return (await amplifyAsBob(key, outBits, ch, ledger, par)).key;
+    },
+  };
+}
+
+export const TOEPLITZ: Amplify = toeplitzAmplify();
 
 function reconciler(method: ReconciliationMethod): Reconciler {
   return getReconciler(method);

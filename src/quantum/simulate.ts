@@ -8,6 +8,13 @@
  * are produced chunk by chunk (default 100 ms), with dead time and afterpulsing applied in time
  * order across chunks.
  *
+ * The pass is cut into segments of whole chunks (default 10 chunks = 1 s), each with its own
+ * random stream keyed by its index (simulate-segment.ts): a segment's raw events depend only on
+ * the seed and its index, so they can be simulated on worker threads (simulate-parallel.ts) and
+ * the records are the same for every thread count. Here, in slot order: the setup draws (clock,
+ * ephemeris error, skew), the time-correlated fading and pointing series (one stream each), and
+ * the join (`PassAssembler`: dead time, afterpulses from the joined segment's second stream).
+ *
  * Physics per accepted pulse: photons detected m ~ Poisson(μη) | m ≥ 1 (Poisson thinning of a
  * coherent state); each photon takes a passive 50:50 basis choice and a PBS output, with the
  * misalignment error 1/(1 + C) in the matching basis (C: polarisation contrast); each clicking
@@ -16,43 +23,28 @@
  */
 import { InputError } from '../core/errors.js';
 import { Xoshiro128 } from '../core/rng/philox.js';
-import { insertionSortIndices } from '../core/sort.js';
 import { deriveSeed, seedFromInteger, seedToHex, type Seed256 } from '../core/rng/seed.js';
 import { MICIUS_TRANSMITTER, XINGLONG_RECEIVER, type ReceiverConfig, type TransmitterConfig } from '../link/hardware.js';
 import type { PassGeometry } from '../orbit/types.js';
 import { drawPointing, meanPointingEfficiency, type PointingParams } from '../link/pointing.js';
 import { ChannelInterpolator, FadingProcess, type ChannelSample, type FadingModel } from './channel.js';
 import { drawGroundClock, groundClockPs, type GroundClockModel, type PassSchedule } from './clock.js';
-import { drawPnsClick, eveToString, legitGain, parseEve, pnsGain, tunePns, type EveSpec, type PnsTuning } from './eve.js';
+import { eveToString, parseEve, type EveSpec } from './eve.js';
 import { RangeInterpolator } from './geometry.js';
 import { GrowableF64, GrowableU8 } from './growable.js';
 import {
   GROUND_FORMAT,
   SATELLITE_FORMAT,
   TAG_KIND_AFTERPULSE,
-  TAG_KIND_BACKGROUND,
-  TAG_KIND_DARK,
-  TAG_KIND_PHOTON,
   TRUTH_FORMAT,
   type GroundRecord,
   type SatelliteRecord,
   type TruthRecord,
 } from './records.js';
-import { misalignmentError, PulseSource, validateTransmitter } from './transmitter.js';
+import { segmentStreams, simulateSegment, type SegmentInput, type SegmentOutput, type SegmentShared, type SyncLaserConfig } from './simulate-segment.js';
+import { PulseSource, validateTransmitter } from './transmitter.js';
 
-/** The co-propagating sync laser (~10 kHz) and its detector. Defaults are engineering estimates. */
-export interface SyncLaserConfig {
-  /** Sync pulse every this many signal pulses (100 MHz / 10,000 = 10 kHz). */
-  periodPulses: number;
-  /** A marker pulse follows every this many sync pulses (10 Hz), resolving the index ambiguity. */
-  markerEvery: number;
-  /** Mean photons per sync pulse such that photons detected = this × η_total(t) × fading. */
-  photonsPerPulse: number;
-  /** Sync detector jitter (FWHM). */
-  jitterPs: number;
-  /** Spurious sync-channel clicks (background, dark). */
-  spuriousHz: number;
-}
+export type { SyncLaserConfig } from './simulate-segment.js';
 
 export const DEFAULT_SYNC: SyncLaserConfig = {
   periodPulses: 10_000,
@@ -95,6 +87,8 @@ export interface SimulateOptions {
   afterpulseDelayMeanNs?: number;
   slotMs?: number;
   chunkSlots?: number;
+  /** Chunks per segment, the unit of parallel work and of random streams (default DEFAULT_SEGMENT_CHUNKS). */
+  segmentChunks?: number;
   satellite?: string;
   station?: string;
   onProgress?: (fraction: number) => void;
@@ -136,17 +130,12 @@ export interface SimulationResult {
   summary: SimulationSummary;
 }
 
-const FWHM_TO_SIGMA = 1 / (2 * Math.sqrt(2 * Math.log(2)));
-
 /**
  * Most time tags one simulation may produce (≈ 20 bytes each in memory, plus the truth record):
  * 2 × 10⁸ tags ≈ 4 GB. A pass that would exceed it (daylight, strong stray light, a very fast
  * source) is refused up front rather than running out of memory.
  */
 export const MAX_SIMULATED_TAGS = 2e8;
-
-/** Above this many noise clicks in one slot they are time-ordered before entering the chunk. */
-const NOISE_SORT_MIN = 64;
 
 /** Expected detector tags of a window: photon clicks and noise, each detector capped by its dead time. */
 export function expectedTags(channel: readonly ChannelSample[], tx: TransmitterConfig, rx: ReceiverConfig, windowStartMs: number, windowEndMs: number): number {
@@ -184,8 +173,47 @@ export function perturbGeometry(g: PassGeometry, timeErrorMs: number, rangeError
   };
 }
 
-/** Simulate a whole pass. */
-export function simulatePass(options: SimulateOptions): SimulationResult {
+/** Slots of one simulation segment = `segmentChunks` chunks (default 10 × 100 slots = 1 s at 1 ms slots). */
+export const DEFAULT_SEGMENT_CHUNKS = 10;
+
+/**
+ * A pass cut into segments: what each segment needs (the per-slot channel is drawn here, in slot
+ * order: fading is a time-correlated process, pointing a per-slot series), and what the
+ * assembly needs. `simulatePass` runs the segments in this thread, `simulatePassParallel`
+ * (simulate-parallel.ts) on worker threads; both assemble the same records.
+ */
+export interface PassPlan {
+  shared: SegmentShared;
+  segments: SegmentInput[];
+  nSlots: number;
+  /** Everything `PassAssembler` and the records need. */
+  context: PlanContext;
+}
+
+interface PlanContext {
+  options: SimulateOptions;
+  tx: TransmitterConfig;
+  rx: ReceiverConfig;
+  eve: EveSpec;
+  sourceSeed: Seed256;
+  simKey: Seed256;
+  geometry: PassGeometry;
+  windowStartMs: number;
+  pulseCount: number;
+  pulseRateHz: number;
+  pulsePs: number;
+  slotPulses: number;
+  schedule: PassSchedule;
+  clock: GroundClockModel;
+  ephErr: { timeMs: number; rangeKm: number };
+  skewPs: number;
+  epochShiftPs: number;
+  slotEta: Float32Array;
+  etaSum: number;
+}
+
+/** Validate the options, draw the pass's setup (clock, ephemeris error, skew) and its per-slot channel, cut it into segments. */
+export function planPass(options: SimulateOptions): PassPlan {
   const tx = options.transmitter ?? MICIUS_TRANSMITTER;
   const rx = options.receiver ?? XINGLONG_RECEIVER;
   validateTransmitter(tx);
@@ -199,7 +227,6 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
   const userSeed = seedFromInteger(seed);
   const sourceSeed = options.sourceSeed ?? deriveSeed(userSeed, 'mozi-source');
   const simKey = deriveSeed(userSeed, 'mozi-channel');
-  const rng = new Xoshiro128(simKey[0], simKey[1], simKey[2], simKey[3]);
   const setupKey = deriveSeed(userSeed, 'mozi-setup');
   const setupRng = new Xoshiro128(setupKey[0], setupKey[1], setupKey[2], setupKey[3]);
   const fadingRng = new Xoshiro128(simKey[4], simKey[5], simKey[6], simKey[7]);
@@ -225,6 +252,7 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
   const slotPulses = Math.max(1, Math.round(slotMs * 1e-3 * R));
   const nSlots = Math.ceil(N / slotPulses);
   const chunkSlots = Math.max(1, Math.round(options.chunkSlots ?? 100));
+  const segmentChunks = Math.max(1, Math.round(options.segmentChunks ?? DEFAULT_SEGMENT_CHUNKS));
   const sync: SyncLaserConfig = { ...DEFAULT_SYNC, ...options.sync };
   checkNumber(sync.periodPulses, 'sync.periodPulses', 2);
   checkNumber(sync.markerEvery, 'sync.markerEvery', 2);
@@ -265,39 +293,96 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
   };
   const epochShiftPs = (windowStartMs - schedule.groundEpochMs) * 1e9;
 
-  const source = PulseSource.fromConfig(sourceSeed, tx);
-  const mu = tx.intensities;
-  const pClass = tx.intensityProbabilities;
-  const eMis = misalignmentError(tx.polarisationContrast);
-  const eMis31 = eMis * 2147483648;
-  const etaBob = rx.opticsEfficiency * rx.detectorEfficiency;
-  const sigmaJ = rx.jitterPs * FWHM_TO_SIGMA;
-  const sigmaSync = sync.jitterPs * FWHM_TO_SIGMA;
-  const deadPs = rx.deadTimeNs * 1e3;
-  const pAp = rx.afterpulseProbability;
-  const pAp32 = pAp * 4294967296;
-  const darkTotalHz = 4 * rx.darkCountHz;
-  const fluctMargin = 1 + 4 * fluct;
-
-  // outputs
-  const outT = new GrowableF64(1 << 16);
-  const outD = new GrowableU8(1 << 16);
-  const outIdx = new GrowableF64(1 << 16);
-  const outKind = new GrowableU8(1 << 16);
-  const outEve = new GrowableU8(1 << 16);
-  const syncT = new GrowableF64(1 << 16);
-  const syncJ = new GrowableF64(1 << 16);
-  // per-chunk raw events (true time in ps since window start)
-  const rawT = new GrowableF64(4096);
-  const rawD = new GrowableU8(4096);
-  const rawIdx = new GrowableF64(4096);
-  const rawKind = new GrowableU8(4096);
-  const rawEve = new GrowableU8(4096);
-  const rawSyncT = new GrowableF64(1024);
-  const rawSyncJ = new GrowableF64(1024);
+  // the per-slot channel, in slot order
   const slotEta = new Float32Array(nSlots);
+  const etaAll = new Float64Array(nSlots);
+  const bgAll = new Float64Array(nSlots);
+  const tauAll = new Float64Array(nSlots + 1);
+  let etaSum = 0;
+  tauAll[0] = range.lightTimePsAtEmit(windowStartMs);
+  for (let s = 0; s < nSlots; s++) {
+    const a = s * slotPulses;
+    const b = Math.min(N, a + slotPulses);
+    tauAll[s + 1] = range.lightTimePsAtEmit(windowStartMs + (b * Tp) / 1e9);
+    const midMs = windowStartMs + ((a + b) * 0.5 * Tp) / 1e9;
+    const fade = fading ? fading.next(useSampleScint ? chan.scintillationIndex(midMs) : undefined) : 1;
+    const eta = Math.min(1, chan.eta(midMs) * fade * (pointingFade ? pointingFade[s] : 1));
+    slotEta[s] = eta;
+    etaAll[s] = eta;
+    etaSum += eta * (b - a);
+    bgAll[s] = chan.backgroundHz(midMs);
+  }
+  const segSlots = segmentChunks * chunkSlots;
+  const segments: SegmentInput[] = [];
+  for (let s0 = 0, k = 0; s0 < nSlots; s0 += segSlots, k++) {
+    const s1 = Math.min(nSlots, s0 + segSlots);
+    segments.push({ index: k, slot0: s0, eta: etaAll.slice(s0, s1), backgroundHz: bgAll.slice(s0, s1), tauPs: tauAll.slice(s0, s1 + 1) });
+  }
+  const shared: SegmentShared = {
+    tx,
+    rx,
+    eve,
+    sourceSeed,
+    simKey,
+    pulseCount: N,
+    slotPulses,
+    pulsePs: Tp,
+    chunkSlots,
+    sync,
+    markerOffset,
+    intensityFluctuation: fluct,
+    skewPs,
+    clock,
+    epochShiftPs,
+  };
+  return {
+    shared,
+    segments,
+    nSlots,
+    context: {
+      options,
+      tx,
+      rx,
+      eve,
+      sourceSeed,
+      simKey,
+      geometry,
+      windowStartMs,
+      pulseCount: N,
+      pulseRateHz: R,
+      pulsePs: Tp,
+      slotPulses,
+      schedule,
+      clock,
+      ephErr,
+      skewPs,
+      epochShiftPs,
+      slotEta,
+      etaSum,
+    },
+  };
+}
 
-  const counts = {
+/**
+ * Joins the segments' raw events, in segment order, into the pass's records: dead time per
+ * detector and afterpulsing (each afterpulse drawn from the stream of the segment being
+ * joined, `segmentStreams(…).afterpulses`) in time order across chunks and segments.
+ */
+export class PassAssembler {
+  private readonly outT = new GrowableF64(1 << 16);
+  private readonly outD = new GrowableU8(1 << 16);
+  private readonly outIdx = new GrowableF64(1 << 16);
+  private readonly outKind = new GrowableU8(1 << 16);
+  private readonly outEve = new GrowableU8(1 << 16);
+  private readonly syncT = new GrowableF64(1 << 16);
+  private readonly syncJ = new GrowableF64(1 << 16);
+  private readonly lastClick = new Float64Array(4).fill(-Infinity);
+  /** Pending afterpulses, kept sorted by time. */
+  private readonly apT: number[] = [];
+  private readonly apD: number[] = [];
+  private apRng: Xoshiro128 | null = null;
+  private next = 0;
+  private readonly counts = {
     photonEvents: [0, 0, 0],
     expected: [0, 0, 0],
     perClassBasis: [
@@ -319,35 +404,37 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
     spurious: 0,
     eveHeld: 0,
   };
-  const lastClick = new Float64Array(4).fill(-Infinity);
-  // pending afterpulses, kept sorted by time
-  const apT: number[] = [];
-  const apD: number[] = [];
-  let etaSum = 0;
+  private readonly deadPs: number;
+  private readonly pAp: number;
+  private readonly pAp32: number;
+  private readonly afterpulseMeanPs: number;
 
-  const pushRaw = (t: number, d: number, idx: number, kind: number, ev: number): void => {
-    rawT.push(t);
-    rawD.push(d);
-    rawIdx.push(idx);
-    rawKind.push(kind);
-    rawEve.push(ev);
-  };
+  constructor(private readonly plan: PassPlan) {
+    const rx = plan.context.rx;
+    this.deadPs = rx.deadTimeNs * 1e3;
+    this.pAp = rx.afterpulseProbability;
+    this.pAp32 = this.pAp * 4294967296;
+    this.afterpulseMeanPs = (plan.context.options.afterpulseDelayMeanNs ?? 100) * 1e3;
+  }
 
-  const emitTag = (t: number, d: number, idx: number, kind: number, ev: number): void => {
-    if (t - lastClick[d] < deadPs) {
-      counts.deadLoss++;
+  private emitTag(t: number, groundPs: number, d: number, idx: number, kind: number, ev: number): void {
+    if (t - this.lastClick[d] < this.deadPs) {
+      this.counts.deadLoss++;
       return;
     }
-    lastClick[d] = t;
-    outT.push(Math.round(groundClockPs(clock, t + epochShiftPs)));
-    outD.push(d);
-    outIdx.push(idx);
-    outKind.push(kind);
-    outEve.push(ev);
-    counts.perDetector[d]++;
-    if (kind === TAG_KIND_AFTERPULSE) counts.afterpulses++;
-    if (pAp > 0 && rng.nextU32() < pAp32) {
-      const ta = t + deadPs + rng.nextExponential(afterpulseMeanPs);
+    this.lastClick[d] = t;
+    this.outT.push(groundPs);
+    this.outD.push(d);
+    this.outIdx.push(idx);
+    this.outKind.push(kind);
+    this.outEve.push(ev);
+    this.counts.perDetector[d]++;
+    if (kind === TAG_KIND_AFTERPULSE) this.counts.afterpulses++;
+    const rng = this.apRng as Xoshiro128;
+    if (this.pAp > 0 && rng.nextU32() < this.pAp32) {
+      const ta = t + this.deadPs + rng.nextExponential(this.afterpulseMeanPs);
+      const apT = this.apT;
+      const apD = this.apD;
       let k = apT.length;
       apT.push(ta);
       apD.push(d);
@@ -359,291 +446,142 @@ export function simulatePass(options: SimulateOptions): SimulationResult {
       apT[k] = ta;
       apD[k] = d;
     }
-  };
-
-  const flushAfterpulses = (before: number): void => {
-    while (apT.length > 0 && apT[0] < before) {
-      const t = apT.shift() as number;
-      const d = apD.shift() as number;
-      emitTag(t, d, -1, TAG_KIND_AFTERPULSE, 0);
-    }
-  };
-
-  let order = new Uint32Array(4096);
-  let noiseT = new Float64Array(0);
-  let noiseD = new Uint8Array(0);
-  let noiseK = new Uint8Array(0);
-  let noiseOrd = new Uint32Array(0);
-  const pk = [0, 0, 0];
-  let pns: PnsTuning = { multiFraction: 0, singleFraction: 0 };
-  let tauNext = range.lightTimePsAtEmit(windowStartMs);
-
-  for (let chunk0 = 0; chunk0 < nSlots; chunk0 += chunkSlots) {
-    rawT.clear();
-    rawD.clear();
-    rawIdx.clear();
-    rawKind.clear();
-    rawEve.clear();
-    rawSyncT.clear();
-    rawSyncJ.clear();
-    const chunk1 = Math.min(nSlots, chunk0 + chunkSlots);
-    let chunkEndT = 0;
-    for (let s = chunk0; s < chunk1; s++) {
-      const a = s * slotPulses;
-      const b = Math.min(N, a + slotPulses);
-      const tauA = tauNext;
-      const tauB = range.lightTimePsAtEmit(windowStartMs + (b * Tp) / 1e9);
-      tauNext = tauB;
-      const dTau = (tauB - tauA) / (b - a);
-      const midMs = windowStartMs + ((a + b) * 0.5 * Tp) / 1e9;
-      const fade = fading ? fading.next(useSampleScint ? chan.scintillationIndex(midMs) : undefined) : 1;
-      const eta = Math.min(1, chan.eta(midMs) * fade * (pointingFade ? pointingFade[s] : 1));
-      slotEta[s] = eta;
-      etaSum += eta * (b - a);
-      const bg = chan.backgroundHz(midMs);
-      const nSlot = b - a;
-      const slotS = nSlot * Tp * 1e-12;
-      chunkEndT = b * Tp + tauB;
-
-      // per-class click probabilities
-      if (eve.kind === 'pns') pns = tunePns(mu[0], eta, etaBob);
-      let pMax = 0;
-      for (let k = 0; k < 3; k++) {
-        pk[k] = eve.kind === 'pns' ? pnsGain(mu[k], pns, etaBob) : legitGain(mu[k], eta);
-        counts.expected[k] += nSlot * pClass[k] * pk[k];
-        const pm = eve.kind === 'pns' ? pnsGain(mu[k] * fluctMargin, pns, etaBob) : legitGain(mu[k] * fluctMargin, eta);
-        if (pClass[k] > 0 && pm > pMax) pMax = pm;
-      }
-
-      // photon events: geometric skips over candidate pulses, thinning by class
-      let i = a - 1;
-      const invLog = pMax > 0 && pMax < 1 ? 1 / Math.log1p(-pMax) : 0;
-      const thr0 = pClass[0] * 4294967296;
-      const thr1 = (pClass[0] + pClass[1]) * 4294967296;
-      while (pMax > 0) {
-        i += 1 + rng.nextGeometricInv(invLog);
-        if (i >= b) break;
-        const r = source.words(i);
-        const r0 = r[0];
-        const cls = r0 < thr0 ? 0 : r0 < thr1 ? 1 : 2;
-        let muI = mu[cls];
-        let p = pk[cls];
-        if (fluct > 0) {
-          const z = Math.max(-4, Math.min(4, rng.nextNormal()));
-          muI = mu[cls] * Math.max(0, 1 + fluct * z);
-          p = eve.kind === 'pns' ? pnsGain(muI, pns, etaBob) : legitGain(muI, eta);
-        }
-        if (rng.nextDouble() * pMax >= p) continue;
-        const aBasis = r[1] < tx.basisProbabilityZ * 4294967296 ? 0 : 1;
-        const aBit = r[2] >>> 31;
-        let photons: number;
-        let eveFlag = 0;
-        let sBasis = aBasis;
-        let sBit = aBit;
-        if (eve.kind === 'pns') {
-          const c = drawPnsClick(muI, pns, etaBob, rng);
-          photons = c.photons;
-          eveFlag = c.eveHolds ? 1 : 0;
-        } else {
-          photons = rng.nextPoissonAtLeastOne(muI * eta);
-          if (eve.kind === 'intercept-resend' && rng.nextDouble() < eve.fraction) {
-            const eBasis = rng.nextDouble() < 0.5 ? 0 : 1;
-            if (eBasis === aBasis) eveFlag = 1;
-            else {
-              sBasis = eBasis;
-              sBit = rng.nextDouble() < 0.5 ? 0 : 1;
-            }
-          } else if (eve.kind === 'beam-splitting') {
-            eveFlag = rng.nextDouble() < -Math.expm1(-muI * (1 - eta)) ? 1 : 0;
-          }
-        }
-        let mask = 0;
-        let firstBasis = -1;
-        for (let m = 0; m < photons; m++) {
-          // one 32-bit word per photon: top bit = passive basis choice, low 31 bits = outcome
-          const w = rng.nextU32();
-          const bBasis = w >>> 31;
-          const u31 = w & 0x7fffffff;
-          let bit: number;
-          if (bBasis === sBasis) bit = u31 < eMis31 ? 1 - sBit : sBit;
-          else bit = u31 & 1;
-          mask |= 1 << (2 * bBasis + bit);
-          if (firstBasis < 0) firstBasis = bBasis;
-        }
-        counts.photonEvents[cls]++;
-        counts.perClassBasis[cls][firstBasis]++;
-        if (mask & (mask - 1)) counts.multi++;
-        counts.eveHeld += eveFlag;
-        const tRx = i * Tp + tauA + dTau * (i - a) + skewPs;
-        for (let d = 0; d < 4; d++) {
-          if (mask & (1 << d)) pushRaw(tRx + sigmaJ * rng.nextNormal(), d, i, TAG_KIND_PHOTON, eveFlag);
-        }
-      }
-
-      // dark counts and background, uniform in the slot's reception interval
-      const t0 = a * Tp + tauA;
-      const t1 = b * Tp + tauB;
-      counts.expDark += darkTotalHz * slotS;
-      counts.expBg += bg * slotS;
-      const nNoise = rng.nextPoisson((darkTotalHz + bg) * slotS);
-      if (nNoise <= NOISE_SORT_MIN) {
-        for (let k = 0; k < nNoise; k++) {
-          const kind = rng.nextDouble() * (darkTotalHz + bg) < darkTotalHz ? TAG_KIND_DARK : TAG_KIND_BACKGROUND;
-          if (kind === TAG_KIND_DARK) counts.dark++;
-          else counts.bg++;
-          pushRaw(t0 + rng.nextDouble() * (t1 - t0), Math.floor(rng.nextDouble() * 4), -1, kind, 0);
-        }
-      } else {
-        // strong noise (daylight, stray light): the same draws, pushed in time order so the
-        // chunk stays nearly sorted (its insertion sort would be quadratic otherwise)
-        if (noiseT.length < nNoise) {
-          noiseT = new Float64Array(nNoise * 2);
-          noiseD = new Uint8Array(nNoise * 2);
-          noiseK = new Uint8Array(nNoise * 2);
-          noiseOrd = new Uint32Array(nNoise * 2);
-        }
-        for (let k = 0; k < nNoise; k++) {
-          const kind = rng.nextDouble() * (darkTotalHz + bg) < darkTotalHz ? TAG_KIND_DARK : TAG_KIND_BACKGROUND;
-          if (kind === TAG_KIND_DARK) counts.dark++;
-          else counts.bg++;
-          noiseT[k] = t0 + rng.nextDouble() * (t1 - t0);
-          noiseD[k] = Math.floor(rng.nextDouble() * 4);
-          noiseK[k] = kind;
-          noiseOrd[k] = k;
-        }
-        const ordN = noiseOrd.subarray(0, nNoise).sort((x, y) => noiseT[x] - noiseT[y] || x - y);
-        for (let q = 0; q < nNoise; q++) {
-          const k = ordN[q];
-          pushRaw(noiseT[k], noiseD[k], -1, noiseK[k], 0);
-        }
-      }
-
-      // sync laser pulses (and markers) emitted in this slot
-      const pSync = -Math.expm1(-sync.photonsPerPulse * eta);
-      for (let j = Math.ceil(a / sync.periodPulses); j * sync.periodPulses < b; j++) {
-        counts.syncPulses++;
-        const idx = j * sync.periodPulses;
-        if (rng.nextDouble() < pSync) {
-          rawSyncT.push(idx * Tp + tauA + dTau * (idx - a) + sigmaSync * rng.nextNormal());
-          rawSyncJ.push(j);
-        }
-        if (j % sync.markerEvery === 0 && rng.nextDouble() < pSync) {
-          const im = idx + markerOffset;
-          rawSyncT.push(im * Tp + tauA + dTau * (im - a) + sigmaSync * rng.nextNormal());
-          rawSyncJ.push(j + 0.5);
-          counts.markerTags++;
-        }
-      }
-      const nSpur = rng.nextPoisson(sync.spuriousHz * slotS);
-      for (let k = 0; k < nSpur; k++) {
-        rawSyncT.push(t0 + rng.nextDouble() * (t1 - t0));
-        rawSyncJ.push(-1);
-        counts.spurious++;
-      }
-    }
-
-    // time-order the chunk's detector events, apply dead time and afterpulsing
-    const n = rawT.length;
-    if (order.length < n) order = new Uint32Array(n * 2);
-    const ord = order.subarray(0, n);
-    for (let k = 0; k < n; k++) ord[k] = k;
-    const rt = rawT.data;
-    // nearly sorted (pulse order + jitter, noise appended per slot): insertion sort is O(n + inversions)
-    insertionSortIndices(ord, rt);
-    for (let k = 0; k < n; k++) {
-      const e = ord[k];
-      flushAfterpulses(rt[e]);
-      emitTag(rt[e], rawD.data[e], rawIdx.data[e], rawKind.data[e], rawEve.data[e]);
-    }
-    flushAfterpulses(chunkEndT - 5000);
-
-    const ns = rawSyncT.length;
-    if (order.length < ns) order = new Uint32Array(ns * 2);
-    const sOrd = order.subarray(0, ns);
-    const st = rawSyncT.data;
-    for (let k = 0; k < ns; k++) {
-      const e = k;
-      let j = k;
-      while (j > 0 && st[sOrd[j - 1]] > st[e]) {
-        sOrd[j] = sOrd[j - 1];
-        j--;
-      }
-      sOrd[j] = e;
-    }
-    for (let q = 0; q < ns; q++) {
-      const e = sOrd[q];
-      syncT.push(Math.round(groundClockPs(clock, st[e] + epochShiftPs)));
-      syncJ.push(rawSyncJ.data[e]);
-    }
-    counts.syncTags += ns;
-    options.onProgress?.(chunk1 / nSlots);
   }
-  flushAfterpulses(Infinity);
 
-  // chunk boundaries can leave sub-ns inversions: insertion fix (nearly sorted → linear)
-  fixOrder(outT.data, outT.length, [outD.data, outIdx.data, outKind.data, outEve.data]);
-  fixOrder(syncT.data, syncT.length, [syncJ.data]);
+  private flushAfterpulses(before: number): void {
+    const { clock, epochShiftPs } = this.plan.context;
+    while (this.apT.length > 0 && this.apT[0] < before) {
+      const t = this.apT.shift() as number;
+      const d = this.apD.shift() as number;
+      this.emitTag(t, Math.round(groundClockPs(clock, t + epochShiftPs)), d, -1, TAG_KIND_AFTERPULSE, 0);
+    }
+  }
 
-  const satellite: SatelliteRecord = {
-    format: SATELLITE_FORMAT,
-    sourceSeedHex: seedToHex(sourceSeed),
-    generator: 'philox4x32-10+chacha20-expand/1',
-    transmitter: tx,
-    schedule,
-    satellite: options.satellite ?? geometry.summary.satellite,
-  };
-  const ground: GroundRecord = {
-    format: GROUND_FORMAT,
-    station: options.station ?? geometry.summary.station,
-    receiver: rx,
-    schedule,
-    quantumDelayPs: 0,
-    ephemeris: perturbGeometry(geometry, ephErr.timeMs, ephErr.rangeKm),
-    tags: { timePs: outT.toArray(), detector: outD.toArray() },
-    syncTags: { timePs: syncT.toArray() },
-  };
-  const truth: TruthRecord = {
-    format: TRUTH_FORMAT,
-    tagPulseIndex: outIdx.toArray(),
-    tagKind: outKind.toArray(),
-    tagEve: outEve.toArray(),
-    syncIndex: syncJ.toArray(),
-    clock,
-    quantumSkewPs: skewPs,
-    ephemerisError: ephErr,
-    eve: eveToString(eve),
-    geometry,
-    slotMs: slotPulses * Tp * 1e-9,
-    slotEta,
-  };
-  const meanEta = N > 0 ? etaSum / N : 0;
-  const summary: SimulationSummary = {
-    satellite: satellite.satellite,
-    station: ground.station,
-    eve: eveToString(eve),
-    windowStartUtc: new Date(windowStartMs).toISOString(),
-    durationS: N / R,
-    pulses: { total: N, expectedPerIntensity: pClass.map((p) => p * N) },
-    meanEta,
-    meanLossDb: meanEta > 0 ? -10 * Math.log10(meanEta) : Infinity,
-    detections: {
-      tags: outT.length,
-      photonEventsPerIntensity: counts.photonEvents,
-      expectedPhotonEventsPerIntensity: counts.expected,
-      photonEventsPerIntensityBasis: counts.perClassBasis,
-      multiClickEvents: counts.multi,
-      darkCounts: counts.dark,
-      expectedDarkCounts: counts.expDark,
-      backgroundCounts: counts.bg,
-      expectedBackgroundCounts: counts.expBg,
-      afterpulses: counts.afterpulses,
-      deadTimeLosses: counts.deadLoss,
-      tagsPerDetector: counts.perDetector,
-    },
-    sync: { pulses: counts.syncPulses, tags: counts.syncTags, markerTags: counts.markerTags, spurious: counts.spurious },
-    eveHeldPhotons: counts.eveHeld,
-  };
-  return { satellite, ground, truth, summary };
+  /** Join the next segment (segments must come in index order). */
+  add(o: SegmentOutput): void {
+    if (o.index !== this.next) throw new Error(`segment ${o.index} joined out of order (expected ${this.next})`);
+    this.next++;
+    this.apRng = segmentStreams(this.plan.context.simKey, o.index).afterpulses;
+    const c = this.counts;
+    const oc = o.counts;
+    for (let k = 0; k < 3; k++) {
+      c.photonEvents[k] += oc.photonEvents[k];
+      c.expected[k] += oc.expected[k];
+      c.perClassBasis[k][0] += oc.perClassBasis[k][0];
+      c.perClassBasis[k][1] += oc.perClassBasis[k][1];
+    }
+    c.multi += oc.multi;
+    c.dark += oc.dark;
+    c.expDark += oc.expDark;
+    c.bg += oc.bg;
+    c.expBg += oc.expBg;
+    c.syncPulses += oc.syncPulses;
+    c.markerTags += oc.markerTags;
+    c.spurious += oc.spurious;
+    c.eveHeld += oc.eveHeld;
+    let e = 0;
+    for (let ch = 0; ch < o.chunkEnd.length; ch++) {
+      const end = o.chunkEnd[ch];
+      for (; e < end; e++) {
+        const t = o.timePs[e];
+        if (this.apT.length > 0) this.flushAfterpulses(t);
+        this.emitTag(t, o.groundPs[e], o.detector[e], o.pulseIndex[e], o.kind[e], o.eve[e]);
+      }
+      this.flushAfterpulses(o.chunkEndTimePs[ch] - 5000);
+    }
+    for (let q = 0; q < o.syncGroundPs.length; q++) {
+      this.syncT.push(o.syncGroundPs[q]);
+      this.syncJ.push(o.syncIndex[q]);
+    }
+    c.syncTags += o.syncGroundPs.length;
+  }
+
+  /** The records, once every segment is joined. */
+  finish(): SimulationResult {
+    const plan = this.plan;
+    if (this.next !== plan.segments.length) throw new Error(`${plan.segments.length - this.next} segments not joined`);
+    this.flushAfterpulses(Infinity);
+    const { outT, outD, outIdx, outKind, outEve, syncT, syncJ, counts } = this;
+    const x = plan.context;
+    const { options, tx, rx, eve, geometry, schedule, pulseCount: N, pulseRateHz: R } = x;
+    const pClass = tx.intensityProbabilities;
+    // chunk boundaries can leave sub-ns inversions: insertion fix (nearly sorted → linear)
+    fixOrder(outT.data, outT.length, [outD.data, outIdx.data, outKind.data, outEve.data]);
+    fixOrder(syncT.data, syncT.length, [syncJ.data]);
+
+    const satellite: SatelliteRecord = {
+      format: SATELLITE_FORMAT,
+      sourceSeedHex: seedToHex(x.sourceSeed),
+      generator: 'philox4x32-10+chacha20-expand/1',
+      transmitter: tx,
+      schedule,
+      satellite: options.satellite ?? geometry.summary.satellite,
+    };
+    const ground: GroundRecord = {
+      format: GROUND_FORMAT,
+      station: options.station ?? geometry.summary.station,
+      receiver: rx,
+      schedule,
+      quantumDelayPs: 0,
+      ephemeris: perturbGeometry(geometry, x.ephErr.timeMs, x.ephErr.rangeKm),
+      tags: { timePs: outT.toArray(), detector: outD.toArray() },
+      syncTags: { timePs: syncT.toArray() },
+    };
+    const truth: TruthRecord = {
+      format: TRUTH_FORMAT,
+      tagPulseIndex: outIdx.toArray(),
+      tagKind: outKind.toArray(),
+      tagEve: outEve.toArray(),
+      syncIndex: syncJ.toArray(),
+      clock: x.clock,
+      quantumSkewPs: x.skewPs,
+      ephemerisError: x.ephErr,
+      eve: eveToString(eve),
+      geometry,
+      slotMs: x.slotPulses * x.pulsePs * 1e-9,
+      slotEta: x.slotEta,
+    };
+    const meanEta = N > 0 ? x.etaSum / N : 0;
+    const summary: SimulationSummary = {
+      satellite: satellite.satellite,
+      station: ground.station,
+      eve: eveToString(eve),
+      windowStartUtc: new Date(x.windowStartMs).toISOString(),
+      durationS: N / R,
+      pulses: { total: N, expectedPerIntensity: pClass.map((p) => p * N) },
+      meanEta,
+      meanLossDb: meanEta > 0 ? -10 * Math.log10(meanEta) : Infinity,
+      detections: {
+        tags: outT.length,
+        photonEventsPerIntensity: counts.photonEvents,
+        expectedPhotonEventsPerIntensity: counts.expected,
+        photonEventsPerIntensityBasis: counts.perClassBasis,
+        multiClickEvents: counts.multi,
+        darkCounts: counts.dark,
+        expectedDarkCounts: counts.expDark,
+        backgroundCounts: counts.bg,
+        expectedBackgroundCounts: counts.expBg,
+        afterpulses: counts.afterpulses,
+        deadTimeLosses: counts.deadLoss,
+        tagsPerDetector: counts.perDetector,
+      },
+      sync: { pulses: counts.syncPulses, tags: counts.syncTags, markerTags: counts.markerTags, spurious: counts.spurious },
+      eveHeldPhotons: counts.eveHeld,
+    };
+    return { satellite, ground, truth, summary };
+  }
+}
+
+/** Simulate a whole pass in this thread (the same records as `simulatePassParallel` on any number of threads). */
+export function simulatePass(options: SimulateOptions): SimulationResult {
+  const plan = planPass(options);
+  const source = PulseSource.fromConfig(plan.shared.sourceSeed, plan.shared.tx);
+  const asm = new PassAssembler(plan);
+  for (const seg of plan.segments) {
+    asm.add(simulateSegment(plan.shared, seg, source));
+    options.onProgress?.((seg.slot0 + seg.eta.length) / plan.nSlots);
+  }
+  return asm.finish();
 }
 
 function fixOrder(t: Float64Array, n: number, cols: (Float64Array | Uint8Array)[]): void {

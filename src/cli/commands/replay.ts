@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { DEFAULT_REPLAY } from '../../mission/presets.js';
 import { RECONCILERS } from '../../postprocess/reconcile/registry.js';
+import { availableParallelism } from 'node:os';
 import { runReplay, REPLAY_STAGES, type ReplayEvent, type ReplayStage } from '../../mission/replay.js';
 import { cliMission, missionOptions, printWarnings, type MissionCliOptions } from '../mission.js';
 import { DEFAULT_POLICY, type ReconciliationMethod } from '../../protocol/types.js';
@@ -41,6 +42,7 @@ interface ReplayCliOptions extends MissionCliOptions {
   linkBandwidth?: string;
   linkLatency?: string;
   linkOutage?: string;
+  threads?: number;
 }
 
 function choice<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -66,7 +68,8 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .option('--out <dir>', 'write report.json, report.html, summary.csv and series.csv (and, with --records, the simulation files) here')
     .option('--records', 'with --out: also write DIR/satellite, DIR/ground, DIR/truth')
-    .option('--csv <file>', `${CSV_HELP} (the model | paper table)`);
+    .option('--csv <file>', `${CSV_HELP} (the model | paper table)`)
+    .option('--threads <n>', 'worker threads for the simulation and privacy amplification (same keys for every count; default: the cores)', integerOption('--threads', { min: 1, max: 64 }));
   linkOptions(cmd)
     .action(async (o: ReplayCliOptions) => {
       const reconciliation = o.reconciliation === undefined ? undefined : (choice(o.reconciliation, RECONCILERS, '--reconciliation') as ReconciliationMethod);
@@ -89,7 +92,7 @@ export function register(program: Command): void {
       void REPLAY_STAGES;
       const explicitMission = o.mission !== undefined || o.tle !== undefined || o.omm !== undefined || o.satellite !== undefined;
       const r = await runReplay(
-        { mission: explicitMission ? cliMission(o) : undefined, preset: o.preset, station: o.station, pass: o.pass, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, link: linkFromFlags(o), onRecords: o.records && o.out ? (sim) => writeSimulation(o.out as string, sim) : undefined },
+        { mission: explicitMission ? cliMission(o) : undefined, preset: o.preset, station: o.station, pass: o.pass, eve: o.eve, reconciliation, bound, protocol, seed: o.seed, epsSec: o.epsSec, windowS: o.windowS, threads: o.threads ?? Math.min(64, availableParallelism()), link: linkFromFlags(o), onRecords: o.records && o.out ? (sim) => writeSimulation(o.out as string, sim) : undefined },
         onEvent,
       );
       printWarnings(r.warnings);
@@ -112,7 +115,7 @@ export function register(program: Command): void {
         }
         const cl = r.classicalLink;
         if (cl) process.stdout.write(`classical link: ${cl.downlinkBytes} B down, ${cl.uplinkBytes} B up, ${cl.bytesPerFinalKeyBit?.toFixed(2) ?? '—'} B per final key bit, ${cl.roundTrips} round trips, protocol ${cl.protocolS.toFixed(1)} s\n`);
-        process.stdout.write(`wall time ${r.wallS.toFixed(1)} s\n`);
+        process.stdout.write(`wall time ${r.wallS.toFixed(1)} s (${r.threads} thread${r.threads === 1 ? '' : 's'})\n`);
       }
       if (r.aborted && r.abortReason !== 'no-key') process.exitCode = 1;
       else if (!r.aborted && !r.keysMatch) process.exitCode = 1;

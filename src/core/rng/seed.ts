@@ -44,3 +44,14 @@ function labelNonce(label: string): Uint32Array {
 export function deriveSeed(seed: Seed256, label: string): Seed256 {
   return chacha20Block(seed, 0, labelNonce(label)).slice(0, 8);
 }
+
+/**
+ * The `index`-th independent 256-bit key of purpose `label` (≤ 12 ASCII characters): the first 8
+ * words of ChaCha20(key = seed, counter = index, nonce = label). Counter-based, so the key of a
+ * piece of work (a simulation segment) depends only on its index, not on who computes it or in
+ * which order. Index 0 is `deriveSeed(seed, label)`.
+ */
+export function deriveSeedAt(seed: Seed256, label: string, index: number): Seed256 {
+  if (!Number.isInteger(index) || index < 0 || index > 0xffffffff) throw new RangeError(`key index must be a 32-bit unsigned integer, got ${index}`);
+  return chacha20Block(seed, index, labelNonce(label)).slice(0, 8);
+}
