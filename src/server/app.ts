@@ -9,6 +9,7 @@ import { MissionRegistry, registerDashboardApi } from './dashboard.js';
 import { RunManager } from './runs.js';
 import { registerStatic } from './static.js';
 import type { PlanResponse } from './api-types.js';
+import type { WeatherTable } from '../plan/types.js';
 
 export interface DashboardOptions {
   /** Where run outputs and the sites' key stores live. */
@@ -17,6 +18,8 @@ export interface DashboardOptions {
   mission?: string;
   /** A plan (mozi plan's plan.json) for the Plan view. */
   plan?: PlanResponse;
+  /** Monthly cloud-free probabilities (`mozi serve --weather`): the timeline's weather-expected key. */
+  weather?: WeatherTable;
 }
 
 export async function buildDashboard(opts: DashboardOptions): Promise<FastifyInstance> {
@@ -26,7 +29,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
   const runs = new RunManager(opts.dataDir);
   app.addHook('onClose', async () => runs.close());
-  registerDashboardApi(app, { dataDir: opts.dataDir, runs, missions, plan: opts.plan });
+  registerDashboardApi(app, { dataDir: opts.dataDir, runs, missions, plan: opts.plan, weather: opts.weather });
   await registerStatic(app);
   return app;
 }

@@ -4,19 +4,21 @@
  * the key inventory of the sites' key stores.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { linkBudget } from '../link/index.js';
-import { KeyStore } from '../kms/keystore.js';
 import { loadMission, missionPasses, missionStation, predictPassKey, resolveMissionPass, SHIPPED_MISSIONS, type Mission } from '../mission/index.js';
 import { passGeometry, passSummary } from '../orbit/index.js';
 import { RECONCILERS } from '../postprocess/reconcile/registry.js';
 import { EAVESDROPPERS } from '../quantum/eve.js';
 import { BOUNDS } from '../security/types.js';
-import type { ApiError, PlanResponse, KeyInventory, MetaResponse, PassDetail, PassesResponse, StartRunResponse } from './api-types.js';
+import type { ApiError, PlanResponse, MetaResponse, PassDetail, PassesResponse, StartRunResponse, TimelineResponse } from './api-types.js';
 import { RunManager } from './runs.js';
+import { missionTimeline } from './timeline.js';
+import { keyInventory } from './key-inventory.js';
+import type { WeatherTable } from '../plan/types.js';
 
 // The lists come from their one source each (quantum/eve.ts, reconcile/registry.ts, security/types.ts).
 export const EVES: readonly string[] = EAVESDROPPERS;
@@ -56,35 +58,6 @@ function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   return reply.code(500).send({ message: err instanceof Error ? err.message : String(err) } satisfies ApiError);
 }
 
-/** Key inventory of every `<dataDir>/keys/<site>.sqlite` store. */
-export function keyInventory(dataDir: string): KeyInventory {
-  const dir = join(dataDir, 'keys');
-  const sites: KeyInventory['sites'] = [];
-  if (existsSync(dir)) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.sqlite')).sort()) {
-      const site = basename(f, '.sqlite');
-      const store = KeyStore.open(join(dir, f), { site });
-      try {
-        const peers = store.peers();
-        let storedKeys = 0;
-        let keySize = 0;
-        for (const p of peers) {
-          const st = store.status(p);
-          storedKeys += st.storedKeyCount + st.redeemableKeyCount;
-          keySize = st.keySizeBits;
-        }
-        const delivered = store.listKeys().filter((k) => k.state === 'consumed').length;
-        sites.push({ site, peers, blocks: store.blocks().length, storedKeys, storedBits: storedKeys * keySize, deliveredKeys: delivered });
-      } finally {
-        store.close();
-      }
-    }
-  }
-  const relayFile = join(dataDir, 'relays.json');
-  const relays = existsSync(relayFile) ? (JSON.parse(readFileSync(relayFile, 'utf8')) as KeyInventory['relays']) : [];
-  return { sites, relays };
-}
-
 /** POST /api/runs: any listed pass (`station` + `pass` spec or AOS), or a named pass (`preset`) of a mission. */
 const runBody = z
   .object({
@@ -101,7 +74,7 @@ const runBody = z
   .strict()
   .refine((b) => b.preset !== undefined || (b.station !== undefined && b.pass !== undefined), { message: 'give station and pass (or preset)', path: ['station'] });
 
-export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: string; runs: RunManager; missions: MissionRegistry; plan?: PlanResponse }): void {
+export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: string; runs: RunManager; missions: MissionRegistry; plan?: PlanResponse; weather?: WeatherTable }): void {
   const { dataDir, runs, missions } = opts;
 
   app.get('/api/plan', async (_req, reply) => {
@@ -135,6 +108,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
         defaults: { reconciliation: mission.postprocessing.reconciliation, bound: mission.postprocessing.bound },
         minElevationDeg: mission.constraints.minElevationDeg ?? 10,
         hasPlan: opts.plan !== undefined,
+        weather: opts.weather?.source ?? null,
       } satisfies MetaResponse;
     } catch (e) {
       return sendError(reply, e);
@@ -161,6 +135,16 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
           predictedKeyBits: p.night ? predictPassKey(mission, station, p, { bound: 'chernoff' }).keyBits : 0,
         })),
       } satisfies PassesResponse;
+    } catch (e) {
+      return sendError(reply, e);
+    }
+  });
+
+  app.get('/api/timeline', async (req, reply) => {
+    try {
+      const q = req.query as Record<string, string | undefined>;
+      const { mission } = missions.get(q.mission);
+      return missionTimeline(mission, isoParam(q.from, 'from'), isoParam(q.to, 'to'), opts.weather) satisfies TimelineResponse;
     } catch (e) {
       return sendError(reply, e);
     }
@@ -237,6 +221,12 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
     });
   });
 
+  app.get('/api/runs/:id/results', async (req, reply) => {
+    const run = runs.get((req.params as { id: string }).id);
+    if (!run?.results) return reply.code(404).send({ message: 'no results (yet)' } satisfies ApiError);
+    return run.results;
+  });
+
   app.get('/api/runs/:id/report', async (req, reply) => {
     const run = runs.get((req.params as { id: string }).id);
     const file = run && join(run.outDir, 'report.json');
@@ -253,7 +243,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
 
   app.get('/api/keys', async (_req, reply) => {
     try {
-      return keyInventory(dataDir);
+      return keyInventory(dataDir, new Set(missions.names().flatMap((n) => missions.get(n).mission.stations.map((s) => s.id))));
     } catch (e) {
       return sendError(reply, e);
     }

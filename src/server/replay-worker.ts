@@ -13,7 +13,7 @@ import { resolveReplayWindow, runReplay, type ReplayEvent } from '../mission/rep
 import { linkBudget } from '../link/index.js';
 import { passGeometry } from '../orbit/index.js';
 import { detectionSeries, expectedSeries, overallProgress, toSeries } from './run-events.js';
-import { writeReplayReport } from '../report/replay.js';
+import { replayResults, writeReplayReport } from '../report/replay.js';
 import type { Bound } from '../security/types.js';
 import type { ReconciliationMethod } from '../protocol/types.js';
 import type { RunEvent, RunSeries } from './api-types.js';
@@ -95,6 +95,8 @@ async function run(msg: { params: RunParams; outDir: string; dataDir: string }):
           pass: result.pass,
           warnings: result.warnings,
         },
+        // the HTML report's comparisons as data, from the same functions (src/report/replay.ts)
+        results: replayResults(result),
       },
     });
   } finally {

@@ -1,10 +1,10 @@
 /** Fetch helpers of the dashboard API; its shapes come from the server's src/server/api-types.ts. */
 import type {
-  KeyInventory, MetaResponse, PassDetail, PassesResponse, RunInfo, StartRunRequest, StartRunResponse,
+  KeyInventory, MetaResponse, PassDetail, PassesResponse, RunInfo, StartRunRequest, StartRunResponse, TimelineResponse,
 } from '../../src/server/api-types.js';
 
 export type {
-  KeyInventory, PassDetail, PassRow, PassSample, RunInfo, RunProgress, RunSeries, RunSummary,
+  KeyInventory, PassDetail, PassRow, PassSample, ReplayResults, RunInfo, RunProgress, RunSeries, RunSummary, TimelinePass, TimelineResponse,
 } from '../../src/server/api-types.js';
 export type Meta = MetaResponse;
 
@@ -26,6 +26,8 @@ export const api = {
   meta: () => fetch('api/meta').then((r) => asJson<MetaResponse>(r)),
   passes: (station: string, from: string, to: string, nightOnly: boolean) =>
     fetch(`api/passes?${new URLSearchParams({ station, from, to, nightOnly: nightOnly ? '1' : '0' })}`).then((r) => asJson<PassesResponse>(r)),
+  /** Every pass over all the mission's stations, with predicted (and weather-expected) key, from the planner. */
+  timeline: (from: string, to: string) => fetch(`api/timeline?${new URLSearchParams({ from, to })}`).then((r) => asJson<TimelineResponse>(r)),
   pass: (station: string, pass: string) =>
     fetch(`api/pass?${new URLSearchParams({ station, pass })}`).then((r) => asJson<PassDetail>(r)),
   /** Replay any pass: the station and the pass spec (date or AOS) it was opened with. */
