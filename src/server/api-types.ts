@@ -22,6 +22,19 @@ export interface ApiError {
   message: string;
 }
 
+/** A station as GET /api/meta lists it (and POST /api/stations answers). */
+export interface MetaStation {
+  id: string;
+  name: string;
+  latitudeDeg: number;
+  longitudeDeg: number;
+  altitudeM: number;
+  apertureM: number;
+  cityLight: string | null;
+  /** Added from the dashboard (POST /api/stations), not in the mission file. */
+  user: boolean;
+}
+
 /** GET /api/meta?mission */
 export interface MetaResponse {
   mission: { name: string; description: string | null; satellite: string; noradId: number | null };
@@ -29,7 +42,7 @@ export interface MetaResponse {
   missions: string[];
   /** The mission's named passes. */
   presets: { id: string; label: string; station: string; pass: string }[];
-  stations: { id: string; name: string; latitudeDeg: number; longitudeDeg: number; altitudeM: number; apertureM: number; cityLight: string | null }[];
+  stations: MetaStation[];
   eves: readonly string[];
   reconciliations: readonly string[];
   bounds: readonly string[];

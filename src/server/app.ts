@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { loadMission } from '../mission/presets.js';
 import { MissionRegistry, registerDashboardApi } from './dashboard.js';
 import { RunManager } from './runs.js';
+import { UserStations } from './user-stations.js';
+import { join } from 'node:path';
 import { registerStatic } from './static.js';
 import type { PlanResponse } from './api-types.js';
 import type { WeatherTable } from '../plan/types.js';
@@ -24,8 +26,8 @@ export interface DashboardOptions {
 
 export async function buildDashboard(opts: DashboardOptions): Promise<FastifyInstance> {
   const missionArg = opts.mission ?? 'micius';
-  const missions = new MissionRegistry(loadMission(missionArg), missionArg);
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const missions = new MissionRegistry(loadMission(missionArg), missionArg, new UserStations(join(opts.dataDir, 'stations.json')));
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
   const runs = new RunManager(opts.dataDir);
   app.addHook('onClose', async () => runs.close());

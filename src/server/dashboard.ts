@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { linkBudget } from '../link/index.js';
-import { loadMission, missionPasses, missionStation, predictPassKey, resolveMissionPass, SHIPPED_MISSIONS, type Mission } from '../mission/index.js';
+import { loadMission, missionPasses, missionStation, predictPassKey, resolveMissionPass, SHIPPED_MISSIONS, type Mission, type MissionStation } from '../mission/index.js';
+import { stationBody, UserStations } from './user-stations.js';
 import { passGeometry, passSummary } from '../orbit/index.js';
 import { RECONCILERS } from '../postprocess/reconcile/registry.js';
 import { EAVESDROPPERS } from '../quantum/eve.js';
 import { BOUNDS } from '../security/types.js';
-import type { ApiError, PlanResponse, MetaResponse, PassDetail, PassesResponse, StartRunResponse, TimelineResponse } from './api-types.js';
+import type { ApiError, PlanResponse, MetaResponse, MetaStation, PassDetail, PassesResponse, StartRunResponse, TimelineResponse } from './api-types.js';
 import { RunManager } from './runs.js';
 import { missionTimeline } from './timeline.js';
 import { keyInventory } from './key-inventory.js';
@@ -32,11 +33,15 @@ function isoParam(value: string | undefined, field: string): number {
   return t;
 }
 
-/** The missions a dashboard serves: its own (`mozi serve --mission`) first, then the shipped ones. */
+/** The missions a dashboard serves: its own (`mozi serve --mission`) first, then the shipped ones; each with the stations added from the page. */
 export class MissionRegistry {
   private readonly byName = new Map<string, { mission: Mission; arg: string }>();
 
-  constructor(readonly main: Mission, mainArg: string) {
+  constructor(
+    readonly main: Mission,
+    mainArg: string,
+    readonly userStations: UserStations = new UserStations(),
+  ) {
     this.byName.set(main.name, { mission: main, arg: mainArg });
     for (const name of SHIPPED_MISSIONS) if (!this.byName.has(name)) this.byName.set(name, { mission: loadMission(name), arg: name });
   }
@@ -45,11 +50,16 @@ export class MissionRegistry {
     return [...this.byName.keys()];
   }
 
-  /** A mission by name (default: the dashboard's own); InputError names the known ones. */
-  get(name: string | undefined): { mission: Mission; arg: string } {
+  /** A mission by name (default: the dashboard's own) with its user stations; InputError names the known ones. */
+  get(name: string | undefined): { mission: Mission; arg: string; userStations: MissionStation[] } {
     const e = this.byName.get(name ?? this.main.name);
     if (!e) throw new InputError(`unknown mission "${name}"; known: ${this.names().join(', ')}`, { field: 'mission' });
-    return e;
+    return { mission: this.userStations.apply(e.mission), arg: e.arg, userStations: this.userStations.of(e.mission.name) };
+  }
+
+  /** The mission as loaded, without user stations (new stations are checked against it). */
+  base(name: string | undefined): Mission {
+    return this.get(name) && this.byName.get(name ?? this.main.name)!.mission;
   }
 }
 
@@ -101,6 +111,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
           altitudeM: s.altitudeM,
           apertureM: s.receiver.apertureM,
           cityLight: s.receiver.cityLight?.name ?? null,
+          user: missions.get(q.mission).userStations.includes(s),
         })),
         eves: EVES,
         reconciliations: RECONCILIATIONS,
@@ -187,17 +198,34 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
     }
     const b = parsed.data;
     try {
-      const { mission, arg } = missions.get(b.mission);
+      const { mission, arg, userStations } = missions.get(b.mission);
       // check the pass now (400 for a bad station or pass), the worker replays it
       if (b.preset !== undefined) {
         if (!mission.replays.some((r) => r.id === b.preset)) throw new InputError(`no replay "${b.preset}" in mission ${mission.name}; known: ${mission.replays.map((r) => r.id).join(', ')}`, { field: 'preset' });
       } else resolveMissionPass(mission, missionStation(mission, b.station!, { field: 'station' }), b.pass!);
-      const run = runs.start({ ...b, mission: arg, missionName: mission.name });
+      // a station added from the page travels with the run (the replay process loads the mission anew)
+      const station = b.station !== undefined ? missionStation(mission, b.station, { field: 'station' }) : undefined;
+      const extra = userStations.filter((s) => s.id === station?.id);
+      const run = runs.start({ ...b, mission: arg, missionName: mission.name, ...(extra.length ? { userStations: extra } : {}) });
       return reply.code(201).send({ id: run.id } satisfies StartRunResponse);
     } catch (e) {
       return sendError(reply, e);
     }
   });
+  app.post('/api/stations', async (req, reply) => {
+    const parsed = stationBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      return reply.code(400).send({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } satisfies ApiError);
+    }
+    try {
+      const q = req.query as Record<string, string | undefined>;
+      const st = missions.userStations.add(missions.base(q.mission), parsed.data);
+      return reply.code(201).send({ id: st.id, name: st.name, latitudeDeg: st.latitudeDeg, longitudeDeg: st.longitudeDeg, altitudeM: st.altitudeM, apertureM: st.receiver.apertureM, cityLight: st.receiver.cityLight?.name ?? null, user: true } satisfies MetaStation);
+    } catch (e) {
+      return sendError(reply, e);
+    }
+  });
+
   app.get('/api/runs', async () => ({ runs: runs.list() }));
   app.get('/api/runs/:id', async (req, reply) => {
     const run = runs.get((req.params as { id: string }).id);

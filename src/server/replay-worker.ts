@@ -25,7 +25,9 @@ function post(ev: RunEvent): void {
 
 async function run(msg: { params: RunParams; outDir: string; dataDir: string }): Promise<void> {
   const { params, outDir, dataDir } = msg;
-  const target = { mission: loadMission(params.mission), preset: params.preset, station: params.station, pass: params.pass, windowS: params.windowS };
+  const loaded = loadMission(params.mission);
+  const mission = params.userStations?.length ? { ...loaded, stations: [...loaded.stations, ...params.userStations] } : loaded;
+  const target = { mission, preset: params.preset, station: params.station, pass: params.pass, windowS: params.windowS };
   const w = resolveReplayWindow(target);
   mkdirSync(join(dataDir, 'keys'), { recursive: true });
   const satStore = KeyStore.open(join(dataDir, 'keys', `${w.satelliteSite}.sqlite`), { site: w.satelliteSite });

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../core/package-root.js';
 import type { ReplayResults, RunEvent, RunInfo, RunSummary } from './api-types.js';
 import { RunHeartbeat } from './run-heartbeat.js';
+import type { MissionStation } from '../mission/config.js';
 
 /** A dashboard run: any pass of any station (`station` + `pass`), or a named pass (`preset`), of a mission. */
 export interface RunParams {
@@ -28,6 +29,8 @@ export interface RunParams {
   bound?: string;
   seed?: number;
   windowS?: number;
+  /** Stations added from the dashboard that the run needs (appended to the mission's). */
+  userStations?: MissionStation[];
 }
 
 export type { RunEvent } from './api-types.js';

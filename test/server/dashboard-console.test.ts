@@ -145,3 +145,41 @@ describe('run heartbeat', () => {
     }
   });
 });
+
+describe('POST /api/stations', () => {
+  it('adds a station that then has passes, a timeline row and is kept across a restart; bad input is a 400 naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mozi-dash-stations-'));
+    try {
+      let app = await buildDashboard({ dataDir: dir });
+      const add = await app.inject({ method: 'POST', url: '/api/stations', payload: { name: 'Cape Town', latitudeDeg: -33.93, longitudeDeg: 18.86, altitudeM: 120, receiverOf: 'graz' } });
+      expect(add.statusCode).toBe(201);
+      expect(add.json()).toMatchObject({ id: 'cape-town', user: true, apertureM: missionStation(loadMission('micius'), 'graz').receiver.apertureM });
+      const dup = await app.inject({ method: 'POST', url: '/api/stations', payload: { name: 'cape town', latitudeDeg: 0, longitudeDeg: 0 } });
+      expect(dup.statusCode).toBe(400);
+      expect((dup.json() as { message: string }).message).toMatch(/exists already/);
+      const lat = await app.inject({ method: 'POST', url: '/api/stations', payload: { name: 'Nowhere', latitudeDeg: 91, longitudeDeg: 0 } });
+      expect(lat.statusCode).toBe(400);
+      expect((lat.json() as { message: string }).message).toMatch(/^latitudeDeg:/);
+      const rx = await app.inject({ method: 'POST', url: '/api/stations', payload: { name: 'Elsewhere', latitudeDeg: 1, longitudeDeg: 0, receiverOf: 'atlantis' } });
+      expect((rx.json() as { message: string }).message).toMatch(/unknown station "atlantis"/);
+      await app.close();
+      // a new server over the same data directory still has it
+      app = await buildDashboard({ dataDir: dir });
+      const meta = (await app.inject({ url: '/api/meta' })).json() as { stations: { id: string; user: boolean; latitudeDeg: number }[] };
+      expect(meta.stations.at(-1)).toMatchObject({ id: 'cape-town', user: true, latitudeDeg: -33.93 });
+      expect(meta.stations.filter((s) => s.user)).toHaveLength(1);
+      const passes = (await app.inject({ url: `/api/passes?station=cape-town&from=${FROM}&to=${TO}` })).json() as { passes: { station: string; maxElevationDeg: number }[] };
+      expect(passes.passes.length).toBeGreaterThan(0);
+      const t = (await app.inject({ url: `/api/timeline?from=${FROM}&to=${TO}` })).json() as TimelineResponse;
+      expect(t.stations.map((s) => s.id)).toContain('cape-town');
+      // the same passes (at night, as the mission's constraints ask) as the pass search of that station alone
+      const night = (await app.inject({ url: `/api/passes?station=cape-town&from=${FROM}&to=${TO}&nightOnly=1` })).json() as { passes: { aos: string }[] };
+      const tl = t.passes.filter((p) => p.station === 'cape-town');
+      expect(tl.length).toBe(night.passes.length);
+      tl.forEach((p, i) => expect(Math.abs(Date.parse(p.aos) - Date.parse(night.passes[i].aos))).toBeLessThan(1000));
+      await app.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -26,5 +26,5 @@ export function runHistoryTable(runs: RunInfo[], id: string, onShow: (run: RunIn
       ),
     );
   }
-  return el('div', { class: 'scroll' }, el('table', { id }, el('thead', {}, el('tr', {}, ...['started (UTC)', 'link', 'pass', 'eve', 'status', 'final key (bits)', ''].map((h) => el('th', {}, h)))), body));
+  return el('div', { class: 'scroll' }, el('table', { id, class: 'runs' }, el('thead', {}, el('tr', {}, ...['started (UTC)', 'link', 'pass', 'eve', 'status', 'final key (bits)', ''].map((h) => el('th', {}, h)))), body));
 }

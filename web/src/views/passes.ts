@@ -3,7 +3,7 @@
  * weather-expected key with a weather table; click a pass to open it), then the passes of one
  * station as a table with night flag, max elevation and predicted key.
  */
-import { api, type Meta, type PassRow, type TimelineResponse } from '../api.js';
+import { api, type Meta, type MetaStation, type PassRow, type TimelineResponse } from '../api.js';
 import { el, fmtInt, fmtTime } from '../dom.js';
 import { drawTimeline } from '../timeline.js';
 
@@ -104,7 +104,51 @@ export class PassesView {
       }
     };
     go.addEventListener('click', () => void run());
+    root.append(this.stationForm(meta, async (st) => {
+      meta.stations.push(st);
+      station.append(el('option', { value: st.id }, st.name));
+      (station as HTMLSelectElement).value = st.id;
+      await run();
+    }));
     void run();
+  }
+
+  /** Add a station by name, latitude, longitude and altitude (POST /api/stations): it joins the pass search, the timeline and replays. */
+  private stationForm(meta: Meta, onAdded: (st: MetaStation) => Promise<void>): HTMLElement {
+    const num = (id: string, label: string, attrs: Record<string, string>) => {
+      const i = el('input', { id, type: 'number', step: 'any', required: '', ...attrs });
+      return { input: i as HTMLInputElement, label: el('label', {}, label, ' ', i) };
+    };
+    const name = el('input', { id: 'station-name', type: 'text', required: '', maxlength: '40', placeholder: 'e.g. Stellenbosch', size: '14' }) as HTMLInputElement;
+    const lat = num('station-lat', 'Latitude (°N)', { min: '-90', max: '90', placeholder: '-33.93' });
+    const lon = num('station-lon', 'Longitude (°E)', { min: '-180', max: '180', placeholder: '18.86' });
+    const alt = num('station-alt', 'Altitude (m)', { min: '-500', max: '9000', value: '0' });
+    const rx = el('select', { id: 'station-receiver' }, el('option', { value: '' }, 'reference 1 m (dark site)'), ...meta.stations.map((s) => el('option', { value: s.id }, `as ${s.name} (${s.apertureM} m)`))) as HTMLSelectElement;
+    const add = el('button', { id: 'station-add', class: 'primary', type: 'submit' }, 'Add station');
+    const status = el('span', { class: 'status', id: 'station-status' });
+    const form = el('form', { class: 'toolbar station-form', id: 'station-form' }, el('label', {}, 'Name ', name), lat.label, lon.label, alt.label, el('label', {}, 'Receiver ', rx), add, status);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void (async () => {
+        status.classList.remove('error');
+        status.textContent = 'adding…';
+        try {
+          const st = await api.addStation({
+            name: name.value,
+            latitudeDeg: Number(lat.input.value),
+            longitudeDeg: Number(lon.input.value),
+            altitudeM: Number(alt.input.value || 0),
+            ...(rx.value ? { receiverOf: rx.value } : {}),
+          });
+          status.textContent = `added ${st.name} (${st.id})`;
+          await onAdded(st);
+        } catch (e) {
+          status.textContent = (e as Error).message;
+          status.classList.add('error');
+        }
+      })();
+    });
+    return el('div', {}, el('h3', {}, 'Add a ground station'), el('p', { class: 'hint' }, 'A station of your own: its passes join the timeline and the list, and any of them can be opened and replayed end to end with the chosen receiver.'), form);
   }
 
   private renderTimeline(t: TimelineResponse): void {
