@@ -1,5 +1,5 @@
 /** How the CLI turns errors into one line on stderr and an exit code (DESIGN.md). */
-import { InputError, ProtocolAbort } from '../core/errors.js';
+import { InputError, ProtocolAbort, RunError } from '../core/errors.js';
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof InputError) return 2;
@@ -8,8 +8,8 @@ export function exitCodeFor(err: unknown): number {
 }
 
 export function reportError(err: unknown): void {
-  if (err instanceof InputError) {
-    process.stderr.write(`mozi: error: ${err.message}\n`);
+  if (err instanceof InputError || err instanceof RunError) {
+    process.stderr.write(`mozi: error: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
   } else if (err instanceof ProtocolAbort) {
     process.stderr.write(`mozi: aborted (${err.reason}): ${err.message}\n`);
   } else if (err instanceof Error) {

@@ -5,6 +5,9 @@
  *   (file, line, field). The CLI prints one line and exits 2.
  * - `ProtocolAbort`: a security abort (QBER too high, key length <= 0, verification mismatch,
  *   authentication failure, peer lost, ...). Carries a machine-readable reason code. Exit 1.
+ * - `RunError`: a run that cannot finish for a reason outside the input: a service it needs is
+ *   unreachable (Redis), a job failed for good. The message is one line naming the service or
+ *   the job; the CLI prints it as such (no stack) and exits 1. Nothing partial is written.
  * Anything else thrown is a bug.
  */
 
@@ -55,6 +58,13 @@ export class ProtocolAbort extends Error {
     super(`${reason}: ${message}`);
     this.name = 'ProtocolAbort';
     this.reason = reason;
+  }
+}
+
+export class RunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunError';
   }
 }
 

@@ -4,21 +4,29 @@
  * progress callback, and returns the results in submission order. Faults:
  * - a worker that dies mid-job (kill -9) stops renewing its lock; BullMQ's stalled-job check
  *   moves the job back to the wait list for another worker (worker.ts sets the durations);
- * - Redis lost mid-run: the client retries the connection for `reconnectS`; when Redis is back,
+ * - Redis lost mid-run: the client's commands fail fast (`maxRetriesPerRequest` 1, no blocking
+ *   command on this connection) and are retried every 0.5 s for `reconnectS`; when Redis is back,
  *   jobs it no longer knows (a restart without persistence) are submitted again under the same
- *   ids and the run resumes; results already collected are kept. If Redis stays away, or a job
- *   fails for good, the run fails with a message naming it, never returning a partial result.
+ *   ids and the run resumes; results already collected are kept (a job's result depends only on
+ *   its input, which its id hashes). If Redis stays away longer, or a job fails for good, the run
+ *   throws a one-line RunError naming Redis (or the job) and returns nothing: never a partial
+ *   result.
  */
 import { Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { InputError } from '../core/errors.js';
+import { InputError, RunError } from '../core/errors.js';
 import { jobId } from './job-id.js';
 import type { JobInputs, JobKind, JobResults } from './kinds.js';
 
 export const QUEUE_NAME = 'mozi';
 
-/** ioredis options from a redis:// URL (host, port, db, password). */
-export function redisOptions(url: string): RedisOptions {
+/**
+ * ioredis options from a redis:// URL (host, port, db, password). `blocking` (a worker's
+ * connection, which BullMQ requires to queue commands while Redis is away:
+ * maxRetriesPerRequest null) or not (a client's: a command fails after one reconnection attempt,
+ * so the caller sees the outage and bounds it).
+ */
+export function redisOptions(url: string, blocking = true): RedisOptions {
   let u: URL;
   try {
     u = new URL(url);
@@ -34,15 +42,16 @@ export function redisOptions(url: string): RedisOptions {
     db,
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    maxRetriesPerRequest: null,
-    // keep retrying (the callers bound the outage), at most every second
+    maxRetriesPerRequest: blocking ? null : 1,
+    connectTimeout: 5000,
+    // keep reconnecting (the callers bound the outage), at most every second
     retryStrategy: (times: number) => Math.min(times * 100, 1000),
   };
 }
 
 /** A connected-on-demand ioredis client for BullMQ (which needs a constructed client under ESM). */
-export function redisConnection(url: string): Redis {
-  const client = new Redis(redisOptions(url));
+export function redisConnection(url: string, blocking = true): Redis {
+  const client = new Redis(redisOptions(url, blocking));
   client.on('error', () => {}); // reported by the callers (runOnRedis, the worker's events)
   return client;
 }
@@ -55,7 +64,7 @@ export interface JobData<K extends JobKind = JobKind> {
 export interface RunOnRedisOptions {
   /** Progress: jobs done out of total. */
   onProgress?: (done: number, total: number) => void;
-  /** How long Redis may be unreachable before the run fails, s (default 30). */
+  /** How long Redis may be unreachable before the run fails, s (default 30; `--redis-wait-s`). */
   reconnectS?: number;
   /** Poll period, ms (default 200). */
   pollMs?: number;
@@ -65,7 +74,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Submit `inputs` as jobs of `kind`, wait for all, results in input order. */
 export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs: readonly JobInputs[K][], opts: RunOnRedisOptions = {}): Promise<JobResults[K][]> {
-  const connection = redisConnection(url);
+  const connection = redisConnection(url, false);
   const queue = new Queue<JobData<K>>(QUEUE_NAME, { connection });
   queue.on('error', () => {}); // connection errors surface through the calls below
   const ids = inputs.map((input) => jobId(kind, input));
@@ -92,11 +101,12 @@ export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs
       try {
         return await f();
       } catch (e) {
-        const msg = (e as Error).message;
-        const lost = /ECONNREFUSED|ECONNRESET|Connection is closed|ETIMEDOUT|EPIPE|LOADING/.test(msg);
-        if (!lost) throw e;
+        if (e instanceof RunError) throw e;
+        const msg = (e as Error).message.split('\n')[0];
+        const lost = connection.status !== 'ready' || /ECONNREFUSED|ECONNRESET|Connection is closed|ETIMEDOUT|EPIPE|LOADING|max retries per request|Stream isn't writeable/i.test(msg);
+        if (!lost) throw new RunError(`Redis at ${url}: ${msg} while ${what}; ${done} of ${inputs.length} jobs done, no result written`);
         if (Date.now() - t0 > reconnectMs) {
-          throw new Error(`Redis at ${url} unreachable for ${Math.round(reconnectMs / 1000)} s while ${what} (${msg}); ${done} of ${inputs.length} jobs done, no result written`);
+          throw new RunError(`Redis at ${url} unreachable for ${Math.round(reconnectMs / 1000)} s while ${what} (${msg}); ${done} of ${inputs.length} jobs done, no result written`);
         }
         await sleep(500);
       }
@@ -116,7 +126,7 @@ export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs
             continue;
           }
           if (job.finishedOn && job.failedReason && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-            throw new Error(`job ${ids[j]} (${kind} ${j + 1} of ${inputs.length}) failed: ${job.failedReason}`);
+            throw new RunError(`job ${ids[j]} (${kind} ${j + 1} of ${inputs.length}) failed on a worker: ${job.failedReason.split('\n')[0]}; no result written`);
           }
           if (job.returnvalue !== null && job.returnvalue !== undefined && job.finishedOn && !job.failedReason) {
             results[j] = job.returnvalue as JobResults[K];
@@ -130,7 +140,8 @@ export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs
       if (done < inputs.length) await sleep(pollMs);
     }
   } finally {
-    await queue.close().catch(() => {});
+    // with Redis away, close() would wait for it: give it a moment, then drop the connection
+    await Promise.race([queue.close().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
     connection.disconnect();
   }
   return results as JobResults[K][];

@@ -20,43 +20,32 @@ export function pointingParams(tx: TransmitterConfig): PointingParams {
 }
 
 /**
- * One slot of the budget at a given range and elevation.
+ * The link model of one transmitter–receiver pair, with the terms that do not depend on the
+ * geometry (pointing, receiver and detector efficiencies, sky background) computed once: what a
+ * caller evaluating many slots (the planner's per-pass prediction) uses instead of linkAt.
+ * `sample` is linkAt; `etaTotal` and `backgroundHz` are its two fields the key prediction needs,
+ * computed with the same operations in the same order, so the three agree to the last bit.
  * η = η_diff·T_atm·η_turb·η_pt·η_rx·η_det [algorithms.md §5.7].
  */
-export function linkAt(
-  rangeKm: number,
-  elevationDeg: number,
-  tx: TransmitterConfig,
-  rx: ReceiverConfig,
-  options: LinkOptions = {},
-  azimuthDeg?: number,
-): Omit<LinkSample, 'timeMs' | 't'> {
-  const above = elevationDeg > 0;
-  const etaDiffraction = diffractionEfficiency({
-    rangeKm,
+export interface LinkModel {
+  sample(rangeKm: number, elevationDeg: number, azimuthDeg?: number): Omit<LinkSample, 'timeMs' | 't'>;
+  etaTotal(rangeKm: number, elevationDeg: number): number;
+  backgroundHz(elevationDeg: number, azimuthDeg?: number): number;
+}
+
+export function linkModel(tx: TransmitterConfig, rx: ReceiverConfig, options: LinkOptions = {}): LinkModel {
+  const diffraction = {
+    rangeKm: 0,
     divergenceUrad: tx.divergenceUrad,
     profile: tx.farFieldProfile,
     receiverApertureM: rx.apertureM,
     receiverObscurationM: rx.obscurationM,
     transmitterEfficiency: tx.opticsEfficiency,
-  });
-  const etaAtmosphere = atmosphereTransmittance(
-    elevationDeg,
-    options.zenithTransmittance ?? rx.zenithTransmittance,
-    options.airmassLaw,
-  );
-  const etaTurbulence = above
-    ? fieldStopEfficiency(
-        rx.fieldOfViewUrad,
-        seeingFwhmUrad(friedParameterM(rx.friedParameterZenithCm, tx.wavelengthNm, elevationDeg), tx.wavelengthNm),
-        tx.wavelengthNm,
-        rx.apertureM,
-      )
-    : 0;
+  };
+  const zenithTransmittance = options.zenithTransmittance ?? rx.zenithTransmittance;
   const etaPointing = meanPointingEfficiency(pointingParams(tx));
   const etaReceiver = rx.opticsEfficiency;
   const etaDetector = rx.detectorEfficiency;
-  const etaTotal = etaDiffraction * etaAtmosphere * etaTurbulence * etaPointing * etaReceiver * etaDetector;
   const skyHz = skyBackgroundHz({
     skyRadianceWPerM2SrNm: options.skyRadianceWPerM2SrNm ?? rx.skyRadianceWPerM2SrNm,
     apertureM: rx.apertureM,
@@ -66,23 +55,60 @@ export function linkAt(
     wavelengthNm: tx.wavelengthNm,
     etaReceiverDetector: etaReceiver * etaDetector,
   });
-  return {
-    elevationDeg,
-    rangeKm,
-    etaDiffraction,
-    etaAtmosphere,
-    etaTurbulence,
-    etaPointing,
-    etaReceiver,
-    etaDetector,
-    etaTotal,
-    lossTotalDb: etaTotal > 0 ? Math.min(MAX_LOSS_DB, etaToLossDb(etaTotal)) : MAX_LOSS_DB,
-    backgroundHz:
-      backgroundPerDetectorHz(rx.darkCountHz, skyHz, rx.detectorCount) +
-      (options.extraBackgroundHz ?? 0) +
-      (azimuthDeg === undefined || options.cityLight === null ? 0 : cityLightHz(options.cityLight ?? rx.cityLight, azimuthDeg, elevationDeg)),
-    scintillationIndex: scintillationIndex(rx.scintillationIndexZenith, elevationDeg),
+  const steadyBackgroundHz = backgroundPerDetectorHz(rx.darkCountHz, skyHz, rx.detectorCount) + (options.extraBackgroundHz ?? 0);
+  const city = options.cityLight === null ? null : (options.cityLight ?? rx.cityLight);
+  const etaDiffractionAt = (rangeKm: number): number => {
+    diffraction.rangeKm = rangeKm;
+    return diffractionEfficiency(diffraction);
   };
+  const etaTurbulenceAt = (elevationDeg: number): number =>
+    elevationDeg > 0
+      ? fieldStopEfficiency(
+          rx.fieldOfViewUrad,
+          seeingFwhmUrad(friedParameterM(rx.friedParameterZenithCm, tx.wavelengthNm, elevationDeg), tx.wavelengthNm),
+          tx.wavelengthNm,
+          rx.apertureM,
+        )
+      : 0;
+  const backgroundHz = (elevationDeg: number, azimuthDeg?: number): number =>
+    steadyBackgroundHz + (azimuthDeg === undefined || city === null ? 0 : cityLightHz(city, azimuthDeg, elevationDeg));
+  return {
+    etaTotal: (rangeKm, elevationDeg) =>
+      etaDiffractionAt(rangeKm) * atmosphereTransmittance(elevationDeg, zenithTransmittance, options.airmassLaw) * etaTurbulenceAt(elevationDeg) * etaPointing * etaReceiver * etaDetector,
+    backgroundHz,
+    sample(rangeKm, elevationDeg, azimuthDeg) {
+      const etaDiffraction = etaDiffractionAt(rangeKm);
+      const etaAtmosphere = atmosphereTransmittance(elevationDeg, zenithTransmittance, options.airmassLaw);
+      const etaTurbulence = etaTurbulenceAt(elevationDeg);
+      const etaTotal = etaDiffraction * etaAtmosphere * etaTurbulence * etaPointing * etaReceiver * etaDetector;
+      return {
+        elevationDeg,
+        rangeKm,
+        etaDiffraction,
+        etaAtmosphere,
+        etaTurbulence,
+        etaPointing,
+        etaReceiver,
+        etaDetector,
+        etaTotal,
+        lossTotalDb: etaTotal > 0 ? Math.min(MAX_LOSS_DB, etaToLossDb(etaTotal)) : MAX_LOSS_DB,
+        backgroundHz: backgroundHz(elevationDeg, azimuthDeg),
+        scintillationIndex: scintillationIndex(rx.scintillationIndexZenith, elevationDeg),
+      };
+    },
+  };
+}
+
+/** One slot of the budget at a given range and elevation (linkModel(tx, rx, options).sample). */
+export function linkAt(
+  rangeKm: number,
+  elevationDeg: number,
+  tx: TransmitterConfig,
+  rx: ReceiverConfig,
+  options: LinkOptions = {},
+  azimuthDeg?: number,
+): Omit<LinkSample, 'timeMs' | 't'> {
+  return linkModel(tx, rx, options).sample(rangeKm, elevationDeg, azimuthDeg);
 }
 
 /** Per-slot link budget of a pass. Pure function of geometry and hardware. */
@@ -93,10 +119,11 @@ export function linkBudget(
   options: LinkOptions = {},
 ): LinkBudget {
   const t0 = geometry.samples.length > 0 ? geometry.samples[0].timeMs : 0;
+  const model = linkModel(tx, rx, options);
   const samples: LinkSample[] = geometry.samples.map((g) => ({
     timeMs: g.timeMs,
     t: (g.timeMs - t0) / 1e3,
-    ...linkAt(g.rangeKm, g.elevationDeg, tx, rx, options, g.azimuthDeg),
+    ...model.sample(g.rangeKm, g.elevationDeg, g.azimuthDeg),
   }));
   return {
     pass: geometry.summary,

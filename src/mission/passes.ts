@@ -33,6 +33,8 @@ export function missionPasses(
   toMs: number,
   constraints: PassConstraints = mission.constraints,
   onProgress?: (fraction: number) => void,
+  /** findPasses' `interpolate` (the planner's long multi-station searches). */
+  search: { interpolate?: boolean } = {},
 ): MissionPassList {
   if (!(toMs > fromMs)) throw new InputError(`time window ends (${new Date(toMs).toISOString()}) before it starts (${new Date(fromMs).toISOString()})`, { field: 'to' });
   const segments = catalogueSegments(mission.satellite, fromMs, toMs);
@@ -49,6 +51,7 @@ export function missionPasses(
       stations,
       fromMs: seg.fromMs,
       toMs: seg.toMs,
+      interpolate: search.interpolate,
       onProgress: onProgress ? (f) => onProgress((seg.fromMs - fromMs + f * (seg.toMs - seg.fromMs)) / span) : undefined,
     });
     const mine = found.filter((p) => (first || p.tcaMs >= seg.fromMs) && (last || p.tcaMs < seg.toMs));

@@ -6,9 +6,9 @@
  * any pass.
  */
 import { InputError } from '../core/errors.js';
-import { linkBudget } from '../link/budget.js';
+import { linkModel } from '../link/budget.js';
 import type { ReceiverConfig, TransmitterConfig } from '../link/hardware.js';
-import { passGeometry, passSummary, type Pass } from '../orbit/passes.js';
+import { passLookAngles, passSummary, type Pass } from '../orbit/passes.js';
 import type { PassSummary, SatelliteElements } from '../orbit/types.js';
 import { finiteKey } from '../security/finiteKey.js';
 import { passLimits, type PassLimits } from '../security/limits.js';
@@ -120,12 +120,18 @@ export function predictPassKey(mission: Mission, station: MissionStation | strin
   let toMs = Math.floor(endMs / stepMs) * stepMs;
   // a window shorter than one grid step: one slot at its start
   if (!(toMs > fromMs)) [fromMs, toMs] = [startMs, endMs];
-  const geometry = passGeometry(elements, st, fromMs, toMs, stepS, mission.constraints, false);
-  const budget = linkBudget(geometry, mission.transmitter, st.receiver);
-  const samples: LinkSampleLike[] = budget.samples.map((s) => ({ etaTotal: s.etaTotal, backgroundHz: s.backgroundHz, timeMs: s.timeMs, durationS: stepS }));
+  // the slots' look angles (SGP4 at each) and the link model's η and background (= linkBudget's)
+  const look = passLookAngles(elements, st, fromMs, toMs, stepS, mission.constraints);
+  const link = linkModel(mission.transmitter, st.receiver);
+  const samples: LinkSampleLike[] = new Array<LinkSampleLike>(look.timeMs.length);
+  for (let k = 0; k < samples.length; k++) {
+    const el = look.elevationDeg[k];
+    samples[k] = { etaTotal: link.etaTotal(look.rangeKm[k], el), backgroundHz: link.backgroundHz(el, look.azimuthDeg[k]), timeMs: look.timeMs[k], durationS: stepS };
+  }
   const params = { ...predictParamsFromHardware(mission.transmitter, st.receiver), stepS };
   const counts = predictCounts(samples, params);
   const result = keyOfCounts(mission, counts, options);
+  let limits: PassLimits | undefined;
   return {
     station: st.id,
     pass: passSummary(p),
@@ -135,7 +141,10 @@ export function predictPassKey(mission: Mission, station: MissionStation | strin
     counts,
     result,
     keyBits: result.keyLengthBits,
-    limits: passLimits(samples, params.repetitionRateHz, stepS),
+    // computed when read (the planner never reads it)
+    get limits(): PassLimits {
+      return (limits ??= passLimits(samples, params.repetitionRateHz, stepS));
+    },
     warnings,
   };
 }

@@ -182,6 +182,15 @@ export function sunElevationDeg(frame: StationFrame, timeMs: number): number {
   return Math.asin(up / n) / DEG;
 }
 
+/** Unit vector from Earth's centre to the sun in ECF at timeMs (the ephemeris of sunElevationDeg). */
+export function sunDirectionEcf(timeMs: number): Vec3 {
+  const jd = timeMs / 86_400_000 + JD_UNIX_EPOCH;
+  const { rsun } = sunPos(jd);
+  const ecf = eciToEcf(rsun, gstime(jd));
+  const n = Math.hypot(ecf.x, ecf.y, ecf.z);
+  return { x: ecf.x / n, y: ecf.y / n, z: ecf.z / n };
+}
+
 /** Full geometry sample of one instant. */
 export function geometrySample(frame: StationFrame, s: SatState): GeometrySample {
   const la = lookAngles(frame, s.ecf);

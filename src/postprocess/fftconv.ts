@@ -33,7 +33,7 @@
  * output it uses to be within 0.25 of an integer (algorithms.md §4.1: max deviation 7×10⁻¹⁰ at
  * N = 2²⁴ for a float64 FFT).
  */
-import { instantiate, type WasmKernel } from '../core/wasm/instance.js';
+import { instantiateOn, type WasmKernel } from '../core/wasm/instance.js';
 import { wasmBytes } from './fftconv.wasm.js';
 
 interface Kernel {
@@ -42,9 +42,9 @@ interface Kernel {
   difBits2(a: number, w: number, m: number): void;
   difBig(a: number, len: number, sz: number, shift: number): void;
   difBig2(a: number, len: number, sz: number, shift: number): void;
-  ditBig2(a: number, len: number, sz: number, shift: number): void;
+  ditBig2(a: number, len: number, sz: number, shift: number, off0: number, off1: number): void;
   difTail(a: number, len: number, sz: number): void;
-  ditBig(a: number, len: number, sz: number, shift: number): void;
+  ditBig(a: number, len: number, sz: number, shift: number, off0: number, off1: number): void;
   ditTail(a: number, sz: number): void;
   mulAcc(acc: number, x: number, s: number, m: number, first: number): void;
   mulAccRange(acc: number, x: number, s: number, b0: number, b1: number, first: number): void;
@@ -57,14 +57,55 @@ export const CACHE_BLOCK = 1 << 15;
 /** Largest real length a plan accepts. */
 export const MAX_CONV_LENGTH = 1 << 26;
 
-let kernel: WasmKernel<Kernel> | null = null;
-/** Complex length whose two-level and split twiddles are currently in the kernel's memory. */
-let loadedM = 0;
-let smallTablesDone = false;
+/** One instance of the kernel on one (shared) memory, and which twiddle tables that memory holds. */
+export interface FftKernel {
+  readonly k: WasmKernel<Kernel>;
+  /** Complex length whose two-level and split twiddles are in the memory (0: none). */
+  loadedM: number;
+  smallTablesDone: boolean;
+}
 
-function getKernel(): WasmKernel<Kernel> {
-  if (!kernel) kernel = instantiate<Kernel>(wasmBytes);
+let compiled: WebAssembly.Module | null = null;
+/** The process's (thread's) own kernel for `convPlan` without an explicit kernel. */
+let kernel: FftKernel | null = null;
+let releaseTimer: NodeJS.Timeout | null = null;
+
+/** Kernel memory above which the thread's own kernel is dropped after `RELEASE_IDLE_MS` without use. */
+export const RELEASE_ABOVE_BYTES = 64 * 2 ** 20;
+/** Idle time after which a large thread-own kernel is dropped, so its memory goes back to the system. */
+export const RELEASE_IDLE_MS = 2000;
+
+/** An instance of the kernel on `memory` (a shared memory another thread created, or a new one). */
+export function fftKernelOn(memory?: WebAssembly.Memory): FftKernel {
+  if (!compiled) compiled = new WebAssembly.Module(wasmBytes);
+  return { k: instantiateOn<Kernel>(compiled, memory), loadedM: 0, smallTablesDone: false };
+}
+
+function getKernel(): FftKernel {
+  if (releaseTimer) clearTimeout(releaseTimer);
+  releaseTimer = null;
+  if (!kernel) kernel = fftKernelOn();
   return kernel;
+}
+
+/**
+ * Drop this thread's own kernel now (its memory is freed once collected); the next plan makes a
+ * new one. Also happens by itself `RELEASE_IDLE_MS` after the last use of a kernel of more than
+ * `RELEASE_ABOVE_BYTES` (WebAssembly memory cannot shrink, so a 2²⁴-sample plan would otherwise
+ * keep ≈ 0.5 GiB for the life of the process).
+ */
+export function releaseFftKernel(): void {
+  if (releaseTimer) clearTimeout(releaseTimer);
+  releaseTimer = null;
+  kernel = null;
+}
+
+/** After a use of the thread's own kernel: schedule its release if it is large. */
+function scheduleRelease(kern: FftKernel): void {
+  if (kern !== kernel || kern.k.memory.buffer.byteLength <= RELEASE_ABOVE_BYTES) return;
+  if (releaseTimer) clearTimeout(releaseTimer);
+  releaseTimer = setTimeout(releaseFftKernel, RELEASE_IDLE_MS);
+  releaseTimer.unref();
 }
 
 const align = (x: number) => Math.ceil(x / 64) * 64;
@@ -123,10 +164,33 @@ export interface ConvPlan {
   extractParities(start: number, count: number): { words: Uint32Array; worst: number };
 }
 
-/** Plan for real length `n` (N); `withAcc` gives a separate accumulator (else acc aliases x's spectrum). */
-export function convPlan(n: number, withAcc: boolean): ConvPlan {
-  if (!Number.isInteger(Math.log2(n)) || n < 8 || n > MAX_CONV_LENGTH) throw new RangeError(`convolution length must be a power of two in 8..2^26, got ${n}`);
-  const k = getKernel();
+/** A plan whose steps can also be split between threads sharing one kernel memory. */
+export interface SharedConvPlan extends ConvPlan {
+  /**
+   * Two or more threads on one transform (each with its own kernel instance on one shared memory,
+   * the same plan): thread 0 calls `writeTables()`, then after a barrier the others call
+   * `adoptTables()`; thereafter each thread t of T calls the same `…Part` steps in the same order,
+   * with a barrier between steps (a step's own inner barriers come from `barrier`). The result is
+   * the same as the one-thread steps': each part computes the same butterflies on disjoint data.
+   * Shares: forward — x on thread 0, s on thread 1; product — octaves below M/2 on thread 0, the
+   * last octave on thread 1; inverse and fused `convolve` — cache blocks, then each pass over
+   * memory by blocks or, for a pass of one block, by chunks of 64 points.
+   */
+  writeTables(): void;
+  adoptTables(): void;
+  forwardPart(t: number, T: number): void;
+  mulAccumulatePart(first: boolean, t: number, T: number): void;
+  inversePart(t: number, T: number, barrier: () => void): void;
+  convolvePart(t: number, T: number, barrier: () => void): void;
+}
+
+/** Twiddle scratch of one thread (5 arrays of 64 points, 96 bytes each); one per thread sharing the memory. */
+const SCRATCH_BYTES = 5 * 96 * 64;
+/** Most threads that can share one kernel memory (each has its own scratch area). */
+export const SHARED_MAX_THREADS = 8;
+
+/** Memory layout of a plan for real length `n`. */
+function layout(n: number, withAcc: boolean): Layout {
   const m = n >>> 1;
   const lgM = 31 - Math.clz32(m);
   const lobits = Math.max(1, (lgM + 1) >>> 1);
@@ -134,7 +198,7 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
   const hiCount = (m >>> 2 >>> lobits) + 1;
   const L = {} as Layout;
   L.scr = align(tabEnd);
-  L.hi = align(L.scr + 5 * 96 * 64);
+  L.hi = align(L.scr + SHARED_MAX_THREADS * SCRATCH_BYTES);
   L.lo = align(L.hi + 16 * hiCount);
   L.lobits = lobits;
   L.pw = align(L.lo + 16 * (1 << lobits));
@@ -144,18 +208,51 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
   L.s = L.x + 16 * m;
   L.acc = withAcc ? L.s + 16 * m : L.x;
   L.end = (withAcc ? L.acc : L.s) + 16 * m;
+  return L;
+}
+
+/** Bytes of kernel memory a plan of real length `n` needs (for growing a shared memory before its threads start). */
+export function convMemoryBytes(n: number, withAcc: boolean): number {
+  return layout(n, withAcc).end;
+}
+
+/** [from, to) of `count` items for thread t of T (contiguous, near-equal). */
+function share(count: number, t: number, T: number): [number, number] {
+  return [Math.floor((count * t) / T), Math.floor((count * (t + 1)) / T)];
+}
+
+/**
+ * Plan for real length `n` (N); `withAcc` gives a separate accumulator (else acc aliases x's
+ * spectrum). `kern`: the kernel instance (default this thread's own).
+ */
+export function convPlan(n: number, withAcc: boolean, kern?: FftKernel): SharedConvPlan {
+  if (!Number.isInteger(Math.log2(n)) || n < 8 || n > MAX_CONV_LENGTH) throw new RangeError(`convolution length must be a power of two in 8..2^26, got ${n}`);
+  const own = kern === undefined;
+  const kk = kern ?? getKernel();
+  const k = kk.k;
+  const m = n >>> 1;
+  const lgM = 31 - Math.clz32(m);
+  const tabEnd = 48 * CACHE_BLOCK;
+  const L = layout(n, withAcc);
   k.ensure(L.end);
   const ex = k.exports;
-  if (!smallTablesDone) {
-    writeSmallTables(new Float64Array(k.memory.buffer, 0, tabEnd >>> 3));
-    smallTablesDone = true;
-  }
-  const prepare = () => {
-    if (loadedM !== m) {
-      writeTwiddles(new Float64Array(k.memory.buffer), L, m);
-      loadedM = m;
+  const writeTables = () => {
+    if (!kk.smallTablesDone) {
+      writeSmallTables(new Float64Array(k.memory.buffer, 0, tabEnd >>> 3));
+      kk.smallTablesDone = true;
     }
-    ex.setup(0, L.hi, L.lo, L.lobits, L.pw, 0, L.scr);
+    if (kk.loadedM !== m) {
+      writeTwiddles(new Float64Array(k.memory.buffer), L, m);
+      kk.loadedM = m;
+    }
+  };
+  // thread t's instance computes its chunks' twiddles in its own scratch area
+  const prepare = (t = 0) => {
+    if (t === 0) writeTables();
+    ex.setup(0, L.hi, L.lo, L.lobits, L.pw, 0, L.scr + SCRATCH_BYTES * t);
+  };
+  const done = () => {
+    if (own) scheduleRelease(kk);
   };
 
   // Passes of block size > CACHE_BLOCK breadth-first over the whole array (twiddles amortised
@@ -186,15 +283,26 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
   const difTails = (a: number): void => {
     for (let off = 0; off < m; off += fwdTail) ex.difTail(a + 16 * off, 16 * fwdTail, fwdTail);
   };
-  const ditBigs = (a: number): void => {
+  const ditBigs = (a: number): void => ditBigsPart(a, 0, 1, () => {});
+  // Thread t's share of every inverse pass over memory (a barrier after each): the blocks of a pass
+  // are split between the threads, or, for a pass of one block, its chunks of 64 points.
+  const ditBigsPart = (a: number, t: number, T: number, barrier: () => void): void => {
     for (let sz = tail * 4; sz <= m; ) {
-      if (sz * 4 <= m) {
-        ex.ditBig2(a, 16 * m, sz * 4, shiftOf(sz * 4));
-        sz *= 16;
+      const two = sz * 4 <= m;
+      const P = two ? sz * 4 : sz; // block size of the pass (points)
+      const blocks = m / P;
+      if (blocks >= T) {
+        const [b0, b1] = share(blocks, t, T);
+        const range = two ? P : 4 * P;
+        if (b1 > b0) (two ? ex.ditBig2 : ex.ditBig)(a + 16 * P * b0, 16 * P * (b1 - b0), P, shiftOf(P), 0, range);
       } else {
-        ex.ditBig(a, 16 * m, sz, shiftOf(sz));
-        sz *= 4;
+        const range = two ? P : 4 * P; // bytes of the sixteenth (ditBig2) or quarter (ditBig)
+        const chunk = Math.min(1024, range);
+        const [c0, c1] = share(range / chunk, t, T);
+        if (c1 > c0) (two ? ex.ditBig2 : ex.ditBig)(a, 16 * m, P, shiftOf(P), c0 * chunk, c1 * chunk);
       }
+      if (T > 1) barrier();
+      sz *= two ? 16 : 4;
     }
   };
   const ditTails = (a: number): void => {
@@ -204,6 +312,87 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
     const f = new Float64Array(k.memory.buffer);
     selfPair(f, L.acc >>> 3, L.x >>> 3, L.s >>> 3, 0, 1, first);
     selfPair(f, L.acc >>> 3, L.x >>> 3, L.s >>> 3, 1, -1, first);
+  };
+
+  const noBarrier = (): void => {};
+  // thread t's share of the forward transforms: x on thread 0, s on thread 1 (both if T = 1)
+  const forwardPart = (t: number, T: number, tails: boolean): void => {
+    if (t === 0) dif(L.x, L.xBits);
+    if (t === (T > 1 ? 1 : 0)) dif(L.s, L.sBits);
+    if (!tails) return;
+    if (t === 0) difTails(L.x);
+    if (t === (T > 1 ? 1 : 0)) difTails(L.s);
+  };
+  // thread t's octaves of the product: [2, M/2) with positions 0, 1 on thread 0, [M/2, M) on thread 1
+  const mulAccPart = (first: boolean, t: number, T: number): void => {
+    if (T === 1 || m < 8) {
+      if (t !== 0) return;
+      selfPairs(first);
+      ex.mulAcc(L.acc, L.x, L.s, m, first ? 1 : 0);
+    } else if (t === 0) {
+      selfPairs(first);
+      ex.mulAccRange(L.acc, L.x, L.s, 2, m >>> 1, first ? 1 : 0);
+    } else if (t === 1) ex.mulAccRange(L.acc, L.x, L.s, m >>> 1, m, first ? 1 : 0);
+  };
+  const inversePart = (t: number, T: number, barrier: () => void): void => {
+    const [b0, b1] = share(m / tail, t, T);
+    for (let b = b0; b < b1; b++) ex.ditTail(L.acc + 16 * b * tail, tail);
+    if (T > 1) barrier();
+    ditBigsPart(L.acc, t, T, barrier);
+  };
+  const convolvePart = (t: number, T: number, barrier: () => void): void => {
+    if (T > SHARED_MAX_THREADS) throw new RangeError(`at most ${SHARED_MAX_THREADS} threads share a kernel`);
+    prepare(t);
+    forwardPart(t, T, false);
+    if (T > 1) barrier();
+    const B = fwdTail;
+    if (withAcc || m <= CACHE_BLOCK || B !== tail) {
+      const [b0, b1] = share(m / fwdTail, t, T);
+      for (let b = b0; b < b1; b++) {
+        ex.difTail(L.x + 16 * b * fwdTail, 16 * fwdTail, fwdTail);
+        ex.difTail(L.s + 16 * b * fwdTail, 16 * fwdTail, fwdTail);
+      }
+      if (T > 1) barrier();
+      mulAccPart(true, t, T);
+      if (T > 1) barrier();
+      inversePart(t, T, barrier);
+      return;
+    }
+    // Fused: blocks 0 and 1 hold whole octaves (b < B, and b = B); for b ≥ 2B block c of the first
+    // half of the octave pairs with block 3b/B − 1 − c of its second half. Each item (a block, or a
+    // pair of blocks) gets its last x and s stages, the product and its first inverse stages in
+    // cache; the items are independent and split between the threads by their number of blocks.
+    const items: [number, number][] = [[0, 0], [1, 0]];
+    for (let b = 2 * B; b < m; b *= 2) for (let p0 = b; p0 < b + b / 2; p0 += B) items.push([b, p0]);
+    const [u0, u1] = share(m / B, t, T);
+    let u = 0;
+    for (const [b, p0] of items) {
+      const w = b === 0 || b === 1 ? 1 : 2;
+      const mine = u >= u0 && u < u1;
+      u += w;
+      if (!mine) continue;
+      if (b < 2) {
+        const c = b;
+        ex.difTail(L.x + 16 * c * B, 16 * B, B);
+        ex.difTail(L.s + 16 * c * B, 16 * B, B);
+        if (c === 0) {
+          selfPairs(true);
+          ex.mulAccRange(L.x, L.x, L.s, 2, B, 1);
+        } else ex.mulAccRange(L.x, L.x, L.s, B, 2 * B, 1);
+        ex.ditTail(L.x + 16 * c * B, B);
+      } else {
+        const p1 = 3 * b - p0 - B; // first position of the partner block
+        ex.difTail(L.x + 16 * p0, 16 * B, B);
+        ex.difTail(L.s + 16 * p0, 16 * B, B);
+        ex.difTail(L.x + 16 * p1, 16 * B, B);
+        ex.difTail(L.s + 16 * p1, 16 * B, B);
+        ex.mulAccPart(L.x, L.x, L.s, b, p0, p0 + B, 1);
+        ex.ditTail(L.x + 16 * p0, B);
+        ex.ditTail(L.x + 16 * p1, B);
+      }
+    }
+    if (T > 1) barrier();
+    ditBigsPart(L.acc, t, T, barrier);
   };
 
   return {
@@ -218,8 +407,7 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
     },
     mulAccumulate(first) {
       prepare();
-      selfPairs(first);
-      ex.mulAcc(L.acc, L.x, L.s, m, first ? 1 : 0);
+      mulAccPart(first, 0, 1);
     },
     inverse() {
       prepare();
@@ -227,48 +415,35 @@ export function convPlan(n: number, withAcc: boolean): ConvPlan {
       ditBigs(L.acc);
     },
     convolve() {
-      prepare();
-      dif(L.x, L.xBits);
-      dif(L.s, L.sBits);
-      const B = fwdTail;
-      if (withAcc || m <= CACHE_BLOCK || B !== tail) {
-        difTails(L.x);
-        difTails(L.s);
-        selfPairs(true);
-        ex.mulAcc(L.acc, L.x, L.s, m, 1);
-        ditTails(L.acc);
-      } else {
-        // blocks 0 and 1 hold whole octaves (b < B, and b = B); for b ≥ 2B block c of the first
-        // half of the octave pairs with block 3b/B − 1 − c of its second half
-        for (let c = 0; c < 2; c++) {
-          ex.difTail(L.x + 16 * c * B, 16 * B, B);
-          ex.difTail(L.s + 16 * c * B, 16 * B, B);
-          if (c === 0) {
-            selfPairs(true);
-            ex.mulAccRange(L.x, L.x, L.s, 2, B, 1);
-          } else ex.mulAccRange(L.x, L.x, L.s, B, 2 * B, 1);
-          ex.ditTail(L.x + 16 * c * B, B);
-        }
-        for (let b = 2 * B; b < m; b *= 2) {
-          for (let p0 = b; p0 < b + b / 2; p0 += B) {
-            const p1 = 3 * b - p0 - B; // first position of the partner block
-            ex.difTail(L.x + 16 * p0, 16 * B, B);
-            ex.difTail(L.s + 16 * p0, 16 * B, B);
-            ex.difTail(L.x + 16 * p1, 16 * B, B);
-            ex.difTail(L.s + 16 * p1, 16 * B, B);
-            ex.mulAccPart(L.x, L.x, L.s, b, p0, p0 + B, 1);
-            ex.ditTail(L.x + 16 * p0, B);
-            ex.ditTail(L.x + 16 * p1, B);
-          }
-        }
-      }
-      ditBigs(L.acc);
+      convolvePart(0, 1, noBarrier);
     },
-    result: () => new Float64Array(k.memory.buffer, L.acc, n),
+    writeTables,
+    adoptTables() {
+      kk.smallTablesDone = true;
+      kk.loadedM = m;
+    },
+    forwardPart(t, T) {
+      prepare(t);
+      forwardPart(t, T, true);
+    },
+    mulAccumulatePart(first, t, T) {
+      prepare(t);
+      mulAccPart(first, t, T);
+    },
+    inversePart(t, T, barrier) {
+      prepare(t);
+      inversePart(t, T, barrier);
+    },
+    convolvePart,
+    result: () => {
+      done();
+      return new Float64Array(k.memory.buffer, L.acc, n);
+    },
     extractParities(start, count) {
       if (start < 0 || count < 0 || start + count > n) throw new RangeError('extractParities: range outside the result');
       // the s bits are no longer needed after the forward transform: reuse them for the output
       const worst = ex.extract(L.acc + 8 * start, count, 1 / convScale(n), L.sBits);
+      done();
       return { words: new Uint32Array(k.memory.buffer, L.sBits, (count + 31) >>> 5), worst };
     },
   };

@@ -11,8 +11,12 @@
 ;; of size s lives at tab + 24·s bytes, so the tables of all powers of two are disjoint); larger passes (few, memory-bound) compute
 ;; w1 = w_M^k = hi[k >> lobits] · lo[k & (2^lobits − 1)] (k = j·M/size), w2 = w1², w3 = w1·w2 from
 ;; two small tables instead of streaming a table as large as the data.
+;;
+;; The memory is imported and shared (fftconv.ts creates it), so that two threads can work on one
+;; transform: the inverse's passes over memory take a chunk range [$off0, $off1) (bytes within the
+;; block's quarter, resp. sixteenth, for ditBig2) so that a pass with a single block can be split.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536 shared))
   (global $tab (mut i32) (i32.const 0))
   (global $hi (mut i32) (i32.const 0))
   (global $lo (mut i32) (i32.const 0))
@@ -174,6 +178,7 @@
   ;; Radix-4 DIF / DIT pass of block size $sz points (> cache block, $shift = log₂(M/sz)) on bytes
   ;; [$a, $a + $len), breadth-first: the twiddles of a chunk of CHUNK = 64 points j are computed
   ;; once into the scratch area and used by that chunk of every block (≤ 4·len/sz streams of 1 KiB).
+  ;; ditBig does the chunks [$off0, $off1) of the quarter (bytes; all: 0, 4·sz).
   (func (export "difBig") (param $a i32) (param $len i32) (param $sz i32) (param $shift i32)
     (local $q i32) (local $end i32) (local $off i32) (local $base i32) (local $cnt i32)
     (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
@@ -191,13 +196,13 @@
         (br_if $blocks (i32.lt_u (local.get $base) (local.get $end))))
       (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
       (br_if $chunks (i32.lt_u (local.get $off) (local.get $q)))))
-  (func (export "ditBig") (param $a i32) (param $len i32) (param $sz i32) (param $shift i32)
+  (func (export "ditBig") (param $a i32) (param $len i32) (param $sz i32) (param $shift i32) (param $off0 i32) (param $off1 i32)
     (local $q i32) (local $end i32) (local $off i32) (local $base i32) (local $cnt i32)
     (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
     (local.set $end (i32.add (local.get $a) (local.get $len)))
     (local.set $cnt (i32.const 64))
     (if (i32.lt_u (i32.shr_u (local.get $q) (i32.const 4)) (local.get $cnt)) (then (local.set $cnt (i32.shr_u (local.get $q) (i32.const 4)))))
-    (local.set $off (i32.const 0))
+    (local.set $off (local.get $off0))
     (loop $chunks
       (call $twiddles (i32.shr_u (local.get $off) (i32.const 4)) (local.get $cnt) (local.get $shift) (global.get $scr))
       (local.set $base (local.get $a))
@@ -207,7 +212,7 @@
         (local.set $base (i32.add (local.get $base) (i32.shl (local.get $sz) (i32.const 4))))
         (br_if $blocks (i32.lt_u (local.get $base) (local.get $end))))
       (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
-      (br_if $chunks (i32.lt_u (local.get $off) (local.get $q)))))
+      (br_if $chunks (i32.lt_u (local.get $off) (local.get $off1)))))
 
 
   ;; Two radix-4 levels (block sizes $sz and $sz/4, i.e. radix 16) in one pass over the data, for
@@ -254,8 +259,9 @@
       (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
       (br_if $chunks (i32.lt_u (local.get $off) (local.get $q4)))))
 
-  ;; Inverse of difBig2 (up to 16): the size-$sz/4 DIT butterflies of the 4 quarters, then the size-$sz ones.
-  (func (export "ditBig2") (param $a i32) (param $len i32) (param $sz i32) (param $shift i32)
+  ;; Inverse of difBig2 (up to 16): the size-$sz/4 DIT butterflies of the 4 quarters, then the size-$sz ones;
+  ;; the chunks [$off0, $off1) of the sixteenth (bytes; all: 0, sz).
+  (func (export "ditBig2") (param $a i32) (param $len i32) (param $sz i32) (param $shift i32) (param $off0 i32) (param $off1 i32)
     (local $q i32) (local $q4 i32) (local $end i32) (local $off i32) (local $base i32) (local $cnt i32) (local $tb i32) (local $r i32) (local $p i32)
     (local.set $q (i32.shl (local.get $sz) (i32.const 2)))
     (local.set $q4 (i32.shr_u (local.get $q) (i32.const 2)))
@@ -263,7 +269,7 @@
     (local.set $cnt (i32.const 64))
     (if (i32.lt_u (i32.shr_u (local.get $q4) (i32.const 4)) (local.get $cnt)) (then (local.set $cnt (i32.shr_u (local.get $q4) (i32.const 4)))))
     (local.set $tb (i32.mul (local.get $cnt) (i32.const 96)))
-    (local.set $off (i32.const 0))
+    (local.set $off (local.get $off0))
     (loop $chunks
       (local.set $r (i32.const 0))
       (loop $tw
@@ -292,7 +298,7 @@
         (local.set $base (i32.add (local.get $base) (i32.shl (local.get $sz) (i32.const 4))))
         (br_if $blocks (i32.lt_u (local.get $base) (local.get $end))))
       (local.set $off (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 4))))
-      (br_if $chunks (i32.lt_u (local.get $off) (local.get $q4)))))
+      (br_if $chunks (i32.lt_u (local.get $off) (local.get $off1)))))
 
   ;; Size-M DIF butterflies (the first forward pass) for points j in [$j0, $j0 + $cnt), reading the
   ;; real 0/1 samples from packed bits at $w: complex point p = bit 2p + i·bit 2p+1, via the lookup

@@ -27,7 +27,7 @@
  */
 import { BitArray } from '../core/bits.js';
 import { InputError } from '../core/errors.js';
-import { MAX_CONV_LENGTH, convPlan } from './fftconv.js';
+import { MAX_CONV_LENGTH, convMemoryBytes, convPlan, type FftKernel } from './fftconv.js';
 import { NTT_MAX_LENGTH, NTT_MIN_LENGTH, nttPlan } from './nttconv.js';
 
 /** The convolution kernel: float64 FFT (fftconv.ts) or exact NTT mod 15·2²⁷ + 1 (nttconv.ts); same output bits. */
@@ -90,6 +90,18 @@ export function xorBitsAt(out: Uint32Array, src: Uint32Array, count: number, at:
   }
 }
 
+/** Throws InputError unless the kernel and the largest convolution length are valid. */
+function checkConvOptions(opts: ToeplitzOptions): { maxN: number; ntt: boolean; minN: number } {
+  const maxN = opts.maxConvLength ?? DEFAULT_MAX_CONV;
+  const ntt = (opts.kernel ?? 'fft') === 'ntt';
+  if (!ntt && opts.kernel !== undefined && opts.kernel !== 'fft') throw new InputError(`must be 'fft' or 'ntt', got ${String(opts.kernel)}`, { field: 'kernel' });
+  const minN = ntt ? NTT_MIN_LENGTH : 8;
+  if (!Number.isInteger(Math.log2(maxN)) || maxN < minN || maxN > (ntt ? NTT_MAX_LENGTH : MAX_CONV_LENGTH)) {
+    throw new InputError(`must be a power of two in ${minN}..2^26, got ${maxN}`, { field: 'maxConvLength' });
+  }
+  return { maxN, ntt, minN };
+}
+
 /** Blockwise plan: FFT length N, rows per chunk R, columns per block L = N − R + 1. */
 interface BlockPlan {
   N: number;
@@ -124,6 +136,17 @@ function choosePlan(n: number, m: number, limit: number, minN = 8): BlockPlan {
   return best as BlockPlan;
 }
 
+/**
+ * The convolution length N of the (FFT) plan for an m-row, n-column product with N ≤ `limit`,
+ * whether it sums several column blocks (a separate accumulator), and the kernel memory it needs.
+ */
+export function toeplitzConvPlan(n: number, m: number, limit: number): { N: number; blocks: number; memoryBytes: number } {
+  checkConvOptions({ maxConvLength: limit });
+  const { N, L } = choosePlan(n, m, limit);
+  const blocks = Math.ceil(n / L);
+  return { N, blocks, memoryBytes: convMemoryBytes(N, blocks > 1) };
+}
+
 /** The cost model's estimate for an m-row, n-column Toeplitz product with FFT length ≤ `limit`. */
 export function toeplitzCost(n: number, m: number, limit: number): number {
   return choosePlan(n, m, limit).cost;
@@ -147,22 +170,66 @@ export function toeplitzHash(input: BitArray, seed: BitArray, outBits: number, o
 }
 
 /**
- * out ^= T·x for x = bits [x0, x0 + n) of `input` and T[i][j] = seed[i − j + n − 1] (m rows; seed
- * of n + m − 1 bits, checked by the callers).
+ * Thread t of T working on one product with the others (toeplitz-parallel.ts): its kernel instance
+ * on the memory they share, and a barrier over all T threads.
  */
-function toeplitzInto(out: Uint32Array, input: Uint32Array, x0: number, n: number, seed: BitArray, m: number, opts: ToeplitzOptions): void {
-  const maxN = opts.maxConvLength ?? DEFAULT_MAX_CONV;
-  const ntt = (opts.kernel ?? 'fft') === 'ntt';
-  if (!ntt && opts.kernel !== undefined && opts.kernel !== 'fft') throw new InputError(`must be 'fft' or 'ntt', got ${String(opts.kernel)}`, { field: 'kernel' });
-  const minN = ntt ? NTT_MIN_LENGTH : 8;
-  if (!Number.isInteger(Math.log2(maxN)) || maxN < minN || maxN > (ntt ? NTT_MAX_LENGTH : MAX_CONV_LENGTH)) {
-    throw new InputError(`must be a power of two in ${minN}..2^26, got ${maxN}`, { field: 'maxConvLength' });
-  }
+export interface ProductShare {
+  t: number;
+  T: number;
+  barrier: () => void;
+  kernel: FftKernel;
+}
+
+/**
+ * out ^= T·x for x = bits [x0, x0 + n) of `input` and T[i][j] = seed[i − j + n − 1] (m rows; seed
+ * of n + m − 1 bits, checked by the callers). With `share` (FFT kernel only), this thread's part
+ * of the product that T threads compute together (the same plan in every thread, the steps split
+ * by `SharedConvPlan`): thread 0 loads x, thread 1 (or 0) the seed window, thread 0 writes `out`.
+ */
+export function toeplitzInto(out: Uint32Array, input: Uint32Array, x0: number, n: number, seed: BitArray, m: number, opts: ToeplitzOptions, share?: ProductShare): void {
+  const { maxN, ntt, minN } = checkConvOptions(opts);
   if (m === 0) return;
   const { N, R, L } = choosePlan(n, m, maxN, minN);
   const K = Math.ceil(n / L);
-  const plan = ntt ? nttPlan(N, K > 1) : convPlan(N, K > 1);
+  if (share && ntt) throw new Error('toeplitzInto: only the FFT kernel is shared between threads');
   const sw = seed.words;
+  if (share) {
+    const { t, T, barrier } = share;
+    const plan = convPlan(N, K > 1, share.kernel);
+    if (t === 0) plan.writeTables();
+    barrier();
+    if (t !== 0) plan.adoptTables();
+    const sLoader = T > 1 ? 1 : 0;
+    for (let i0 = 0; i0 < m; i0 += R) {
+      const rows = Math.min(R, m - i0);
+      for (let b = 0; b < K; b++) {
+        const j0 = b * L;
+        const ni = Math.min(L, n - j0);
+        if (t === 0) loadBits(plan.xBits(), input, x0 + n, x0 + j0, ni, L - ni);
+        if (t === sLoader) loadBits(plan.sBits(), sw, seed.length, i0 - j0 + n - ni, L + rows - 1, 0);
+        barrier();
+        if (K === 1) plan.convolvePart(t, T, barrier);
+        else {
+          plan.forwardPart(t, T);
+          barrier();
+          plan.mulAccumulatePart(b === 0, t, T);
+        }
+        barrier();
+      }
+      if (K > 1) {
+        plan.inversePart(t, T, barrier);
+        barrier();
+      }
+      if (t === 0) {
+        const { words, worst } = plan.extractParities(L - 1, rows);
+        if (!(worst < 0.25)) throw new Error(`toeplitzHash: FFT rounding error ${worst} — result not exact`);
+        xorBitsAt(out, words, rows, i0);
+      }
+      barrier(); // the extracted words sit where the next seed window is loaded
+    }
+    return;
+  }
+  const plan = ntt ? nttPlan(N, K > 1) : convPlan(N, K > 1);
   for (let i0 = 0; i0 < m; i0 += R) {
     const rows = Math.min(R, m - i0);
     for (let b = 0; b < K; b++) {

@@ -29,12 +29,13 @@ export const MAX_FRAME_BYTES_BY_TYPE: Record<MessageType, number> = {
   pending: 1 * MIB,
   stored: 1 * KIB,
   abort: 4 * KIB,
+  end: 1 * KIB,
 };
 /** The SYNC frame: header, 16-byte nonce, tag. */
 const MAX_SYNC_BYTES = 64;
 /** Offset of the message type code in an authenticated frame: 9-byte header, then [version][type]. */
 const TYPE_OFFSET = 10;
-const TYPE_BY_CODE: MessageType[] = ['hello', 'params', 'detections', 'sift', 'sample', 'decision', 'post', 'errors', 'done', 'abort', 'pending', 'stored'];
+const TYPE_BY_CODE: MessageType[] = ['hello', 'params', 'detections', 'sift', 'sample', 'decision', 'post', 'errors', 'done', 'abort', 'pending', 'stored', 'end'];
 
 export interface FrameLimits {
   /** Deadline for each frame from the peer, ms (default DEFAULT_RECEIVE_TIMEOUT_MS). */

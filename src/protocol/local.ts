@@ -8,11 +8,13 @@ import { Drbg } from '../core/rng/drbg.js';
 import { runSatellite } from './satellite.js';
 import { emulateLink, type LinkEmulatorOptions, type LinkStats } from './link-emulator.js';
 import { memoryTransportPair, type MemoryTransportOptions } from './transport.js';
-import type { GroundDetections, KeySink, PartyEvent, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';
+import type { DetectionBlock, GroundDetections, KeySink, PartyEvent, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';
 
 export interface LocalSessionOptions {
   source: SatelliteSource;
   detections: GroundDetections;
+  /** Stream the pass: the ground's detections block by block (`detections` then only names site and pass). */
+  blocks?: AsyncIterable<DetectionBlock>;
   policy: SatellitePolicy;
   post: PostProcessing;
   /** Pre-shared authentication secret (both copies); default: derived from `seed`. */
@@ -55,7 +57,7 @@ export async function runLocalSession(o: LocalSessionOptions): Promise<LocalSess
   const bob = new AuthenticatedChannel(tb, new KeyPool(psk.slice()), 'bob');
   const [satellite, ground] = await Promise.all([
     runSatellite(alice, o.source, o.policy, { post: o.post, sink: o.satelliteSink, seed: o.seed, onEvent: o.onEvent, attachLedger: (l) => alice.attachLedger(l), rawNotify: (f) => ta.sendFrame(f) }).finally(() => ta.close()),
-    runGround(bob, o.detections, { post: o.post, sink: o.groundSink, seed: o.seed, onEvent: o.onEvent, attachLedger: (l) => bob.attachLedger(l), rawNotify: (f) => tb.sendFrame(f) }).finally(() => tb.close()),
+    runGround(bob, o.detections, { ...(o.blocks ? { blocks: o.blocks } : {}), post: o.post, sink: o.groundSink, seed: o.seed, onEvent: o.onEvent, attachLedger: (l) => bob.attachLedger(l), rawNotify: (f) => tb.sendFrame(f) }).finally(() => tb.close()),
   ]);
   const authPadBits = alice.blockReport().padBitsConsumed;
   return {

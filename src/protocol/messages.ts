@@ -4,7 +4,7 @@
  * primitives of codec.ts. Every frame travels inside an authenticated channel (auth.ts).
  *
  * Conversation (G = ground, S = satellite):
- *   G→S hello        site, pass id, number of detections
+ *   G→S hello        site, pass id, number of detections (streamed pass: 0, and a trailing flag)
  *   S→G params       block id, intensities, probabilities, ε, bound, reconciliation, thresholds
  *   G→S detections   pulse indices (delta varints) and Bob's basis per detection (1 bit each)
  *   S→G sift         basis match per detection (1 bit) and intensity class per detection (2 bits)
@@ -20,6 +20,11 @@
  *   ⇄   done         each side's key length; the ground has stored its key pending
  *   ⇄   stored       the satellite has stored pending / the ground has confirmed (commit.ts)
  *   ⇄   abort        reason code and message, at any time
+ *
+ * A streamed pass (`mozi ground --follow`, stages/streamed-blocks.ts) repeats, per block of
+ * detections as timing recovery emits them, G→S detections, S→G sift, S→G sample, G→S sample
+ * and the reconciliation's post messages; then G→S end (detections and blocks of the pass), and
+ * the rest (verification … done) runs once on the whole pass.
  */
 import { BitArray } from '../core/bits.js';
 import { ProtocolAbort, type AbortReason } from '../core/errors.js';
@@ -49,6 +54,15 @@ export interface HelloMsg {
   site: string;
   passId: string;
   detections: number;
+  /** The ground streams the pass in blocks (stages/streamed-blocks.ts); encoded only when set. */
+  streamed?: boolean;
+}
+
+/** G→S: the streamed pass is complete (what the blocks added up to). */
+export interface EndMsg {
+  type: 'end';
+  detections: number;
+  blocks: number;
 }
 
 /** The block's parameters (postprocess/block.ts), announced by the satellite. */
@@ -138,7 +152,8 @@ export type Message =
   | DoneMsg
   | PendingMsg
   | StoredMsg
-  | AbortMsg;
+  | AbortMsg
+  | EndMsg;
 
 export type MessageType = Message['type'];
 
@@ -155,6 +170,7 @@ const TYPE_CODES: Record<MessageType, number> = {
   abort: 10,
   pending: 11,
   stored: 12,
+  end: 13,
 };
 const CODE_TYPES = new Map<number, MessageType>(
   (Object.entries(TYPE_CODES) as [MessageType, number][]).map(([t, c]) => [c, t]),
@@ -209,6 +225,10 @@ export function encodeMessage(m: Message): Uint8Array {
   switch (m.type) {
     case 'hello':
       w.string(m.site).string(m.passId).varint(m.detections);
+      if (m.streamed) w.u8(1);
+      break;
+    case 'end':
+      w.varint(m.detections).varint(m.blocks);
       break;
     case 'params':
       w.string(m.site).string(m.blockId);
@@ -273,6 +293,14 @@ export function decodeMessage(frame: Uint8Array): Message {
   switch (type) {
     case 'hello':
       m = { type, site: r.string(), passId: r.string(), detections: r.varint() };
+      if (r.remaining > 0) {
+        const flag = r.u8();
+        if (flag !== 1) throw new ProtocolAbort('protocol-violation', `hello flag ${flag}`);
+        m.streamed = true;
+      }
+      break;
+    case 'end':
+      m = { type, detections: r.varint(), blocks: r.varint() };
       break;
     case 'params': {
       const site = r.string();

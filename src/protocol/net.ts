@@ -9,7 +9,7 @@ import { runGround } from './ground.js';
 import { runSatellite } from './satellite.js';
 import { emulateLink, type LinkEmulatorOptions, type LinkStats } from './link-emulator.js';
 import { connectTcp, listenTcp, type FrameTransport } from './transport.js';
-import type { GroundDetections, KeySink, PartyEvent, PartyOptions, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';
+import type { DetectionBlock, GroundDetections, KeySink, PartyEvent, PartyOptions, PartyResult, PostProcessing, SatellitePolicy, SatelliteSource } from './types.js';
 
 export interface NetPartyOptions {
   /** The pre-shared secret, or a key pool the caller keeps (to save its state afterwards). */
@@ -75,8 +75,8 @@ export async function connectGround(
   host: string,
   port: number,
   detections: GroundDetections,
-  o: NetPartyOptions & { connectTimeoutMs?: number },
+  o: NetPartyOptions & { connectTimeoutMs?: number; blocks?: AsyncIterable<DetectionBlock> },
 ): Promise<PartyResult & { authPadBits: number; link?: LinkStats }> {
   const t = await connectTcp(host, port, o.connectTimeoutMs ?? 30_000);
-  return runAuthenticated(t, 'bob', o, (ch, party) => runGround(ch, detections, party));
+  return runAuthenticated(t, 'bob', o, (ch, party) => runGround(ch, detections, { ...party, ...(o.blocks ? { blocks: o.blocks } : {}) }));
 }

@@ -10,7 +10,7 @@ import { PulseSource } from '../quantum/transmitter.js';
 import { detectionBasis, detectionBit, clickMask } from '../timing/detections.js';
 import { recoverTiming, type TimingDiagnostics, type TimingOptions } from '../timing/recover.js';
 import { Drbg } from '../core/rng/drbg.js';
-import type { GroundDetections, SatelliteSource } from './types.js';
+import type { DetectionBlock, GroundDetections, SatelliteSource } from './types.js';
 
 /** Pass identifier both sides derive from their own records: satellite + window start (UTC ms). */
 export function passIdOf(satellite: string, windowStartMs: number): string {
@@ -118,4 +118,53 @@ export function groundPassId(rec: GroundRecord): string {
 
 function satelliteNameOf(rec: GroundRecord): string {
   return rec.ephemeris.summary.satellite;
+}
+
+/**
+ * The streamed counterpart of `groundDetections`' decoding, for the detection chunks of the
+ * incremental timing tracker (timing/tracker.ts): basis and bit per detection, a double click
+ * within a basis a random bit, clicks in both bases a random basis and bit (squashing model), from
+ * one seeded stream drawn in detection order across the chunks; pulse indices kept strictly
+ * increasing across chunks. (The batch draws the basis coins for the whole list at once, so the two
+ * decodings differ in the random bits of multi-clicks: a streamed pass has its own key.)
+ */
+export class StreamedDetections {
+  private readonly rng: Drbg;
+  private last = -1;
+  multiClick = 0;
+  crossBasis = 0;
+
+  constructor(seed?: string) {
+    this.rng = new Drbg(seed !== undefined ? `ground-squash-streamed/${seed}` : undefined);
+  }
+
+  decode(d: { pulseIndex: Float64Array; detector: Uint8Array }): DetectionBlock {
+    const n = d.pulseIndex.length;
+    const pulseIndex = new Float64Array(n);
+    const basis = new Uint8Array(n);
+    const bit = new Uint8Array(n);
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const p = d.pulseIndex[i];
+      if (p <= this.last) continue;
+      this.last = p;
+      const code = d.detector[i];
+      let b = detectionBasis(code);
+      let v = detectionBit(code);
+      if (b < 0) {
+        this.crossBasis++;
+        b = this.rng.uint32() & 1;
+        v = this.rng.uint32() & 1;
+      } else if (v < 0) {
+        this.multiClick++;
+        const mask = clickMask(code) >> (2 * b);
+        v = mask === 1 ? 0 : mask === 2 ? 1 : this.rng.uint32() & 1;
+      }
+      pulseIndex[m] = p;
+      basis[m] = b;
+      bit[m] = v;
+      m++;
+    }
+    return { pulseIndex: pulseIndex.subarray(0, m), basis: basis.subarray(0, m), bit: bit.subarray(0, m) };
+  }
 }

@@ -154,6 +154,15 @@ export interface PartyEvent {
   role: 'satellite' | 'ground';
   state: PartyState;
   detail?: string;
+  /** Streamed pass: wall time (epoch ms) at which the party received (satellite) or sent (ground) the last block's detections. */
+  passCompleteAtMs?: number;
+}
+
+/** One block of a streamed pass's detections (what timing recovery emitted for ~10 s of tags), decoded as GroundDetections' arrays. */
+export interface DetectionBlock {
+  pulseIndex: Float64Array;
+  basis: Uint8Array;
+  bit: Uint8Array;
 }
 
 export interface PartyResult {

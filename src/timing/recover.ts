@@ -83,7 +83,8 @@ export interface TimingResult {
   diagnostics: TimingDiagnostics;
 }
 
-const wrap = (x: number): number => x - Math.round(x);
+/** x minus the nearest integer, in [−½, ½] (shared with the incremental tracker, tracker.ts). */
+export const wrap = (x: number): number => x - Math.round(x);
 
 /** Recover pulse indices for the ground's time tags. Throws ProtocolAbort('timing-failed') if the sync train cannot be locked. */
 export function recoverTiming(input: TimingInput, options: TimingOptions = {}): TimingResult {
@@ -346,7 +347,7 @@ export function recoverTiming(input: TimingInput, options: TimingOptions = {}): 
   };
 }
 
-function slope(t: number[], p: number[]): number {
+export function slope(t: number[], p: number[]): number {
   const n = t.length;
   let mt = 0;
   let mp = 0;
@@ -365,7 +366,7 @@ function slope(t: number[], p: number[]): number {
   return den > 0 ? num / den : 0;
 }
 
-interface LineFit {
+export interface LineFit {
   tc: number;
   c: number;
   slope: number;
@@ -413,7 +414,7 @@ function lineFit(t: Float64Array, c: Float64Array, n: Float64Array, a0: number, 
  */
 let scratch = new Float64Array(4096);
 
-function robustSegmentFit(t: Float64Array, c: Float64Array, n: Float64Array, a0: number, a1: number, slopeGuess: number): LineFit | null {
+export function robustSegmentFit(t: Float64Array, c: Float64Array, n: Float64Array, a0: number, a1: number, slopeGuess: number): LineFit | null {
   if (scratch.length < a1 - a0) scratch = new Float64Array(2 * (a1 - a0));
   let m = 0;
   let tMid = NaN;

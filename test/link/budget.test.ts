@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { etaToLossDb } from '../../src/core/units.js';
-import { linkAt, linkBudget } from '../../src/link/budget.js';
+import { linkAt, linkBudget, linkModel } from '../../src/link/budget.js';
 import { MICIUS_TRANSMITTER as TX, XINGLONG_RECEIVER as RX } from '../../src/link/hardware.js';
 import { elevationFromRangeDeg, slantRangeKm, syntheticPass } from '../../src/link/synthetic.js';
 import { MAX_LOSS_DB } from '../../src/link/types.js';
@@ -83,6 +83,23 @@ describe('linkBudget', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('linkModel', () => {
+  it('etaTotal and backgroundHz are linkAt\'s to the last bit (random ranges, elevations, azimuths, a city)', () => {
+    const city = { name: 'c', azimuthDeg: 241, backgroundHzAt20Deg: 300 };
+    fc.assert(
+      fc.property(fc.double({ min: 300, max: 3000, noNaN: true }), fc.double({ min: -5, max: 90, noNaN: true }), fc.double({ min: 0, max: 360, maxExcluded: true, noNaN: true }), fc.boolean(), (rangeKm, el, az, withCity) => {
+        const rx = withCity ? { ...RX, cityLight: city } : RX;
+        const ref = linkAt(rangeKm, el, TX, rx, {}, az);
+        const m = linkModel(TX, rx);
+        expect(m.sample(rangeKm, el, az)).toEqual(ref);
+        expect(Object.is(m.etaTotal(rangeKm, el), ref.etaTotal)).toBe(true);
+        expect(Object.is(m.backgroundHz(el, az), ref.backgroundHz)).toBe(true);
+      }),
+      { seed: 16016, numRuns: 300 },
     );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { elevationDeg, lookAngles, satrecOf, satState, stationFrame } from '../../src/orbit/sgp4.js';
-import { findPasses, horizonThresholdDeg, passGeometry, resolvePass } from '../../src/orbit/passes.js';
+import { findPasses, horizonThresholdDeg, passGeometry, passLookAngles, resolvePass } from '../../src/orbit/passes.js';
 import { parseOmm } from '../../src/orbit/tle.js';
 import { MICIUS } from '../../src/mission/satellites.js';
 import { getStation } from '../../src/mission/stations.js';
@@ -177,5 +177,20 @@ describe('a geostationary satellite', () => {
     expect(ps[0].losMs).toBeGreaterThanOrEqual(from + 6 * 3_600_000);
     expect(ps[0].maxElevationDeg).toBeGreaterThan(89);
     expect(ps[0].minRangeKm).toBeCloseTo(35786, -2);
+  });
+});
+
+describe('passLookAngles', () => {
+  it('gives passGeometry\'s slots and look angles, bit for bit', () => {
+    const p = resolvePass(MICIUS, xinglong, '2016-12-19');
+    const g = passGeometry(MICIUS, xinglong, p.aosMs, p.losMs, 3, {}, false);
+    const la = passLookAngles(MICIUS, xinglong, p.aosMs, p.losMs, 3);
+    expect(la.timeMs.length).toBe(g.samples.length);
+    g.samples.forEach((s, k) => {
+      expect(la.timeMs[k]).toBe(s.timeMs);
+      expect(la.elevationDeg[k]).toBe(s.elevationDeg);
+      expect(la.azimuthDeg[k]).toBe(s.azimuthDeg);
+      expect(la.rangeKm[k]).toBe(s.rangeKm);
+    });
   });
 });

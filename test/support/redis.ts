@@ -38,6 +38,12 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Stop and start again on the same port, empty (no persistence). */
   restart(): Promise<void>;
+  /** Send `signal` to the server's PID (a crash: SIGKILL) and wait for it to exit; `start()` brings it back. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Start the server again on the same port (after `kill`), empty. */
+  start(): Promise<void>;
+  /** The running server's PID. */
+  pid(): number | undefined;
 }
 
 function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -70,11 +76,11 @@ export async function startRedis(): Promise<TestRedis> {
     });
     await waitForPort(port, 10_000);
   };
-  const stopChild = () =>
+  const stopChild = (signal: NodeJS.Signals = 'SIGTERM') =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
       child.once('exit', () => resolve());
-      process.kill(child.pid, 'SIGTERM');
+      process.kill(child.pid, signal);
     });
   await launch();
   return {
@@ -88,5 +94,8 @@ export async function startRedis(): Promise<TestRedis> {
       await stopChild();
       await launch();
     },
+    kill: (signal) => stopChild(signal),
+    start: () => launch(),
+    pid: () => child.pid,
   };
 }

@@ -17,6 +17,7 @@ import { formatTable, log, printJson, progressBar } from '../output.js';
 interface CampaignCliOptions extends MissionCliOptions {
   plan?: string;
   redis?: string;
+  redisWaitS?: number;
   out?: string;
   seed: number;
   windowS?: number;
@@ -34,6 +35,7 @@ export function register(program: Command): void {
   missionOptions(cmd)
     .option('--plan <file>', 'plan.json written by `mozi plan --out` (same mission)')
     .option('--redis <url>', 'run the passes as jobs on Redis (start `mozi worker --redis URL`); default: in this process')
+    .option('--redis-wait-s <s>', 'with --redis: how long Redis may be unreachable before the run fails (default 30)', numberOption('--redis-wait-s', { min: 0, max: 86_400 }))
     .option('--out <dir>', 'folder for stores/, campaign.json and campaign.csv')
     .option('--seed <n>', 'simulation seed of the first pass (pass k uses seed + k)', integerOption('--seed', { min: 0 }), 1)
     .option('--window-s <s>', 'data window per pass centred on TCA (default: AOS → LOS)', numberOption('--window-s', { min: 1, max: 900 }))
@@ -47,7 +49,7 @@ export function register(program: Command): void {
       mkdirSync(o.out, { recursive: true });
       const bar = progressBar('campaign', passes.length, 'passes');
       const t0 = performance.now();
-      const results = await replayCampaign({ mission, passes, outDir: o.out, seed: o.seed, windowS: o.windowS, redis: o.redis, onProgress: (d) => bar.update(d) });
+      const results = await replayCampaign({ mission, passes, outDir: o.out, seed: o.seed, windowS: o.windowS, redis: o.redis, redisOptions: { reconnectS: o.redisWaitS }, onProgress: (d) => bar.update(d) });
       bar.stop();
       const wallS = (performance.now() - t0) / 1000;
       log(`campaign: ${results.length} passes in ${wallS.toFixed(1)} s wall (${((results.length / wallS) * 60).toFixed(1)} passes/min)${o.redis ? ' on ' + o.redis : ''}`);

@@ -4,7 +4,7 @@
  * --out DIR writes plan.json, passes.csv (written pass by pass), stations.csv, pairs.csv and a
  * self-contained plan.html. plan.json is byte-identical whatever --threads; timings go to stderr.
  */
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -31,6 +31,7 @@ interface PlanCliOptions extends MissionCliOptions {
   json?: boolean;
   summary?: boolean;
   redis?: string;
+  redisWaitS?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -59,6 +60,7 @@ export function register(program: Command): void {
     .option('--summary', 'leave the per-pass array out of plan.json and --json (passes.csv still has every pass)')
     .option('--json', 'print one JSON document (the plan) on stdout')
     .option('--redis <url>', 'split the plan into slice jobs on Redis for `mozi worker --redis URL` processes (same plan.json)')
+    .option('--redis-wait-s <s>', 'with --redis: how long Redis may be unreachable before the run fails (default 30)', numberOption('--redis-wait-s', { min: 0, max: 86_400 }))
     .action(async (o: PlanCliOptions) => {
       const mission = cliMission(o);
       const policy = choice<Policy>(o.policy, POLICIES, '--policy');
@@ -92,7 +94,16 @@ export function register(program: Command): void {
           if (o.out !== undefined && p.scheduled && htmlPasses.length < 20_000) htmlPasses.push(p);
         },
       };
-      const plan = o.redis !== undefined ? await planOnRedis(o.redis, mission, options, { onProgress: hooks.onSlice }, hooks.onPass) : await runPlan(mission, options, threads, hooks);
+      let plan;
+      try {
+        plan = o.redis !== undefined ? await planOnRedis(o.redis, mission, options, { onProgress: hooks.onSlice, reconnectS: o.redisWaitS }, hooks.onPass) : await runPlan(mission, options, threads, hooks);
+      } catch (e) {
+        // no partial output: passes.csv holds only its header until the plan is assembled
+        bar?.stop();
+        csv?.destroy();
+        if (o.out !== undefined) rmSync(join(o.out, 'passes.csv'), { force: true });
+        throw e;
+      }
       bar?.stop();
       const cpu = process.cpuUsage(cpu0);
       log(`plan: ${plan.summary.passes} passes, ${plan.summary.scheduledPasses} scheduled, ${((performance.now() - t0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (main thread), ${threads} thread(s)`);

@@ -8,6 +8,9 @@ import { startWorker } from '../../jobs/worker.js';
 import { integerOption } from '../options.js';
 import { log } from '../output.js';
 
+/** How long a stopped worker waits for its running job before it exits anyway, ms. */
+const CLOSE_WAIT_MS = 10_000;
+
 interface WorkerCliOptions {
   redis?: string;
   concurrency: number;
@@ -38,6 +41,14 @@ export function register(program: Command): void {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
+          // finish the running job if it can; a job that cannot report back (Redis away or
+          // restarted) is not waited for: BullMQ gives it to another worker (or the client
+          // submits it again), so exit after CLOSE_WAIT_MS whatever the state
+          const timer = setTimeout(() => {
+            log(`worker: pid ${process.pid} did not close within ${CLOSE_WAIT_MS / 1000} s; exiting`);
+            process.exit(process.exitCode ?? 0);
+          }, CLOSE_WAIT_MS);
+          timer.unref();
           void worker.close().then(resolve, resolve);
         };
         process.on('SIGINT', stop);

@@ -7,14 +7,16 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Assemble one .wat source (SIMD enabled). */
+/** Assemble one .wat source (SIMD and threads (shared memory) enabled). */
 export async function assembleWat(name: string, text: string): Promise<Uint8Array> {
   const { default: init } = await import('wabt');
   const wabt = await init();
-  const mod = wabt.parseWat(name, text, { simd: true });
+  const features = { simd: true, threads: true };
+  const mod = wabt.parseWat(name, text, features);
   try {
     mod.resolveNames();
-    mod.validate();
+    // (wabt's typings omit validate's feature argument; without it shared memories are refused)
+    (mod.validate as (f: typeof features) => void)(features);
     return new Uint8Array(mod.toBinary({ log: false }).buffer);
   } finally {
     mod.destroy();

@@ -22,3 +22,29 @@ export function instantiate<E>(bytes: Uint8Array<ArrayBuffer>, imports: WebAssem
     },
   };
 }
+
+/** Largest WebAssembly (wasm32) memory: 65 536 pages of 64 KiB = 4 GiB. */
+export const MAX_WASM_PAGES = 65536;
+
+/** A new shared WebAssembly memory (one page, growable to 4 GiB) that several threads' instances can import. */
+export function sharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 1, maximum: MAX_WASM_PAGES, shared: true });
+}
+
+/**
+ * Instantiate a kernel that imports its memory as `env.memory` (shared, see `sharedMemory`): a
+ * fresh one, or `memory` created elsewhere (another thread's). A compiled module can be given to
+ * skip compilation.
+ */
+export function instantiateOn<E>(code: Uint8Array<ArrayBuffer> | WebAssembly.Module, memory: WebAssembly.Memory = sharedMemory()): WasmKernel<E> {
+  const module = code instanceof WebAssembly.Module ? code : new WebAssembly.Module(code);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return {
+    exports: instance.exports as unknown as E,
+    memory,
+    ensure(n: number) {
+      const have = memory.buffer.byteLength;
+      if (n > have) memory.grow(Math.ceil((n - have) / 65536));
+    },
+  };
+}

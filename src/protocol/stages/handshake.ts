@@ -46,6 +46,7 @@ export const handshake: Stage = {
       throw new ProtocolAbort('protocol-violation', `ground announces pass ${hello.passId}, the satellite recorded ${source.passId}`);
     }
     c.announcedDetections = hello.detections;
+    c.streamed = hello.streamed === true;
     const params = paramsMessage(source, c.policy, String(block.blockId));
     block.params = parametersOf(params);
     await session.send(params);
@@ -53,7 +54,8 @@ export const handshake: Stage = {
 
   async ground(c: GroundContext) {
     const { session, block, input } = c;
-    await session.send({ type: 'hello', site: input.site, passId: input.passId, detections: input.pulseIndex.length });
+    c.streamed = c.blocks !== undefined;
+    await session.send({ type: 'hello', site: input.site, passId: input.passId, detections: c.streamed ? 0 : input.pulseIndex.length, ...(c.streamed ? { streamed: true } : {}) });
     const params = await session.expect('params');
     block.peerSite = params.site;
     block.blockId = Number(params.blockId);

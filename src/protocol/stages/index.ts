@@ -1,6 +1,7 @@
 /**
  * The per-block pipeline both parties run, in order. Each stage is one module with the
- * satellite's and the ground's half; the drivers run `PIPELINE` and nothing else.
+ * satellite's and the ground's half; the drivers run `PIPELINE` and nothing else. A streamed pass
+ * (stages/streamed-blocks.ts) runs the same list, its per-block stage in place of the batch ones.
  */
 import { amplification } from './amplification.js';
 import { detections } from './detections.js';
@@ -13,16 +14,20 @@ import { recovery } from './recovery.js';
 import { sifting } from './sifting.js';
 import type { Stage } from './stage.js';
 import { storing } from './storing.js';
+import { batchOnly, streamedBlocks } from './streamed-blocks.js';
 import { verification } from './verification.js';
 
 export const PIPELINE: readonly Stage[] = [
   handshake,
   recovery,
-  detections,
-  sifting,
-  estimation,
-  preliminaryBound,
-  reconciliation,
+  // a streamed pass (the ground's choice, in its hello) sifts, estimates and reconciles per block
+  // here; the batch stages after it are then skipped, and the rest runs on the whole pass
+  streamedBlocks,
+  batchOnly(detections),
+  batchOnly(sifting),
+  batchOnly(estimation),
+  batchOnly(preliminaryBound),
+  batchOnly(reconciliation),
   verification,
   finalBoundStage,
   amplification,

@@ -8,7 +8,7 @@ import type { Drbg } from '../../core/rng/drbg.js';
 import type { Block } from '../../postprocess/block.js';
 import type { DetectionsMsg } from '../messages.js';
 import type { Session } from '../session.js';
-import type { GroundDetections, PartyOptions, PartyState, PostProcessing, SatellitePolicy, SatelliteSource } from '../types.js';
+import type { DetectionBlock, GroundDetections, PartyOptions, PartyState, PostProcessing, SatellitePolicy, SatelliteSource } from '../types.js';
 
 export interface GroundExpectations {
   /** Reject a satellite proposing a weaker ε_sec than this (default: accept the satellite's). */
@@ -22,6 +22,8 @@ interface PartyContext {
   rng: Drbg;
   post: PostProcessing;
   opts: PartyOptions;
+  /** The pass is streamed in blocks (stages/streamed-blocks.ts): the ground's choice, announced in its hello. */
+  streamed?: boolean;
 }
 
 export interface SatelliteContext extends PartyContext {
@@ -37,6 +39,8 @@ export interface GroundContext extends PartyContext {
   role: 'ground';
   input: GroundDetections;
   limits: GroundExpectations;
+  /** Streamed pass: the detection blocks as timing recovery emits them (`input` is filled with their concatenation at the end). */
+  blocks?: AsyncIterable<DetectionBlock>;
 }
 
 export interface Stage {

@@ -1,0 +1,293 @@
+/**
+ * Stage `streamed-blocks` (a streamed pass, `mozi ground --follow`): sifting, estimation and
+ * reconciliation per block of detections while the pass is still recorded, so that after the last
+ * tag only the last block and the whole-pass stages remain.
+ *
+ * Per block b (as the ground's timing tracker emits it, timing/tracker.ts):
+ *   G→S detections (pulse indices, bases)  S→G sift (match, intensity)  S→G sample  G→S sample
+ *   ⇄ reconciliation of the block's key (sifted bits outside its sample) with the block's reconciler
+ * then G→S end (total detections and blocks). Every disclosed bit of every block — both sides'
+ * sample bits, the reconciler's parities or syndromes — goes into the pass's one ledger.
+ *
+ * The block's sample is a Bernoulli(sampleFraction) sample of its sifted bits (the union over the
+ * blocks is a Bernoulli sample of the pass's sifted bits, as the batch's); the block is reconciled
+ * at its own sampled QBER plus its uncertainty (estimate.ts reconciliationQber). The sampled QBER
+ * of the pass so far is checked after every block (abort 'qber-too-high' as soon as it is over the
+ * threshold). Once the pass is complete the stage leaves in the block what the batch stages leave
+ * — the pass's sifted string, sample, counts, key positions, the corrected key, the preliminary
+ * bound (finite-key bound on the whole pass's counts, extrapolated errors; no key → abort) — so
+ * verification (one tag over the whole corrected key), the final bound (finite-key bound on the
+ * whole pass's exact counts minus the whole ledger), privacy amplification and storing run once
+ * on the whole pass, unchanged.
+ *
+ * Differences from the batch path (hence a streamed pass has its own key): the sample is drawn
+ * per block, each block is reconciled separately (its own frames/parities), the ground's
+ * double-click bits come from its per-block decoder (records.ts StreamedDetections).
+ */
+import { BitArray } from '../../core/bits.js';
+import { ProtocolAbort } from '../../core/errors.js';
+import type { Drbg } from '../../core/rng/drbg.js';
+import type { Block } from '../../postprocess/block.js';
+import { checkQber, estimate, qberOf, reconciliationQber, sampleErrors, samplePositions } from '../../postprocess/estimate.js';
+import { finiteKeyInput, sentPerClass } from '../../postprocess/finiteKeyInput.js';
+import { basisBits, basisMatch, classCounts, complement, sift, type Sifted } from '../../postprocess/sift.js';
+import { need, type GroundContext, type SatelliteContext, type Stage } from './stage.js';
+
+const SAMPLE_LABEL = 'estimation sample (disclosed, removed from the key)';
+const ANSWER_LABEL = "estimation sample, the ground's bits (Bob→Alice)";
+
+/** What the blocks add up to: the pass's sifted string, sample and key, in detection order. */
+class PassAccumulator {
+  detections = 0;
+  blocks = 0;
+  private siftedBits = 0;
+  private readonly det: Uint32Array[] = [];
+  private readonly basis: Uint8Array[] = [];
+  private readonly intensity: Uint8Array[] = [];
+  private readonly bits: BitArray[] = [];
+  private readonly positions: Float64Array[] = [];
+  private readonly alice: BitArray[] = [];
+  private readonly bob: BitArray[] = [];
+  private readonly keyPositions: Uint32Array[] = [];
+  private readonly key: BitArray[] = [];
+  private readonly rawKey: BitArray[] = [];
+  /** Sampled errors and detections of the pass so far, per (basis, class). */
+  readonly sampleErr = [0, 0, 0, 0, 0, 0];
+  readonly sampleDet = [0, 0, 0, 0, 0, 0];
+
+  /** Add a block's sifted string and sample (positions local to the block's sifted string). */
+  addSifted(s: Sifted, detections: number, positions: Float64Array, alice: BitArray, bob: BitArray): void {
+    const det = new Uint32Array(s.detection.length);
+    for (let i = 0; i < det.length; i++) det[i] = s.detection[i] + this.detections;
+    this.det.push(det);
+    this.basis.push(s.basis);
+    this.intensity.push(s.intensity);
+    this.bits.push(s.bits);
+    const pos = new Float64Array(positions.length);
+    for (let i = 0; i < pos.length; i++) pos[i] = positions[i] + this.siftedBits;
+    this.positions.push(pos);
+    this.alice.push(alice);
+    this.bob.push(bob);
+    const e = sampleErrors(s, positions, alice, bob);
+    const d = classCounts(s, positions);
+    for (let i = 0; i < e.length; i++) {
+      this.sampleErr[i] += e[i];
+      this.sampleDet[i] += d[i];
+    }
+    this.detections += detections;
+    this.siftedBits += s.bits.length;
+    this.blocks++;
+  }
+
+  /** Add the block's key positions (local), its key and (ground) its raw key. */
+  addKey(keyPositions: Uint32Array, siftedOffset: number, key: BitArray, rawKey?: BitArray): void {
+    const kp = new Uint32Array(keyPositions.length);
+    for (let i = 0; i < kp.length; i++) kp[i] = keyPositions[i] + siftedOffset;
+    this.keyPositions.push(kp);
+    this.key.push(key);
+    if (rawKey) this.rawKey.push(rawKey);
+  }
+
+  get siftedSoFar(): number {
+    return this.siftedBits;
+  }
+
+  /** The whole pass into the block: what the batch stages sifting … reconciliation leave there. */
+  finish(block: Block, ground: boolean): void {
+    const sifted: Sifted = { detection: cat32(this.det), basis: cat8(this.basis), intensity: cat8(this.intensity), bits: BitArray.concat(this.bits) };
+    const positions = catF64(this.positions);
+    const alice = BitArray.concat(this.alice);
+    const bob = BitArray.concat(this.bob);
+    block.detections = this.detections;
+    block.sifted = sifted;
+    block.detected = classCounts(sifted);
+    const est = estimate(this.detections, sifted, block.detected, positions, alice, bob);
+    block.sample = { positions, alice, bob, errors: est.sampleErrors };
+    block.counts = est.counts;
+    block.sampleQber = est.sampleQber;
+    block.keyPositions = cat32(this.keyPositions);
+    block.key = BitArray.concat(this.key);
+    if (ground) block.rawKey = BitArray.concat(this.rawKey);
+  }
+}
+
+function cat32(parts: Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function cat8(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function catF64(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function bookSample(block: Block, bits: number): void {
+  block.ledger.add('estimation', bits, SAMPLE_LABEL);
+  block.ledger.add('estimation', bits, ANSWER_LABEL);
+}
+
+/** The pass's sampled QBER so far, checked after every block (both sides, same disclosed data). */
+function checkSoFar(acc: PassAccumulator, threshold: number): void {
+  checkQber(qberOf(acc.sampleErr, acc.sampleDet), threshold, 'sampled (pass so far)');
+}
+
+/** The preliminary bound on the whole pass (extrapolated errors), as the batch's preliminary-bound stage. */
+function preliminaryOnPass(c: SatelliteContext | GroundContext): void {
+  const { block } = c;
+  const params = block.parameters;
+  checkQber(block.sampleQber ?? 0, params.qberThreshold, 'sampled');
+  block.sent = sentPerClass(params, params.pulsesSent);
+  const prelim = c.post.finiteKey(finiteKeyInput(params, need(block.detected, 'detected'), need(block.counts, 'counts').errors, { sent: block.sent }));
+  block.preliminary = prelim;
+  if (prelim.keyLengthBits <= 0) throw new ProtocolAbort('no-key', `preliminary ${params.bound} bound gives no key${prelim.reason ? ': ' + prelim.reason : ''}`);
+}
+
+export const streamedBlocks: Stage = {
+  state: 'detections',
+
+  async satellite(c: SatelliteContext) {
+    if (!c.streamed) return;
+    const { block, session, source } = c;
+    const params = block.parameters;
+    const acc = new PassAccumulator();
+    const sampleRng: Drbg = c.rng.fork('sample');
+    const reconcileRng: Drbg = c.rng.fork('reconcile');
+    let lastPulse = -1;
+    let lastBlockAtMs = Date.now();
+    for (;;) {
+      const m = await session.receive();
+      if (m.type === 'end') {
+        if (m.detections !== acc.detections || m.blocks !== acc.blocks) {
+          throw new ProtocolAbort('protocol-violation', `ground ends the pass with ${m.detections} detections in ${m.blocks} blocks, the satellite received ${acc.detections} in ${acc.blocks}`);
+        }
+        break;
+      }
+      if (m.type !== 'detections') throw new ProtocolAbort('protocol-violation', `expected detections or end, received ${m.type}`);
+      lastBlockAtMs = Date.now();
+      const idx = m.pulseIndex;
+      const n = idx.length;
+      if (n > 0 && (idx[0] <= lastPulse || idx[n - 1] >= source.pulsesSent)) {
+        throw new ProtocolAbort('protocol-violation', `block ${acc.blocks}: pulse indices ${idx[0]} … ${idx[n - 1]} not after ${lastPulse} and below ${source.pulsesSent}`);
+      }
+      if (n > 0) lastPulse = idx[n - 1];
+      const settings = source.settings(idx);
+      const match = basisMatch(settings.basis, m.basis);
+      await session.send({ type: 'sift', match, intensity: settings.intensity });
+      const s = sift(match, settings.basis, settings.intensity, settings.bit);
+      const positions = samplePositions(s.bits.length, params.sampleFraction, sampleRng);
+      const mine = s.bits.select(positions);
+      await session.send({ type: 'sample', positions, bits: mine });
+      const theirs = await session.expect('sample');
+      if (theirs.bits.length !== positions.length) throw new ProtocolAbort('protocol-violation', `block ${acc.blocks}: sample answer has ${theirs.bits.length} bits, expected ${positions.length}`);
+      bookSample(block, positions.length);
+      const offset = acc.siftedSoFar;
+      acc.addSifted(s, n, positions, mine, theirs.bits);
+      checkSoFar(acc, params.qberThreshold);
+      const keyPositions = complement(s.bits.length, positions);
+      const key = s.bits.select(keyPositions);
+      if (key.length > 0) {
+        const blockQber = qberOf(sampleErrors(s, positions, mine, theirs.bits), classCounts(s, positions));
+        await c.post.reconcileAlice(params.reconciliation, key, session.stage('reconcile'), block.ledger, reconciliationQber(blockQber, positions.length), reconcileRng);
+      }
+      acc.addKey(keyPositions, offset, key);
+    }
+    c.opts.onEvent?.({ role: 'satellite', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
+    c.announcedDetections = acc.detections;
+    acc.finish(block, false);
+    preliminaryOnPass(c);
+  },
+
+  async ground(c: GroundContext) {
+    if (!c.streamed || !c.blocks) return;
+    const { block, session } = c;
+    const params = block.parameters;
+    const acc = new PassAccumulator();
+    const reconcileRng: Drbg = c.rng.fork('reconcile');
+    const pulse: Float64Array[] = [];
+    const basis: Uint8Array[] = [];
+    const bit: Uint8Array[] = [];
+    let lastBlockAtMs = Date.now();
+    for await (const blk of c.blocks) {
+      const n = blk.pulseIndex.length;
+      await session.send({ type: 'detections', pulseIndex: blk.pulseIndex, basis: basisBits(blk.basis) });
+      lastBlockAtMs = Date.now();
+      const sm = await session.expect('sift');
+      if (sm.match.length !== n) throw new ProtocolAbort('protocol-violation', `block ${acc.blocks}: sifting covers ${sm.match.length} detections, expected ${n}`);
+      const s = sift(sm.match, blk.basis, sm.intensity, blk.bit);
+      const sample = await session.expect('sample');
+      const positions = sample.positions;
+      if (positions.length !== sample.bits.length || (positions.length > 0 && positions[positions.length - 1] >= s.bits.length)) {
+        throw new ProtocolAbort('protocol-violation', `block ${acc.blocks}: estimation sample does not fit the sifted key`);
+      }
+      const mine = s.bits.select(positions);
+      await session.send({ type: 'sample', positions: new Float64Array(0), bits: mine });
+      bookSample(block, positions.length);
+      const offset = acc.siftedSoFar;
+      acc.addSifted(s, n, positions, sample.bits, mine);
+      checkSoFar(acc, params.qberThreshold);
+      const keyPositions = complement(s.bits.length, positions);
+      const raw = s.bits.select(keyPositions);
+      let corrected = raw;
+      if (raw.length > 0) {
+        const blockQber = qberOf(sampleErrors(s, positions, sample.bits, mine), classCounts(s, positions));
+        corrected = await c.post.reconcileBob(params.reconciliation, raw.clone(), session.stage('reconcile'), block.ledger, reconciliationQber(blockQber, positions.length), reconcileRng);
+        if (corrected.length !== raw.length) throw new ProtocolAbort('reconciliation-failed', 'corrected key has the wrong length');
+      }
+      acc.addKey(keyPositions, offset, corrected, raw);
+      pulse.push(blk.pulseIndex);
+      basis.push(blk.basis);
+      bit.push(blk.bit);
+    }
+    await session.send({ type: 'end', detections: acc.detections, blocks: acc.blocks });
+    c.opts.onEvent?.({ role: 'ground', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
+    c.input = { ...c.input, pulseIndex: catF64(pulse), basis: cat8(basis), bit: cat8(bit) };
+    acc.finish(block, true);
+    groundDetail(c);
+    preliminaryOnPass(c);
+  },
+};
+
+/** The ground's per-detection report of the pass (as the batch estimation stage builds it). */
+function groundDetail(c: GroundContext): void {
+  const { block, input } = c;
+  const sifted = need(block.sifted, 'sifted');
+  const positions = need(block.sample, 'sample').positions;
+  const m = sifted.bits.length;
+  const error = new Uint8Array(m);
+  const { alice, bob } = need(block.sample, 'sample');
+  for (let i = 0; i < positions.length; i++) if (alice.get(i) !== bob.get(i)) error[positions[i]] = 1;
+  const pulseIndex = new Float64Array(m);
+  for (let i = 0; i < m; i++) pulseIndex[i] = input.pulseIndex[sifted.detection[i]];
+  const sampled = new Uint8Array(m);
+  for (let i = 0; i < positions.length; i++) sampled[positions[i]] = 1;
+  block.siftedDetail = { pulseIndex, basis: sifted.basis, intensity: sifted.intensity, error, sampled, errorsExact: false };
+}
+
+/** A batch stage that a streamed pass has already done in its blocks. */
+export function batchOnly(stage: Stage): Stage {
+  return {
+    state: stage.state,
+    satellite: (c) => (c.streamed ? Promise.resolve() : stage.satellite(c)),
+    ground: (c) => (c.streamed ? Promise.resolve() : stage.ground(c)),
+  };
+}

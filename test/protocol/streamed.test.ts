@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { runLocalSession } from '../../src/protocol/local.js';
+import { defaultPostProcessing } from '../../src/protocol/postprocessing.js';
+import { DEFAULT_POLICY, type DetectionBlock, type GroundDetections } from '../../src/protocol/types.js';
+import { finiteKey } from '../../src/security/finiteKey.js';
+import { finiteKeyInput, sentPerClass } from '../../src/postprocess/finiteKeyInput.js';
+import { countDisclosureBits } from '../../src/postprocess/estimate.js';
+import { paramsMessage } from '../../src/protocol/stages/index.js';
+import { syntheticPass } from './synthetic.js';
+
+const post = defaultPostProcessing();
+const POLICY = { ...DEFAULT_POLICY, bound: 'chernoff' as const };
+
+/** The detections cut into blocks at the given sizes, handed out as a timing tracker would (one event-loop turn apart). */
+async function* blocksOf(d: GroundDetections, sizes: number[]): AsyncGenerator<DetectionBlock> {
+  let o = 0;
+  for (const n of sizes) {
+    await new Promise((r) => setTimeout(r, 1));
+    yield { pulseIndex: d.pulseIndex.slice(o, o + n), basis: d.basis.slice(o, o + n), bit: d.bit.slice(o, o + n) };
+    o += n;
+  }
+  if (o !== d.pulseIndex.length) throw new Error('sizes do not cover the detections');
+}
+
+const names = (d: GroundDetections): GroundDetections => ({ site: d.site, passId: d.passId, pulseIndex: new Float64Array(0), basis: new Uint8Array(0), bit: new Uint8Array(0) });
+
+describe('streamed pass (stages/streamed-blocks.ts): per-block sifting, estimation and reconciliation', () => {
+  const pass = syntheticPass({ detections: 400_000, qber: 0.01, seed: 7 });
+  const sizes = [60_000, 0, 90_000, 50_000, 1, 99_999, 100_000];
+
+  // (Hamming leaks more than this small pass's bound allows: it is run on the reference pass, test/recording/follow-streamed.test.ts)
+  // LDPC's frames take ~100 s of CPU on this pass under load: opt-in (MOZI_SLOW=1)
+  for (const reconciliation of process.env.MOZI_SLOW === '1' ? (['cascade', 'ldpc'] as const) : (['cascade'] as const)) {
+    it(`${reconciliation}: identical keys on both sides, the key length from the whole pass's counts minus every disclosed bit`, async () => {
+      const policy = { ...POLICY, reconciliation };
+      const r = await runLocalSession({ source: pass.source, detections: names(pass.detections), blocks: blocksOf(pass.detections, sizes), policy, post, seed: '3' });
+      expect(r.satellite.abortMessage).toBeUndefined();
+      expect(r.ground.abortMessage).toBeUndefined();
+      expect(r.keysMatch).toBe(true);
+      expect(r.satellite.keyBits).toBeGreaterThan(reconciliation === 'cascade' ? 5000 : 300);
+      const counts = r.satellite.counts!;
+      expect(counts.detections).toBe(400_000);
+      // sifted bits: detections whose bases matched, counted here from the source itself
+      const settings = pass.source.settings(pass.detections.pulseIndex);
+      let matched = 0;
+      for (let i = 0; i < 400_000; i++) if (settings.basis[i] === pass.detections.basis[i]) matched++;
+      expect(counts.siftedBits).toBe(matched);
+      expect(r.ground.counts).toEqual(counts);
+      // the ledger: both sides hold the same entries; the sample in both directions, the exact counts,
+      // every reconciliation disclosure (one or more entries per block), the verification tag
+      const ledger = r.satellite.ledger!;
+      expect(r.ground.ledger!.entries).toEqual(ledger.entries);
+      const countBits = counts.detected.reduce((s, n) => s + countDisclosureBits(n), 0);
+      expect(ledger.byKind.estimation).toBe(2 * counts.sampleBits + countBits);
+      expect(ledger.byKind.reconciliation).toBeGreaterThan(0);
+      expect(ledger.byKind.verification).toBeGreaterThan(0);
+      // ℓ: the finite-key bound on the whole pass's exact counts minus the whole ledger
+      const params = paramsMessage(pass.source, policy, '0');
+      const fk = finiteKey(finiteKeyInput(params, counts.detected, counts.errors, { leakageBits: ledger.leakedBits, sent: sentPerClass(params, params.pulsesSent) }));
+      expect(r.satellite.keyBits).toBe(fk.keyLengthBits);
+      expect(r.satellite.qber).toBeGreaterThan(0.005);
+      expect(r.satellite.qber).toBeLessThan(0.015);
+    }, 120_000);
+  }
+
+  it('the same seed and blocks give the same key; other block boundaries give another key', async () => {
+    const run = (s: number[]) => runLocalSession({ source: pass.source, detections: names(pass.detections), blocks: blocksOf(pass.detections, s), policy: POLICY, post, seed: '4' });
+    const a = await run(sizes);
+    const b = await run(sizes);
+    const c = await run([200_000, 200_000]);
+    expect(a.keysMatch && b.keysMatch && c.keysMatch).toBe(true);
+    expect(b.satellite.keyDigest).toBe(a.satellite.keyDigest);
+    expect(c.satellite.keyDigest).not.toBe(a.satellite.keyDigest);
+    // fewer, larger blocks: fewer reconciliation disclosures, a longer key
+    expect(c.satellite.ledger!.byKind.reconciliation).toBeLessThan(a.satellite.ledger!.byKind.reconciliation);
+    expect(c.satellite.keyBits).toBeGreaterThan(a.satellite.keyBits);
+  }, 120_000);
+
+  it('a block whose pulse indices go back is a protocol violation; nothing is stored', async () => {
+    const d = pass.detections;
+    async function* bad(): AsyncGenerator<DetectionBlock> {
+      yield { pulseIndex: d.pulseIndex.slice(0, 1000), basis: d.basis.slice(0, 1000), bit: d.bit.slice(0, 1000) };
+      yield { pulseIndex: d.pulseIndex.slice(500, 1500), basis: d.basis.slice(500, 1500), bit: d.bit.slice(500, 1500) };
+    }
+    const r = await runLocalSession({ source: pass.source, detections: names(d), blocks: bad(), policy: POLICY, post, seed: '5' });
+    expect(r.satellite.aborted).toBe(true);
+    expect(r.satellite.abortReason).toBe('protocol-violation');
+    expect(r.ground.aborted).toBe(true);
+    expect(r.satellite.keyBits + r.ground.keyBits).toBe(0);
+  }, 60_000);
+
+  it('a high QBER aborts at the block that shows it, before the pass is over', async () => {
+    const noisy = syntheticPass({ detections: 100_000, qber: 0.2, seed: 8 });
+    let handedOut = 0;
+    async function* counted(): AsyncGenerator<DetectionBlock> {
+      for await (const b of blocksOf(noisy.detections, [25_000, 25_000, 25_000, 25_000])) {
+        handedOut++;
+        yield b;
+      }
+    }
+    const r = await runLocalSession({ source: noisy.source, detections: names(noisy.detections), blocks: counted(), policy: POLICY, post, seed: '6' });
+    expect(r.satellite.abortReason).toBe('qber-too-high');
+    expect(r.ground.abortReason).toBe('qber-too-high');
+    expect(handedOut).toBe(1);
+  }, 60_000);
+});
