@@ -63,6 +63,68 @@ function paperAccountingRow(r: ReplayResult, paperBits: number, ratio: (a: numbe
   return { quantity: "final key, Alice's disclosures only", model: fmtInt(bits), paper: fmtInt(paperBits), ratio: ratio(bits, paperBits) };
 }
 
+/** Per second of the window: the finite-key length if the pass ended there, and the PLOB and ideal-decoy keys of the same channel. */
+export interface KeyVsLimits {
+  t: number[];
+  finiteKeyBits: number[];
+  /** Σ pulses·(−log2(1 − η)) up to t: the PLOB bound of the repeaterless channel (Pirandola et al., Nat. Commun. 8, 15043 (2017)). */
+  plobBits: number[];
+  /** The PLOB curve scaled by the window's ideal-decoy/PLOB ratio (r.limits). */
+  idealDecoyBits: number[];
+}
+
+export function keyVsLimits(r: ReplayResult): KeyVsLimits {
+  const pulsesPerS = r.limits.pulses / r.durationS;
+  const ratio = r.limits.idealDecoyBits / Math.max(1, r.limits.plobBits);
+  let cumPlob = 0;
+  const plobBits: number[] = [];
+  const idealDecoyBits: number[] = [];
+  for (const p of r.series) {
+    const eta = 10 ** (-p.lossDb / 10);
+    cumPlob += pulsesPerS * -Math.log2(1 - eta);
+    plobBits.push(cumPlob);
+    idealDecoyBits.push(cumPlob * ratio);
+  }
+  return { t: r.series.map((p) => p.t), finiteKeyBits: r.series.map((p) => p.keyBitsIfEndedHere), plobBits, idealDecoyBits };
+}
+
+/** The key of the run next to the ideal-decoy and PLOB keys of the same window (fraction of PLOB). */
+export function limitTable(r: ReplayResult): { what: string; bits: number; fractionOfPlob: number | null }[] {
+  const plob = r.limits.plobBits;
+  return [
+    { what: 'final key (this run)', bits: r.finalKeyBits, fractionOfPlob: plob > 0 ? r.finalKeyBits / plob : null },
+    { what: 'ideal decoy BB84 (same channel)', bits: r.limits.idealDecoyBits, fractionOfPlob: r.limits.idealDecoyBits / Math.max(1, plob) },
+    { what: 'PLOB bound (same channel)', bits: plob, fractionOfPlob: 1 },
+  ];
+}
+
+/** QBER per second (%, null where nothing was sifted) and the paper's mean QBER (%) when published. */
+export function qberVsPaper(r: ReplayResult): { t: number[]; qberPct: (number | null)[]; paperMeanPct: number | null } {
+  return {
+    t: r.series.map((p) => p.t),
+    qberPct: r.series.map((p) => (Number.isFinite(p.qber) ? p.qber * 100 : null)),
+    paperMeanPct: r.published?.qber !== undefined ? r.published.qber * 100 : null,
+  };
+}
+
+/**
+ * What the HTML report's results show, as data: the model/paper table (comparisonRows, with the
+ * signal-only sifted row), QBER vs time with the paper's mean, key vs PLOB/ideal decoy. The
+ * dashboard's results panel draws these (the same functions as replayHtml, no second copy).
+ */
+export interface ReplayResults {
+  paperSource: string | null;
+  comparison: ComparisonRow[];
+  qber: ReturnType<typeof qberVsPaper>;
+  keyVsLimits: KeyVsLimits;
+  limits: ReturnType<typeof limitTable>;
+  bound: string;
+}
+
+export function replayResults(r: ReplayResult): ReplayResults {
+  return { paperSource: r.published?.source ?? null, comparison: comparisonRows(r), qber: qberVsPaper(r), keyVsLimits: keyVsLimits(r), limits: limitTable(r), bound: r.bound };
+}
+
 /** The JSON document of `mozi replay --json` (DESIGN.md / issue contract). */
 export function replayJson(r: ReplayResult): Record<string, unknown> {
   return {
@@ -111,6 +173,7 @@ export function replayHtml(r: ReplayResult): string {
   const s = r.series;
   const t = s.map((p) => p.t);
   const link = r.link;
+  const qv = qberVsPaper(r);
   const charts: { title: string; svg: string; note?: string }[] = [];
   charts.push({
     title: 'Range and elevation vs time',
@@ -156,23 +219,11 @@ export function replayHtml(r: ReplayResult): string {
         xLabel: 'time since window start (s)',
         yLabel: 'QBER (%)',
         series: [{ name: 'QBER', x: t, y: s.map((p) => p.qber * 100) }],
-        hLines: r.published?.qber !== undefined ? [{ y: r.published.qber * 100, label: `published mean ${pct(r.published.qber, 1)}` }] : [],
+        hLines: qv.paperMeanPct !== null ? [{ y: qv.paperMeanPct, label: `published mean ${qv.paperMeanPct.toFixed(1)} %` }] : [],
         height: 300,
       }),
   });
-  const pulsesPerS = r.limits.pulses / r.durationS;
-  let cumPlob = 0;
-  const plobCum: number[] = [];
-  const idealCum: number[] = [];
-  let cumIdeal = 0;
-  const ratio = r.limits.idealDecoyBits / Math.max(1, r.limits.plobBits);
-  for (const p of s) {
-    const eta = 10 ** (-p.lossDb / 10);
-    cumPlob += pulsesPerS * -Math.log2(1 - eta);
-    cumIdeal = cumPlob * ratio;
-    plobCum.push(cumPlob);
-    idealCum.push(cumIdeal);
-  }
+  const kl = keyVsLimits(r);
   charts.push({
     title: 'Key accumulating vs the PLOB and ideal decoy bounds',
     svg: lineChart({
@@ -181,9 +232,9 @@ export function replayHtml(r: ReplayResult): string {
       yLabel: 'bits',
       yScale: 'log',
       series: [
-        { name: `finite-key (${r.bound})`, x: t, y: s.map((p) => p.keyBitsIfEndedHere) },
-        { name: 'PLOB', x: t, y: plobCum, dash: '6 3' },
-        { name: 'ideal decoy', x: t, y: idealCum, dash: '2 2' },
+        { name: `finite-key (${r.bound})`, x: kl.t, y: kl.finiteKeyBits },
+        { name: 'PLOB', x: kl.t, y: kl.plobBits, dash: '6 3' },
+        { name: 'ideal decoy', x: kl.t, y: kl.idealDecoyBits, dash: '2 2' },
       ],
       legend: 'bottom-right',
     }),
@@ -219,11 +270,7 @@ export function replayHtml(r: ReplayResult): string {
     r.counts.siftedPerIntensity[k] > 0 ? pct(r.counts.errorsPerIntensity[k] / r.counts.siftedPerIntensity[k]) : '—',
   ]);
   const boundRows = Object.entries(r.bounds).map(([b, v]) => [b, fmtInt(v ?? 0)]);
-  const limitRows = [
-    ['final key (this run)', fmtInt(r.finalKeyBits), r.limits.plobBits > 0 ? pct(r.finalKeyBits / r.limits.plobBits) : '—'],
-    ['ideal decoy BB84 (same channel)', fmtInt(r.limits.idealDecoyBits), pct(r.limits.idealDecoyBits / Math.max(1, r.limits.plobBits))],
-    ['PLOB bound (same channel)', fmtInt(r.limits.plobBits), '100 %'],
-  ];
+  const limitRows = limitTable(r).map((l) => [l.what, fmtInt(l.bits), l.fractionOfPlob === null ? '—' : pct(l.fractionOfPlob)]);
   const nd = r.noDecoy;
   const verdict = r.aborted
     ? `<p class="abort">Aborted: <b>${escapeXml(r.abortReason ?? '')}</b> — ${escapeXml(r.abortMessage ?? '')}. No key was stored on either side.</p>`

@@ -10,6 +10,9 @@
  */
 import type { PassSummary } from '../orbit/types.js';
 import type { Plan } from '../plan/assemble.js';
+import type { ReplayResults } from '../report/replay.js';
+
+export type { ReplayResults } from '../report/replay.js';
 
 /** GET /api/plan: the plan the dashboard was started with (`mozi serve --plan`), as mozi plan wrote it. */
 export type PlanResponse = Plan;
@@ -19,6 +22,19 @@ export interface ApiError {
   message: string;
 }
 
+/** A station as GET /api/meta lists it (and POST /api/stations answers). */
+export interface MetaStation {
+  id: string;
+  name: string;
+  latitudeDeg: number;
+  longitudeDeg: number;
+  altitudeM: number;
+  apertureM: number;
+  cityLight: string | null;
+  /** Added from the dashboard (POST /api/stations), not in the mission file. */
+  user: boolean;
+}
+
 /** GET /api/meta?mission */
 export interface MetaResponse {
   mission: { name: string; description: string | null; satellite: string; noradId: number | null };
@@ -26,7 +42,7 @@ export interface MetaResponse {
   missions: string[];
   /** The mission's named passes. */
   presets: { id: string; label: string; station: string; pass: string }[];
-  stations: { id: string; name: string; latitudeDeg: number; longitudeDeg: number; altitudeM: number; apertureM: number; cityLight: string | null }[];
+  stations: MetaStation[];
   eves: readonly string[];
   reconciliations: readonly string[];
   bounds: readonly string[];
@@ -36,6 +52,8 @@ export interface MetaResponse {
   minElevationDeg: number;
   /** A plan is loaded (GET /api/plan answers). */
   hasPlan: boolean;
+  /** The weather table's source (`mozi serve --weather`), or null. */
+  weather: string | null;
 }
 
 /** A pass as GET /api/passes lists it: the orbit layer's summary plus the predicted key. */
@@ -47,6 +65,34 @@ export interface PassesResponse {
   /** Propagation-distance warnings (element sets far from the passes' epochs). */
   warnings: string[];
   passes: PassRow[];
+}
+
+/** GET /api/timeline?mission&from&to: every pass of the mission's satellites over all its stations (the planner's). */
+export interface TimelineResponse {
+  mission: string;
+  from: string;
+  to: string;
+  /** The weather table's source (`mozi serve --weather`), or null: no expected key then. */
+  weather: string | null;
+  stations: { id: string; name: string }[];
+  warnings: string[];
+  passes: TimelinePass[];
+}
+
+export interface TimelinePass {
+  satellite: string;
+  station: string;
+  aos: string;
+  tca: string;
+  los: string;
+  maxElevationDeg: number;
+  night: boolean;
+  /** Clear-sky finite-key length of the pass as its own block (the planner's, = keyrate --predict). */
+  predictedKeyBits: number;
+  /** Cloud-free probability of the station in the month of TCA (null without a weather table). */
+  cloudFreeProbability: number | null;
+  /** predictedKeyBits × cloudFreeProbability (null without a weather table). */
+  expectedKeyBits: number | null;
 }
 
 /** One time slot of GET /api/pass: geometry and link budget (the link terms are absent below the horizon). */
@@ -122,6 +168,10 @@ export interface RunProgress {
   overall: number;
   /** While queued: 1 = the next to start. */
   queuePosition?: number;
+  /** Seconds in this stage so far (the server's heartbeat, run-heartbeat.ts). */
+  stageElapsedS?: number;
+  /** Re-sent by the heartbeat (no new progress since the last event). */
+  heartbeat?: boolean;
 }
 
 /** GET /api/runs/:id (and each entry of GET /api/runs, newest first): a run's settings and state. */
@@ -182,11 +232,33 @@ export interface PublishedFigures {
 export type RunEvent =
   | { type: 'progress'; data: RunProgress }
   | { type: 'series'; data: RunSeries }
-  | { type: 'done'; data: { summary: RunSummary } }
+  | { type: 'done'; data: { summary: RunSummary; results?: ReplayResults } }
   | { type: 'failed'; data: { message: string } };
 
-/** GET /api/keys: the sites' key stores and the relays done. */
+/** GET /api/keys: the sites' key stores, their keys per link, and the relays done. */
 export interface KeyInventory {
   sites: { site: string; peers: string[]; blocks: number; storedKeys: number; storedBits: number; deliveredKeys: number }[];
+  /** Per link (sites a < b), each end's own store. */
+  links: KeyLink[];
   relays: { from: string; to: string; keys: number; bits: number; at: string }[];
+}
+
+/** One link of the key inventory: an unordered pair of sites and what each end's store holds for it. */
+export interface KeyLink {
+  a: string;
+  b: string;
+  /** `station-station` for two ground stations (trusted relay), else `satellite-station`. */
+  kind: 'satellite-station' | 'station-station';
+  ends: {
+    site: string;
+    /** Key blocks of the link in this store. */
+    blocks: number;
+    /** Final-key bits of those blocks (incl. each block's 256-bit key-ID key). */
+    distilledBits: number;
+    /** Keys not yet delivered (either direction). */
+    availableKeys: number;
+    availableBits: number;
+    deliveredKeys: number;
+    lastBlockAt: string | null;
+  }[];
 }

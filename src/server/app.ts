@@ -7,8 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { loadMission } from '../mission/presets.js';
 import { MissionRegistry, registerDashboardApi } from './dashboard.js';
 import { RunManager } from './runs.js';
+import { UserStations } from './user-stations.js';
+import { join } from 'node:path';
 import { registerStatic } from './static.js';
 import type { PlanResponse } from './api-types.js';
+import type { WeatherTable } from '../plan/types.js';
 
 export interface DashboardOptions {
   /** Where run outputs and the sites' key stores live. */
@@ -17,16 +20,18 @@ export interface DashboardOptions {
   mission?: string;
   /** A plan (mozi plan's plan.json) for the Plan view. */
   plan?: PlanResponse;
+  /** Monthly cloud-free probabilities (`mozi serve --weather`): the timeline's weather-expected key. */
+  weather?: WeatherTable;
 }
 
 export async function buildDashboard(opts: DashboardOptions): Promise<FastifyInstance> {
   const missionArg = opts.mission ?? 'micius';
-  const missions = new MissionRegistry(loadMission(missionArg), missionArg);
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const missions = new MissionRegistry(loadMission(missionArg), missionArg, new UserStations(join(opts.dataDir, 'stations.json')));
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
   const runs = new RunManager(opts.dataDir);
   app.addHook('onClose', async () => runs.close());
-  registerDashboardApi(app, { dataDir: opts.dataDir, runs, missions, plan: opts.plan });
+  registerDashboardApi(app, { dataDir: opts.dataDir, runs, missions, plan: opts.plan, weather: opts.weather });
   await registerStatic(app);
   return app;
 }

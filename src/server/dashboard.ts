@@ -4,19 +4,22 @@
  * the key inventory of the sites' key stores.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { linkBudget } from '../link/index.js';
-import { KeyStore } from '../kms/keystore.js';
-import { loadMission, missionPasses, missionStation, predictPassKey, resolveMissionPass, SHIPPED_MISSIONS, type Mission } from '../mission/index.js';
+import { loadMission, missionPasses, missionStation, predictPassKey, resolveMissionPass, SHIPPED_MISSIONS, type Mission, type MissionStation } from '../mission/index.js';
+import { stationBody, UserStations } from './user-stations.js';
 import { passGeometry, passSummary } from '../orbit/index.js';
 import { RECONCILERS } from '../postprocess/reconcile/registry.js';
 import { EAVESDROPPERS } from '../quantum/eve.js';
 import { BOUNDS } from '../security/types.js';
-import type { ApiError, PlanResponse, KeyInventory, MetaResponse, PassDetail, PassesResponse, StartRunResponse } from './api-types.js';
+import type { ApiError, PlanResponse, MetaResponse, MetaStation, PassDetail, PassesResponse, StartRunResponse, TimelineResponse } from './api-types.js';
 import { RunManager } from './runs.js';
+import { missionTimeline } from './timeline.js';
+import { keyInventory } from './key-inventory.js';
+import type { WeatherTable } from '../plan/types.js';
 
 // The lists come from their one source each (quantum/eve.ts, reconcile/registry.ts, security/types.ts).
 export const EVES: readonly string[] = EAVESDROPPERS;
@@ -30,11 +33,15 @@ function isoParam(value: string | undefined, field: string): number {
   return t;
 }
 
-/** The missions a dashboard serves: its own (`mozi serve --mission`) first, then the shipped ones. */
+/** The missions a dashboard serves: its own (`mozi serve --mission`) first, then the shipped ones; each with the stations added from the page. */
 export class MissionRegistry {
   private readonly byName = new Map<string, { mission: Mission; arg: string }>();
 
-  constructor(readonly main: Mission, mainArg: string) {
+  constructor(
+    readonly main: Mission,
+    mainArg: string,
+    readonly userStations: UserStations = new UserStations(),
+  ) {
     this.byName.set(main.name, { mission: main, arg: mainArg });
     for (const name of SHIPPED_MISSIONS) if (!this.byName.has(name)) this.byName.set(name, { mission: loadMission(name), arg: name });
   }
@@ -43,46 +50,22 @@ export class MissionRegistry {
     return [...this.byName.keys()];
   }
 
-  /** A mission by name (default: the dashboard's own); InputError names the known ones. */
-  get(name: string | undefined): { mission: Mission; arg: string } {
+  /** A mission by name (default: the dashboard's own) with its user stations; InputError names the known ones. */
+  get(name: string | undefined): { mission: Mission; arg: string; userStations: MissionStation[] } {
     const e = this.byName.get(name ?? this.main.name);
     if (!e) throw new InputError(`unknown mission "${name}"; known: ${this.names().join(', ')}`, { field: 'mission' });
-    return e;
+    return { mission: this.userStations.apply(e.mission), arg: e.arg, userStations: this.userStations.of(e.mission.name) };
+  }
+
+  /** The mission as loaded, without user stations (new stations are checked against it). */
+  base(name: string | undefined): Mission {
+    return this.get(name) && this.byName.get(name ?? this.main.name)!.mission;
   }
 }
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof InputError) return reply.code(400).send({ message: err.message } satisfies ApiError);
   return reply.code(500).send({ message: err instanceof Error ? err.message : String(err) } satisfies ApiError);
-}
-
-/** Key inventory of every `<dataDir>/keys/<site>.sqlite` store. */
-export function keyInventory(dataDir: string): KeyInventory {
-  const dir = join(dataDir, 'keys');
-  const sites: KeyInventory['sites'] = [];
-  if (existsSync(dir)) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.sqlite')).sort()) {
-      const site = basename(f, '.sqlite');
-      const store = KeyStore.open(join(dir, f), { site });
-      try {
-        const peers = store.peers();
-        let storedKeys = 0;
-        let keySize = 0;
-        for (const p of peers) {
-          const st = store.status(p);
-          storedKeys += st.storedKeyCount + st.redeemableKeyCount;
-          keySize = st.keySizeBits;
-        }
-        const delivered = store.listKeys().filter((k) => k.state === 'consumed').length;
-        sites.push({ site, peers, blocks: store.blocks().length, storedKeys, storedBits: storedKeys * keySize, deliveredKeys: delivered });
-      } finally {
-        store.close();
-      }
-    }
-  }
-  const relayFile = join(dataDir, 'relays.json');
-  const relays = existsSync(relayFile) ? (JSON.parse(readFileSync(relayFile, 'utf8')) as KeyInventory['relays']) : [];
-  return { sites, relays };
 }
 
 /** POST /api/runs: any listed pass (`station` + `pass` spec or AOS), or a named pass (`preset`) of a mission. */
@@ -101,7 +84,7 @@ const runBody = z
   .strict()
   .refine((b) => b.preset !== undefined || (b.station !== undefined && b.pass !== undefined), { message: 'give station and pass (or preset)', path: ['station'] });
 
-export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: string; runs: RunManager; missions: MissionRegistry; plan?: PlanResponse }): void {
+export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: string; runs: RunManager; missions: MissionRegistry; plan?: PlanResponse; weather?: WeatherTable }): void {
   const { dataDir, runs, missions } = opts;
 
   app.get('/api/plan', async (_req, reply) => {
@@ -128,6 +111,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
           altitudeM: s.altitudeM,
           apertureM: s.receiver.apertureM,
           cityLight: s.receiver.cityLight?.name ?? null,
+          user: missions.get(q.mission).userStations.includes(s),
         })),
         eves: EVES,
         reconciliations: RECONCILIATIONS,
@@ -135,6 +119,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
         defaults: { reconciliation: mission.postprocessing.reconciliation, bound: mission.postprocessing.bound },
         minElevationDeg: mission.constraints.minElevationDeg ?? 10,
         hasPlan: opts.plan !== undefined,
+        weather: opts.weather?.source ?? null,
       } satisfies MetaResponse;
     } catch (e) {
       return sendError(reply, e);
@@ -161,6 +146,16 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
           predictedKeyBits: p.night ? predictPassKey(mission, station, p, { bound: 'chernoff' }).keyBits : 0,
         })),
       } satisfies PassesResponse;
+    } catch (e) {
+      return sendError(reply, e);
+    }
+  });
+
+  app.get('/api/timeline', async (req, reply) => {
+    try {
+      const q = req.query as Record<string, string | undefined>;
+      const { mission } = missions.get(q.mission);
+      return missionTimeline(mission, isoParam(q.from, 'from'), isoParam(q.to, 'to'), opts.weather) satisfies TimelineResponse;
     } catch (e) {
       return sendError(reply, e);
     }
@@ -203,17 +198,34 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
     }
     const b = parsed.data;
     try {
-      const { mission, arg } = missions.get(b.mission);
+      const { mission, arg, userStations } = missions.get(b.mission);
       // check the pass now (400 for a bad station or pass), the worker replays it
       if (b.preset !== undefined) {
         if (!mission.replays.some((r) => r.id === b.preset)) throw new InputError(`no replay "${b.preset}" in mission ${mission.name}; known: ${mission.replays.map((r) => r.id).join(', ')}`, { field: 'preset' });
       } else resolveMissionPass(mission, missionStation(mission, b.station!, { field: 'station' }), b.pass!);
-      const run = runs.start({ ...b, mission: arg, missionName: mission.name });
+      // a station added from the page travels with the run (the replay process loads the mission anew)
+      const station = b.station !== undefined ? missionStation(mission, b.station, { field: 'station' }) : undefined;
+      const extra = userStations.filter((s) => s.id === station?.id);
+      const run = runs.start({ ...b, mission: arg, missionName: mission.name, ...(extra.length ? { userStations: extra } : {}) });
       return reply.code(201).send({ id: run.id } satisfies StartRunResponse);
     } catch (e) {
       return sendError(reply, e);
     }
   });
+  app.post('/api/stations', async (req, reply) => {
+    const parsed = stationBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      return reply.code(400).send({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } satisfies ApiError);
+    }
+    try {
+      const q = req.query as Record<string, string | undefined>;
+      const st = missions.userStations.add(missions.base(q.mission), parsed.data);
+      return reply.code(201).send({ id: st.id, name: st.name, latitudeDeg: st.latitudeDeg, longitudeDeg: st.longitudeDeg, altitudeM: st.altitudeM, apertureM: st.receiver.apertureM, cityLight: st.receiver.cityLight?.name ?? null, user: true } satisfies MetaStation);
+    } catch (e) {
+      return sendError(reply, e);
+    }
+  });
+
   app.get('/api/runs', async () => ({ runs: runs.list() }));
   app.get('/api/runs/:id', async (req, reply) => {
     const run = runs.get((req.params as { id: string }).id);
@@ -237,6 +249,12 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
     });
   });
 
+  app.get('/api/runs/:id/results', async (req, reply) => {
+    const run = runs.get((req.params as { id: string }).id);
+    if (!run?.results) return reply.code(404).send({ message: 'no results (yet)' } satisfies ApiError);
+    return run.results;
+  });
+
   app.get('/api/runs/:id/report', async (req, reply) => {
     const run = runs.get((req.params as { id: string }).id);
     const file = run && join(run.outDir, 'report.json');
@@ -253,7 +271,7 @@ export function registerDashboardApi(app: FastifyInstance, opts: { dataDir: stri
 
   app.get('/api/keys', async (_req, reply) => {
     try {
-      return keyInventory(dataDir);
+      return keyInventory(dataDir, new Set(missions.names().flatMap((n) => missions.get(n).mission.stations.map((s) => s.id))));
     } catch (e) {
       return sendError(reply, e);
     }

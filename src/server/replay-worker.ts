@@ -13,7 +13,7 @@ import { resolveReplayWindow, runReplay, type ReplayEvent } from '../mission/rep
 import { linkBudget } from '../link/index.js';
 import { passGeometry } from '../orbit/index.js';
 import { detectionSeries, expectedSeries, overallProgress, toSeries } from './run-events.js';
-import { writeReplayReport } from '../report/replay.js';
+import { replayResults, writeReplayReport } from '../report/replay.js';
 import type { Bound } from '../security/types.js';
 import type { ReconciliationMethod } from '../protocol/types.js';
 import type { RunEvent, RunSeries } from './api-types.js';
@@ -25,7 +25,9 @@ function post(ev: RunEvent): void {
 
 async function run(msg: { params: RunParams; outDir: string; dataDir: string }): Promise<void> {
   const { params, outDir, dataDir } = msg;
-  const target = { mission: loadMission(params.mission), preset: params.preset, station: params.station, pass: params.pass, windowS: params.windowS };
+  const loaded = loadMission(params.mission);
+  const mission = params.userStations?.length ? { ...loaded, stations: [...loaded.stations, ...params.userStations] } : loaded;
+  const target = { mission, preset: params.preset, station: params.station, pass: params.pass, windowS: params.windowS };
   const w = resolveReplayWindow(target);
   mkdirSync(join(dataDir, 'keys'), { recursive: true });
   const satStore = KeyStore.open(join(dataDir, 'keys', `${w.satelliteSite}.sqlite`), { site: w.satelliteSite });
@@ -95,6 +97,8 @@ async function run(msg: { params: RunParams; outDir: string; dataDir: string }):
           pass: result.pass,
           warnings: result.warnings,
         },
+        // the HTML report's comparisons as data, from the same functions (src/report/replay.ts)
+        results: replayResults(result),
       },
     });
   } finally {

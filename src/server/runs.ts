@@ -11,7 +11,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../core/package-root.js';
-import type { RunEvent, RunInfo, RunSummary } from './api-types.js';
+import type { ReplayResults, RunEvent, RunInfo, RunSummary } from './api-types.js';
+import { RunHeartbeat } from './run-heartbeat.js';
+import type { MissionStation } from '../mission/config.js';
 
 /** A dashboard run: any pass of any station (`station` + `pass`), or a named pass (`preset`), of a mission. */
 export interface RunParams {
@@ -27,6 +29,8 @@ export interface RunParams {
   bound?: string;
   seed?: number;
   windowS?: number;
+  /** Stations added from the dashboard that the run needs (appended to the mission's). */
+  userStations?: MissionStation[];
 }
 
 export type { RunEvent } from './api-types.js';
@@ -39,6 +43,8 @@ export interface RunState {
   status: 'queued' | 'running' | 'done' | 'failed';
   events: RunEvent[];
   summary?: RunSummary;
+  /** The results panel's data (the HTML report's comparisons), once done. */
+  results?: ReplayResults;
 }
 
 type Listener = (ev: RunEvent) => void;
@@ -68,7 +74,7 @@ export class RunManager {
 
   /** A run as GET /api/runs/:id answers: parameters, status, queue position (1 = next). */
   info(r: RunState): RunInfo {
-    const { events: _e, outDir: _o, params, ...rest } = r;
+    const { events: _e, outDir: _o, results: _r, params, ...rest } = r;
     const q = this.queue.indexOf(r.id);
     return { ...rest, params: { mission: params.missionName, station: params.station, pass: params.pass, preset: params.preset, eve: params.eve, reconciliation: params.reconciliation, bound: params.bound }, queuePosition: q >= 0 ? q + 1 : null };
   }
@@ -104,12 +110,18 @@ export class RunManager {
       env: { ...process.env, MOZI_NO_PROGRESS: '1' },
     });
     this.children.set(id, child);
+    const heartbeat = new RunHeartbeat((ev) => this.emit(id, ev));
+    heartbeat.start();
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
-    child.on('message', (msg: RunEvent) => this.emit(id, msg));
+    child.on('message', (msg: RunEvent) => {
+      heartbeat.seen(msg);
+      this.emit(id, msg);
+    });
     child.on('exit', (code) => {
+      heartbeat.stop();
       this.children.delete(id);
       if (state.status === 'running') {
         const last = stderr.trim().split('\n').pop() ?? '';
@@ -133,6 +145,7 @@ export class RunManager {
     if (ev.type === 'done') {
       state.status = 'done';
       state.summary = ev.data.summary;
+      state.results = ev.data.results;
     }
     if (ev.type === 'failed') state.status = 'failed';
     for (const l of this.listeners.get(id) ?? []) l(ev);

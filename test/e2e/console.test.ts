@@ -2,7 +2,9 @@
  * The dashboard as a mission console (issue 20), in headless chromium: a run's live series grows
  * before the run ends, a reloaded page reattaches to its run with its settings (URL), a second run
  * waits in the queue with its position shown, a non-preset pass replays, and the scrubber moves
- * the satellite on the map and the sky plot. Screenshots at 1440 px and 390 px go to
+ * the satellite on the map and the sky plot; the all-station pass timeline opens a pass; a station
+ * added from the page gets passes and a replay whose keys show per link with the run history; no
+ * request leaves 127.0.0.1 and the console stays free of errors. Screenshots at 1440 px and 390 px go to
  * test-output/screenshots/ (not committed); with MOZI_SCREENSHOTS=docs they refresh the README's
  * docs/screenshots/.
  */
@@ -43,7 +45,7 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     expect(code).toBe(0);
     planFile = join(planDir, 'plan.json');
     // started from another directory: the worker must not depend on the cwd
-    ({ server, base } = await startServe(['--data', dataDir, '--plan', planFile], { cwd: tmpdir() }));
+    ({ server, base } = await startServe(['--data', dataDir, '--plan', planFile, '--weather', 'default'], { cwd: tmpdir() }));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('console', (m) => {
@@ -111,9 +113,6 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'replay-390.png'), fullPage: true });
-    await page.goto(`${base}/`);
-    await page.waitForSelector('#passes-table tbody tr');
-    await page.screenshot({ path: join(SHOTS, 'passes-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(errors).toEqual([]);
   }, 120_000);
@@ -144,5 +143,108 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     await page.waitForSelector('#sky-satellite[cx]');
     expect(new URL(page.url()).searchParams.get('station')).toBe(third.station);
     expect(errors).toEqual([]);
+  }, 120_000);
+  it('the timeline shows every station\'s passes with predicted and weather-expected key; a click opens the pass', async () => {
+    const api = (await (await fetch(`${base}/api/timeline?from=2016-12-18T00:00:00Z&to=2016-12-22T00:00:00Z`)).json()) as {
+      stations: { id: string }[];
+      passes: { station: string; aos: string; predictedKeyBits: number; expectedKeyBits: number }[];
+    };
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#passes-timeline rect.tl-pass');
+    const bars = await page.$$eval('#passes-timeline rect.tl-pass', (rs) => rs.map((r) => ({ station: r.getAttribute('data-station'), aos: r.getAttribute('data-aos'), key: Number(r.getAttribute('data-key')), expected: Number(r.getAttribute('data-expected')) })));
+    expect(bars.length).toBe(api.passes.length);
+    expect(new Set(bars.map((b) => b.station))).toEqual(new Set(api.stations.map((s) => s.id)));
+    for (const p of api.passes) {
+      const b = bars.find((x) => x.station === p.station && x.aos === p.aos)!;
+      expect(b.key).toBe(p.predictedKeyBits);
+      expect(b.expected).toBeCloseTo(p.expectedKeyBits, 6);
+    }
+    expect(await page.textContent('#timeline-note')).toMatch(/weather-expected [\d,]+ bits \(weather: shipped defaults/);
+    await page.screenshot({ path: join(SHOTS, 'passes-1440.png'), fullPage: true });
+    // open a Ngari pass from the timeline
+    const target = api.passes.find((p) => p.station === 'ngari')!;
+    await page.click(`#passes-timeline rect[data-station="ngari"][data-aos="${target.aos}"]`);
+    await page.waitForFunction((aos) => new URL(location.href).searchParams.get('pass') === aos, target.aos);
+    expect(new URL(page.url()).searchParams.get('station')).toBe('ngari');
+    await page.waitForSelector('#sky-satellite[cx]');
+    expect(await page.textContent('#pass-info')).toMatch(/Ngari/);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('a station added on the page has passes; one of them replays, its keys show per link, the run in the history', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#passes-timeline rect.tl-pass');
+    await page.fill('#station-name', 'Cape Test');
+    await page.fill('#station-lat', '-33.93');
+    await page.fill('#station-lon', '18.86');
+    await page.fill('#station-alt', '120');
+    await page.click('#station-add');
+    await page.waitForFunction(() => /added Cape Test/.test(document.querySelector('#station-status')?.textContent ?? ''));
+    expect(await page.$eval('#passes-station', (s) => (s as HTMLSelectElement).value)).toBe('cape-test');
+    await page.waitForSelector('#passes-timeline rect.tl-pass[data-station="cape-test"]');
+    await page.waitForFunction(() => /Cape Test/.test(document.querySelector('#passes-station-title')?.textContent ?? '') && document.querySelectorAll('#passes-table tbody tr').length > 0);
+    const aos = await page.$eval('#passes-table tbody tr td', (td) => td.textContent!.replace(' ', 'T'));
+    // the table's open button shows that pass of the new station
+    await page.click('#passes-table tbody tr button.link');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('station') === 'cape-test');
+    await page.waitForSelector('#sky-satellite[cx]');
+    expect(await page.textContent('#pass-info')).toMatch(/Cape Test/);
+    // replay it (a 10 s window around TCA, through the runs API) and follow it on the page
+    const id = await post({ station: 'cape-test', pass: aos, windowS: 10, seed: 11 });
+    await page.goto(`${base}/?run=${id}#replay`);
+    await page.waitForSelector('#final-key', { timeout: 200_000 });
+    const report = (await (await fetch(`${base}/api/runs/${id}/report`)).json()) as { finalKeyBits: number; keysMatch: boolean; pass: { stationId: string; station: string } };
+    expect(report.pass.stationId).toBe('cape-test');
+    expect(report.keysMatch).toBe(true);
+    expect(Number((await page.textContent('#final-key'))!.trim())).toBe(report.finalKeyBits);
+    // the results panel: the HTML report's rows (signal-only sifted row included)
+    const rows = await page.$$eval('#results-compare tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')!.textContent));
+    expect(rows).toContain('sifted bits, signal μ only');
+    await page.waitForSelector('#results-charts .chart canvas');
+    // Keys view: both ends of the new link, and the run in the history
+    await page.click('nav .tab[data-view="keys"]');
+    await page.waitForSelector('#keys-links tbody tr[data-link]');
+    const ends = await page.$$eval('#keys-links tbody tr[data-link="cape-test~micius"]', (trs) => trs.map((tr) => tr.getAttribute('data-site')));
+    expect(ends.sort()).toEqual(['cape-test', 'micius']);
+    expect(await page.$$eval(`#keys-runs tbody tr[data-run="${id}"]`, (r) => r.length)).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'keys-1440.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, 'keys-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(errors).toEqual([]);
+  }, 300_000);
+
+  it('works offline: no request leaves 127.0.0.1 in any view, and no console error', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const outside: string[] = [];
+    const offlineErrors: string[] = [];
+    await context.route('**/*', (route) => {
+      const u = new URL(route.request().url());
+      if ((u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:') && u.hostname !== '127.0.0.1') {
+        outside.push(u.href);
+        return route.abort();
+      }
+      return route.continue();
+    });
+    const p = await context.newPage();
+    p.on('console', (m) => {
+      if (m.type() === 'error') offlineErrors.push(m.text());
+    });
+    p.on('pageerror', (e) => offlineErrors.push(e.message));
+    await p.goto(`${base}/`);
+    await p.waitForSelector('#passes-timeline rect.tl-pass');
+    await p.screenshot({ path: join(SHOTS, 'passes-390.png'), fullPage: true });
+    await p.goto(`${base}/?station=xinglong&pass=2016-12-19#replay`);
+    await p.waitForSelector('#map svg path.land');
+    await p.waitForSelector('#sky-satellite[cx]');
+    await p.click('nav .tab[data-view="plan"]');
+    await p.waitForSelector('#plan-timeline rect.tl-pass');
+    await p.click('nav .tab[data-view="keys"]');
+    await p.waitForSelector('#keys-links');
+    await context.close();
+    expect(outside).toEqual([]);
+    expect(offlineErrors).toEqual([]);
   }, 120_000);
 });

@@ -86,6 +86,19 @@ describe.skipIf(!hasBrowser)('dashboard in headless chromium', () => {
     const report = (await (await fetch(`${base}/api/runs/${id}/report`)).json()) as { finalKeyBits: number };
     expect(shown).toBe(report.finalKeyBits);
     expect(shown).toBeGreaterThan(0);
+    // the results panel at the HTML report's level: its model/paper rows (signal-only sifted row
+    // against the paper's sifted figure), QBER with the paper's mean, key vs PLOB and ideal decoy
+    const results = (await (await fetch(`${base}/api/runs/${id}/results`)).json()) as { paperSource: string; comparison: { quantity: string; model: string; paper: string; ratio: string }[] };
+    expect(results.paperSource).toMatch(/Liao et al/);
+    const rows = await page.$$eval('#results-compare tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)));
+    expect(rows).toEqual(results.comparison.map((c) => [c.quantity, c.model, c.paper, c.ratio]));
+    const signal = rows.find((r) => r[0] === 'sifted bits, signal μ only')!;
+    expect(signal[2]).toBe('1,671,072');
+    // model/paper − 1 recomputed from the shown numbers
+    const ratio = Number(signal[1]!.replace(/,/g, '')) / 1671072 - 1;
+    expect(Number(signal[3]!.replace(/[+ %]/g, ''))).toBeCloseTo(ratio * 100, 1);
+    expect(await page.$$eval('#results-charts .chart', (cs) => cs.map((c) => (c as HTMLElement).dataset.chart))).toEqual(["QBER per second and the paper's mean", 'Key if the pass ended at t vs PLOB and ideal decoy']);
+    expect(await page.$$eval('#results-limits tbody tr td:nth-child(2)', (tds) => Number(tds[0].textContent!.replace(/,/g, '')))).toBe(report.finalKeyBits);
     await page.screenshot({ path: join(SHOTS, 'replay-done.png'), fullPage: true });
   }, 400_000);
 

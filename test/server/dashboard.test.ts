@@ -74,7 +74,7 @@ describe('dashboard API', () => {
 
   it('reports the key inventory of the sites\' stores', async () => {
     const empty = await app.inject({ url: '/api/keys' });
-    expect(empty.json()).toEqual({ sites: [], relays: [] });
+    expect(empty.json()).toEqual({ sites: [], links: [], relays: [] });
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dataDir, 'keys'), { recursive: true });
     const store = KeyStore.open(join(dataDir, 'keys', 'xinglong.sqlite'), { site: 'xinglong', keySizeBits: 256 });
@@ -141,6 +141,27 @@ describe('any listed pass can be replayed (POST /api/runs { station, pass })', (
     expect(report.keysMatch).toBe(true);
     const keys = (await app.inject({ url: '/api/keys' })).json() as { sites: { site: string }[] };
     expect(keys.sites.map((s) => s.site)).toEqual(expect.arrayContaining(['graz', 'micius']));
+    // the results panel's data: the HTML report's rows and curves for this run
+    const full = (await app.inject({ url: `/api/runs/${id}/report` })).json() as { siftedSignalBits: number; limits: { plobBits: number; idealDecoyBits: number } };
+    const results = (await app.inject({ url: `/api/runs/${id}/results` })).json() as {
+      paperSource: string | null;
+      comparison: { quantity: string; model: string; paper: string }[];
+      limits: { what: string; bits: number }[];
+      keyVsLimits: { t: number[]; finiteKeyBits: number[]; plobBits: number[]; idealDecoyBits: number[] };
+    };
+    expect(results.paperSource).toBeNull();
+    expect(results.comparison.find((c) => c.quantity === 'sifted bits, signal μ only')!.model).toBe(full.siftedSignalBits.toLocaleString('en-US'));
+    expect(results.comparison.every((c) => c.paper === '')).toBe(true);
+    expect(results.limits.map((l) => l.bits)).toEqual([report.finalKeyBits, full.limits.idealDecoyBits, full.limits.plobBits]);
+    const kl = results.keyVsLimits;
+    expect(kl.t).toHaveLength(10);
+    for (let i = 0; i < kl.t.length; i++) {
+      expect(kl.idealDecoyBits[i]).toBeLessThanOrEqual(kl.plobBits[i]);
+      if (i > 0) expect(kl.plobBits[i]).toBeGreaterThan(kl.plobBits[i - 1]);
+    }
+    // the PLOB curve sums per-second terms whose window total is the report's PLOB figure
+    expect(kl.plobBits.at(-1)! / full.limits.plobBits).toBeGreaterThan(0.8);
+    expect(kl.plobBits.at(-1)! / full.limits.plobBits).toBeLessThan(1.25);
   }, 180_000);
 });
 

@@ -19,6 +19,8 @@ export interface ChartSpec {
   height?: number;
   /** x values are plain numbers (seconds), not timestamps. */
   xIsTime?: boolean;
+  /** Logarithmic y axis (zeros and negatives are left out). */
+  yLog?: boolean;
 }
 
 /** Compact tick labels: 1.5M, 250k, 0.36. */
@@ -46,7 +48,7 @@ export class Chart {
   }
 
   setData(x: number[], ys: (number | null)[][]): void {
-    const data = [x, ...ys] as uPlot.AlignedData;
+    const data = [x, ...(this.spec.yLog ? ys.map((y) => y.map((v) => (v !== null && v > 0 ? v : null))) : ys)] as uPlot.AlignedData;
     this.el.dataset.points = String(x.length);
     const width = Math.max(260, this.el.clientWidth || this.el.parentElement?.clientWidth || 600);
     if (this.plot) {
@@ -64,7 +66,7 @@ export class Chart {
         title: this.spec.title,
         width,
         height: this.spec.height ?? 220,
-        scales: { x: { time: this.spec.xIsTime ?? false }, y: {}, ...(hasY2 ? { y2: {} } : {}) },
+        scales: { x: { time: this.spec.xIsTime ?? false }, y: this.spec.yLog ? { distr: 3 } : {}, ...(hasY2 ? { y2: {} } : {}) },
         axes,
         series: [
           { label: this.spec.xLabel },

@@ -20,7 +20,10 @@ async function start(): Promise<void> {
     return;
   }
   const replay = new ReplayView(document.getElementById('view-replay')!, meta);
-  const keys = new KeysView(document.getElementById('view-keys')!);
+  const keys = new KeysView(document.getElementById('view-keys')!, (run) => {
+    show('replay');
+    void replay.reattach(run.id);
+  });
   const openPass = (station: string, passIso: string) => {
     show('replay');
     void replay.openPass(station, passIso);

@@ -6,8 +6,7 @@
  */
 import type { PlanResponse } from '../../../src/server/api-types.js';
 import { el, fmtInt, fmtPct, fmtTime } from '../dom.js';
-
-const NS = 'http://www.w3.org/2000/svg';
+import { drawTimeline } from '../timeline.js';
 
 const bits = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} Mb` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kb` : `${Math.round(b)} b`);
 
@@ -120,56 +119,23 @@ export class PlanView {
   }
 
   private timeline(p: PlanResponse): HTMLElement {
-    const from = Date.parse(p.window.from);
-    const to = Date.parse(p.window.to);
-    const rowH = 22;
-    const left = 90;
-    const width = 1000;
-    const svg = document.createElementNS(NS, 'svg');
-    svg.setAttribute('viewBox', `0 0 ${width} ${rowH * p.stations.length + 24}`);
-    svg.setAttribute('class', 'timeline');
-    svg.setAttribute('id', 'plan-timeline');
-    const x = (ms: number) => left + ((ms - from) / (to - from)) * (width - left - 10);
-    const text = (tx: number, ty: number, s: string, cls: string) => {
-      const t = document.createElementNS(NS, 'text');
-      t.setAttribute('x', String(tx));
-      t.setAttribute('y', String(ty));
-      t.setAttribute('class', cls);
-      t.textContent = s;
-      svg.appendChild(t);
-    };
-    p.stations.forEach((id, i) => text(4, i * rowH + 15, p.stationFigures.find((f) => f.id === id)?.name ?? id, 'tl-label'));
-    for (let d = Math.ceil(from / 86_400_000) * 86_400_000; d <= to; d += 86_400_000) {
-      const l = document.createElementNS(NS, 'line');
-      l.setAttribute('x1', String(x(d)));
-      l.setAttribute('x2', String(x(d)));
-      l.setAttribute('y1', '0');
-      l.setAttribute('y2', String(rowH * p.stations.length));
-      l.setAttribute('class', 'tl-day');
-      svg.appendChild(l);
-    }
-    text(left, rowH * p.stations.length + 16, fmtTime(p.window.from).slice(0, 10), 'tl-label');
-    text(width - 80, rowH * p.stations.length + 16, fmtTime(p.window.to).slice(0, 10), 'tl-label');
-    const maxKey = Math.max(1, ...(p.passes ?? []).map((q) => q.expectedKeyBits));
-    for (const q of p.passes ?? []) {
-      if (!q.scheduled) continue;
-      const i = p.stations.indexOf(q.station);
-      const r = document.createElementNS(NS, 'rect');
-      const x0 = x(Date.parse(q.aos));
-      r.setAttribute('x', x0.toFixed(1));
-      r.setAttribute('y', String(i * rowH + 3));
-      r.setAttribute('width', Math.max(3, x(Date.parse(q.los)) - x0).toFixed(1));
-      r.setAttribute('height', String(rowH - 6));
-      r.setAttribute('class', `tl-pass ${q.night ? 'night' : 'day'}`);
-      r.setAttribute('data-station', q.station);
-      r.setAttribute('data-aos', q.aos);
-      r.style.opacity = String(0.35 + 0.65 * (q.expectedKeyBits / maxKey));
-      const title = document.createElementNS(NS, 'title');
-      title.textContent = `${q.satellite} over ${q.station}, TCA ${fmtTime(q.tca)}, ${q.maxElevationDeg.toFixed(0)}°, predicted ${fmtInt(q.predictedKeyBits)} bits, expected ${fmtInt(q.expectedKeyBits)}`;
-      r.appendChild(title);
-      r.addEventListener('click', () => this.onOpen(q.station, q.aos));
-      svg.appendChild(r);
-    }
+    const svg = drawTimeline({
+      id: 'plan-timeline',
+      from: p.window.from,
+      to: p.window.to,
+      rows: p.stations.map((id) => ({ id, label: p.stationFigures.find((f) => f.id === id)?.name ?? id })),
+      bars: (p.passes ?? [])
+        .filter((q) => q.scheduled)
+        .map((q) => ({
+          station: q.station,
+          aos: q.aos,
+          los: q.los,
+          night: q.night,
+          keyBits: q.expectedKeyBits,
+          title: `${q.satellite} over ${q.station}, TCA ${fmtTime(q.tca)}, ${q.maxElevationDeg.toFixed(0)}°, predicted ${fmtInt(q.predictedKeyBits)} bits, expected ${fmtInt(q.expectedKeyBits)}`,
+        })),
+      onOpen: this.onOpen,
+    });
     return el('div', { class: 'timeline-box scroll' }, svg);
   }
 

@@ -3,11 +3,12 @@
  * watch its progress and the per-second rates, QBER and key live (server-sent events), then the
  * final numbers next to the paper's and the decoy bound next to the no-decoy one.
  */
-import { api, type Meta, type PassDetail, type RunProgress, type RunSeries, type RunSummary } from '../api.js';
+import { api, type Meta, type PassDetail, type ReplayResults, type RunProgress, type RunSeries, type RunSummary } from '../api.js';
 import { Chart } from '../charts.js';
 import { coverageAngleDeg, drawMap, type MapHandle } from '../map.js';
 import { el, fmtInt, fmtPct } from '../dom.js';
 import { SkyPlot } from '../sky.js';
+import { runHistoryTable } from '../run-history.js';
 
 const dB = (eta: number | undefined) => (eta && eta > 0 ? -10 * Math.log10(eta) : null);
 
@@ -201,13 +202,16 @@ export class ReplayView {
   }
 
   /** Follow a run started earlier (e.g. before a reload): its settings, then its events. */
-  private async reattach(id: string): Promise<void> {
+  async reattach(id: string): Promise<void> {
+    if (!this.loaded) void this.refreshHistory();
+    this.loaded = true;
     try {
       const info = await api.run(id);
       for (const k of ['eve', 'reconciliation', 'bound'] as const) {
         const v = info.params[k];
         if (v) this.selects[k].value = v;
       }
+      this.saveUrl(id);
       if (info.params.station && info.params.pass && (this.current?.station !== info.params.station || this.current?.pass !== info.params.pass)) {
         void this.openPass(info.params.station, info.params.pass);
       }
@@ -345,17 +349,20 @@ export class ReplayView {
     src.addEventListener('progress', (ev) => {
       const p = JSON.parse((ev as MessageEvent).data) as RunProgress;
       this.progressBar.value = p.overall;
-      this.progressText.textContent = p.stage === 'queued' ? `queued: position ${p.queuePosition ?? '?'} (another replay is running)` : `${p.stage} ${(p.fraction * 100).toFixed(0)} %`;
+      this.progressText.textContent =
+        p.stage === 'queued'
+          ? `queued: position ${p.queuePosition ?? '?'} (another replay is running)`
+          : `${p.stage} ${(p.fraction * 100).toFixed(0)} %${p.stageElapsedS !== undefined ? ` · ${p.stageElapsedS} s in this stage` : ''}`;
     });
     src.addEventListener('series', (ev) => this.setSeries(JSON.parse((ev as MessageEvent).data) as RunSeries));
     src.addEventListener('done', (ev) => {
-      const d = JSON.parse((ev as MessageEvent).data) as { summary: RunSummary };
+      const d = JSON.parse((ev as MessageEvent).data) as { summary: RunSummary; results?: ReplayResults };
       src.close();
       this.progressBar.value = 1;
       this.progressText.textContent = d.summary.aborted ? `aborted: ${abortInWords(d.summary.abortReason)}` : 'done';
       this.startBtn.disabled = false;
       this.result.innerHTML = '';
-      this.showResult(id, d.summary, eve);
+      this.showResult(id, d.summary, eve, d.results);
       void this.refreshHistory();
     });
     src.addEventListener('failed', (ev) => {
@@ -373,46 +380,13 @@ export class ReplayView {
       this.history.innerHTML = '';
       // follow queued and running runs until they end
       if (runs.some((r) => r.status === 'queued' || r.status === 'running')) setTimeout(() => void this.refreshHistory(), 3000);
-      if (runs.length === 0) {
-        this.history.append(el('p', { class: 'hint' }, 'No runs yet.'));
-        return;
-      }
-      const body = el('tbody');
-      for (const r of runs) {
-        const open = el('button', { class: 'link' }, 'show');
-        open.addEventListener('click', () => void this.reattach(r.id));
-        const key = r.summary ? fmtInt(r.summary.finalKeyBits) : '—';
-        body.append(
-          el('tr', {}, el('td', {}, r.startedAt.slice(0, 19).replace('T', ' ')), el('td', {}, `${r.params.station ?? r.params.preset ?? ''} ${r.params.pass ?? ''}`), el('td', {}, r.params.eve), el('td', {}, r.status), el('td', { class: 'num' }, key), el('td', {}, open)),
-        );
-      }
-      this.history.append(el('div', { class: 'scroll' }, el('table', { id: 'history-table' }, el('thead', {}, el('tr', {}, ...['started (UTC)', 'pass', 'eve', 'status', 'final key (bits)', ''].map((h) => el('th', {}, h)))), body)));
+      this.history.append(runHistoryTable(runs, 'history-table', (r) => void this.reattach(r.id)));
     } catch {
       /* the history is a convenience; the run itself reports its errors */
     }
   }
 
-  private showResult(id: string, s: RunSummary, eve: string): void {
-    const paper: Partial<NonNullable<RunSummary['published']>> = s.published ?? {};
-    const ratio = (m: number | undefined, r: number | undefined) => (m !== undefined && r !== undefined && r !== 0 ? `${((m / r - 1) * 100).toFixed(1)} %` : '—');
-    const row = (name: string, model: string, ref: string, m?: number, r?: number) =>
-      el('tr', {}, el('td', {}, name), el('td', { class: 'num' }, model), el('td', { class: 'num' }, ref), el('td', { class: 'num' }, ratio(m, r)));
-    const table = el(
-      'table',
-      { class: 'compare' },
-      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'model'), el('th', { class: 'num' }, s.published?.source ? `published (${s.published.source})` : 'published'), el('th', { class: 'num' }, 'model/paper − 1'))),
-      el(
-        'tbody',
-        {},
-        row('detections', fmtInt(s.detections), fmtInt(paper.detections), s.detections, paper.detections),
-        // the paper's sifted figure counts the signal intensity only: compare that row with it
-        row('sifted bits, signal intensity (as the paper counts)', fmtInt(s.siftedSignalBits), fmtInt(paper.siftedBits), s.siftedSignalBits, paper.siftedBits),
-        row('sifted bits, all intensities', fmtInt(s.siftedBits), '—'),
-        row('QBER', fmtPct(s.qber), fmtPct(paper.qber), s.qber, paper.qber),
-        row('final key (bits)', fmtInt(s.finalKeyBits), fmtInt(paper.finalKeyBits), s.finalKeyBits, paper.finalKeyBits),
-        row('key rate (bit/s)', fmtInt(s.finalKeyRateBps), fmtInt(paper.finalKeyRateBps), s.finalKeyRateBps, paper.finalKeyRateBps),
-      ),
-    );
+  private showResult(id: string, s: RunSummary, eve: string, results: ReplayResults | undefined): void {
     const finalKey = el('div', { class: 'big' }, 'Final key: ', el('span', { id: 'final-key', 'data-testid': 'final-key', class: s.finalKeyBits > 0 ? 'ok' : 'bad' }, String(s.finalKeyBits)), ' bits');
     const verdict = s.aborted
       ? el('p', { class: 'error' }, `The protocol aborted: ${abortInWords(s.abortReason)}. No key was stored on either side.`)
@@ -436,6 +410,57 @@ export class ReplayView {
           ),
         );
     }
-    this.result.append(finalKey, verdict, el('div', { class: 'scroll' }, table), decoy, el('p', {}, el('a', { href: `api/runs/${id}/report.html`, target: '_blank' }, 'full report (HTML)')));
+    this.result.append(finalKey, verdict, decoy);
+    if (results) this.showResults(results);
+    this.result.append(el('p', {}, el('a', { href: `api/runs/${id}/report.html`, target: '_blank' }, 'full report (HTML)')));
+  }
+
+  /**
+   * The HTML report's results (src/report/replay.ts replayResults, computed by the server from the
+   * run): the model/paper − 1 table with the signal-only sifted row, QBER vs time with the paper's
+   * mean, the key against the PLOB and ideal-decoy bounds.
+   */
+  private showResults(r: ReplayResults): void {
+    const paper = r.paperSource !== null;
+    const head = paper ? ['quantity', 'model', `paper (${r.paperSource})`, 'model/paper − 1'] : ['quantity', 'model'];
+    const table = el(
+      'table',
+      { class: 'compare', id: 'results-compare' },
+      el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { class: i ? 'num' : '' }, h)))),
+      el(
+        'tbody',
+        {},
+        ...r.comparison.map((c) =>
+          el('tr', {}, el('td', {}, c.quantity), el('td', { class: 'num' }, c.model), ...(paper ? [el('td', { class: 'num' }, c.paper), el('td', { class: 'num ratio' }, c.ratio)] : [])),
+        ),
+      ),
+    );
+    const limits = el(
+      'table',
+      { class: 'compare', id: 'results-limits' },
+      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, 'bits'), el('th', { class: 'num' }, 'fraction of PLOB'))),
+      el('tbody', {}, ...r.limits.map((l) => el('tr', {}, el('td', {}, l.what), el('td', { class: 'num' }, fmtInt(l.bits)), el('td', { class: 'num' }, l.fractionOfPlob === null ? '—' : fmtPct(l.fractionOfPlob))))),
+    );
+    const charts = el('div', { class: 'grid2', id: 'results-charts' });
+    this.result.append(el('h3', {}, paper ? 'Model vs paper' : 'Results'), el('div', { class: 'scroll' }, table), charts, el('h3', {}, 'Key vs fundamental limits'), el('div', { class: 'scroll' }, limits));
+    const qber = new Chart(charts, {
+      title: paper ? 'QBER per second and the paper\'s mean' : 'QBER per second',
+      xLabel: 'time since window start (s)',
+      yLabel: 'QBER (%)',
+      series: [{ label: 'QBER (%)', color: '#ff6b6b' }, ...(paper && r.qber.paperMeanPct !== null ? [{ label: `published mean (${r.qber.paperMeanPct.toFixed(1)} %)`, color: '#ccd', dash: [6, 4] }] : [])],
+    });
+    qber.setData(r.qber.t, [r.qber.qberPct, ...(r.qber.paperMeanPct !== null ? [r.qber.t.map(() => r.qber.paperMeanPct)] : [])]);
+    const key = new Chart(charts, {
+      title: 'Key if the pass ended at t vs PLOB and ideal decoy',
+      xLabel: 'time since window start (s)',
+      yLabel: 'bits (log)',
+      yLog: true,
+      series: [
+        { label: `finite-key (${r.bound})`, color: '#ffd866' },
+        { label: 'PLOB', color: '#ff6b6b', dash: [6, 3] },
+        { label: 'ideal decoy', color: '#7cc4ff', dash: [2, 2] },
+      ],
+    });
+    key.setData(r.keyVsLimits.t, [r.keyVsLimits.finiteKeyBits, r.keyVsLimits.plobBits, r.keyVsLimits.idealDecoyBits]);
   }
 }
