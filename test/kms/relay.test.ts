@@ -13,6 +13,7 @@ import { KeyStore } from '../../src/kms/keystore.js';
 import { runRelay, seedStandInKeys } from '../../src/kms/relay.js';
 import { createDevCerts, mutualTlsOptions, type DevCertsResult } from '../../src/server/tls.js';
 import { createKmeServer } from '../../src/server/etsi.js';
+import { PeerKmeClient } from '../../src/server/kme-link.js';
 import { EtsiClient } from '../../src/kms/client.js';
 import { otpDecrypt, otpEncrypt } from '../../src/kms/otp.js';
 import { ProtocolAbort } from '../../src/core/errors.js';
@@ -32,24 +33,32 @@ const open = (name: string, site: string): KeyStore => {
   return s;
 };
 const saeMap = { 'sae-xl': 'xinglong', 'sae-gz': 'graz' };
+/** KME URL by site, filled in as each listens (the KME-to-KME links read it at request time). */
+const kmeUrls: Record<string, string> = {};
+const peerClients: PeerKmeClient[] = [];
 
 beforeAll(async () => {
   certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-xl', 'sae-gz'], kmes: ['xinglong', 'graz'] });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
+  for (const p of peerClients) p.close();
   for (const s of servers) await s.close();
   for (const s of stores) s.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function serve(store: KeyStore): Promise<string> {
-  const app = await createKmeServer({ store, saeMap, https: mutualTlsOptions({ cert: certs.kmes[store.site].cert, key: certs.kmes[store.site].key, ca: certs.ca }) });
+  const https = mutualTlsOptions({ cert: certs.kmes[store.site].cert, key: certs.kmes[store.site].key, ca: certs.ca });
+  const peers = new PeerKmeClient({ urls: kmeUrls, cert: https.cert, key: https.key, ca: https.ca });
+  peerClients.push(peers);
+  const app = await createKmeServer({ store, saeMap, https, peers });
   await app.listen({ host: '127.0.0.1', port: 0 });
   servers.push(app);
   const a = app.server.address();
   if (!a || typeof a === 'string') throw new Error('no address');
-  return `https://127.0.0.1:${a.port}`;
+  kmeUrls[store.site] = `https://127.0.0.1:${a.port}`;
+  return kmeUrls[store.site];
 }
 const client = (url: string, sae: string): EtsiClient => {
   const c = new EtsiClient({ url, cert: certs.saes[sae].cert, key: certs.saes[sae].key, ca: certs.ca });

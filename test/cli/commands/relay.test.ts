@@ -53,7 +53,8 @@ describe('mozi relay --run-passes (Xinglong → Graz via Micius, 26 s windows)',
       const message = randomBytes(64);
       const pad = xl.takeForMaster('graz', 2, { reason: 'test otp' });
       const cipher = xor(message, Buffer.concat(pad.map((k) => Buffer.from(k.key))));
-      const padAtGraz = gz.takeForSlave('xinglong', pad.map((k) => k.keyId), { reason: 'test otp' });
+      gz.bindKeys({ peerSite: 'xinglong', masterSae: 'app-x', slaveSaes: ['app-g'], keyIds: pad.map((k) => k.keyId) });
+      const padAtGraz = gz.takeForSlave('xinglong', pad.map((k) => k.keyId), { masterSae: 'app-x', slaveSae: 'app-g', reason: 'test otp' });
       expect(Buffer.from(xor(cipher, Buffer.concat(padAtGraz.map((k) => Buffer.from(k.key))))).equals(message)).toBe(true);
     } finally {
       sat.close();
