@@ -8,6 +8,7 @@
  * analysis.ts. The satellite and the ground share nothing but frames; the replay compares their
  * key digests out of band.
  */
+import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import { etaToLossDb } from '../core/units.js';
 import { linkBudget } from '../link/budget.js';
@@ -70,6 +71,20 @@ export interface ReplayOptions {
   groundSink?: KeySink;
   /** The classical channel through an emulated link (bandwidth, latency, outages). */
   link?: LinkEmulatorOptions;
+  /**
+   * Key block identity per settings: the stored block's pass id becomes
+   * `<passId>~<12 hex of SHA-256 over the resolved policy, seed and eve>` (`settingsBlockTag`), so
+   * replays of one pass with other settings store distinct blocks into the same key stores (the
+   * dashboard) while a replay with the same settings (same seed: same key) is an idempotent re-add.
+   * Default false: the pass id of the records, as the satellite and ground commands use.
+   */
+  blockPerSettings?: boolean;
+}
+
+/** The settings part of a replay's block identity (see ReplayOptions.blockPerSettings). */
+export function settingsBlockTag(policy: SatellitePolicy, seed: number, eve: string): string {
+  const fields = Object.keys(policy).sort().map((k) => [k, policy[k as keyof SatellitePolicy]]);
+  return createHash('sha256').update(JSON.stringify({ policy: fields, seed, eve })).digest('hex').slice(0, 12);
 }
 
 export interface ReplayWindow {
@@ -249,13 +264,14 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
 
   // 5. the two parties
   timer.start('protocol');
-  const source = satelliteSource(sim.satellite, satelliteSite);
+  const blockPassId = options.blockPerSettings ? `${w.passId}~${settingsBlockTag(policy, seed, eve)}` : undefined;
+  const source = blockPassId ? { ...satelliteSource(sim.satellite, satelliteSite), passId: blockPassId } : satelliteSource(sim.satellite, satelliteSite);
   const post = defaultPostProcessing();
   const totalStates = 12;
   const seen = { satellite: 0, ground: 0 };
   const session = await runLocalSession({
     source,
-    detections: ground.detections,
+    detections: blockPassId ? { ...ground.detections, passId: blockPassId } : ground.detections,
     policy,
     post,
     seed: String(seed),
