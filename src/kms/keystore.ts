@@ -38,6 +38,7 @@
 import { InputError } from '../core/errors.js';
 import { sliceBlock } from './block-slicing.js';
 import { takeForMasterBatch, takeForSlave, type StoredKey, type TakeContext } from './delivery.js';
+import { bindingOf, bindKeys, type BindingRequest } from './bindings.js';
 import { deriveKeyId } from './key-id.js';
 import * as reservations from './reservations.js';
 import { checkSiteName, ownerSite } from './sites.js';
@@ -51,6 +52,7 @@ export type { StoredKey, TakeContext } from './delivery.js';
 export { deriveKeyId, isUuid, keyedUuid, uuidV5 } from './key-id.js';
 export { checkSiteName, linkId, ownerSite } from './sites.js';
 export { KeyIdError, NotEnoughKeysError } from './store-errors.js';
+export { KeyBindingError, type BindingRequest } from './bindings.js';
 export type { BlockRef } from './block-commit.js';
 
 export interface KeyStoreOptions {
@@ -349,10 +351,12 @@ export class KeyStore {
   /**
    * Several master requests in one transaction (one commit, one fsync: group commit). Each
    * request gets its keys, or a NotEnoughKeysError and nothing; requests are served in order.
+   * `mode: 'reserve'`: the keys are reserved (served to nobody, material kept) instead of erased,
+   * for the KME to bind them at the slave site before `consumeReserved` or `releaseReserved`.
    */
-  takeForMasterBatch(requests: readonly { peerSite: string; number: number; ctx?: TakeContext }[]): (StoredKey[] | NotEnoughKeysError)[] {
+  takeForMasterBatch(requests: readonly { peerSite: string; number: number; ctx?: TakeContext }[], mode: 'consume' | 'reserve' = 'consume'): (StoredKey[] | NotEnoughKeysError)[] {
     this.ensureOpen();
-    const out = takeForMasterBatch(this.store, requests);
+    const out = takeForMasterBatch(this.store, requests, mode);
     // committed: keep the cached counts exact without recounting
     out.forEach((r, i) => {
       if (r instanceof NotEnoughKeysError) return;
@@ -366,12 +370,28 @@ export class KeyStore {
   /**
    * Hand the keys with the given key_IDs (all of the link with `peerSite`, all owned by the peer,
    * i.e. delivered to the peer's master) to a slave SAE at this site; erases them here. All or
-   * nothing: any unknown, used, duplicated or foreign key_ID throws KeyIdError and takes nothing.
+   * nothing: any unknown, used, duplicated or foreign key_ID throws KeyIdError, a key not bound to
+   * (ctx.masterSae, ctx.slaveSae) KeyBindingError, and nothing is taken.
    */
-  takeForSlave(peerSite: string, keyIds: readonly string[], ctx: TakeContext = {}): StoredKey[] {
+  takeForSlave(peerSite: string, keyIds: readonly string[], ctx: TakeContext & { masterSae: string; slaveSae: string }): StoredKey[] {
     this.ensureOpen();
     this.counts.clear();
     return takeForSlave(this.store, peerSite, keyIds, ctx);
+  }
+
+  /**
+   * ETSI 014 slave binding (bindings.ts), told by the KME of `req.peerSite`: which slave SAEs may
+   * redeem these keys (owned by the peer) and for which master. Durable when this returns.
+   */
+  bindKeys(req: BindingRequest): void {
+    this.ensureOpen();
+    bindKeys(this.store, req);
+  }
+
+  /** The binding of a key, if any (audits and tests). */
+  bindingOf(keyId: string): ReturnType<typeof bindingOf> {
+    this.ensureOpen();
+    return bindingOf(this.store, keyId);
   }
 
   /**

@@ -14,14 +14,21 @@
  * erases its used keys and adds the relayed block (passId = relayId, blockId 0, peer = the other
  * station) in one transaction; unused reservations are released. Both stations derive the same
  * key_IDs for the relayed block, so their KMEs serve it as an ordinary A–B link.
+ * Authentication (DESIGN: every classical channel is authenticated, also in one process): by
+ * default each link's channel is a Wegman–Carter AuthenticatedChannel (postprocess/auth.ts) keyed
+ * from that link's own QKD keys: the first RELAY_AUTH_KEYS keys available at both ends (the same
+ * key_IDs, so the same bytes) are erased from both stores and become the pre-shared pool (an
+ * 8-byte hash key, then one-time pads per direction) of that relay run; a tampered message
+ * aborts the relay ('authentication-failed'). Passing `channels` replaces this.
  * If a party fails between steps, keys reserved by it stay reserved until `releaseAllReservations`
  * (the KME does that at start-up); a relayed block that only one station stored is simply never
  * redeemable at the other (dec_keys answers "unknown key_ID").
  */
 import { randomBytes } from 'node:crypto';
 import { InputError, ProtocolAbort } from '../core/errors.js';
+import { AuthenticatedChannel, KeyPool } from '../postprocess/auth.js';
 import type { MessageChannel } from '../postprocess/channel.js';
-import { memoryChannelPair } from '../postprocess/channel.js';
+import { memoryTransportPair } from '../protocol/transport.js';
 import { DEFAULT_EPS_COR, DEFAULT_EPS_SEC } from '../security/defaults.js';
 import type { KeyStore } from './keystore.js';
 
@@ -218,14 +225,52 @@ export interface RunRelayOptions extends Omit<SatelliteRelayOptions, 'fromSite' 
   satellite: KeyStore;
   from: KeyStore;
   to: KeyStore;
-  /** Channels (satellite end, station end) for each link; default: in-memory pairs. */
+  /** Channels (satellite end, station end) for each link; default: authenticated in-memory channels keyed from each link's keys. */
   channels?: { from: [MessageChannel, MessageChannel]; to: [MessageChannel, MessageChannel] };
 }
 
-/** All three parties in one process over two channels (in-memory by default). */
+/** QKD keys of a link (of the store's key size) that key the relay's authentication on it: 8 bytes of hash key and 15 pads per direction at 256-bit keys. */
+export const RELAY_AUTH_KEYS = 4;
+
+/** The key_IDs of a link available at both ends that will key its authenticated channel (none taken yet). */
+function authKeyIds(satellite: KeyStore, station: KeyStore): string[] {
+  const atStation = new Set(station.availableIds(satellite.site, 1 << 16));
+  const ids = satellite.availableIds(station.site, 1 << 16).filter((id) => atStation.has(id)).slice(0, RELAY_AUTH_KEYS);
+  if (ids.length < RELAY_AUTH_KEYS) {
+    throw new ProtocolAbort('no-key', `relay: the ${satellite.site}–${station.site} link holds ${ids.length} keys common to both ends, fewer than the ${RELAY_AUTH_KEYS} that authenticate the relay`);
+  }
+  return ids;
+}
+
+/** Take the keys at both ends (erased in both stores) and make the two ends of an authenticated channel. */
+function authenticatedLink(satellite: KeyStore, station: KeyStore, ids: string[], relayId: string): [MessageChannel, MessageChannel] {
+  const secret = (store: KeyStore, peer: string): Uint8Array => {
+    const got = store.reserve(peer, ids);
+    if (got.length !== ids.length) {
+      store.releaseReserved(got);
+      throw new ProtocolAbort('no-key', `relay: ${store.site} could not reserve its authentication keys`);
+    }
+    const bytes = concat(store.readReserved(ids).map((k) => k.key));
+    store.consumeReserved(ids, { reason: `relay ${relayId} authentication` });
+    return bytes;
+  };
+  const [ts, tg] = memoryTransportPair();
+  return [new AuthenticatedChannel(ts, new KeyPool(secret(satellite, station.site)), 'alice'), new AuthenticatedChannel(tg, new KeyPool(secret(station, satellite.site)), 'bob')];
+}
+
+/** All three parties in one process over two channels (authenticated, in memory, by default). */
 export async function runRelay(opts: RunRelayOptions): Promise<RelayResult> {
-  const chFrom = opts.channels?.from ?? memoryChannelPair();
-  const chTo = opts.channels?.to ?? memoryChannelPair();
+  let chFrom = opts.channels?.from;
+  let chTo = opts.channels?.to;
+  if (!chFrom || !chTo) {
+    const relayId = opts.relayId ?? `relay-${opts.from.site}-${opts.to.site}-${randomBytes(6).toString('hex')}`;
+    opts = { ...opts, relayId };
+    // both links' keys are checked before either is taken
+    const idsFrom = chFrom ? [] : authKeyIds(opts.satellite, opts.from);
+    const idsTo = chTo ? [] : authKeyIds(opts.satellite, opts.to);
+    chFrom ??= authenticatedLink(opts.satellite, opts.from, idsFrom, relayId);
+    chTo ??= authenticatedLink(opts.satellite, opts.to, idsTo, relayId);
+  }
   const [sat, a, b] = await Promise.allSettled([
     relaySatellite(opts.satellite, chFrom[0], chTo[0], { fromSite: opts.from.site, toSite: opts.to.site, maxKeys: opts.maxKeys, relayId: opts.relayId }),
     relayGround(opts.from, opts.satellite.site, chFrom[1]),

@@ -7,17 +7,17 @@ import { KeyIdError } from './store-errors.js';
 import type { StoredKey, TakeContext } from './delivery.js';
 import { STATE_AVAILABLE, STATE_CONSUMED, STATE_RESERVED, type StoreDb } from './store-schema.js';
 
-/** Reserve available keys of a link (either direction); returns the ids actually reserved, in order. */
+/** Reserve available keys of a link (either direction) not bound to a slave SAE (bindings.ts); returns the ids actually reserved, in order. */
 export function reserve(store: StoreDb, peerSite: string, keyIds: readonly string[]): string[] {
   return store.db.transaction((): string[] => {
-    const upd = store.st(`UPDATE keys SET state = ${STATE_RESERVED} WHERE key_id = ? AND peer_site = ? AND state = ${STATE_AVAILABLE}`);
+    const upd = store.st(`UPDATE keys SET state = ${STATE_RESERVED} WHERE key_id = ? AND peer_site = ? AND state = ${STATE_AVAILABLE} AND key_id NOT IN (SELECT key_id FROM bindings)`);
     return keyIds.filter((id) => upd.run(id, peerSite).changes === 1);
   }).immediate();
 }
 
-/** Ids of up to `limit` available keys of a link (either direction), oldest first. */
+/** Ids of up to `limit` available, unbound keys of a link (either direction), oldest first. */
 export function availableIds(store: StoreDb, peerSite: string, limit: number): string[] {
-  return (store.st(`SELECT key_id FROM keys WHERE peer_site = ? AND state = ${STATE_AVAILABLE} ORDER BY seq LIMIT ?`).all(peerSite, limit) as { key_id: string }[]).map((r) => r.key_id);
+  return (store.st(`SELECT key_id FROM keys WHERE peer_site = ? AND state = ${STATE_AVAILABLE} AND key_id NOT IN (SELECT key_id FROM bindings) ORDER BY seq LIMIT ?`).all(peerSite, limit) as { key_id: string }[]).map((r) => r.key_id);
 }
 
 /** Reserved keys (in the given order), not consumed. */

@@ -5,7 +5,8 @@
  *
  * Tables: `meta` (k → v: site, key_size_bits, schema), `blocks` (one row per stored key block,
  * no material), `keys` (one row per key: key_ID, origin, owner site, material until delivered,
- * state, delivery record).
+ * state, delivery record), `bindings` (ETSI 014: the slave SAEs allowed to redeem a key and the
+ * master it was handed to, as told by the peer site's KME).
  */
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
@@ -56,6 +57,15 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE TABLE IF NOT EXISTS pool_refills (
         pass_id TEXT NOT NULL, block_id INTEGER NOT NULL, peer_site TEXT NOT NULL, material BLOB NOT NULL,
         PRIMARY KEY (pass_id, block_id, peer_site));`,
+  },
+  {
+    // ETSI 014 slave binding (bindings.ts): which slave SAE(s) may redeem a key, for which master
+    version: 3,
+    sql: `
+      CREATE TABLE IF NOT EXISTS bindings (
+        key_id TEXT NOT NULL, slave_sae TEXT NOT NULL, master_sae TEXT NOT NULL,
+        bound_at TEXT NOT NULL, redeemed_at TEXT,
+        PRIMARY KEY (key_id, slave_sae));`,
   },
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -8,6 +8,7 @@
  * analysis.ts. The satellite and the ground share nothing but frames; the replay compares their
  * key digests out of band.
  */
+import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import { etaToLossDb } from '../core/units.js';
 import { linkBudget } from '../link/budget.js';
@@ -75,6 +76,20 @@ export interface ReplayOptions {
    * (default 1: everything in this thread). The records and keys are the same for every count.
    */
   threads?: number;
+  /**
+   * Key block identity per settings: the stored block's pass id becomes
+   * `<passId>~<12 hex of SHA-256 over the resolved policy, seed and eve>` (`settingsBlockTag`), so
+   * replays of one pass with other settings store distinct blocks into the same key stores (the
+   * dashboard) while a replay with the same settings (same seed: same key) is an idempotent re-add.
+   * Default false: the pass id of the records, as the satellite and ground commands use.
+   */
+  blockPerSettings?: boolean;
+}
+
+/** The settings part of a replay's block identity (see ReplayOptions.blockPerSettings). */
+export function settingsBlockTag(policy: SatellitePolicy, seed: number, eve: string): string {
+  const fields = Object.keys(policy).sort().map((k) => [k, policy[k as keyof SatellitePolicy]]);
+  return createHash('sha256').update(JSON.stringify({ policy: fields, seed, eve })).digest('hex').slice(0, 12);
 }
 
 export interface ReplayWindow {
@@ -256,14 +271,15 @@ export async function runReplay(options: ReplayOptions = {}, onEvent?: (e: Repla
 
   // 5. the two parties
   timer.start('protocol');
-  const source = satelliteSource(sim.satellite, satelliteSite);
+  const blockPassId = options.blockPerSettings ? `${w.passId}~${settingsBlockTag(policy, seed, eve)}` : undefined;
+  const source = blockPassId ? { ...satelliteSource(sim.satellite, satelliteSite), passId: blockPassId } : satelliteSource(sim.satellite, satelliteSite);
   // one thread: PA in this thread too; more: the PA segments on that many workers (same bits)
   const post = defaultPostProcessing(toeplitzAmplify(threads === 1 ? 0 : threads));
   const totalStates = 12;
   const seen = { satellite: 0, ground: 0 };
   const session = await runLocalSession({
     source,
-    detections: ground.detections,
+    detections: blockPassId ? { ...ground.detections, passId: blockPassId } : ground.detections,
     policy,
     post,
     seed: String(seed),

@@ -55,15 +55,17 @@ export const encKeysQuery = z.object({
 export interface EncKeysRequest {
   number: number;
   size: number;
+  /** additional_slave_SAE_IDs (multicast), at most max_SAE_ID_count, no duplicates. */
+  additionalSlaves: string[];
 }
 
 /**
  * Key request fields, after the caller is known: number in 1..maxKeyPerRequest (default 1), size
- * the store's key size (default), no additional slave SAEs (max_SAE_ID_count 0), no
- * extension_mandatory entries (none supported), extension_optional ignored.
+ * the store's key size (default), at most max_SAE_ID_count additional slave SAEs (distinct SAE
+ * IDs), no extension_mandatory entries (none supported), extension_optional ignored.
  */
-export function encKeysFields(limits: { maxKeyPerRequest: number; keySizeBits: number }, from: 'json' | 'query'): z.ZodType<EncKeysRequest> {
-  const { maxKeyPerRequest: max, keySizeBits: size } = limits;
+export function encKeysFields(limits: { maxKeyPerRequest: number; keySizeBits: number; maxSaeIdCount: number }, from: 'json' | 'query'): z.ZodType<EncKeysRequest> {
+  const { maxKeyPerRequest: max, keySizeBits: size, maxSaeIdCount } = limits;
   const integer = (field: string): z.ZodType<number> => {
     const msg = `${field} must be an integer`;
     return from === 'json' ? z.number({ error: msg }).int({ error: msg }) : z.string({ error: msg }).regex(/^[0-9]{1,9}$/, { error: msg }).transform(Number);
@@ -82,8 +84,10 @@ export function encKeysFields(limits: { maxKeyPerRequest: number; keySizeBits: n
     additional_slave_SAE_IDs: z
       .array(z.string({ error: 'additional_slave_SAE_IDs must be an array of SAE IDs' }), { error: 'additional_slave_SAE_IDs must be an array of SAE IDs' })
       .superRefine((ids, ctx) => {
-        if (ids.length > 0) {
-          ctx.addIssue({ code: 'custom', message: 'additional_slave_SAE_IDs not supported (max_SAE_ID_count is 0)', params: { details: [{ additional_slave_SAE_IDs: ids.length }] } });
+        if (ids.length > maxSaeIdCount) {
+          ctx.addIssue({ code: 'custom', message: `at most max_SAE_ID_count (${maxSaeIdCount}) additional_slave_SAE_IDs`, params: { details: [{ additional_slave_SAE_IDs: ids.length }] } });
+        } else if (new Set(ids).size !== ids.length) {
+          ctx.addIssue({ code: 'custom', message: 'duplicate SAE ID in additional_slave_SAE_IDs', params: { details: null } });
         }
       })
       .optional(),
@@ -97,7 +101,7 @@ export function encKeysFields(limits: { maxKeyPerRequest: number; keySizeBits: n
       })
       .optional(),
     extension_optional: z.array(z.unknown(), { error: 'extension_optional must be an array' }).optional(),
-  }).transform((b) => ({ number: b.number ?? 1, size: b.size ?? size }));
+  }).transform((b) => ({ number: b.number ?? 1, size: b.size ?? size, additionalSlaves: b.additional_slave_SAE_IDs ?? [] }));
 }
 
 /** POST dec_keys envelope: `{ "key_IDs": [ { "key_ID": ... }, ... ] }` → the key_ID values. */

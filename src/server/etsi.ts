@@ -15,16 +15,24 @@
  *
  * Key sizes: every key of a site store has the store's fixed size (key_IDs are derived from it at
  * both ends without KME-to-KME traffic), so min_key_size = max_key_size = key_size; a request
- * for any other size is a 400. max_SAE_ID_count is 0: multicast (additional_slave_SAE_IDs) is not
- * supported; extension_mandatory entries are not supported (400); extension_optional is ignored.
- * Not enough keys: 503, nothing delivered. No key material is ever logged. Request bodies and
- * query strings are validated by the zod schemas of etsi-requests.ts, after the caller's identity.
+ * for any other size is a 400. extension_mandatory entries are not supported (400);
+ * extension_optional is ignored. Not enough keys: 503, nothing delivered. No key material is ever
+ * logged. Request bodies and query strings are validated by the zod schemas of etsi-requests.ts,
+ * after the caller's identity.
+ *
+ * Slave binding (kme-link.ts, kms/bindings.ts): enc_keys reserves the keys, has the slave site's
+ * KME store which slave SAEs (slave_SAE_ID, plus up to max_SAE_ID_count additional_slave_SAE_IDs,
+ * all attached to the slave's site) may redeem them for this master, then erases and returns
+ * them; if the peer KME cannot be reached or refuses, the keys are released and the answer is
+ * 503. dec_keys answers 401 when the caller is not a bound slave SAE of a key or the path's
+ * master_SAE_ID is not the key's master; each bound slave SAE redeems a key once (then 400).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { KeyIdError, NotEnoughKeysError, type KeyStore, type StoredKey, type TakeContext } from '../kms/keystore.js';
+import { KeyBindingError, KeyIdError, NotEnoughKeysError, type KeyStore, type StoredKey, type TakeContext } from '../kms/keystore.js';
 import { siteOf, type SaeMap } from '../kms/saemap.js';
 import { decKeysBody, decKeysIds, decKeysQuery, encKeysBody, encKeysFields, encKeysQuery, parseRequest } from './etsi-requests.js';
+import { kmeLinkRoutes, type PeerKmes } from './kme-link.js';
 import { peerCommonName } from './tls.js';
 
 export interface EtsiOptions {
@@ -34,6 +42,13 @@ export interface EtsiOptions {
   kmeIdOf?: (site: string) => string;
   /** Default 128. */
   maxKeyPerRequest?: number;
+  /** max_SAE_ID_count: additional slave SAEs an enc_keys request may name (default 8). */
+  maxSaeIdCount?: number;
+  /**
+   * The KME-to-KME link (kme-link.ts) that binds keys at the slave site before enc_keys hands them
+   * out. Without it enc_keys answers 503 (no key is handed out unbound).
+   */
+  peers?: PeerKmes;
   /** Identity of the calling SAE; default: CN of the verified client certificate. */
   identify?: (request: FastifyRequest) => string | undefined;
   /** One line per request (method, path, status, SAE, count); never key material. */
@@ -70,8 +85,9 @@ class EtsiHttpError extends Error {
 }
 
 /**
- * Group commit: enc_keys requests that arrive in the same event-loop turn are served in one store
- * transaction (one fsync). Each response is sent only after that transaction committed.
+ * Group commit: enc_keys requests that arrive in the same event-loop turn reserve their keys in
+ * one store transaction (one fsync). Each is bound at the slave site, then consumed (erased)
+ * before its response is sent.
  */
 class MasterBatcher {
   private queue: { peerSite: string; number: number; ctx: TakeContext; resolve: (k: StoredKey[]) => void; reject: (e: unknown) => void }[] = [];
@@ -94,7 +110,7 @@ class MasterBatcher {
     const q = this.queue.splice(0);
     let results: (StoredKey[] | NotEnoughKeysError)[];
     try {
-      results = this.store.takeForMasterBatch(q);
+      results = this.store.takeForMasterBatch(q, 'reserve');
     } catch (err) {
       for (const r of q) r.reject(err);
       return;
@@ -125,6 +141,7 @@ export async function etsiRoutes(app: FastifyInstance, opts: EtsiOptions): Promi
   const site = store.site;
   const kmeIdOf = opts.kmeIdOf ?? ((s: string) => s);
   const maxPerRequest = opts.maxKeyPerRequest ?? 128;
+  const maxSaeIds = opts.maxSaeIdCount ?? 8;
   const identify = opts.identify ?? ((req: FastifyRequest) => peerCommonName(req.raw.socket));
   const log = opts.log;
   const batcher = new MasterBatcher(store);
@@ -179,7 +196,7 @@ export async function etsiRoutes(app: FastifyInstance, opts: EtsiOptions): Promi
       max_key_per_request: maxPerRequest,
       max_key_size: store.keySizeBits,
       min_key_size: store.keySizeBits,
-      max_SAE_ID_count: 0,
+      max_SAE_ID_count: maxSaeIds,
     };
   };
 
@@ -189,7 +206,7 @@ export async function etsiRoutes(app: FastifyInstance, opts: EtsiOptions): Promi
     return status(master, req.params.slave, peer);
   });
 
-  const limits = { maxKeyPerRequest: maxPerRequest, keySizeBits: store.keySizeBits };
+  const limits = { maxKeyPerRequest: maxPerRequest, keySizeBits: store.keySizeBits, maxSaeIdCount: maxSaeIds };
   const encFields = { json: encKeysFields(limits, 'json'), query: encKeysFields(limits, 'query') };
   const decIds = decKeysIds(limits);
 
@@ -197,15 +214,31 @@ export async function etsiRoutes(app: FastifyInstance, opts: EtsiOptions): Promi
     const master = caller(req);
     const slave = req.params.slave;
     const peer = partnerSite(slave, 'slave_SAE_ID');
-    const { number } = valid(encFields[from], body);
+    const { number, additionalSlaves } = valid(encFields[from], body);
+    const slaves = [slave];
+    for (const a of additionalSlaves) {
+      if (siteOf(saeMap, a) !== peer) throw bad(`additional slave SAE ${a.slice(0, 64)} is not attached to the KME of ${slave}`, [{ additional_slave_SAE_IDs: a.slice(0, 64) }]);
+      if (!slaves.includes(a)) slaves.push(a);
+    }
+    if (!opts.peers) throw new EtsiHttpError(503, `no KME-to-KME link to ${kmeIdOf(peer)}: keys cannot be bound to the slave SAE`);
+    let keys: StoredKey[];
     try {
-      return container(await batcher.take(peer, number, { masterSae: master, slaveSae: slave, reason: 'enc_keys' }));
+      keys = await batcher.take(peer, number, { masterSae: master, slaveSae: slave, reason: 'enc_keys' });
     } catch (err) {
       if (err instanceof NotEnoughKeysError) {
         throw new EtsiHttpError(503, 'not enough keys available', [{ stored_key_count: err.available, number }]);
       }
       throw err;
     }
+    const ids = keys.map((k) => k.keyId);
+    try {
+      await opts.peers.bind(peer, { master_SAE_ID: master, slave_SAE_IDs: slaves, key_IDs: ids });
+    } catch (err) {
+      store.releaseReserved(ids);
+      throw new EtsiHttpError(503, `keys not bound at the slave site: ${(err as Error).message}`);
+    }
+    store.consumeReserved(ids, { reason: 'enc_keys' });
+    return container(keys);
   };
 
   app.get<{ Params: { slave: string }; Querystring: Record<string, unknown> }>('/api/v1/keys/:slave/enc_keys', async (req) => {
@@ -223,6 +256,7 @@ export async function etsiRoutes(app: FastifyInstance, opts: EtsiOptions): Promi
     try {
       return container(store.takeForSlave(peer, keyIds, { masterSae: master, slaveSae: slave, reason: 'dec_keys' }));
     } catch (err) {
+      if (err instanceof KeyBindingError) throw new EtsiHttpError(401, `unauthorized: ${err.message}`, [{ key_ID: err.keyId, problem: err.problem }]);
       if (err instanceof KeyIdError) throw bad(err.message, [{ key_ID: err.keyId, problem: err.problem }]);
       throw err;
     }
@@ -248,6 +282,7 @@ export async function createKmeServer(opts: KmeServerOptions): Promise<FastifyIn
   const { default: Fastify } = await import('fastify');
   const app = Fastify({ https: opts.https, logger: false, keepAliveTimeout: 30_000, forceCloseConnections: true }) as unknown as FastifyInstance;
   await app.register(etsiRoutes, opts);
+  await app.register(kmeLinkRoutes, { store: opts.store, saeMap: opts.saeMap });
   app.setNotFoundHandler((_req, reply) => {
     void reply.code(404).send({ message: 'not found' } satisfies EtsiError);
   });

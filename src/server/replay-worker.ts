@@ -65,6 +65,8 @@ async function run(msg: { params: RunParams; outDir: string; dataDir: string }):
         reconciliation: params.reconciliation as ReconciliationMethod | undefined,
         bound: params.bound as Bound | undefined,
         seed: params.seed,
+        // a replay of the same pass with other settings is another key block (same settings: the same block)
+        blockPerSettings: true,
         satelliteSink: keyStoreSink(satStore),
         onRecords: (sim) => {
           live = { ...expected, phase: 'detections', detectionRateHz: detectionSeries(sim.ground, expected.t.length) };

@@ -100,5 +100,5 @@ describe('fault injection on the key pipeline', () => {
       expect(link.padReuses, ctx).toBe(0);
     }
     expect(tally.injected).toBeGreaterThanOrEqual(Math.min(50, FAULTS) * 0.9);
-  }, 3_600_000);
+  }, Math.max(3_600_000, FAULTS * 12_000));
 });

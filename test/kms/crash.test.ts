@@ -2,7 +2,8 @@
  * Crash safety with real processes: spawn a KME, hammer enc_keys from concurrent clients,
  * SIGKILL it mid-load (twice), restart it on the same store, drain it. Every key_ID is delivered
  * at most once across runs, and none is lost: each key the store no longer offers was either
- * received by a client or was in flight when the process was killed.
+ * received by a client or was in flight when the process was killed. A second KME process (the
+ * slave site, Graz) receives the KME-to-KME bindings: every key a client received is bound there.
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,10 +21,13 @@ const randomBytes = seededBytes('kms/crash');
 
 const dir = mkdtempSync(join(tmpdir(), 'mozi-crash-'));
 let running: SpawnedKme | undefined;
+let slaveKme: SpawnedKme | undefined;
 afterAll(async () => {
-  if (running && running.proc.exitCode === null && running.proc.signalCode === null) {
-    running.proc.kill('SIGKILL');
-    await waitExit(running.proc);
+  for (const k of [running, slaveKme]) {
+    if (k && k.proc.exitCode === null && k.proc.signalCode === null) {
+      k.proc.kill('SIGKILL');
+      await waitExit(k.proc);
+    }
   }
   rmSync(dir, { recursive: true, force: true });
 });
@@ -33,17 +37,24 @@ const PER_REQUEST = 3;
 
 describe('KME crash safety (kill -9 under load)', () => {
   it('delivers no key twice and loses none across two SIGKILLs and restarts', async () => {
-    const certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong'] });
+    const certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-x1', 'sae-g1'], kmes: ['xinglong', 'graz'] });
     writeFileSync(join(dir, 'sae-map.json'), JSON.stringify({ saes: { 'sae-x1': 'xinglong', 'sae-g1': 'graz' } }));
     const db = join(dir, 'xinglong.db');
+    const gdb = join(dir, 'graz.db');
+    const material = randomBytes(32 * 1201);
     const seed = KeyStore.open(db, { site: 'xinglong' });
-    seed.addBlock({ passId: 'crash', blockId: 0, peerSite: 'graz', epsSec: 1e-9, epsCor: 1e-12, key: randomBytes(32 * 1201) });
+    seed.addBlock({ passId: 'crash', blockId: 0, peerSite: 'graz', epsSec: 1e-9, epsCor: 1e-12, key: material });
     const owned = new Set(seed.listKeys('graz').filter((k) => k.owner === 'xinglong').map((k) => k.keyId));
     seed.close();
+    const gseed = KeyStore.open(gdb, { site: 'graz' });
+    gseed.addBlock({ passId: 'crash', blockId: 0, peerSite: 'xinglong', epsSec: 1e-9, epsCor: 1e-12, key: material });
+    gseed.close();
     expect(owned.size).toBe(600);
+    slaveKme = await spawnKme(['--site', 'graz', '--keys', gdb, '--tls-cert', certs.kmes.graz.cert, '--tls-key', certs.kmes.graz.key,
+      '--ca', certs.ca, '--sae-map', join(dir, 'sae-map.json'), '--quiet']);
 
     const args = ['--site', 'xinglong', '--keys', db, '--tls-cert', certs.kmes.xinglong.cert, '--tls-key', certs.kmes.xinglong.key,
-      '--ca', certs.ca, '--sae-map', join(dir, 'sae-map.json'), '--quiet'];
+      '--ca', certs.ca, '--sae-map', join(dir, 'sae-map.json'), '--quiet', '--peer-kme', `graz=${slaveKme.url}`];
     const received: string[] = [];
     let unreceivedBound = 0;
 
@@ -105,5 +116,14 @@ describe('KME crash safety (kill -9 under load)', () => {
     const notReceived = consumed.filter((id) => !got.has(id));
     expect(notReceived.length).toBeLessThanOrEqual(unreceivedBound);
     expect(received.length + notReceived.length).toBe(owned.size);
-  }, 90_000);
+    // every received key is bound at the slave site to (sae-x1, sae-g1)
+    slaveKme.proc.kill('SIGTERM');
+    await waitExit(slaveKme.proc);
+    const g = KeyStore.open(gdb, { site: 'graz' });
+    try {
+      for (const id of received) expect(g.bindingOf(id), id).toEqual({ masterSae: 'sae-x1', slaves: [{ sae: 'sae-g1', redeemedAt: null }] });
+    } finally {
+      g.close();
+    }
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededBytes } from '../support/seed.js';
-import { KeyStore, deriveKeyId, uuidV5, NotEnoughKeysError, KeyIdError, ownerSite, ID_KEY_BITS } from '../../src/kms/keystore.js';
+import { KeyStore, deriveKeyId, uuidV5, NotEnoughKeysError, KeyIdError, KeyBindingError, ownerSite, ID_KEY_BITS } from '../../src/kms/keystore.js';
 import { InputError } from '../../src/core/errors.js';
 
 /** Seeded stand-in for node:crypto's randomBytes (test/support/seed.ts). */
@@ -70,15 +70,25 @@ describe('KeyStore', () => {
     const m = s.takeForMaster('xinglong', 2, { masterSae: 'a', slaveSae: 'b' });
     expect(Buffer.from(m[0].key)).toEqual(key.subarray(32, 64));
     expect(s.keyState(m[0].keyId)?.hasMaterial).toBe(false);
-    const d = g.takeForSlave('micius', m.map((k) => k.keyId));
+    const ab = { masterSae: 'a', slaveSae: 'b' };
+    // not bound at the slave site yet (the master's KME did not tell this one): nobody may redeem it
+    expect(() => g.takeForSlave('micius', m.map((k) => k.keyId), ab)).toThrow(KeyBindingError);
+    g.bindKeys({ peerSite: 'micius', masterSae: 'a', slaveSaes: ['b'], keyIds: m.map((k) => k.keyId) });
+    expect(g.bindingOf(m[0].keyId)).toEqual({ masterSae: 'a', slaves: [{ sae: 'b', redeemedAt: null }] });
+    expect(() => g.takeForSlave('micius', [m[0].keyId], { masterSae: 'a', slaveSae: 'c' })).toThrow(KeyBindingError);
+    expect(() => g.takeForSlave('micius', [m[0].keyId], { masterSae: 'z', slaveSae: 'b' })).toThrow(KeyBindingError);
+    const d = g.takeForSlave('micius', m.map((k) => k.keyId), ab);
     expect(d.map((k) => Buffer.from(k.key))).toEqual(m.map((k) => Buffer.from(k.key)));
-    expect(() => g.takeForSlave('micius', [m[0].keyId])).toThrow(KeyIdError);
-    // a key owned by this site cannot be redeemed here through dec_keys
+    expect(() => g.takeForSlave('micius', [m[0].keyId], ab)).toThrow(KeyIdError);
+    // a redeemed key cannot be bound again
+    expect(() => g.bindKeys({ peerSite: 'micius', masterSae: 'a', slaveSaes: ['c'], keyIds: [m[0].keyId] })).toThrow(KeyIdError);
+    // a key owned by this site cannot be redeemed here through dec_keys, nor bound by the peer
     const own = g.takeForMaster('micius', 1);
-    expect(() => g.takeForSlave('micius', [own[0].keyId])).toThrow(KeyIdError);
+    expect(() => g.takeForSlave('micius', [own[0].keyId], ab)).toThrow(KeyIdError);
+    expect(() => g.bindKeys({ peerSite: 'micius', masterSae: 'a', slaveSaes: ['b'], keyIds: [own[0].keyId] })).toThrow(KeyIdError);
     expect(() => s.takeForMaster('xinglong', 10)).toThrow(NotEnoughKeysError);
     expect(s.status('xinglong').storedKeyCount).toBe(3);
-    expect(() => g.takeForSlave('micius', ['00000000-0000-4000-8000-000000000000'])).toThrow(KeyIdError);
+    expect(() => g.takeForSlave('micius', ['00000000-0000-4000-8000-000000000000'], ab)).toThrow(KeyIdError);
     g.close();
     s.close();
   });

@@ -1,7 +1,8 @@
 /**
  * Trusted relay end to end (Liao et al., PRL 120, 030501 (2018), Xinglong–Graz): the satellite
  * publishes K_A xor K_B, both stations store the same key, and an application at Graz decrypts
- * what an application at Xinglong encrypted by one-time pad with keys fetched over ETSI 014.
+ * what an application at Xinglong encrypted by one-time pad with keys fetched over ETSI 014. The
+ * relay's channels are authenticated by default, keyed from each link's own keys.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -10,9 +11,10 @@ import { join } from 'node:path';
 import { seededBytes } from '../support/seed.js';
 import type { FastifyInstance } from 'fastify';
 import { KeyStore } from '../../src/kms/keystore.js';
-import { runRelay, seedStandInKeys } from '../../src/kms/relay.js';
+import { RELAY_AUTH_KEYS, runRelay, seedStandInKeys } from '../../src/kms/relay.js';
 import { createDevCerts, mutualTlsOptions, type DevCertsResult } from '../../src/server/tls.js';
 import { createKmeServer } from '../../src/server/etsi.js';
+import { PeerKmeClient } from '../../src/server/kme-link.js';
 import { EtsiClient } from '../../src/kms/client.js';
 import { otpDecrypt, otpEncrypt } from '../../src/kms/otp.js';
 import { ProtocolAbort } from '../../src/core/errors.js';
@@ -32,24 +34,32 @@ const open = (name: string, site: string): KeyStore => {
   return s;
 };
 const saeMap = { 'sae-xl': 'xinglong', 'sae-gz': 'graz' };
+/** KME URL by site, filled in as each listens (the KME-to-KME links read it at request time). */
+const kmeUrls: Record<string, string> = {};
+const peerClients: PeerKmeClient[] = [];
 
 beforeAll(async () => {
   certs = await createDevCerts({ outDir: join(dir, 'pki'), saes: ['sae-xl', 'sae-gz'], kmes: ['xinglong', 'graz'] });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
+  for (const p of peerClients) p.close();
   for (const s of servers) await s.close();
   for (const s of stores) s.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function serve(store: KeyStore): Promise<string> {
-  const app = await createKmeServer({ store, saeMap, https: mutualTlsOptions({ cert: certs.kmes[store.site].cert, key: certs.kmes[store.site].key, ca: certs.ca }) });
+  const https = mutualTlsOptions({ cert: certs.kmes[store.site].cert, key: certs.kmes[store.site].key, ca: certs.ca });
+  const peers = new PeerKmeClient({ urls: kmeUrls, cert: https.cert, key: https.key, ca: https.ca });
+  peerClients.push(peers);
+  const app = await createKmeServer({ store, saeMap, https, peers });
   await app.listen({ host: '127.0.0.1', port: 0 });
   servers.push(app);
   const a = app.server.address();
   if (!a || typeof a === 'string') throw new Error('no address');
-  return `https://127.0.0.1:${a.port}`;
+  kmeUrls[store.site] = `https://127.0.0.1:${a.port}`;
+  return kmeUrls[store.site];
 }
 const client = (url: string, sae: string): EtsiClient => {
   const c = new EtsiClient({ url, cert: certs.saes[sae].cert, key: certs.saes[sae].key, ca: certs.ca });
@@ -78,17 +88,25 @@ describe('trusted relay Xinglong–Graz via Micius', () => {
     const usedAtGraz = gz.takeForMaster('micius', 1);
 
     const r = await runRelay({ satellite: sat, from: xl, to: gz, relayId: 'relay-2018-test' });
-    expect(r.keys).toBe(148); // 149 relayed 256-bit keys = an ID key + 148 keys
+    // 150 Graz-link keys at the satellite, 149 at Graz (one used); the first 4 common to both ends key
+    // the relay's authenticated channel on each link (erased at both ends): 145 relayed 256-bit keys
+    // = an ID key + 144 keys
+    expect(r.keys).toBe(144);
     expect(r.epsSec).toBeCloseTo(2e-9, 20);
-    expect(r.publishedBits).toBe(149 * 256);
+    expect(r.publishedBits).toBe(145 * 256);
+    const authUse = (s: KeyStore, peer: string) => s.listKeys(peer).filter((k) => s.keyState(k.keyId)?.reason === 'relay relay-2018-test authentication').map((k) => k.keyId);
+    expect(authUse(sat, 'xinglong')).toHaveLength(RELAY_AUTH_KEYS);
+    expect(authUse(xl, 'micius')).toEqual(authUse(sat, 'xinglong'));
+    expect(authUse(gz, 'micius')).toEqual(authUse(sat, 'graz'));
+    expect(authUse(gz, 'micius')).toHaveLength(RELAY_AUTH_KEYS);
     // same key_IDs at both stations; the satellite's pools are used up, the unused key released
     const idsX = xl.listKeys('graz').map((k) => k.keyId);
-    expect(idsX).toHaveLength(148);
+    expect(idsX).toHaveLength(144);
     expect(gz.listKeys('graz')).toHaveLength(0);
     expect(gz.listKeys('xinglong').map((k) => k.keyId)).toEqual(idsX);
     expect(sat.status('graz').storedKeyCount + sat.status('graz').redeemableKeyCount).toBe(0);
-    expect(sat.status('xinglong').storedKeyCount + sat.status('xinglong').redeemableKeyCount).toBe(51);
-    expect(xl.status('micius').storedKeyCount + xl.status('micius').redeemableKeyCount).toBe(51);
+    expect(sat.status('xinglong').storedKeyCount + sat.status('xinglong').redeemableKeyCount).toBe(200 - RELAY_AUTH_KEYS - 145);
+    expect(xl.status('micius').storedKeyCount + xl.status('micius').redeemableKeyCount).toBe(200 - RELAY_AUTH_KEYS - 145);
     expect(gz.keyState(usedAtGraz[0].keyId)?.state).toBe('consumed');
 
     const urlX = await serve(xl);

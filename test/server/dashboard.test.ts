@@ -162,7 +162,37 @@ describe('any listed pass can be replayed (POST /api/runs { station, pass })', (
     // the PLOB curve sums per-second terms whose window total is the report's PLOB figure
     expect(kl.plobBits.at(-1)! / full.limits.plobBits).toBeGreaterThan(0.8);
     expect(kl.plobBits.at(-1)! / full.limits.plobBits).toBeLessThan(1.25);
-  }, 180_000);
+
+    // the same pass again with other settings (issue 21: it failed "already stored with different
+    // length"): another key block in the same stores, both runs' keys kept; the same settings again
+    // re-add the same block (same seed, same key)
+    const runTo = async (payload: Record<string, unknown>): Promise<string> => {
+      const { id: rid } = (await app.inject({ method: 'POST', url: '/api/runs', payload })).json() as { id: string };
+      let st = 'running';
+      for (let i = 0; i < 600 && st === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        st = ((await app.inject({ url: '/api/runs' })).json() as { runs: { id: string; status: string }[] }).runs.find((r) => r.id === rid)!.status;
+      }
+      return st;
+    };
+    const blocks = () => {
+      const s = KeyStore.open(join(dataDir, 'keys', 'graz.sqlite'), { site: 'graz' });
+      try {
+        return s.blocks().map((b) => b.passId).sort();
+      } finally {
+        s.close();
+      }
+    };
+    const first = blocks();
+    expect(first).toHaveLength(1);
+    expect(await runTo({ station: 'graz', pass: target.aos, windowS: 10, seed: 3, bound: 'chernoff' })).toBe('done');
+    const second = blocks();
+    expect(second).toHaveLength(2);
+    expect(second).toEqual(expect.arrayContaining(first));
+    expect(second.every((p) => p.startsWith(first[0].split('~')[0] + '~'))).toBe(true);
+    expect(await runTo({ station: 'graz', pass: target.aos, windowS: 10, seed: 3, bound: 'chernoff' })).toBe('done');
+    expect(blocks()).toEqual(second);
+  }, 360_000);
 });
 
 describe('replay worker helpers', () => {

@@ -1,6 +1,6 @@
 /**
  * ETSI 014 request validation (src/server/etsi-requests.ts, zod) answers exactly as the checks it
- * replaced: fixtures/etsi-400.json holds, for 57 malformed requests of an authorised SAE, the
+ * replaced: fixtures/etsi-400.json holds, for 58 malformed requests of an authorised SAE, the
  * 400 body `{ message, details }` the hand-written checks gave (recorded from them before the
  * port). New: POST bodies must carry JSON numbers (`"number": "1"` is refused).
  */
@@ -23,16 +23,23 @@ const CASES = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'ets
 
 const dir = mkdtempSync(join(tmpdir(), 'mozi-etsi-req-'));
 let store: KeyStore;
+let graz: KeyStore;
 let app: FastifyInstance;
 beforeAll(async () => {
   store = KeyStore.open(join(dir, 'xinglong.db'), { site: 'xinglong' });
-  store.addBlock({ passId: 'p', blockId: 0, peerSite: 'graz', epsSec: 1e-9, epsCor: 1e-12, key: Buffer.alloc(32 * 9, 0x5a) });
+  graz = KeyStore.open(join(dir, 'graz.db'), { site: 'graz' });
+  const block = { passId: 'p', blockId: 0, epsSec: 1e-9, epsCor: 1e-12, key: Buffer.alloc(32 * 9, 0x5a) };
+  store.addBlock({ ...block, peerSite: 'graz' });
+  graz.addBlock({ ...block, peerSite: 'xinglong' });
   app = Fastify();
-  await app.register(etsiRoutes, { store, saeMap: { 'sae-x1': 'xinglong', 'sae-x2': 'xinglong', 'sae-g1': 'graz' }, identify: (req) => req.headers['x-sae'] as string | undefined });
+  // the slave site's KME, in process (the mutual-TLS link is tested in etsi.test.ts and kme-link.test.ts)
+  const peers = { bind: async (_site: string, m: { master_SAE_ID: string; slave_SAE_IDs: string[]; key_IDs: string[] }) => graz.bindKeys({ peerSite: 'xinglong', masterSae: m.master_SAE_ID, slaveSaes: m.slave_SAE_IDs, keyIds: m.key_IDs }) };
+  await app.register(etsiRoutes, { store, peers, saeMap: { 'sae-x1': 'xinglong', 'sae-x2': 'xinglong', 'sae-g1': 'graz' }, identify: (req) => req.headers['x-sae'] as string | undefined });
 });
 afterAll(async () => {
   await app.close();
   store.close();
+  graz.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -47,7 +54,7 @@ function send(method: 'GET' | 'POST', path: string, body: unknown, sae?: string)
 }
 
 describe('ETSI 014 request validation', () => {
-  it('gives the recorded 400 body for each of the 57 malformed requests, and delivers nothing', async () => {
+  it('gives the recorded 400 body for each of the 58 malformed requests, and delivers nothing', async () => {
     const before = store.status('graz').storedKeyCount;
     for (const c of CASES) {
       const r = await send(c.method, c.path, c.body, c.sae);

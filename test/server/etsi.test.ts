@@ -39,7 +39,7 @@ describe('GET /api/v1/keys/{slave_SAE_ID}/status', () => {
     expect(s).toEqual({
       source_KME_ID: 'xinglong', target_KME_ID: 'graz', master_SAE_ID: 'sae-x1', slave_SAE_ID: 'sae-g1',
       key_size: 256, stored_key_count: 32, max_key_count: 1_000_000, max_key_per_request: 128,
-      max_key_size: 256, min_key_size: 256, max_SAE_ID_count: 0,
+      max_key_size: 256, min_key_size: 256, max_SAE_ID_count: 8,
     });
     expect(s.stored_key_count as number).toBeLessThanOrEqual(s.max_key_count as number);
   });
@@ -123,7 +123,9 @@ describe('enc_keys and dec_keys', () => {
       ['size not a multiple of 8', { size: 252 }, undefined],
       ['size above max_key_size', { size: 512 }, undefined],
       ['size below min_key_size', { size: 128 }, undefined],
-      ['additional_slave_SAE_IDs (max_SAE_ID_count 0)', { additional_slave_SAE_IDs: ['sae-g2'] }, undefined],
+      ['additional_slave_SAE_IDs beyond max_SAE_ID_count (8)', { additional_slave_SAE_IDs: Array.from({ length: 9 }, (_, i) => `sae-g${i}`) }, undefined],
+      ['additional_slave_SAE_IDs with a duplicate', { additional_slave_SAE_IDs: ['sae-g2', 'sae-g2'] }, undefined],
+      ['an additional slave SAE of another site', { additional_slave_SAE_IDs: ['sae-x2'] }, undefined],
       ['unsupported extension_mandatory', { extension_mandatory: [{ abc_route_type: 'direct' }] }, undefined],
       ['body is an array', [1, 2], undefined],
       ['malformed JSON', undefined, '{"number": '],

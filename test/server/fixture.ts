@@ -6,6 +6,7 @@ import { seededBytes } from '../support/seed.js';
 import type { FastifyInstance } from 'fastify';
 import { createDevCerts, mutualTlsOptions, type DevCertsResult } from '../../src/server/tls.js';
 import { createKmeServer } from '../../src/server/etsi.js';
+import { PeerKmeClient } from '../../src/server/kme-link.js';
 import { KeyStore } from '../../src/kms/keystore.js';
 import { EtsiClient } from '../../src/kms/client.js';
 import type { SaeMap } from '../../src/kms/saemap.js';
@@ -39,11 +40,17 @@ export async function makeFixture(keys = 64, opts: { maxKeyCount?: number; durab
   const logs: string[] = [];
   const servers = {} as Record<'xinglong' | 'graz', FastifyInstance>;
   const urls = {} as Record<'xinglong' | 'graz', string>;
+  const peerClients: PeerKmeClient[] = [];
   for (const site of ['xinglong', 'graz'] as const) {
+    const https = mutualTlsOptions({ cert: certs.kmes[site].cert, key: certs.kmes[site].key, ca: certs.ca });
+    // KME-to-KME link with the KME's own certificate; `urls` is filled in once both listen
+    const peers = new PeerKmeClient({ urls, cert: https.cert, key: https.key, ca: https.ca });
+    peerClients.push(peers);
     const app = await createKmeServer({
       store: stores[site],
       saeMap: SAE_MAP,
-      https: mutualTlsOptions({ cert: certs.kmes[site].cert, key: certs.kmes[site].key, ca: certs.ca }),
+      https,
+      peers,
       log: (l) => logs.push(l),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -62,6 +69,7 @@ export async function makeFixture(keys = 64, opts: { maxKeyCount?: number; durab
     },
     async close() {
       for (const c of clients) c.close();
+      for (const p of peerClients) p.close();
       for (const s of Object.values(servers)) await s.close();
       for (const s of Object.values(stores)) s.close();
       rmSync(dir, { recursive: true, force: true });

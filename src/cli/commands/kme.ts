@@ -9,6 +9,7 @@ import { InputError } from '../../core/errors.js';
 import { KeyStore } from '../../kms/keystore.js';
 import { loadSaeMap, validateSaeMap, type SaeMap } from '../../kms/saemap.js';
 import { createKmeServer } from '../../server/etsi.js';
+import { PeerKmeClient } from '../../server/kme-link.js';
 import { createDevCerts, mutualTlsOptions } from '../../server/tls.js';
 import { log, printJson } from '../output.js';
 
@@ -41,6 +42,24 @@ interface KmeOpts {
   durability: string;
   quiet?: boolean;
   json?: boolean;
+  peerKme: string[];
+}
+
+/** `--peer-kme SITE=URL` entries → { site: url }. */
+export function parsePeerKmes(entries: readonly string[], site: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of entries) {
+    const m = /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(https:\/\/.+)$/.exec(e);
+    if (!m) throw new InputError(`expected SITE=https://HOST:PORT, got ${JSON.stringify(e)}`, { field: 'peer-kme' });
+    if (m[1] === site) throw new InputError(`${m[1]} is this KME's own site`, { field: 'peer-kme' });
+    try {
+      new URL(m[2]);
+    } catch {
+      throw new InputError(`invalid URL ${JSON.stringify(m[2])}`, { field: 'peer-kme' });
+    }
+    out[m[1]] = m[2];
+  }
+  return out;
 }
 
 export function register(program: Command): void {
@@ -60,6 +79,7 @@ export function register(program: Command): void {
     .option('--durability <mode>', 'full (survives power loss) or normal (survives process crashes)', 'full')
     .option('--quiet', 'no per-request log lines on stderr')
     .option('--json', 'print one JSON document {site, url, ...} on stdout once listening')
+    .option('--peer-kme <site=url>', 'the KME of a peer site (KME-to-KME slave binding over mutual TLS with this KME\'s own certificate; repeatable)', collect, [])
     .action(async (o: KmeOpts) => {
       for (const [k, v] of [['site', o.site], ['keys', o.keys], ['tls-cert', o.tlsCert], ['tls-key', o.tlsKey], ['ca', o.ca]] as const) {
         if (!v) throw new InputError('required option missing', { field: k });
@@ -70,6 +90,8 @@ export function register(program: Command): void {
       const saeMap: SaeMap = validateSaeMap(entries);
       if (Object.keys(saeMap).length === 0) throw new InputError('no SAEs configured (give --sae-map FILE)', { field: 'sae-map' });
       const https = mutualTlsOptions({ cert: o.tlsCert as string, key: o.tlsKey as string, ca: o.ca as string });
+      const peerUrls = parsePeerKmes(o.peerKme, o.site as string);
+      const peerKmes = new PeerKmeClient({ urls: peerUrls, cert: https.cert, key: https.key, ca: https.ca });
       const store = KeyStore.open(o.keys as string, {
         site: o.site as string,
         maxKeyCount: o.maxKeyCount ? positiveInt(o.maxKeyCount, 'max-key-count') : undefined,
@@ -82,6 +104,7 @@ export function register(program: Command): void {
         store,
         saeMap,
         https,
+        peers: peerKmes,
         maxKeyPerRequest: positiveInt(o.maxKeyPerRequest ?? '128', 'max-key-per-request'),
         log: o.quiet ? undefined : (line) => log(`kme ${store.site}: ${line}`),
       });
@@ -92,7 +115,8 @@ export function register(program: Command): void {
       const url = `https://${host}:${port}`;
       const peers = store.peers();
       log(`kme: site ${store.site} serving ETSI GS QKD 014 on ${url} (mutual TLS), links: ${peers.map((p) => `${p} (${store.status(p).storedKeyCount} keys)`).join(', ') || 'none yet'}`);
-      if (o.json) printJson({ site: store.site, url, keySizeBits: store.keySizeBits, peers, saes: saeMap });
+      if (Object.keys(peerUrls).length === 0) log('kme: no --peer-kme given: enc_keys answers 503 (keys are handed out only once bound at the slave site)');
+      if (o.json) printJson({ site: store.site, url, keySizeBits: store.keySizeBits, peers, peerKmes: peerUrls, saes: saeMap });
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
@@ -104,6 +128,7 @@ export function register(program: Command): void {
       });
       log('kme: shutting down');
       await app.close();
+      peerKmes.close();
       store.close();
     });
 

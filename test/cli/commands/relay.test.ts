@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../src/core/errors.js';
 import { KeyStore } from '../../../src/kms/keystore.js';
+import { RELAY_AUTH_KEYS } from '../../../src/kms/relay.js';
 import { relayFromData, type RelayRecord } from '../../../src/cli/commands/relay.js';
 import { runCli } from '../../support/cli.js';
 
@@ -34,7 +35,8 @@ describe('mozi relay --run-passes (Xinglong → Graz via Micius, 26 s windows)',
     // (seeds 3 and 4 of the 26 s windows distil key; on windows this short Hamming reconciliation
     // sized by a small estimation sample sometimes leaves residual errors and verification aborts)
     // the relay uses up the shorter link (the ID key of the relayed block is never delivered)
-    expect(r.keys).toBe(Math.min(...r.passes.map((p) => p.keysStored)) - 1);
+    // the smaller link's keys, less the RELAY_AUTH_KEYS that key each link's authenticated channel and the block's ID key
+    expect(r.keys).toBe(Math.min(...r.passes.map((p) => p.keysStored)) - RELAY_AUTH_KEYS - 1);
     expect(r.bits).toBe(r.keys * 256);
     expect(r.epsSec).toBeCloseTo(2e-9, 20);
     expect(lines.some((l) => /replaying micius-graz-2016-12-19/.test(l))).toBe(true);
@@ -53,7 +55,8 @@ describe('mozi relay --run-passes (Xinglong → Graz via Micius, 26 s windows)',
       const message = randomBytes(64);
       const pad = xl.takeForMaster('graz', 2, { reason: 'test otp' });
       const cipher = xor(message, Buffer.concat(pad.map((k) => Buffer.from(k.key))));
-      const padAtGraz = gz.takeForSlave('xinglong', pad.map((k) => k.keyId), { reason: 'test otp' });
+      gz.bindKeys({ peerSite: 'xinglong', masterSae: 'app-x', slaveSaes: ['app-g'], keyIds: pad.map((k) => k.keyId) });
+      const padAtGraz = gz.takeForSlave('xinglong', pad.map((k) => k.keyId), { masterSae: 'app-x', slaveSae: 'app-g', reason: 'test otp' });
       expect(Buffer.from(xor(cipher, Buffer.concat(padAtGraz.map((k) => Buffer.from(k.key))))).equals(message)).toBe(true);
     } finally {
       sat.close();
