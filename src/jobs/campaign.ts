@@ -63,7 +63,9 @@ export function campaignInputs(o: Pick<CampaignOptions, 'mission' | 'passes' | '
 /** Replay the campaign; results in plan order. */
 export async function replayCampaign(o: CampaignOptions): Promise<ReplayPassResult[]> {
   const inputs = campaignInputs(o);
-  if (o.redis !== undefined) return runOnRedis(o.redis, 'replay-pass', inputs, { ...o.redisOptions, onProgress: o.onProgress });
+  // one link's passes one after the other (they share its stores and its pending-block recovery)
+  const link = (input: unknown) => (input as ReplayPassInput).station;
+  if (o.redis !== undefined) return runOnRedis(o.redis, 'replay-pass', inputs, { ...o.redisOptions, serialKey: link, onProgress: o.onProgress });
   const out: ReplayPassResult[] = [];
   for (const input of inputs) {
     out.push(await runJob('replay-pass', input));

@@ -1,19 +1,20 @@
 /**
  * The kinds of job a worker runs, and how: `plan-slice` (planSlice of one SliceInput, pure) and
  * `replay-pass` (the event-level replay of one scheduled pass, its final keys stored in the
- * station's and the satellite's key stores). A replay job first asks both stores whether the
- * pass's block is already there (a retried job whose first attempt stored it): then it returns
- * what the stores hold and replays nothing, so no block is stored twice and no pass is counted
- * twice.
+ * station's and the satellite's key stores). A replay job first settles the pass's blocks in
+ * both stores (a retried job whose first attempt died mid-store: pass-blocks.ts) and, when they
+ * then hold it, returns what the stores hold and replays nothing, so no block is stored twice,
+ * none is left on one end only, and no pass is counted twice.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyStore } from '../kms/keystore.js';
 import { keyStoreSink } from '../kms/sink.js';
 import type { Mission } from '../mission/config.js';
 import { resolveReplayWindow, runReplay } from '../mission/replay.js';
 import { planSlice } from '../plan/slice.js';
 import type { SliceInput, SliceResult } from '../plan/types.js';
+import { holdingSink, type Hold } from './hold.js';
+import { settlePassBlocks } from './pass-blocks.js';
 
 export interface ReplayPassInput {
   mission: Mission;
@@ -42,6 +43,9 @@ export interface ReplayPassResult {
   abortReason: string | null;
   /** false when the stores already held the block (a retried job): nothing replayed or stored. */
   replayed: boolean;
+  /** Blocks of this pass a killed earlier attempt left half-stored, completed / rolled back by this one (pass-blocks.ts). */
+  completedBlocks: number;
+  rolledBackBlocks: number;
 }
 
 export type JobKind = 'plan-slice' | 'replay-pass';
@@ -59,18 +63,14 @@ export function storePath(storeDir: string, site: string): string {
   return join(storeDir, `${site}.sqlite`);
 }
 
-function storedBlock(path: string, site: string, passId: string, peerSite: string): { lengthBits: number } | undefined {
-  if (!existsSync(path)) return undefined;
-  const store = KeyStore.open(path, { site });
-  try {
-    return store.blocks().find((b) => b.passId === passId && b.peerSite === peerSite);
-  } finally {
-    store.close();
-  }
-}
-
-/** One scheduled pass replayed at event level, keys into both stores (idempotent per pass). */
-export async function replayPassJob(input: ReplayPassInput): Promise<ReplayPassResult> {
+/**
+ * One scheduled pass replayed at event level, keys into both stores, idempotent per pass: the
+ * pass's blocks are first settled between the two stores (pass-blocks.ts: a half-stored pass that
+ * a killed worker left is completed or rolled back); if both then hold the pass, nothing is
+ * replayed or stored again and the result says what the stores hold (detections and QBER -1:
+ * not replayed by this attempt).
+ */
+export async function replayPassJob(input: ReplayPassInput, hold?: Hold): Promise<ReplayPassResult> {
   const window = resolveReplayWindow({ mission: input.mission, station: input.station, pass: input.aos, windowS: input.windowS });
   const sat = window.satelliteSite;
   const gnd = window.station.id;
@@ -78,14 +78,12 @@ export async function replayPassJob(input: ReplayPassInput): Promise<ReplayPassR
   const satPath = storePath(input.storeDir, sat);
   const gndPath = storePath(input.storeDir, gnd);
   const base = { satellite: sat, station: gnd, aos: input.aos, passId: window.passId, predictedKeyBits: input.predictedKeyBits };
-  const atSat = storedBlock(satPath, sat, window.passId, gnd);
-  const atGnd = storedBlock(gndPath, gnd, window.passId, sat);
-  if (atSat && atGnd) {
-    // a retried job whose first attempt got as far as storing: the block is the stores'
-    return { ...base, detections: -1, qber: -1, finalKeyBits: atSat.lengthBits, aborted: false, abortReason: null, replayed: false };
-  }
-  if (atSat || atGnd) {
-    throw new Error(`pass ${window.passId}: only the ${atSat ? sat : gnd} store holds its block (a worker died between the two stores' writes); remove it there and run the job again`);
+  const settled = settlePassBlocks({ path: satPath, site: sat }, { path: gndPath, site: gnd }, window.passId);
+  const settledNote = { completedBlocks: settled.completed, rolledBackBlocks: settled.rolledBack };
+  if (settled.blocks.length > 0) {
+    // stored by an earlier attempt (possibly completed just now): the block is the stores'
+    const bits = settled.blocks.reduce((a, b) => a + b.lengthBits, 0);
+    return { ...base, detections: -1, qber: -1, finalKeyBits: bits, aborted: false, abortReason: null, replayed: false, ...settledNote };
   }
   const r = await runReplay({
     mission: input.mission,
@@ -93,15 +91,15 @@ export async function replayPassJob(input: ReplayPassInput): Promise<ReplayPassR
     pass: input.aos,
     windowS: input.windowS,
     seed: input.seed,
-    satelliteSink: keyStoreSink(satPath),
-    groundSink: keyStoreSink(gndPath),
+    satelliteSink: holdingSink(keyStoreSink(satPath), 'satellite', hold),
+    groundSink: holdingSink(keyStoreSink(gndPath), 'ground', hold),
   });
-  return { ...base, detections: r.detections, qber: r.qber, finalKeyBits: r.finalKeyBits, aborted: r.aborted, abortReason: r.abortReason, replayed: true };
+  return { ...base, detections: r.detections, qber: r.qber, finalKeyBits: r.finalKeyBits, aborted: r.aborted, abortReason: r.abortReason, replayed: true, ...settledNote };
 }
 
 /** Run one job of `kind` on `input`. */
-export async function runJob<K extends JobKind>(kind: K, input: JobInputs[K]): Promise<JobResults[K]> {
+export async function runJob<K extends JobKind>(kind: K, input: JobInputs[K], hold?: Hold): Promise<JobResults[K]> {
   if (kind === 'plan-slice') return planSlice(input as SliceInput) as JobResults[K];
-  if (kind === 'replay-pass') return (await replayPassJob(input as ReplayPassInput)) as JobResults[K];
+  if (kind === 'replay-pass') return (await replayPassJob(input as ReplayPassInput, hold)) as JobResults[K];
   throw new Error(`unknown job kind ${String(kind)}`);
 }

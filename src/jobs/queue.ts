@@ -68,6 +68,12 @@ export interface RunOnRedisOptions {
   reconnectS?: number;
   /** Poll period, ms (default 200). */
   pollMs?: number;
+  /**
+   * Jobs with the same key run one at a time, in input order: the next is submitted once the
+   * previous has completed (campaign replay: the passes of one satellite–station link, whose
+   * replays share the link's two stores and resolve the link's pending blocks at their start).
+   */
+  serialKey?: (input: unknown, index: number) => string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,6 +88,20 @@ export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs
   const reconnectMs = (opts.reconnectS ?? 30) * 1000;
   const pollMs = opts.pollMs ?? 200;
   let done = 0;
+  // serial groups: each group's jobs in input order; `following[j]` is the job submitted after j completes
+  const following = new Array<number | undefined>(inputs.length);
+  const first: number[] = [];
+  if (opts.serialKey) {
+    const last = new Map<string, number>();
+    inputs.forEach((input, j) => {
+      const key = opts.serialKey!(input, j);
+      const prev = last.get(key);
+      if (prev === undefined) first.push(j);
+      else following[prev] = j;
+      last.set(key, j);
+    });
+  } else first.push(...inputs.map((_, j) => j));
+  const submitted = new Array<boolean>(inputs.length).fill(false);
   const submit = async (which: number[]) => {
     for (let i = 0; i < which.length; i += 500) {
       const chunk = which.slice(i, i + 500);
@@ -92,6 +112,7 @@ export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs
           opts: { jobId: ids[j], attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: false, removeOnFail: false },
         })),
       );
+      for (const j of chunk) submitted[j] = true;
     }
   };
   /** Run `f`, retrying while Redis is unreachable, for at most reconnectMs. */
@@ -113,22 +134,25 @@ export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs
     }
   };
   try {
-    await withRedis('submitting jobs', () => submit(inputs.map((_, j) => j)));
+    await withRedis('submitting jobs', () => submit(first));
     opts.onProgress?.(0, inputs.length);
     while (done < inputs.length) {
-      const missing: number[] = [];
       await withRedis('waiting for jobs', async () => {
+        const missing: number[] = [];
         for (let j = 0; j < inputs.length; j++) {
-          if (results[j] !== undefined) continue;
+          if (results[j] !== undefined || !submitted[j]) continue;
           const job = await queue.getJob(ids[j]);
           if (!job) {
             missing.push(j);
             continue;
           }
-          if (job.finishedOn && job.failedReason && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-            throw new RunError(`job ${ids[j]} (${kind} ${j + 1} of ${inputs.length}) failed on a worker: ${job.failedReason.split('\n')[0]}; no result written`);
+          if (!job.finishedOn) continue;
+          // a job retried after a failed attempt keeps that attempt's failedReason: ask its state
+          const state = await job.getState();
+          if (state === 'failed') {
+            throw new RunError(`job ${ids[j]} (${kind} ${j + 1} of ${inputs.length}) failed on a worker: ${(job.failedReason ?? '').split('\n')[0]}; no result written`);
           }
-          if (job.returnvalue !== null && job.returnvalue !== undefined && job.finishedOn && !job.failedReason) {
+          if (state === 'completed' && job.returnvalue !== null && job.returnvalue !== undefined) {
             results[j] = job.returnvalue as JobResults[K];
             done++;
             opts.onProgress?.(done, inputs.length);
@@ -136,6 +160,9 @@ export async function runOnRedis<K extends JobKind>(url: string, kind: K, inputs
         }
         // jobs Redis forgot (restarted without persistence): submit them again, same ids
         if (missing.length > 0) await submit(missing);
+        // a serial group's next job, once its previous one has completed
+        const next = following.filter((f, j): f is number => f !== undefined && results[j] !== undefined && !submitted[f]);
+        if (next.length > 0) await submit(next);
       });
       if (done < inputs.length) await sleep(pollMs);
     }

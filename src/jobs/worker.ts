@@ -10,12 +10,15 @@
 import { Worker } from 'bullmq';
 import { QUEUE_NAME, redisConnection, type JobData } from './queue.js';
 import { runJob, type JobKind } from './kinds.js';
+import type { Hold } from './hold.js';
 
 export interface WorkerOptions {
   concurrency?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   maxStalledCount?: number;
+  /** Fault injection for the crash tests (hold.ts): stop for good at this store write. */
+  hold?: Hold;
   onJob?: (e: { id: string; kind: string; state: 'active' | 'completed' | 'failed'; error?: string }) => void;
 }
 
@@ -27,7 +30,7 @@ export async function startWorker(url: string, opts: WorkerOptions = {}): Promis
     QUEUE_NAME,
     async (job) => {
       opts.onJob?.({ id: job.id ?? '', kind: job.data.kind, state: 'active' });
-      return runJob(job.data.kind as JobKind, job.data.input as never);
+      return runJob(job.data.kind as JobKind, job.data.input as never, opts.hold);
     },
     {
       connection,

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
+import { holdPointFromEnv } from '../../jobs/hold.js';
 import { startWorker } from '../../jobs/worker.js';
 import { integerOption } from '../options.js';
 import { log } from '../output.js';
@@ -28,8 +29,10 @@ export function register(program: Command): void {
     .option('--verbose', 'log every job on stderr')
     .action(async (o: WorkerCliOptions) => {
       if (o.redis === undefined) throw new InputError('missing --redis URL', { field: '--redis' });
+      const holdAt = holdPointFromEnv(process.env.MOZI_WORKER_HOLD);
       const worker = await startWorker(o.redis, {
         concurrency: o.concurrency,
+        ...(holdAt ? { hold: { point: holdAt, reached: (point: string, passId: string) => log(`worker: pid ${process.pid} holding at ${point} of pass ${passId} (MOZI_WORKER_HOLD)`) } } : {}),
         ...(o.lockMs !== undefined ? { lockDurationMs: o.lockMs, stalledIntervalMs: Math.max(250, Math.round(o.lockMs / 2)) } : {}),
         onJob: (e) => {
           if (e.state === 'failed' && e.error) log(`worker: ${e.kind || 'redis'} ${e.id} failed: ${e.error}`);
