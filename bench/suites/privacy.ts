@@ -6,16 +6,22 @@
  * repetitions for n ≤ 2²⁰ / ≤ 2²⁴ / larger, after one warm-up call for n ≤ 2²⁴ (per-size one-time
  * costs: kernel memory growth, twiddle tables); all three ratios up to 2²⁵, ratio 0.125 beyond.
  *
- * `privacy/toeplitz-parallel`: the hash as the protocol runs it (toeplitz-parallel.ts: segments on
- * 1 or 2 worker threads, FFT length ≤ 2²⁵ per worker) at 2²⁰, 2²⁴, 2²⁵, 2²⁷ bits, ratio 0.125; CPU
- * time is the whole process's (all threads), so Mbit/s CPU = input bits / CPU seconds of all cores.
- * Peak RSS is sampled every 10 ms during the timed calls (whole process: main thread + workers),
- * RSS after use once the workers are closed. Best of 5 / 3 / 2 repetitions for n ≤ 2²⁰ / 2²⁴ /
- * larger after one warm-up call (which starts the workers and grows their kernels).
+ * `privacy/toeplitz-parallel`: the hash as the protocol runs it (toeplitz-parallel.ts: one product
+ * shared by 1 or 2 worker threads on one FFT kernel memory, FFT length ≤ 2²⁵) at 2²⁰, 2²⁴, 2²⁵, 2²⁷
+ * bits, ratio 0.125; CPU time is the whole process's (all threads), so Mbit/s CPU = input bits /
+ * CPU seconds of all cores, and wall is the honest figure only on an otherwise idle machine (the
+ * 1-minute load average is kept with every figure). Peak RSS is sampled every 10 ms during the
+ * timed calls (whole process: main thread + workers), RSS after use once the workers are closed
+ * (which also drops the shared memory). Best of 5 / 3 / 2 repetitions for n ≤ 2²⁰ / 2²⁴ / larger
+ * after one warm-up call (which starts the workers and grows their kernel memory).
+ * `privacy/toeplitz-modified` `rssAfterRelease`: RSS once the calling thread's kernel (grown by the
+ * one-thread runs up to 2²⁷ bits) is released (`releaseFftKernel`, as its 2 s idle timer does).
  */
 import { randomBytes } from 'node:crypto';
 import { BitArray } from '../../src/core/bits.js';
+import { loadavg } from 'node:os';
 import { modifiedToeplitzHash } from '../../src/postprocess/privacy.js';
+import { releaseFftKernel } from '../../src/postprocess/fftconv.js';
 import { closeToeplitzWorkers, modifiedToeplitzHashParallel } from '../../src/postprocess/toeplitz-parallel.js';
 import { verificationTag } from '../../src/postprocess/verify.js';
 import { Gf64Hasher } from '../../src/postprocess/gf64.js';
@@ -64,6 +70,7 @@ export const privacySuite: BenchSuite = {
           cpu = Math.min(cpu, (c.user + c.system) / 1e6);
         }
         clearInterval(sampler);
+        const load = loadavg()[0];
         peak = Math.max(peak, process.memoryUsage().rss);
         await closeToeplitzWorkers();
         await new Promise((r) => setTimeout(r, 200));
@@ -74,7 +81,8 @@ export const privacySuite: BenchSuite = {
         out.push({ name: 'privacy/toeplitz-parallel', params, metric: 'throughputCpu', value: n / cpu / 1e6, unit: 'Mbit/s' });
         out.push({ name: 'privacy/toeplitz-parallel', params, metric: 'peakRss', value: peak / MiB, unit: 'MiB' });
         out.push({ name: 'privacy/toeplitz-parallel', params, metric: 'rssAfterUse', value: after / MiB, unit: 'MiB' });
-        log(`privacy parallel: n=2^${lg} threads ${threads}: wall ${(n / wall / 1e6).toFixed(2)} Mbit/s (${wall.toFixed(3)} s), cpu ${(n / cpu / 1e6).toFixed(2)} Mbit/s (${cpu.toFixed(3)} s); RSS before ${(rss0 / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, after use ${(after / MiB).toFixed(0)} MiB`);
+        out.push({ name: 'privacy/toeplitz-parallel', params, metric: 'loadAvg1m', value: load, unit: 'load' });
+        log(`privacy parallel: n=2^${lg} threads ${threads}: wall ${(n / wall / 1e6).toFixed(2)} Mbit/s (${wall.toFixed(3)} s), cpu ${(n / cpu / 1e6).toFixed(2)} Mbit/s (${cpu.toFixed(3)} s); RSS before ${(rss0 / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, after use ${(after / MiB).toFixed(0)} MiB; load ${load.toFixed(1)}`);
       }
     }
     const ratios = [0.125, 0.25, 0.375];
@@ -97,8 +105,19 @@ export const privacySuite: BenchSuite = {
         const params = { inputBits: n, log2n: lg, ratio, outputBits: m };
         out.push({ name: 'privacy/toeplitz-modified', params, metric: 'throughput', value: n / t.wall / 1e6, unit: 'Mbit/s' });
         out.push({ name: 'privacy/toeplitz-modified', params, metric: 'throughputCpu', value: n / t.cpu / 1e6, unit: 'Mbit/s' });
-        log(`privacy: n=2^${lg} ratio ${ratio}: cpu ${(n / t.cpu / 1e6).toFixed(2)} Mbit/s (${t.cpu.toFixed(2)} s), wall ${(n / t.wall / 1e6).toFixed(2)} Mbit/s (${t.wall.toFixed(2)} s)`);
+        out.push({ name: 'privacy/toeplitz-modified', params, metric: 'loadAvg1m', value: loadavg()[0], unit: 'load' });
+        log(`privacy: n=2^${lg} ratio ${ratio}: cpu ${(n / t.cpu / 1e6).toFixed(2)} Mbit/s (${t.cpu.toFixed(2)} s), wall ${(n / t.wall / 1e6).toFixed(2)} Mbit/s (${t.wall.toFixed(2)} s), load ${loadavg()[0].toFixed(1)}`);
       }
+    }
+    {
+      const held = process.memoryUsage().rss;
+      releaseFftKernel();
+      await new Promise((r) => setTimeout(r, 200));
+      const after = process.memoryUsage().rss;
+      const params = { maxInputBits: 2 ** lgs[lgs.length - 1] };
+      out.push({ name: 'privacy/toeplitz-modified', params, metric: 'rssBeforeRelease', value: held / 2 ** 20, unit: 'MiB' });
+      out.push({ name: 'privacy/toeplitz-modified', params, metric: 'rssAfterRelease', value: after / 2 ** 20, unit: 'MiB' });
+      log(`privacy: calling-thread kernel: RSS ${(held / 2 ** 20).toFixed(0)} MiB held, ${(after / 2 ** 20).toFixed(0)} MiB after release`);
     }
     for (const bits of quick ? [1_000_000] : [1_000_000, 10_000_000]) {
       const key = BitArray.random(bits);

@@ -33,6 +33,7 @@
  * output it uses to be within 0.25 of an integer (algorithms.md §4.1: max deviation 7×10⁻¹⁰ at
  * N = 2²⁴ for a float64 FFT).
  */
+import { collectGarbage } from '../core/collect-garbage.js';
 import { instantiateOn, type WasmKernel } from '../core/wasm/instance.js';
 import { wasmBytes } from './fftconv.wasm.js';
 
@@ -89,15 +90,17 @@ function getKernel(): FftKernel {
 }
 
 /**
- * Drop this thread's own kernel now (its memory is freed once collected); the next plan makes a
- * new one. Also happens by itself `RELEASE_IDLE_MS` after the last use of a kernel of more than
+ * Drop this thread's own kernel now and collect it, so its memory goes back to the system; the
+ * next plan makes a new one. Also happens by itself `RELEASE_IDLE_MS` after the last use of a kernel of more than
  * `RELEASE_ABOVE_BYTES` (WebAssembly memory cannot shrink, so a 2²⁴-sample plan would otherwise
  * keep ≈ 0.5 GiB for the life of the process).
  */
 export function releaseFftKernel(): void {
   if (releaseTimer) clearTimeout(releaseTimer);
   releaseTimer = null;
+  if (!kernel) return;
   kernel = null;
+  collectGarbage(); // unmap the memory now (core/collect-garbage.ts)
 }
 
 /** After a use of the thread's own kernel: schedule its release if it is large. */

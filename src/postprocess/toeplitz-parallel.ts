@@ -22,6 +22,7 @@ import { availableParallelism } from 'node:os';
 import { BitArray } from '../core/bits.js';
 import { InputError } from '../core/errors.js';
 import { WorkerPools, siblingModuleUrl } from '../core/worker-pool.js';
+import { collectGarbage } from '../core/collect-garbage.js';
 import { BARRIER_INTS } from '../core/thread-barrier.js';
 import { sharedMemory } from '../core/wasm/instance.js';
 import { SHARED_MAX_THREADS } from './fftconv.js';
@@ -53,17 +54,20 @@ let sharedTimer: NodeJS.Timeout | null = null;
 /** The running shared product (calls queue behind it: one memory, one plan at a time). */
 let sharedTail: Promise<unknown> = Promise.resolve();
 
+/** Drop this thread's reference to the shared memory and collect it (it is unmapped once the workers holding it have ended too). */
 function dropSharedMemory(): void {
   if (sharedTimer) clearTimeout(sharedTimer);
   sharedTimer = null;
+  if (!shared) return;
   shared = null;
+  collectGarbage();
 }
 
 /** Terminate the hash's worker threads and drop the shared kernel memory now (both also go by themselves after 2 s idle). */
 export async function closeToeplitzWorkers(): Promise<void> {
   await sharedTail.catch(() => {});
-  dropSharedMemory();
   await Promise.all([workers.close(), sharedWorkers.close()]);
+  dropSharedMemory();
 }
 
 /** Live worker threads of the hash (0 once idle long enough or closed). */
