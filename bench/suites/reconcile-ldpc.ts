@@ -16,11 +16,21 @@ export const reconcileLdpcSuite: BenchSuite = {
   name: 'reconcile-ldpc',
   description: 'LDPC reconciliation: f, FER (frames measured), Mbit/s wall and CPU per QBER and key length',
   async run({ quick, log }) {
-    const qbers = [0.01, 0.02, 0.03, 0.05];
-    const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-    /** Frames per point: ≥ 1000 at 10⁴ (one frame per run), ≥ 300 at 10⁵; 10⁶: 2 runs. */
+    const qbers = (process.env.MOZI_LDPC_QBERS ?? '0.01,0.02,0.03,0.05').split(',').map(Number);
+    const sizes = (process.env.MOZI_LDPC_BITS ?? (quick ? '10000,100000' : '10000,100000,1000000')).split(',').map(Number);
+    /**
+     * Frames per point: ≥ 1000 at 10⁴ (one frame per run), ≥ 300 at 10⁵ (one 10⁵-bit frame per
+     * run); 10⁶: 2 runs. MOZI_LDPC_FRAMES_SCALE (default 1) scales the frame counts of 10⁴ and 10⁵
+     * for a shorter run; the frames measured are in every figure's params.
+     */
+    const scale = Number(process.env.MOZI_LDPC_FRAMES_SCALE ?? 1);
+    if (!(scale > 0 && scale <= 10)) throw new Error(`MOZI_LDPC_FRAMES_SCALE ${process.env.MOZI_LDPC_FRAMES_SCALE} not in (0, 10]`);
     const stopFor = (bits: number): { runs: number } | { minFrames: number } =>
-      bits <= 10_000 ? { minFrames: quick ? 40 : 1000 } : bits <= 100_000 ? { minFrames: quick ? 12 : 300 } : { runs: quick ? 1 : 2 };
+      bits <= 10_000
+        ? { minFrames: quick ? 40 : Math.ceil(1000 * scale) }
+        : bits <= 100_000
+          ? { minFrames: quick ? 12 : Math.ceil(300 * scale) }
+          : { runs: quick ? 1 : 2 };
     const out: BenchResult[] = [calibration('reconcile-ldpc')];
     const rec = new LdpcReconciler();
     const name = `reconcile-ldpc/${rec.name}`;
@@ -51,7 +61,7 @@ export const reconcileLdpcSuite: BenchSuite = {
     }
     // Worker threads for Bob's first decoding pass: 1 (calling thread) vs 2, 10⁶ bits at 2 %
     // (≈ 32 frames, two 16-frame chunks); CPU time is the whole process's (workers included).
-    for (const threads of [1, 2]) {
+    for (const threads of process.env.MOZI_LDPC_THREADS_ROWS === '0' ? [] : [1, 2]) {
       const bits = quick ? 500_000 : 1_000_000;
       const r2 = new LdpcReconciler({ threads });
       const w = noisyPair(bits, 0.02, 4242);

@@ -5,6 +5,7 @@
  * codes are cached per (n, m). Nothing is copied from other projects.
  */
 import { Xoshiro128 } from './prng.js';
+import { elkouss2009Profile } from './ldpc-profiles.js';
 
 export interface LdpcCode {
   /** Code length (variable nodes). */
@@ -84,6 +85,34 @@ export function buildLdpcCode(n: number, m: number, seed = 0x1dc0de, profile?: [
   const levelChecks = new Int32Array(m);
   let stamp = 0;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => vdeg[a] - vdeg[b] || a - b);
+  // Checks sorted by current degree (byDeg), block of degree d at byDeg[degStart[d] .. degStart[d+1]):
+  // a check's degree only grows by one, so it moves to the next block by one swap; the
+  // lowest-degree unreached check is then found without scanning all m checks per edge.
+  const byDeg = new Int32Array(m);
+  const posOf = new Int32Array(m);
+  for (let c = 0; c < m; c++) {
+    byDeg[c] = c;
+    posOf[c] = c;
+  }
+  let degStart = new Int32Array(Math.ceil(E / m) * 4 + 64).fill(m);
+  degStart[0] = 0;
+  const bumpDegree = (c: number): void => {
+    const d = cDeg[c];
+    if (d + 2 >= degStart.length) {
+      const g = new Int32Array(degStart.length * 2).fill(m);
+      g.set(degStart);
+      degStart = g;
+    }
+    // last check of block d swaps with c; block d+1 then starts one earlier
+    const last = degStart[d + 1] - 1;
+    const o = byDeg[last];
+    const pc = posOf[c];
+    byDeg[pc] = o;
+    posOf[o] = pc;
+    byDeg[last] = c;
+    posOf[c] = last;
+    degStart[d + 1] = last;
+  };
   const addEdge = (v: number, c: number): void => {
     if (cDeg[c] === cCap) {
       const nc = cCap * 2;
@@ -92,6 +121,7 @@ export function buildLdpcCode(n: number, m: number, seed = 0x1dc0de, profile?: [
       cAdj = na;
       cCap = nc;
     }
+    bumpDegree(c);
     cAdj[c * cCap + cDeg[c]++] = v;
     vAdj[vOff[v] + vCnt[v]++] = c;
   };
@@ -119,29 +149,26 @@ export function buildLdpcCode(n: number, m: number, seed = 0x1dc0de, profile?: [
     return best;
   };
   const all = new Int32Array(m);
-  // Lowest-degree check not stamped `st` (scan from a random offset; stop early at the global
-  // minimum degree, which only grows).
-  let globalMin = 0;
+  // Lowest-degree check not stamped `st`, ties at random: in the lowest degree block with an
+  // unstamped check, a few random probes, else a scan from a random offset.
   const lowestUnseen = (st: number): number => {
-    for (;;) {
-      const off = rng.below(m);
-      let best = -1;
-      let bestDeg = Infinity;
-      let anyAtMin = false;
-      for (let i = 0; i < m; i++) {
-        let cc = off + i;
-        if (cc >= m) cc -= m;
-        const d = cDeg[cc];
-        if (d === globalMin) anyAtMin = true;
-        if (d < bestDeg && cSeen[cc] !== st) {
-          bestDeg = d;
-          best = cc;
-          if (d === globalMin) return cc;
-        }
+    for (let d = 0; d + 1 < degStart.length; d++) {
+      const lo = degStart[d];
+      const len = degStart[d + 1] - lo;
+      if (len <= 0) continue;
+      for (let t = 0; t < 8; t++) {
+        const cc = byDeg[lo + rng.below(len)];
+        if (cSeen[cc] !== st) return cc;
       }
-      if (anyAtMin || best < 0) return best;
-      globalMin++;
+      const off = rng.below(len);
+      for (let i = 0; i < len; i++) {
+        let k = off + i;
+        if (k >= len) k -= len;
+        const cc = byDeg[lo + k];
+        if (cSeen[cc] !== st) return cc;
+      }
     }
+    return -1;
   };
   for (const v of order) {
     for (let k = 0; k < vdeg[v]; k++) {
@@ -233,12 +260,29 @@ export function buildLdpcCode(n: number, m: number, seed = 0x1dc0de, profile?: [
 
 const codeCache = new Map<string, LdpcCode>();
 
+/**
+ * Variable-degree profile family of a code: 'peg-2-3-12' (variableDegreeProfile above), or
+ * 'elkouss2009' (Table I of Elkouss et al. 2009, the row nearest the code's rate; ldpc-profiles.ts).
+ */
+export type ProfileFamily = 'peg-2-3-12' | 'elkouss2009' | 'auto';
+
+/**
+ * The profile of a family for an n × m code. 'auto': Elkouss et al. 2009 up to rate 0.875, the
+ * 2-3-12 profile above it (at rate 0.9 population density evolution puts 2-3-12 at f* ≈ 1.07 and
+ * Table I's row at ≈ 1.10, its published threshold 0.0109 at f* = 1.15; one-shot at N = 98,304,
+ * QBER 1 %, f = 1.14: 2/8 vs 1/8 frames decoded).
+ */
+export function profileFor(family: ProfileFamily, n: number, m: number): [number, number][] {
+  const elk = family === 'elkouss2009' || (family === 'auto' && 1 - m / n <= 0.875);
+  return elk ? elkouss2009Profile(1 - m / n).profile.map(([d, f]) => [d, f]) : variableDegreeProfile(n, m);
+}
+
 /** Memoised code construction (codes are public; both parties may share the cache). */
-export function cachedLdpcCode(n: number, m: number, seed = 0x1dc0de): LdpcCode {
-  const k = `${n}:${m}:${seed}`;
+export function cachedLdpcCode(n: number, m: number, seed = 0x1dc0de, family: ProfileFamily = 'peg-2-3-12'): LdpcCode {
+  const k = `${n}:${m}:${seed}:${family}`;
   let c = codeCache.get(k);
   if (!c) {
-    c = buildLdpcCode(n, m, seed);
+    c = buildLdpcCode(n, m, seed, profileFor(family, n, m));
     if (codeCache.size >= 32) {
       const first = codeCache.keys().next().value;
       if (first !== undefined) codeCache.delete(first);
