@@ -45,7 +45,36 @@ function concat(chunks: DetectionList[]): DetectionList {
 
 const bytes = (a: Float64Array | Uint8Array | Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-function expectSameAsBatch(g: GroundRecord, sliceS: number, options: TrackerOptions, minChunks: number) {
+/**
+ * Detections of one list and not the other: allowed only at the gate's edge, where the tracker's
+ * skew (from the first chunk) and the batch's (whole pass) put a tag on either side of the half-gate.
+ */
+function expectOnlyGateEdgeDifferences(all: DetectionList, B: DetectionList, halfGatePs: number, dSkew: number) {
+  const mine = new Map<number, number>();
+  for (let i = 0; i < all.tagIndex.length; i++) mine.set(all.tagIndex[i], i);
+  const theirs = new Map<number, number>();
+  for (let i = 0; i < B.tagIndex.length; i++) theirs.set(B.tagIndex[i], i);
+  let differing = 0;
+  for (const [tag, i] of mine) {
+    const j = theirs.get(tag);
+    if (j === undefined) {
+      differing++;
+      expect(Math.abs(all.residualPs[i])).toBeGreaterThan(halfGatePs - dSkew - 0.01);
+    } else {
+      expect(all.pulseIndex[i]).toBe(B.pulseIndex[j]);
+      expect(all.detector[i]).toBe(B.detector[j]);
+    }
+  }
+  for (const [tag, j] of theirs) {
+    if (mine.has(tag)) continue;
+    differing++;
+    expect(Math.abs(B.residualPs[j])).toBeGreaterThan(halfGatePs - dSkew - 0.01);
+  }
+  // a handful at most (the whole 273 s pass has 11 of 3.57 M)
+  expect(differing).toBeLessThanOrEqual(Math.max(3, B.tagIndex.length * 1e-5));
+}
+
+function expectSameAsBatch(g: GroundRecord, sliceS: number, options: TrackerOptions, minChunks: number, gateEdge = false) {
   const batch = recoverTiming({ ...g, gateWindowPs: g.receiver.gateWindowNs * 1000 });
   const { chunks, tracker } = track(g, sliceS, options);
   expect(chunks.length).toBeGreaterThanOrEqual(minChunks);
@@ -56,6 +85,12 @@ function expectSameAsBatch(g: GroundRecord, sliceS: number, options: TrackerOpti
   }
   const all = concat(chunks);
   const B = batch.detections;
+  if (gateEdge) {
+    const dSkew = Math.abs(tracker.diagnostics().skewPs - batch.diagnostics.skewPs);
+    expect(dSkew).toBeLessThan(2);
+    expectOnlyGateEdgeDifferences(all, B, (g.receiver.gateWindowNs * 1000) / 2, dSkew);
+    return;
+  }
   expect(all.pulseIndex.length).toBe(B.pulseIndex.length);
   // pulse index, detector code and tag of every detection: bit for bit the batch's
   expect(bytes(all.pulseIndex).equals(bytes(B.pulseIndex))).toBe(true);
@@ -95,8 +130,10 @@ describe('incremental timing tracker (timing/tracker.ts) against the batch recov
     expectSameAsBatch(r.ground, 0.2, { chunkS: 0.5, minMarkers: 5 }, 2);
   });
 
-  it('the reference pass (10 s around TCA, Micius–Xinglong 2016-12-19), 2 s chunks in 0.37 s slices', () => {
-    expectSameAsBatch(simulateShortPass().ground, 0.37, { chunkS: 2 }, 4);
+  it('the reference pass (10 s around TCA, Micius–Xinglong 2016-12-19), 2 s chunks in 0.37 s slices: the batch detections up to gate-edge tags', () => {
+    // with the per-segment simulation streams one tag of this window sits within the skew
+    // difference (< 2 ps) of the half-gate, so this case checks that only such tags differ
+    expectSameAsBatch(simulateShortPass().ground, 0.37, { chunkS: 2 }, 4, true);
   });
 
   it('a pass without sync markers is refused at the end, as by the batch recovery', () => {
