@@ -86,6 +86,54 @@ export interface TimingResult {
 /** x minus the nearest integer, in [−½, ½] (shared with the incremental tracker, tracker.ts). */
 export const wrap = (x: number): number => x - Math.round(x);
 
+/**
+ * The fine quantum-vs-sync skew from tag phases `em` (in pulse periods × Tp, first `n` entries,
+ * every `stride`-th): the peak of a 20 ps phase histogram smoothed over ±300 ps, then three
+ * clipped-mean refinements (±1 ns, then ±max(300 ps, 3σ)). Returns the skew wrapped into one
+ * period and the spread σ of the last refinement.
+ */
+export function fineSkew(em: Float64Array, n: number, Tp: number, stride: number): { skewPs: number; sigmaPs: number } {
+  const binPs = 20;
+  const nb = Math.ceil(Tp / binPs);
+  const h = new Float64Array(nb);
+  for (let k = 0; k < n; k += stride) {
+    const x = em[k] / Tp;
+    const r = x - Math.floor(x);
+    h[Math.floor(r * nb) % nb]++;
+  }
+  let pb = 0;
+  let pv = -1;
+  const w = Math.max(1, Math.round(300 / binPs));
+  for (let b = 0; b < nb; b++) {
+    let v = 0;
+    for (let d = -w; d <= w; d++) v += h[(b + d + nb) % nb];
+    if (v > pv) {
+      pv = v;
+      pb = b;
+    }
+  }
+  let skew = ((pb + 0.5) / nb) * Tp;
+  let sigma = 0;
+  for (let it = 0; it < 3; it++) {
+    let s1 = 0;
+    let s2 = 0;
+    let c = 0;
+    const half = it === 0 ? 1000 : Math.max(300, 3 * sigma);
+    for (let k = 0; k < n; k += stride) {
+      const d = wrap((em[k] - skew) / Tp) * Tp;
+      if (Math.abs(d) < half) {
+        s1 += d;
+        s2 += d * d;
+        c++;
+      }
+    }
+    if (c === 0) break;
+    skew += s1 / c;
+    sigma = Math.sqrt(Math.max(0, s2 / c - (s1 / c) ** 2));
+  }
+  return { skewPs: wrap(skew / Tp) * Tp, sigmaPs: sigma };
+}
+
 /** Recover pulse indices for the ground's time tags. Throws ProtocolAbort('timing-failed') if the sync train cannot be locked. */
 export function recoverTiming(input: TimingInput, options: TimingOptions = {}): TimingResult {
   const sch = input.schedule;
@@ -233,47 +281,8 @@ export function recoverTiming(input: TimingInput, options: TimingOptions = {}): 
     em[k] = e0(qt[k] - input.quantumDelayPs) + corr(qt[k] - input.quantumDelayPs);
     if ((k & 0xfffff) === 0) options.onProgress?.(0.5 * (k / Math.max(1, nq)));
   }
-  const binPs = 20;
-  const nb = Math.ceil(Tp / binPs);
-  const h = new Float64Array(nb);
   // the fine skew is a constant: a subsample of ≤ 300,000 tags determines it to ≪ 1 ps
-  const stride = Math.max(1, Math.floor(nq / 300_000));
-  for (let k = 0; k < nq; k += stride) {
-    const x = em[k] / Tp;
-    const r = x - Math.floor(x);
-    h[Math.floor(r * nb) % nb]++;
-  }
-  let pb = 0;
-  let pv = -1;
-  const w = Math.max(1, Math.round(300 / binPs));
-  for (let b = 0; b < nb; b++) {
-    let v = 0;
-    for (let d = -w; d <= w; d++) v += h[(b + d + nb) % nb];
-    if (v > pv) {
-      pv = v;
-      pb = b;
-    }
-  }
-  let skew = ((pb + 0.5) / nb) * Tp;
-  let sigma = 0;
-  for (let it = 0; it < 3; it++) {
-    let s1 = 0;
-    let s2 = 0;
-    let c = 0;
-    const half = it === 0 ? 1000 : Math.max(300, 3 * sigma);
-    for (let k = 0; k < nq; k += stride) {
-      const d = wrap((em[k] - skew) / Tp) * Tp;
-      if (Math.abs(d) < half) {
-        s1 += d;
-        s2 += d * d;
-        c++;
-      }
-    }
-    if (c === 0) break;
-    skew += s1 / c;
-    sigma = Math.sqrt(Math.max(0, s2 / c - (s1 / c) ** 2));
-  }
-  skew = wrap(skew / Tp) * Tp;
+  const { skewPs: skew, sigmaPs: sigma } = fineSkew(em, nq, Tp, Math.max(1, Math.floor(nq / 300_000)));
 
   // 5. gate and merge tags of one pulse
   const halfWin = input.gateWindowPs / 2;

@@ -31,7 +31,7 @@ import { insertionSortIndices } from '../core/sort.js';
 import { GrowableF64, GrowableU8 } from '../core/growable.js';
 import { DOUBLE_CLICK_FLAG } from './detections.js';
 import { PredictedRange } from './ephemeris.js';
-import { robustSegmentFit, slope, wrap, type DetectionList, type TimingDiagnostics, type TimingInput } from './recover.js';
+import { fineSkew, robustSegmentFit, slope, wrap, type DetectionList, type TimingDiagnostics, type TimingInput } from './recover.js';
 
 export interface TrackerOptions {
   /** Tags per emitted chunk, as a span of ground time (default 10 s). */
@@ -442,50 +442,10 @@ export class TimingTracker {
   }
 
   private fineSkew(): void {
-    const em = this.qEm.data;
     const nq = this.qEm.length;
-    const Tp = this.Tp;
-    const binPs = 20;
-    const nb = Math.ceil(Tp / binPs);
-    const h = new Float64Array(nb);
-    const stride = Math.max(1, Math.floor(nq / this.skewTags));
-    for (let k = 0; k < nq; k += stride) {
-      const x = em[k] / Tp;
-      const r = x - Math.floor(x);
-      h[Math.floor(r * nb) % nb]++;
-    }
-    let pb = 0;
-    let pv = -1;
-    const w = Math.max(1, Math.round(300 / binPs));
-    for (let b = 0; b < nb; b++) {
-      let v = 0;
-      for (let d = -w; d <= w; d++) v += h[(b + d + nb) % nb];
-      if (v > pv) {
-        pv = v;
-        pb = b;
-      }
-    }
-    let skew = ((pb + 0.5) / nb) * Tp;
-    let sigma = 0;
-    for (let it = 0; it < 3; it++) {
-      let s1 = 0;
-      let s2 = 0;
-      let c = 0;
-      const half = it === 0 ? 1000 : Math.max(300, 3 * sigma);
-      for (let k = 0; k < nq; k += stride) {
-        const d = wrap((em[k] - skew) / Tp) * Tp;
-        if (Math.abs(d) < half) {
-          s1 += d;
-          s2 += d * d;
-          c++;
-        }
-      }
-      if (c === 0) break;
-      skew += s1 / c;
-      sigma = Math.sqrt(Math.max(0, s2 / c - (s1 / c) ** 2));
-    }
-    this.skew = wrap(skew / Tp) * Tp;
-    this.sigma = sigma;
+    const { skewPs, sigmaPs } = fineSkew(this.qEm.data, nq, this.Tp, Math.max(1, Math.floor(nq / this.skewTags)));
+    this.skew = skewPs;
+    this.sigma = sigmaPs;
   }
 
   /** Sort the held detections by pulse index and hand out those 1 µs of pulses behind the last mapped tag (all at the end). */
