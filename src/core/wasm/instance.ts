@@ -9,10 +9,8 @@ export interface WasmKernel<E> {
   ensure(bytes: number): void;
 }
 
-export function instantiate<E>(bytes: Uint8Array<ArrayBuffer>, imports: WebAssembly.Imports = {}): WasmKernel<E> {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
-  const memory = instance.exports.memory as WebAssembly.Memory | undefined;
-  if (!(memory instanceof WebAssembly.Memory)) throw new Error('wasm kernel must export "memory"');
+/** The kernel view of an instance and the memory it uses (exported or imported). */
+function kernelOf<E>(instance: WebAssembly.Instance, memory: WebAssembly.Memory): WasmKernel<E> {
   return {
     exports: instance.exports as unknown as E,
     memory,
@@ -21,6 +19,13 @@ export function instantiate<E>(bytes: Uint8Array<ArrayBuffer>, imports: WebAssem
       if (n > have) memory.grow(Math.ceil((n - have) / 65536));
     },
   };
+}
+
+export function instantiate<E>(bytes: Uint8Array<ArrayBuffer>, imports: WebAssembly.Imports = {}): WasmKernel<E> {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+  const memory = instance.exports.memory as WebAssembly.Memory | undefined;
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error('wasm kernel must export "memory"');
+  return kernelOf<E>(instance, memory);
 }
 
 /** Largest WebAssembly (wasm32) memory: 65 536 pages of 64 KiB = 4 GiB. */
@@ -39,12 +44,5 @@ export function sharedMemory(): WebAssembly.Memory {
 export function instantiateOn<E>(code: Uint8Array<ArrayBuffer> | WebAssembly.Module, memory: WebAssembly.Memory = sharedMemory()): WasmKernel<E> {
   const module = code instanceof WebAssembly.Module ? code : new WebAssembly.Module(code);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return {
-    exports: instance.exports as unknown as E,
-    memory,
-    ensure(n: number) {
-      const have = memory.buffer.byteLength;
-      if (n > have) memory.grow(Math.ceil((n - have) / 65536));
-    },
-  };
+  return kernelOf<E>(instance, memory);
 }
