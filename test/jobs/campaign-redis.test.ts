@@ -15,18 +15,11 @@ import { ID_KEY_BITS } from '../../src/kms/block-slicing.js';
 import { runCliAsync, spawnCli } from '../support/cli.js';
 import { hasRedis, startRedis, type TestRedis } from '../support/redis.js';
 import { CAMPAIGN_MISSION, planWeek, storeBlocks, storeKeys } from './campaign-support.js';
+import { stopChild } from '../support/child-process.js';
 
 interface CampaignDoc {
   totals: { passes: number; finalKeyBits: number };
   passes: { station: string; passId: string; finalKeyBits: number; detections: number; qber: number; aborted: boolean; replayed: boolean; predictedKeyBits: number }[];
-}
-
-function stop(w: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (w.exitCode !== null || w.signalCode !== null || w.pid === undefined) return resolve();
-    w.once('exit', () => resolve());
-    process.kill(w.pid, 'SIGTERM');
-  });
 }
 
 describe.skipIf(!hasRedis)('mozi campaign replay --redis', () => {
@@ -39,7 +32,7 @@ describe.skipIf(!hasRedis)('mozi campaign replay --redis', () => {
     workers.push(spawnCli(['worker', '--redis', redis.url]), spawnCli(['worker', '--redis', redis.url]));
   });
   afterAll(async () => {
-    await Promise.all(workers.map(stop));
+    await Promise.all(workers.map((w) => stopChild(w)));
     await redis?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

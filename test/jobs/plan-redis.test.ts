@@ -14,6 +14,7 @@ import { Queue } from 'bullmq';
 import { QUEUE_NAME, redisConnection } from '../../src/jobs/queue.js';
 import { runCli, runCliAsync, spawnCli } from '../support/cli.js';
 import { hasRedis, startRedis, type TestRedis } from '../support/redis.js';
+import { stopChild, waitForStderr } from '../support/child-process.js';
 
 const MISSION = 'test/jobs/fixtures/walker-6.jsonc';
 const WINDOW = ['--from', '2024-03-01T00:00:00Z', '--to', '2024-03-05T00:00:00Z'];
@@ -21,26 +22,6 @@ const LOCK_MS = '1500';
 
 function startWorker(url: string, extra: string[] = []): ChildProcess {
   return spawnCli(['worker', '--redis', url, '--lock-ms', LOCK_MS, ...extra]);
-}
-
-function stopWorker(w: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (w.exitCode !== null || w.signalCode !== null || w.pid === undefined) return resolve();
-    w.once('exit', () => resolve());
-    process.kill(w.pid, 'SIGTERM');
-  });
-}
-
-/** Resolves once the worker's stderr has shown `pattern`. */
-function waitFor(w: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    w.stderr!.on('data', (d: Buffer) => {
-      text += d.toString();
-      if (pattern.test(text)) resolve();
-    });
-    w.once('exit', () => reject(new Error(`worker exited before ${pattern}: ${text}`)));
-  });
 }
 
 describe.skipIf(!hasRedis)('mozi plan --redis with mozi worker processes', () => {
@@ -70,7 +51,7 @@ describe.skipIf(!hasRedis)('mozi plan --redis with mozi worker processes', () =>
       expect(r.status, r.stderr).toBe(0);
       expect(readFileSync(join(dir, 'two', 'plan.json'), 'utf8')).toBe(reference);
     } finally {
-      await Promise.all(workers.map(stopWorker));
+      await Promise.all(workers.map((w) => stopChild(w)));
     }
   });
 
@@ -78,7 +59,7 @@ describe.skipIf(!hasRedis)('mozi plan --redis with mozi worker processes', () =>
     // a fresh queue: the first run's completed jobs would otherwise answer at once (same ids)
     await redis.restart();
     const victim = startWorker(redis.url, ['--verbose']);
-    const active = waitFor(victim, /plan-slice \S+ active/);
+    const active = waitForStderr(victim, /plan-slice \S+ active/);
     const client = runCliAsync(['plan', '--mission', MISSION, ...WINDOW, '--redis', redis.url, '--out', join(dir, 'killed')]);
     await active;
     process.kill(victim.pid!, 'SIGKILL');
@@ -100,7 +81,7 @@ describe.skipIf(!hasRedis)('mozi plan --redis with mozi worker processes', () =>
         connection.disconnect();
       }
     } finally {
-      await stopWorker(survivor);
+      await stopChild(survivor);
     }
   });
 });

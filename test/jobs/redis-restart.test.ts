@@ -15,18 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliAsync, spawnCli } from '../support/cli.js';
 import { hasRedis, startRedis, type TestRedis } from '../support/redis.js';
+import { stopChild } from '../support/child-process.js';
 
 const MISSION = 'test/jobs/fixtures/walker-6.jsonc';
 // a month: six slices of a few seconds each, so the kill lands with most of them still to run
 const WINDOW = ['--from', '2024-03-01T00:00:00Z', '--to', '2024-03-31T00:00:00Z'];
-
-function stop(w: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (w.exitCode !== null || w.signalCode !== null || w.pid === undefined) return resolve();
-    w.once('exit', () => resolve());
-    process.kill(w.pid, 'SIGTERM');
-  });
-}
 
 /** Resolves once any of the workers' stderr has shown `pattern`. */
 function firstOf(workers: ChildProcess[], pattern: RegExp): Promise<void> {
@@ -73,7 +66,7 @@ describe.skipIf(!hasRedis)('mozi plan --redis when Redis is killed mid-run', () 
       expect(r.status, r.stderr).toBe(0);
       expect(readFileSync(join(dir, 'restarted', 'plan.json'), 'utf8')).toBe(reference);
     } finally {
-      await Promise.all(workers.map(stop));
+      await Promise.all(workers.map((w) => stopChild(w)));
     }
   }, 300_000);
 
@@ -96,7 +89,7 @@ describe.skipIf(!hasRedis)('mozi plan --redis when Redis is killed mid-run', () 
     } finally {
       // the workers keep reconnecting; bring Redis back so they close cleanly
       await redis.start();
-      await Promise.all(workers.map(stop));
+      await Promise.all(workers.map((w) => stopChild(w)));
     }
   }, 300_000);
 });

@@ -22,27 +22,9 @@ import { STATE_PENDING } from '../../src/kms/store-schema.js';
 import { runCliAsync, spawnCli } from '../support/cli.js';
 import { hasRedis, startRedis, type TestRedis } from '../support/redis.js';
 import { CAMPAIGN_MISSION, planWeek, storeKeys, type StoredKeyRow } from './campaign-support.js';
+import { stopChild, waitForStderr } from '../support/child-process.js';
 
 const LOCK_MS = '1500';
-
-function stop(w: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  return new Promise((resolve) => {
-    if (w.exitCode !== null || w.signalCode !== null || w.pid === undefined) return resolve();
-    w.once('exit', () => resolve());
-    process.kill(w.pid, signal);
-  });
-}
-
-function waitFor(w: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    w.stderr!.on('data', (d: Buffer) => {
-      text += d.toString();
-      if (pattern.test(text)) resolve();
-    });
-    w.once('exit', (code) => reject(new Error(`worker exited (${code}) before ${pattern}: ${text}`)));
-  });
-}
 
 /** The blocks of a store and whether each is pending; [] when the file does not exist yet. */
 function blockStates(file: string): { passId: string; pending: number }[] {
@@ -104,7 +86,7 @@ describe.skipIf(!hasRedis)('a worker killed with SIGKILL between the two stores 
       const out = join(dir, point);
       const stores = { ground: join(out, 'stores', `${station}.sqlite`), satellite: join(out, 'stores', 'micius.sqlite') };
       const victim = spawnCli(['worker', '--redis', redis.url, '--lock-ms', LOCK_MS, '--verbose'], { env: { MOZI_WORKER_HOLD: point } });
-      const reached = waitFor(victim, new RegExp(`holding at ${point} of pass \\S+`));
+      const reached = waitForStderr(victim, new RegExp(`holding at ${point} of pass \\S+`));
       const client = runCliAsync(['campaign', 'replay', '--mission', CAMPAIGN_MISSION, '--plan', planFile, '--redis', redis.url, '--out', out, '--window-s', '60', '--limit', '1', '--seed', '7'], { timeoutMs: 280_000 });
       let survivor: ChildProcess | undefined;
       try {
@@ -115,7 +97,7 @@ describe.skipIf(!hasRedis)('a worker killed with SIGKILL between the two stores 
         const s = blockStates(stores.satellite);
         expect(g.map((b) => b.pending)).toEqual([gPending]);
         expect(s.map((b) => b.pending)).toEqual(sPending === undefined ? [] : [sPending]);
-        await stop(victim, 'SIGKILL');
+        await stopChild(victim, 'SIGKILL');
         expect(victim.signalCode).toBe('SIGKILL');
         // a lock longer than the replay's longest synchronous stretch, else the survivor's own
         // attempt could be seen as stalled and run twice (harmless, but then not "replayed")
@@ -144,8 +126,8 @@ describe.skipIf(!hasRedis)('a worker killed with SIGKILL between the two stores 
         expect(storeKeys(stores.satellite, station)).toEqual(atStation);
         keysOf[point] = atStation;
       } finally {
-        await stop(victim, 'SIGKILL');
-        if (survivor) await stop(survivor);
+        await stopChild(victim, 'SIGKILL');
+        if (survivor) await stopChild(survivor);
       }
     }, 300_000);
   }
