@@ -87,6 +87,39 @@ export interface TimingResult {
 export const wrap = (x: number): number => x - Math.round(x);
 
 /**
+ * The sync train's initial phase (in sync periods) from the first ≤ 500 of `n` sync phases `y`:
+ * the peak of a 200-bin histogram of frac(y) smoothed over three bins, refined by the mean
+ * offset of the tags within ±2·gate of it.
+ */
+export function initialSyncPhase(y: Float64Array, n: number, gate: number): number {
+  const nInit = Math.min(n, 500);
+  const bins = 200;
+  const hist = new Float64Array(bins);
+  for (let k = 0; k < nInit; k++) hist[Math.floor((y[k] - Math.floor(y[k])) * bins) % bins]++;
+  let best = 0;
+  let bestV = -1;
+  for (let b = 0; b < bins; b++) {
+    const v = hist[(b + bins - 1) % bins] + hist[b] + hist[(b + 1) % bins];
+    if (v > bestV) {
+      bestV = v;
+      best = b;
+    }
+  }
+  let phi = (best + 0.5) / bins;
+  let sum = 0;
+  let cnt = 0;
+  for (let k = 0; k < nInit; k++) {
+    const d = wrap(y[k] - phi);
+    if (Math.abs(d) < 2 * gate) {
+      sum += d;
+      cnt++;
+    }
+  }
+  if (cnt > 0) phi += sum / cnt;
+  return phi;
+}
+
+/**
  * The fine quantum-vs-sync skew from tag phases `em` (in pulse periods × Tp, first `n` entries,
  * every `stride`-th): the peak of a 20 ps phase histogram smoothed over ±300 ps, then three
  * clipped-mean refinements (±1 ns, then ±max(300 ps, 3σ)). Returns the skew wrapped into one
@@ -156,32 +189,7 @@ export function recoverTiming(input: TimingInput, options: TimingOptions = {}): 
   for (let k = 0; k < ns; k++) y[k] = e0(st[k]) / Ts;
 
   // initial phase: histogram of frac(y) over the first tags
-  const nInit = Math.min(ns, 500);
-  const bins = 200;
-  const hist = new Float64Array(bins);
-  for (let k = 0; k < nInit; k++) hist[Math.floor((y[k] - Math.floor(y[k])) * bins) % bins]++;
-  let best = 0;
-  let bestV = -1;
-  for (let b = 0; b < bins; b++) {
-    const v = hist[(b + bins - 1) % bins] + hist[b] + hist[(b + 1) % bins];
-    if (v > bestV) {
-      bestV = v;
-      best = b;
-    }
-  }
-  let phi = (best + 0.5) / bins;
-  {
-    let sum = 0;
-    let cnt = 0;
-    for (let k = 0; k < nInit; k++) {
-      const d = wrap(y[k] - phi);
-      if (Math.abs(d) < 2 * gate) {
-        sum += d;
-        cnt++;
-      }
-    }
-    if (cnt > 0) phi += sum / cnt;
-  }
+  let phi = initialSyncPhase(y, ns, gate);
 
   const n = new Float64Array(ns).fill(NaN); // sync number (up to K) for main tags
   const votes = new Map<number, number>();

@@ -31,7 +31,7 @@ import { insertionSortIndices } from '../core/sort.js';
 import { GrowableF64, GrowableU8 } from '../core/growable.js';
 import { DOUBLE_CLICK_FLAG } from './detections.js';
 import { PredictedRange } from './ephemeris.js';
-import { fineSkew, robustSegmentFit, slope, wrap, type DetectionList, type TimingDiagnostics, type TimingInput } from './recover.js';
+import { fineSkew, initialSyncPhase, robustSegmentFit, slope, wrap, type DetectionList, type TimingDiagnostics, type TimingInput } from './recover.js';
 
 export interface TrackerOptions {
   /** Tags per emitted chunk, as a span of ground time (default 10 s). */
@@ -263,34 +263,7 @@ export class TimingTracker {
   }
 
   private initialPhase(): void {
-    const ns = this.st.length;
-    const y = this.y.data;
-    const gate = this.gate;
-    const nInit = Math.min(ns, 500);
-    const bins = 200;
-    const hist = new Float64Array(bins);
-    for (let k = 0; k < nInit; k++) hist[Math.floor((y[k] - Math.floor(y[k])) * bins) % bins]++;
-    let best = 0;
-    let bestV = -1;
-    for (let b = 0; b < bins; b++) {
-      const v = hist[(b + bins - 1) % bins] + hist[b] + hist[(b + 1) % bins];
-      if (v > bestV) {
-        bestV = v;
-        best = b;
-      }
-    }
-    let phi = (best + 0.5) / bins;
-    let sum = 0;
-    let cnt = 0;
-    for (let k = 0; k < nInit; k++) {
-      const d = wrap(y[k] - phi);
-      if (Math.abs(d) < 2 * gate) {
-        sum += d;
-        cnt++;
-      }
-    }
-    if (cnt > 0) phi += sum / cnt;
-    this.phi = phi;
+    this.phi = initialSyncPhase(this.y.data, this.st.length, this.gate);
     this.tPhi = this.st.data[0];
     this.phaseInitialised = true;
   }
