@@ -31,6 +31,7 @@ import type { MessageChannel } from '../postprocess/channel.js';
 import { memoryTransportPair } from '../protocol/transport.js';
 import { DEFAULT_EPS_COR, DEFAULT_EPS_SEC } from '../security/defaults.js';
 import type { KeyStore } from './keystore.js';
+import { concatArrays } from '../core/concat-arrays.js';
 
 type RelayMsg =
   | { t: 'offer'; relayId: string; keyIds: string[] }
@@ -62,16 +63,6 @@ async function receive<T extends RelayMsg['t']>(ch: MessageChannel, t: T): Promi
   if (m.t === 'abort' && t !== 'abort') throw new ProtocolAbort('protocol-violation', `relay: peer aborted: ${m.reason}`);
   if (m.t !== t) throw new ProtocolAbort('protocol-violation', `relay: expected ${t}, got ${String(m.t)}`);
   return m as Extract<RelayMsg, { t: T }>;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function wipe(b: Uint8Array): void {
@@ -146,8 +137,8 @@ export async function relaySatellite(store: KeyStore, chFrom: MessageChannel, ch
     if (n === 0) throw new ProtocolAbort('no-key', 'relay: the stations hold none of the offered keys');
     const useA = accA.keyIds.slice(0, n);
     const useB = accB.keyIds.slice(0, n);
-    const ka = concat(store.readReserved(useA).map((k) => k.key));
-    const kb = concat(store.readReserved(useB).map((k) => k.key));
+    const ka = concatArrays(Uint8Array, store.readReserved(useA).map((k) => k.key));
+    const kb = concatArrays(Uint8Array, store.readReserved(useB).map((k) => k.key));
     const x = new Uint8Array(ka.length);
     for (let i = 0; i < x.length; i++) x[i] = ka[i] ^ kb[i];
     wipe(ka);
@@ -196,7 +187,7 @@ export async function relayGround(store: KeyStore, satelliteSite: string, ch: Me
     const mine = new Set(reserved);
     if (!c.keyIds.every((id) => mine.has(id))) throw new ProtocolAbort('protocol-violation', 'relay: combine names keys this station did not accept');
     if (c.partner === store.site) throw new ProtocolAbort('protocol-violation', 'relay: partner is this station');
-    const own = concat(store.readReserved(c.keyIds).map((k) => k.key));
+    const own = concatArrays(Uint8Array, store.readReserved(c.keyIds).map((k) => k.key));
     if (c.xor !== undefined) {
       const x = Buffer.from(c.xor, 'base64');
       if (x.length !== own.length) throw new ProtocolAbort('protocol-violation', 'relay: published XOR has the wrong length');
@@ -250,7 +241,7 @@ function authenticatedLink(satellite: KeyStore, station: KeyStore, ids: string[]
       store.releaseReserved(got);
       throw new ProtocolAbort('no-key', `relay: ${store.site} could not reserve its authentication keys`);
     }
-    const bytes = concat(store.readReserved(ids).map((k) => k.key));
+    const bytes = concatArrays(Uint8Array, store.readReserved(ids).map((k) => k.key));
     store.consumeReserved(ids, { reason: `relay ${relayId} authentication` });
     return bytes;
   };

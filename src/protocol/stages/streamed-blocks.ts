@@ -32,6 +32,7 @@ import { checkQber, estimate, qberOf, reconciliationQber, sampleErrors, samplePo
 import { finiteKeyInput, sentPerClass } from '../../postprocess/finiteKeyInput.js';
 import { basisBits, basisMatch, classCounts, complement, sift, type Sifted } from '../../postprocess/sift.js';
 import { need, type GroundContext, type SatelliteContext, type Stage } from './stage.js';
+import { concatArrays } from '../../core/concat-arrays.js';
 
 const SAMPLE_LABEL = 'estimation sample (disclosed, removed from the key)';
 const ANSWER_LABEL = "estimation sample, the ground's bits (Bob→Alice)";
@@ -94,8 +95,8 @@ class PassAccumulator {
 
   /** The whole pass into the block: what the batch stages sifting … reconciliation leave there. */
   finish(block: Block, ground: boolean): void {
-    const sifted: Sifted = { detection: cat32(this.det), basis: cat8(this.basis), intensity: cat8(this.intensity), bits: BitArray.concat(this.bits) };
-    const positions = catF64(this.positions);
+    const sifted: Sifted = { detection: concatArrays(Uint32Array, this.det), basis: concatArrays(Uint8Array, this.basis), intensity: concatArrays(Uint8Array, this.intensity), bits: BitArray.concat(this.bits) };
+    const positions = concatArrays(Float64Array, this.positions);
     const alice = BitArray.concat(this.alice);
     const bob = BitArray.concat(this.bob);
     block.detections = this.detections;
@@ -105,40 +106,10 @@ class PassAccumulator {
     block.sample = { positions, alice, bob, errors: est.sampleErrors };
     block.counts = est.counts;
     block.sampleQber = est.sampleQber;
-    block.keyPositions = cat32(this.keyPositions);
+    block.keyPositions = concatArrays(Uint32Array, this.keyPositions);
     block.key = BitArray.concat(this.key);
     if (ground) block.rawKey = BitArray.concat(this.rawKey);
   }
-}
-
-function cat32(parts: Uint32Array[]): Uint32Array {
-  const out = new Uint32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-function cat8(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-function catF64(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function bookSample(block: Block, bits: number): void {
@@ -260,7 +231,7 @@ export const streamedBlocks: Stage = {
     }
     await session.send({ type: 'end', detections: acc.detections, blocks: acc.blocks });
     c.opts.onEvent?.({ role: 'ground', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
-    c.input = { ...c.input, pulseIndex: catF64(pulse), basis: cat8(basis), bit: cat8(bit) };
+    c.input = { ...c.input, pulseIndex: concatArrays(Float64Array, pulse), basis: concatArrays(Uint8Array, basis), bit: concatArrays(Uint8Array, bit) };
     acc.finish(block, true);
     groundDetail(c);
     preliminaryOnPass(c);
