@@ -27,6 +27,7 @@
  *   reordering the batch does happens inside one emitted chunk.
  */
 import { ProtocolAbort } from '../core/errors.js';
+import { SegmentCursor } from '../core/segments.js';
 import { insertionSortIndices } from '../core/sort.js';
 import { GrowableF64, GrowableU8 } from '../core/growable.js';
 import { DOUBLE_CLICK_FLAG } from './detections.js';
@@ -95,7 +96,8 @@ export class TimingTracker {
   private readonly segT: number[] = [];
   private readonly segC: number[] = [];
   private readonly segS: number[] = [];
-  private segCursor = 0;
+  /** Segment lookup on the growing grid of segment centres (it reads segT's current length). */
+  private readonly segCursor = new SegmentCursor(this.segT);
   private used = 0;
   private ssRes = 0;
 
@@ -317,18 +319,7 @@ export class TimingTracker {
     const m = segT.length;
     if (m === 1 || t <= segT[0]) return segC[0] + segS[0] * (t - segT[0]);
     if (t >= segT[m - 1]) return segC[m - 1] + segS[m - 1] * (t - segT[m - 1]);
-    let s = Math.min(this.segCursor, m - 2);
-    if (!(t >= segT[s] && t <= segT[s + 1])) {
-      let lo = 0;
-      let hi = m - 2;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (segT[mid] <= t) lo = mid;
-        else hi = mid - 1;
-      }
-      s = lo;
-      this.segCursor = s;
-    }
+    const s = this.segCursor.find(t);
     const f = (t - segT[s]) / (segT[s + 1] - segT[s]);
     return segC[s] * (1 - f) + segC[s + 1] * f;
   }
