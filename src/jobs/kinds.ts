@@ -1,6 +1,7 @@
 /**
- * The kinds of job a worker runs, and how: `plan-slice` (planSlice of one SliceInput, pure) and
- * `replay-pass` (the event-level replay of one scheduled pass, its final keys stored in the
+ * The kinds of job a worker runs, and how: `plan-slice` (planSlice of one SliceInput, pure),
+ * `noop` (an empty job: returns its input; the queue's round trip alone, for the benchmark of
+ * per-job overhead and as a check that workers answer) and `replay-pass` (the event-level replay of one scheduled pass, its final keys stored in the
  * station's and the satellite's key stores). A replay job first settles the pass's blocks in
  * both stores (a retried job whose first attempt died mid-store: pass-blocks.ts) and, when they
  * then hold it, returns what the stores hold and replays nothing, so no block is stored twice,
@@ -48,14 +49,21 @@ export interface ReplayPassResult {
   rolledBackBlocks: number;
 }
 
-export type JobKind = 'plan-slice' | 'replay-pass';
+/** An empty job; `seq` only makes jobs of one batch distinct (ids hash the input). */
+export interface NoopInput {
+  seq: number;
+}
+
+export type JobKind = 'plan-slice' | 'replay-pass' | 'noop';
 export interface JobInputs {
   'plan-slice': SliceInput;
   'replay-pass': ReplayPassInput;
+  noop: NoopInput;
 }
 export interface JobResults {
   'plan-slice': SliceResult;
   'replay-pass': ReplayPassResult;
+  noop: NoopInput;
 }
 
 /** Path of a site's key store in a campaign's store folder. */
@@ -101,5 +109,6 @@ export async function replayPassJob(input: ReplayPassInput, hold?: Hold): Promis
 export async function runJob<K extends JobKind>(kind: K, input: JobInputs[K], hold?: Hold): Promise<JobResults[K]> {
   if (kind === 'plan-slice') return planSlice(input as SliceInput) as JobResults[K];
   if (kind === 'replay-pass') return (await replayPassJob(input as ReplayPassInput, hold)) as JobResults[K];
+  if (kind === 'noop') return { seq: (input as NoopInput).seq } as JobResults[K];
   throw new Error(`unknown job kind ${String(kind)}`);
 }

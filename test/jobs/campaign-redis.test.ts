@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { digestKeys } from '../../src/cli/commands/keys.js';
 import { ID_KEY_BITS } from '../../src/kms/block-slicing.js';
 import { runCliAsync, spawnCli } from '../support/cli.js';
 import { hasRedis, startRedis, type TestRedis } from '../support/redis.js';
@@ -57,6 +58,10 @@ describe.skipIf(!hasRedis)('mozi campaign replay --redis', () => {
       const atStation = storeKeys(join(stores, `${st}.sqlite`), 'micius');
       expect(atStation.length).toBeGreaterThan(0);
       expect(atStation).toEqual(atSatellite);
+      // what an operator compares (`mozi keys digest --peer`): the link's digest at its two ends
+      const here = digestKeys(join(stores, `${st}.sqlite`), 'micius');
+      expect(here).toEqual({ ...digestKeys(join(stores, 'micius.sqlite'), st), site: st, peer: 'micius' });
+      expect(here.count).toBe(atStation.length);
       // the summary's key is what the stores hold: one block per keyed pass, its length
       const blocks = storeBlocks(join(stores, `${st}.sqlite`));
       const keyed = doc.passes.filter((p) => p.station === st && p.finalKeyBits > 0);

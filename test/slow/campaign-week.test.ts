@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { digestKeys } from '../../src/cli/commands/keys.js';
 import { runCliAsync, spawnCli } from '../support/cli.js';
 import { hasRedis, startRedis, type TestRedis } from '../support/redis.js';
 import { CAMPAIGN_MISSION, planWeek, storeBlocks, storeKeys } from '../jobs/campaign-support.js';
@@ -40,6 +41,9 @@ describe.skipIf(!hasRedis || process.env.MOZI_CAMPAIGN_WEEK !== '1')('campaign r
       const atStation = storeKeys(join(out, 'stores', `${st}.sqlite`), 'micius');
       expect(atStation.length).toBeGreaterThan(0);
       expect(atStation).toEqual(storeKeys(join(out, 'stores', 'micius.sqlite'), st));
+      const here = digestKeys(join(out, 'stores', `${st}.sqlite`), 'micius');
+      expect(here).toEqual({ ...digestKeys(join(out, 'stores', 'micius.sqlite'), st), site: st, peer: 'micius' });
+      console.log(`campaign week: ${st}–micius ${here.count} keys at both ends, sha256 ${here.digest}`);
       expect(storeBlocks(join(out, 'stores', `${st}.sqlite`)).length).toBe(doc.passes.filter((p) => p.station === st && p.finalKeyBits > 0).length);
     }
   }, 3_600_000);
