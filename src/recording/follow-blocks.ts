@@ -22,7 +22,8 @@ import { StreamedDetections } from '../protocol/records.js';
 import { passIdOf } from '../protocol/records.js';
 import type { DetectionBlock } from '../protocol/types.js';
 import type { GroundRecord } from '../quantum/records.js';
-import { TimingTracker } from '../timing/tracker.js';
+import { TimingTracker, type TagChunk } from '../timing/tracker.js';
+import { GrowableF64, GrowableU8 } from '../core/growable.js';
 import type { TimingDiagnostics } from '../timing/recover.js';
 import { parseChannelMap, ROLE_SYNC, type ChannelMap } from './channel-map.js';
 import type { FollowGroundOptions } from './follow.js';
@@ -40,6 +41,10 @@ export interface FollowBlocksOptions extends FollowGroundOptions {
   seed?: string;
   /** Satellite name for the pass id (default: the ephemeris summary's). */
   satellite?: string;
+  /** Tag time per slice handed to the tracker (default 0.1 s; see TagSlicer). */
+  sliceS?: number;
+  /** false: the file is complete, read it through without waiting for it to grow (the streamed pass's batch replay; default true). */
+  growing?: boolean;
 }
 
 /** What the follower knows while and after it runs (read it once the blocks are exhausted). */
@@ -95,6 +100,8 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
     { chunkS: opts.blockS ?? 10 },
   );
   const decode = new StreamedDetections(opts.seed);
+  const slicer = new TagSlicer((opts.sliceS ?? 0.1) * 1e12);
+  const following = opts.growing ?? true;
   const passId = passIdOf(opts.satellite ?? meta.ephemeris.summary.satellite, meta.schedule.windowStartMs);
 
   async function* blocks(): AsyncGenerator<DetectionBlock> {
@@ -102,6 +109,9 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
     let reader;
     if (opts.stream !== undefined) {
       reader = readTagStream(marked(opts.stream, mark), format!, decOpts);
+    } else if (!following) {
+      if (!existsSync(file!)) throw new InputError('file not found', { file, field: '--tags' });
+      reader = readTagFile(file!, format!, { ...decOpts, follow: { idleTimeoutMs: 0, onData: mark } });
     } else {
       const waitUntil = Date.now() + (opts.waitS ?? 600) * 1000;
       while (!existsSync(file!)) {
@@ -149,7 +159,15 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
       if (syncTimePs.length) lastS = syncTimePs[syncTimePs.length - 1];
       state.tags += timePs.length;
       state.syncTags += syncTimePs.length;
-      const d = tracker.push({ timePs, detector, syncTimePs });
+      slicer.add(timePs, detector, syncTimePs);
+      // every slice both streams have passed is complete: no later tag of either falls into it
+      for (const slice of slicer.complete(Math.min(lastQ, lastS))) {
+        const d = tracker.push(slice);
+        if (d && d.pulseIndex.length > 0) yield out(decode.decode(d));
+      }
+    }
+    for (const slice of slicer.complete(Infinity)) {
+      const d = tracker.push(slice);
       if (d && d.pulseIndex.length > 0) yield out(decode.decode(d));
     }
     const last = tracker.finish();
@@ -169,5 +187,59 @@ async function* marked(stream: AsyncIterable<Uint8Array>, mark: (atMs: number, b
   for await (const chunk of stream) {
     if (chunk.length > 0) mark(Date.now(), chunk.length);
     yield chunk;
+  }
+}
+
+/**
+ * The tags cut into slices of `slicePs` of tag time (boundaries at multiples of it), handed to
+ * the tracker whole: what the tracker sees — and so every detection, every block and the key — is
+ * the same whatever the instrument's write sizes and the reader's chunks were (a followed
+ * recording and a read of the finished file give the same key; test/recording/follow-blocks.test.ts).
+ */
+export class TagSlicer {
+  private qT = new GrowableF64(1 << 14);
+  private qD = new GrowableU8(1 << 14);
+  private sT = new GrowableF64(1 << 12);
+  private nextEnd = NaN;
+
+  constructor(private readonly slicePs: number) {}
+
+  add(timePs: Float64Array, detector: Uint8Array, syncTimePs: Float64Array): void {
+    for (let i = 0; i < timePs.length; i++) {
+      this.qT.push(timePs[i]);
+      this.qD.push(detector[i]);
+    }
+    for (let i = 0; i < syncTimePs.length; i++) this.sT.push(syncTimePs[i]);
+  }
+
+  /** The slices that end at or before `upToPs` (all that is held, as one last slice, for Infinity). */
+  *complete(upToPs: number): Generator<TagChunk> {
+    for (;;) {
+      const nq = this.qT.length;
+      const ns = this.sT.length;
+      if (nq === 0 && ns === 0) return;
+      const first = Math.min(nq ? this.qT.data[0] : Infinity, ns ? this.sT.data[0] : Infinity);
+      // an empty stretch is skipped: the next slice is the one holding the earliest tag held
+      const end = upToPs === Infinity ? Infinity : Math.max(Number.isNaN(this.nextEnd) ? -Infinity : this.nextEnd, (Math.floor(first / this.slicePs) + 1) * this.slicePs);
+      if (end > upToPs) return;
+      let a = 0;
+      while (a < nq && this.qT.data[a] < end) a++;
+      let c = 0;
+      while (c < ns && this.sT.data[c] < end) c++;
+      const slice: TagChunk = { timePs: this.qT.data.slice(0, a), detector: this.qD.data.slice(0, a), syncTimePs: this.sT.data.slice(0, c) };
+      this.drop(a, c);
+      this.nextEnd = end + this.slicePs;
+      yield slice;
+      if (end === Infinity) return;
+    }
+  }
+
+  private drop(a: number, c: number): void {
+    this.qT.data.copyWithin(0, a, this.qT.length);
+    this.qD.data.copyWithin(0, a, this.qD.length);
+    this.qT.length -= a;
+    this.qD.length -= a;
+    this.sT.data.copyWithin(0, c, this.sT.length);
+    this.sT.length -= c;
   }
 }

@@ -1,8 +1,10 @@
 /**
  * `mozi ground --follow` pipelined (src/recording/follow-blocks.ts): a PTU file written chunk by
  * chunk (on an interval) while the ground follows it; the timing tracker's blocks go through the
- * streamed protocol while the file still grows. Both sides' keys identical; the detections those
- * of the batch recovery of the finished file but for gate-edge tags (10 s of the reference pass, 1 s blocks).
+ * streamed protocol while the file still grows. Both sides' keys identical, and identical to the
+ * streamed pass's batch replay of the finished file (same blocks, whatever the write sizes); the
+ * detections those of the batch recovery of the finished file but for gate-edge tags (10 s of the
+ * reference pass, 1 s blocks).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,15 +45,7 @@ describe('ground --follow: blocks through the protocol while the recording grows
         yield b;
       }
     }
-    const sat = satelliteInput(root);
-    const r = await runLocalSession({
-      source: sat.source,
-      detections: { site: f.site, passId: f.passId, pulseIndex: new Float64Array(0), basis: new Uint8Array(0), bit: new Uint8Array(0) },
-      blocks: watched(),
-      policy: { ...DEFAULT_POLICY, reconciliation: 'cascade', bound: 'chernoff' },
-      post: defaultPostProcessing(),
-      seed: '1',
-    }).finally(() => sat.close());
+    const r = await streamedSession(f.site, f.passId, watched());
     await recorder;
     expect(r.satellite.abortMessage).toBeUndefined();
     expect(r.keysMatch).toBe(true);
@@ -78,5 +72,34 @@ describe('ground --follow: blocks through the protocol while the recording grows
     expect(all.length).toBeGreaterThan(250_000);
     expect(r.satellite.counts!.detections).toBe(all.length);
     expect(r.ground.keyDigest).toBe(r.satellite.keyDigest);
+
+    // the batch replay of the finished file (read through, big chunks): the same blocks, the same key
+    const b = followGroundBlocks(root, { growing: false, blockS: 1, seed: '1' });
+    const replayPulses: Float64Array[] = [];
+    async function* kept(): AsyncGenerator<DetectionBlock> {
+      for await (const blk of b.blocks) {
+        replayPulses.push(blk.pulseIndex);
+        yield blk;
+      }
+    }
+    const rb = await streamedSession(b.site, b.passId, kept());
+    expect(b.state.reads).toBeLessThan(f.state.reads);
+    expect(replayPulses.map((p) => p.length)).toEqual(pulses.map((p) => p.length));
+    expect(rb.keysMatch).toBe(true);
+    expect(rb.satellite.keyBits).toBe(r.satellite.keyBits);
+    expect(rb.satellite.keyDigest).toBe(r.satellite.keyDigest);
+    expect(rb.ground.keyDigest).toBe(r.ground.keyDigest);
   }, 60_000);
 });
+
+async function streamedSession(site: string, passId: string, blocks: AsyncGenerator<DetectionBlock>) {
+  const sat = satelliteInput(root);
+  return runLocalSession({
+    source: sat.source,
+    detections: { site, passId, pulseIndex: new Float64Array(0), basis: new Uint8Array(0), bit: new Uint8Array(0) },
+    blocks,
+    policy: { ...DEFAULT_POLICY, reconciliation: 'cascade', bound: 'chernoff' },
+    post: defaultPostProcessing(),
+    seed: '1',
+  }).finally(() => sat.close());
+}

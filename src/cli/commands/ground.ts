@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .option('--timeout-s <s>', 'abort (reason "timeout") when the peer sends no complete frame for this long', numberOption('--timeout-s', { min: 0, exclusiveMin: true }), 60)
     .option('--follow', 'read the tag file while the instrument still writes it (waits for it to appear; done at the PTU record count or after --follow-idle-s without new bytes)')
     .option('--follow-idle-s <s>', 'with --follow: seconds without new bytes that end a recording without an end marker (default 2)', numberOption('--follow-idle-s', { min: 0 }))
-    .option('--block-s <s>', 'with --follow: ground time of tags per streamed block (default 10); the last block is what is left at the end', numberOption('--block-s', { min: 0, exclusiveMin: true }))
+    .option('--block-s <s>', 'stream the pass in blocks of this much ground time of tags (default 10 with --follow; the last block is what is left at the end); without --follow: the streamed pass\'s batch replay of a finished file, the same key as --follow gave', numberOption('--block-s', { min: 0, exclusiveMin: true }))
     .option('--tags <file>', 'read the time tags from this instrument file (PTU, Swabian raw, CSV) instead of the folder\'s own; ground.json still gives schedule, ephemeris and receiver; - with --follow: from stdin (a pipe; give --format)');
   tagInputOptions(linkOptions(cmd))
     .action(async (o: GroundCliOptions) => {
@@ -63,9 +63,9 @@ export function register(program: Command): void {
       const partyOpts = { post: defaultPostProcessing(), seed, onEvent: partyEvents('ground', clock), link, receiveTimeoutMs: o.timeoutS * 1000 };
       let r;
       let storedKeys: () => number;
-      if (o.follow) {
+      if (o.follow || o.blockS !== undefined) {
         // pipelined: the tracker's blocks go through sifting, estimation and reconciliation while the file grows
-        const f = followGroundBlocks(root, { ...tagOpts, ...stdin, idleS: o.followIdleS, blockS: o.blockS, seed });
+        const f = followGroundBlocks(root, { ...tagOpts, ...stdin, idleS: o.followIdleS, blockS: o.blockS, seed, growing: o.follow === true });
         const psk = openPsk(o.psk, f.passId);
         const stores = openPartyStores(o.keys, f.site, psk, 'bob', 'ground');
         storedKeys = () => stores.keys.stored?.keys ?? 0;
