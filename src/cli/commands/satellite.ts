@@ -94,11 +94,13 @@ export interface PartyClock {
 
 /**
  * The CLI's event handler: logs each state and marks the clock. The satellite knows the last
- * tag once the ground's detection announcement has arrived (it enters sifting); the ground's
- * mark is set by its reader. The key is stored when the party reaches 'done'.
+ * tag once the ground's detection announcement has arrived (it enters sifting; a streamed pass:
+ * once the last block has arrived); the ground's mark is set by its reader. The key is stored when the party reaches 'done'.
  */
 export function partyEvents(role: 'satellite' | 'ground', t: PartyClock): (e: PartyEvent) => void {
   return (e) => {
+    // a streamed pass: the satellite knows the last tag when the ground's last block arrives
+    if (role === 'satellite' && e.passCompleteAtMs !== undefined) t.lastTagAtMs = e.passCompleteAtMs;
     if (role === 'satellite' && e.state === 'sifting' && t.lastTagAtMs === undefined) t.lastTagAtMs = Date.now();
     if (e.state === 'done') t.keyStoredAtMs = Date.now();
     log(`${role}: ${e.state}${e.detail ? ' — ' + e.detail : ''}`);
