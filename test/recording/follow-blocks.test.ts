@@ -6,7 +6,7 @@
  * detections those of the batch recovery of the finished file but for gate-edge tags (10 s of the
  * reference pass, 1 s blocks).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,10 @@ import { DEFAULT_POLICY, type DetectionBlock } from '../../src/protocol/types.js
 import { followGroundBlocks } from '../../src/recording/follow-blocks.js';
 import { readGroundInput } from '../../src/recording/ground-files.js';
 import { writeSimulation } from '../../src/recording/mozi-files.js';
-import { satelliteInput } from '../../src/recording/satellite-source.js';
+import { satelliteInput, satelliteInputGrowing } from '../../src/recording/satellite-source.js';
+import { writeSparseSettingsRecord } from '../../src/recording/settings-record.js';
+import { PulseSource } from '../../src/quantum/transmitter.js';
+import { seedFromHex } from '../../src/core/rng/seed.js';
 import { writeAsRecording, writeInstrumentFiles } from '../../src/recording/simulated-instruments.js';
 import { simulateShortPass } from './short-pass.js';
 
@@ -89,8 +92,47 @@ describe('ground --follow: blocks through the protocol while the recording grows
     expect(rb.satellite.keyBits).toBe(r.satellite.keyBits);
     expect(rb.satellite.keyDigest).toBe(r.satellite.keyDigest);
     expect(rb.ground.keyDigest).toBe(r.ground.keyDigest);
+    streamed = { pulses: all, digest: r.satellite.keyDigest!, bytes };
+  }, 60_000);
+
+  it('mozi satellite --follow: the satellite reads a sparse QRNG record downlinked while both files grow; the same key', async () => {
+    expect(streamed, 'needs the first case').toBeDefined();
+    const { pulses, digest, bytes } = streamed!;
+    const sim = simulateShortPass();
+    const dir = join(root, 'growing-record');
+    writeSimulation(dir, { satellite: sim.satellite, ground: sim.ground });
+    const tagFile = writeInstrumentFiles(dir, sim, { tagFormat: 'ptu' }).tagFile!;
+    rmSync(tagFile);
+    // the record of the streamed detections' pulses (what the payload downlinks once they are announced)
+    const sat = sim.satellite;
+    const s = PulseSource.fromConfig(seedFromHex(sat.sourceSeedHex), sat.transmitter).batch(pulses);
+    const full = join(root, 'streamed.qrng');
+    writeSparseSettingsRecord(full, { satellite: sat.satellite, schedule: sat.schedule }, pulses, { intensity: s.intensityClass, basis: s.basis, bit: s.bit });
+    const jsonPath = join(dir, 'satellite', 'satellite.json');
+    const { sourceSeedHex: _s, generator: _g, ...doc } = JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(jsonPath, JSON.stringify({ ...doc, settingsFile: 'settings.qrng' }));
+    const record = join(dir, 'satellite', 'settings.qrng');
+    const recordBytes = new Uint8Array(readFileSync(full));
+    const writers = Promise.all([writeAsRecording(bytes, tagFile, 10, 150), writeAsRecording(recordBytes, record, 10, 160)]);
+    const input = await satelliteInputGrowing(dir, { growing: { pollMs: 10, idleS: 30 } });
+    expect(input.record).toBe(record);
+    const f = followGroundBlocks(dir, { pollMs: 10, idleS: 30, blockS: 1, seed: '1' });
+    const r = await runLocalSession({
+      source: input.source,
+      detections: { site: f.site, passId: f.passId, pulseIndex: new Float64Array(0), basis: new Uint8Array(0), bit: new Uint8Array(0) },
+      blocks: f.blocks,
+      policy: { ...DEFAULT_POLICY, reconciliation: 'cascade', bound: 'chernoff' },
+      post: defaultPostProcessing(),
+      seed: '1',
+    }).finally(() => input.close());
+    await writers;
+    expect(r.satellite.abortMessage).toBeUndefined();
+    expect(r.keysMatch).toBe(true);
+    expect(r.satellite.keyDigest).toBe(digest);
   }, 60_000);
 });
+
+let streamed: { pulses: Float64Array; digest: string; bytes: Uint8Array } | undefined;
 
 async function streamedSession(site: string, passId: string, blocks: AsyncGenerator<DetectionBlock>) {
   const sat = satelliteInput(root);
