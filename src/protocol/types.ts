@@ -38,6 +38,8 @@ export interface SatelliteSource {
   pulsesSent: number;
   /** What the source sent at these pulse indices (from the seed; O(1) per pulse). */
   settings(pulseIndex: Float64Array): PulseSettingsBatch;
+  /** A record still being written (a growing QRNG record): resolves once the settings of pulses up to this index can be read. */
+  ready?(maxPulseIndex: number): Promise<void>;
 }
 
 export interface GroundDetections {

@@ -13,7 +13,7 @@ import { passIdOf, satelliteSource } from '../protocol/records.js';
 import type { SatelliteSource } from '../protocol/types.js';
 import { SATELLITE_FORMAT, type SatelliteRecord } from '../quantum/records.js';
 import { readSatelliteRecord } from './mozi-files.js';
-import { SettingsRecordReader } from './settings-record.js';
+import { SettingsRecordReader, type GrowingOptions } from './settings-record.js';
 
 /** satellite.json without the seed requirement (a record-based payload has none). */
 export type SatelliteMeta = Omit<SatelliteRecord, 'sourceSeedHex' | 'generator'> & {
@@ -49,8 +49,8 @@ export function settingsFileOf(satelliteJson: string, meta: SatelliteMeta): stri
  * A SatelliteSource whose settings come from the record. Checks that the record belongs to this
  * pass (satellite, window start, pulse count) and, for a sparse record, reads it through once.
  */
-export function recordSatelliteSource(meta: SatelliteMeta, recordPath: string, site = 'micius'): { source: SatelliteSource; reader: SettingsRecordReader } {
-  const reader = SettingsRecordReader.open(recordPath);
+export function recordSatelliteSource(meta: SatelliteMeta, recordPath: string, site = 'micius', growing?: SettingsRecordReader): { source: SatelliteSource; reader: SettingsRecordReader } {
+  const reader = growing ?? SettingsRecordReader.open(recordPath);
   try {
     const h = reader.header;
     const sch = meta.schedule;
@@ -59,7 +59,8 @@ export function recordSatelliteSource(meta: SatelliteMeta, recordPath: string, s
     if (h.satellite !== meta.satellite) throw mismatch('satellite', h.satellite, meta.satellite);
     if (h.windowStartMs !== sch.windowStartMs) throw mismatch('windowStartMs', h.windowStartMs, sch.windowStartMs);
     if (h.pulseCount !== sch.pulseCount) throw mismatch('pulseCount', h.pulseCount, sch.pulseCount);
-    if (h.kind === 'sparse') reader.validate();
+    // a growing record is checked as it is read (settings() names the pulse and byte)
+    if (h.kind === 'sparse' && !growing) reader.validate();
   } catch (e) {
     reader.close();
     throw e;
@@ -74,6 +75,7 @@ export function recordSatelliteSource(meta: SatelliteMeta, recordPath: string, s
     pulseRateHz: tx.repetitionRateHz,
     pulsesSent: meta.schedule.pulseCount,
     settings: (idx) => reader.settings(idx),
+    ...(growing ? { ready: (p: number) => reader.ready(p) } : {}),
   };
   return { source, reader };
 }
@@ -92,5 +94,22 @@ export function satelliteInput(root: string, opts: { settingsPath?: string; site
     return { source: satelliteSource(rec, site), satellite: rec.satellite, close: () => undefined, record: null };
   }
   const { source, reader } = recordSatelliteSource(meta, recordPath, site);
+  return { source, satellite: meta.satellite, close: () => reader.close(), record: recordPath };
+}
+
+/**
+ * `mozi satellite --follow`: as satelliteInput, but the setting record (given or named by
+ * satellite.json) may still be growing — the payload writes it as the pulses go out (dense) or
+ * downlinks it as the ground announces its detections (sparse). The record is waited for, and
+ * each block's settings are read once the record holds its last pulse (SettingsRecordReader.ready).
+ */
+export async function satelliteInputGrowing(root: string, opts: { settingsPath?: string; site?: string; growing?: GrowingOptions } = {}): Promise<ReturnType<typeof satelliteInput>> {
+  const jsonPath = join(root, 'satellite', 'satellite.json');
+  const meta = readSatelliteMeta(jsonPath);
+  const recordPath = opts.settingsPath ?? settingsFileOf(jsonPath, meta);
+  if (recordPath === null) return satelliteInput(root, opts);
+  const site = (opts.site ?? meta.satellite).toLowerCase();
+  const reader = await SettingsRecordReader.openGrowing(recordPath, opts.growing);
+  const { source } = recordSatelliteSource(meta, recordPath, site, reader);
   return { source, satellite: meta.satellite, close: () => reader.close(), record: recordPath };
 }

@@ -172,12 +172,22 @@ export function writeDenseSettingsRecord(
   return { bytes };
 }
 
-/** Streaming reader of a settings record (synchronous, constant memory). */
+/** How to follow a record the payload still writes (SettingsRecordReader.openGrowing). */
+export interface GrowingOptions {
+  /** How often to look for new bytes (default 50 ms). */
+  pollMs?: number;
+  /** Seconds without new bytes before a pulse still missing is an error (default 10). */
+  idleS?: number;
+  /** Seconds to wait for the file and its header (default 600). */
+  waitS?: number;
+  signal?: AbortSignal;
+}
+
+/** Streaming reader of a settings record (synchronous, constant memory; `openGrowing` for one still written). */
 export class SettingsRecordReader {
   readonly header: SettingsRecordHeader;
   private readonly fd: number;
   private readonly bodyOffset: number;
-  private readonly size: number;
   private readonly buf = new Uint8Array(BLOCK);
   // dense: cached block number; sparse: cursor
   private cachedBlock = -1;
@@ -188,7 +198,18 @@ export class SettingsRecordReader {
   private prev = 0; // sparse: index of the entry before `pos`
   private read = 0; // sparse: entries before `pos`
 
-  private constructor(readonly path: string, fd: number) {
+  private size: number;
+  // growing: the scan of the sparse entries the file holds so far (ready())
+  private scanPos = 0;
+  private scanPrev = 0;
+  private scanRead = 0;
+  private readonly scanBuf = new Uint8Array(BLOCK);
+
+  private constructor(
+    readonly path: string,
+    fd: number,
+    private readonly growing?: GrowingOptions,
+  ) {
     this.fd = fd;
     this.size = fstatSync(fd).size;
     const pre = new Uint8Array(12);
@@ -219,10 +240,12 @@ export class SettingsRecordReader {
     this.bodyOffset = Math.ceil((12 + len) / 8) * 8;
     if (h.kind === 'dense') {
       const need = this.bodyOffset + Math.ceil(h.entries / 2);
-      if (this.size !== need) throw bad('body', `${this.size} bytes, a dense record of ${h.entries} pulses has ${need}: ${this.size < need ? 'truncated' : 'trailing bytes'}`);
+      if (this.size > need || (this.size < need && !growing)) throw bad('body', `${this.size} bytes, a dense record of ${h.entries} pulses has ${need}: ${this.size < need ? 'truncated' : 'trailing bytes'}`);
       if (h.firstPulse + h.entries > h.pulseCount) throw bad('entries', `pulses ${h.firstPulse}…${h.firstPulse + h.entries - 1} beyond the pass's ${h.pulseCount}`);
     }
     this.rewind();
+    this.scanPos = this.bodyOffset;
+    this.scanPrev = h.firstPulse - 1;
   }
 
   static open(path: string): SettingsRecordReader {
@@ -234,6 +257,97 @@ export class SettingsRecordReader {
       closeSync(fd);
       throw e;
     }
+  }
+
+  /**
+   * A record the payload is still writing (dense: recorded as the pulses go out; sparse: downlinked
+   * as the ground announces its detections): waits for the file and its header, and `ready(pulse)`
+   * waits until the body holds that pulse (or the record is complete).
+   */
+  static async openGrowing(path: string, o: GrowingOptions = {}): Promise<SettingsRecordReader> {
+    const pollMs = o.pollMs ?? 50;
+    const waitUntil = Date.now() + (o.waitS ?? 600) * 1000;
+    for (;;) {
+      if (existsSync(path)) {
+        const fd = openSync(path, 'r');
+        const size = fstatSync(fd).size;
+        const pre = new Uint8Array(12);
+        const headerDone = size >= 12 && readSync(fd, pre, 0, 12, 0) === 12 && size >= 12 + new DataView(pre.buffer).getUint32(8, true);
+        if (headerDone || size >= 12 + (1 << 20)) {
+          try {
+            return new SettingsRecordReader(path, fd, o);
+          } catch (e) {
+            closeSync(fd);
+            throw e;
+          }
+        }
+        closeSync(fd);
+      }
+      if (Date.now() > waitUntil || o.signal?.aborted) throw new InputError('the settings record did not appear (or its header stayed incomplete)', { file: path, field: '--follow' });
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** Growing record: resolves once the body holds `pulse` (or is complete); an InputError when it stops growing for idleS before. */
+  async ready(pulse: number): Promise<void> {
+    const g = this.growing;
+    if (!g) return;
+    const pollMs = g.pollMs ?? 50;
+    const idleMs = (g.idleS ?? 10) * 1000;
+    let lastSize = this.size;
+    let lastGrowthAt = Date.now();
+    for (;;) {
+      this.size = fstatSync(this.fd).size;
+      if (this.holds(pulse)) return;
+      if (this.size !== lastSize) {
+        lastSize = this.size;
+        lastGrowthAt = Date.now();
+      } else if (Date.now() - lastGrowthAt > idleMs || g.signal?.aborted) {
+        throw new InputError(`the record stopped growing at ${this.size} bytes before pulse ${pulse}`, { file: this.path, field: 'pulse' });
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** Whether the bytes written so far settle `pulse`: it is there, or it can no longer come. */
+  private holds(pulse: number): boolean {
+    const h = this.header;
+    if (h.kind === 'dense') {
+      const i = pulse - h.firstPulse;
+      if (!(i >= 0 && i < h.entries)) return true;
+      return this.size >= this.bodyOffset + Math.floor(i / 2) + 1;
+    }
+    // sparse: scan the complete entries written so far (varints; errors are left to settings())
+    while (this.scanRead < h.entries && this.scanPrev < pulse) {
+      const n = readSync(this.fd, this.scanBuf, 0, BLOCK, this.scanPos);
+      let k = 0;
+      let progressed = false;
+      for (;;) {
+        let j = k;
+        let v = 0;
+        let complete = false;
+        if (j < n) {
+          let b = this.scanBuf[j++];
+          v = (b >>> 4) & 7;
+          let scale = 8;
+          while (b & 0x80 && j < n) {
+            b = this.scanBuf[j++];
+            v += (b & 0x7f) * scale;
+            scale *= 128;
+          }
+          complete = !(b & 0x80);
+        }
+        if (!complete) break;
+        this.scanPrev += 1 + v;
+        this.scanRead++;
+        k = j;
+        progressed = true;
+        if (this.scanRead >= h.entries || this.scanPrev >= pulse) break;
+      }
+      this.scanPos += k;
+      if (!progressed) return false;
+    }
+    return true;
   }
 
   close(): void {
@@ -279,6 +393,9 @@ export class SettingsRecordReader {
       this.cachedBlock = block;
     }
     const at = byteInBody - block * BLOCK;
+    if (at >= this.cachedLen && this.growing) {
+      this.cachedLen = readSync(this.fd, this.buf, 0, BLOCK, this.bodyOffset + block * BLOCK);
+    }
     if (at >= this.cachedLen) throw new InputError(`pulse ${pulse}: body ends early (truncated)`, { file: this.path, field: `byte ${this.bodyOffset + byteInBody}` });
     return this.checkNibble((this.buf[at] >>> ((i & 1) * 4)) & 15, pulse, this.bodyOffset + byteInBody);
   }

@@ -14,7 +14,8 @@ import { integerOption, numberOption } from '../options.js';
 import { log } from '../output.js';
 import { openPartyStores } from '../party-stores.js';
 import { finishParty, linkOptions, openPsk, parseHostPort, partyEvents, recordRoot, type PartyClock } from './satellite.js';
-import { followGroundInput } from '../../recording/follow.js';
+import { followGroundBlocks } from '../../recording/follow-blocks.js';
+import type { GroundDetections } from '../../protocol/types.js';
 import { linkFromFlags } from '../../protocol/link-emulator.js';
 
 interface GroundCliOptions extends TagInputCliOptions {
@@ -28,6 +29,7 @@ interface GroundCliOptions extends TagInputCliOptions {
   timeoutS: number;
   follow?: boolean;
   followIdleS?: number;
+  blockS?: number;
   linkBandwidth?: string;
   linkLatency?: string;
   linkOutage?: string;
@@ -46,6 +48,7 @@ export function register(program: Command): void {
     .option('--timeout-s <s>', 'abort (reason "timeout") when the peer sends no complete frame for this long', numberOption('--timeout-s', { min: 0, exclusiveMin: true }), 60)
     .option('--follow', 'read the tag file while the instrument still writes it (waits for it to appear; done at the PTU record count or after --follow-idle-s without new bytes)')
     .option('--follow-idle-s <s>', 'with --follow: seconds without new bytes that end a recording without an end marker (default 2)', numberOption('--follow-idle-s', { min: 0 }))
+    .option('--block-s <s>', 'stream the pass in blocks of this much ground time of tags (default 10 with --follow; the last block is what is left at the end); without --follow: the streamed pass\'s batch replay of a finished file, the same key as --follow gave', numberOption('--block-s', { min: 0, exclusiveMin: true }))
     .option('--tags <file>', 'read the time tags from this instrument file (PTU, Swabian raw, CSV) instead of the folder\'s own; ground.json still gives schedule, ephemeris and receiver; - with --follow: from stdin (a pipe; give --format)');
   tagInputOptions(linkOptions(cmd))
     .action(async (o: GroundCliOptions) => {
@@ -56,31 +59,36 @@ export function register(program: Command): void {
       const tagOpts = { tags: o.tags, ...tagInputValues(o) };
       if (o.tags === '-' && !o.follow) throw new InputError('--tags - (stdin) goes with --follow', { field: '--tags' });
       const stdin = o.tags === '-' ? { stream: process.stdin as AsyncIterable<Uint8Array>, tags: 'stdin' } : {};
-      const followed = o.follow ? await followGroundInput(root, { ...tagOpts, ...stdin, idleS: o.followIdleS }) : undefined;
-      if (followed) log(`ground: followed the recording: ${followed.reads} reads, ${followed.bytes} bytes`);
-      const input = followed ?? (await readGroundInput(root, tagOpts));
-      // batch mode: the recording is complete once it has been read
-      clock.lastTagAtMs = followed ? followed.lastTagAtMs : Date.now();
-      if (input.report) log(`ground: ${input.report.tags} tags and ${input.report.syncTags} sync tags from ${input.report.file} (${input.report.format}, channels ${input.report.channelMap})`);
-      const rec = input.record;
-      // the key store and the pool are opened and checked before the quantum data are processed
-      const psk = openPsk(o.psk, groundPassId(rec));
-      const stores = openPartyStores(o.keys, rec.station, psk, 'bob', 'ground');
-      const store = stores.keys;
-      const sink = stores.sink;
       const seed = o.seed !== undefined ? String(o.seed) : undefined;
-      const g = groundDetections(rec, { seed });
-      log(`ground: ${g.detections.pulseIndex.length} detections after timing recovery (sync residual ${g.timing.syncResidualRmsPs.toFixed(0)} ps)`);
-      const r = await connectGround(host, port, g.detections, {
-        psk: psk.pool,
-        post: defaultPostProcessing(),
-        sink,
-        seed,
-        onEvent: partyEvents('ground', clock),
-        link,
-        receiveTimeoutMs: o.timeoutS * 1000,
-      }).finally(() => stores.close());
-      if (sink.refilledBits() > 0) log(`ground: ${sink.refilledBits()} key bits refilled the authentication pool`);
-      finishParty(r, o.json, clock, store.stored?.keys ?? 0);
+      const partyOpts = { post: defaultPostProcessing(), seed, onEvent: partyEvents('ground', clock), link, receiveTimeoutMs: o.timeoutS * 1000 };
+      let r;
+      let storedKeys: () => number;
+      if (o.follow || o.blockS !== undefined) {
+        // pipelined: the tracker's blocks go through sifting, estimation and reconciliation while the file grows
+        const f = followGroundBlocks(root, { ...tagOpts, ...stdin, idleS: o.followIdleS, blockS: o.blockS, seed, growing: o.follow === true });
+        const psk = openPsk(o.psk, f.passId);
+        const stores = openPartyStores(o.keys, f.site, psk, 'bob', 'ground');
+        storedKeys = () => stores.keys.stored?.keys ?? 0;
+        const names: GroundDetections = { site: f.site, passId: f.passId, pulseIndex: new Float64Array(0), basis: new Uint8Array(0), bit: new Uint8Array(0) };
+        r = await connectGround(host, port, names, { ...partyOpts, psk: psk.pool, sink: stores.sink, blocks: f.blocks }).finally(() => stores.close());
+        clock.lastTagAtMs = f.state.lastTagAtMs;
+        log(`ground: followed the recording: ${f.state.reads} reads, ${f.state.bytes} bytes, ${f.state.tags} tags and ${f.state.syncTags} sync tags, ${f.state.detections} detections in ${f.state.blocks} blocks`);
+        if (stores.sink.refilledBits() > 0) log(`ground: ${stores.sink.refilledBits()} key bits refilled the authentication pool`);
+      } else {
+        const input = await readGroundInput(root, tagOpts);
+        // batch mode: the recording is complete once it has been read
+        clock.lastTagAtMs = Date.now();
+        if (input.report) log(`ground: ${input.report.tags} tags and ${input.report.syncTags} sync tags from ${input.report.file} (${input.report.format}, channels ${input.report.channelMap})`);
+        const rec = input.record;
+        // the key store and the pool are opened and checked before the quantum data are processed
+        const psk = openPsk(o.psk, groundPassId(rec));
+        const stores = openPartyStores(o.keys, rec.station, psk, 'bob', 'ground');
+        storedKeys = () => stores.keys.stored?.keys ?? 0;
+        const g = groundDetections(rec, { seed });
+        log(`ground: ${g.detections.pulseIndex.length} detections after timing recovery (sync residual ${g.timing.syncResidualRmsPs.toFixed(0)} ps)`);
+        r = await connectGround(host, port, g.detections, { ...partyOpts, psk: psk.pool, sink: stores.sink }).finally(() => stores.close());
+        if (stores.sink.refilledBits() > 0) log(`ground: ${stores.sink.refilledBits()} key bits refilled the authentication pool`);
+      }
+      finishParty(r, o.json, clock, storedKeys());
     });
 }

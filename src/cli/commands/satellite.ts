@@ -17,7 +17,7 @@ import { defaultPostProcessing } from '../../protocol/postprocessing.js';
 import { linkFromFlags, type LinkStats } from '../../protocol/link-emulator.js';
 import { partySummary } from '../../protocol/summary.js';
 import { DEFAULT_POLICY, type PartyEvent, type PartyResult, type ReconciliationMethod } from '../../protocol/types.js';
-import { satelliteInput } from '../../recording/satellite-source.js';
+import { satelliteInput, satelliteInputGrowing } from '../../recording/satellite-source.js';
 import { BOUNDS, PROTOCOLS, type Bound, type Protocol } from '../../security/types.js';
 import { integerOption, numberOption } from '../options.js';
 import { log, printJson } from '../output.js';
@@ -94,11 +94,13 @@ export interface PartyClock {
 
 /**
  * The CLI's event handler: logs each state and marks the clock. The satellite knows the last
- * tag once the ground's detection announcement has arrived (it enters sifting); the ground's
- * mark is set by its reader. The key is stored when the party reaches 'done'.
+ * tag once the ground's detection announcement has arrived (it enters sifting; a streamed pass:
+ * once the last block has arrived); the ground's mark is set by its reader. The key is stored when the party reaches 'done'.
  */
 export function partyEvents(role: 'satellite' | 'ground', t: PartyClock): (e: PartyEvent) => void {
   return (e) => {
+    // a streamed pass: the satellite knows the last tag when the ground's last block arrives
+    if (role === 'satellite' && e.passCompleteAtMs !== undefined) t.lastTagAtMs = e.passCompleteAtMs;
     if (role === 'satellite' && e.state === 'sifting' && t.lastTagAtMs === undefined) t.lastTagAtMs = Date.now();
     if (e.state === 'done') t.keyStoredAtMs = Date.now();
     log(`${role}: ${e.state}${e.detail ? ' — ' + e.detail : ''}`);
@@ -127,6 +129,8 @@ interface SatelliteCliOptions {
   json?: boolean;
   timeoutS: number;
   settings?: string;
+  follow?: boolean;
+  followIdleS?: number;
   linkBandwidth?: string;
   linkLatency?: string;
   linkOutage?: string;
@@ -147,6 +151,8 @@ export function register(program: Command): void {
     .option('--eps-sec <eps>', 'secrecy parameter', numberOption('--eps-sec', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }))
     .option('--seed <n>', 'seed of the satellite\'s public random choices (reproducible runs)', integerOption('--seed', { min: 0 }))
     .option('--settings <file>', 'pulse settings from this QRNG setting record (MOZIQRN1, dense or sparse) instead of the seed; default: the record satellite.json names, if any')
+    .option('--follow', 'the QRNG setting record may still be growing (the payload writing or downlinking it during the pass): wait for it, and read each block\'s settings once the record holds them')
+    .option('--follow-idle-s <s>', 'with --follow: seconds without new bytes in the record, while a block waits for its settings, that are an error (default 10)', numberOption('--follow-idle-s', { min: 0 }))
     .option('--json', 'print one JSON document with the outcome on stdout (detections, siftedBits, qber, finalKeyBits, storedKeys, latencyS, aborted, reason, classical bytes and round trips)')
     .option('--timeout-s <s>', 'abort (reason "timeout") when the peer sends no complete frame for this long', numberOption('--timeout-s', { min: 0, exclusiveMin: true }), 60);
   linkOptions(cmd)
@@ -155,7 +161,10 @@ export function register(program: Command): void {
       if (!BOUNDS.includes(o.bound as Bound)) throw new InputError(`"${o.bound}" is not one of ${BOUNDS.join(', ')}`, { field: '--bound' });
       if (!PROTOCOLS.includes(o.protocol as Protocol)) throw new InputError(`"${o.protocol}" is not one of ${PROTOCOLS.join(', ')}`, { field: '--protocol' });
       if (!isReconcilerName(o.reconciliation)) throw new InputError(`"${o.reconciliation}" is not one of ${RECONCILERS.join(', ')}`, { field: '--reconciliation' });
-      const input = satelliteInput(recordRoot(o.data, 'satellite', '--data'), { settingsPath: o.settings, site: o.site });
+      const root = recordRoot(o.data, 'satellite', '--data');
+      const input = o.follow
+        ? await satelliteInputGrowing(root, { settingsPath: o.settings, site: o.site, growing: { idleS: o.followIdleS } })
+        : satelliteInput(root, { settingsPath: o.settings, site: o.site });
       if (input.record) log(`satellite: pulse settings from the QRNG record ${input.record}`);
       const source = input.source;
       const psk = openPsk(o.psk, source.passId);

@@ -11,6 +11,8 @@ export const sifting: Stage = {
 
   async satellite(c: SatelliteContext) {
     const det = need(c.detections, 'detections');
+    const n = det.pulseIndex.length;
+    if (n > 0 && c.source.ready) await c.source.ready(det.pulseIndex[n - 1]);
     const settings = c.source.settings(det.pulseIndex);
     const match = basisMatch(settings.basis, det.basis);
     await c.session.send({ type: 'sift', match, intensity: settings.intensity });

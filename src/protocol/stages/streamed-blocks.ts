@@ -161,6 +161,8 @@ export const streamedBlocks: Stage = {
         throw new ProtocolAbort('protocol-violation', `block ${acc.blocks}: pulse indices ${idx[0]} … ${idx[n - 1]} not after ${lastPulse} and below ${source.pulsesSent}`);
       }
       if (n > 0) lastPulse = idx[n - 1];
+      // the satellite's own record may still be growing (mozi satellite --follow)
+      if (n > 0 && source.ready) await source.ready(idx[n - 1]);
       const settings = source.settings(idx);
       const match = basisMatch(settings.basis, m.basis);
       await session.send({ type: 'sift', match, intensity: settings.intensity });
