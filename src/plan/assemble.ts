@@ -9,7 +9,7 @@
 import type { Mission } from '../mission/config.js';
 import { keyOfCounts, predictParamsFromHardware } from '../mission/predict.js';
 import { addCounts, PACKED_COUNTS, unpackCounts } from './counts.js';
-import { addToPool, pairKeys, pairShare, stationWeights, type PairSpec, type Pools } from './relay.js';
+import { addToPool, MAX_MIN_MAX_LINKS, pairShare, relayPairKeys, stationWeights, type PairSpec, type Pools } from './relay.js';
 import { schedulePasses, type Candidate, type Schedule } from './schedule.js';
 import type { PlanOptions, PlannedPass, SlicePass, SliceResult } from './types.js';
 import { cloudFreeProbability } from './weather.js';
@@ -71,7 +71,7 @@ export interface Plan {
   satellites: string[];
   stations: string[];
   window: { from: string; to: string; days: number };
-  options: { policy: string; block: string; stepS: number; latencyBits: number; weather: string };
+  options: { policy: string; block: string; relay: string; stepS: number; latencyBits: number; weather: string };
   summary: PlanSummary;
   stationFigures: StationFigures[];
   pairs: PairFigures[];
@@ -162,7 +162,22 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   const weights = stationWeights(pairs);
   const cands: Candidate[] = passes.map((p, i) => ({ satelliteIndex: p.satelliteIndex, station: p.station, aosMs: p.aosMs, losMs: p.losMs, valueBits: expected[i] }));
   const poolsOf = (s: Schedule) => (options.block === 'combined' ? combinedPools(mission, linkBlocks(passes, s.scheduled, prob)) : perPassPools(passes, s.scheduled, prob));
-  const minPair = (s: Schedule): number => minOf(pairKeys(poolsOf(s).expected, pairs));
+  // the relay allocation; max-min beyond its LP size falls back to the proportional share, with a warning
+  const notes: string[] = [];
+  let relay = options.relay ?? 'proportional';
+  const pairKeys = (pools: Pools): number[] => {
+    if (relay === 'max-min') {
+      try {
+        return relayPairKeys(pools, pairs, 'max-min');
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        relay = 'proportional';
+        notes.push(`${e.message} (MAX_MIN_MAX_LINKS ${MAX_MIN_MAX_LINKS}): the pair keys use the proportional relay share`);
+      }
+    }
+    return relayPairKeys(pools, pairs, 'proportional');
+  };
+  const minPair = (s: Schedule): number => minOf(pairKeys(poolsOf(s).expected));
   const sched = schedulePasses(cands, options.policy, minPair, (id) => weights.get(id) ?? 1);
 
   const perPass = perPassPools(passes, sched.scheduled, prob);
@@ -221,8 +236,8 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   });
 
   // pair keys in the chosen block mode; latency on per-pass expected keys in time order
-  const clearPairs = pairKeys(chosen.clear, pairs);
-  const expPairs = pairKeys(chosen.expected, pairs);
+  const clearPairs = pairKeys(chosen.clear);
+  const expPairs = pairKeys(chosen.expected);
   const latency = pairLatencies(passes, sched.scheduled, expected, pairs, options.latencyBits, options.fromMs);
   const pairFigures: PairFigures[] = pairs.map((p, k) => {
     const d = mission.demand?.find((x) => (x.a === p.a && x.b === p.b) || (x.a === p.b && x.b === p.a));
@@ -254,7 +269,7 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
     satellites: (mission.constellation?.satellites ?? [mission.satellite]).map((s) => s.name),
     stations: mission.stations.map((s) => s.id),
     window: { from: iso(options.fromMs), to: iso(options.toMs), days },
-    options: { policy: options.policy, block: options.block, stepS: options.stepS, latencyBits: options.latencyBits, weather: options.weather.source },
+    options: { policy: options.policy, block: options.block, relay, stepS: options.stepS, latencyBits: options.latencyBits, weather: options.weather.source },
     summary: {
       passes: passes.length,
       scheduledPasses: sched.scheduled.filter(Boolean).length,
@@ -270,7 +285,7 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
     },
     stationFigures,
     pairs: pairFigures,
-    warnings: [...new Set(slices.flatMap((s) => s.warnings))].sort(),
+    warnings: [...new Set([...slices.flatMap((s) => s.warnings), ...notes])].sort(),
     ...(plannedPasses ? { passes: plannedPasses } : {}),
   };
 }
