@@ -190,26 +190,41 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   };
 
   const days = (options.toMs - options.fromMs) / DAY_MS;
-  const stationFigures: StationFigures[] = mission.stations.map((st) => {
-    const perMonth: Record<string, number> = {};
-    for (let t = Date.UTC(new Date(options.fromMs).getUTCFullYear(), new Date(options.fromMs).getUTCMonth(), 1); t < options.toMs; ) {
-      const d = new Date(t);
-      perMonth[d.toISOString().slice(0, 7)] = 0;
-      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  // the window's UTC months, and per station (one pass over the passes, in plan order): counts,
+  // weather-expected key per month, and per day the probability that no scheduled pass is clear
+  const monthStarts: number[] = [];
+  const monthKeys: string[] = [];
+  for (let t = Date.UTC(new Date(options.fromMs).getUTCFullYear(), new Date(options.fromMs).getUTCMonth(), 1); t < options.toMs; ) {
+    const d = new Date(t);
+    monthStarts.push(t);
+    monthKeys.push(d.toISOString().slice(0, 7));
+    t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  }
+  const monthsEnd = monthStarts.length ? Date.UTC(new Date(monthStarts[monthStarts.length - 1]).getUTCFullYear(), new Date(monthStarts[monthStarts.length - 1]).getUTCMonth() + 1, 1) : -Infinity;
+  const stationAt = new Map(mission.stations.map((st, k) => [st.id, k]));
+  const tally = mission.stations.map(() => ({ n: 0, ns: 0, perMonth: new Array<number>(monthStarts.length).fill(0), noClearByDay: new Map<number, number>() }));
+  let month = 0;
+  passes.forEach((p, i) => {
+    const k = stationAt.get(p.station);
+    if (k === undefined) return;
+    const tl = tally[k];
+    tl.n++;
+    if (!sched.scheduled[i]) return;
+    tl.ns++;
+    // the month of the TCA as plan.json prints it (rounded to the ms)
+    const t = Math.round(p.tcaMs);
+    if (t >= monthStarts[0] && t < monthsEnd) {
+      while (month > 0 && t < monthStarts[month]) month--;
+      while (month + 1 < monthStarts.length && t >= monthStarts[month + 1]) month++;
+      tl.perMonth[month] += expected[i];
     }
-    let n = 0;
-    let ns = 0;
-    const noClearByDay = new Map<number, number>();
-    passes.forEach((p, i) => {
-      if (p.station !== st.id) return;
-      n++;
-      if (!sched.scheduled[i]) return;
-      ns++;
-      const m = iso(p.tcaMs).slice(0, 7);
-      if (m in perMonth) perMonth[m] += expected[i];
-      const day = Math.floor((p.tcaMs - options.fromMs) / DAY_MS);
-      noClearByDay.set(day, (noClearByDay.get(day) ?? 1) * (1 - prob[i]));
-    });
+    const day = Math.floor((p.tcaMs - options.fromMs) / DAY_MS);
+    tl.noClearByDay.set(day, (tl.noClearByDay.get(day) ?? 1) * (1 - prob[i]));
+  });
+  const stationFigures: StationFigures[] = mission.stations.map((st, si) => {
+    const { n, ns, noClearByDay } = tally[si];
+    const perMonth: Record<string, number> = {};
+    monthKeys.forEach((key, m) => (perMonth[key] = tally[si].perMonth[m]));
     // combined blocks: a month's share of a link's key in proportion to its per-pass expected key
     const exp = sumPool(chosen.expected, st.id);
     const perPassExp = sumPool(perPass.expected, st.id);
