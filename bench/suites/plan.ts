@@ -4,7 +4,7 @@
  * stations ≤ 2 s; Walker 53:100/10/1 × 50 stations × one year ≤ 60 s with peak RSS ≤ 2 GiB.
  * CPU time is the process's (all threads, process.cpuUsage); maxRss is the process peak so far.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { BenchResult, BenchSuite } from '../types.js';
 import { miciusMission } from '../../src/mission/presets.js';
 import { epochMs } from '../../src/orbit/sgp4.js';
@@ -31,12 +31,15 @@ export const planSuite: BenchSuite = {
     const threads = availableParallelism();
     const out: BenchResult[] = [];
     const push = (name: string, params: Record<string, unknown>, r: Awaited<ReturnType<typeof timed>>): void => {
+      const load = loadavg()[0];
+      log(`load average (1 min) ${load.toFixed(2)}`);
       log(`${name}: ${r.passes} passes (${r.scheduled} scheduled), ${r.wallS.toFixed(2)} s wall, ${r.cpuS.toFixed(2)} s CPU, ${((r.cpuS / Math.max(1, r.passes)) * 1e6).toFixed(0)} µs CPU/pass`);
       out.push(
         { name, params, metric: 'wallTime', value: r.wallS, unit: 's' },
         { name, params, metric: 'cpuTime', value: r.cpuS, unit: 's' },
         { name, params, metric: 'passCount', value: r.passes, unit: '' },
         { name, params, metric: 'cpuPerPass', value: (r.cpuS / Math.max(1, r.passes)) * 1e6, unit: 'µs' },
+        { name, params, metric: 'loadAverage1m', value: load, unit: '' },
       );
     };
     // Micius: from the day after its element set's epoch (SGP4 is refused beyond 365 days from it)

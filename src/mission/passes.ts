@@ -4,7 +4,8 @@
  * element set propagated more than EPOCH_WARN_DAYS from its epoch.
  */
 import { InputError } from '../core/errors.js';
-import { epochDistanceCheck } from '../orbit/epoch.js';
+import { EPOCH_LIMIT_DAYS, epochDistanceCheck } from '../orbit/epoch.js';
+import { epochMs } from '../orbit/sgp4.js';
 import { findPasses, resolvePass, type Pass, type PassConstraints } from '../orbit/passes.js';
 import type { SatelliteElements, Station } from '../orbit/types.js';
 import type { Mission } from './config.js';
@@ -33,8 +34,12 @@ export function missionPasses(
   toMs: number,
   constraints: PassConstraints = mission.constraints,
   onProgress?: (fraction: number) => void,
-  /** findPasses' `interpolate` (the planner's long multi-station searches). */
-  search: { interpolate?: boolean } = {},
+  /**
+   * findPasses' `interpolate` (the planner's long multi-station searches); `clipToEpochLimit`:
+   * search each element set only within EPOCH_LIMIT_DAYS of its epoch (the rest of the window
+   * gets a warning instead of an error, and a pass reaching past the limit is left out).
+   */
+  search: { interpolate?: boolean; clipToEpochLimit?: boolean } = {},
 ): MissionPassList {
   if (!(toMs > fromMs)) throw new InputError(`time window ends (${new Date(toMs).toISOString()}) before it starts (${new Date(fromMs).toISOString()})`, { field: 'to' });
   const segments = catalogueSegments(mission.satellite, fromMs, toMs);
@@ -45,16 +50,26 @@ export function missionPasses(
     // the segment's passes (by TCA), searched with the segment's element set
     const first = seg === segments[0];
     const last = seg === segments[segments.length - 1];
+    let segFrom = seg.fromMs;
+    let segTo = seg.toMs;
+    let limit: { lo: number; hi: number } | undefined;
+    if (search.clipToEpochLimit) {
+      const clip = clipToEpochLimit(seg.elements, seg.fromMs, seg.toMs);
+      addWarning(warnings, clip.warning);
+      if (clip.fromMs === undefined || clip.toMs === undefined) continue;
+      [segFrom, segTo] = [clip.fromMs, clip.toMs];
+      limit = clip.limit;
+    }
     const found = findPasses({
       ...constraints,
       elements: seg.elements,
       stations,
-      fromMs: seg.fromMs,
-      toMs: seg.toMs,
+      fromMs: segFrom,
+      toMs: segTo,
       interpolate: search.interpolate,
       onProgress: onProgress ? (f) => onProgress((seg.fromMs - fromMs + f * (seg.toMs - seg.fromMs)) / span) : undefined,
     });
-    const mine = found.filter((p) => (first || p.tcaMs >= seg.fromMs) && (last || p.tcaMs < seg.toMs));
+    const mine = found.filter((p) => (first || p.tcaMs >= seg.fromMs) && (last || p.tcaMs < seg.toMs) && (!limit || (p.aosMs >= limit.lo && p.losMs <= limit.hi)));
     // one warning per element set, for its pass farthest from the epoch
     if (mine.length) addWarning(warnings, epochDistanceCheck(seg.elements, mine[0].aosMs, mine[mine.length - 1].losMs));
     for (const p of mine) passes.push({ ...p, elements: seg.elements });
@@ -62,6 +77,30 @@ export function missionPasses(
   passes.sort((a, b) => a.aosMs - b.aosMs || a.station.localeCompare(b.station));
   onProgress?.(1);
   return { passes, warnings };
+}
+
+const DAY_MS = 86_400_000;
+const isoOf = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * [fromMs, toMs] cut to the element set's epoch ± EPOCH_LIMIT_DAYS (SGP4 is refused beyond):
+ * the clipped window (undefined ends when nothing is left), the limit itself, and a warning
+ * naming the part left out (none when the window fits).
+ */
+export function clipToEpochLimit(
+  elements: SatelliteElements,
+  fromMs: number,
+  toMs: number,
+): { fromMs?: number; toMs?: number; limit: { lo: number; hi: number }; warning?: string } {
+  const e = epochMs(elements);
+  const limit = { lo: e - EPOCH_LIMIT_DAYS * DAY_MS, hi: e + EPOCH_LIMIT_DAYS * DAY_MS };
+  if (fromMs >= limit.lo && toMs <= limit.hi) return { fromMs, toMs, limit };
+  const a = Math.max(fromMs, limit.lo);
+  const b = Math.min(toMs, limit.hi);
+  const lost = ((toMs - fromMs) - Math.max(0, b - a)) / DAY_MS;
+  const head = `"${elements.name}": element set epoch ${isoOf(e)}; SGP4 is refused beyond ${EPOCH_LIMIT_DAYS} days of it`;
+  if (!(b > a)) return { limit, warning: `${head}: ${isoOf(fromMs)} → ${isoOf(toMs)} lies wholly outside and is not planned` };
+  return { fromMs: a, toMs: b, limit, warning: `${head}: the pass search is clipped to ${isoOf(a)} → ${isoOf(b)} (${lost.toFixed(2)} days of the window not planned)` };
 }
 
 export interface ResolvedPass {

@@ -72,6 +72,11 @@ export interface FindPassesOptions extends PassConstraints {
    * less work on long windows over many stations; AOS/LOS/TCA move by a few ms (measured ≤ 25 ms).
    */
   interpolate?: boolean;
+  /**
+   * Night-only with `interpolate`: skip each station's daylight spans outright (darkSpans;
+   * default true). The passes are the same as without (test/orbit/dark-spans.test.ts).
+   */
+  skipDaylight?: boolean;
 }
 
 /** Sampling step inside a visibility circle, seconds. A 10°-threshold pass lasts ≥ tens of s. */
@@ -258,8 +263,43 @@ function analyseRegion(ctx: ScanContext, samples: RegionSample[]): Pass | null {
   };
 }
 
+/** Sun-elevation sampling of darkSpans, ms. */
+const DARK_SAMPLE_MS = 600_000;
+/** Padding of a dark sample's span, ms: longer than an approach inside the visibility circle. */
+const DARK_PAD_MS = 20 * 60_000;
+
+/**
+ * Per station, the spans of [startMs, endMs] in which a night-only scan can open an approach:
+ * the union of [t − 20 min, t + 20 min] over the 10-min samples t whose sun elevation is at most
+ * the darkness threshold + 7.5°. The scan opens an approach only where the sun is at most
+ * threshold + 5° (scanStations); the sun's elevation changes by at most 0.25°/min, so any such
+ * instant lies within 5 min of a sample at most threshold + 6.25°, and an approach (< 20 min in
+ * the circle) ends inside the same span. Outside the spans the scan would only re-check the
+ * sun; skipping them leaves the passes unchanged. One sun direction per sample serves every
+ * station. Flat [start, end, start, end, …] per station.
+ */
+export function darkSpans(frames: readonly StationFrame[], thresholdDeg: number, startMs: number, endMs: number): Float64Array[] {
+  const spans: number[][] = frames.map(() => []);
+  const limit = Math.sin((thresholdDeg + 7.5) * DEG);
+  for (let t = startMs; t < endMs + DARK_SAMPLE_MS; t += DARK_SAMPLE_MS) {
+    const sun = sunDirectionEcf(t);
+    frames.forEach((f, i) => {
+      if (f.cosLat * f.cosLon * sun.x + f.cosLat * f.sinLon * sun.y + f.sinLat * sun.z > limit) return;
+      const list = spans[i];
+      const a = t - DARK_PAD_MS;
+      const b = t + DARK_PAD_MS;
+      if (list.length && list[list.length - 1] >= a) list[list.length - 1] = b;
+      else list.push(a, b);
+    });
+  }
+  return spans.map((l) => Float64Array.from(l));
+}
+
 interface StationScan {
   ctx: ScanContext;
+  /** Night-only, skipping daylight: darkSpans of the station, and the index of the current span. */
+  dark?: Float64Array;
+  darkAt?: number;
   lambdaMaxRad: number;
   /** Next instant this station needs a look, ms. */
   dueMs: number;
@@ -300,7 +340,20 @@ function scanStations(scans: StationScan[], position: ScanContext['position'], g
     }
     return Math.asin(frame.cosLat * frame.cosLon * sun.x + frame.cosLat * frame.sinLon * sun.y + frame.sinLat * sun.z) / DEG;
   };
-  for (const sc of scans) sc.dueMs = start;
+  // daylight (night-only, darkSpans): a station not in an approach is next due in its next dark span
+  const toDark = (sc: StationScan): void => {
+    if (sc.region !== null) return;
+    const d = sc.dark!;
+    let k = sc.darkAt!;
+    while (k < d.length && d[k + 1] <= sc.dueMs) k += 2;
+    sc.darkAt = k;
+    if (k >= d.length) sc.dueMs = Infinity;
+    else if (d[k] > sc.dueMs) sc.dueMs = start + Math.ceil((d[k] - start) / stepMs) * stepMs;
+  };
+  for (const sc of scans) {
+    sc.dueMs = start;
+    if (sc.dark) toDark(sc);
+  }
   const pos: Vec3 = { x: 0, y: 0, z: 0 };
   let t = start;
   let lastReport = t;
@@ -333,9 +386,11 @@ function scanStations(scans: StationScan[], position: ScanContext['position'], g
           (sc.region ??= []).push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
           sc.dueMs = t + stepMs;
         }
+        if (sc.dark) toDark(sc);
       }
       if (sc.dueMs < next) next = sc.dueMs;
     }
+    if (next === Infinity) break;
     t = next;
     if (t - lastReport > 86_400_000) {
       progress(Math.min(1, (t - start) / (end - start)));
@@ -387,6 +442,18 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
     dueMs: opts.fromMs,
     region: null,
   }));
+  if (grid && c.nightOnly && opts.skipDaylight !== false) {
+    const dark = darkSpans(
+      scans.map((sc) => sc.ctx.frame),
+      c.sunElevationMaxDeg,
+      opts.fromMs - EDGE_MARGIN_MS,
+      opts.toMs + EDGE_MARGIN_MS,
+    );
+    scans.forEach((sc, i) => {
+      sc.dark = dark[i];
+      sc.darkAt = 0;
+    });
+  }
   const out = scanStations(scans, position, grid, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f));
   opts.onProgress?.(1);
   return out.sort((a, b) => a.aosMs - b.aosMs || a.station.localeCompare(b.station));

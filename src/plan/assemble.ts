@@ -9,7 +9,7 @@
 import type { Mission } from '../mission/config.js';
 import { keyOfCounts, predictParamsFromHardware } from '../mission/predict.js';
 import { addCounts, PACKED_COUNTS, unpackCounts } from './counts.js';
-import { addToPool, pairKeys, pairShare, stationWeights, type PairSpec, type Pools } from './relay.js';
+import { addToPool, MAX_MIN_MAX_LINKS, pairShare, relayPairKeys, stationWeights, type PairSpec, type Pools } from './relay.js';
 import { schedulePasses, type Candidate, type Schedule } from './schedule.js';
 import type { PlanOptions, PlannedPass, SlicePass, SliceResult } from './types.js';
 import { cloudFreeProbability } from './weather.js';
@@ -71,7 +71,7 @@ export interface Plan {
   satellites: string[];
   stations: string[];
   window: { from: string; to: string; days: number };
-  options: { policy: string; block: string; stepS: number; latencyBits: number; weather: string };
+  options: { policy: string; block: string; relay: string; stepS: number; latencyBits: number; weather: string };
   summary: PlanSummary;
   stationFigures: StationFigures[];
   pairs: PairFigures[];
@@ -162,7 +162,22 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   const weights = stationWeights(pairs);
   const cands: Candidate[] = passes.map((p, i) => ({ satelliteIndex: p.satelliteIndex, station: p.station, aosMs: p.aosMs, losMs: p.losMs, valueBits: expected[i] }));
   const poolsOf = (s: Schedule) => (options.block === 'combined' ? combinedPools(mission, linkBlocks(passes, s.scheduled, prob)) : perPassPools(passes, s.scheduled, prob));
-  const minPair = (s: Schedule): number => minOf(pairKeys(poolsOf(s).expected, pairs));
+  // the relay allocation; max-min beyond its LP size falls back to the proportional share, with a warning
+  const notes: string[] = [];
+  let relay = options.relay ?? 'proportional';
+  const pairKeys = (pools: Pools): number[] => {
+    if (relay === 'max-min') {
+      try {
+        return relayPairKeys(pools, pairs, 'max-min');
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        relay = 'proportional';
+        notes.push(`${e.message} (MAX_MIN_MAX_LINKS ${MAX_MIN_MAX_LINKS}): the pair keys use the proportional relay share`);
+      }
+    }
+    return relayPairKeys(pools, pairs, 'proportional');
+  };
+  const minPair = (s: Schedule): number => minOf(pairKeys(poolsOf(s).expected));
   const sched = schedulePasses(cands, options.policy, minPair, (id) => weights.get(id) ?? 1);
 
   const perPass = perPassPools(passes, sched.scheduled, prob);
@@ -175,26 +190,41 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   };
 
   const days = (options.toMs - options.fromMs) / DAY_MS;
-  const stationFigures: StationFigures[] = mission.stations.map((st) => {
-    const perMonth: Record<string, number> = {};
-    for (let t = Date.UTC(new Date(options.fromMs).getUTCFullYear(), new Date(options.fromMs).getUTCMonth(), 1); t < options.toMs; ) {
-      const d = new Date(t);
-      perMonth[d.toISOString().slice(0, 7)] = 0;
-      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  // the window's UTC months, and per station (one pass over the passes, in plan order): counts,
+  // weather-expected key per month, and per day the probability that no scheduled pass is clear
+  const monthStarts: number[] = [];
+  const monthKeys: string[] = [];
+  for (let t = Date.UTC(new Date(options.fromMs).getUTCFullYear(), new Date(options.fromMs).getUTCMonth(), 1); t < options.toMs; ) {
+    const d = new Date(t);
+    monthStarts.push(t);
+    monthKeys.push(d.toISOString().slice(0, 7));
+    t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  }
+  const monthsEnd = monthStarts.length ? Date.UTC(new Date(monthStarts[monthStarts.length - 1]).getUTCFullYear(), new Date(monthStarts[monthStarts.length - 1]).getUTCMonth() + 1, 1) : -Infinity;
+  const stationAt = new Map(mission.stations.map((st, k) => [st.id, k]));
+  const tally = mission.stations.map(() => ({ n: 0, ns: 0, perMonth: new Array<number>(monthStarts.length).fill(0), noClearByDay: new Map<number, number>() }));
+  let month = 0;
+  passes.forEach((p, i) => {
+    const k = stationAt.get(p.station);
+    if (k === undefined) return;
+    const tl = tally[k];
+    tl.n++;
+    if (!sched.scheduled[i]) return;
+    tl.ns++;
+    // the month of the TCA as plan.json prints it (rounded to the ms)
+    const t = Math.round(p.tcaMs);
+    if (t >= monthStarts[0] && t < monthsEnd) {
+      while (month > 0 && t < monthStarts[month]) month--;
+      while (month + 1 < monthStarts.length && t >= monthStarts[month + 1]) month++;
+      tl.perMonth[month] += expected[i];
     }
-    let n = 0;
-    let ns = 0;
-    const noClearByDay = new Map<number, number>();
-    passes.forEach((p, i) => {
-      if (p.station !== st.id) return;
-      n++;
-      if (!sched.scheduled[i]) return;
-      ns++;
-      const m = iso(p.tcaMs).slice(0, 7);
-      if (m in perMonth) perMonth[m] += expected[i];
-      const day = Math.floor((p.tcaMs - options.fromMs) / DAY_MS);
-      noClearByDay.set(day, (noClearByDay.get(day) ?? 1) * (1 - prob[i]));
-    });
+    const day = Math.floor((p.tcaMs - options.fromMs) / DAY_MS);
+    tl.noClearByDay.set(day, (tl.noClearByDay.get(day) ?? 1) * (1 - prob[i]));
+  });
+  const stationFigures: StationFigures[] = mission.stations.map((st, si) => {
+    const { n, ns, noClearByDay } = tally[si];
+    const perMonth: Record<string, number> = {};
+    monthKeys.forEach((key, m) => (perMonth[key] = tally[si].perMonth[m]));
     // combined blocks: a month's share of a link's key in proportion to its per-pass expected key
     const exp = sumPool(chosen.expected, st.id);
     const perPassExp = sumPool(perPass.expected, st.id);
@@ -221,8 +251,8 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   });
 
   // pair keys in the chosen block mode; latency on per-pass expected keys in time order
-  const clearPairs = pairKeys(chosen.clear, pairs);
-  const expPairs = pairKeys(chosen.expected, pairs);
+  const clearPairs = pairKeys(chosen.clear);
+  const expPairs = pairKeys(chosen.expected);
   const latency = pairLatencies(passes, sched.scheduled, expected, pairs, options.latencyBits, options.fromMs);
   const pairFigures: PairFigures[] = pairs.map((p, k) => {
     const d = mission.demand?.find((x) => (x.a === p.a && x.b === p.b) || (x.a === p.b && x.b === p.a));
@@ -254,7 +284,7 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
     satellites: (mission.constellation?.satellites ?? [mission.satellite]).map((s) => s.name),
     stations: mission.stations.map((s) => s.id),
     window: { from: iso(options.fromMs), to: iso(options.toMs), days },
-    options: { policy: options.policy, block: options.block, stepS: options.stepS, latencyBits: options.latencyBits, weather: options.weather.source },
+    options: { policy: options.policy, block: options.block, relay, stepS: options.stepS, latencyBits: options.latencyBits, weather: options.weather.source },
     summary: {
       passes: passes.length,
       scheduledPasses: sched.scheduled.filter(Boolean).length,
@@ -270,7 +300,7 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
     },
     stationFigures,
     pairs: pairFigures,
-    warnings: [...new Set(slices.flatMap((s) => s.warnings))].sort(),
+    warnings: [...new Set([...slices.flatMap((s) => s.warnings), ...notes])].sort(),
     ...(plannedPasses ? { passes: plannedPasses } : {}),
   };
 }

@@ -19,8 +19,9 @@ export { planSatellites, planSlice, planSlices } from './slice.js';
 export { runSlices } from './pool.js';
 export { schedulePasses, greedySchedule, roundRobinSchedule, maxMinHeuristicSchedule } from './schedule.js';
 export type { Candidate, Schedule } from './schedule.js';
-export { pairKeys, stationWeights } from './relay.js';
-export type { PairSpec, Pools } from './relay.js';
+export { maxMinPairKeys, pairKeys, RELAY_MODES, relayPairKeys, stationWeights } from './relay.js';
+export { solveLp } from './lp.js';
+export type { PairSpec, Pools, RelayMode } from './relay.js';
 export { cloudFreeProbability, DEFAULT_WEATHER, loadWeather, parseWeather } from './weather.js';
 export * from './types.js';
 

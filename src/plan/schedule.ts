@@ -38,19 +38,26 @@ export interface Schedule {
 /** Time bucket of the conflict index; a pass lasts far less than this. */
 const BUCKET_MS = 3_600_000;
 
-/** Accepted intervals per resource, bucketed by hour (a pass never spans more than two buckets' reach). */
+/** Bucket-number span of the conflict index per resource (an hour number is < 2^24 until 3884). */
+const RESOURCE_STRIDE = 2 ** 24;
+
+/**
+ * Accepted intervals per resource, bucketed by hour (a pass never spans more than two buckets'
+ * reach). A resource is a number: a satellite's (satKey) or a station's (stnKey, after the
+ * satellites); one map holds resource × stride + bucket.
+ */
 class Occupancy {
-  private readonly buckets = new Map<string, Map<number, number[]>>();
+  private readonly buckets = new Map<number, number[]>();
   constructor(private readonly cands: readonly Candidate[]) {}
 
   /** An accepted pass overlapping `c` on resource `key`, or -1. */
-  conflict(key: string, c: Candidate): number {
-    const m = this.buckets.get(key);
-    if (!m) return -1;
+  conflict(key: number, c: Candidate): number {
     const b0 = Math.floor(c.aosMs / BUCKET_MS) - 1;
     const b1 = Math.floor(c.losMs / BUCKET_MS);
     for (let b = b0; b <= b1; b++) {
-      for (const j of m.get(b) ?? []) {
+      const list = this.buckets.get(key * RESOURCE_STRIDE + b);
+      if (!list) continue;
+      for (const j of list) {
         const o = this.cands[j];
         if (o.aosMs < c.losMs && c.aosMs < o.losMs) return j;
       }
@@ -58,18 +65,22 @@ class Occupancy {
     return -1;
   }
 
-  add(key: string, i: number): void {
-    let m = this.buckets.get(key);
-    if (!m) this.buckets.set(key, (m = new Map()));
-    const b = Math.floor(this.cands[i].aosMs / BUCKET_MS);
-    const list = m.get(b);
+  add(key: number, i: number): void {
+    const k = key * RESOURCE_STRIDE + Math.floor(this.cands[i].aosMs / BUCKET_MS);
+    const list = this.buckets.get(k);
     if (list) list.push(i);
-    else m.set(b, [i]);
+    else this.buckets.set(k, [i]);
   }
 }
 
-const satKey = (c: Candidate): string => `s${c.satelliteIndex}`;
-const stnKey = (c: Candidate): string => `g${c.station}`;
+/** Resource numbers of the candidates' satellites and stations (stations after every satellite). */
+function resources(cands: readonly Candidate[]): { satKey: (c: Candidate) => number; stnKey: (c: Candidate) => number } {
+  let sats = 0;
+  for (const c of cands) sats = Math.max(sats, c.satelliteIndex + 1);
+  const stations = new Map<string, number>();
+  for (const c of cands) if (!stations.has(c.station)) stations.set(c.station, sats + stations.size);
+  return { satKey: (c) => c.satelliteIndex, stnKey: (c) => stations.get(c.station)! };
+}
 
 function tieOrder(a: Candidate, b: Candidate): number {
   return a.aosMs - b.aosMs || a.satelliteIndex - b.satelliteIndex || (a.station < b.station ? -1 : a.station > b.station ? 1 : 0);
@@ -84,6 +95,7 @@ export function greedySchedule(cands: readonly Candidate[]): Schedule {
   const order = cands.map((_, i) => i).sort((i, j) => cands[j].valueBits - cands[i].valueBits || tieOrder(cands[i], cands[j]));
   const out = emptySchedule(cands.length);
   const occ = new Occupancy(cands);
+  const { satKey, stnKey } = resources(cands);
   for (const i of order) {
     const c = cands[i];
     const hit = Math.max(occ.conflict(satKey(c), c), occ.conflict(stnKey(c), c));
@@ -109,8 +121,9 @@ function timeOrdered(cands: readonly Candidate[], better: (i: number, j: number)
   const out = emptySchedule(n);
   const settled = new Array<boolean>(n).fill(false);
   const occ = new Occupancy(cands);
+  const { satKey, stnKey } = resources(cands);
   // per resource, its passes in AOS order, and each pass's position there
-  const lists = new Map<string, number[]>();
+  const lists = new Map<number, number[]>();
   for (const i of order) {
     for (const k of [satKey(cands[i]), stnKey(cands[i])]) {
       const l = lists.get(k);
@@ -118,7 +131,7 @@ function timeOrdered(cands: readonly Candidate[], better: (i: number, j: number)
       else lists.set(k, [i]);
     }
   }
-  const where = new Map<number, Map<string, number>>();
+  const where = new Map<number, Map<number, number>>();
   for (const [k, l] of lists) l.forEach((i, x) => (where.get(i) ?? where.set(i, new Map()).get(i)!).set(k, x));
   const take = (i: number): void => {
     out.scheduled[i] = true;

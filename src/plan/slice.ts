@@ -34,7 +34,7 @@ export function planSlice(input: SliceInput): SliceResult {
   if (!cat) throw new InputError(`no satellite ${input.satelliteIndex} (the mission has ${sats.length})`, { field: 'satelliteIndex' });
   const mission: Mission = { ...input.mission, satellite: cat };
   const stations = input.stationIds.map((id) => missionStation(mission, id, { field: 'stationIds' }));
-  const found = missionPasses(mission, stations, input.fromMs, input.toMs, mission.constraints, undefined, { interpolate: true });
+  const found = missionPasses(mission, stations, input.fromMs, input.toMs, mission.constraints, undefined, { interpolate: true, clipToEpochLimit: true });
   const passes: SlicePass[] = found.passes.map((p) => {
     const pred = predictPassKey(mission, p.station, p, { stepS: input.stepS });
     return {

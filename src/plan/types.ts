@@ -32,6 +32,11 @@ export interface PlanOptions {
   latencyBits: number;
   /** Leave the per-pass array out of plan.json (`--summary`). */
   summaryOnly: boolean;
+  /**
+   * Trusted-relay allocation of the pools to station pairs (relay.ts): `proportional` (default,
+   * a static share by pair weight) or `max-min` (Hossain et al.'s iterative max-min allocation).
+   */
+  relay?: 'proportional' | 'max-min';
 }
 
 export interface WeatherTable {

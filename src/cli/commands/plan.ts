@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { epochMs } from '../../orbit/sgp4.js';
-import { BLOCK_MODES, DEFAULT_WEATHER, loadWeather, PLANNING_STEP_S, planJson, POLICIES, runPlan, type BlockMode, type PlannedPass, type Policy } from '../../plan/index.js';
+import { BLOCK_MODES, DEFAULT_WEATHER, loadWeather, PLANNING_STEP_S, planJson, POLICIES, RELAY_MODES, runPlan, type BlockMode, type PlannedPass, type Policy, type RelayMode } from '../../plan/index.js';
 import { csvField, toCsv } from '../../report/csv.js';
 import { PAIR_COLUMNS, PASS_COLUMNS, planHtml, STATION_COLUMNS, pairRow, passRow, stationRow } from '../../report/plan.js';
 import { planOnRedis } from '../../jobs/plan.js';
@@ -24,6 +24,7 @@ interface PlanCliOptions extends MissionCliOptions {
   policy: string;
   weather?: string;
   block: string;
+  relay: string;
   threads?: number;
   stepS?: number;
   latencyBits?: number;
@@ -53,6 +54,7 @@ export function register(program: Command): void {
     .option('--policy <policy>', `scheduling: ${POLICIES.join('|')}`, 'greedy')
     .option('--weather <file>', 'monthly cloud-free probability per station, JSON or CSV (default: the shipped assumptions for the reference stations)')
     .option('--block <mode>', `key blocks: ${BLOCK_MODES.join('|')} (combined: one finite-key block per satellite–station link)`, 'per-pass')
+    .option('--relay <mode>', `trusted-relay allocation of the satellites' key pools to station pairs: ${RELAY_MODES.join('|')} (max-min: Hossain et al. 2025, iterative max-min)`, 'proportional')
     .option('--threads <n>', 'worker threads for the pass search and prediction (default: available cores)', integerOption('--threads', { min: 1, max: 256 }))
     .option('--step-s <s>', `link-budget slot of the per-pass prediction (keyrate --predict uses 1)`, numberOption('--step-s', { min: 0.1, max: 120 }))
     .option('--latency-bits <n>', 'pair latency: time until a pair first holds this many bits', numberOption('--latency-bits', { min: 1 }))
@@ -65,13 +67,14 @@ export function register(program: Command): void {
       const mission = cliMission(o);
       const policy = choice<Policy>(o.policy, POLICIES, '--policy');
       const block = choice<BlockMode>(o.block, BLOCK_MODES, '--block');
+      const relay = choice<RelayMode>(o.relay, RELAY_MODES, '--relay');
       const firstEpoch = Math.min(...(mission.constellation?.satellites ?? [mission.satellite]).map((c) => epochMs(c.sets[c.sets.length - 1])));
       const fromMs = o.from !== undefined ? parseIsoTime(o.from, '--from') : Math.ceil(firstEpoch / DAY_MS) * DAY_MS;
       const toMs = o.to !== undefined ? parseIsoTime(o.to, '--to') : fromMs + 30 * DAY_MS;
       if (!(toMs > fromMs)) throw new InputError(`empty window: --to (${new Date(toMs).toISOString()}) is not after --from (${new Date(fromMs).toISOString()})`, { field: '--to' });
       const weather = o.weather !== undefined ? loadWeather(o.weather) : DEFAULT_WEATHER;
       const threads = o.threads ?? availableParallelism();
-      const options = { fromMs, toMs, policy, block, stepS: o.stepS ?? PLANNING_STEP_S, weather, latencyBits: o.latencyBits ?? 1e6, summaryOnly: o.summary === true };
+      const options = { fromMs, toMs, policy, block, stepS: o.stepS ?? PLANNING_STEP_S, weather, latencyBits: o.latencyBits ?? 1e6, summaryOnly: o.summary === true, relay };
       let csv: WriteStream | undefined;
       if (o.out !== undefined) {
         try {
@@ -133,7 +136,7 @@ export function register(program: Command): void {
           [
             ['window', `${plan.window.from} → ${plan.window.to} (${plan.window.days.toFixed(1)} days)`],
             ['satellites × stations', `${plan.satellites.length} × ${plan.stations.length}`],
-            ['policy / block', `${policy} / ${block}`],
+            ['policy / block / relay', `${policy} / ${block} / ${plan.options.relay}`],
             ['passes (scheduled)', `${s.passes} (${s.scheduledPasses})`],
             ['key, clear sky, per-pass blocks', fmtBits(s.keyBits)],
             ['key, weather-expected, per-pass blocks', fmtBits(s.expectedKeyBits)],

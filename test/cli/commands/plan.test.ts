@@ -53,6 +53,8 @@ describe('mozi plan', () => {
       writeFileSync(w, JSON.stringify({ graz: [0.5, 0.5, 1.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5] }));
       const bad = runCli(['plan', '--from', '2017-01-05', '--to', '2017-01-06', '--weather', w]);
       expect([bad.status, bad.stderr]).toEqual([2, expect.stringMatching(/graz\[2\].*outside \[0, 1\]/)]);
+      const relay = runCli(['plan', '--relay', 'fair']);
+      expect([relay.status, relay.stderr]).toEqual([2, expect.stringMatching(/--relay/)]);
       const policy = runCli(['plan', '--policy', 'fair']);
       expect([policy.status, policy.stderr]).toEqual([2, expect.stringMatching(/--policy/)]);
       const m = join(dir, 'm.jsonc');
