@@ -110,6 +110,40 @@ describe('issue 21 reproductions', () => {
     await expect(stalled.receiveFrame()).rejects.toMatchObject({ reason: 'timeout' });
   });
 
+  it('fault 658 of the 1,000-fault run: its recovery run (pass-1304) gives a key; the sample alone no longer aborts it', async () => {
+    // Not state left by the fault: on a fresh link, with no fault, pass-1304 aborted both sides with
+    // no-key at the preliminary bound. Its estimation sample holds 14 errors in 586 bits (2.4 %, with
+    // 1 % QBER drawn), and the point estimate put the modelled leakage (25,076 bits) above the bound
+    // (24,313). The decision now judges the optimistic end of the sample (estimate.ts optimisticErrors).
+    const l = newLink();
+    l.runs = 1304;
+    const r = await l.run(undefined, 30_000);
+    expect([r.satellite, r.ground]).toMatchObject([{ aborted: false }, { aborted: false }]);
+    if (r.satellite === 'crashed' || r.ground === 'crashed') throw new Error('crashed');
+    const c = r.satellite.counts!;
+    expect([c.sampleBits, c.sampleErrors.reduce((a, b) => a + b, 0)]).toEqual([586, 14]);
+    // the point estimate still reports no key; the final bound on the exact errors gives one
+    expect(r.satellite.preliminary!.keyLengthBits).toBe(0);
+    expect(r.satellite.keyBits).toBeGreaterThan(5_000);
+    expect(r.satellite.keyDigest).toBe(r.ground.keyDigest);
+    expect(r.satellite.qber!).toBeLessThan(0.012);
+    const [s, g] = [l.digest(l.satKeys), l.digest(l.gndKeys)];
+    expect(s.count).toBeGreaterThan(0);
+    expect(s.digest).toBe(g.digest);
+  });
+
+  it('a pass without a key still ends at the preliminary bound', async () => {
+    const short = syntheticPass({ detections: 20_000, qber: 0.01, seed: 12 });
+    const psk = seededBytes('faults/items-psk-short');
+    const l = new FaultLink(() => psk(8 + 16 * 8192), short, POLICY);
+    links.push(l);
+    const r = await l.run(undefined, 30_000);
+    expect(r.satellite).toMatchObject({ aborted: true, abortReason: 'no-key' });
+    expect(r.ground).toMatchObject({ aborted: true, abortReason: 'no-key' });
+    if (r.satellite === 'crashed') throw new Error('crashed');
+    expect(r.satellite.abortMessage).toMatch(/preliminary chernoff bound gives no key/);
+  });
+
   it('a --keys file in a folder that does not exist fails at start, naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mozi-keys-'));
     try {
