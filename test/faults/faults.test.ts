@@ -20,6 +20,12 @@ const FAULTS = Number(process.env.MOZI_FAULTS ?? 52);
 /** MOZI_FAULT_SNAPSHOT=dir: keep the state before each fault there (kept on failure, to replay with MOZI_FAULT_REPLAY=dir). */
 const SNAPSHOT = process.env.MOZI_FAULT_SNAPSHOT;
 const REPLAY = process.env.MOZI_FAULT_REPLAY;
+/**
+ * MOZI_FAULT_RUN=n (with MOZI_FAULT_ONLY): the pass counter before the first injected fault, so it
+ * runs as pass-n and its recovery as pass-(n+1), as in the whole run (each pass id seeds the run).
+ * The draw depends on the test's name, so keep MOZI_FAULTS as in the run being reproduced.
+ */
+const FAULT_RUN = process.env.MOZI_FAULT_RUN;
 /** MOZI_FAULT_VERBOSE=1: one line per fault (its run, both outcomes) on stderr. */
 const VERBOSE = Boolean(process.env.MOZI_FAULT_VERBOSE);
 const ONLY = process.env.MOZI_FAULT_ONLY ? new Set(process.env.MOZI_FAULT_ONLY.split(',').map(Number)) : undefined;
@@ -82,6 +88,7 @@ describe('fault injection on the key pipeline', () => {
       const fault: Fault = drawFault(rand, frames);
       const ctx = `fault ${i}: ${JSON.stringify(fault)}`;
       if (ONLY && !ONLY.has(i)) continue;
+      if (ONLY && FAULT_RUN && i === Math.min(...ONLY)) link.runs = Number(FAULT_RUN);
       if (REPLAY) {
         link.restore(REPLAY);
         before = link.digest(link.satKeys).count;
