@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { KeyStore } from '../../src/kms/keystore.js';
 import { digestKeys, listKeys } from '../../src/cli/commands/keys.js';
-import { openPartyStore } from '../../src/cli/party-stores.js';
+import { openPartyStore, openPartyStores } from '../../src/cli/party-stores.js';
+import { KeyPool } from '../../src/postprocess/auth.js';
 import { guardedTransport } from '../../src/protocol/deadlines.js';
 import { listenTcp } from '../../src/protocol/transport.js';
 import { DEFAULT_POLICY } from '../../src/protocol/types.js';
@@ -142,6 +143,18 @@ describe('issue 21 reproductions', () => {
     expect(r.ground).toMatchObject({ aborted: true, abortReason: 'no-key' });
     if (r.satellite === 'crashed') throw new Error('crashed');
     expect(r.satellite.abortMessage).toMatch(/preliminary chernoff bound gives no key/);
+  });
+
+  it('a --keys file that already holds the pass is refused at start, before any quantum data', async () => {
+    const l = newLink();
+    l.runs = 7;
+    expect((await l.run(undefined, 30_000)).ground).toMatchObject({ aborted: false });
+    const pool = () => ({ pool: new KeyPool(seededBytes('faults/items-psk-open')(8 + 16 * 64)) });
+    for (const [file, site, role, peer] of [[l.satKeys, 'micius', 'alice', 'xinglong'], [l.gndKeys, 'xinglong', 'bob', 'micius']] as const) {
+      expect(() => openPartyStores(file, site, pool(), role, role, 'pass-7')).toThrow(InputError);
+      expect(() => openPartyStores(file, site, pool(), role, role, 'pass-7')).toThrow(new RegExp(`already holds pass pass-7 \\(with ${peer}\\)`));
+      openPartyStores(file, site, pool(), role, role, 'pass-8').close();
+    }
   });
 
   it('a --keys file in a folder that does not exist fails at start, naming the file', () => {

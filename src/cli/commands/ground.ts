@@ -65,7 +65,7 @@ export function register(program: Command): void {
       const rec = input.record;
       // the key store and the pool are opened and checked before the quantum data are processed
       const psk = openPsk(o.psk, groundPassId(rec));
-      const stores = openPartyStores(o.keys, rec.station, psk, 'bob', 'ground');
+      const stores = openPartyStores(o.keys, rec.station, psk, 'bob', 'ground', groundPassId(rec));
       const store = stores.keys;
       const sink = stores.sink;
       const seed = o.seed !== undefined ? String(o.seed) : undefined;
