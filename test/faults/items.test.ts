@@ -14,6 +14,10 @@ import { KeyStore } from '../../src/kms/keystore.js';
 import { digestKeys, listKeys } from '../../src/cli/commands/keys.js';
 import { openPartyStore, openPartyStores } from '../../src/cli/party-stores.js';
 import { KeyPool } from '../../src/postprocess/auth.js';
+import { BitArray } from '../../src/core/bits.js';
+import { finishParty } from '../../src/cli/commands/satellite.js';
+import { refillBits } from '../../src/protocol/pool.js';
+import { vi } from 'vitest';
 import { guardedTransport } from '../../src/protocol/deadlines.js';
 import { listenTcp } from '../../src/protocol/transport.js';
 import { DEFAULT_POLICY } from '../../src/protocol/types.js';
@@ -154,6 +158,34 @@ describe('issue 21 reproductions', () => {
       expect(() => openPartyStores(file, site, pool(), role, role, 'pass-7')).toThrow(InputError);
       expect(() => openPartyStores(file, site, pool(), role, role, 'pass-7')).toThrow(new RegExp(`already holds pass pass-7 \\(with ${peer}\\)`));
       openPartyStores(file, site, pool(), role, role, 'pass-8').close();
+    }
+  });
+
+  it('the CLI prints the keys the store holds (not the distilled bits as stored) and warns when the refill is thrown away (no --psk)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mozi-print-'));
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((m: string | Uint8Array) => (lines.push(String(m)), true));
+    try {
+      const file = join(dir, 'k.db');
+      const stores = openPartyStores(file, 'micius', { pool: new KeyPool(seededBytes('faults/items-print')(8 + 16 * 64)) }, 'alice', 'satellite', 'p1');
+      const bits = 17_494;
+      const block = { passId: 'p1', blockId: 0, site: 'micius', peerSite: 'xinglong', epsSec: 1e-9, epsCor: 1e-15, key: BitArray.fromBits(Array.from(seededBytes('faults/items-print-key')(bits), (b) => b & 1)) };
+      await stores.sink.commit!.storePending(block);
+      await stores.sink.commit!.confirm(block);
+      const kept = stores.keys.stored!.keys;
+      stores.close();
+      const held = digestKeys(file);
+      // the key store cuts 256-bit keys from what the refill leaves, after the block's 256-bit ID key
+      expect(kept).toBe(Math.floor((bits - 64 - refillBits(bits) - 256) / 256));
+      expect(held.count).toBe(kept);
+      expect(lines.join('')).toContain(`satellite: warning: no --psk given, the ${refillBits(bits)} refilled pool bits are not kept`);
+      lines.length = 0;
+      finishParty({ role: 'satellite', site: 'micius', peerSite: 'xinglong', passId: 'p1', blockId: 0, aborted: false, keyBits: bits, keyDigest: 'ab', traffic: {}, stageMs: {}, authPadBits: 0 } as Parameters<typeof finishParty>[0], false, {}, kept);
+      expect(lines.join('')).toContain(`satellite: distilled ${bits} key bits for pass p1 (sha256 ab); the key store keeps ${held.count} keys of them`);
+      expect(lines.join('')).not.toMatch(/stored \d+ key bits/);
+    } finally {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
