@@ -43,10 +43,19 @@ export interface PartyStores {
   close(): void;
 }
 
-/** The store, the durable pool and the refilling commit sink of one party. */
-export function openPartyStores(keysFile: string, site: string, psk: PskPool, role: 'alice' | 'bob', who: string): PartyStores {
+/**
+ * The store, the durable pool and the refilling commit sink of one party. `passId`: refused at
+ * start when the store already holds a confirmed block of that pass (a pass is distilled once;
+ * before, the run went through the whole pass and failed only at storing). Pending blocks of it
+ * do not count: the session's recovery resolves them.
+ */
+export function openPartyStores(keysFile: string, site: string, psk: PskPool, role: 'alice' | 'bob', who: string, passId?: string): PartyStores {
   const store = openPartyStore(keysFile, site);
   try {
+    const peers = passId === undefined ? [] : store.confirmedPassPeers(passId);
+    if (peers.length > 0) {
+      throw new InputError(`this key store already holds pass ${passId} (with ${peers.join(', ')}); a pass is distilled once — give another --keys file or another pass`, { file: keysFile, field: '--keys' });
+    }
     const ledger = psk.file ? bindPadLedger(psk.pool, psk.file, store, role, process.env.MOZI_PAD_LOG) : undefined;
     const keys = keyStoreSink(store);
     const sink = refillingSink(keys, psk.pool, () => ledger?.save());

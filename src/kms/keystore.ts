@@ -250,6 +250,12 @@ export class KeyStore {
     return commit.holdsBlock(this.store, ref);
   }
 
+  /** The peer sites this store holds a confirmed (not pending) block of pass `passId` with. */
+  confirmedPassPeers(passId: string): string[] {
+    this.ensureOpen();
+    return (this.store.st('SELECT DISTINCT peer_site FROM blocks WHERE pass_id = ? AND pending = 0 ORDER BY peer_site').all(passId) as { peer_site: string }[]).map((r) => r.peer_site);
+  }
+
   /** Make a pending block deliverable; false if it was not pending. */
   confirmBlock(ref: BlockRef): boolean {
     this.ensureOpen();

@@ -44,20 +44,25 @@ export class Session {
   private async peerNotice(err: unknown): Promise<never> {
     if (err instanceof ProtocolAbort && err.reason === 'peer-lost' && this.rawReceive) {
       let timer: NodeJS.Timeout | undefined;
-      const frame = await Promise.race([
-        this.rawReceive().catch(() => null),
-        new Promise<null>((r) => (timer = setTimeout(() => r(null), 2_000))),
-      ]);
-      clearTimeout(timer);
-      let m: Message | undefined;
+      const deadline = new Promise<null>((r) => (timer = setTimeout(() => r(null), 2_000)));
       try {
-        m = frame ? decodeMessage(frame) : undefined;
-      } catch {
-        m = undefined;
-      }
-      if (m?.type === 'abort') {
-        this.peerAborted = true;
-        throw new ProtocolAbort(m.reason, `peer (${this.role === 'ground' ? 'satellite' : 'ground'}) aborted: ${m.message} (its unauthenticated notice, then it closed the connection)`);
+        // the notice is the peer's last frame: authenticated frames it sent before (unread here) come first
+        for (let i = 0; i < 256; i++) {
+          const frame = await Promise.race([this.rawReceive().catch(() => null), deadline]);
+          if (!frame) break;
+          let m: Message | undefined;
+          try {
+            m = decodeMessage(frame);
+          } catch {
+            m = undefined;
+          }
+          if (m?.type === 'abort') {
+            this.peerAborted = true;
+            throw new ProtocolAbort(m.reason, `peer (${this.role === 'ground' ? 'satellite' : 'ground'}) aborted: ${m.message} (its unauthenticated notice, then it closed the connection)`);
+          }
+        }
+      } finally {
+        clearTimeout(timer);
       }
     }
     throw err;

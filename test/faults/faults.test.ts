@@ -16,6 +16,19 @@ import { syntheticPass } from '../protocol/synthetic.js';
 import { FaultLink, drawFault, type Fault, type RunOutcome } from './harness.js';
 
 const FAULTS = Number(process.env.MOZI_FAULTS ?? 52);
+/** MOZI_FAULT_ONLY=i[,j…]: draw the same seeded faults but inject only these (to reproduce one fault alone). */
+/** MOZI_FAULT_SNAPSHOT=dir: keep the state before each fault there (kept on failure, to replay with MOZI_FAULT_REPLAY=dir). */
+const SNAPSHOT = process.env.MOZI_FAULT_SNAPSHOT;
+const REPLAY = process.env.MOZI_FAULT_REPLAY;
+/**
+ * MOZI_FAULT_RUN=n (with MOZI_FAULT_ONLY): the pass counter before the first injected fault, so it
+ * runs as pass-n and its recovery as pass-(n+1), as in the whole run (each pass id seeds the run).
+ * The draw depends on the test's name, so keep MOZI_FAULTS as in the run being reproduced.
+ */
+const FAULT_RUN = process.env.MOZI_FAULT_RUN;
+/** MOZI_FAULT_VERBOSE=1: one line per fault (its run, both outcomes) on stderr. */
+const VERBOSE = Boolean(process.env.MOZI_FAULT_VERBOSE);
+const ONLY = process.env.MOZI_FAULT_ONLY ? new Set(process.env.MOZI_FAULT_ONLY.split(',').map(Number)) : undefined;
 const POLICY = { ...DEFAULT_POLICY, bound: 'chernoff' as const };
 const FAULT_TIMEOUT_MS = 1_000;
 const CLEAN_TIMEOUT_MS = 30_000;
@@ -74,7 +87,16 @@ describe('fault injection on the key pipeline', () => {
       if (link.ensurePool(1_000)) tally.provisioned++;
       const fault: Fault = drawFault(rand, frames);
       const ctx = `fault ${i}: ${JSON.stringify(fault)}`;
+      if (ONLY && !ONLY.has(i)) continue;
+      if (ONLY && FAULT_RUN && i === Math.min(...ONLY)) link.runs = Number(FAULT_RUN);
+      if (REPLAY) {
+        link.restore(REPLAY);
+        before = link.digest(link.satKeys).count;
+      }
+      if (SNAPSHOT) link.snapshot(SNAPSHOT);
+      if (ONLY) process.stderr.write(`${ctx}\n`);
       const bad = await bounded(link.run(fault, FAULT_TIMEOUT_MS), ctx);
+      if (VERBOSE) process.stderr.write(`${ctx} run ${link.runs - 1} hit ${bad.faultHit}: ${reason(bad.satellite)} / ${reason(bad.ground)}\n`);
       if (!bad.faultHit) continue;
       tally.injected++;
       const [s, g] = [reason(bad.satellite), reason(bad.ground)];
@@ -86,6 +108,10 @@ describe('fault injection on the key pipeline', () => {
       else tally.lastFrameOneSided++;
       // the clean recovery run
       const clean = await bounded(link.run(undefined, CLEAN_TIMEOUT_MS), `${ctx} (recovery run)`);
+      if (VERBOSE) {
+        const detail = (r: RunOutcome['satellite']) => (r === 'crashed' ? 'crashed' : r.aborted ? `${r.abortReason}: ${r.abortMessage}` : `${r.keyBits} bits`);
+        process.stderr.write(`  recovery run ${link.runs - 1}: ${detail(clean.satellite)} / ${detail(clean.ground)}\n`);
+      }
       expect([reason(clean.satellite), reason(clean.ground)], ctx).toEqual(['ok', 'ok']);
       const ds = link.digest(link.satKeys);
       const dg = link.digest(link.gndKeys);
@@ -99,6 +125,6 @@ describe('fault injection on the key pipeline', () => {
       tally.padsReused = link.padReuses;
       expect(link.padReuses, ctx).toBe(0);
     }
-    expect(tally.injected).toBeGreaterThanOrEqual(Math.min(50, FAULTS) * 0.9);
+    if (!ONLY) expect(tally.injected).toBeGreaterThanOrEqual(Math.min(50, FAULTS) * 0.9);
   }, Math.max(3_600_000, FAULTS * 12_000));
 });

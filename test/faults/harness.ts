@@ -10,7 +10,7 @@
  * After every fault a clean run on the same stores and pools must recover. The harness records
  * every tag sent under every (direction, pad index) across all runs, so a reused pad is seen.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -68,7 +68,7 @@ function frozenPort(port: CommitPort, life: Life): CommitPort {
 }
 
 /** One frame channel a→b or b→a with the fault hook. */
-function faultyPair(fault: Fault | undefined, lives: Record<'alice' | 'bob', Life>, onFault: () => void): [FrameTransport, FrameTransport] {
+function faultyPair(fault: Fault | undefined, lives: Record<'alice' | 'bob', Life>, onFault: () => void, trace?: FrameTrace): [FrameTransport, FrameTransport] {
   const q: Record<Dir, AsyncQueue<Uint8Array>> = { a2b: new AsyncQueue(), b2a: new AsyncQueue() };
   const count: Record<Dir, number> = { a2b: 0, b2a: 0 };
   const held: Partial<Record<Dir, Uint8Array>> = {};
@@ -76,6 +76,7 @@ function faultyPair(fault: Fault | undefined, lives: Record<'alice' | 'bob', Lif
   const lost = (who: string) => new ProtocolAbort('peer-lost', `${who} closed the channel`);
   const deliver = (dir: Dir, f: Uint8Array) => {
     const n = count[dir]++;
+    trace?.(dir, n, f);
     const sender = dir === 'a2b' ? 'alice' : 'bob';
     const receiver = dir === 'a2b' ? 'bob' : 'alice';
     if (lives[sender].dead) throw new Crashed('crashed');
@@ -144,6 +145,9 @@ function faultyPair(fault: Fault | undefined, lives: Record<'alice' | 'bob', Lif
   return [side('alice'), side('bob')];
 }
 
+/** Sees every frame sent, before any fault: direction, index in that direction, bytes. */
+export type FrameTrace = (dir: Dir, n: number, frame: Uint8Array) => void;
+
 export interface RunOutcome {
   satellite: PartyResult | 'crashed';
   ground: PartyResult | 'crashed';
@@ -162,7 +166,9 @@ export class FaultLink {
   /** Every tag sent: "epoch dir index" → tag hex (first seen). */
   readonly padTags = new Map<string, string>();
   padReuses = 0;
-  private runs = 0;
+  runs = 0;
+  /** Optional: sees every frame sent (diagnostics). */
+  trace?: FrameTrace;
 
   constructor(
     private readonly newPsk: () => Uint8Array,
@@ -207,7 +213,7 @@ export class FaultLink {
     const passId = `pass-${this.runs++}`;
     const lives = { alice: { dead: false }, bob: { dead: false } };
     let faultHit = false;
-    const [ta, tb] = faultyPair(fault, lives, () => (faultHit = true));
+    const [ta, tb] = faultyPair(fault, lives, () => (faultHit = true), this.trace);
     const party = async (role: 'alice' | 'bob'): Promise<PartyResult | 'crashed'> => {
       const sat = role === 'alice';
       const life = lives[role];
@@ -273,6 +279,23 @@ export class FaultLink {
       }
     };
     return { sat: read(this.satKeys, 'micius', this.satPsk, 'a2b'), gnd: read(this.gndKeys, 'xinglong', this.gndPsk, 'b2a') };
+  }
+
+  /** Copy the durable state (stores, pools, run counter, epoch) to `to`, to replay one fault from it later (MOZI_FAULT_REPLAY). */
+  snapshot(to: string): void {
+    rmSync(to, { recursive: true, force: true });
+    cpSync(this.dir, to, { recursive: true });
+    writeFileSync(join(to, 'link.json'), JSON.stringify({ runs: this.runs, epoch: this.epoch, satPsk: this.satPsk.slice(this.dir.length + 1), gndPsk: this.gndPsk.slice(this.dir.length + 1) }));
+  }
+
+  /** Restore a snapshot written by `snapshot` (into this link's own folder). */
+  restore(from: string): void {
+    cpSync(from, this.dir, { recursive: true });
+    const j = JSON.parse(readFileSync(join(from, 'link.json'), 'utf8')) as { runs: number; epoch: number; satPsk: string; gndPsk: string };
+    this.runs = j.runs;
+    this.epoch = j.epoch;
+    this.satPsk = join(this.dir, j.satPsk);
+    this.gndPsk = join(this.dir, j.gndPsk);
   }
 
   dispose(): void {

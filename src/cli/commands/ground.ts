@@ -67,7 +67,7 @@ export function register(program: Command): void {
         // pipelined: the tracker's blocks go through sifting, estimation and reconciliation while the file grows
         const f = followGroundBlocks(root, { ...tagOpts, ...stdin, idleS: o.followIdleS, blockS: o.blockS, seed, growing: o.follow === true });
         const psk = openPsk(o.psk, f.passId);
-        const stores = openPartyStores(o.keys, f.site, psk, 'bob', 'ground');
+        const stores = openPartyStores(o.keys, f.site, psk, 'bob', 'ground', f.passId);
         storedKeys = () => stores.keys.stored?.keys ?? 0;
         const names: GroundDetections = { site: f.site, passId: f.passId, pulseIndex: new Float64Array(0), basis: new Uint8Array(0), bit: new Uint8Array(0) };
         r = await connectGround(host, port, names, { ...partyOpts, psk: psk.pool, sink: stores.sink, blocks: f.blocks }).finally(() => stores.close());
@@ -82,7 +82,7 @@ export function register(program: Command): void {
         const rec = input.record;
         // the key store and the pool are opened and checked before the quantum data are processed
         const psk = openPsk(o.psk, groundPassId(rec));
-        const stores = openPartyStores(o.keys, rec.station, psk, 'bob', 'ground');
+        const stores = openPartyStores(o.keys, rec.station, psk, 'bob', 'ground', groundPassId(rec));
         storedKeys = () => stores.keys.stored?.keys ?? 0;
         const g = groundDetections(rec, { seed });
         log(`ground: ${g.detections.pulseIndex.length} detections after timing recovery (sync residual ${g.timing.syncResidualRmsPs.toFixed(0)} ps)`);

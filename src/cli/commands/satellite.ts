@@ -169,7 +169,7 @@ export function register(program: Command): void {
       const source = input.source;
       const psk = openPsk(o.psk, source.passId);
       // the key store and the pool are opened and checked before the quantum data are processed
-      const stores = openPartyStores(o.keys, source.site, psk, 'alice', 'satellite');
+      const stores = openPartyStores(o.keys, source.site, psk, 'alice', 'satellite', source.passId);
       const store = stores.keys;
       const sink = stores.sink;
       const link = linkFromFlags(o);
