@@ -61,37 +61,73 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
   });
 
   it('queues a second run, reattaches after a reload, and the live series grows before the end', async () => {
-    // a non-preset pass (Nanshan, 2016-12-20) with a short data window
-    const first = await post({ station: 'nanshan', pass: '2016-12-20', windowS: 60, seed: 7 });
+    // a non-preset pass (Nanshan, 2016-12-20) with a short data window, and a second run behind it
+    const first = await post({ station: 'nanshan', pass: '2016-12-20', windowS: 60, seed: 7, eve: 'none' });
     const second = await post({ station: 'xinglong', pass: '2016-12-21', windowS: 20, seed: 8, eve: 'none' });
     const q = await info(second);
     expect(q.status).toBe('queued');
     expect(q.queuePosition).toBe(1);
-    await page.goto(`${base}/?run=${second}#replay`);
-    await page.waitForFunction(() => /queued: position 1/.test(document.querySelector('#run-stage')?.textContent ?? ''), undefined, { timeout: 60_000 });
-    // the first run's series, sampled twice before it ends
-    await page.goto(`${base}/?run=${first}&eve=none#replay`);
-    const points = () => page.$eval('[data-chart="Detection and sifted rates"]', (e) => Number((e as HTMLElement).dataset.points ?? 0));
-    await page.waitForFunction(() => Number((document.querySelector('[data-chart="Detection and sifted rates"]') as HTMLElement | null)?.dataset.points ?? 0) > 0, undefined, { timeout: 120_000 });
-    const n1 = await points();
-    const s1 = (await info(first)).status;
-    await page.waitForFunction((n) => Number((document.querySelector('[data-chart="Detection and sifted rates"]') as HTMLElement).dataset.points ?? 0) > n, n1, { timeout: 120_000, polling: 100 });
-    const n2 = await points();
-    const s2 = (await info(first)).status;
-    expect(s1).toBe('running');
-    expect(s2).toBe('running');
-    expect(n2).toBeGreaterThan(n1);
-    // reload mid-run: the page follows the same run and keeps the pass it replays
-    await page.reload();
-    await page.waitForSelector('#final-key', { timeout: 280_000 });
-    expect(new URL(page.url()).searchParams.get('run')).toBe(first);
+    // Two tabs, loaded together while the first run's process is still starting. The live tab
+    // records every change of the rate chart's point count together with what the page showed at
+    // that moment (stage, final key or not), so the growth is judged from every series event the
+    // page received, not from two samples that may both land after the simulation stage.
+    const open = async () => {
+      const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      p.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      p.on('pageerror', (e) => errors.push(e.message));
+      return p;
+    };
+    const live = await open();
+    const queued = await open();
+    await live.addInitScript(() => {
+      const seen: { points: number; stage: string; final: boolean }[] = [];
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      new MutationObserver(() => {
+        const chart = document.querySelector('[data-chart="Detection and sifted rates"]') as HTMLElement | null;
+        const points = Number(chart?.dataset.points ?? 0);
+        if (points > 0 && points !== seen[seen.length - 1]?.points)
+          seen.push({ points, stage: document.querySelector('#run-stage')?.textContent ?? '', final: document.querySelector('#final-key') !== null });
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-points'], childList: true });
+    });
+    await Promise.all([live.goto(`${base}/?run=${first}#replay`), queued.goto(`${base}/?run=${second}#replay`)]);
+    await queued.waitForFunction(() => /queued: position 1/.test(document.querySelector('#run-stage')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    type Seen = { points: number; stage: string; final: boolean }[];
+    const grown = (xs: Seen) => xs.filter((x) => !x.final && !/^(done|aborted)/.test(x.stage));
+    // wait for two growing observations before the end, or for the end (then the assertion below says what was seen)
+    await live.waitForFunction(
+      () => {
+        const xs = (window as unknown as { seen: Seen }).seen;
+        const before = xs.filter((x) => !x.final && !/^(done|aborted)/.test(x.stage));
+        return (before.length >= 2 && before[before.length - 1].points > before[0].points) || document.querySelector('#final-key') !== null;
+      },
+      undefined,
+      { timeout: 120_000, polling: 50 },
+    );
+    const seen = grown(await live.evaluate(() => (window as unknown as { seen: Seen }).seen));
+    expect(seen.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(2);
+    expect(seen[seen.length - 1].points).toBeGreaterThan(seen[0].points);
+    for (const x of seen) expect(x.stage).toMatch(/^(simulation|timing|protocol|analysis|orbit|link) /);
+    // reload (mid-run unless the run has just ended): the page follows the same run, its pass and settings
+    await live.reload();
+    await live.waitForSelector('#final-key', { timeout: 280_000 });
+    expect(new URL(live.url()).searchParams.get('run')).toBe(first);
+    await live.waitForFunction(() => /Nanshan/.test(document.querySelector('#pass-info')?.textContent ?? ''));
+    expect(new URL(live.url()).searchParams.get('station')).toBe('nanshan');
+    expect(await live.$eval('#run-eve', (s) => (s as HTMLSelectElement).value)).toBe('none');
     const report = (await (await fetch(`${base}/api/runs/${first}/report`)).json()) as { finalKeyBits: number; pass: { stationId: string } };
     expect(report.pass.stationId).toBe('nanshan');
-    expect(Number((await page.textContent('#final-key'))!.trim())).toBe(report.finalKeyBits);
-    await page.screenshot({ path: join(SHOTS, 'replay-1440.png'), fullPage: true });
-    // the queued run then ran to its end
-    for (let i = 0; i < 300 && (await info(second)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 500));
+    expect(Number((await live.textContent('#final-key'))!.trim())).toBe(report.finalKeyBits);
+    await live.screenshot({ path: join(SHOTS, 'replay-1440.png'), fullPage: true });
+    // the queued tab followed its run out of the queue to its end
+    await queued.waitForSelector('#final-key', { timeout: 280_000 });
     expect((await info(second)).status).toBe('done');
+    const report2 = (await (await fetch(`${base}/api/runs/${second}/report`)).json()) as { finalKeyBits: number };
+    expect(Number((await queued.textContent('#final-key'))!.trim())).toBe(report2.finalKeyBits);
+    await live.close();
+    await queued.close();
+    expect(errors).toEqual([]);
   }, 400_000);
 
   it('the scrubber moves the satellite on the map and the sky plot', async () => {
