@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { spawnCli } from '../support/cli.js';
-import { hasBrowser, launchChromium, startServe } from '../support/dashboard-browser.js';
+import { hasBrowser, launchChromium, overflowingElements, startServe } from '../support/dashboard-browser.js';
 
 const SHOTS = process.env.MOZI_SCREENSHOTS === 'docs' ? join(process.cwd(), 'docs', 'screenshots') : join(process.cwd(), 'test-output', 'screenshots');
 
@@ -146,8 +146,8 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     expect(await page.textContent('#scrub-time')).toMatch(/AOS\+20 s/);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    // at 390 px no element sticks out of the viewport or out of a clipping/scrolling box
+    expect(await overflowingElements(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'replay-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(errors).toEqual([]);
@@ -169,7 +169,7 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     await page.screenshot({ path: join(SHOTS, 'plan-1440.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await overflowingElements(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'plan-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
     // open the third scheduled pass: the replay view shows that station's pass, and its URL keeps it
@@ -246,7 +246,7 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     await page.screenshot({ path: join(SHOTS, 'keys-1440.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await overflowingElements(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'keys-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(errors).toEqual([]);
@@ -270,15 +270,22 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     });
     p.on('pageerror', (e) => offlineErrors.push(e.message));
     await p.goto(`${base}/`);
+    // every view loaded at 390 px (not shrunk from 1440): nothing sticks out sideways
+    const wide: Record<string, string[]> = {};
     await p.waitForSelector('#passes-timeline rect.tl-pass');
+    wide.passes = await overflowingElements(p);
     await p.screenshot({ path: join(SHOTS, 'passes-390.png'), fullPage: true });
     await p.goto(`${base}/?station=xinglong&pass=2016-12-19#replay`);
     await p.waitForSelector('#map svg path.land');
     await p.waitForSelector('#sky-satellite[cx]');
+    wide.replay = await overflowingElements(p);
     await p.click('nav .tab[data-view="plan"]');
     await p.waitForSelector('#plan-timeline rect.tl-pass');
+    wide.plan = await overflowingElements(p);
     await p.click('nav .tab[data-view="keys"]');
-    await p.waitForSelector('#keys-links');
+    await p.waitForSelector('#keys-links tbody tr[data-link]');
+    wide.keys = await overflowingElements(p);
+    expect(wide).toEqual({ passes: [], replay: [], plan: [], keys: [] });
     await context.close();
     expect(outside).toEqual([]);
     expect(offlineErrors).toEqual([]);

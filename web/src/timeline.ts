@@ -27,14 +27,16 @@ export interface TimelineSpec {
   rows: { id: string; label: string }[];
   bars: TimelineBar[];
   onOpen: (station: string, aosIso: string) => void;
+  /** Drawing width in CSS pixels (the container's, so labels keep their size on a phone); default 1000. */
+  width?: number;
 }
 
 export function drawTimeline(spec: TimelineSpec): SVGSVGElement {
   const from = Date.parse(spec.from);
   const to = Date.parse(spec.to);
   const rowH = 22;
-  const left = 90;
-  const width = 1000;
+  const width = Math.max(300, Math.round(spec.width || 1000));
+  const left = width < 600 ? 70 : 90;
   const n = spec.rows.length;
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('viewBox', `0 0 ${width} ${rowH * n + 24}`);
@@ -50,12 +52,13 @@ export function drawTimeline(spec: TimelineSpec): SVGSVGElement {
   };
   spec.rows.forEach((r, i) => add('text', { x: '4', y: String(i * rowH + 15), class: 'tl-label' }, r.label));
   const days = (to - from) / 86_400_000;
+  // a date under every day line while there is room for it (≥ 40 px a day)
+  const daily = (width - left - 10) / days >= 40;
   for (let d = Math.ceil(from / 86_400_000) * 86_400_000; d <= to; d += 86_400_000) {
     add('line', { x1: String(x(d)), x2: String(x(d)), y1: '0', y2: String(rowH * n), class: 'tl-day' });
-    // a date under every day line while there is room for it
-    if (days <= 16 && d < to) add('text', { x: String(x(d) + 2), y: String(rowH * n + 16), class: 'tl-label' }, new Date(d).toISOString().slice(5, 10));
+    if (daily && d < to) add('text', { x: String(x(d) + 2), y: String(rowH * n + 16), class: 'tl-label' }, new Date(d).toISOString().slice(5, 10));
   }
-  if (days > 16) {
+  if (!daily) {
     add('text', { x: String(left), y: String(rowH * n + 16), class: 'tl-label' }, fmtTime(spec.from).slice(0, 10));
     add('text', { x: String(width - 80), y: String(rowH * n + 16), class: 'tl-label' }, fmtTime(spec.to).slice(0, 10));
   }

@@ -156,6 +156,7 @@ export class PassesView {
     const name = (id: string) => t.stations.find((s) => s.id === id)?.name ?? id;
     const svg = drawTimeline({
       id: 'passes-timeline',
+      width: this.timelineBox.clientWidth,
       from: t.from,
       to: t.to,
       rows: t.stations.map((s) => ({ id: s.id, label: s.name })),

@@ -82,7 +82,7 @@ export class PlanView {
     const matrix = el(
       'table',
       { class: 'heat', id: 'plan-pairs' },
-      el('thead', {}, el('tr', {}, el('th', {}, ''), ...ids.map((id) => el('th', { class: 'num' }, name(id))))),
+      el('thead', {}, el('tr', {}, el('th', {}, ''), ...ids.map((id) => el('th', { class: 'num', title: name(id) }, el('span', { class: 'long' }, name(id)), el('span', { class: 'short' }, name(id).slice(0, 3)))))),
       el(
         'tbody',
         {},
@@ -121,6 +121,7 @@ export class PlanView {
   private timeline(p: PlanResponse): HTMLElement {
     const svg = drawTimeline({
       id: 'plan-timeline',
+      width: this.root.clientWidth,
       from: p.window.from,
       to: p.window.to,
       rows: p.stations.map((id) => ({ id, label: p.stationFigures.find((f) => f.id === id)?.name ?? id })),
