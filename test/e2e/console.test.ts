@@ -183,22 +183,32 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
   it('the timeline shows every station\'s passes with predicted and weather-expected key; a click opens the pass', async () => {
     const api = (await (await fetch(`${base}/api/timeline?from=2016-12-18T00:00:00Z&to=2016-12-22T00:00:00Z`)).json()) as {
       stations: { id: string }[];
-      passes: { station: string; aos: string; predictedKeyBits: number; expectedKeyBits: number }[];
+      passes: { station: string; aos: string; night: boolean; operable: boolean; predictedKeyBits: number; expectedKeyBits: number }[];
     };
     await page.goto(`${base}/`);
     await page.waitForSelector('#passes-timeline rect.tl-pass');
-    const bars = await page.$$eval('#passes-timeline rect.tl-pass', (rs) => rs.map((r) => ({ station: r.getAttribute('data-station'), aos: r.getAttribute('data-aos'), key: Number(r.getAttribute('data-key')), expected: Number(r.getAttribute('data-expected')) })));
+    const bars = await page.$$eval('#passes-timeline rect.tl-pass', (rs) =>
+      rs.map((r) => ({ station: r.getAttribute('data-station'), aos: r.getAttribute('data-aos'), key: Number(r.getAttribute('data-key')), expected: Number(r.getAttribute('data-expected')), cls: r.getAttribute('class') })),
+    );
     expect(bars.length).toBe(api.passes.length);
     expect(new Set(bars.map((b) => b.station))).toEqual(new Set(api.stations.map((s) => s.id)));
     for (const p of api.passes) {
       const b = bars.find((x) => x.station === p.station && x.aos === p.aos)!;
       expect(b.key).toBe(p.predictedKeyBits);
       expect(b.expected).toBeCloseTo(p.expectedKeyBits, 6);
+      // night passes yellow; Micius' daylight passes (it operates at night only) blue and hollow, with no key
+      expect(b.cls).toBe(p.night ? 'tl-pass night' : 'tl-pass day off');
+      expect(p.operable).toBe(p.night);
     }
+    const day = api.passes.filter((p) => !p.night);
+    expect(day.length).toBeGreaterThan(0);
+    expect(new Set(day.map((p) => p.station))).toEqual(new Set(api.stations.map((s) => s.id)));
+    expect(day.every((p) => p.predictedKeyBits === 0 && p.expectedKeyBits === 0)).toBe(true);
+    expect(await page.textContent('#timeline-note')).toContain(`${day.length} in daylight, of which ${day.length} not operated`);
     expect(await page.textContent('#timeline-note')).toMatch(/weather-expected [\d,]+ bits \(weather: shipped defaults/);
     await page.screenshot({ path: join(SHOTS, 'passes-1440.png'), fullPage: true });
     // open a Ngari pass from the timeline
-    const target = api.passes.find((p) => p.station === 'ngari')!;
+    const target = api.passes.find((p) => p.station === 'ngari' && p.operable)!;
     await page.click(`#passes-timeline rect[data-station="ngari"][data-aos="${target.aos}"]`);
     await page.waitForFunction((aos) => new URL(location.href).searchParams.get('pass') === aos, target.aos);
     expect(new URL(page.url()).searchParams.get('station')).toBe('ngari');

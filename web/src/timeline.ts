@@ -1,6 +1,7 @@
 /**
  * A pass timeline as SVG: one row per station, a day grid, one bar per pass (night passes yellow,
- * daylight ones blue, opacity by key), a tooltip per pass and a click that opens it. The Passes
+ * daylight ones blue, opacity by key; passes the mission does not operate hollow), a tooltip per
+ * pass and a click that opens it. The Passes
  * view (all of the mission's passes, from GET /api/timeline) and the Plan view (the plan's
  * scheduled passes) both draw with it.
  */
@@ -18,6 +19,8 @@ export interface TimelineBar {
   title: string;
   /** Extra data-* attributes (for tests and styling). */
   data?: Record<string, string>;
+  /** False: a pass the mission does not operate (drawn hollow, no click). Default true. */
+  operable?: boolean;
 }
 
 export interface TimelineSpec {
@@ -72,15 +75,16 @@ export function drawTimeline(spec: TimelineSpec): SVGSVGElement {
       y: String(i * rowH + 3),
       width: Math.max(3, x(Date.parse(b.los)) - x0).toFixed(1),
       height: String(rowH - 6),
-      class: `tl-pass ${b.night ? 'night' : 'day'}`,
+      class: `tl-pass ${b.night ? 'night' : 'day'}${b.operable === false ? ' off' : ''}`,
       'data-station': b.station,
       'data-aos': b.aos,
       ...Object.fromEntries(Object.entries(b.data ?? {}).map(([k, v]) => [`data-${k}`, v])),
     }) as SVGRectElement;
-    r.style.opacity = String(0.35 + 0.65 * (b.keyBits / maxKey));
     const title = document.createElementNS(NS, 'title');
     title.textContent = b.title;
     r.appendChild(title);
+    if (b.operable === false) continue;
+    r.style.opacity = String(0.35 + 0.65 * (b.keyBits / maxKey));
     r.addEventListener('click', () => spec.onOpen(b.station, b.aos));
   }
   return svg;
