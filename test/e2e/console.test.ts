@@ -235,10 +235,23 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     await page.waitForFunction(() => new URL(location.href).searchParams.get('station') === 'cape-test');
     await page.waitForSelector('#sky-satellite[cx]');
     expect(await page.textContent('#pass-info')).toMatch(/Cape Test/);
-    // replay it (a 10 s window around TCA, through the runs API) and follow it on the page
-    const id = await post({ station: 'cape-test', pass: aos, windowS: 10, seed: 11 });
-    await page.goto(`${base}/?run=${id}#replay`);
+    // replay it with the page's Start button: the page asks for the pass on show (station and AOS);
+    // on the wire the test shortens the data window to 10 s around TCA and fixes the seed
+    let sent: { station?: string; pass?: string } = {};
+    await page.route('**/api/runs', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent = JSON.parse(route.request().postData() ?? '{}') as typeof sent;
+      return route.continue({ postData: JSON.stringify({ ...sent, windowS: 10, seed: 11 }) });
+    });
+    const started = page.waitForResponse((r) => r.url().endsWith('/api/runs') && r.request().method() === 'POST');
+    await page.click('#run-start');
+    const { id } = (await (await started).json()) as { id: string };
+    await page.unroute('**/api/runs');
+    expect(sent.station).toBe('cape-test');
+    // the table shows the AOS to the second, the page sends it to the millisecond
+    expect(Math.abs(Date.parse(sent.pass!) - Date.parse(aos))).toBeLessThan(1000);
     await page.waitForSelector('#final-key', { timeout: 200_000 });
+    expect(new URL(page.url()).searchParams.get('run')).toBe(id);
     const report = (await (await fetch(`${base}/api/runs/${id}/report`)).json()) as { finalKeyBits: number; keysMatch: boolean; pass: { stationId: string; station: string } };
     expect(report.pass.stationId).toBe('cape-test');
     expect(report.keysMatch).toBe(true);

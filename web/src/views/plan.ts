@@ -17,13 +17,15 @@ export class PlanView {
   constructor(
     private readonly root: HTMLElement,
     private readonly onOpen: (station: string, aosIso: string) => void,
+    private readonly hasPlan = true,
   ) {}
 
   async load(): Promise<void> {
     this.root.innerHTML = '';
     this.root.append(el('h2', {}, 'Plan'));
-    const res = await fetch('api/plan');
-    if (!res.ok) {
+    // without a plan the page does not ask for one (a 404 would be a console error)
+    const res = this.hasPlan ? await fetch('api/plan') : null;
+    if (!res?.ok) {
       this.root.append(el('p', { class: 'hint', id: 'plan-none' }, 'No plan loaded. Write one with mozi plan --out DIR and start the dashboard with mozi serve --plan DIR/plan.json.'));
       return;
     }
