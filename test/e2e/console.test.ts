@@ -108,7 +108,8 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     const seen = grown(await live.evaluate(() => (window as unknown as { seen: Seen }).seen));
     expect(seen.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(2);
     expect(seen[seen.length - 1].points).toBeGreaterThan(seen[0].points);
-    for (const x of seen) expect(x.stage).toMatch(/^(simulation|timing|protocol|analysis|orbit|link) /);
+    // a run stage (or still "idle": a series event can reach the page just before the run's first progress event)
+    for (const x of seen) expect(x.stage).toMatch(/^(idle$|(orbit|link|simulation|timing|protocol|analysis) )/);
     // reload (mid-run unless the run has just ended): the page follows the same run, its pass and settings
     await live.reload();
     await live.waitForSelector('#final-key', { timeout: 280_000 });
