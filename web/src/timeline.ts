@@ -89,3 +89,26 @@ export function drawTimeline(spec: TimelineSpec): SVGSVGElement {
   }
   return svg;
 }
+
+const mounted = new WeakMap<HTMLElement, { spec: TimelineSpec; width: number }>();
+
+/**
+ * Draw a timeline into `box` at the box's width and draw it again when that width changes (a phone
+ * turned, a window resized), so its labels keep their size instead of scaling with the drawing.
+ */
+export function mountTimeline(box: HTMLElement, spec: TimelineSpec): SVGSVGElement {
+  const draw = (s: TimelineSpec, w: number) => {
+    const svg = drawTimeline({ ...s, width: w || 1000 });
+    box.replaceChildren(svg);
+    mounted.set(box, { spec: s, width: w });
+    return svg;
+  };
+  if (!mounted.has(box)) {
+    new ResizeObserver(() => {
+      const m = mounted.get(box);
+      const w = box.clientWidth;
+      if (m && w > 0 && Math.abs(w - m.width) > 40) draw(m.spec, w);
+    }).observe(box);
+  }
+  return draw(spec, box.clientWidth);
+}

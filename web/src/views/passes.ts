@@ -5,7 +5,7 @@
  */
 import { api, type Meta, type MetaStation, type PassRow, type TimelineResponse } from '../api.js';
 import { el, fmtInt, fmtTime } from '../dom.js';
-import { drawTimeline } from '../timeline.js';
+import { mountTimeline } from '../timeline.js';
 
 export class PassesView {
   private readonly table: HTMLTableSectionElement;
@@ -155,9 +155,8 @@ export class PassesView {
   private renderTimeline(t: TimelineResponse): void {
     this.timelineNote.classList.remove('error');
     const name = (id: string) => t.stations.find((s) => s.id === id)?.name ?? id;
-    const svg = drawTimeline({
+    mountTimeline(this.timelineBox, {
       id: 'passes-timeline',
-      width: this.timelineBox.clientWidth,
       from: t.from,
       to: t.to,
       rows: t.stations.map((s) => ({ id: s.id, label: s.name })),
@@ -176,8 +175,6 @@ export class PassesView {
       })),
       onOpen: this.onOpen,
     });
-    this.timelineBox.innerHTML = '';
-    this.timelineBox.append(svg);
     const night = t.passes.filter((p) => p.night);
     const off = t.passes.filter((p) => !p.operable);
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -6,7 +6,7 @@
  */
 import type { PlanResponse } from '../../../src/server/api-types.js';
 import { el, fmtInt, fmtPct, fmtTime } from '../dom.js';
-import { drawTimeline } from '../timeline.js';
+import { mountTimeline } from '../timeline.js';
 
 const bits = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} Mb` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kb` : `${Math.round(b)} b`);
 
@@ -121,9 +121,10 @@ export class PlanView {
   }
 
   private timeline(p: PlanResponse): HTMLElement {
-    const svg = drawTimeline({
+    const box = el('div', { class: 'timeline-box scroll' });
+    this.root.append(box);
+    mountTimeline(box, {
       id: 'plan-timeline',
-      width: this.root.clientWidth,
       from: p.window.from,
       to: p.window.to,
       rows: p.stations.map((id) => ({ id, label: p.stationFigures.find((f) => f.id === id)?.name ?? id })),
@@ -139,7 +140,7 @@ export class PlanView {
         })),
       onOpen: this.onOpen,
     });
-    return el('div', { class: 'timeline-box scroll' }, svg);
+    return box;
   }
 
   private passTable(p: PlanResponse): HTMLElement {
