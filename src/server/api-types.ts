@@ -87,7 +87,9 @@ export interface TimelinePass {
   los: string;
   maxElevationDeg: number;
   night: boolean;
-  /** Clear-sky finite-key length of the pass as its own block (the planner's, = keyrate --predict). */
+  /** False for a pass the mission's constraints exclude (a daylight pass of a night-only mission): no key, not replayable. */
+  operable: boolean;
+  /** Clear-sky finite-key length of the pass as its own block (the planner's, = keyrate --predict); 0 when not operable. */
   predictedKeyBits: number;
   /** Cloud-free probability of the station in the month of TCA (null without a weather table). */
   cloudFreeProbability: number | null;

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { spawnCli } from '../support/cli.js';
-import { hasBrowser, launchChromium, startServe } from '../support/dashboard-browser.js';
+import { hasBrowser, launchChromium, overflowingElements, startServe } from '../support/dashboard-browser.js';
 
 const SHOTS = process.env.MOZI_SCREENSHOTS === 'docs' ? join(process.cwd(), 'docs', 'screenshots') : join(process.cwd(), 'test-output', 'screenshots');
 
@@ -61,37 +61,74 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
   });
 
   it('queues a second run, reattaches after a reload, and the live series grows before the end', async () => {
-    // a non-preset pass (Nanshan, 2016-12-20) with a short data window
-    const first = await post({ station: 'nanshan', pass: '2016-12-20', windowS: 60, seed: 7 });
+    // a non-preset pass (Nanshan, 2016-12-20) with a short data window, and a second run behind it
+    const first = await post({ station: 'nanshan', pass: '2016-12-20', windowS: 60, seed: 7, eve: 'none' });
     const second = await post({ station: 'xinglong', pass: '2016-12-21', windowS: 20, seed: 8, eve: 'none' });
     const q = await info(second);
     expect(q.status).toBe('queued');
     expect(q.queuePosition).toBe(1);
-    await page.goto(`${base}/?run=${second}#replay`);
-    await page.waitForFunction(() => /queued: position 1/.test(document.querySelector('#run-stage')?.textContent ?? ''), undefined, { timeout: 60_000 });
-    // the first run's series, sampled twice before it ends
-    await page.goto(`${base}/?run=${first}&eve=none#replay`);
-    const points = () => page.$eval('[data-chart="Detection and sifted rates"]', (e) => Number((e as HTMLElement).dataset.points ?? 0));
-    await page.waitForFunction(() => Number((document.querySelector('[data-chart="Detection and sifted rates"]') as HTMLElement | null)?.dataset.points ?? 0) > 0, undefined, { timeout: 120_000 });
-    const n1 = await points();
-    const s1 = (await info(first)).status;
-    await page.waitForFunction((n) => Number((document.querySelector('[data-chart="Detection and sifted rates"]') as HTMLElement).dataset.points ?? 0) > n, n1, { timeout: 120_000, polling: 100 });
-    const n2 = await points();
-    const s2 = (await info(first)).status;
-    expect(s1).toBe('running');
-    expect(s2).toBe('running');
-    expect(n2).toBeGreaterThan(n1);
-    // reload mid-run: the page follows the same run and keeps the pass it replays
-    await page.reload();
-    await page.waitForSelector('#final-key', { timeout: 280_000 });
-    expect(new URL(page.url()).searchParams.get('run')).toBe(first);
+    // Two tabs, loaded together while the first run's process is still starting. The live tab
+    // records every change of the rate chart's point count together with what the page showed at
+    // that moment (stage, final key or not), so the growth is judged from every series event the
+    // page received, not from two samples that may both land after the simulation stage.
+    const open = async () => {
+      const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      p.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      p.on('pageerror', (e) => errors.push(e.message));
+      return p;
+    };
+    const live = await open();
+    const queued = await open();
+    await live.addInitScript(() => {
+      const seen: { points: number; stage: string; final: boolean }[] = [];
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      new MutationObserver(() => {
+        const chart = document.querySelector('[data-chart="Detection and sifted rates"]') as HTMLElement | null;
+        const points = Number(chart?.dataset.points ?? 0);
+        if (points > 0 && points !== seen[seen.length - 1]?.points)
+          seen.push({ points, stage: document.querySelector('#run-stage')?.textContent ?? '', final: document.querySelector('#final-key') !== null });
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-points'], childList: true });
+    });
+    await Promise.all([live.goto(`${base}/?run=${first}#replay`), queued.goto(`${base}/?run=${second}#replay`)]);
+    await queued.waitForFunction(() => /queued: position 1/.test(document.querySelector('#run-stage')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    type Seen = { points: number; stage: string; final: boolean }[];
+    const grown = (xs: Seen) => xs.filter((x) => !x.final && !/^(done|aborted)/.test(x.stage));
+    // wait for two growing observations before the end, or for the end (then the assertion below says what was seen)
+    await live.waitForFunction(
+      () => {
+        const xs = (window as unknown as { seen: Seen }).seen;
+        const before = xs.filter((x) => !x.final && !/^(done|aborted)/.test(x.stage));
+        return (before.length >= 2 && before[before.length - 1].points > before[0].points) || document.querySelector('#final-key') !== null;
+      },
+      undefined,
+      { timeout: 120_000, polling: 50 },
+    );
+    const seen = grown(await live.evaluate(() => (window as unknown as { seen: Seen }).seen));
+    expect(seen.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(2);
+    expect(seen[seen.length - 1].points).toBeGreaterThan(seen[0].points);
+    // a run stage (or still "idle": a series event can reach the page just before the run's first progress event)
+    for (const x of seen) expect(x.stage).toMatch(/^(idle$|(orbit|link|simulation|timing|protocol|analysis) )/);
+    // reload (mid-run unless the run has just ended): the page follows the same run, its pass and settings
+    await live.reload();
+    await live.waitForSelector('#final-key', { timeout: 280_000 });
+    expect(new URL(live.url()).searchParams.get('run')).toBe(first);
+    await live.waitForFunction(() => /Nanshan/.test(document.querySelector('#pass-info')?.textContent ?? ''));
+    expect(new URL(live.url()).searchParams.get('station')).toBe('nanshan');
+    expect(await live.$eval('#run-eve', (s) => (s as HTMLSelectElement).value)).toBe('none');
     const report = (await (await fetch(`${base}/api/runs/${first}/report`)).json()) as { finalKeyBits: number; pass: { stationId: string } };
     expect(report.pass.stationId).toBe('nanshan');
-    expect(Number((await page.textContent('#final-key'))!.trim())).toBe(report.finalKeyBits);
-    await page.screenshot({ path: join(SHOTS, 'replay-1440.png'), fullPage: true });
-    // the queued run then ran to its end
-    for (let i = 0; i < 300 && (await info(second)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 500));
+    expect(Number((await live.textContent('#final-key'))!.trim())).toBe(report.finalKeyBits);
+    await live.screenshot({ path: join(SHOTS, 'replay-1440.png'), fullPage: true });
+    // the queued tab followed its run out of the queue to its end
+    await queued.waitForSelector('#final-key', { timeout: 280_000 });
     expect((await info(second)).status).toBe('done');
+    const report2 = (await (await fetch(`${base}/api/runs/${second}/report`)).json()) as { finalKeyBits: number };
+    expect(Number((await queued.textContent('#final-key'))!.trim())).toBe(report2.finalKeyBits);
+    await live.close();
+    await queued.close();
+    expect(errors).toEqual([]);
   }, 400_000);
 
   it('the scrubber moves the satellite on the map and the sky plot', async () => {
@@ -110,8 +147,8 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     expect(await page.textContent('#scrub-time')).toMatch(/AOS\+20 s/);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    // at 390 px no element sticks out of the viewport or out of a clipping/scrolling box
+    expect(await overflowingElements(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'replay-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(errors).toEqual([]);
@@ -133,7 +170,7 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     await page.screenshot({ path: join(SHOTS, 'plan-1440.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await overflowingElements(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'plan-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
     // open the third scheduled pass: the replay view shows that station's pass, and its URL keeps it
@@ -147,22 +184,32 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
   it('the timeline shows every station\'s passes with predicted and weather-expected key; a click opens the pass', async () => {
     const api = (await (await fetch(`${base}/api/timeline?from=2016-12-18T00:00:00Z&to=2016-12-22T00:00:00Z`)).json()) as {
       stations: { id: string }[];
-      passes: { station: string; aos: string; predictedKeyBits: number; expectedKeyBits: number }[];
+      passes: { station: string; aos: string; night: boolean; operable: boolean; predictedKeyBits: number; expectedKeyBits: number }[];
     };
     await page.goto(`${base}/`);
     await page.waitForSelector('#passes-timeline rect.tl-pass');
-    const bars = await page.$$eval('#passes-timeline rect.tl-pass', (rs) => rs.map((r) => ({ station: r.getAttribute('data-station'), aos: r.getAttribute('data-aos'), key: Number(r.getAttribute('data-key')), expected: Number(r.getAttribute('data-expected')) })));
+    const bars = await page.$$eval('#passes-timeline rect.tl-pass', (rs) =>
+      rs.map((r) => ({ station: r.getAttribute('data-station'), aos: r.getAttribute('data-aos'), key: Number(r.getAttribute('data-key')), expected: Number(r.getAttribute('data-expected')), cls: r.getAttribute('class') })),
+    );
     expect(bars.length).toBe(api.passes.length);
     expect(new Set(bars.map((b) => b.station))).toEqual(new Set(api.stations.map((s) => s.id)));
     for (const p of api.passes) {
       const b = bars.find((x) => x.station === p.station && x.aos === p.aos)!;
       expect(b.key).toBe(p.predictedKeyBits);
       expect(b.expected).toBeCloseTo(p.expectedKeyBits, 6);
+      // night passes yellow; Micius' daylight passes (it operates at night only) blue and hollow, with no key
+      expect(b.cls).toBe(p.night ? 'tl-pass night' : 'tl-pass day off');
+      expect(p.operable).toBe(p.night);
     }
+    const day = api.passes.filter((p) => !p.night);
+    expect(day.length).toBeGreaterThan(0);
+    expect(new Set(day.map((p) => p.station))).toEqual(new Set(api.stations.map((s) => s.id)));
+    expect(day.every((p) => p.predictedKeyBits === 0 && p.expectedKeyBits === 0)).toBe(true);
+    expect(await page.textContent('#timeline-note')).toContain(`${day.length} in daylight, of which ${day.length} not operated`);
     expect(await page.textContent('#timeline-note')).toMatch(/weather-expected [\d,]+ bits \(weather: shipped defaults/);
     await page.screenshot({ path: join(SHOTS, 'passes-1440.png'), fullPage: true });
     // open a Ngari pass from the timeline
-    const target = api.passes.find((p) => p.station === 'ngari')!;
+    const target = api.passes.find((p) => p.station === 'ngari' && p.operable)!;
     await page.click(`#passes-timeline rect[data-station="ngari"][data-aos="${target.aos}"]`);
     await page.waitForFunction((aos) => new URL(location.href).searchParams.get('pass') === aos, target.aos);
     expect(new URL(page.url()).searchParams.get('station')).toBe('ngari');
@@ -189,10 +236,23 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     await page.waitForFunction(() => new URL(location.href).searchParams.get('station') === 'cape-test');
     await page.waitForSelector('#sky-satellite[cx]');
     expect(await page.textContent('#pass-info')).toMatch(/Cape Test/);
-    // replay it (a 10 s window around TCA, through the runs API) and follow it on the page
-    const id = await post({ station: 'cape-test', pass: aos, windowS: 10, seed: 11 });
-    await page.goto(`${base}/?run=${id}#replay`);
+    // replay it with the page's Start button: the page asks for the pass on show (station and AOS);
+    // on the wire the test shortens the data window to 10 s around TCA and fixes the seed
+    let sent: { station?: string; pass?: string } = {};
+    await page.route('**/api/runs', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent = JSON.parse(route.request().postData() ?? '{}') as typeof sent;
+      return route.continue({ postData: JSON.stringify({ ...sent, windowS: 10, seed: 11 }) });
+    });
+    const started = page.waitForResponse((r) => r.url().endsWith('/api/runs') && r.request().method() === 'POST');
+    await page.click('#run-start');
+    const { id } = (await (await started).json()) as { id: string };
+    await page.unroute('**/api/runs');
+    expect(sent.station).toBe('cape-test');
+    // the table shows the AOS to the second, the page sends it to the millisecond
+    expect(Math.abs(Date.parse(sent.pass!) - Date.parse(aos))).toBeLessThan(1000);
     await page.waitForSelector('#final-key', { timeout: 200_000 });
+    expect(new URL(page.url()).searchParams.get('run')).toBe(id);
     const report = (await (await fetch(`${base}/api/runs/${id}/report`)).json()) as { finalKeyBits: number; keysMatch: boolean; pass: { stationId: string; station: string } };
     expect(report.pass.stationId).toBe('cape-test');
     expect(report.keysMatch).toBe(true);
@@ -210,7 +270,7 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     await page.screenshot({ path: join(SHOTS, 'keys-1440.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await overflowingElements(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'keys-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(errors).toEqual([]);
@@ -234,15 +294,22 @@ describe.skipIf(!hasBrowser)('dashboard mission console', () => {
     });
     p.on('pageerror', (e) => offlineErrors.push(e.message));
     await p.goto(`${base}/`);
+    // every view loaded at 390 px (not shrunk from 1440): nothing sticks out sideways
+    const wide: Record<string, string[]> = {};
     await p.waitForSelector('#passes-timeline rect.tl-pass');
+    wide.passes = await overflowingElements(p);
     await p.screenshot({ path: join(SHOTS, 'passes-390.png'), fullPage: true });
     await p.goto(`${base}/?station=xinglong&pass=2016-12-19#replay`);
     await p.waitForSelector('#map svg path.land');
     await p.waitForSelector('#sky-satellite[cx]');
+    wide.replay = await overflowingElements(p);
     await p.click('nav .tab[data-view="plan"]');
     await p.waitForSelector('#plan-timeline rect.tl-pass');
+    wide.plan = await overflowingElements(p);
     await p.click('nav .tab[data-view="keys"]');
-    await p.waitForSelector('#keys-links');
+    await p.waitForSelector('#keys-links tbody tr[data-link]');
+    wide.keys = await overflowingElements(p);
+    expect(wide).toEqual({ passes: [], replay: [], plan: [], keys: [] });
     await context.close();
     expect(outside).toEqual([]);
     expect(offlineErrors).toEqual([]);

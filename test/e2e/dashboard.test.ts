@@ -20,6 +20,7 @@ describe.skipIf(!hasBrowser)('dashboard in headless chromium', () => {
   let browser: Browser;
   let page: Page;
   let dataDir = '';
+  const errors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -27,6 +28,10 @@ describe.skipIf(!hasBrowser)('dashboard in headless chromium', () => {
     ({ server, base } = await startServe(['--data', dataDir]));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
   }, 180_000);
 
   afterAll(async () => {
@@ -108,5 +113,12 @@ describe.skipIf(!hasBrowser)('dashboard in headless chromium', () => {
     const sites = await page.$$eval('#keys-table tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')?.textContent));
     expect(sites).toEqual(expect.arrayContaining(['micius', 'xinglong']));
     await page.screenshot({ path: join(SHOTS, 'keys.png'), fullPage: true });
+  });
+
+  it('without a plan the Plan view says how to load one, and the console stays free of errors', async () => {
+    await page.click('nav .tab[data-view="plan"]');
+    await page.waitForSelector('#plan-none');
+    expect(await page.textContent('#plan-none')).toMatch(/mozi serve --plan/);
+    expect(errors).toEqual([]);
   });
 });

@@ -42,19 +42,27 @@ describe('GET /api/timeline', () => {
     expect(t.stations.map((s) => s.id)).toEqual(['xinglong', 'nanshan', 'delingha', 'lijiang', 'ngari', 'graz']);
     expect(new Set(t.passes.map((p) => p.station)).size).toBe(6);
     expect(t.passes.every((p) => p.expectedKeyBits === null && p.cloudFreeProbability === null)).toBe(true);
-    // independent path: one station's passes searched alone, predicted with the same grid step
+    // independent path: one station's passes searched alone, day and night (Micius operates at
+    // night only: its daylight passes are listed, not operable, with no key), night ones predicted
+    // with the same grid step
     const m = loadMission('micius');
+    expect(m.constraints.nightOnly).toBe(true);
     const st = missionStation(m, 'xinglong');
-    const alone = missionPasses(m, [st], Date.parse(FROM), Date.parse(TO)).passes;
+    const alone = missionPasses(m, [st], Date.parse(FROM), Date.parse(TO), { ...m.constraints, nightOnly: false }).passes;
     const ours = t.passes.filter((p) => p.station === 'xinglong');
     expect(ours.length).toBe(alone.length);
+    expect(alone.some((p) => !p.night) && alone.some((p) => p.night)).toBe(true);
     ours.forEach((p, i) => {
       // AOS refined with other stations in the search may differ by milliseconds
       expect(Math.abs(Date.parse(p.aos) - alone[i].aosMs)).toBeLessThan(1000);
       expect(p.night).toBe(alone[i].night);
-      const ref = predictPassKey(m, st, alone[i], { stepS: PLANNING_STEP_S }).keyBits;
+      expect(p.operable).toBe(alone[i].night);
+      const ref = p.night ? predictPassKey(m, st, alone[i], { stepS: PLANNING_STEP_S }).keyBits : 0;
       expect(Math.abs(p.predictedKeyBits - ref)).toBeLessThanOrEqual(Math.max(2, 1e-3 * ref));
     });
+    // every station's daylight passes are there, sorted by AOS with the night ones
+    expect(new Set(t.passes.filter((p) => !p.night).map((p) => p.station)).size).toBe(6);
+    expect(t.passes.map((p) => Date.parse(p.aos))).toEqual(t.passes.map((p) => Date.parse(p.aos)).sort((a, b) => a - b));
     // the reference pass (TCA 16:52 on 19 Dec, ~48°) is there with a key of the paper's order
     const refPass = ours.find((p) => p.tca.startsWith('2016-12-19T16:52'));
     expect(refPass!.maxElevationDeg).toBeCloseTo(47.8, 0);
@@ -66,6 +74,11 @@ describe('GET /api/timeline', () => {
     expect(t.weather).toBe(DEFAULT_WEATHER.source);
     expect(t.passes.length).toBeGreaterThan(10);
     for (const p of t.passes) {
+      if (!p.operable) {
+        // a daylight pass of the night-only mission: no key, clear or not
+        expect(p.expectedKeyBits).toBe(0);
+        continue;
+      }
       const q = DEFAULT_WEATHER.stations[p.station][11];
       expect(p.cloudFreeProbability).toBe(q);
       expect(p.expectedKeyBits).toBeCloseTo(p.predictedKeyBits * q, 6);
@@ -172,11 +185,14 @@ describe('POST /api/stations', () => {
       expect(passes.passes.length).toBeGreaterThan(0);
       const t = (await app.inject({ url: `/api/timeline?from=${FROM}&to=${TO}` })).json() as TimelineResponse;
       expect(t.stations.map((s) => s.id)).toContain('cape-town');
-      // the same passes (at night, as the mission's constraints ask) as the pass search of that station alone
-      const night = (await app.inject({ url: `/api/passes?station=cape-town&from=${FROM}&to=${TO}&nightOnly=1` })).json() as { passes: { aos: string }[] };
+      // the same passes as the pass search of that station alone; the operable ones are those at night, as the mission's constraints ask
+      const all = (await app.inject({ url: `/api/passes?station=cape-town&from=${FROM}&to=${TO}&nightOnly=0` })).json() as { passes: { aos: string; night: boolean }[] };
       const tl = t.passes.filter((p) => p.station === 'cape-town');
-      expect(tl.length).toBe(night.passes.length);
-      tl.forEach((p, i) => expect(Math.abs(Date.parse(p.aos) - Date.parse(night.passes[i].aos))).toBeLessThan(1000));
+      expect(tl.length).toBe(all.passes.length);
+      tl.forEach((p, i) => {
+        expect(Math.abs(Date.parse(p.aos) - Date.parse(all.passes[i].aos))).toBeLessThan(1000);
+        expect(p.operable).toBe(all.passes[i].night);
+      });
       await app.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

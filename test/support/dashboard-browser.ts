@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { spawnCli } from './cli.js';
 
 export const CHROMIUM = process.env.MOZI_CHROMIUM ?? '/usr/bin/chromium';
@@ -33,5 +33,41 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/**
+ * Elements of the page that stick out sideways at the current viewport, as "tag#id.class
+ * (left–right, of limit)" descriptors: an element counts when it reaches more than 1 px beyond
+ * the window's width (or left of 0), or beyond the box of an ancestor that clips or scrolls its
+ * overflow (overflow-x not visible), since that part is then cut off or only reachable by
+ * scrolling sideways inside the page. Hidden elements (display none, zero size) and the shapes
+ * inside an SVG drawing (clipped at its edge by design) are skipped.
+ */
+export function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const all = document.body.querySelectorAll('*');
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i];
+      // shapes inside a drawing are cut at its edge by design (a map's circles); the drawing itself counts
+      if (e.parentElement?.closest('svg')) continue;
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      let lo = 0;
+      let hi = window.innerWidth;
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX === 'visible') continue;
+        const ar = a.getBoundingClientRect();
+        lo = Math.max(lo, ar.left);
+        hi = Math.min(hi, ar.right);
+      }
+      if (r.left < lo - 1 || r.right > hi + 1) {
+        const id = e.id ? `#${e.id}` : '';
+        const cls = typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '';
+        out.push(`${e.tagName.toLowerCase()}${id}${cls} (${Math.round(r.left)}–${Math.round(r.right)}, of ${Math.round(lo)}–${Math.round(hi)})`);
+      }
+    }
+    return out;
   });
 }

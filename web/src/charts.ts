@@ -50,7 +50,7 @@ export class Chart {
   setData(x: number[], ys: (number | null)[][]): void {
     const data = [x, ...(this.spec.yLog ? ys.map((y) => y.map((v) => (v !== null && v > 0 ? v : null))) : ys)] as uPlot.AlignedData;
     this.el.dataset.points = String(x.length);
-    const width = Math.max(260, this.el.clientWidth || this.el.parentElement?.clientWidth || 600);
+    const width = Math.max(200, this.contentWidth() || this.el.parentElement?.clientWidth || 600);
     if (this.plot) {
       this.plot.setData(data);
       return;
@@ -96,8 +96,14 @@ export class Chart {
 
   /** Follow the container's width (phone rotation, window resize). */
   resize(): void {
-    const w = this.el.clientWidth;
+    const w = this.contentWidth();
     if (this.plot && w > 0 && Math.abs(w - this.plot.width) > 4) this.plot.setSize({ width: w, height: this.plot.height });
+  }
+
+  /** The container's width inside its padding: the plot's width, so it never sticks out of its box. */
+  private contentWidth(): number {
+    const cs = getComputedStyle(this.el);
+    return Math.floor(this.el.clientWidth - parseFloat(cs.paddingLeft || '0') - parseFloat(cs.paddingRight || '0'));
   }
 
   clear(): void {

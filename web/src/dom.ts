@@ -24,3 +24,14 @@ export function fmtPct(x: number | null | undefined, digits = 2): string {
 export function fmtTime(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
+
+/**
+ * Mark a table to turn into cards on a narrow screen (CSS `table.stack`, ≤ 640 px): every body cell
+ * gets its column's heading as `data-label`, which the card shows in front of the value.
+ */
+export function stackable<T extends HTMLTableElement>(table: T): T {
+  const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent ?? '');
+  for (const tr of table.querySelectorAll('tbody tr')) [...tr.children].forEach((td, i) => td.setAttribute('data-label', heads[i] ?? ''));
+  table.classList.add('stack');
+  return table;
+}

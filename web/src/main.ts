@@ -29,7 +29,7 @@ async function start(): Promise<void> {
     void replay.openPass(station, passIso);
   };
   new PassesView(document.getElementById('view-passes')!, meta, openPass);
-  const plan = new PlanView(document.getElementById('view-plan')!, openPass);
+  const plan = new PlanView(document.getElementById('view-plan')!, openPass, meta.hasPlan);
   for (const b of document.querySelectorAll<HTMLButtonElement>('nav .tab')) {
     b.addEventListener('click', () => {
       const v = b.dataset.view!;

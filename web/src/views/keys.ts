@@ -4,7 +4,7 @@
  * history (which run distilled how much key on which link).
  */
 import { api, type KeyInventory, type RunInfo } from '../api.js';
-import { el, fmtInt, fmtTime } from '../dom.js';
+import { el, fmtInt, fmtTime, stackable } from '../dom.js';
 import { runHistoryTable } from '../run-history.js';
 
 export class KeysView {
@@ -65,7 +65,7 @@ export class KeysView {
     return el(
       'div',
       { class: 'scroll' },
-      el('table', { class: 'keys', id: 'keys-links' }, el('thead', {}, el('tr', {}, ...['Link', 'Kind', 'Store at', 'Blocks', 'Distilled bits', 'Keys available', 'Bits available', 'Keys delivered', 'Last block (UTC)'].map((h) => el('th', {}, h)))), tb),
+      stackable(el('table', { class: 'keys', id: 'keys-links' }, el('thead', {}, el('tr', {}, ...['Link', 'Kind', 'Store at', 'Blocks', 'Distilled bits', 'Keys available', 'Bits available', 'Keys delivered', 'Last block (UTC)'].map((h) => el('th', {}, h)))), tb)),
     );
   }
 
@@ -89,6 +89,6 @@ export class KeysView {
     }
     if (!inv.sites.length) tb.append(el('tr', {}, el('td', { colspan: '6' }, 'No key stores yet: run a replay first.')));
     t.append(tb);
-    return el('div', { class: 'scroll' }, t);
+    return el('div', { class: 'scroll' }, stackable(t));
   }
 }

@@ -5,7 +5,7 @@
  */
 import { api, type Meta, type MetaStation, type PassRow, type TimelineResponse } from '../api.js';
 import { el, fmtInt, fmtTime } from '../dom.js';
-import { drawTimeline } from '../timeline.js';
+import { mountTimeline } from '../timeline.js';
 
 export class PassesView {
   private readonly table: HTMLTableSectionElement;
@@ -59,7 +59,8 @@ export class PassesView {
       'p',
       { class: 'hint legend' },
       el('span', { class: 'swatch night' }), ' night pass ',
-      el('span', { class: 'swatch day' }), ' daylight pass; brighter = more key. Click a pass to open and replay it.',
+      el('span', { class: 'swatch day' }), ' daylight pass ',
+      el('span', { class: 'swatch off' }), ' not operated (outside the mission\'s night-only constraint); brighter = more key. Click a pass to open and replay it.',
     );
     root.append(
       el('h2', {}, `Passes of ${meta.mission.satellite}`),
@@ -154,7 +155,7 @@ export class PassesView {
   private renderTimeline(t: TimelineResponse): void {
     this.timelineNote.classList.remove('error');
     const name = (id: string) => t.stations.find((s) => s.id === id)?.name ?? id;
-    const svg = drawTimeline({
+    mountTimeline(this.timelineBox, {
       id: 'passes-timeline',
       from: t.from,
       to: t.to,
@@ -164,20 +165,23 @@ export class PassesView {
         aos: p.aos,
         los: p.los,
         night: p.night,
+        operable: p.operable,
         keyBits: p.expectedKeyBits ?? p.predictedKeyBits,
-        title:
-          `${p.satellite} over ${name(p.station)}, AOS ${fmtTime(p.aos)}, ${p.night ? 'night' : 'daylight'}, max elevation ${p.maxElevationDeg.toFixed(0)}°, predicted key ${fmtInt(p.predictedKeyBits)} bits` +
-          (p.expectedKeyBits !== null ? `, weather-expected ${fmtInt(p.expectedKeyBits)} bits (cloud-free ${((p.cloudFreeProbability ?? 1) * 100).toFixed(0)} %)` : ''),
-        data: { key: String(p.predictedKeyBits), ...(p.expectedKeyBits !== null ? { expected: String(p.expectedKeyBits) } : {}) },
+        title: p.operable
+          ? `${p.satellite} over ${name(p.station)}, AOS ${fmtTime(p.aos)}, ${p.night ? 'night' : 'daylight'}, max elevation ${p.maxElevationDeg.toFixed(0)}°, predicted key ${fmtInt(p.predictedKeyBits)} bits` +
+            (p.expectedKeyBits !== null ? `, weather-expected ${fmtInt(p.expectedKeyBits)} bits (cloud-free ${((p.cloudFreeProbability ?? 1) * 100).toFixed(0)} %)` : '')
+          : `${p.satellite} over ${name(p.station)}, AOS ${fmtTime(p.aos)}, daylight, max elevation ${p.maxElevationDeg.toFixed(0)}°: not operated (the mission works at night only), no key`,
+        data: { key: String(p.predictedKeyBits), operable: String(p.operable), ...(p.expectedKeyBits !== null ? { expected: String(p.expectedKeyBits) } : {}) },
       })),
       onOpen: this.onOpen,
     });
-    this.timelineBox.innerHTML = '';
-    this.timelineBox.append(svg);
     const night = t.passes.filter((p) => p.night);
+    const off = t.passes.filter((p) => !p.operable);
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     this.timelineNote.textContent =
-      `${t.passes.length} passes over ${t.stations.length} stations (${night.length} at night); predicted key of all passes ${fmtInt(sum(t.passes.map((p) => p.predictedKeyBits)))} bits` +
+      `${t.passes.length} passes over ${t.stations.length} stations (${night.length} at night, ${t.passes.length - night.length} in daylight` +
+      (off.length ? `, of which ${off.length} not operated: the mission works at night only` : '') +
+      `); predicted key of all passes ${fmtInt(sum(t.passes.map((p) => p.predictedKeyBits)))} bits` +
       (t.weather !== null ? `, weather-expected ${fmtInt(sum(t.passes.map((p) => p.expectedKeyBits ?? 0)))} bits (weather: ${t.weather}).` : '; no weather table (mozi serve --weather FILE|default for the weather-expected key).') +
       ' Passes of one satellite that overlap compete for it: the Plan view schedules them.';
   }

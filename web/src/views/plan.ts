@@ -6,7 +6,7 @@
  */
 import type { PlanResponse } from '../../../src/server/api-types.js';
 import { el, fmtInt, fmtPct, fmtTime } from '../dom.js';
-import { drawTimeline } from '../timeline.js';
+import { mountTimeline } from '../timeline.js';
 
 const bits = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} Mb` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kb` : `${Math.round(b)} b`);
 
@@ -17,13 +17,15 @@ export class PlanView {
   constructor(
     private readonly root: HTMLElement,
     private readonly onOpen: (station: string, aosIso: string) => void,
+    private readonly hasPlan = true,
   ) {}
 
   async load(): Promise<void> {
     this.root.innerHTML = '';
     this.root.append(el('h2', {}, 'Plan'));
-    const res = await fetch('api/plan');
-    if (!res.ok) {
+    // without a plan the page does not ask for one (a 404 would be a console error)
+    const res = this.hasPlan ? await fetch('api/plan') : null;
+    if (!res?.ok) {
       this.root.append(el('p', { class: 'hint', id: 'plan-none' }, 'No plan loaded. Write one with mozi plan --out DIR and start the dashboard with mozi serve --plan DIR/plan.json.'));
       return;
     }
@@ -82,7 +84,7 @@ export class PlanView {
     const matrix = el(
       'table',
       { class: 'heat', id: 'plan-pairs' },
-      el('thead', {}, el('tr', {}, el('th', {}, ''), ...ids.map((id) => el('th', { class: 'num' }, name(id))))),
+      el('thead', {}, el('tr', {}, el('th', {}, ''), ...ids.map((id) => el('th', { class: 'num', title: name(id) }, el('span', { class: 'long' }, name(id)), el('span', { class: 'short' }, name(id).slice(0, 3)))))),
       el(
         'tbody',
         {},
@@ -119,7 +121,9 @@ export class PlanView {
   }
 
   private timeline(p: PlanResponse): HTMLElement {
-    const svg = drawTimeline({
+    const box = el('div', { class: 'timeline-box scroll' });
+    this.root.append(box);
+    mountTimeline(box, {
       id: 'plan-timeline',
       from: p.window.from,
       to: p.window.to,
@@ -136,7 +140,7 @@ export class PlanView {
         })),
       onOpen: this.onOpen,
     });
-    return el('div', { class: 'timeline-box scroll' }, svg);
+    return box;
   }
 
   private passTable(p: PlanResponse): HTMLElement {

@@ -180,12 +180,16 @@ export class ReplayView {
       const v = q.get(k);
       if (v && [...this.selects[k].options].some((o) => o.value === v)) this.selects[k].value = v;
     }
+    const run = q.get('run');
+    // a run in the URL opens its own pass (reattach); only without one does the URL's (or the first named) pass open
+    if (run) {
+      void this.reattach(run);
+      return;
+    }
     const p = this.meta.presets[0];
     const station = q.get('station') ?? p?.station;
     const pass = q.get('pass') ?? p?.pass;
     if (station && pass) void this.openPass(station, pass);
-    const run = q.get('run');
-    if (run) void this.reattach(run);
     void this.refreshHistory();
   }
 
@@ -212,9 +216,10 @@ export class ReplayView {
         if (v) this.selects[k].value = v;
       }
       this.saveUrl(id);
-      if (info.params.station && info.params.pass && (this.current?.station !== info.params.station || this.current?.pass !== info.params.pass)) {
-        void this.openPass(info.params.station, info.params.pass);
-      }
+      const named = info.params.preset ? this.meta.presets.find((p) => p.id === info.params.preset) : undefined;
+      const station = info.params.station ?? named?.station;
+      const pass = info.params.pass ?? named?.pass;
+      if (station && pass && (this.current?.station !== station || this.current?.pass !== pass)) void this.openPass(station, pass);
       this.follow(id, info.params.eve);
     } catch (e) {
       this.progressText.textContent = `run ${id}: ${(e as Error).message}`;
@@ -223,7 +228,8 @@ export class ReplayView {
 
   async openPass(station: string, pass: string): Promise<void> {
     this.loaded = true;
-    this.current = { station, pass };
+    const current = { station, pass };
+    this.current = current;
     const named = this.meta.presets.find((p) => p.station === station && p.pass === pass);
     if (named) this.selects.preset.value = named.id;
     this.passInfo.textContent = 'loading pass…';
@@ -231,9 +237,11 @@ export class ReplayView {
     try {
       d = await api.pass(station, pass);
     } catch (e) {
-      this.passInfo.textContent = (e as Error).message;
+      if (this.current === current) this.passInfo.textContent = (e as Error).message;
       return;
     }
+    // another pass was opened while this one loaded (e.g. a reattached run's): the later one wins
+    if (this.current !== current) return;
     this.detail = d;
     this.saveUrl();
     this.map = drawMap(this.mapBox, d.track, d.station);
