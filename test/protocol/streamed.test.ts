@@ -71,9 +71,11 @@ describe('streamed pass (stages/streamed-blocks.ts): per-block sifting, estimati
     expect(a.keysMatch && b.keysMatch && c.keysMatch).toBe(true);
     expect(b.satellite.keyDigest).toBe(a.satellite.keyDigest);
     expect(c.satellite.keyDigest).not.toBe(a.satellite.keyDigest);
-    // fewer, larger blocks: fewer reconciliation disclosures, a longer key
-    expect(c.satellite.ledger!.byKind.reconciliation).toBeLessThan(a.satellite.ledger!.byKind.reconciliation);
-    expect(c.satellite.keyBits).toBeGreaterThan(a.satellite.keyBits);
+    // each block is reconciled at the pass-so-far sampled QBER, not its own small sample's: smaller
+    // blocks disclose about as much (here within 2 %; at their own sample's QBER the small blocks disclosed more)
+    const ra = a.satellite.ledger!.byKind.reconciliation;
+    const rc = c.satellite.ledger!.byKind.reconciliation;
+    expect(Math.abs(ra - rc) / rc).toBeLessThan(0.02);
   }, 120_000);
 
   it('a block whose pulse indices go back is a protocol violation; nothing is stored', async () => {

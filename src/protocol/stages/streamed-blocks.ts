@@ -11,7 +11,7 @@
  *
  * The block's sample is a Bernoulli(sampleFraction) sample of its sifted bits (the union over the
  * blocks is a Bernoulli sample of the pass's sifted bits, as the batch's); the block is reconciled
- * at its own sampled QBER plus its uncertainty (estimate.ts reconciliationQber). The sampled QBER
+ * at the sampled QBER of the pass so far plus its uncertainty (estimate.ts reconciliationQber). The sampled QBER
  * of the pass so far is checked after every block (abort 'qber-too-high' as soon as it is over the
  * threshold). Once the pass is complete the stage leaves in the block what the batch stages leave
  * — the pass's sifted string, sample, counts, key positions, the corrected key, the preliminary
@@ -55,6 +55,7 @@ class PassAccumulator {
   /** Sampled errors and detections of the pass so far, per (basis, class). */
   readonly sampleErr = [0, 0, 0, 0, 0, 0];
   readonly sampleDet = [0, 0, 0, 0, 0, 0];
+  private sampleBits = 0;
 
   /** Add a block's sifted string and sample (positions local to the block's sifted string). */
   addSifted(s: Sifted, detections: number, positions: Float64Array, alice: BitArray, bob: BitArray): void {
@@ -76,6 +77,7 @@ class PassAccumulator {
       this.sampleDet[i] += d[i];
     }
     this.detections += detections;
+    this.sampleBits += positions.length;
     this.siftedBits += s.bits.length;
     this.blocks++;
   }
@@ -91,6 +93,15 @@ class PassAccumulator {
 
   get siftedSoFar(): number {
     return this.siftedBits;
+  }
+
+  /**
+   * The QBER a block is reconciled at: the sampled QBER of the pass so far (this block's sample
+   * included) plus its uncertainty — not the block's own sample, whose few hundred bits (0.5 % of a
+   * 10 s block) would make the estimate, and so the reconciler's leakage, several times too high.
+   */
+  reconciliationQber(): number {
+    return reconciliationQber(qberOf(this.sampleErr, this.sampleDet), this.sampleBits);
   }
 
   /** The whole pass into the block: what the batch stages sifting … reconciliation leave there. */
@@ -179,8 +190,7 @@ export const streamedBlocks: Stage = {
       const keyPositions = complement(s.bits.length, positions);
       const key = s.bits.select(keyPositions);
       if (key.length > 0) {
-        const blockQber = qberOf(sampleErrors(s, positions, mine, theirs.bits), classCounts(s, positions));
-        await c.post.reconcileAlice(params.reconciliation, key, session.stage('reconcile'), block.ledger, reconciliationQber(blockQber, positions.length), reconcileRng);
+        await c.post.reconcileAlice(params.reconciliation, key, session.stage('reconcile'), block.ledger, acc.reconciliationQber(), reconcileRng);
       }
       acc.addKey(keyPositions, offset, key);
     }
@@ -222,8 +232,7 @@ export const streamedBlocks: Stage = {
       const raw = s.bits.select(keyPositions);
       let corrected = raw;
       if (raw.length > 0) {
-        const blockQber = qberOf(sampleErrors(s, positions, sample.bits, mine), classCounts(s, positions));
-        corrected = await c.post.reconcileBob(params.reconciliation, raw.clone(), session.stage('reconcile'), block.ledger, reconciliationQber(blockQber, positions.length), reconcileRng);
+        corrected = await c.post.reconcileBob(params.reconciliation, raw.clone(), session.stage('reconcile'), block.ledger, acc.reconciliationQber(), reconcileRng);
         if (corrected.length !== raw.length) throw new ProtocolAbort('reconciliation-failed', 'corrected key has the wrong length');
       }
       acc.addKey(keyPositions, offset, corrected, raw);
