@@ -97,6 +97,7 @@ export const realtimeSuite: BenchSuite = {
           satelliteCpuS: r.cpuS.satellite,
           groundCpuS: r.cpuS.ground,
           wallS: r.wallS,
+          groundStageMs: r.ground.stageMs,
           load1: load,
           ...(linkStats ? { roundTrips: linkStats.roundTrips, linkBytes: linkStats.bytesSent + (r.ground.link as { bytesSent: number }).bytesSent } : {}),
         };

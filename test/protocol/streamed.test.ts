@@ -7,6 +7,7 @@ import { finiteKeyInput, sentPerClass } from '../../src/postprocess/finiteKeyInp
 import { countDisclosureBits } from '../../src/postprocess/estimate.js';
 import { paramsMessage } from '../../src/protocol/stages/index.js';
 import { syntheticPass } from './synthetic.js';
+import { Drbg } from '../../src/core/rng/drbg.js';
 
 const post = defaultPostProcessing();
 const POLICY = { ...DEFAULT_POLICY, bound: 'chernoff' as const };
@@ -71,9 +72,11 @@ describe('streamed pass (stages/streamed-blocks.ts): per-block sifting, estimati
     expect(a.keysMatch && b.keysMatch && c.keysMatch).toBe(true);
     expect(b.satellite.keyDigest).toBe(a.satellite.keyDigest);
     expect(c.satellite.keyDigest).not.toBe(a.satellite.keyDigest);
-    // fewer, larger blocks: fewer reconciliation disclosures, a longer key
-    expect(c.satellite.ledger!.byKind.reconciliation).toBeLessThan(a.satellite.ledger!.byKind.reconciliation);
-    expect(c.satellite.keyBits).toBeGreaterThan(a.satellite.keyBits);
+    // each block is reconciled at the pass-so-far sampled QBER, not its own small sample's: smaller
+    // blocks disclose about as much (here within 2 %; at their own sample's QBER the small blocks disclosed more)
+    const ra = a.satellite.ledger!.byKind.reconciliation;
+    const rc = c.satellite.ledger!.byKind.reconciliation;
+    expect(Math.abs(ra - rc) / rc).toBeLessThan(0.02);
   }, 120_000);
 
   it('a block whose pulse indices go back is a protocol violation; nothing is stored', async () => {
@@ -102,5 +105,21 @@ describe('streamed pass (stages/streamed-blocks.ts): per-block sifting, estimati
     expect(r.satellite.abortReason).toBe('qber-too-high');
     expect(r.ground.abortReason).toBe('qber-too-high');
     expect(handedOut).toBe(1);
+  }, 60_000);
+  it('a block whose QBER is far above the pass so far: its reconciliation fails verification and is retried (booked), the pass is not aborted for it', async () => {
+    // 1 % in the first 300,000 detections, then ≈ 9 % (8 % more flips, seeded): the end of a pass
+    const late = syntheticPass({ detections: 400_000, qber: 0.01, seed: 9 });
+    const bit = late.detections.bit.slice();
+    const rng = new Drbg('streamed-test/late-qber');
+    for (let i = 300_000; i < 400_000; i++) if (rng.float() < 0.08) bit[i] ^= 1;
+    const detections = { ...late.detections, bit };
+    const policy = { ...POLICY, reconciliation: 'hamming' as const };
+    const r = await runLocalSession({ source: late.source, detections: names(detections), blocks: blocksOf(detections, [100_000, 100_000, 100_000, 100_000]), policy, post, seed: '7' });
+    // this small pass's bound leaves Hamming no key, but not for a residual error: the retries made every block verify
+    expect(r.satellite.abortReason, r.satellite.abortMessage).not.toBe('verification-failed');
+    // 64-bit tags (the ledger sums entries by label): one per block, more for the retried last block, one over the whole key
+    const tagBits = (l: typeof r.satellite.ledger) => l!.entries.filter((e) => e.what === 'verification tag').reduce((a, e) => a + e.bits, 0);
+    expect(tagBits(r.satellite.ledger) / 64).toBeGreaterThan(4 + 1);
+    expect(tagBits(r.ground.ledger)).toBe(tagBits(r.satellite.ledger));
   }, 60_000);
 });
