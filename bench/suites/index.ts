@@ -8,7 +8,7 @@ import { linkSuite } from './link.js';
 import { privacySuite } from './privacy.js';
 import { privacyKernelSuite } from './privacy-kernel.js';
 import { reconcileSuite } from './reconcile.js';
-import { reconcileLdpcSuite } from './reconcile-ldpc.js';
+import { reconcileLdpcQcSuite, reconcileLdpcSuite } from './reconcile-ldpc.js';
 import { cascadeSuite } from './cascade.js';
 import { replaySuite } from './replay.js';
 import { recordingSuite } from './recording.js';
@@ -26,6 +26,7 @@ export const suites: BenchSuite[] = [
   privacyKernelSuite,
   reconcileSuite,
   reconcileLdpcSuite,
+  reconcileLdpcQcSuite,
   cascadeSuite,
   replaySuite,
   recordingSuite,

@@ -9,12 +9,23 @@
  */
 import type { BenchResult, BenchSuite } from '../types.js';
 import { calibration } from '../calibration.js';
+import type { LdpcParams } from '../../src/postprocess/reconcile/index.js';
 import { LdpcReconciler, efficiency, frameErrorRate, noisyPair, runPair } from '../../src/postprocess/reconcile/index.js';
 import { pointStats } from './reconcile.js';
 
-export const reconcileLdpcSuite: BenchSuite = {
-  name: 'reconcile-ldpc',
-  description: 'LDPC reconciliation: f, FER (frames measured), Mbit/s wall and CPU per QBER and key length',
+export const reconcileLdpcSuite: BenchSuite = ldpcSuite('reconcile-ldpc', 'LDPC reconciliation: f, FER (frames measured), Mbit/s wall and CPU per QBER and key length', {});
+
+/**
+ * The same grid with the 8-bit QC min-sum decoder (LdpcParams.decoder 'qc-minsum', ldpc-qc.ts),
+ * its own suite so its figures sit beside the sum-product ones; no thread rows (one thread).
+ */
+export const reconcileLdpcQcSuite: BenchSuite = ldpcSuite('reconcile-ldpc-qc', 'LDPC reconciliation, QC 8-bit min-sum decoder: f, FER (frames measured), Mbit/s wall and CPU', { decoder: 'qc-minsum' });
+
+function ldpcSuite(suite: string, description: string, extra: LdpcParams): BenchSuite {
+  const qcRows = extra.decoder === 'qc-minsum';
+  return {
+  name: suite,
+  description,
   async run({ quick, log }) {
     const qbers = (process.env.MOZI_LDPC_QBERS ?? '0.01,0.02,0.03,0.05').split(',').map(Number);
     const sizes = (process.env.MOZI_LDPC_BITS ?? (quick ? '10000,100000' : '10000,100000,1000000')).split(',').map(Number);
@@ -31,9 +42,9 @@ export const reconcileLdpcSuite: BenchSuite = {
         : bits <= 100_000
           ? { minFrames: quick ? 12 : Math.ceil(300 * scale) }
           : { runs: quick ? 1 : 2 };
-    const out: BenchResult[] = [calibration('reconcile-ldpc')];
-    const rec = new LdpcReconciler();
-    const name = `reconcile-ldpc/${rec.name}`;
+    const out: BenchResult[] = [calibration(suite)];
+    const rec = new LdpcReconciler(extra);
+    const name = `${suite}/${rec.name}`;
     let seed = 1;
     for (const bits of sizes) {
       for (const qber of qbers) {
@@ -61,7 +72,7 @@ export const reconcileLdpcSuite: BenchSuite = {
     }
     // Worker threads for Bob's first decoding pass: 1 (calling thread) vs 2, 10⁶ bits at 2 %
     // (≈ 32 frames, two 16-frame chunks); CPU time is the whole process's (workers included).
-    for (const threads of process.env.MOZI_LDPC_THREADS_ROWS === '0' ? [] : [1, 2]) {
+    for (const threads of process.env.MOZI_LDPC_THREADS_ROWS === '0' || qcRows ? [] : [1, 2]) {
       const bits = quick ? 500_000 : 1_000_000;
       const r2 = new LdpcReconciler({ threads });
       const w = noisyPair(bits, 0.02, 4242);
@@ -75,4 +86,5 @@ export const reconcileLdpcSuite: BenchSuite = {
     }
     return out;
   },
-};
+  };
+}

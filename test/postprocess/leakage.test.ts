@@ -197,10 +197,10 @@ describe('ledger = what crossed the channel, both directions', () => {
     expectSameLedgers(r);
   });
 
-  it(`ldpc: syndromes less the filler-masked rank, reveals, and Bob's per-frame feedback (seed ${SEED + 2})`, async () => {
+  it.each([[{ frameBits: 4096 }], [{ frameBits: 4096, decoder: 'qc-minsum' as const }]])(`ldpc %o: syndromes less the filler-masked rank, reveals, and Bob's per-frame feedback (seed ${SEED + 2})`, async (params) => {
     const q = 0.03;
     const { alice: x, bob: y } = noisyPair(n, q, SEED + 2);
-    const rec = new LdpcReconciler({ frameBits: 4096 });
+    const rec = new LdpcReconciler(params);
     const r = await run(rec, x, y, q, SEED + 2);
     const { aToB, bToA } = r.transcript;
     const h = new ByteReader(aToB[0], 'le');
@@ -208,7 +208,7 @@ describe('ledger = what crossed the channel, both directions', () => {
     const qHat = h.f64();
     expect(h.varint()).toBe(n);
     const nFrames = h.varint();
-    const plan = planLdpc((rec as unknown as { params: Parameters<typeof planLdpc>[0] }).params, qHat, n);
+    const plan = planLdpc({ ...(rec as unknown as { params: Parameters<typeof planLdpc>[0] }).params, decoder: 'decoder' in params ? params.decoder : undefined }, qHat, n);
     const { m, K, p0, ranks, step } = plan;
     expect(nFrames).toBe(Math.ceil(n / K));
     expectZeroPadding(h.rest(), nFrames * m, 'syndromes');

@@ -42,6 +42,8 @@ import type { CheckRule, DecoderState } from './ldpc-decoder.js';
 import { LdpcDecoder, newDecoderState } from './ldpc-decoder.js';
 import type { DecodeResult } from './ldpc-decoder.js';
 import { SIMD_LANES, simdAvailable, simdDecoderFor } from './ldpc-simd.js';
+import type { QcLdpcCode } from './ldpc-qc.js';
+import { cachedQcLdpcCode, qcDecoderAvailable, qcDecoderFor } from './ldpc-qc.js';
 import { decodeChunksOnWorkers, ldpcWorkersAvailable } from './ldpc-parallel.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { FrameOutcome, ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
@@ -101,8 +103,13 @@ export interface LdpcParams {
   /**
    * Sum-product decoder: 'simd' (default where WebAssembly SIMD exists) decodes 4 frames in
    * lock-step (ldpc-simd.ts), 'scalar' one at a time (ldpc-decoder.ts). Min-sum is scalar only.
+   * 'qc-minsum': the codes are quasi-cyclic (Z = 16 lifts of PEG base graphs, ldpc-qc.ts) and Bob
+   * decodes each frame with the 8-bit annealed min-sum kernel, 16 checks per SIMD operation: faster,
+   * at a higher f (its own first-attempt target, TUNE_QC; both parties must use the same value,
+   * it selects the code). Without WebAssembly SIMD the same QC codes are decoded by the scalar
+   * sum-product decoder.
    */
-  decoder?: 'simd' | 'scalar';
+  decoder?: 'simd' | 'scalar' | 'qc-minsum';
   /** Adaptable (punctured/shortened) positions only on variables of at least this degree (default 3). */
   adaptableMinDegree?: number;
   /**
@@ -147,10 +154,16 @@ const BIG = 40;
  * reveals can raise f by ≈ dk; first attempt at f0 + fc/h.
  */
 const TUNE = { dk: 0.12, dmin: 0.02, f0: 1.02, fc: 0.006 };
+/**
+ * First attempt of the QC min-sum decoder: f0 + fc/h (QBER 2 %: 1.132; one-shot it decodes from
+ * f ≈ 1.13–1.16 at N = 131072 where sum-product decodes from ≈ 1.10).
+ */
+const TUNE_QC = { f0: 1.09, fc: 0.006 };
 
 /** Efficiency targeted by the first attempt: fixed, or 'auto' = f0 + fc/h (short high-rate codes need more). */
-export function startEfficiency(fStart: number | 'auto', h: number): number {
-  return fStart === 'auto' ? TUNE.f0 + TUNE.fc / h : fStart;
+export function startEfficiency(fStart: number | 'auto', h: number, qc = false): number {
+  if (fStart !== 'auto') return fStart;
+  return qc ? TUNE_QC.f0 + TUNE_QC.fc / h : TUNE.f0 + TUNE.fc / h;
 }
 /** Reveal steps skipped at the first attempt, by h(QBER) (measured, 10⁵ bits; see LdpcParams.firstSkip). */
 export function firstSkip(h: number): number {
@@ -182,8 +195,8 @@ const ORDER_SEED = 0x0bde4;
  * (punctured/shortened) positions are variables of degree ≥ 3 — puncturing degree-2 variables
  * creates unrecoverable check pairs (cf. untainted puncturing, Elkouss et al. 2012).
  */
-function adaptableOrder(code: LdpcCode, d: number, minDeg: number, family: ProfileFamily): Uint32Array {
-  const key = `${code.n}:${code.m}:${d}:${minDeg}:${family}`;
+function adaptableOrder(code: LdpcCode, d: number, minDeg: number, family: ProfileFamily, qc: boolean): Uint32Array {
+  const key = `${code.n}:${code.m}:${d}:${minDeg}:${family}:${qc}`;
   let o = orderCache.get(key);
   if (o) return o;
   const deg = new Int32Array(code.n);
@@ -225,7 +238,12 @@ const rankCache = new Map<string, Int32Array>();
  * code length shrunk (to a multiple of 64) so the frames share the key evenly — a short key is not
  * padded into an oversized frame.
  */
-export function planLdpc(params: Required<Omit<LdpcParams, 'rule' | 'decoder' | 'firstSkip' | 'threads' | 'patience' | 'profile' | 'retryFromScratch'>> & Pick<LdpcParams, 'firstSkip' | 'profile'>, qber: number, keyBits: number): LdpcPlan {
+export function planLdpc(
+  params: Required<Omit<LdpcParams, 'rule' | 'decoder' | 'firstSkip' | 'threads' | 'patience' | 'profile' | 'retryFromScratch'>> & Pick<LdpcParams, 'firstSkip' | 'profile' | 'decoder'>,
+  qber: number,
+  keyBits: number,
+): LdpcPlan {
+  const qc = params.decoder === 'qc-minsum';
   const h = binaryEntropy(Math.min(0.49, Math.max(qber, 1e-3)));
   const delta = params.delta === 'auto' ? Math.min(0.08, Math.max(TUNE.dmin, TUNE.dk * h)) : params.delta;
   const frameBits = params.frameBits === 'auto' ? 131072 : params.frameBits;
@@ -235,7 +253,7 @@ export function planLdpc(params: Required<Omit<LdpcParams, 'rule' | 'decoder' | 
   const N = Math.min(frameBits, Math.max(64, Math.ceil(kEven / (1 - delta) / 64) * 64));
   const d = Math.round(delta * N);
   const K = N - d;
-  const leak0 = Math.round(startEfficiency(params.fStart, h) * h * K);
+  const leak0 = Math.round(startEfficiency(params.fStart, h, qc) * h * K);
   // Quantise m (codes are cached per (N, m)); puncture so that m − p0 ≈ leak0.
   const m = Math.min(N - 1, Math.max(16, Math.ceil((leak0 + d) / 32) * 32));
   const fine = params.fStep === 'auto';
@@ -245,9 +263,9 @@ export function planLdpc(params: Required<Omit<LdpcParams, 'rule' | 'decoder' | 
   const skip = fs !== 'auto' ? fs : params.fStart === 'auto' && params.fStep === 'auto' && params.maxRetries > 0 ? firstSkip(h) : 0;
   const p0 = Math.max(0, Math.min(d, m - leak0) - Math.round(skip * step));
   const family = params.profile ?? 'auto';
-  const code = cachedLdpcCode(N, m, undefined, family);
-  const order = adaptableOrder(code, d, params.adaptableMinDegree, family);
-  const rk = `${N}:${m}:${d}:${params.adaptableMinDegree}:${family}`;
+  const code = qc ? cachedQcLdpcCode(N, m, undefined, family) : cachedLdpcCode(N, m, undefined, family);
+  const order = adaptableOrder(code, d, params.adaptableMinDegree, family, qc);
+  const rk = `${N}:${m}:${d}:${params.adaptableMinDegree}:${family}:${qc}`;
   let ranks = rankCache.get(rk);
   if (!ranks) {
     ranks = prefixRanks(code, order.subarray(0, d));
@@ -263,6 +281,7 @@ export class LdpcReconciler implements Reconciler {
   private readonly threads: number;
   private readonly rule: CheckRule;
   private readonly simd: boolean;
+  private readonly decoder: LdpcParams['decoder'];
 
   constructor(params: LdpcParams = {}) {
     const maxRetries = params.maxRetries ?? 16;
@@ -274,7 +293,7 @@ export class LdpcReconciler implements Reconciler {
       maxRetries,
       iterations: params.iterations ?? 60,
       retryIterations: params.retryIterations ?? 50,
-      patience: params.patience ?? 8,
+      patience: params.patience ?? (params.decoder === 'qc-minsum' ? 12 : 8),
       profile: params.profile ?? 'auto',
       retryFromScratch: params.retryFromScratch ?? true,
       adaptableMinDegree: params.adaptableMinDegree ?? 3,
@@ -283,7 +302,8 @@ export class LdpcReconciler implements Reconciler {
     this.rule = params.rule ?? 'sum-product';
     this.threads = params.threads ?? Math.min(2, availableParallelism());
     if (!(Number.isInteger(this.threads) && this.threads >= 1)) throw new InputError(`threads ${this.threads} not an integer ≥ 1`, { field: 'threads' });
-    this.simd = this.rule === 'sum-product' && params.decoder !== 'scalar' && simdAvailable();
+    this.decoder = params.decoder;
+    this.simd = this.rule === 'sum-product' && params.decoder !== 'scalar' && params.decoder !== 'qc-minsum' && simdAvailable();
     const p = this.params;
     if (p.frameBits !== 'auto' && !(Number.isInteger(p.frameBits) && p.frameBits >= 256 && p.frameBits <= 1 << 20)) {
       throw new InputError(`frameBits ${p.frameBits} not an integer in [256, 2^20]`, { field: 'frameBits' });
@@ -295,7 +315,7 @@ export class LdpcReconciler implements Reconciler {
     }
     if (!(Number.isInteger(p.patience) && p.patience >= 1)) throw new InputError('patience must be an integer ≥ 1', { field: 'patience' });
     if (!(Number.isInteger(p.maxRetries) && p.maxRetries >= 0)) throw new InputError('maxRetries must be a non-negative integer', { field: 'maxRetries' });
-    this.name = p.maxRetries > 0 ? 'ldpc/blind' : 'ldpc/rate-adaptive';
+    this.name = (p.maxRetries > 0 ? 'ldpc/blind' : 'ldpc/rate-adaptive') + (params.decoder === 'qc-minsum' ? '-qc' : '');
   }
 
   private check(key: BitArray, opts: ReconcileOptions): void {
@@ -309,7 +329,7 @@ export class LdpcReconciler implements Reconciler {
     this.check(key, opts);
     const before = snapshot(ch.stats);
     const seed = (opts.seed ?? freshSeed()) >>> 0;
-    const plan = planLdpc(this.params, opts.qberEstimate, key.length);
+    const plan = planLdpc({ ...this.params, decoder: this.decoder }, opts.qberEstimate, key.length);
     const { N, d, K, m, p0, order, ranks, code } = plan;
     const nFrames = Math.ceil(key.length / K);
     const x = new Uint8Array(N);
@@ -406,13 +426,14 @@ export class LdpcReconciler implements Reconciler {
     const aliceN = r0.varint();
     if (aliceN !== key.length) throw new ProtocolAbort('protocol-violation', `ldpc: Alice's key has ${aliceN} bits, Bob's ${key.length}`);
     const nFrames = r0.varint();
-    const plan = planLdpc(this.params, qber, key.length);
+    const plan = planLdpc({ ...this.params, decoder: this.decoder }, qber, key.length);
     const { N, d, K, m, p0, order, ranks, code } = plan;
     if (nFrames !== Math.ceil(key.length / K)) throw new ProtocolAbort('protocol-violation', `ldpc: ${nFrames} frames for ${key.length} bits`);
     const synAll = r0.rest();
     if (synAll.length * 8 < nFrames * m) throw new ProtocolAbort('protocol-violation', 'ldpc: short syndrome message');
     const decoder = new LdpcDecoder(code, this.rule);
     const simd = this.simd ? simdDecoderFor(code) : null;
+    const qcDec = this.decoder === 'qc-minsum' && 'qc' in code && qcDecoderAvailable() ? qcDecoderFor(code as QcLdpcCode) : null;
     // Frames decoded per call of the first pass (the SIMD decoder refills its lanes within one).
     const chunk = simd ? 4 * SIMD_LANES : 1;
     const lc = Math.log((1 - Math.max(qber, 1e-4)) / Math.max(qber, 1e-4));
@@ -478,7 +499,10 @@ export class LdpcReconciler implements Reconciler {
       // Even one frame alone goes to the SIMD kernel (tanh rule): faster than the scalar decoder, and
       // f slightly lower (10⁵ bits, 120 frames, 2 runs each: QBER 1 % f 1.191 → 1.189,
       // 0.165–0.183 → 0.202–0.225 Mbit/s; 5 % f 1.1905 → 1.1900, 0.43 → 0.58 Mbit/s).
-      if (simd) {
+      if (qcDec) {
+        qcDec.patience = patience;
+        res = jobs.map((j, k) => qcDec.decode(j.st.llr, lc, j.syn, outFor(k), maxIterations));
+      } else if (simd) {
         simd.patience = patience;
         res = simd.decodeBatch(
           jobs.map((j, k) => ({ st: j.st, syndrome: j.syn, out: outFor(k) })),
