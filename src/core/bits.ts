@@ -177,11 +177,28 @@ export class BitArray {
   /** Bits at the given positions, in order: out[i] = this[positions[i]]. */
   select(positions: ArrayLike<number>): BitArray {
     const out = new BitArray(positions.length);
-    const w = this.words;
-    const o = out.words;
-    for (let i = 0; i < positions.length; i++) {
-      const j = positions[i];
-      o[i >>> 5] |= ((w[j >>> 5] >>> (j & 31)) & 1) << (i & 31);
+    // signed views, one output word built in a register: a Uint32Array word ≥ 2³¹ loads as a
+    // double in V8, and a read-modify-write per bit costs a store per bit (Hamming's per-iteration
+    // views, ~0.4 s of the reference replay)
+    const w = new Int32Array(this.words.buffer, this.words.byteOffset, this.words.length);
+    const o = new Int32Array(out.words.buffer, out.words.byteOffset, out.words.length);
+    const n = positions.length;
+    const full = n >>> 5;
+    for (let wi = 0; wi < full; wi++) {
+      let v = 0;
+      for (let b = 0, i = wi << 5; b < 32; b++, i++) {
+        const j = positions[i];
+        v |= ((w[j >>> 5] >>> (j & 31)) & 1) << b;
+      }
+      o[wi] = v;
+    }
+    if (full < o.length) {
+      let v = 0;
+      for (let b = 0, i = full << 5; i < n; b++, i++) {
+        const j = positions[i];
+        v |= ((w[j >>> 5] >>> (j & 31)) & 1) << b;
+      }
+      o[full] = v;
     }
     return out;
   }

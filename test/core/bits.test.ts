@@ -47,3 +47,26 @@ describe('BitArray', () => {
     expect(a.clone().xorInPlace(b).toString()).toBe('0101001');
   });
 });
+
+describe('BitArray.select', () => {
+  it('equals a bit-by-bit gather (lengths around word boundaries, sources on a sub-array)', () => {
+    const seed = 0x5e1ec7;
+    let s = seed;
+    const rnd = (): number => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s;
+    };
+    for (const n of [1, 31, 32, 33, 64, 95, 1000]) {
+      const backing = new Uint32Array(((n + 31) >>> 5) + 3);
+      for (let i = 0; i < backing.length; i++) backing[i] = rnd();
+      const src = new BitArray(n, backing.subarray(2, 2 + ((n + 31) >>> 5)));
+      const m = (rnd() % (2 * n)) + 1;
+      const pos = Array.from({ length: m }, () => rnd() % n);
+      const out = src.select(pos);
+      expect(out.length, `seed ${seed}, n ${n}`).toBe(m);
+      for (let i = 0; i < m; i++) expect(out.get(i), `seed ${seed}, n ${n}, i ${i}`).toBe(src.get(pos[i]));
+      // bits past the end stay zero
+      if (m % 32) expect(out.words[out.words.length - 1] >>> (m % 32), `seed ${seed}, n ${n}`).toBe(0);
+    }
+  });
+});
