@@ -49,6 +49,14 @@ export function qberOf(errors: number[], detected: number[]): number {
  * sample rate when it has ≥ 20 sampled detections, else the basis's rate (0.5 for vacuum).
  */
 export function extrapolateErrors(detected: number[], sampleDet: number[], sampleErr: number[]): number[] {
+  return errorsAtSampledRates(detected, sampleDet, sampleErr, (e, n) => (n > 0 ? e / n : 0));
+}
+
+/**
+ * Errors per class at a rate taken from the sample: `rate(errors, detections)` of the class's own
+ * sample when it has ≥ 20 sampled detections, else of its basis's sample (0.5 for vacuum).
+ */
+function errorsAtSampledRates(detected: number[], sampleDet: number[], sampleErr: number[], rate: (e: number, n: number) => number): number[] {
   const out: number[] = [];
   for (let basis = 0; basis < 2; basis++) {
     let sd = 0;
@@ -59,8 +67,8 @@ export function extrapolateErrors(detected: number[], sampleDet: number[], sampl
     }
     for (let k = 0; k < CLASSES; k++) {
       const i = basis * CLASSES + k;
-      const rate = sampleDet[i] >= 20 ? sampleErr[i] / sampleDet[i] : k === 2 ? 0.5 : sd > 0 ? se / sd : 0;
-      out.push(Math.round(rate * detected[i]));
+      const r = sampleDet[i] >= 20 ? rate(sampleErr[i], sampleDet[i]) : k === 2 ? 0.5 : rate(se, sd);
+      out.push(Math.round(r * detected[i]));
     }
   }
   return out;
@@ -101,21 +109,7 @@ export function rateLowerBound(e: number, n: number, delta: number): number {
  * final bound, on the exact errors, decides the key either way.
  */
 export function optimisticErrors(detected: number[], sampleDet: number[], sampleErr: number[], delta = PRELIMINARY_DELTA): number[] {
-  const out: number[] = [];
-  for (let basis = 0; basis < 2; basis++) {
-    let sd = 0;
-    let se = 0;
-    for (let k = 0; k < CLASSES; k++) {
-      sd += sampleDet[basis * CLASSES + k];
-      se += sampleErr[basis * CLASSES + k];
-    }
-    for (let k = 0; k < CLASSES; k++) {
-      const i = basis * CLASSES + k;
-      const rate = sampleDet[i] >= 20 ? rateLowerBound(sampleErr[i], sampleDet[i], delta) : k === 2 ? 0.5 : rateLowerBound(se, sd, delta);
-      out.push(Math.round(rate * detected[i]));
-    }
-  }
-  return out;
+  return errorsAtSampledRates(detected, sampleDet, sampleErr, (e, n) => rateLowerBound(e, n, delta));
 }
 
 /**
