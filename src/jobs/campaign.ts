@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { Mission } from '../mission/config.js';
-import { runJob, type ReplayPassInput, type ReplayPassResult } from './kinds.js';
+import { missionWithSatellite, runJob, type ReplayPassInput, type ReplayPassResult } from './kinds.js';
 import { runOnRedis, type RunOnRedisOptions } from './queue.js';
 
 interface PlanFilePass {
@@ -51,6 +51,8 @@ export interface CampaignOptions {
 export function campaignInputs(o: Pick<CampaignOptions, 'mission' | 'passes' | 'outDir' | 'seed' | 'windowS'>): ReplayPassInput[] {
   return o.passes.map((p, k) => ({
     mission: o.mission,
+    // a constellation's member by name; a one-satellite mission's pass keeps the input it had
+    ...(p.satellite !== o.mission.satellite.name ? { satellite: p.satellite } : {}),
     station: p.station,
     aos: p.aos,
     ...(o.windowS !== undefined ? { windowS: o.windowS } : {}),
@@ -62,6 +64,8 @@ export function campaignInputs(o: Pick<CampaignOptions, 'mission' | 'passes' | '
 
 /** Replay the campaign; results in plan order. */
 export async function replayCampaign(o: CampaignOptions): Promise<ReplayPassResult[]> {
+  // a plan of another mission fails here, before any job (exit 2 naming the satellite)
+  for (const name of new Set(o.passes.map((p) => p.satellite))) missionWithSatellite(o.mission, name);
   const inputs = campaignInputs(o);
   // one link's passes one after the other (they share its stores and its pending-block recovery)
   const link = (input: unknown) => (input as ReplayPassInput).station;

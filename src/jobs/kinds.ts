@@ -12,13 +12,16 @@ import { join } from 'node:path';
 import { keyStoreSink } from '../kms/sink.js';
 import type { Mission } from '../mission/config.js';
 import { resolveReplayWindow, runReplay } from '../mission/replay.js';
-import { planSlice } from '../plan/slice.js';
+import { InputError } from '../core/errors.js';
+import { planSatellites, planSlice } from '../plan/slice.js';
 import type { SliceInput, SliceResult } from '../plan/types.js';
 import { holdingSink, type Hold } from './hold.js';
 import { settlePassBlocks } from './pass-blocks.js';
 
 export interface ReplayPassInput {
   mission: Mission;
+  /** The pass's satellite, as plan.json names it (a constellation's member; default the mission's satellite). */
+  satellite?: string;
   station: string;
   /** The pass: its AOS (ISO UTC), as plan.json gives it. */
   aos: string;
@@ -66,6 +69,22 @@ export interface JobResults {
   noop: NoopInput;
 }
 
+/**
+ * The mission with the satellite plan.json names as its satellite (a constellation's member, as
+ * planSlice does); an InputError naming the mission's satellites when it has none of that name
+ * (a plan of another mission).
+ */
+export function missionWithSatellite(mission: Mission, name: string | undefined): Mission {
+  if (name === undefined || name === mission.satellite.name) return mission;
+  const sats = planSatellites(mission);
+  const cat = sats.find((c) => c.name === name);
+  if (!cat) {
+    const names = sats.map((c) => c.name);
+    throw new InputError(`"${name}" is not a satellite of mission "${mission.name}" (${names.length > 3 ? `${names.slice(0, 3).join(', ')} … ${names.length} satellites` : names.join(', ')}): give the plan's mission with --mission`, { field: 'satellite' });
+  }
+  return { ...mission, satellite: cat };
+}
+
 /** Path of a site's key store in a campaign's store folder. */
 export function storePath(storeDir: string, site: string): string {
   return join(storeDir, `${site}.sqlite`);
@@ -79,7 +98,8 @@ export function storePath(storeDir: string, site: string): string {
  * not replayed by this attempt).
  */
 export async function replayPassJob(input: ReplayPassInput, hold?: Hold): Promise<ReplayPassResult> {
-  const window = resolveReplayWindow({ mission: input.mission, station: input.station, pass: input.aos, windowS: input.windowS });
+  const mission = missionWithSatellite(input.mission, input.satellite);
+  const window = resolveReplayWindow({ mission, station: input.station, pass: input.aos, windowS: input.windowS });
   const sat = window.satelliteSite;
   const gnd = window.station.id;
   mkdirSync(input.storeDir, { recursive: true });
@@ -94,7 +114,7 @@ export async function replayPassJob(input: ReplayPassInput, hold?: Hold): Promis
     return { ...base, detections: -1, qber: -1, finalKeyBits: bits, aborted: false, abortReason: null, replayed: false, ...settledNote };
   }
   const r = await runReplay({
-    mission: input.mission,
+    mission,
     station: input.station,
     pass: input.aos,
     windowS: input.windowS,
