@@ -6,9 +6,12 @@
  * that may have been used; the peer skips the gap at the authenticated SYNC, so no
  * re-provisioning is needed.
  *
- * Rollback: the key store keeps, per pool file, a monotonic counter of the reserved outgoing pad
- * index (`counters` table). A pool file whose next outgoing index lies below it was restored
- * from an earlier state and would reuse pads: it is refused.
+ * Rollback: the key store keeps, per pool, a monotonic counter of the reserved outgoing pad
+ * index (`counters` table), keyed by the pool's lineage (a hash of the raw pre-shared secret it was
+ * provisioned from, carried in every saved state: KeyPool.lineage), so copying or moving the file
+ * does not escape it. A pool whose next outgoing index lies below it was restored from an earlier
+ * state (or is the same raw secret provisioned again) and would reuse pads: it is refused. Pool
+ * states saved before lineages existed (MZPOOL01/02) are keyed by the file's absolute path.
  */
 import { closeSync, fsyncSync, openSync, renameSync, writeFileSync, appendFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -35,9 +38,9 @@ export function writeFileDurably(file: string, bytes: Uint8Array): void {
   }
 }
 
-/** The store counter of a pool file's outgoing pads. */
-export function padCounterName(pskFile: string, dir: Direction): string {
-  return `pad-reserved:${resolve(pskFile)}:${dir}`;
+/** The store counter of a pool's outgoing pads: by its lineage, else (an old state) by the file's absolute path. */
+export function padCounterName(pskFile: string, dir: Direction, lineage: Uint8Array | null = null): string {
+  return lineage ? `pad-reserved:lineage:${Buffer.from(lineage).toString('hex')}:${dir}` : `pad-reserved:${resolve(pskFile)}:${dir}`;
 }
 
 export interface PadLedger {
@@ -53,7 +56,7 @@ export interface PadLedger {
  */
 export function bindPadLedger(pool: KeyPool, pskFile: string, store: KeyStore, role: 'alice' | 'bob', padLog?: string): PadLedger {
   const out: Direction = role === 'alice' ? 'a2b' : 'b2a';
-  const name = padCounterName(pskFile, out);
+  const name = padCounterName(pskFile, out, pool.lineage);
   const recorded = store.counter(name);
   const next = pool.nextIndex(out);
   if (next < recorded) {

@@ -34,7 +34,7 @@
  * absolute pad index of each direction (`toState`). Pads are zeroed after use and never reused:
  * an empty pool throws ProtocolAbort('auth-pool-exhausted') before anything is sent.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { InputError, ProtocolAbort } from '../core/errors.js';
 import { StatsKeeper, type ChannelStats, type MessageChannel } from './channel.js';
 import type { LeakageLedger } from './ledger.js';
@@ -145,14 +145,32 @@ class PadQueue {
  * second for Bob→Alice. `refill(bytes)` splits distilled key the same way (first half a2b).
  * Both parties must refill with the same bytes at the same protocol step.
  */
-const POOL_STATE_MAGIC = new TextEncoder().encode('MZPOOL02');
-/** The first state format (no pad indices; read as indices 0). */
+const POOL_STATE_MAGIC = new TextEncoder().encode('MZPOOL03');
+/** The second state format (no lineage; read with no lineage). */
+const POOL_STATE_MAGIC_V2 = new TextEncoder().encode('MZPOOL02');
+/** The first state format (no pad indices; read as indices 0, no lineage). */
 const POOL_STATE_MAGIC_V1 = new TextEncoder().encode('MZPOOL01');
+/** Bytes of the pool's lineage (LINEAGE_LABEL). */
+const LINEAGE_BYTES = 16;
+/** Domain separation of the lineage hash. */
+const LINEAGE_LABEL = new TextEncoder().encode('mozi key-pool lineage v1\0');
+/** Header bytes of each state version. */
+const STATE_HEAD = { 1: 24, 2: 40, 3: 40 + LINEAGE_BYTES } as const;
 
-function stateVersion(bytes: Uint8Array): 0 | 1 | 2 {
+function stateVersion(bytes: Uint8Array): 0 | 1 | 2 | 3 {
   if (bytes.length < 24) return 0;
   const is = (m: Uint8Array) => m.every((b, i) => bytes[i] === b);
-  return is(POOL_STATE_MAGIC) ? 2 : is(POOL_STATE_MAGIC_V1) ? 1 : 0;
+  return is(POOL_STATE_MAGIC) ? 3 : is(POOL_STATE_MAGIC_V2) ? 2 : is(POOL_STATE_MAGIC_V1) ? 1 : 0;
+}
+
+/**
+ * The lineage of a pool provisioned from a raw pre-shared secret: the first 16 bytes of
+ * SHA-256(label ‖ secret). Every saved state of that pool carries it, wherever the file is copied
+ * or moved, so a rollback counter keyed by it (kms/pad-ledger.ts) sees a restored earlier state of
+ * the same pool, and a re-provisioned copy of the same raw secret, under any path.
+ */
+function lineageOf(preShared: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(LINEAGE_LABEL).update(preShared).digest().subarray(0, LINEAGE_BYTES));
 }
 
 /** Whether bytes are a saved KeyPool state rather than a raw pre-shared secret. */
@@ -211,6 +229,8 @@ export class KeyPool {
   private reserved: Record<Direction, number> = { a2b: 0, b2a: 0 };
   /** Names of the refills applied (the commit protocol's blocks; the last MAX_APPLIED_REFILLS), saved with the state. */
   private applied: string[] = [];
+  /** The pool's lineage (lineageOf its raw pre-shared secret); null for a state saved before lineages (MZPOOL01/02). */
+  readonly lineage: Uint8Array | null;
 
   /**
    * From a pre-shared secret (8 bytes of hash key K, then pads split half per direction), or from a
@@ -221,7 +241,7 @@ export class KeyPool {
     const version = stateVersion(preShared);
     if (version !== 0) {
       const dv = new DataView(preShared.buffer, preShared.byteOffset, preShared.byteLength);
-      const head = version === 2 ? 40 : 24;
+      const head = STATE_HEAD[version];
       const nAB = preShared.length >= head ? dv.getUint32(16, true) : -1;
       const nBA = preShared.length >= head ? dv.getUint32(20, true) : -1;
       if (nAB < 0 || preShared.length < head + nAB + nBA || nAB % TAG_BYTES || nBA % TAG_BYTES) {
@@ -229,7 +249,9 @@ export class KeyPool {
       }
       if (preShared.length > head + nAB + nBA) this.applied = readRefillTrailer(preShared.subarray(head + nAB + nBA));
       this.hashKey = copyBytes(preShared.subarray(8, 16));
-      if (version === 2) {
+      const lineage = version === 3 ? copyBytes(preShared.subarray(40, 40 + LINEAGE_BYTES)) : null;
+      this.lineage = lineage && lineage.some((b) => b !== 0) ? lineage : null;
+      if (version >= 2) {
         this.queues.a2b.index = dv.getUint32(24, true) + dv.getUint32(28, true) * 2 ** 32;
         this.queues.b2a.index = dv.getUint32(32, true) + dv.getUint32(36, true) * 2 ** 32;
       }
@@ -242,21 +264,24 @@ export class KeyPool {
       throw new InputError(`needs ≥ 24 bytes (8 for K + one pad per direction), got ${preShared.length}`, { field: 'preShared' });
     }
     this.hashKey = copyBytes(preShared.subarray(0, 8));
+    this.lineage = lineageOf(preShared);
     this.addSplit(preShared.subarray(8));
   }
 
   /**
-   * The pool's state: magic "MZPOOL02", K (8 bytes), the byte counts of the a→b and b→a pads
+   * The pool's state: magic "MZPOOL03", K (8 bytes), the byte counts of the a→b and b→a pads
    * (u32 LE each), the absolute index of the first unused pad of each direction (u64 LE each),
-   * then the unused pads of each direction. Consumed pads are not in it. (States written in the
-   * first format, "MZPOOL01", without indices, are read with indices 0.)
+   * the pool's lineage (16 bytes; zero when it has none), then the unused pads of each direction
+   * and the refill trailer. Consumed pads are not in it. (States of the earlier formats are read:
+   * "MZPOOL02" without a lineage, "MZPOOL01" also without indices, read as 0.)
    */
   toState(): Uint8Array {
     const skip = (d: Direction) => Math.min(this.queues[d].availableBits / 8, Math.max(0, this.reserved[d] - this.queues[d].index) * TAG_BYTES);
     const ab = this.queues.a2b.remaining().subarray(skip('a2b'));
     const ba = this.queues.b2a.remaining().subarray(skip('b2a'));
     const trailer = writeRefillTrailer(this.applied);
-    const out = new Uint8Array(40 + ab.length + ba.length + trailer.length);
+    const head = STATE_HEAD[3];
+    const out = new Uint8Array(head + ab.length + ba.length + trailer.length);
     out.set(POOL_STATE_MAGIC, 0);
     out.set(this.nextHashKey ?? this.hashKey, 8);
     const dv = new DataView(out.buffer);
@@ -268,9 +293,10 @@ export class KeyPool {
     };
     put64(24, this.queues.a2b.index + skip('a2b') / TAG_BYTES);
     put64(32, this.queues.b2a.index + skip('b2a') / TAG_BYTES);
-    out.set(ab, 40);
-    out.set(ba, 40 + ab.length);
-    out.set(trailer, 40 + ab.length + ba.length);
+    if (this.lineage) out.set(this.lineage, 40);
+    out.set(ab, head);
+    out.set(ba, head + ab.length);
+    out.set(trailer, head + ab.length + ba.length);
     return out;
   }
 

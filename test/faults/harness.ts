@@ -273,7 +273,7 @@ export class FaultLink {
     const read = (file: string, site: string, psk: string, dir: Dir) => {
       const s = KeyStore.open(file, { site });
       try {
-        return s.counter(padCounterName(psk, dir));
+        return s.counter(padCounterName(psk, dir, new KeyPool(new Uint8Array(readFileSync(psk))).lineage));
       } finally {
         s.close();
       }

@@ -98,6 +98,40 @@ describe('issue 21 reproductions', () => {
     expect(l.padReuses).toBe(0);
   });
 
+  it('a restored pool is refused under another path too (the counter follows the pool lineage, not the file name)', async () => {
+    const l = newLink();
+    await l.run(undefined, 30_000);
+    copyFileSync(l.satPsk, `${l.satPsk}.bak`);
+    copyFileSync(l.gndPsk, `${l.gndPsk}.bak`);
+    await l.run(undefined, 30_000);
+    // the earlier states, moved to fresh file names
+    l.satPsk = `${l.satPsk}.moved`;
+    l.gndPsk = `${l.gndPsk}.moved`;
+    copyFileSync(l.satPsk.replace(/\.moved$/, '.bak'), l.satPsk);
+    copyFileSync(l.gndPsk.replace(/\.moved$/, '.bak'), l.gndPsk);
+    await expect(l.run(undefined, 30_000)).rejects.toThrow(/pool state rolled back/);
+    expect(l.padReuses).toBe(0);
+  });
+
+  it('every saved state of a pool carries the lineage of its raw secret; old states have none', () => {
+    const raw = new Uint8Array(seededBytes('lineage')(8 + 64 * 16));
+    const pool = new KeyPool(raw);
+    expect(pool.lineage).not.toBeNull();
+    const again = new KeyPool(new KeyPool(pool.toState()).toState());
+    expect(Buffer.from(again.lineage!).equals(Buffer.from(pool.lineage!))).toBe(true);
+    const other = new KeyPool(new Uint8Array(seededBytes('lineage-other')(8 + 64 * 16)));
+    expect(Buffer.from(other.lineage!).equals(Buffer.from(pool.lineage!))).toBe(false);
+    // an MZPOOL02 state: the same header without the lineage field
+    const v3 = pool.toState();
+    const v2 = new Uint8Array(v3.length - 16);
+    v2.set(v3.subarray(0, 40), 0);
+    v2.set(new TextEncoder().encode('MZPOOL02'), 0);
+    v2.set(v3.subarray(56), 40);
+    const old = new KeyPool(v2);
+    expect(old.lineage).toBeNull();
+    expect(Buffer.from(old.toState().subarray(56)).equals(Buffer.from(v3.subarray(56)))).toBe(true);
+  });
+
   it('a flipped bit in a length prefix ends with a named reason, not a hang', async () => {
     const listener = await listenTcp('127.0.0.1', 0);
     const accepted = listener.accept();

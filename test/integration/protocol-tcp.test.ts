@@ -155,7 +155,7 @@ describe('mozi satellite / mozi ground over TCP', () => {
     // both sides saved their pool state: consumed pads gone, refilled from the distilled key (the
     // states differ by the pads each side reserved durably but did not use; the next SYNC skips them)
     const poolSat = readFileSync(join(dir, 'psk-sat.bin'));
-    expect(poolSat.subarray(0, 8).toString()).toBe('MZPOOL02');
+    expect(poolSat.subarray(0, 8).toString()).toBe('MZPOOL03');
     expect(poolSat.includes(PSK.subarray(8, 8 + 64))).toBe(false);
 
     // the second run authenticates with the saved pools (fresh pads) and reproduces the key

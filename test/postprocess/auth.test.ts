@@ -254,10 +254,11 @@ describe('session start: resynchronisation after an aborted run', () => {
     expect(q.nextIndex('a2b')).toBe(2);
     expect(q.nextIndex('b2a')).toBe(1);
     const s = p.toState();
-    const v1 = new Uint8Array(s.length - 16);
+    // MZPOOL03 → MZPOOL01: drop the pad indices (16 bytes) and the lineage (16 bytes)
+    const v1 = new Uint8Array(s.length - 32);
     v1.set(new TextEncoder().encode('MZPOOL01'));
     v1.set(s.subarray(8, 24), 8);
-    v1.set(s.subarray(40), 24);
+    v1.set(s.subarray(56), 24);
     const r = new KeyPool(v1);
     expect(r.nextIndex('a2b')).toBe(0);
     expect(Buffer.from(r.takePad('a2b'))).toEqual(Buffer.from(q.takePad('a2b')));
