@@ -11,7 +11,7 @@ import { keyOfCounts, predictParamsFromHardware } from '../mission/predict.js';
 import { PACKED_COUNTS, unpackCounts } from './counts.js';
 import { F_AOS, F_KEY, F_LOS, F_MAX_EL, F_MIN_RANGE, F_DURATION, F_PULSES, F_TCA, isPacked, NUM, packSlice, type PackedSlice } from './packed.js';
 import { addToPool, MAX_MIN_MAX_LINKS, pairShare, relayPairKeys, stationWeights, type PairSpec, type Pools } from './relay.js';
-import { schedulePasses, type Candidate, type Schedule } from './schedule.js';
+import { schedulePasses, type CandidateColumns, type Schedule } from './schedule.js';
 import type { PlanOptions, PlannedPass, SliceResult } from './types.js';
 import { cloudFreeProbability } from './weather.js';
 
@@ -242,8 +242,7 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   }
   const pairs = planPairs(mission);
   const weights = stationWeights(pairs);
-  const cands: Candidate[] = new Array<Candidate>(n);
-  for (let i = 0; i < n; i++) cands[i] = { satelliteIndex: passes.sat[i], station: passes.stationIds[passes.stn[i]], aosMs: passes.aos[i], losMs: passes.los[i], valueBits: expected[i] };
+  const cands: CandidateColumns = { n, satelliteIndex: passes.sat, station: passes.stn, stationIds: passes.stationIds, aosMs: passes.aos, losMs: passes.los, valueBits: expected };
   const poolsOf = (s: Schedule) => (options.block === 'combined' ? combinedPools(mission, linkBlocks(passes, s.scheduled, prob)) : perPassPools(passes, s.scheduled, prob));
   // the relay allocation; max-min beyond its LP size falls back to the proportional share, with a warning
   const notes: string[] = [];

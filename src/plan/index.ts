@@ -20,7 +20,7 @@ export { runPackedSlices, runSlices } from './pool.js';
 export { packSlice, unpackSlice } from './packed.js';
 export type { PackedSlice } from './packed.js';
 export { schedulePasses, greedySchedule, roundRobinSchedule, maxMinHeuristicSchedule } from './schedule.js';
-export type { Candidate, Schedule } from './schedule.js';
+export type { Candidate, CandidateColumns, Candidates, Schedule } from './schedule.js';
 export { maxMinPairKeys, pairKeys, RELAY_MODES, relayPairKeys, stationWeights } from './relay.js';
 export { solveLp } from './lp.js';
 export type { PairSpec, Pools, RelayMode } from './relay.js';
