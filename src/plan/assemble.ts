@@ -8,10 +8,11 @@
  */
 import type { Mission } from '../mission/config.js';
 import { keyOfCounts, predictParamsFromHardware } from '../mission/predict.js';
-import { addCounts, PACKED_COUNTS, unpackCounts } from './counts.js';
+import { PACKED_COUNTS, unpackCounts } from './counts.js';
+import { F_AOS, F_KEY, F_LOS, F_MAX_EL, F_MIN_RANGE, F_DURATION, F_PULSES, F_TCA, isPacked, NUM, packSlice, type PackedSlice } from './packed.js';
 import { addToPool, MAX_MIN_MAX_LINKS, pairShare, relayPairKeys, stationWeights, type PairSpec, type Pools } from './relay.js';
-import { schedulePasses, type Candidate, type Schedule } from './schedule.js';
-import type { PlanOptions, PlannedPass, SlicePass, SliceResult } from './types.js';
+import { schedulePasses, type CandidateColumns, type Schedule } from './schedule.js';
+import type { PlanOptions, PlannedPass, SliceResult } from './types.js';
 import { cloudFreeProbability } from './weather.js';
 
 export interface StationFigures {
@@ -83,11 +84,81 @@ export interface Plan {
 const iso = (ms: number): string => new Date(Math.round(ms)).toISOString();
 const DAY_MS = 86_400_000;
 
+/**
+ * Every pass of the slices in plan order (AOS, satellite index, station id), as columns: the
+ * slices' own typed arrays (packed.ts) addressed through `sl`/`row`, plus the columns the
+ * scheduler and the figures read on every pass, copied in plan order. No object per pass.
+ */
+export interface PassTable {
+  n: number;
+  slices: PackedSlice[];
+  /** Plan index → index in `slices`, and row in that slice. */
+  sl: Int32Array;
+  row: Int32Array;
+  /** Plan index → satellite index, station (index in stationIds). */
+  sat: Int32Array;
+  stn: Int32Array;
+  stationIds: string[];
+  aos: Float64Array;
+  tca: Float64Array;
+  los: Float64Array;
+  key: Float64Array;
+}
+
+/** Field `f` (packed.ts NUM_FIELDS) of pass i. */
+const numOf = (t: PassTable, i: number, f: number): number => t.slices[t.sl[i]].num[t.row[i] * NUM + f];
+
 /** All passes of the slices in plan order. */
-function gather(slices: readonly SliceResult[]): SlicePass[] {
-  const all: SlicePass[] = [];
-  for (const s of [...slices].sort((a, b) => a.satelliteIndex - b.satelliteIndex)) for (const p of s.passes) all.push(p);
-  return all.sort((a, b) => a.aosMs - b.aosMs || a.satelliteIndex - b.satelliteIndex || (a.station < b.station ? -1 : a.station > b.station ? 1 : 0));
+function gather(input: readonly (SliceResult | PackedSlice)[]): PassTable {
+  const slices = input.map((s) => (isPacked(s) ? s : packSlice(s))).sort((a, b) => a.satelliteIndex - b.satelliteIndex);
+  const stationIds: string[] = [];
+  const stationAt = new Map<string, number>();
+  const local = slices.map((s) =>
+    Int32Array.from(s.stationIds, (id) => {
+      let k = stationAt.get(id);
+      if (k === undefined) stationAt.set(id, (k = stationIds.push(id) - 1));
+      return k;
+    }),
+  );
+  // rank of each station id in string order (the tie-break of the plan order)
+  const rank = new Int32Array(stationIds.length);
+  stationIds
+    .map((id, k) => ({ id, k }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .forEach((x, r) => (rank[x.k] = r));
+  let n = 0;
+  for (const s of slices) n += s.n;
+  // global rows: the slices concatenated in satellite order
+  const gSl = new Int32Array(n);
+  const gRow = new Int32Array(n);
+  const gAos = new Float64Array(n);
+  const gSat = new Int32Array(n);
+  const gStn = new Int32Array(n);
+  let g = 0;
+  slices.forEach((s, k) => {
+    for (let r = 0; r < s.n; r++, g++) {
+      gSl[g] = k;
+      gRow[g] = r;
+      gAos[g] = s.num[r * NUM + F_AOS];
+      gSat[g] = s.satelliteIndex;
+      gStn[g] = local[k][s.station[r]];
+    }
+  });
+  const order = Array.from({ length: n }, (_, x) => x).sort((a, b) => gAos[a] - gAos[b] || gSat[a] - gSat[b] || rank[gStn[a]] - rank[gStn[b]]);
+  const t: PassTable = { n, slices, stationIds, sl: new Int32Array(n), row: new Int32Array(n), sat: new Int32Array(n), stn: new Int32Array(n), aos: new Float64Array(n), tca: new Float64Array(n), los: new Float64Array(n), key: new Float64Array(n) };
+  order.forEach((x, i) => {
+    t.sl[i] = gSl[x];
+    t.row[i] = gRow[x];
+    t.sat[i] = gSat[x];
+    t.stn[i] = gStn[x];
+    t.aos[i] = gAos[x];
+  });
+  for (let i = 0; i < n; i++) {
+    t.tca[i] = numOf(t, i, F_TCA);
+    t.los[i] = numOf(t, i, F_LOS);
+    t.key[i] = numOf(t, i, F_KEY);
+  }
+  return t;
 }
 
 /** The station pairs: the demand's, else every pair of the mission's stations. */
@@ -110,24 +181,30 @@ interface LinkBlock {
 }
 
 /** Per (satellite, station): the scheduled passes' counts summed (clear and weather-weighted). */
-function linkBlocks(passes: readonly SlicePass[], scheduled: readonly boolean[], prob: readonly number[]): Map<string, LinkBlock> {
-  const links = new Map<string, LinkBlock>();
-  passes.forEach((p, i) => {
-    if (!scheduled[i]) return;
-    const k = `${p.satelliteIndex}\u0000${p.station}`;
+function linkBlocks(t: PassTable, scheduled: readonly boolean[], prob: ArrayLike<number>): Map<number, LinkBlock> {
+  const links = new Map<number, LinkBlock>();
+  const stations = t.stationIds.length;
+  for (let i = 0; i < t.n; i++) {
+    if (!scheduled[i]) continue;
+    const k = t.sat[i] * stations + t.stn[i];
     let l = links.get(k);
-    if (!l) links.set(k, (l = { satelliteIndex: p.satelliteIndex, station: p.station, clear: new Array<number>(PACKED_COUNTS).fill(0), expected: new Array<number>(PACKED_COUNTS).fill(0), pulses: 0, expectedPulses: 0, durationS: 0 }));
-    addCounts(l.clear, p.counts);
-    addCounts(l.expected, p.counts, prob[i]);
-    l.pulses += p.pulses;
-    l.expectedPulses += prob[i] * p.pulses;
-    l.durationS += p.durationS;
-  });
+    if (!l) links.set(k, (l = { satelliteIndex: t.sat[i], station: t.stationIds[t.stn[i]], clear: new Array<number>(PACKED_COUNTS).fill(0), expected: new Array<number>(PACKED_COUNTS).fill(0), pulses: 0, expectedPulses: 0, durationS: 0 }));
+    const c = t.slices[t.sl[i]].counts;
+    const o = t.row[i] * PACKED_COUNTS;
+    for (let x = 0; x < PACKED_COUNTS; x++) {
+      l.clear[x] += 1 * c[o + x];
+      l.expected[x] += prob[i] * c[o + x];
+    }
+    const pulses = numOf(t, i, F_PULSES);
+    l.pulses += pulses;
+    l.expectedPulses += prob[i] * pulses;
+    l.durationS += numOf(t, i, F_DURATION);
+  }
   return links;
 }
 
 /** Combined-block key of every link, clear and weather-expected (the expected counts' key). */
-function combinedPools(mission: Mission, links: Map<string, LinkBlock>): { clear: Pools; expected: Pools } {
+function combinedPools(mission: Mission, links: Map<number, LinkBlock>): { clear: Pools; expected: Pools } {
   const clear: Pools = new Map();
   const expected: Pools = new Map();
   for (const l of links.values()) {
@@ -140,27 +217,32 @@ function combinedPools(mission: Mission, links: Map<string, LinkBlock>): { clear
   return { clear, expected };
 }
 
-function perPassPools(passes: readonly SlicePass[], scheduled: readonly boolean[], prob: readonly number[]): { clear: Pools; expected: Pools } {
+function perPassPools(t: PassTable, scheduled: readonly boolean[], prob: ArrayLike<number>): { clear: Pools; expected: Pools } {
   const clear: Pools = new Map();
   const expected: Pools = new Map();
-  passes.forEach((p, i) => {
-    if (!scheduled[i]) return;
-    addToPool(clear, p.satelliteIndex, p.station, p.keyBits);
-    addToPool(expected, p.satelliteIndex, p.station, p.keyBits * prob[i]);
-  });
+  for (let i = 0; i < t.n; i++) {
+    if (!scheduled[i]) continue;
+    addToPool(clear, t.sat[i], t.stationIds[t.stn[i]], t.key[i]);
+    addToPool(expected, t.sat[i], t.stationIds[t.stn[i]], t.key[i] * prob[i]);
+  }
   return { clear, expected };
 }
 
 const minOf = (xs: readonly number[]): number => (xs.length ? Math.min(...xs) : 0);
 
 /** Build the plan from the slices' results; `onPass` sees every pass in plan order (for streaming). */
-export function assemblePlan(mission: Mission, options: PlanOptions, slices: readonly SliceResult[], onPass?: (p: PlannedPass) => void): Plan {
+export function assemblePlan(mission: Mission, options: PlanOptions, slices: readonly (SliceResult | PackedSlice)[], onPass?: (p: PlannedPass) => void): Plan {
   const passes = gather(slices);
-  const prob = passes.map((p) => cloudFreeProbability(options.weather, p.station, p.tcaMs));
-  const expected = passes.map((p, i) => p.keyBits * prob[i]);
+  const n = passes.n;
+  const prob = new Float64Array(n);
+  const expected = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    prob[i] = cloudFreeProbability(options.weather, passes.stationIds[passes.stn[i]], passes.tca[i]);
+    expected[i] = passes.key[i] * prob[i];
+  }
   const pairs = planPairs(mission);
   const weights = stationWeights(pairs);
-  const cands: Candidate[] = passes.map((p, i) => ({ satelliteIndex: p.satelliteIndex, station: p.station, aosMs: p.aosMs, losMs: p.losMs, valueBits: expected[i] }));
+  const cands: CandidateColumns = { n, satelliteIndex: passes.sat, station: passes.stn, stationIds: passes.stationIds, aosMs: passes.aos, losMs: passes.los, valueBits: expected };
   const poolsOf = (s: Schedule) => (options.block === 'combined' ? combinedPools(mission, linkBlocks(passes, s.scheduled, prob)) : perPassPools(passes, s.scheduled, prob));
   // the relay allocation; max-min beyond its LP size falls back to the proportional share, with a warning
   const notes: string[] = [];
@@ -202,25 +284,26 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   }
   const monthsEnd = monthStarts.length ? Date.UTC(new Date(monthStarts[monthStarts.length - 1]).getUTCFullYear(), new Date(monthStarts[monthStarts.length - 1]).getUTCMonth() + 1, 1) : -Infinity;
   const stationAt = new Map(mission.stations.map((st, k) => [st.id, k]));
+  const missionStationOf = passes.stationIds.map((id) => stationAt.get(id));
   const tally = mission.stations.map(() => ({ n: 0, ns: 0, perMonth: new Array<number>(monthStarts.length).fill(0), noClearByDay: new Map<number, number>() }));
   let month = 0;
-  passes.forEach((p, i) => {
-    const k = stationAt.get(p.station);
-    if (k === undefined) return;
+  for (let i = 0; i < n; i++) {
+    const k = missionStationOf[passes.stn[i]];
+    if (k === undefined) continue;
     const tl = tally[k];
     tl.n++;
-    if (!sched.scheduled[i]) return;
+    if (!sched.scheduled[i]) continue;
     tl.ns++;
     // the month of the TCA as plan.json prints it (rounded to the ms)
-    const t = Math.round(p.tcaMs);
+    const t = Math.round(passes.tca[i]);
     if (t >= monthStarts[0] && t < monthsEnd) {
       while (month > 0 && t < monthStarts[month]) month--;
       while (month + 1 < monthStarts.length && t >= monthStarts[month + 1]) month++;
       tl.perMonth[month] += expected[i];
     }
-    const day = Math.floor((p.tcaMs - options.fromMs) / DAY_MS);
+    const day = Math.floor((passes.tca[i] - options.fromMs) / DAY_MS);
     tl.noClearByDay.set(day, (tl.noClearByDay.get(day) ?? 1) * (1 - prob[i]));
-  });
+  }
   const stationFigures: StationFigures[] = mission.stations.map((st, si) => {
     const { n, ns, noClearByDay } = tally[si];
     const perMonth: Record<string, number> = {};
@@ -270,11 +353,11 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   // every pass, in plan order, to the caller (passes.csv is written as they come) and to plan.json unless --summary
   const plannedPasses: PlannedPass[] | undefined = options.summaryOnly ? undefined : [];
   if (plannedPasses || onPass) {
-    passes.forEach((p, i) => {
-      const pp = plannedPass(p, i, passes, sched, prob[i]);
+    for (let i = 0; i < n; i++) {
+      const pp = plannedPass(passes, i, sched, prob[i]);
       onPass?.(pp);
       plannedPasses?.push(pp);
-    });
+    }
   }
   const totalExp = sumPool(perPass.expected);
   const combExp = sumPool(combined.expected);
@@ -286,7 +369,7 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
     window: { from: iso(options.fromMs), to: iso(options.toMs), days },
     options: { policy: options.policy, block: options.block, relay, stepS: options.stepS, latencyBits: options.latencyBits, weather: options.weather.source },
     summary: {
-      passes: passes.length,
+      passes: n,
       scheduledPasses: sched.scheduled.filter(Boolean).length,
       keyBits: sumPool(perPass.clear),
       expectedKeyBits: totalExp,
@@ -306,21 +389,21 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
 }
 
 /** One pass as plan.json and passes.csv show it. */
-export function plannedPass(p: SlicePass, i: number, passes: readonly SlicePass[], sched: Schedule, cloudFree: number): PlannedPass {
+export function plannedPass(t: PassTable, i: number, sched: Schedule, cloudFree: number): PlannedPass {
   const by = sched.blockedBy[i];
-  const o = by >= 0 ? passes[by] : undefined;
-  const reason = sched.scheduled[i] ? undefined : o ? (o.satelliteIndex === p.satelliteIndex ? `satellite busy: ${o.station} ${iso(o.aosMs)}` : `station busy: ${o.satellite} ${iso(o.aosMs)}`) : 'not chosen';
+  const satName = (j: number): string => t.slices[t.sl[j]].satellite;
+  const reason = sched.scheduled[i] ? undefined : by >= 0 ? (t.sat[by] === t.sat[i] ? `satellite busy: ${t.stationIds[t.stn[by]]} ${iso(t.aos[by])}` : `station busy: ${satName(by)} ${iso(t.aos[by])}`) : 'not chosen';
   return {
-    satellite: p.satellite,
-    station: p.station,
-    aos: iso(p.aosMs),
-    tca: iso(p.tcaMs),
-    los: iso(p.losMs),
-    maxElevationDeg: p.maxElevationDeg,
-    minRangeKm: p.minRangeKm,
-    night: p.night,
-    predictedKeyBits: p.keyBits,
-    expectedKeyBits: p.keyBits * cloudFree,
+    satellite: satName(i),
+    station: t.stationIds[t.stn[i]],
+    aos: iso(t.aos[i]),
+    tca: iso(t.tca[i]),
+    los: iso(t.los[i]),
+    maxElevationDeg: numOf(t, i, F_MAX_EL),
+    minRangeKm: numOf(t, i, F_MIN_RANGE),
+    night: t.slices[t.sl[i]].night[t.row[i]] === 1,
+    predictedKeyBits: t.key[i],
+    expectedKeyBits: t.key[i] * cloudFree,
     cloudFreeProbability: cloudFree,
     scheduled: sched.scheduled[i],
     ...(reason ? { reason } : {}),
@@ -328,7 +411,7 @@ export function plannedPass(p: SlicePass, i: number, passes: readonly SlicePass[
 }
 
 /** Seconds from `fromMs` to the LOS of the pass after which each pair first holds `bits`. */
-function pairLatencies(passes: readonly SlicePass[], scheduled: readonly boolean[], bits: readonly number[], pairs: readonly PairSpec[], target: number, fromMs: number): (number | null)[] {
+function pairLatencies(t: PassTable, scheduled: readonly boolean[], bits: ArrayLike<number>, pairs: readonly PairSpec[], target: number, fromMs: number): (number | null)[] {
   const w = stationWeights(pairs);
   const pools: Pools = new Map();
   const value = new Array<number>(pairs.length).fill(0);
@@ -337,16 +420,18 @@ function pairLatencies(passes: readonly SlicePass[], scheduled: readonly boolean
   pairs.forEach((p, k) => {
     for (const id of [p.a, p.b]) (byStation.get(id) ?? byStation.set(id, []).get(id)!).push(k);
   });
-  const order = passes.map((_, i) => i).filter((i) => scheduled[i]).sort((i, j) => passes[i].losMs - passes[j].losMs || i - j);
+  const order: number[] = [];
+  for (let i = 0; i < t.n; i++) if (scheduled[i]) order.push(i);
+  order.sort((i, j) => t.los[i] - t.los[j] || i - j);
   for (const i of order) {
-    const p = passes[i];
-    const ks = (byStation.get(p.station) ?? []).filter((k) => out[k] === null);
+    const station = t.stationIds[t.stn[i]];
+    const ks = (byStation.get(station) ?? []).filter((k) => out[k] === null);
     if (!ks.length) continue;
-    const before = ks.map((k) => pairShare(pools.get(p.satelliteIndex), pairs[k], w));
-    addToPool(pools, p.satelliteIndex, p.station, bits[i]);
+    const before = ks.map((k) => pairShare(pools.get(t.sat[i]), pairs[k], w));
+    addToPool(pools, t.sat[i], station, bits[i]);
     ks.forEach((k, x) => {
-      value[k] += pairShare(pools.get(p.satelliteIndex), pairs[k], w) - before[x];
-      if (value[k] >= target) out[k] = (p.losMs - fromMs) / 1000;
+      value[k] += pairShare(pools.get(t.sat[i]), pairs[k], w) - before[x];
+      if (value[k] >= target) out[k] = (t.los[i] - fromMs) / 1000;
     });
   }
   return out;

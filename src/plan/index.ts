@@ -9,16 +9,18 @@
  */
 import type { Mission } from '../mission/config.js';
 import { assemblePlan, type Plan } from './assemble.js';
-import { runSlices } from './pool.js';
+import { runPackedSlices } from './pool.js';
 import { planSlices } from './slice.js';
 import type { PlannedPass, PlanOptions } from './types.js';
 
 export { assemblePlan, planJson, planPairs, plannedPass } from './assemble.js';
 export type { PairFigures, Plan, PlanSummary, StationFigures } from './assemble.js';
 export { planSatellites, planSlice, planSlices } from './slice.js';
-export { runSlices } from './pool.js';
+export { runPackedSlices, runSlices } from './pool.js';
+export { packSlice, unpackSlice } from './packed.js';
+export type { PackedSlice } from './packed.js';
 export { schedulePasses, greedySchedule, roundRobinSchedule, maxMinHeuristicSchedule } from './schedule.js';
-export type { Candidate, Schedule } from './schedule.js';
+export type { Candidate, CandidateColumns, Candidates, Schedule } from './schedule.js';
 export { maxMinPairKeys, pairKeys, RELAY_MODES, relayPairKeys, stationWeights } from './relay.js';
 export { solveLp } from './lp.js';
 export type { PairSpec, Pools, RelayMode } from './relay.js';
@@ -32,6 +34,6 @@ export async function runPlan(
   threads = 1,
   hooks: { onSlice?: (done: number, total: number) => void; onPass?: (p: PlannedPass) => void } = {},
 ): Promise<Plan> {
-  const slices = await runSlices(planSlices(mission, options), threads, hooks.onSlice);
+  const slices = await runPackedSlices(planSlices(mission, options), threads, hooks.onSlice);
   return assemblePlan(mission, options, slices, hooks.onPass);
 }

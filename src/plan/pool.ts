@@ -7,6 +7,7 @@
  * (one JavaScript file) it loads that bundle, whose CLI entry does not run in a worker.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { packedBuffers, packSlice, unpackSlice, type PackedSlice } from './packed.js';
 import { planSlice } from './slice.js';
 import type { SliceInput, SliceResult } from './types.js';
 
@@ -14,19 +15,22 @@ interface Request {
   id: number;
   input: SliceInput;
 }
-type Reply = { id: number; result: SliceResult } | { id: number; error: { message: string; name: string; field?: string; file?: string; line?: number } };
+type Reply = { id: number; result: PackedSlice } | { id: number; error: { message: string; name: string; field?: string; file?: string; line?: number } };
 
 if (!isMainThread && (workerData as { moziPlanWorker?: boolean } | null)?.moziPlanWorker && parentPort) {
   const port = parentPort;
   port.on('message', (req: Request) => {
     let reply: Reply;
+    let transfer: ArrayBuffer[] = [];
     try {
-      reply = { id: req.id, result: planSlice(req.input) };
+      const result = packSlice(planSlice(req.input));
+      reply = { id: req.id, result };
+      transfer = packedBuffers(result);
     } catch (e) {
       const err = e as Error & { field?: string; file?: string; line?: number };
       reply = { id: req.id, error: { message: err.message, name: err.name, field: err.field, file: err.file, line: err.line } };
     }
-    port.postMessage(reply);
+    port.postMessage(reply, transfer);
   });
 }
 
@@ -38,15 +42,21 @@ function startWorker(): Worker {
   return new Worker(code, { eval: true, workerData: { moziPlanWorker: true } });
 }
 
+/** planSlice over every input on `threads` workers, as SliceResults (runPackedSlices, unpacked). */
+export async function runSlices(inputs: readonly SliceInput[], threads: number, onSlice?: (done: number, total: number) => void): Promise<SliceResult[]> {
+  return (await runPackedSlices(inputs, threads, onSlice)).map(unpackSlice);
+}
+
 /**
- * planSlice over every input, on `threads` workers (1: in this thread), results in input order.
+ * planSlice over every input, on `threads` workers (1: in this thread), results in input order,
+ * packed (packed.ts: columns whose buffers the workers transfer, no structured clone of a pass).
  * `onSlice` is called as each slice finishes (progress, streaming).
  */
-export async function runSlices(inputs: readonly SliceInput[], threads: number, onSlice?: (done: number, total: number) => void): Promise<SliceResult[]> {
-  const results: SliceResult[] = new Array<SliceResult>(inputs.length);
+export async function runPackedSlices(inputs: readonly SliceInput[], threads: number, onSlice?: (done: number, total: number) => void): Promise<PackedSlice[]> {
+  const results: PackedSlice[] = new Array<PackedSlice>(inputs.length);
   if (threads <= 1 || inputs.length <= 1) {
     inputs.forEach((input, i) => {
-      results[i] = planSlice(input);
+      results[i] = packSlice(planSlice(input));
       onSlice?.(i + 1, inputs.length);
     });
     return results;

@@ -35,6 +35,42 @@ export interface Schedule {
   blockedBy: number[];
 }
 
+/**
+ * The candidates as columns (what assemblePlan hands over: no object per pass). `station` is an
+ * index into `stationIds`.
+ */
+export interface CandidateColumns {
+  n: number;
+  satelliteIndex: Int32Array;
+  station: Int32Array;
+  stationIds: readonly string[];
+  aosMs: Float64Array;
+  losMs: Float64Array;
+  valueBits: Float64Array;
+}
+
+export type Candidates = readonly Candidate[] | CandidateColumns;
+
+/** Candidates as columns (a Candidate[] is copied; columns are used as they are). */
+export function candidateColumns(cands: Candidates): CandidateColumns {
+  if (!Array.isArray(cands)) return cands as CandidateColumns;
+  const list = cands as readonly Candidate[];
+  const n = list.length;
+  const stationIds: string[] = [];
+  const at = new Map<string, number>();
+  const c: CandidateColumns = { n, satelliteIndex: new Int32Array(n), station: new Int32Array(n), stationIds, aosMs: new Float64Array(n), losMs: new Float64Array(n), valueBits: new Float64Array(n) };
+  list.forEach((x, i) => {
+    let k = at.get(x.station);
+    if (k === undefined) at.set(x.station, (k = stationIds.push(x.station) - 1));
+    c.satelliteIndex[i] = x.satelliteIndex;
+    c.station[i] = k;
+    c.aosMs[i] = x.aosMs;
+    c.losMs[i] = x.losMs;
+    c.valueBits[i] = x.valueBits;
+  });
+  return c;
+}
+
 /** Time bucket of the conflict index; a pass lasts far less than this. */
 const BUCKET_MS = 3_600_000;
 
@@ -48,64 +84,69 @@ const RESOURCE_STRIDE = 2 ** 24;
  */
 class Occupancy {
   private readonly buckets = new Map<number, number[]>();
-  constructor(private readonly cands: readonly Candidate[]) {}
+  constructor(private readonly c: CandidateColumns) {}
 
-  /** An accepted pass overlapping `c` on resource `key`, or -1. */
-  conflict(key: number, c: Candidate): number {
-    const b0 = Math.floor(c.aosMs / BUCKET_MS) - 1;
-    const b1 = Math.floor(c.losMs / BUCKET_MS);
+  /** An accepted pass overlapping pass i on resource `key`, or -1. */
+  conflict(key: number, i: number): number {
+    const { aosMs, losMs } = this.c;
+    const b0 = Math.floor(aosMs[i] / BUCKET_MS) - 1;
+    const b1 = Math.floor(losMs[i] / BUCKET_MS);
     for (let b = b0; b <= b1; b++) {
       const list = this.buckets.get(key * RESOURCE_STRIDE + b);
       if (!list) continue;
-      for (const j of list) {
-        const o = this.cands[j];
-        if (o.aosMs < c.losMs && c.aosMs < o.losMs) return j;
-      }
+      for (const j of list) if (aosMs[j] < losMs[i] && aosMs[i] < losMs[j]) return j;
     }
     return -1;
   }
 
   add(key: number, i: number): void {
-    const k = key * RESOURCE_STRIDE + Math.floor(this.cands[i].aosMs / BUCKET_MS);
+    const k = key * RESOURCE_STRIDE + Math.floor(this.c.aosMs[i] / BUCKET_MS);
     const list = this.buckets.get(k);
     if (list) list.push(i);
     else this.buckets.set(k, [i]);
   }
 }
 
-/** Resource numbers of the candidates' satellites and stations (stations after every satellite). */
-function resources(cands: readonly Candidate[]): { satKey: (c: Candidate) => number; stnKey: (c: Candidate) => number } {
+/** Resource numbers of pass i's satellite and station (stations after every satellite). */
+function resources(c: CandidateColumns): { satKey: (i: number) => number; stnKey: (i: number) => number } {
   let sats = 0;
-  for (const c of cands) sats = Math.max(sats, c.satelliteIndex + 1);
-  const stations = new Map<string, number>();
-  for (const c of cands) if (!stations.has(c.station)) stations.set(c.station, sats + stations.size);
-  return { satKey: (c) => c.satelliteIndex, stnKey: (c) => stations.get(c.station)! };
+  for (let i = 0; i < c.n; i++) sats = Math.max(sats, c.satelliteIndex[i] + 1);
+  return { satKey: (i) => c.satelliteIndex[i], stnKey: (i) => sats + c.station[i] };
 }
 
-function tieOrder(a: Candidate, b: Candidate): number {
-  return a.aosMs - b.aosMs || a.satelliteIndex - b.satelliteIndex || (a.station < b.station ? -1 : a.station > b.station ? 1 : 0);
+/** (AOS, satellite index, station id) order of passes i and j. */
+function tieOrderOf(c: CandidateColumns): (i: number, j: number) => number {
+  const rank = new Int32Array(c.stationIds.length);
+  c.stationIds
+    .map((id, k) => ({ id, k }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .forEach((x, r) => (rank[x.k] = r));
+  return (i, j) => c.aosMs[i] - c.aosMs[j] || c.satelliteIndex[i] - c.satelliteIndex[j] || rank[c.station[i]] - rank[c.station[j]];
 }
 
 function emptySchedule(n: number): Schedule {
   return { scheduled: new Array<boolean>(n).fill(false), blockedBy: new Array<number>(n).fill(-1) };
 }
 
+const indices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
 /** Most value first. */
-export function greedySchedule(cands: readonly Candidate[]): Schedule {
-  const order = cands.map((_, i) => i).sort((i, j) => cands[j].valueBits - cands[i].valueBits || tieOrder(cands[i], cands[j]));
-  const out = emptySchedule(cands.length);
-  const occ = new Occupancy(cands);
-  const { satKey, stnKey } = resources(cands);
+export function greedySchedule(cands: Candidates): Schedule {
+  const c = candidateColumns(cands);
+  const tie = tieOrderOf(c);
+  const order = indices(c.n).sort((i, j) => c.valueBits[j] - c.valueBits[i] || tie(i, j));
+  const out = emptySchedule(c.n);
+  const occ = new Occupancy(c);
+  const { satKey, stnKey } = resources(c);
   for (const i of order) {
-    const c = cands[i];
-    const hit = Math.max(occ.conflict(satKey(c), c), occ.conflict(stnKey(c), c));
+    const hit = Math.max(occ.conflict(satKey(i), i), occ.conflict(stnKey(i), i));
     if (hit >= 0) {
       out.blockedBy[i] = hit;
       continue;
     }
     out.scheduled[i] = true;
-    occ.add(satKey(c), i);
-    occ.add(stnKey(c), i);
+    occ.add(satKey(i), i);
+    occ.add(stnKey(i), i);
   }
   return out;
 }
@@ -115,55 +156,53 @@ export function greedySchedule(cands: readonly Candidate[]): Schedule {
  * later-starting free passes it conflicts with compete; `better(i, j)` says i wins over j.
  * The winner is taken (it conflicts with nothing taken: its earlier rivals were settled first).
  */
-function timeOrdered(cands: readonly Candidate[], better: (i: number, j: number) => boolean, onTake: (i: number) => void): Schedule {
-  const n = cands.length;
-  const order = cands.map((_, i) => i).sort((i, j) => tieOrder(cands[i], cands[j]));
+function timeOrdered(c: CandidateColumns, better: (i: number, j: number) => boolean, onTake: (i: number) => void): Schedule {
+  const n = c.n;
+  const order = indices(n).sort(tieOrderOf(c));
   const out = emptySchedule(n);
-  const settled = new Array<boolean>(n).fill(false);
-  const occ = new Occupancy(cands);
-  const { satKey, stnKey } = resources(cands);
-  // per resource, its passes in AOS order, and each pass's position there
+  const settled = new Uint8Array(n);
+  const occ = new Occupancy(c);
+  const { satKey, stnKey } = resources(c);
+  // per resource, its passes in AOS order, and each pass's position in its satellite's and its station's list
   const lists = new Map<number, number[]>();
+  const where = [new Int32Array(n), new Int32Array(n)];
   for (const i of order) {
-    for (const k of [satKey(cands[i]), stnKey(cands[i])]) {
-      const l = lists.get(k);
-      if (l) l.push(i);
-      else lists.set(k, [i]);
-    }
+    [satKey(i), stnKey(i)].forEach((k, r) => {
+      let l = lists.get(k);
+      if (!l) lists.set(k, (l = []));
+      where[r][i] = l.length;
+      l.push(i);
+    });
   }
-  const where = new Map<number, Map<number, number>>();
-  for (const [k, l] of lists) l.forEach((i, x) => (where.get(i) ?? where.set(i, new Map()).get(i)!).set(k, x));
   const take = (i: number): void => {
     out.scheduled[i] = true;
-    settled[i] = true;
-    occ.add(satKey(cands[i]), i);
-    occ.add(stnKey(cands[i]), i);
+    settled[i] = 1;
+    occ.add(satKey(i), i);
+    occ.add(stnKey(i), i);
     onTake(i);
   };
   for (const i of order) {
     if (settled[i]) continue;
-    const c = cands[i];
-    const hit = Math.max(occ.conflict(satKey(c), c), occ.conflict(stnKey(c), c));
+    const hit = Math.max(occ.conflict(satKey(i), i), occ.conflict(stnKey(i), i));
     if (hit >= 0) {
-      settled[i] = true;
+      settled[i] = 1;
       out.blockedBy[i] = hit;
       continue;
     }
-    // rivals: free passes on the same satellite or station starting before c ends
+    // rivals: free passes on the same satellite or station starting before pass i ends
     let best = i;
-    for (const k of [satKey(c), stnKey(c)]) {
+    [satKey(i), stnKey(i)].forEach((k, r) => {
       const l = lists.get(k)!;
-      for (let x = where.get(i)!.get(k)! + 1; x < l.length && cands[l[x]].aosMs < c.losMs; x++) {
+      for (let x = where[r][i] + 1; x < l.length && c.aosMs[l[x]] < c.losMs[i]; x++) {
         const j = l[x];
         if (settled[j]) continue;
-        const cj = cands[j];
-        if (occ.conflict(satKey(cj), cj) >= 0 || occ.conflict(stnKey(cj), cj) >= 0) continue;
+        if (occ.conflict(satKey(j), j) >= 0 || occ.conflict(stnKey(j), j) >= 0) continue;
         if (better(j, best)) best = j;
       }
-    }
+    });
     take(best);
     if (best !== i) {
-      settled[i] = true;
+      settled[i] = 1;
       out.blockedBy[i] = best;
     }
   }
@@ -171,24 +210,29 @@ function timeOrdered(cands: readonly Candidate[], better: (i: number, j: number)
 }
 
 /** Station served least recently wins; ties: more key, then time order. */
-export function roundRobinSchedule(cands: readonly Candidate[]): Schedule {
-  const lastServed = new Map<string, number>();
-  const served = (i: number): number => lastServed.get(cands[i].station) ?? -Infinity;
+export function roundRobinSchedule(cands: Candidates): Schedule {
+  const c = candidateColumns(cands);
+  const tie = tieOrderOf(c);
+  const lastServed = new Float64Array(c.stationIds.length).fill(-Infinity);
+  const served = (i: number): number => lastServed[c.station[i]];
   return timeOrdered(
-    cands,
-    (i, j) => served(i) < served(j) || (served(i) === served(j) && (cands[i].valueBits > cands[j].valueBits || (cands[i].valueBits === cands[j].valueBits && tieOrder(cands[i], cands[j]) < 0))),
-    (i) => lastServed.set(cands[i].station, cands[i].aosMs),
+    c,
+    (i, j) => served(i) < served(j) || (served(i) === served(j) && (c.valueBits[i] > c.valueBits[j] || (c.valueBits[i] === c.valueBits[j] && tie(i, j) < 0))),
+    (i) => (lastServed[c.station[i]] = c.aosMs[i]),
   );
 }
 
 /** Station with the least key so far (÷ its weight) wins; ties: more key, then time order. */
-export function maxMinHeuristicSchedule(cands: readonly Candidate[], weightOf: (station: string) => number): Schedule {
-  const held = new Map<string, number>();
-  const level = (i: number): number => (held.get(cands[i].station) ?? 0) / weightOf(cands[i].station);
+export function maxMinHeuristicSchedule(cands: Candidates, weightOf: (station: string) => number): Schedule {
+  const c = candidateColumns(cands);
+  const tie = tieOrderOf(c);
+  const held = new Float64Array(c.stationIds.length);
+  const weight = Float64Array.from(c.stationIds, weightOf);
+  const level = (i: number): number => held[c.station[i]] / weight[c.station[i]];
   return timeOrdered(
-    cands,
-    (i, j) => level(i) < level(j) || (level(i) === level(j) && (cands[i].valueBits > cands[j].valueBits || (cands[i].valueBits === cands[j].valueBits && tieOrder(cands[i], cands[j]) < 0))),
-    (i) => held.set(cands[i].station, (held.get(cands[i].station) ?? 0) + cands[i].valueBits),
+    c,
+    (i, j) => level(i) < level(j) || (level(i) === level(j) && (c.valueBits[i] > c.valueBits[j] || (c.valueBits[i] === c.valueBits[j] && tie(i, j) < 0))),
+    (i) => (held[c.station[i]] += c.valueBits[i]),
   );
 }
 
@@ -197,16 +241,17 @@ export function maxMinHeuristicSchedule(cands: readonly Candidate[], weightOf: (
  * max-min's comparison with the baselines); `weightOf` a station's demand weight.
  */
 export function schedulePasses(
-  cands: readonly Candidate[],
+  cands: Candidates,
   policy: Policy,
   minPair: (s: Schedule) => number,
   weightOf: (station: string) => number = () => 1,
 ): Schedule {
-  if (policy === 'greedy') return greedySchedule(cands);
-  if (policy === 'round-robin') return roundRobinSchedule(cands);
-  let best = maxMinHeuristicSchedule(cands, weightOf);
+  const c = candidateColumns(cands);
+  if (policy === 'greedy') return greedySchedule(c);
+  if (policy === 'round-robin') return roundRobinSchedule(c);
+  let best = maxMinHeuristicSchedule(c, weightOf);
   let bestMin = minPair(best);
-  for (const alt of [roundRobinSchedule(cands), greedySchedule(cands)]) {
+  for (const alt of [roundRobinSchedule(c), greedySchedule(c)]) {
     const m = minPair(alt);
     if (m > bestMin) {
       best = alt;

@@ -4,7 +4,7 @@
  * --out DIR writes plan.json, passes.csv (written pass by pass), stations.csv, pairs.csv and a
  * self-contained plan.html. plan.json is byte-identical whatever --threads; timings go to stderr.
  */
-import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -75,15 +75,22 @@ export function register(program: Command): void {
       const weather = o.weather !== undefined ? loadWeather(o.weather) : DEFAULT_WEATHER;
       const threads = o.threads ?? availableParallelism();
       const options = { fromMs, toMs, policy, block, stepS: o.stepS ?? PLANNING_STEP_S, weather, latencyBits: o.latencyBits ?? 1e6, summaryOnly: o.summary === true, relay };
-      let csv: WriteStream | undefined;
+      // passes.csv: written synchronously in ~1 MB chunks as assemblePlan hands the passes over (a
+      // stream's write() would queue all of a year's millions of rows in memory until the plan ends)
+      let csv: number | undefined;
+      let csvBuf = '';
+      const flushCsv = (): void => {
+        if (csv !== undefined && csvBuf) writeSync(csv, csvBuf);
+        csvBuf = '';
+      };
       if (o.out !== undefined) {
         try {
           mkdirSync(o.out, { recursive: true });
         } catch (e) {
           throw new InputError(`cannot create the output folder (${(e as Error).message})`, { file: o.out, field: '--out' });
         }
-        csv = createWriteStream(join(o.out, 'passes.csv'));
-        csv.write(PASS_COLUMNS.map(csvField).join(',') + '\r\n');
+        csv = openSync(join(o.out, 'passes.csv'), 'w');
+        csvBuf = PASS_COLUMNS.map(csvField).join(',') + '\r\n';
       }
       const sats = mission.constellation?.satellites.length ?? 1;
       const bar = sats > 1 || toMs - fromMs > 60 * DAY_MS ? progressBar('plan', sats, 'satellites') : undefined;
@@ -93,7 +100,10 @@ export function register(program: Command): void {
       const hooks = {
         onSlice: (done: number) => bar?.update(done),
         onPass: (p: PlannedPass) => {
-          csv?.write(passRow(p).map(csvField).join(',') + '\r\n');
+          if (csv !== undefined) {
+            csvBuf += passRow(p).map(csvField).join(',') + '\r\n';
+            if (csvBuf.length >= 1 << 20) flushCsv();
+          }
           if (o.out !== undefined && p.scheduled && htmlPasses.length < 20_000) htmlPasses.push(p);
         },
       };
@@ -103,7 +113,7 @@ export function register(program: Command): void {
       } catch (e) {
         // no partial output: passes.csv holds only its header until the plan is assembled
         bar?.stop();
-        csv?.destroy();
+        if (csv !== undefined) closeSync(csv);
         if (o.out !== undefined) rmSync(join(o.out, 'passes.csv'), { force: true });
         throw e;
       }
@@ -112,7 +122,8 @@ export function register(program: Command): void {
       log(`plan: ${plan.summary.passes} passes, ${plan.summary.scheduledPasses} scheduled, ${((performance.now() - t0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (main thread), ${threads} thread(s)`);
       printWarnings(plan.warnings);
       if (o.out !== undefined) {
-        await new Promise<void>((resolve, reject) => csv!.end((e?: Error | null) => (e ? reject(e) : resolve())));
+        flushCsv();
+        closeSync(csv!);
         writeFileSync(join(o.out, 'plan.json'), planJson(plan));
         writeFileSync(join(o.out, 'stations.csv'), toCsv(STATION_COLUMNS, plan.stationFigures.map(stationRow)));
         writeFileSync(join(o.out, 'pairs.csv'), toCsv(PAIR_COLUMNS, plan.pairs.map(pairRow)));
