@@ -325,20 +325,28 @@ export function recoverTiming(input: TimingInput, options: TimingOptions = {}): 
     m++;
     if ((k & 0xfffff) === 0) options.onProgress?.(0.5 + 0.5 * (k / Math.max(1, nq)));
   }
-  // time order equals pulse order except within jitter; sort by pulse index to be safe
-  const order = sortedOrder(pIdx, m);
-  const detections: DetectionList = {
-    pulseIndex: new Float64Array(m),
-    detector: new Uint8Array(m),
-    residualPs: new Float32Array(m),
-    tagIndex: new Uint32Array(m),
-  };
-  for (let q = 0; q < m; q++) {
-    const o = order[q];
-    detections.pulseIndex[q] = pIdx[o];
-    detections.detector[q] = det[o];
-    detections.residualPs[q] = res[o];
-    detections.tagIndex[q] = tIdx[o];
+  // time order equals pulse order except within jitter; sort by pulse index to be safe (a
+  // stable sort: in order already, it is the identity, and the columns are copied as they are)
+  let inOrder = true;
+  for (let q = 1; q < m && inOrder; q++) inOrder = pIdx[q] >= pIdx[q - 1];
+  let detections: DetectionList;
+  if (inOrder) {
+    detections = { pulseIndex: pIdx.slice(0, m), detector: det.slice(0, m), residualPs: res.slice(0, m), tagIndex: tIdx.slice(0, m) };
+  } else {
+    const order = sortedOrder(pIdx, m);
+    detections = {
+      pulseIndex: new Float64Array(m),
+      detector: new Uint8Array(m),
+      residualPs: new Float32Array(m),
+      tagIndex: new Uint32Array(m),
+    };
+    for (let q = 0; q < m; q++) {
+      const o = order[q];
+      detections.pulseIndex[q] = pIdx[o];
+      detections.detector[q] = det[o];
+      detections.residualPs[q] = res[o];
+      detections.tagIndex[q] = tIdx[o];
+    }
   }
   options.onProgress?.(1);
   const tFirst = st[0];
