@@ -17,7 +17,7 @@
  */
 import { ProtocolAbort } from '../core/errors.js';
 import { SegmentCursor } from '../core/segments.js';
-import { insertionSortIndices } from '../core/sort.js';
+import { insertionSortIndices, selectKth } from '../core/sort.js';
 import { PredictedRange } from './ephemeris.js';
 import type { PassSchedule } from './schedule.js';
 import { DOUBLE_CLICK_FLAG } from './detections.js';
@@ -325,20 +325,28 @@ export function recoverTiming(input: TimingInput, options: TimingOptions = {}): 
     m++;
     if ((k & 0xfffff) === 0) options.onProgress?.(0.5 + 0.5 * (k / Math.max(1, nq)));
   }
-  // time order equals pulse order except within jitter; sort by pulse index to be safe
-  const order = sortedOrder(pIdx, m);
-  const detections: DetectionList = {
-    pulseIndex: new Float64Array(m),
-    detector: new Uint8Array(m),
-    residualPs: new Float32Array(m),
-    tagIndex: new Uint32Array(m),
-  };
-  for (let q = 0; q < m; q++) {
-    const o = order[q];
-    detections.pulseIndex[q] = pIdx[o];
-    detections.detector[q] = det[o];
-    detections.residualPs[q] = res[o];
-    detections.tagIndex[q] = tIdx[o];
+  // time order equals pulse order except within jitter; sort by pulse index to be safe (a
+  // stable sort: in order already, it is the identity, and the columns are copied as they are)
+  let inOrder = true;
+  for (let q = 1; q < m && inOrder; q++) inOrder = pIdx[q] >= pIdx[q - 1];
+  let detections: DetectionList;
+  if (inOrder) {
+    detections = { pulseIndex: pIdx.slice(0, m), detector: det.slice(0, m), residualPs: res.slice(0, m), tagIndex: tIdx.slice(0, m) };
+  } else {
+    const order = sortedOrder(pIdx, m);
+    detections = {
+      pulseIndex: new Float64Array(m),
+      detector: new Uint8Array(m),
+      residualPs: new Float32Array(m),
+      tagIndex: new Uint32Array(m),
+    };
+    for (let q = 0; q < m; q++) {
+      const o = order[q];
+      detections.pulseIndex[q] = pIdx[o];
+      detections.detector[q] = det[o];
+      detections.residualPs[q] = res[o];
+      detections.tagIndex[q] = tIdx[o];
+    }
   }
   options.onProgress?.(1);
   const tFirst = st[0];
@@ -391,14 +399,21 @@ export interface LineFit {
   count: number;
 }
 
+/** Points of the current lineFit (1 = defined and within the clip), offset a0: the clip test once per point. */
+let keep = new Uint8Array(4096);
+
 /** Least-squares line through (t, c) over [a0, a1) where n is defined, clipping |residual| > clip about `prev`. */
 function lineFit(t: Float64Array, c: Float64Array, n: Float64Array, a0: number, a1: number, clip: number, prev?: LineFit): LineFit | null {
+  if (keep.length < a1 - a0) keep = new Uint8Array(2 * (a1 - a0));
+  const kp = keep;
   let cnt = 0;
   let st = 0;
   let sc = 0;
   for (let k = a0; k < a1; k++) {
+    kp[k - a0] = 0;
     if (Number.isNaN(n[k])) continue;
     if (prev && Math.abs(c[k] - (prev.c + prev.slope * (t[k] - prev.tc))) > clip) continue;
+    kp[k - a0] = 1;
     cnt++;
     st += t[k];
     sc += c[k];
@@ -409,16 +424,14 @@ function lineFit(t: Float64Array, c: Float64Array, n: Float64Array, a0: number, 
   let num = 0;
   let den = 0;
   for (let k = a0; k < a1; k++) {
-    if (Number.isNaN(n[k])) continue;
-    if (prev && Math.abs(c[k] - (prev.c + prev.slope * (t[k] - prev.tc))) > clip) continue;
+    if (kp[k - a0] === 0) continue;
     num += (t[k] - tc) * (c[k] - cm);
     den += (t[k] - tc) ** 2;
   }
   const sl = den > 0 ? num / den : 0;
   let ss = 0;
   for (let k = a0; k < a1; k++) {
-    if (Number.isNaN(n[k])) continue;
-    if (prev && Math.abs(c[k] - (prev.c + prev.slope * (t[k] - prev.tc))) > clip) continue;
+    if (kp[k - a0] === 0) continue;
     ss += (c[k] - cm - sl * (t[k] - tc)) ** 2;
   }
   return { tc, c: cm, slope: sl, rms: Math.sqrt(ss / cnt), count: cnt };
@@ -442,8 +455,7 @@ export function robustSegmentFit(t: Float64Array, c: Float64Array, n: Float64Arr
     scratch[m++] = c[k] - sg * (t[k] - tMid);
   }
   if (m < 3) return null;
-  const d = scratch.subarray(0, m).sort();
-  const med = d[m >> 1];
+  const med = selectKth(scratch, m, m >> 1);
   let fit = lineFit(t, c, n, a0, a1, Number.isNaN(slopeGuess) ? 50_000 : 5_000, {
     tc: tMid,
     c: med,
