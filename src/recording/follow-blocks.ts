@@ -25,14 +25,13 @@ import type { GroundRecord } from '../quantum/records.js';
 import { TimingTracker, type TagChunk } from '../timing/tracker.js';
 import { GrowableF64, GrowableU8 } from '../core/growable.js';
 import type { TimingDiagnostics } from '../timing/recover.js';
-import { parseChannelMap, ROLE_SYNC, type ChannelMap } from './channel-map.js';
-import type { FollowGroundOptions } from './follow.js';
-import { formatFromName, readGroundMeta, SWABIAN_SIDECAR_FORMAT } from './ground-files.js';
+import { ROLE_SYNC, type ChannelMap } from './channel-map.js';
+import { marked, waitForTagFile, type FollowGroundOptions } from './follow.js';
+import { formatFromName, readGroundMeta, resolveChannelMap } from './ground-files.js';
 import { sortNearlySorted } from './ground-tags.js';
 import { PtuT2Decoder } from './ptu-t2.js';
 import { TAG_FORMATS } from './tag-batch.js';
 import { readTagFile, readTagStream } from './tag-stream.js';
-import { readFileSync } from 'node:fs';
 
 export interface FollowBlocksOptions extends FollowGroundOptions {
   /** Ground time of tags per detection block (default 10 s); the last block is what is left at the end. */
@@ -70,16 +69,6 @@ export interface FollowedBlocks {
   state: FollowState;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function sidecarMap(file: string): string | undefined {
-  const side = `${file}.json`;
-  if (!existsSync(side)) return undefined;
-  const j = JSON.parse(readFileSync(side, 'utf8')) as { format?: unknown; channelMap?: unknown };
-  if (j.format !== SWABIAN_SIDECAR_FORMAT || typeof j.channelMap !== 'string') throw new InputError('not a Mozi Swabian sidecar', { file: side, field: 'channelMap' });
-  return j.channelMap;
-}
-
 /** The ground's detection blocks from a recording still being written (see the file comment). */
 export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {}): FollowedBlocks {
   const dir = join(root, 'ground');
@@ -113,11 +102,7 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
       if (!existsSync(file!)) throw new InputError('file not found', { file, field: '--tags' });
       reader = readTagFile(file!, format!, { ...decOpts, follow: { idleTimeoutMs: 0, onData: mark } });
     } else {
-      const waitUntil = Date.now() + (opts.waitS ?? 600) * 1000;
-      while (!existsSync(file!)) {
-        if (Date.now() > waitUntil || opts.signal?.aborted) throw new InputError('the tag file did not appear', { file, field: '--follow' });
-        await sleep(opts.pollMs ?? 50);
-      }
+      await waitForTagFile(file!, opts);
       reader = readTagFile(file!, format!, { ...decOpts, follow: { pollMs: opts.pollMs ?? 50, idleTimeoutMs: (opts.idleS ?? 2) * 1000, signal: opts.signal, onData: mark } });
     }
     const { decoder, batches } = reader;
@@ -127,13 +112,7 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
     let lastS = -Infinity;
     for await (const b of batches) {
       if (map === null) {
-        if (opts.channels !== undefined) map = parseChannelMap(opts.channels);
-        else if (decoder instanceof PtuT2Decoder && decoder.info?.moziChannelMap !== undefined) map = parseChannelMap(decoder.info.moziChannelMap, { file, field: 'Mozi_ChannelMap' });
-        else {
-          const side = format === 'swabian' && opts.stream === undefined ? sidecarMap(file!) : undefined;
-          if (side === undefined) throw new InputError('the file carries no channel map: give --channels (e.g. 1=H,2=V,3=D,4=A,5=sync)', { file, field: '--channels' });
-          map = parseChannelMap(side, { file: `${file}.json`, field: 'channelMap' });
-        }
+        map = resolveChannelMap(decoder, file!, { channels: opts.channels, format: format!, stream: opts.stream }).map;
         if (decoder instanceof PtuT2Decoder) offset += decoder.info?.moziTimeOriginPs ?? 0;
       }
       if (b.errors.length > 0) throw new InputError(`instrument Error record ${b.errors[0].record}: the time base is not valid across it`, { file, field: 'record' });
@@ -180,14 +159,6 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
     return blk;
   };
   return { site: meta.station, passId, meta, blocks: blocks(), state };
-}
-
-/** The stream's chunks, each marked with its arrival time. */
-async function* marked(stream: AsyncIterable<Uint8Array>, mark: (atMs: number, bytes: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of stream) {
-    if (chunk.length > 0) mark(Date.now(), chunk.length);
-    yield chunk;
-  }
 }
 
 /**

@@ -41,6 +41,15 @@ export interface FollowedGround {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Wait (poll every pollMs, default 50) until the instrument has created `file`: an InputError after waitS (default 600) or on abort. */
+export async function waitForTagFile(file: string, opts: Pick<FollowGroundOptions, 'pollMs' | 'waitS' | 'signal'>): Promise<void> {
+  const waitUntil = Date.now() + (opts.waitS ?? 600) * 1000;
+  while (!existsSync(file)) {
+    if (Date.now() > waitUntil || opts.signal?.aborted) throw new InputError('the tag file did not appear', { file, field: '--follow' });
+    await sleep(opts.pollMs ?? 50);
+  }
+}
+
 /** The ground's record from a tag file that is still being written (see the file comment). */
 export async function followGroundInput(root: string, opts: FollowGroundOptions = {}): Promise<FollowedGround> {
   const dir = join(root, 'ground');
@@ -61,11 +70,7 @@ export async function followGroundInput(root: string, opts: FollowGroundOptions 
     return { record, report, lastTagAtMs, reads, bytes };
   }
   const pollMs = opts.pollMs ?? 50;
-  const waitUntil = Date.now() + (opts.waitS ?? 600) * 1000;
-  while (!existsSync(file)) {
-    if (Date.now() > waitUntil || opts.signal?.aborted) throw new InputError('the tag file did not appear', { file, field: '--follow' });
-    await sleep(pollMs);
-  }
+  await waitForTagFile(file, opts);
   const { record, report } = await readGroundInput(root, {
     ...opts,
     follow: {
@@ -79,7 +84,7 @@ export async function followGroundInput(root: string, opts: FollowGroundOptions 
 }
 
 /** The stream's chunks, each marked with its arrival time. */
-async function* marked(stream: AsyncIterable<Uint8Array>, mark: (atMs: number, bytes: number) => void): AsyncGenerator<Uint8Array> {
+export async function* marked(stream: AsyncIterable<Uint8Array>, mark: (atMs: number, bytes: number) => void): AsyncGenerator<Uint8Array> {
   for await (const chunk of stream) {
     if (chunk.length > 0) mark(Date.now(), chunk.length);
     yield chunk;

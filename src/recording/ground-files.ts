@@ -133,6 +133,25 @@ function sidecarMap(file: string): string | undefined {
   return j.channelMap;
 }
 
+/**
+ * The channel map of a tag file: `--channels` if given, else the map Mozi's own files carry (the
+ * PTU header's Mozi_ChannelMap, a Swabian stream's sidecar); an InputError asking for --channels
+ * when there is none. Call once the decoder has read the header (at the first batch).
+ */
+export function resolveChannelMap(
+  decoder: unknown,
+  file: string,
+  o: { channels?: string; format: string; stream?: unknown },
+): { map: ChannelMap; from: TagImportReport['channelMapFrom'] } {
+  if (o.channels !== undefined) return { map: parseChannelMap(o.channels), from: 'option' };
+  if (decoder instanceof PtuT2Decoder && decoder.info?.moziChannelMap !== undefined) {
+    return { map: parseChannelMap(decoder.info.moziChannelMap, { file, field: 'Mozi_ChannelMap' }), from: 'header' };
+  }
+  const side = o.format === 'swabian' && o.stream === undefined ? sidecarMap(file) : undefined;
+  if (side !== undefined) return { map: parseChannelMap(side, { file: `${file}.json`, field: 'channelMap' }), from: 'sidecar' };
+  throw new InputError('the file carries no channel map: give --channels (e.g. 1=H,2=V,3=D,4=A,5=sync)', { file, field: '--channels' });
+}
+
 /** Read an instrument's tag file into the ground's tag arrays. */
 export async function importTagFile(file: string, o: TagImportOptions): Promise<{ collected: CollectedTags; report: TagImportReport }> {
   if (o.stream === undefined && !existsSync(file)) throw new InputError('file not found', { file });
@@ -140,17 +159,9 @@ export async function importTagFile(file: string, o: TagImportOptions): Promise<
   let from: TagImportReport['channelMapFrom'] = 'option';
   let originPs = 0;
   const resolveMap = (): ChannelMap => {
-    if (o.channels !== undefined) return parseChannelMap(o.channels);
-    if (decoder instanceof PtuT2Decoder && decoder.info?.moziChannelMap !== undefined) {
-      from = 'header';
-      return parseChannelMap(decoder.info.moziChannelMap, { file, field: 'Mozi_ChannelMap' });
-    }
-    const side = o.format === 'swabian' && o.stream === undefined ? sidecarMap(file) : undefined;
-    if (side !== undefined) {
-      from = 'sidecar';
-      return parseChannelMap(side, { file: `${file}.json`, field: 'channelMap' });
-    }
-    throw new InputError('the file carries no channel map: give --channels (e.g. 1=H,2=V,3=D,4=A,5=sync)', { file, field: '--channels' });
+    const r = resolveChannelMap(decoder, file, o);
+    from = r.from;
+    return r.map;
   };
   // the PTU origin is in the header: known once the stream has been read
   const offsetUser = o.offsetPs ?? 0;
