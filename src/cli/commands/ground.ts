@@ -61,34 +61,38 @@ export function register(program: Command): void {
       const stdin = o.tags === '-' ? { stream: process.stdin as AsyncIterable<Uint8Array>, tags: 'stdin' } : {};
       const seed = o.seed !== undefined ? String(o.seed) : undefined;
       const partyOpts = { post: defaultPostProcessing(), seed, onEvent: partyEvents('ground', clock), link, receiveTimeoutMs: o.timeoutS * 1000 };
-      let r;
-      let storedKeys: () => number;
-      if (o.follow || o.blockS !== undefined) {
-        // pipelined: the tracker's blocks go through sifting, estimation and reconciliation while the file grows
-        const f = followGroundBlocks(root, { ...tagOpts, ...stdin, idleS: o.followIdleS, blockS: o.blockS, seed, growing: o.follow === true });
-        const psk = openPsk(o.psk, f.passId);
-        const stores = openPartyStores(o.keys, f.site, psk, 'bob', 'ground', f.passId);
-        storedKeys = () => stores.keys.stored?.keys ?? 0;
-        const names: GroundDetections = { site: f.site, passId: f.passId, pulseIndex: new Float64Array(0), basis: new Uint8Array(0), bit: new Uint8Array(0) };
-        r = await connectGround(host, port, names, { ...partyOpts, psk: psk.pool, sink: stores.sink, blocks: f.blocks }).finally(() => stores.close());
-        clock.lastTagAtMs = f.state.lastTagAtMs;
-        log(`ground: followed the recording: ${f.state.reads} reads, ${f.state.bytes} bytes, ${f.state.tags} tags and ${f.state.syncTags} sync tags, ${f.state.detections} detections in ${f.state.blocks} blocks`);
-        if (stores.sink.refilledBits() > 0) log(`ground: ${stores.sink.refilledBits()} key bits refilled the authentication pool`);
-      } else {
-        const input = await readGroundInput(root, tagOpts);
+      // streamed (--follow, --block-s): the tracker's blocks go through sifting, estimation and
+      // reconciliation while the file grows; batch: the whole recording, then timing recovery
+      const f = o.follow || o.blockS !== undefined ? followGroundBlocks(root, { ...tagOpts, ...stdin, idleS: o.followIdleS, blockS: o.blockS, seed, growing: o.follow === true }) : undefined;
+      const input = f ? undefined : await readGroundInput(root, tagOpts);
+      if (input) {
         // batch mode: the recording is complete once it has been read
         clock.lastTagAtMs = Date.now();
         if (input.report) log(`ground: ${input.report.tags} tags and ${input.report.syncTags} sync tags from ${input.report.file} (${input.report.format}, channels ${input.report.channelMap})`);
-        const rec = input.record;
-        // the key store and the pool are opened and checked before the quantum data are processed
-        const psk = openPsk(o.psk, groundPassId(rec));
-        const stores = openPartyStores(o.keys, rec.station, psk, 'bob', 'ground', groundPassId(rec));
-        storedKeys = () => stores.keys.stored?.keys ?? 0;
-        const g = groundDetections(rec, { seed });
-        log(`ground: ${g.detections.pulseIndex.length} detections after timing recovery (sync residual ${g.timing.syncResidualRmsPs.toFixed(0)} ps)`);
-        r = await connectGround(host, port, g.detections, { ...partyOpts, psk: psk.pool, sink: stores.sink }).finally(() => stores.close());
-        if (stores.sink.refilledBits() > 0) log(`ground: ${stores.sink.refilledBits()} key bits refilled the authentication pool`);
       }
-      finishParty(r, o.json, clock, storedKeys());
+      const site = f ? f.site : input!.record.station;
+      const passId = f ? f.passId : groundPassId(input!.record);
+      // the key store and the pool are opened and checked before the quantum data are processed
+      const psk = openPsk(o.psk, passId);
+      const stores = openPartyStores(o.keys, site, psk, 'bob', 'ground', passId);
+      let r;
+      try {
+        let detections: GroundDetections;
+        if (f) detections = { site, passId, pulseIndex: new Float64Array(0), basis: new Uint8Array(0), bit: new Uint8Array(0) };
+        else {
+          const g = groundDetections(input!.record, { seed });
+          log(`ground: ${g.detections.pulseIndex.length} detections after timing recovery (sync residual ${g.timing.syncResidualRmsPs.toFixed(0)} ps)`);
+          detections = g.detections;
+        }
+        r = await connectGround(host, port, detections, { ...partyOpts, psk: psk.pool, sink: stores.sink, ...(f ? { blocks: f.blocks } : {}) });
+      } finally {
+        stores.close();
+      }
+      if (f) {
+        clock.lastTagAtMs = f.state.lastTagAtMs;
+        log(`ground: followed the recording: ${f.state.reads} reads, ${f.state.bytes} bytes, ${f.state.tags} tags and ${f.state.syncTags} sync tags, ${f.state.detections} detections in ${f.state.blocks} blocks`);
+      }
+      if (stores.sink.refilledBits() > 0) log(`ground: ${stores.sink.refilledBits()} key bits refilled the authentication pool`);
+      finishParty(r, o.json, clock, stores.keys.stored?.keys ?? 0);
     });
 }
