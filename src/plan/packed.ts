@@ -20,6 +20,7 @@ export const F_MIN_RANGE = 4;
 export const F_KEY = 5;
 export const F_PULSES = 6;
 export const F_DURATION = 7;
+export const F_SUN_EL = 8;
 
 export interface PackedSlice {
   packed: true;
@@ -81,20 +82,20 @@ export function unpackSlice(s: PackedSlice): SliceResult {
       satellite: s.satellite,
       satelliteIndex: s.satelliteIndex,
       station: s.stationIds[s.station[i]],
-      aosMs: v(0),
-      tcaMs: v(1),
-      losMs: v(2),
-      maxElevationDeg: v(3),
-      minRangeKm: v(4),
+      aosMs: v(F_AOS),
+      tcaMs: v(F_TCA),
+      losMs: v(F_LOS),
+      maxElevationDeg: v(F_MAX_EL),
+      minRangeKm: v(F_MIN_RANGE),
       night: s.night[i] === 1,
-      sunElevationDegAtTca: v(8),
-      keyBits: v(5),
+      sunElevationDegAtTca: v(F_SUN_EL),
+      keyBits: v(F_KEY),
       counts: Array.from(s.counts.subarray(i * PACKED_COUNTS, (i + 1) * PACKED_COUNTS)),
-      pulses: v(6),
-      durationS: v(7),
+      pulses: v(F_PULSES),
+      durationS: v(F_DURATION),
     });
   }
-  return { satelliteIndex: s.satelliteIndex, satellite: s.satellite, stationIds: s.stationIds.slice(0, s.stationIds.length), passes, warnings: s.warnings };
+  return { satelliteIndex: s.satelliteIndex, satellite: s.satellite, stationIds: [...s.stationIds], passes, warnings: s.warnings };
 }
 
 /** The typed arrays' buffers, for a transfer list. */
