@@ -149,6 +149,24 @@ async function blockVerified(verify: () => Promise<void>, blockNo: number, attem
   }
 }
 
+/**
+ * Reconcile the current block with `attempt(qber)` (which reconciles and returns the block's
+ * verification) at the pass-so-far QBER, and again at RETRY_FACTOR× the last QBER after each
+ * failed verification (blockVerified; at most MAX_ATTEMPTS). Both sides run it in step; a retry
+ * that verifies sets the QBER the next block starts from.
+ */
+async function reconcileVerified(acc: PassAccumulator, attempt: (qber: number) => Promise<() => Promise<void>>): Promise<void> {
+  let q = acc.reconciliationQber();
+  for (let n = 0; ; n++) {
+    const verify = await attempt(q);
+    if (await blockVerified(verify, acc.blocks - 1, n)) {
+      if (n > 0) acc.lastGoodQber = q;
+      return;
+    }
+    q = Math.min(0.5, RETRY_FACTOR * q);
+  }
+}
+
 function bookSample(block: Block, bits: number): void {
   block.ledger.add('estimation', bits, SAMPLE_LABEL);
   block.ledger.add('estimation', bits, ANSWER_LABEL);
@@ -217,15 +235,10 @@ export const streamedBlocks: Stage = {
       const keyPositions = complement(s.bits.length, positions);
       const key = s.bits.select(keyPositions);
       if (key.length > 0) {
-        let q = acc.reconciliationQber();
-        for (let attempt = 0; ; attempt++) {
+        await reconcileVerified(acc, async (q) => {
           await c.post.reconcileAlice(params.reconciliation, key, session.stage('reconcile'), block.ledger, q, reconcileRng);
-          if (await blockVerified(() => c.post.verifyAlice(key, session.stage('verify'), block.ledger, params.epsCor, verifyRng), acc.blocks - 1, attempt)) {
-            if (attempt > 0) acc.lastGoodQber = q;
-            break;
-          }
-          q = Math.min(0.5, RETRY_FACTOR * q);
-        }
+          return () => c.post.verifyAlice(key, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+        });
       }
       acc.addKey(keyPositions, offset, key);
     }
@@ -268,16 +281,11 @@ export const streamedBlocks: Stage = {
       const raw = s.bits.select(keyPositions);
       let corrected = raw;
       if (raw.length > 0) {
-        let q = acc.reconciliationQber();
-        for (let attempt = 0; ; attempt++) {
-          corrected = await c.post.reconcileBob(params.reconciliation, raw.clone(), session.stage('reconcile'), block.ledger, q, reconcileRng);
-          const k = corrected;
-          if (await blockVerified(() => c.post.verifyBob(k, session.stage('verify'), block.ledger, params.epsCor, verifyRng), acc.blocks - 1, attempt)) {
-            if (attempt > 0) acc.lastGoodQber = q;
-            break;
-          }
-          q = Math.min(0.5, RETRY_FACTOR * q);
-        }
+        await reconcileVerified(acc, async (q) => {
+          const k = await c.post.reconcileBob(params.reconciliation, raw.clone(), session.stage('reconcile'), block.ledger, q, reconcileRng);
+          corrected = k;
+          return () => c.post.verifyBob(k, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+        });
         if (corrected.length !== raw.length) throw new ProtocolAbort('reconciliation-failed', 'corrected key has the wrong length');
       }
       acc.addKey(keyPositions, offset, corrected, raw);
