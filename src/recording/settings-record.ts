@@ -32,6 +32,46 @@ export const SETTINGS_MAGIC = 'MOZIQRN1';
 export const SETTINGS_FORMAT = 'mozi-qrng-settings/1';
 const BLOCK = 1 << 16;
 
+/**
+ * One sparse entry (the body layout above), decoded from `byteAt(off)`, which gives −1 where no
+ * byte is (yet). `status` is 'ok' with `nib`, `gap` (Δ − 1) and `next` (the offset after it),
+ * 'short' when the bytes end at `next` (at the entry's first byte or inside its varint), or 'long'
+ * when the varint runs past 2⁶⁰ (corrupt). The three readers (random access, validation, and the
+ * growing record's scan) all decode through this one routine and word their own errors.
+ */
+interface SparseEntry {
+  status: 'ok' | 'short' | 'long';
+  nib: number;
+  gap: number;
+  next: number;
+}
+
+function decodeSparseEntry(byteAt: (off: number) => number, off: number, out: SparseEntry): SparseEntry {
+  let b = byteAt(off);
+  if (b < 0) return setEntry(out, 'short', 0, 0, off);
+  const nib = b & 15;
+  let gap = (b >>> 4) & 7;
+  let scale = 8;
+  let at = off + 1;
+  while (b & 0x80) {
+    b = byteAt(at);
+    if (b < 0) return setEntry(out, 'short', nib, gap, at);
+    at++;
+    gap += (b & 0x7f) * scale;
+    scale *= 128;
+    if (scale > 2 ** 60) return setEntry(out, 'long', nib, gap, at);
+  }
+  return setEntry(out, 'ok', nib, gap, at);
+}
+
+function setEntry(out: SparseEntry, status: SparseEntry['status'], nib: number, gap: number, next: number): SparseEntry {
+  out.status = status;
+  out.nib = nib;
+  out.gap = gap;
+  out.next = next;
+  return out;
+}
+
 export type SettingsRecordKind = 'dense' | 'sparse';
 
 export interface SettingsRecordHeader {
@@ -204,6 +244,8 @@ export class SettingsRecordReader {
   private scanPrev = 0;
   private scanRead = 0;
   private readonly scanBuf = new Uint8Array(BLOCK);
+  private readonly entry: SparseEntry = { status: 'ok', nib: 0, gap: 0, next: 0 };
+  private readonly fileByte = (off: number): number => this.byteAt(off);
 
   private constructor(
     readonly path: string,
@@ -317,30 +359,18 @@ export class SettingsRecordReader {
       if (!(i >= 0 && i < h.entries)) return true;
       return this.size >= this.bodyOffset + Math.floor(i / 2) + 1;
     }
-    // sparse: scan the complete entries written so far (varints; errors are left to settings())
+    // sparse: scan the complete entries written so far (errors are left to settings())
+    const e = this.entry;
     while (this.scanRead < h.entries && this.scanPrev < pulse) {
       const n = readSync(this.fd, this.scanBuf, 0, BLOCK, this.scanPos);
+      const buf = this.scanBuf;
+      const inBuf = (o: number): number => (o < n ? buf[o] : -1);
       let k = 0;
       let progressed = false;
-      for (;;) {
-        let j = k;
-        let v = 0;
-        let complete = false;
-        if (j < n) {
-          let b = this.scanBuf[j++];
-          v = (b >>> 4) & 7;
-          let scale = 8;
-          while (b & 0x80 && j < n) {
-            b = this.scanBuf[j++];
-            v += (b & 0x7f) * scale;
-            scale *= 128;
-          }
-          complete = !(b & 0x80);
-        }
-        if (!complete) break;
-        this.scanPrev += 1 + v;
+      while (decodeSparseEntry(inBuf, k, e).status === 'ok') {
+        this.scanPrev += 1 + e.gap;
         this.scanRead++;
-        k = j;
+        k = e.next;
         progressed = true;
         if (this.scanRead >= h.entries || this.scanPrev >= pulse) break;
       }
@@ -417,30 +447,31 @@ export class SettingsRecordReader {
     return this.buf[off - this.bufPos];
   }
 
+  /** The decoded entry at `start`, or the InputError a short or overlong one deserves (entry `count`). */
+  private entryOrThrow(start: number, count: number, byteAt: (off: number) => number): SparseEntry {
+    const e = decodeSparseEntry(byteAt, start, this.entry);
+    if (e.status === 'long') throw new InputError(`entry ${count}: varint too long (corrupt record)`, { file: this.path, field: `byte ${start}` });
+    if (e.status === 'short') {
+      throw e.next === start
+        ? new InputError(`entry ${count}: body ends early (truncated; the header says ${this.header.entries} entries)`, { file: this.path, field: `byte ${start}` })
+        : new InputError(`entry ${count}: body ends inside a varint (truncated)`, { file: this.path, field: `byte ${e.next}` });
+    }
+    return e;
+  }
+
   private sparseNibble(pulse: number): number {
     if (pulse <= this.prev) this.rewind();
-    for (;;) {
-      if (this.read >= this.header.entries) break;
+    while (this.read < this.header.entries) {
       const start = this.pos;
-      let b = this.byteAt(this.pos++);
-      if (b < 0) throw new InputError(`entry ${this.read}: body ends early (truncated; the header says ${this.header.entries} entries)`, { file: this.path, field: `byte ${start}` });
-      const nib = b & 15;
-      let v = (b >>> 4) & 7;
-      let scale = 8;
-      while (b & 0x80) {
-        b = this.byteAt(this.pos++);
-        if (b < 0) throw new InputError(`entry ${this.read}: body ends inside a varint (truncated)`, { file: this.path, field: `byte ${this.pos - 1}` });
-        v += (b & 0x7f) * scale;
-        scale *= 128;
-        if (scale > 2 ** 60) throw new InputError(`entry ${this.read}: varint too long (corrupt record)`, { file: this.path, field: `byte ${start}` });
-      }
-      const idx = this.prev + 1 + v;
+      const e = this.entryOrThrow(start, this.read, this.fileByte);
+      this.pos = e.next;
+      const idx = this.prev + 1 + e.gap;
       if (!Number.isSafeInteger(idx) || idx >= this.header.pulseCount) {
         throw new InputError(`entry ${this.read}: pulse ${idx} beyond the pass's ${this.header.pulseCount} pulses (corrupt record)`, { file: this.path, field: `byte ${start}` });
       }
       this.prev = idx;
       this.read++;
-      if (idx === pulse) return this.checkNibble(nib, pulse, start);
+      if (idx === pulse) return this.checkNibble(e.nib, pulse, start);
       if (idx > pulse) break;
     }
     throw new InputError(`pulse ${pulse} is not in the sparse record (the payload did not downlink its setting)`, { file: this.path, field: 'pulse' });
@@ -454,22 +485,14 @@ export class SettingsRecordReader {
       let count = 0;
       let prev = this.header.firstPulse - 1;
       let off = this.bodyOffset;
+      const upToEnd = (o: number): number => (o < end ? this.byteAt(o) : -1);
       while (off < end) {
         const start = off;
-        let b = this.byteAt(off++);
-        const nib = b & 15;
-        let v = (b >>> 4) & 7;
-        let scale = 8;
-        while (b & 0x80) {
-          if (off >= end) throw new InputError(`entry ${count}: body ends inside a varint (truncated)`, { file: this.path, field: `byte ${off}` });
-          b = this.byteAt(off++);
-          v += (b & 0x7f) * scale;
-          scale *= 128;
-          if (scale > 2 ** 60) throw new InputError(`entry ${count}: varint too long (corrupt record)`, { file: this.path, field: `byte ${start}` });
-        }
-        prev = prev + 1 + v;
+        const e = this.entryOrThrow(start, count, upToEnd);
+        off = e.next;
+        prev = prev + 1 + e.gap;
         if (prev >= this.header.pulseCount) throw new InputError(`entry ${count}: pulse ${prev} beyond the pass's ${this.header.pulseCount} pulses (corrupt record)`, { file: this.path, field: `byte ${start}` });
-        this.checkNibble(nib, prev, start);
+        this.checkNibble(e.nib, prev, start);
         count++;
       }
       if (count !== this.header.entries) throw new InputError(`${count} entries, the header says ${this.header.entries}`, { file: this.path, field: 'entries' });

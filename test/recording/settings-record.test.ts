@@ -111,6 +111,57 @@ describe('QRNG setting record', () => {
   });
 });
 
+describe('sparse entries: one decoder, the same errors from random access and validation', () => {
+  // Two entries: pulse 0 (one byte), pulse 2^40 (Δ − 1 = 2^40 − 1 needs a 6-byte varint).
+  const path = join(dir, 'two.qrng');
+  writeSparseSettingsRecord(path, { satellite: 'X', schedule: { windowStartMs: 0, pulseCount: 2 ** 41 } }, Float64Array.of(0, 2 ** 40), { intensity: Uint8Array.of(1, 2), basis: Uint8Array.of(0, 1), bit: Uint8Array.of(1, 0) });
+  const whole = readFileSync(path);
+  const body = Math.ceil((12 + whole.readUInt32LE(8)) / 8) * 8;
+  const write = (name: string, bytes: Uint8Array): string => {
+    const p = join(dir, name);
+    writeFileSync(p, bytes);
+    return p;
+  };
+  const both = (p: string, pulse: number): string[] => {
+    const a = SettingsRecordReader.open(p);
+    const b = SettingsRecordReader.open(p);
+    try {
+      return [inputError(() => a.validate()).message, inputError(() => b.settings(Float64Array.of(pulse))).message].map((m) => m.replace(`${dir}/`, ''));
+    } finally {
+      a.close();
+      b.close();
+    }
+  };
+
+  it('the record is what the layout says: 1 + 7 bytes, the second gap 2^40 − 1 = 7 + 8·(2^37 − 1)', () => {
+    expect(whole.length - body).toBe(8);
+    expect(whole[body]).toBe(0b1001); // class 1, basis 0, bit 1, gap 0
+    // nibble 0b0110 (class 2, basis 1, bit 0), the gap's low 3 bits (7) in bits 4–6, continuation;
+    // then 2^37 − 1 in five full 7-bit groups (35 bits) and a last group of 2 bits
+    expect(whole[body + 1]).toBe(0x80 | (7 << 4) | 0b0110);
+    expect(Array.from(whole.subarray(body + 2, body + 8))).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0x03]);
+  });
+
+  it('a varint cut short names the missing byte in both readers', () => {
+    const p = write('cut.qrng', whole.subarray(0, whole.length - 1));
+    const want = `cut.qrng: byte ${whole.length - 1}: entry 1: body ends inside a varint (truncated)`;
+    expect(both(p, 2 ** 40)).toEqual([want, want]);
+  });
+
+  it('a missing entry: validation counts, random access names the byte where it should start', () => {
+    const p = write('short.qrng', whole.subarray(0, body + 1));
+    const [v, r] = both(p, 2 ** 40);
+    expect(v).toBe('short.qrng: entries: 1 entries, the header says 2');
+    expect(r).toBe(`short.qrng: byte ${body + 1}: entry 1: body ends early (truncated; the header says 2 entries)`);
+  });
+
+  it('a varint longer than 2^60 is corrupt, named at its first byte', () => {
+    const bytes = Buffer.concat([whole.subarray(0, body + 1), Buffer.from([0x80, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])]);
+    const want = `long.qrng: byte ${body + 1}: entry 1: varint too long (corrupt record)`;
+    expect(both(write('long.qrng', bytes), 2 ** 40)).toEqual([want, want]);
+  });
+});
+
 describe('the satellite party on a setting record', () => {
   it('refuses a record of another pass, naming the field', async () => {
     const { recordSatelliteSource } = await import('../../src/recording/satellite-source.js');
