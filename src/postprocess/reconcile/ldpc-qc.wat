@@ -107,19 +107,22 @@
               (then (local.set $ts (v128.load (i32.add (local.get $Q) (i32.shl (local.get $e) (i32.const 4)))))))
             ;; |ts| = min1 → the other edges' minimum is min2
             (local.set $msg (v128.bitselect (local.get $m2) (local.get $m1) (i8x16.eq (i8x16.abs (local.get $ts)) (local.get $min1))))
-            (local.set $s (i8x16.shr_s (v128.xor (local.get $sgn) (local.get $ts)) (i32.const 7)))
+            ;; sign mask of the message: all ones where sgn ⊕ ts is negative (a compare, not an 8-bit shift, which x86 lacks)
+            (local.set $s (i8x16.lt_s (v128.xor (local.get $sgn) (local.get $ts)) (local.get $zero)))
             (local.set $msg (i8x16.sub (v128.xor (local.get $msg) (local.get $s)) (local.get $s)))
             (v128.store (i32.add (local.get $R) (i32.shl (local.get $e) (i32.const 4))) (local.get $msg))
             ;; new posterior, rotated back; pinned (known) variables keep their value
             (local.set $off (i32.and (local.get $rec) (i32.const -16)))
             (local.set $pv (v128.load (i32.add (local.get $pin) (local.get $off))))
+            ;; (adding pv = ±127 twice saturates a pinned lane to ±127 whatever the sum; 0 leaves the others)
             (v128.store (i32.add (local.get $L) (local.get $off))
-              (v128.bitselect
-                (local.get $pv)
-                (i8x16.swizzle
-                  (i8x16.max_s (i8x16.add_sat_s (local.get $t) (local.get $msg)) (local.get $neg))
-                  (v128.load offset=256 (i32.add (local.get $rot) (i32.shl (i32.and (local.get $rec) (i32.const 15)) (i32.const 4)))))
-                (i8x16.ne (local.get $pv) (local.get $zero))))
+              (i8x16.max_s
+                (i8x16.add_sat_s (i8x16.add_sat_s
+                  (i8x16.swizzle
+                    (i8x16.add_sat_s (local.get $t) (local.get $msg))
+                    (v128.load offset=256 (i32.add (local.get $rot) (i32.shl (i32.and (local.get $rec) (i32.const 15)) (i32.const 4)))))
+                  (local.get $pv)) (local.get $pv))
+                (local.get $neg)))
             (local.set $ta (i32.add (local.get $ta) (i32.const 16)))
             (local.set $e (i32.add (local.get $e) (i32.const 1)))
             (br $p2)))
