@@ -45,6 +45,7 @@ import { SIMD_LANES, simdAvailable, simdDecoderFor } from './ldpc-simd.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
 import { cachedQcLdpcCode, qcDecoderAvailable, qcDecoderFor } from './ldpc-qc.js';
 import { decodeChunksOnWorkers, decodeQcOnWorkers, ldpcQcWorkersAvailable, ldpcWorkersAvailable } from './ldpc-parallel.js';
+import type { QcDecodeTaskResult } from './ldpc-parallel.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { FrameOutcome, ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
 import { snapshot, statsSince } from './types.js';
@@ -610,6 +611,25 @@ export class LdpcReconciler implements Reconciler {
           else throw new Error('ldpc worker: a failed frame came back without its decoder state');
         }),
       );
+    } else if (qcDec && qcThreads > 1 && nFrames > 1) {
+      // each frame goes to a worker as soon as its job is ready (Bob's preparation of the next
+      // frames overlaps the decoding); outcomes as decodeJobs books them
+      const jobs: Job[] = [];
+      const runs: Promise<QcDecodeTaskResult[]>[] = [];
+      for (let f = 0; f < nFrames; f++) {
+        const j = firstJob(f, newState());
+        jobs.push(j);
+        runs.push(decodeQcOnWorkers(code as QcLdpcCode, [{ llr: j.st.llr, syndrome: j.syn }], lc, this.params.iterations, patience0, qcThreads));
+      }
+      const results = await Promise.all(runs);
+      jobs.forEach((j, k) => {
+        const r = results[k][0];
+        if (r.ok && r.out) accept(j.f, r.out);
+        else {
+          qcFailures[j.f]++;
+          pendingFirst(j);
+        }
+      });
     } else {
       for (let f0 = 0; f0 < nFrames; f0 += chunk) {
         const jobs: Job[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALPHAS, QcLdpcDecoder, buildQcLdpcCode, cachedQcLdpcCode, capDegree2, qcDecoderAvailable } from '../../../src/postprocess/reconcile/ldpc-qc.js';
-import { profileFor, syndromeOf } from '../../../src/postprocess/reconcile/ldpc-code.js';
+import { profileFor, syndromeOf, unsatisfiedChecks } from '../../../src/postprocess/reconcile/ldpc-code.js';
 import { LdpcReconciler, frameBits, noisyPair, runPair } from '../../../src/postprocess/reconcile/index.js';
 import { Xoshiro128 } from '../../../src/postprocess/reconcile/prng.js';
 
@@ -32,6 +32,20 @@ describe('quasi-cyclic LDPC codes (Z = 16 lifts)', () => {
     const deg = new Int32Array(N);
     for (let e = 0; e < code.edges; e++) deg[code.cols[e]]++;
     for (let j = 0; j < qc.n0; j++) for (let k = 1; k < 16; k++) expect(deg[16 * j + k]).toBe(deg[16 * j]);
+  });
+  it('syndromes and unsatisfied-check counts by lifted 16-bit words equal the expanded matrix (CSR) ones', () => {
+    const plain = { n: code.n, m: code.m, rowStart: code.rowStart, cols: code.cols, edges: code.edges };
+    for (const seed of [1, 2, 3]) {
+      const x = errors(N, 0.3, seed);
+      const want = syndromeOf(plain, x);
+      expect(Array.from(syndromeOf(code, x)), `seed ${seed}`).toEqual(Array.from(want));
+      const other = syndromeOf(plain, errors(N, 0.3, seed + 10));
+      let diff = 0;
+      for (let c = 0; c < M; c++) diff += want[c] ^ other[c];
+      expect(diff).toBeGreaterThan(0);
+      expect(unsatisfiedChecks(code, x, other), `seed ${seed}`).toBe(diff);
+      expect(unsatisfiedChecks(plain, x, other)).toBe(diff);
+    }
   });
   it('capped profile: the degree-2 variables form a forest (union-find over their two checks)', () => {
     const parent = Int32Array.from({ length: M }, (_, i) => i);
