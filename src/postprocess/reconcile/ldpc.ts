@@ -137,6 +137,22 @@ function interleaver(keyBits: number, seed: number): { perm: Uint32Array; inv: U
   return cachedPermutation(keyBits, seed, 0x30000);
 }
 
+/**
+ * The key in the caller's order from its interleaved bits: bit perm[i] = bits[i] (what
+ * `fromBits(bits).permute(inv)` gives, without building the inverse permutation).
+ */
+function scatterBits(bits: Uint8Array, perm: Uint32Array): BitArray {
+  const out = new BitArray(bits.length);
+  const w = new Int32Array(out.words.buffer, out.words.byteOffset, out.words.length);
+  for (let i = 0; i < bits.length; i++) {
+    if (bits[i]) {
+      const p = perm[i];
+      w[p >>> 5] |= 1 << (p & 31);
+    }
+  }
+  return out;
+}
+
 /** Everything both parties derive identically from (N, δ, qber, params); the per-block seed only drives the interleaver. */
 export interface LdpcPlan {
   N: number;
@@ -719,7 +735,7 @@ export class LdpcReconciler implements Reconciler {
       frames.push({ from: f * K, to, positions: inter.perm.subarray(f * K, to), ok: !pending.has(f), leakedBits: leak[f] });
     }
     return {
-      key: BitArray.fromBits(outBits).permute(inter.inv),
+      key: scatterBits(outBits, inter.perm),
       ok: pending.size === 0,
       leakedBits: leaked + feedback,
       forwardBits: leaked,
