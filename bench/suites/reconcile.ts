@@ -41,6 +41,8 @@ export interface PointStats {
   messages: number;
   cpuSeconds: number;
   wallSeconds: number;
+  /** Bit errors between the keys before reconciliation (the true error count, for the true QBER). */
+  errors: number;
 }
 
 /**
@@ -49,10 +51,11 @@ export interface PointStats {
  * differ; undetected = reported ok but different. Ledgers of the two sides must agree.
  */
 export async function pointStats(rec: Reconciler, qber: number, bits: number, seed0: number, stop: { runs: number } | { minFrames: number }): Promise<PointStats> {
-  const st: PointStats = { runs: 0, leaked: 0, ledgerLeaked: 0, total: 0, frames: 0, failedFrames: 0, undetected: 0, roundTrips: 0, messages: 0, cpuSeconds: 0, wallSeconds: 0 };
+  const st: PointStats = { runs: 0, leaked: 0, ledgerLeaked: 0, total: 0, frames: 0, failedFrames: 0, undetected: 0, roundTrips: 0, messages: 0, cpuSeconds: 0, wallSeconds: 0, errors: 0 };
   const more = () => ('runs' in stop ? st.runs < stop.runs : st.frames < stop.minFrames);
   for (let r = 0; more(); r++) {
-    const { alice, bob } = noisyPair(bits, qber, seed0 + r);
+    const { alice, bob, errors } = noisyPair(bits, qber, seed0 + r);
+    st.errors += errors;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const o = await runPair(rec, alice, bob, { qberEstimate: qber, seed: seed0 * 31 + r });

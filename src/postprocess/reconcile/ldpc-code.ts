@@ -292,8 +292,48 @@ export function cachedLdpcCode(n: number, m: number, seed = 0x1dc0de, family: Pr
   return c;
 }
 
+/** Base structure of a Z = 16 quasi-cyclic lift (ldpc-qc.ts QcStructure): base-row starts, 16·j | s per base edge. */
+interface Lift16 {
+  m0: number;
+  n0: number;
+  rowStart: Int32Array;
+  edges: Int32Array;
+}
+
+/**
+ * H·x row words of a Z = 16 lift: x packed 16 bits per column block, and check 16·i + r meets
+ * variable 16·j + ((r + s) mod 16), so row block i is the XOR of its blocks rotated right by s
+ * (16 checks per operation; n + E/16 steps instead of E).
+ */
+function liftSyndromeWords(qc: Lift16, x: Uint8Array): Uint16Array {
+  const w = new Uint16Array(qc.n0);
+  for (let j = 0, v = 0; j < qc.n0; j++, v += 16) {
+    let b = 0;
+    for (let k = 15; k >= 0; k--) b = (b << 1) | x[v + k];
+    w[j] = b;
+  }
+  const rows = new Uint16Array(qc.m0);
+  for (let i = 0; i < qc.m0; i++) {
+    let acc = 0;
+    for (let e = qc.rowStart[i]; e < qc.rowStart[i + 1]; e++) {
+      const r = qc.edges[e];
+      const b = w[r >> 4];
+      const s = r & 15;
+      acc ^= (b >>> s) | (b << (16 - s));
+    }
+    rows[i] = acc & 0xffff;
+  }
+  return rows;
+}
+
 /** Syndrome H·x of a word given as 0/1 bytes. */
 export function syndromeOf(code: LdpcCode, x: Uint8Array, out = new Uint8Array(code.m)): Uint8Array {
+  const qc = (code as { qc?: Lift16 }).qc;
+  if (qc) {
+    const rows = liftSyndromeWords(qc, x);
+    for (let i = 0, c = 0; i < qc.m0; i++) for (let r = 0; r < 16; r++, c++) out[c] = (rows[i] >>> r) & 1;
+    return out;
+  }
   const { rowStart, cols } = code;
   for (let c = 0; c < code.m; c++) {
     let s = 0;
@@ -305,6 +345,13 @@ export function syndromeOf(code: LdpcCode, x: Uint8Array, out = new Uint8Array(c
 
 /** Number of checks c with (H·x)_c ≠ syndrome_c. */
 export function unsatisfiedChecks(code: LdpcCode, x: Uint8Array, syndrome: Uint8Array): number {
+  const qc = (code as { qc?: Lift16 }).qc;
+  if (qc) {
+    const rows = liftSyndromeWords(qc, x);
+    let u = 0;
+    for (let i = 0, c = 0; i < qc.m0; i++) for (let r = 0; r < 16; r++, c++) u += ((rows[i] >>> r) & 1) ^ syndrome[c];
+    return u;
+  }
   const { rowStart, cols } = code;
   let u = 0;
   for (let c = 0; c < code.m; c++) {

@@ -8,6 +8,7 @@
  */
 import { WorkerPools, siblingModuleUrl } from '../../core/worker-pool.js';
 import type { LdpcCode } from './ldpc-code.js';
+import type { QcLdpcCode, QcStructure } from './ldpc-qc.js';
 
 /** One chunk of frames on one code: initial LLRs (messages start at zero) and syndromes. */
 export interface DecodeTask {
@@ -37,13 +38,13 @@ export function ldpcWorkersAvailable(): boolean {
 }
 
 /** Terminate the decoder's worker threads now (they also stop by themselves after 2 s idle). */
-export function closeLdpcWorkers(): Promise<void> {
-  return workers.close();
+export async function closeLdpcWorkers(): Promise<void> {
+  await Promise.all([workers.close(), qcWorkers.close()]);
 }
 
 /** Live worker threads of the decoder (0 once idle long enough or closed). */
 export function liveLdpcWorkers(): number {
-  return workers.liveWorkers;
+  return workers.liveWorkers + qcWorkers.liveWorkers;
 }
 
 /** Decode the chunks on `threads` workers; results in chunk order. The LLR arrays are moved (transferred). */
@@ -56,4 +57,45 @@ export function decodeChunksOnWorkers(
 ): Promise<DecodeTaskResult[]> {
   const tasks: DecodeTask[] = chunks.map((c) => ({ n: code.n, m: code.m, rowStart: code.rowStart, cols: code.cols, llr: c.llr, syndromes: c.syndromes, maxIterations, patience }));
   return workers.get(threads).map(tasks, (t) => t.llr.map((a) => a.buffer as ArrayBuffer));
+}
+
+/** One frame for the QC min-sum decoder (ldpc-qc-worker.ts): the code's base structure, LLRs, syndrome. */
+export interface QcDecodeTask {
+  qc: QcStructure;
+  llr: Float32Array;
+  lc: number;
+  syndrome: Uint8Array;
+  maxIterations: number;
+  patience: number;
+}
+
+export interface QcDecodeTaskResult {
+  ok: boolean;
+  iterations: number;
+  out: Uint8Array | null;
+}
+
+const qcWorkers = new WorkerPools<QcDecodeTask, QcDecodeTaskResult>(siblingModuleUrl(import.meta.url, 'ldpc-qc-worker'));
+
+/** Whether QC frames can go to worker threads in this build. */
+export function ldpcQcWorkersAvailable(): boolean {
+  return qcWorkers.available;
+}
+
+/**
+ * Decode QC frames on `threads` workers, one task per frame (the pool gives each idle worker the
+ * next frame); results in frame order. Each worker decodes with the same kernel and options as
+ * the calling thread (`qcDecoderFor(code)`), so the outcome of every frame is the same. The LLR
+ * arrays are copied, the callers keep theirs.
+ */
+export function decodeQcOnWorkers(
+  code: QcLdpcCode,
+  frames: { llr: Float32Array; syndrome: Uint8Array }[],
+  lc: number,
+  maxIterations: number,
+  patience: number,
+  threads: number,
+): Promise<QcDecodeTaskResult[]> {
+  const tasks: QcDecodeTask[] = frames.map((f) => ({ qc: code.qc, llr: f.llr.slice(), lc, syndrome: f.syndrome, maxIterations, patience }));
+  return qcWorkers.get(threads).map(tasks, (t) => [t.llr.buffer as ArrayBuffer]);
 }

@@ -86,21 +86,27 @@ export function buildQcLdpcCode(n: number, m: number, seed: number, profile: [nu
   }
   const edges = new Int32Array(E0);
   for (let e = 0; e < E0; e++) edges[e] = (base.cols[e] << 4) | shift[e];
-  // expanded CSR: row 16·i + r, base edges of row i in order, variable 16·j + ((r + s) & 15)
+  return liftQc({ n0, m0, rowStart: base.rowStart, edges });
+}
+
+/** The lifted code of a base structure: expanded CSR, row 16·i + r, base edges of row i in order, variable 16·j + ((r + s) & 15). */
+export function liftQc(qc: QcStructure): QcLdpcCode {
+  const { n0, m0, rowStart: baseStart, edges } = qc;
+  const m = m0 * QC_Z;
   const rowStart = new Int32Array(m + 1);
-  const cols = new Int32Array(E0 * QC_Z);
+  const cols = new Int32Array(edges.length * QC_Z);
   let k = 0;
   for (let i = 0; i < m0; i++) {
     for (let r = 0; r < QC_Z; r++) {
-      for (let e = base.rowStart[i]; e < base.rowStart[i + 1]; e++) cols[k++] = base.cols[e] * QC_Z + ((r + shift[e]) & 15);
+      for (let e = baseStart[i]; e < baseStart[i + 1]; e++) cols[k++] = (edges[e] >> 4) * QC_Z + ((r + (edges[e] & 15)) & 15);
       rowStart[i * QC_Z + r + 1] = k;
     }
   }
-  return { n, m, rowStart, cols, edges: k, qc: { n0, m0, rowStart: base.rowStart, edges } };
+  return { n: n0 * QC_Z, m, rowStart, cols, edges: k, qc };
 }
 
 interface Kernel {
-  iterate(m0: number, rows: number, edges: number, rot: number, syn: number, L: number, pin: number, R: number, tmp: number, viol: number, beta: number, shift: number, shift2: number, mmax: number): void;
+  iterate(m0: number, rows: number, edges: number, rot: number, syn: number, L: number, pin: number, R: number, tmp: number, viol: number, beta: number, shift: number, shift2: number, mmax: number, Q: number, scms: number): void;
 }
 
 let qcOk: boolean | undefined;
@@ -145,9 +151,13 @@ export interface QcDecoderOptions {
   stall: number;
   /** Largest message magnitude (int8 units, ≤ 127). */
   mmax: number;
+  /** Self-corrected min-sum (Savin, ISIT 2008): erase variable-to-check messages whose sign flipped. */
+  scms: boolean;
+  /** Start (and floor) of the normalisation ladder, an index into ALPHAS. */
+  alpha0: number;
 }
 
-export const QC_DECODER_DEFAULTS: QcDecoderOptions = { lcQ: 24, beta: 0, levels: [0.3, 0.15, 0.08, 0.03, 0.01], stall: 3, mmax: 40 };
+export const QC_DECODER_DEFAULTS: QcDecoderOptions = { lcQ: 24, beta: 0, levels: [0.3, 0.15, 0.08, 0.03, 0.01], stall: 6, mmax: 40, scms: true, alpha0: 0 };
 
 export class QcLdpcDecoder {
   /** Stop after this many iterations without fewer unsatisfied checks. */
@@ -155,7 +165,7 @@ export class QcLdpcDecoder {
   /** Kernel iterations run so far (a work counter for profiling). */
   kernelIterations = 0;
   private readonly k: WasmKernel<Kernel>;
-  private readonly a: { rows: number; edges: number; rot: number; syn: number; L: number; pin: number; R: number; tmp: number; viol: number };
+  private readonly a: { rows: number; edges: number; rot: number; syn: number; L: number; pin: number; R: number; Q: number; tmp: number; viol: number };
   private readonly opts: QcDecoderOptions;
 
   constructor(
@@ -175,9 +185,10 @@ export class QcLdpcDecoder {
     const L = syn + 16 * m0;
     const pin = L + al(n);
     const R = pin + al(n);
-    const tmp = R + 16 * edges.length;
+    const Q = R + 16 * edges.length;
+    const tmp = Q + 16 * edges.length;
     const viol = tmp + 16 * dmax;
-    this.a = { rows, edges: ed, rot, syn, L, pin, R, tmp, viol };
+    this.a = { rows, edges: ed, rot, syn, L, pin, R, Q, tmp, viol };
     this.k = instantiate<Kernel>(wasmBytes);
     this.k.ensure(viol + 16);
     const buf = this.k.memory.buffer;
@@ -241,7 +252,7 @@ export class QcLdpcDecoder {
     for (let c = 0; c < m; c++) syn[c] = syndrome[c] ? 0x80 : 0;
     this.load(llr, this.opts.lcQ / lc, L, new Int8Array(buf, a.pin, n), null);
     const al = ALPHAS[alpha];
-    for (let it = 0; it < iterations; it++) this.k.exports.iterate(qc.m0, a.rows, a.edges, a.rot, a.syn, a.L, a.pin, a.R, a.tmp, a.viol, this.opts.beta, al[1], al[2], this.opts.mmax);
+    for (let it = 0; it < iterations; it++) this.k.exports.iterate(qc.m0, a.rows, a.edges, a.rot, a.syn, a.L, a.pin, a.R, a.tmp, a.viol, this.opts.beta, al[1], al[2], this.opts.mmax, a.Q, this.opts.scms ? 1 : 0);
     return L.slice();
   }
 
@@ -259,7 +270,7 @@ export class QcLdpcDecoder {
       pin[v] = 0;
     }
     if (erase) for (const v of erase) L[v] = 0;
-    new Uint8Array(this.k.memory.buffer, this.a.R, 16 * this.code.qc.edges.length).fill(0);
+    new Uint8Array(this.k.memory.buffer, this.a.R, 32 * this.code.qc.edges.length).fill(0);
   }
 
   /** Up to maxIterations guided iterations; ok when the syndrome is met (out holds the word then). */
@@ -271,13 +282,13 @@ export class QcLdpcDecoder {
     let bestAt = 0;
     const T = this.opts.levels;
     const top = ALPHAS.length - 2;
-    let level = 0;
+    let level = this.opts.alpha0;
     let lastGood = 0;
     let lastU = m + 1;
     let it = 1;
     for (; it <= maxIterations; it++) {
       const al = ALPHAS[level];
-      this.k.exports.iterate(qc.m0, a.rows, a.edges, a.rot, a.syn, a.L, a.pin, a.R, a.tmp, a.viol, this.opts.beta, al[1], al[2], this.opts.mmax);
+      this.k.exports.iterate(qc.m0, a.rows, a.edges, a.rot, a.syn, a.L, a.pin, a.R, a.tmp, a.viol, this.opts.beta, al[1], al[2], this.opts.mmax, a.Q, this.opts.scms ? 1 : 0);
       this.kernelIterations++;
       let approx = 0;
       for (let l = 0; l < 8; l++) approx += viol[l];

@@ -25,13 +25,14 @@
 
   (func (export "iterate") (param $m0 i32) (param $rows i32) (param $edges i32) (param $rot i32)
     (param $syn i32) (param $L i32) (param $pin i32) (param $R i32) (param $tmp i32) (param $viol i32)
-    (param $beta i32) (param $shift i32) (param $shift2 i32) (param $mmax i32)
+    (param $beta i32) (param $shift i32) (param $shift2 i32) (param $mmax i32) (param $Q i32) (param $scms i32)
     (local $i i32) (local $e i32) (local $e0 i32) (local $e1 i32) (local $rec i32)
     (local $ta i32) (local $off i32)
     (local $lv v128) (local $t v128) (local $a v128) (local $sgn v128) (local $hard v128)
     (local $min1 v128) (local $min2 v128) (local $m1 v128) (local $m2 v128) (local $s v128)
     (local $msg v128) (local $vacc v128) (local $vb v128)
     (local $neg v128) (local $big v128) (local $vmax v128) (local $pv v128) (local $zero v128)
+    (local $ts v128) (local $qv v128) (local $qa i32)
     (local.set $neg (i8x16.splat (i32.const -127)))
     (local.set $big (i8x16.splat (i32.const 127)))
     (local.set $vmax (i8x16.splat (local.get $mmax)))
@@ -64,8 +65,19 @@
               (i8x16.sub_sat_s (local.get $lv) (v128.load (i32.add (local.get $R) (i32.shl (local.get $e) (i32.const 4)))))
               (local.get $neg)))
             (v128.store (local.get $ta) (local.get $t))
-            (local.set $sgn (v128.xor (local.get $sgn) (local.get $t)))
-            (local.set $a (i8x16.abs (local.get $t)))
+            ;; self-corrected min-sum: a message whose sign flipped since the last one sent on this
+            ;; edge (and that one was not erased) is erased; Q keeps the message sent
+            (local.set $ts (local.get $t))
+            (if (local.get $scms)
+              (then
+                (local.set $qa (i32.add (local.get $Q) (i32.shl (local.get $e) (i32.const 4))))
+                (local.set $qv (v128.load (local.get $qa)))
+                (local.set $ts (v128.andnot (local.get $t)
+                  (v128.and (i8x16.lt_s (v128.xor (local.get $t) (local.get $qv)) (local.get $zero))
+                            (i8x16.ne (local.get $qv) (local.get $zero)))))
+                (v128.store (local.get $qa) (local.get $ts))))
+            (local.set $sgn (v128.xor (local.get $sgn) (local.get $ts)))
+            (local.set $a (i8x16.abs (local.get $ts)))
             (local.set $min2 (i8x16.min_u (local.get $min2) (i8x16.max_u (local.get $min1) (local.get $a))))
             (local.set $min1 (i8x16.min_u (local.get $min1) (local.get $a)))
             (local.set $ta (i32.add (local.get $ta) (i32.const 16)))
@@ -90,21 +102,27 @@
             (br_if $p2done (i32.ge_u (local.get $e) (local.get $e1)))
             (local.set $rec (i32.load (i32.add (local.get $edges) (i32.shl (local.get $e) (i32.const 2)))))
             (local.set $t (v128.load (local.get $ta)))
-            ;; |t| = min1 → the other edges' minimum is min2
-            (local.set $msg (v128.bitselect (local.get $m2) (local.get $m1) (i8x16.eq (i8x16.abs (local.get $t)) (local.get $min1))))
-            (local.set $s (i8x16.shr_s (v128.xor (local.get $sgn) (local.get $t)) (i32.const 7)))
+            (local.set $ts (local.get $t))
+            (if (local.get $scms)
+              (then (local.set $ts (v128.load (i32.add (local.get $Q) (i32.shl (local.get $e) (i32.const 4)))))))
+            ;; |ts| = min1 → the other edges' minimum is min2
+            (local.set $msg (v128.bitselect (local.get $m2) (local.get $m1) (i8x16.eq (i8x16.abs (local.get $ts)) (local.get $min1))))
+            ;; sign mask of the message: all ones where sgn ⊕ ts is negative (a compare, not an 8-bit shift, which x86 lacks)
+            (local.set $s (i8x16.lt_s (v128.xor (local.get $sgn) (local.get $ts)) (local.get $zero)))
             (local.set $msg (i8x16.sub (v128.xor (local.get $msg) (local.get $s)) (local.get $s)))
             (v128.store (i32.add (local.get $R) (i32.shl (local.get $e) (i32.const 4))) (local.get $msg))
             ;; new posterior, rotated back; pinned (known) variables keep their value
             (local.set $off (i32.and (local.get $rec) (i32.const -16)))
             (local.set $pv (v128.load (i32.add (local.get $pin) (local.get $off))))
+            ;; (adding pv = ±127 twice saturates a pinned lane to ±127 whatever the sum; 0 leaves the others)
             (v128.store (i32.add (local.get $L) (local.get $off))
-              (v128.bitselect
-                (local.get $pv)
-                (i8x16.swizzle
-                  (i8x16.max_s (i8x16.add_sat_s (local.get $t) (local.get $msg)) (local.get $neg))
-                  (v128.load offset=256 (i32.add (local.get $rot) (i32.shl (i32.and (local.get $rec) (i32.const 15)) (i32.const 4)))))
-                (i8x16.ne (local.get $pv) (local.get $zero))))
+              (i8x16.max_s
+                (i8x16.add_sat_s (i8x16.add_sat_s
+                  (i8x16.swizzle
+                    (i8x16.add_sat_s (local.get $t) (local.get $msg))
+                    (v128.load offset=256 (i32.add (local.get $rot) (i32.shl (i32.and (local.get $rec) (i32.const 15)) (i32.const 4)))))
+                  (local.get $pv)) (local.get $pv))
+                (local.get $neg)))
             (local.set $ta (i32.add (local.get $ta) (i32.const 16)))
             (local.set $e (i32.add (local.get $e) (i32.const 1)))
             (br $p2)))

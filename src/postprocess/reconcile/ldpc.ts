@@ -44,7 +44,8 @@ import type { DecodeResult } from './ldpc-decoder.js';
 import { SIMD_LANES, simdAvailable, simdDecoderFor } from './ldpc-simd.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
 import { cachedQcLdpcCode, qcDecoderAvailable, qcDecoderFor } from './ldpc-qc.js';
-import { decodeChunksOnWorkers, ldpcWorkersAvailable } from './ldpc-parallel.js';
+import { decodeChunksOnWorkers, decodeQcOnWorkers, ldpcQcWorkersAvailable, ldpcWorkersAvailable } from './ldpc-parallel.js';
+import type { QcDecodeTaskResult } from './ldpc-parallel.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { FrameOutcome, ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
 import { snapshot, statsSince } from './types.js';
@@ -82,7 +83,13 @@ export interface LdpcParams {
   firstSkip?: number | 'auto';
   /** Blind retries (default 16, doubled when 'auto' halves fStep); 0 = single-shot rate-adaptive. */
   maxRetries?: number;
-  /** Decoder iterations for the first attempt and for each retry (default 60 / 50; QBER 2 %, 10⁵ bits: 100/100, patience 15: f 1.114, 0.055 Mbit/s CPU; 60/50, patience 8: 1.118, 0.107). */
+  /**
+   * Decoder iterations for the first attempt and for each retry (default 60 / 50; QBER 2 %, 10⁵ bits: 100/100, patience 15: f 1.114, 0.055 Mbit/s CPU; 60/50, patience 8: 1.118, 0.107).
+   * QC min-sum: 200 / 150, patience 30 (the annealed ladder converges slowly, and a failed attempt
+   * costs a round trip and a restart; 10⁵ bits, 20 frames per point, QBER 1/2/3/5 %: 60/50/12 f
+   * 1.216/1.144/1.174/1.193, 3.5–6.6 rt; 120/100/20 1.176/1.136/1.139/1.153; 200/150/30
+   * 1.175/1.137/1.136/1.123, 1.2–2.0 rt, and faster at 3–5 % for the fewer restarts).
+   */
   iterations?: number;
   retryIterations?: number;
   /**
@@ -130,6 +137,22 @@ function interleaver(keyBits: number, seed: number): { perm: Uint32Array; inv: U
   return cachedPermutation(keyBits, seed, 0x30000);
 }
 
+/**
+ * The key in the caller's order from its interleaved bits: bit perm[i] = bits[i] (what
+ * `fromBits(bits).permute(inv)` gives, without building the inverse permutation).
+ */
+function scatterBits(bits: Uint8Array, perm: Uint32Array): BitArray {
+  const out = new BitArray(bits.length);
+  const w = new Int32Array(out.words.buffer, out.words.byteOffset, out.words.length);
+  for (let i = 0; i < bits.length; i++) {
+    if (bits[i]) {
+      const p = perm[i];
+      w[p >>> 5] |= 1 << (p & 31);
+    }
+  }
+  return out;
+}
+
 /** Everything both parties derive identically from (N, δ, qber, params); the per-block seed only drives the interleaver. */
 export interface LdpcPlan {
   N: number;
@@ -149,6 +172,8 @@ export interface LdpcPlan {
 }
 
 const BIG = 40;
+/** Failed min-sum attempts after which a frame's further attempts use the float sum-product decoder (QC codes). */
+const QC_FALLBACK = 4;
 /**
  * Tuned on n = 10⁴ keys (QBER 0.5–5 %): δ = dk·h (clamped to [dmin, 0.08]) punctured positions, so the blind
  * reveals can raise f by ≈ dk; first attempt at f0 + fc/h.
@@ -285,15 +310,16 @@ export class LdpcReconciler implements Reconciler {
 
   constructor(params: LdpcParams = {}) {
     const maxRetries = params.maxRetries ?? 16;
+    const qc = params.decoder === 'qc-minsum';
     this.params = {
       frameBits: params.frameBits ?? 'auto',
       delta: params.delta ?? 'auto',
       fStart: params.fStart ?? (maxRetries > 0 ? 'auto' : 1.3),
       fStep: params.fStep ?? 'auto',
       maxRetries,
-      iterations: params.iterations ?? 60,
-      retryIterations: params.retryIterations ?? 50,
-      patience: params.patience ?? (params.decoder === 'qc-minsum' ? 12 : 8),
+      iterations: params.iterations ?? (qc ? 200 : 60),
+      retryIterations: params.retryIterations ?? (qc ? 150 : 50),
+      patience: params.patience ?? (qc ? 30 : 8),
       profile: params.profile ?? 'auto',
       retryFromScratch: params.retryFromScratch ?? true,
       adaptableMinDegree: params.adaptableMinDegree ?? 3,
@@ -434,8 +460,10 @@ export class LdpcReconciler implements Reconciler {
     const decoder = new LdpcDecoder(code, this.rule);
     const simd = this.simd ? simdDecoderFor(code) : null;
     const qcDec = this.decoder === 'qc-minsum' && 'qc' in code && qcDecoderAvailable() ? qcDecoderFor(code as QcLdpcCode) : null;
+    // QC frames go to worker threads, one frame per task, whenever a call has more than one frame
+    const qcThreads = qcDec && this.threads > 1 && ldpcQcWorkersAvailable() ? this.threads : 1;
     // Frames decoded per call of the first pass (the SIMD decoder refills its lanes within one).
-    const chunk = simd ? 4 * SIMD_LANES : 1;
+    const chunk = simd ? 4 * SIMD_LANES : qcThreads > 1 ? 8 * qcThreads : 1;
     const lc = Math.log((1 - Math.max(qber, 1e-4)) / Math.max(qber, 1e-4));
     const inter = interleaver(key.length, seed);
     const keyBits = key.permute(inter.perm).toBits();
@@ -463,6 +491,8 @@ export class LdpcReconciler implements Reconciler {
     };
     // States of decoded frames are reused for the next ones.
     const pool: DecoderState[] = [];
+    // (the QC decoder keeps its messages in its kernel: a state needs only the LLRs)
+    const newState = (): DecoderState => (qcDec ? { llr: new Float32Array(N), msg: new Float32Array(0) } : newDecoderState(code));
     /** Fresh decoder input for frame f: channel LLRs, p still punctured, revealed values `rev`. */
     const initFrame = (st: DecoderState, f: number, p: number, e: PendingFrame | null): void => {
       st.msg.fill(0);
@@ -493,12 +523,45 @@ export class LdpcReconciler implements Reconciler {
       st: DecoderState;
       syn: Uint8Array;
     }
-    const decodeJobs = (jobs: Job[], maxIterations: number, patience: number): Job[] => {
+    const decodeJobs = async (all: Job[], maxIterations: number, patience: number): Promise<Job[]> => {
       const failed: Job[] = [];
       let res: DecodeResult[];
+      let jobs = all;
+      if (qcDec) {
+        // a frame min-sum failed QC_FALLBACK times goes to the float sum-product decoder (on the same
+        // QC code): measured at 10⁴ bits, 2 %, 200 frames: 4 frames min-sum never decoded, stuck with
+        // ≈ 300 unsatisfied checks after 33 reveals, where sum-product came down to 3
+        const bp = all.filter((j) => qcFailures[j.f] >= QC_FALLBACK);
+        jobs = all.filter((j) => qcFailures[j.f] < QC_FALLBACK);
+        if (bp.length) {
+          for (const j of bp) if (j.st.msg.length !== code.edges) j.st.msg = new Float32Array(code.edges);
+          for (const j of bp) j.st.msg.fill(0);
+          const fb = simdAvailable() ? simdDecoderFor(code) : null;
+          if (fb) fb.patience = patience;
+          else decoder.patience = patience;
+          const r = fb ? fb.decodeBatch(bp.map((j, k) => ({ st: j.st, syndrome: j.syn, out: outFor(k) })), maxIterations) : bp.map((j, k) => decoder.decode(j.st, j.syn, outFor(k), maxIterations));
+          bp.forEach((j, k) => {
+            if (r[k].ok) accept(j.f, outFor(k));
+            else failed.push(j);
+          });
+        }
+      }
+      const qcFailed = (j: Job): void => {
+        qcFailures[j.f]++;
+        failed.push(j);
+      };
       // Even one frame alone goes to the SIMD kernel (tanh rule): faster than the scalar decoder, and
       // f slightly lower (10⁵ bits, 120 frames, 2 runs each: QBER 1 % f 1.191 → 1.189,
       // 0.165–0.183 → 0.202–0.225 Mbit/s; 5 % f 1.1905 → 1.1900, 0.43 → 0.58 Mbit/s).
+      if (qcDec && qcThreads > 1 && jobs.length > 1) {
+        const r = await decodeQcOnWorkers(code as QcLdpcCode, jobs.map((j) => ({ llr: j.st.llr, syndrome: j.syn })), lc, maxIterations, patience, qcThreads);
+        jobs.forEach((j, k) => {
+          const out = r[k].out;
+          if (r[k].ok && out) accept(j.f, out);
+          else qcFailed(j);
+        });
+        return failed;
+      }
       if (qcDec) {
         qcDec.patience = patience;
         res = jobs.map((j, k) => qcDec.decode(j.st.llr, lc, j.syn, outFor(k), maxIterations));
@@ -514,11 +577,13 @@ export class LdpcReconciler implements Reconciler {
       }
       jobs.forEach((j, k) => {
         if (res[k].ok) accept(j.f, outFor(k));
+        else if (qcDec) qcFailed(j);
         else failed.push(j);
       });
       return failed;
     };
     const patience0 = this.params.patience;
+    const qcFailures = new Int32Array(nFrames);
     const z = new Uint8Array(N);
     const zSyn = new Uint8Array(m);
     /** Frame f's first-attempt job on state st: channel LLRs, syndrome s ⊕ H·z. */
@@ -562,11 +627,30 @@ export class LdpcReconciler implements Reconciler {
           else throw new Error('ldpc worker: a failed frame came back without its decoder state');
         }),
       );
+    } else if (qcDec && qcThreads > 1 && nFrames > 1) {
+      // each frame goes to a worker as soon as its job is ready (Bob's preparation of the next
+      // frames overlaps the decoding); outcomes as decodeJobs books them
+      const jobs: Job[] = [];
+      const runs: Promise<QcDecodeTaskResult[]>[] = [];
+      for (let f = 0; f < nFrames; f++) {
+        const j = firstJob(f, newState());
+        jobs.push(j);
+        runs.push(decodeQcOnWorkers(code as QcLdpcCode, [{ llr: j.st.llr, syndrome: j.syn }], lc, this.params.iterations, patience0, qcThreads));
+      }
+      const results = await Promise.all(runs);
+      jobs.forEach((j, k) => {
+        const r = results[k][0];
+        if (r.ok && r.out) accept(j.f, r.out);
+        else {
+          qcFailures[j.f]++;
+          pendingFirst(j);
+        }
+      });
     } else {
       for (let f0 = 0; f0 < nFrames; f0 += chunk) {
         const jobs: Job[] = [];
-        for (let f = f0; f < Math.min(nFrames, f0 + chunk); f++) jobs.push(firstJob(f, pool.pop() ?? newDecoderState(code)));
-        const failed = new Set(decodeJobs(jobs, this.params.iterations, patience0));
+        for (let f = f0; f < Math.min(nFrames, f0 + chunk); f++) jobs.push(firstJob(f, pool.pop() ?? newState()));
+        const failed = new Set(await decodeJobs(jobs, this.params.iterations, patience0));
         for (const j of jobs) {
           if (failed.has(j)) pendingFirst(j);
           else pool.push(j.st);
@@ -583,7 +667,7 @@ export class LdpcReconciler implements Reconciler {
           initFrame(entry.st, f, punct[f], entry);
           jobs.push({ f, st: entry.st, syn: entry.syn });
         }
-        const failed = new Set(decodeJobs(jobs, 3 * this.params.iterations, 20).map((j) => j.f));
+        const failed = new Set((await decodeJobs(jobs, 3 * this.params.iterations, 20)).map((j) => j.f));
         for (const j of jobs) if (!failed.has(j.f)) pending.delete(j.f);
       }
       const final = pending.size === 0 || !canRetry;
@@ -640,7 +724,7 @@ export class LdpcReconciler implements Reconciler {
         if (this.params.retryFromScratch) initFrame(entry.st, f, punct[f], entry);
         jobs.push({ f, st: entry.st, syn: entry.syn });
       }
-      const failed = new Set(decodeJobs(jobs, this.params.retryIterations, patience0).map((j) => j.f));
+      const failed = new Set((await decodeJobs(jobs, this.params.retryIterations, patience0)).map((j) => j.f));
       for (const j of jobs) if (!failed.has(j.f)) pending.delete(j.f);
       if (add) ledger.add('reconciliation', add, `${this.name} revealed punctured bits`);
       leaked += add;
@@ -651,7 +735,7 @@ export class LdpcReconciler implements Reconciler {
       frames.push({ from: f * K, to, positions: inter.perm.subarray(f * K, to), ok: !pending.has(f), leakedBits: leak[f] });
     }
     return {
-      key: BitArray.fromBits(outBits).permute(inter.inv),
+      key: scatterBits(outBits, inter.perm),
       ok: pending.size === 0,
       leakedBits: leaked + feedback,
       forwardBits: leaked,

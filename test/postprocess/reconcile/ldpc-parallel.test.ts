@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Drbg } from '../../../src/core/rng/drbg.js';
 import { LdpcReconciler, frameBits, noisyPair, runPair } from '../../../src/postprocess/reconcile/index.js';
-import { closeLdpcWorkers, ldpcWorkersAvailable, liveLdpcWorkers } from '../../../src/postprocess/reconcile/ldpc-parallel.js';
+import { closeLdpcWorkers, ldpcQcWorkersAvailable, ldpcWorkersAvailable, liveLdpcWorkers } from '../../../src/postprocess/reconcile/ldpc-parallel.js';
+import { qcDecoderAvailable } from '../../../src/postprocess/reconcile/ldpc-qc.js';
 import { simdAvailable } from '../../../src/postprocess/reconcile/ldpc-simd.js';
 import { seededBytes } from '../../support/seed.js';
 
@@ -28,5 +29,28 @@ describe.skipIf(!simdAvailable() || !ldpcWorkersAvailable())('LDPC frames on wor
     const ok = (two.bob.frames ?? []).filter((f) => f.ok && frameBits(alice, f).equals(frameBits(two.bob.key, f)));
     expect(ok.length).toBeGreaterThan(30);
     expect(two.bob.stats.roundTrips).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe.skipIf(!qcDecoderAvailable() || !ldpcQcWorkersAvailable())('QC min-sum frames on worker threads', () => {
+  it('2 threads give the same key, frame outcomes and ledger as the calling thread (first attempts and blind retries)', async () => {
+    const seed = seededBytes('ldpc-qc-parallel')(4).readUInt32LE(0);
+    // 2048-bit frames: ≈ 20 frames; f 1.10 first attempts at QBER 3 % fail often, so retries run on the workers too
+    const params = { decoder: 'qc-minsum' as const, frameBits: 2048, fStart: 1.1 };
+    const { alice, bob } = noisyPair(40_000, 0.03, seed);
+    const opts = () => ({ qberEstimate: 0.03, seed, secretBits: new Drbg(`fill/${seed}`) });
+    await closeLdpcWorkers();
+    const one = await runPair(new LdpcReconciler({ ...params, threads: 1 }), alice, bob, opts());
+    expect(liveLdpcWorkers()).toBe(0);
+    const two = await runPair(new LdpcReconciler({ ...params, threads: 2 }), alice, bob, opts());
+    expect(liveLdpcWorkers()).toBe(2);
+    expect(one.bob.frames?.length, `seed ${seed}`).toBeGreaterThan(16);
+    expect(two.bob.key.equals(one.bob.key), `seed ${seed}`).toBe(true);
+    expect(two.bob.frames?.map((f) => f.ok)).toEqual(one.bob.frames?.map((f) => f.ok));
+    expect(two.bobLedger.summary()).toEqual(one.bobLedger.summary());
+    expect(two.aliceLedger.summary()).toEqual(one.aliceLedger.summary());
+    const ok = (two.bob.frames ?? []).filter((f) => f.ok && frameBits(alice, f).equals(frameBits(two.bob.key, f)));
+    expect(ok.length, `seed ${seed}`).toBeGreaterThan(16);
+    expect(two.bob.stats.roundTrips, `seed ${seed}`).toBeGreaterThan(1);
   }, 60_000);
 });

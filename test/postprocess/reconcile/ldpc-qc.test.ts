@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALPHAS, QcLdpcDecoder, buildQcLdpcCode, cachedQcLdpcCode, capDegree2, qcDecoderAvailable } from '../../../src/postprocess/reconcile/ldpc-qc.js';
-import { profileFor, syndromeOf } from '../../../src/postprocess/reconcile/ldpc-code.js';
+import { profileFor, syndromeOf, unsatisfiedChecks } from '../../../src/postprocess/reconcile/ldpc-code.js';
 import { LdpcReconciler, frameBits, noisyPair, runPair } from '../../../src/postprocess/reconcile/index.js';
 import { Xoshiro128 } from '../../../src/postprocess/reconcile/prng.js';
 
@@ -33,6 +33,20 @@ describe('quasi-cyclic LDPC codes (Z = 16 lifts)', () => {
     for (let e = 0; e < code.edges; e++) deg[code.cols[e]]++;
     for (let j = 0; j < qc.n0; j++) for (let k = 1; k < 16; k++) expect(deg[16 * j + k]).toBe(deg[16 * j]);
   });
+  it('syndromes and unsatisfied-check counts by lifted 16-bit words equal the expanded matrix (CSR) ones', () => {
+    const plain = { n: code.n, m: code.m, rowStart: code.rowStart, cols: code.cols, edges: code.edges };
+    for (const seed of [1, 2, 3]) {
+      const x = errors(N, 0.3, seed);
+      const want = syndromeOf(plain, x);
+      expect(Array.from(syndromeOf(code, x)), `seed ${seed}`).toEqual(Array.from(want));
+      const other = syndromeOf(plain, errors(N, 0.3, seed + 10));
+      let diff = 0;
+      for (let c = 0; c < M; c++) diff += want[c] ^ other[c];
+      expect(diff).toBeGreaterThan(0);
+      expect(unsatisfiedChecks(code, x, other), `seed ${seed}`).toBe(diff);
+      expect(unsatisfiedChecks(plain, x, other)).toBe(diff);
+    }
+  });
   it('capped profile: the degree-2 variables form a forest (union-find over their two checks)', () => {
     const parent = Int32Array.from({ length: M }, (_, i) => i);
     const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x])));
@@ -62,9 +76,15 @@ describe.runIf(qcDecoderAvailable())('8-bit QC min-sum kernel', () => {
     const llr = new Float32Array(N).fill(lc);
     for (let v = 0; v < 64; v++) llr[v] = 0; // some punctured
     for (let v = 64; v < 96; v++) llr[v] = 40; // some known (pinned)
-    const dec = new QcLdpcDecoder(code);
-    for (const alpha of [0, 2, 4]) {
-      const got = dec.sweep(llr, lc, syn, 3, alpha);
+    for (const [scms, alpha] of [
+      [false, 0],
+      [false, 2],
+      [false, 4],
+      [true, 0],
+      [true, 3],
+      [true, 6],
+    ] as const) {
+      const got = new QcLdpcDecoder(code, { scms }).sweep(llr, lc, syn, 3, alpha);
       // reference: rows in order 16i + r (the 16 rows of a layer share no variable), float-free
       const L = new Int32Array(N);
       const pinned = new Uint8Array(N);
@@ -75,6 +95,8 @@ describe.runIf(qcDecoderAvailable())('8-bit QC min-sum kernel', () => {
         } else L[v] = Math.max(-127, Math.min(127, Math.round((llr[v] * 24) / lc)));
       }
       const R = new Int32Array(code.edges);
+      // self-corrected min-sum (Savin 2008): the message sent last on each edge, 0 when erased
+      const Q = new Int32Array(code.edges);
       const sat = (x: number): number => Math.max(-127, Math.min(127, x));
       const [, k1, k2] = ALPHAS[alpha];
       const corr = (x: number): number => Math.min(40, x - (x >> k1) - (x >> k2));
@@ -87,8 +109,10 @@ describe.runIf(qcDecoderAvailable())('8-bit QC min-sum kernel', () => {
           for (let k = code.rowStart[c]; k < code.rowStart[c + 1]; k++) {
             const x = Math.max(-127, Math.max(-128, Math.min(127, L[code.cols[k]] - R[k])));
             t.push(x);
-            if (x < 0) sg ^= 1;
-            const a = Math.abs(x);
+            const xs = scms && Q[k] !== 0 && x < 0 !== Q[k] < 0 ? 0 : x;
+            if (scms) Q[k] = xs;
+            if (xs < 0) sg ^= 1;
+            const a = Math.abs(xs);
             if (a < min1) [min2, min1] = [min1, a];
             else if (a < min2) min2 = a;
           }
@@ -96,8 +120,9 @@ describe.runIf(qcDecoderAvailable())('8-bit QC min-sum kernel', () => {
           const m2 = corr(min2);
           for (let k = code.rowStart[c], j = 0; k < code.rowStart[c + 1]; k++, j++) {
             const x = t[j];
-            let mag = Math.abs(x) === min1 ? m2 : m1;
-            if (sg ^ (x < 0 ? 1 : 0)) mag = -mag;
+            const xs = scms ? Q[k] : x;
+            let mag = Math.abs(xs) === min1 ? m2 : m1;
+            if (sg ^ (xs < 0 ? 1 : 0)) mag = -mag;
             R[k] = mag;
             const v = code.cols[k];
             if (!pinned[v]) L[v] = sat(x + mag);
@@ -106,7 +131,7 @@ describe.runIf(qcDecoderAvailable())('8-bit QC min-sum kernel', () => {
       }
       let diff = 0;
       for (let v = 0; v < N; v++) if (got[v] !== L[v]) diff++;
-      expect(diff, `alpha ${ALPHAS[alpha][0]}, seed ${seed}`).toBe(0);
+      expect(diff, `scms ${scms} alpha ${ALPHAS[alpha][0]}, seed ${seed}`).toBe(0);
     }
   });
   it('decodes to the true error pattern (H·out = s and out = e) at rate 0.75, QBER 3 %', () => {
