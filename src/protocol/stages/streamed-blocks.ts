@@ -33,6 +33,7 @@ import { finiteKeyInput, sentPerClass } from '../../postprocess/finiteKeyInput.j
 import { basisBits, basisMatch, classCounts, complement, sift, type Sifted } from '../../postprocess/sift.js';
 import { need, type GroundContext, type SatelliteContext, type Stage } from './stage.js';
 import { concatArrays } from '../../core/concat-arrays.js';
+import { timeline } from '../timeline.js';
 
 const SAMPLE_LABEL = 'estimation sample (disclosed, removed from the key)';
 const ANSWER_LABEL = "estimation sample, the ground's bits (Bob→Alice)";
@@ -202,6 +203,7 @@ export const streamedBlocks: Stage = {
     let lastPulse = -1;
     let lastBlockAtMs = Date.now();
     for (;;) {
+      timeline.mark('satellite', 'step', 'detections/wait');
       const m = await session.receive();
       if (m.type === 'end') {
         if (m.detections !== acc.detections || m.blocks !== acc.blocks) {
@@ -211,6 +213,7 @@ export const streamedBlocks: Stage = {
       }
       if (m.type !== 'detections') throw new ProtocolAbort('protocol-violation', `expected detections or end, received ${m.type}`);
       lastBlockAtMs = Date.now();
+      timeline.mark('satellite', 'step', 'detections/sift');
       const idx = m.pulseIndex;
       const n = idx.length;
       if (n > 0 && (idx[0] <= lastPulse || idx[n - 1] >= source.pulsesSent)) {
@@ -236,12 +239,17 @@ export const streamedBlocks: Stage = {
       const key = s.bits.select(keyPositions);
       if (key.length > 0) {
         await reconcileVerified(acc, async (q) => {
+          timeline.mark('satellite', 'step', 'detections/reconcile');
           await c.post.reconcileAlice(params.reconciliation, key, session.stage('reconcile'), block.ledger, q, reconcileRng);
-          return () => c.post.verifyAlice(key, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+          return () => {
+            timeline.mark('satellite', 'step', 'detections/verify');
+            return c.post.verifyAlice(key, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+          };
         });
       }
       acc.addKey(keyPositions, offset, key);
     }
+    timeline.mark('satellite', 'step', 'detections/end');
     c.opts.onEvent?.({ role: 'satellite', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
     c.announcedDetections = acc.detections;
     acc.finish(block, false);
@@ -259,8 +267,10 @@ export const streamedBlocks: Stage = {
     const basis: Uint8Array[] = [];
     const bit: Uint8Array[] = [];
     let lastBlockAtMs = Date.now();
+    timeline.mark('ground', 'step', 'detections/track');
     for await (const blk of c.blocks) {
       const n = blk.pulseIndex.length;
+      timeline.mark('ground', 'step', 'detections/sift');
       await session.send({ type: 'detections', pulseIndex: blk.pulseIndex, basis: basisBits(blk.basis) });
       lastBlockAtMs = Date.now();
       const sm = await session.expect('sift');
@@ -282,9 +292,13 @@ export const streamedBlocks: Stage = {
       let corrected = raw;
       if (raw.length > 0) {
         await reconcileVerified(acc, async (q) => {
+          timeline.mark('ground', 'step', 'detections/reconcile');
           const k = await c.post.reconcileBob(params.reconciliation, raw.clone(), session.stage('reconcile'), block.ledger, q, reconcileRng);
           corrected = k;
-          return () => c.post.verifyBob(k, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+          return () => {
+            timeline.mark('ground', 'step', 'detections/verify');
+            return c.post.verifyBob(k, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+          };
         });
         if (corrected.length !== raw.length) throw new ProtocolAbort('reconciliation-failed', 'corrected key has the wrong length');
       }
@@ -292,7 +306,9 @@ export const streamedBlocks: Stage = {
       pulse.push(blk.pulseIndex);
       basis.push(blk.basis);
       bit.push(blk.bit);
+      timeline.mark('ground', 'step', 'detections/track');
     }
+    timeline.mark('ground', 'step', 'detections/end');
     await session.send({ type: 'end', detections: acc.detections, blocks: acc.blocks });
     c.opts.onEvent?.({ role: 'ground', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
     c.input = { ...c.input, pulseIndex: concatArrays(Float64Array, pulse), basis: concatArrays(Uint8Array, basis), bit: concatArrays(Uint8Array, bit) };
