@@ -79,6 +79,24 @@ describe('streamed pass (stages/streamed-blocks.ts): per-block sifting, estimati
     expect(Math.abs(ra - rc) / rc).toBeLessThan(0.02);
   }, 120_000);
 
+  it('after the last block each side sends half of the PA seed (n − 1 bits in all, one half each way); the seed is not in the ledger', async () => {
+    const a = await runLocalSession({ source: pass.source, detections: names(pass.detections), blocks: blocksOf(pass.detections, sizes), policy: POLICY, post, seed: '8' });
+    expect(a.keysMatch).toBe(true);
+    // n: the key bits (both bases are key bases by default) = sifted bits minus the sample
+    const counts = a.satellite.counts!;
+    const n = counts.siftedBits - counts.sampleBits;
+    const L = n - 1;
+    const sent = a.satellite.traffic['sent:post:amplify'];
+    const received = a.satellite.traffic['received:post:amplify'];
+    // one message each way; frame: version, type, stage byte, then [0x51][n][offset][bits] and ⌈bits/8⌉ bytes
+    expect(sent.messages).toBe(1);
+    expect(received.messages).toBe(1);
+    expect(sent.bytes).toBe(3 + 13 + Math.ceil(Math.ceil(L / 2) / 8));
+    expect(received.bytes).toBe(3 + 13 + Math.ceil(Math.floor(L / 2) / 8));
+    expect(a.ground.traffic['sent:post:amplify']).toEqual(received);
+    for (const e of a.satellite.ledger!.entries) expect(e.what).not.toMatch(/seed|amplif/i);
+  }, 120_000);
+
   it('a block whose pulse indices go back is a protocol violation; nothing is stored', async () => {
     const d = pass.detections;
     async function* bad(): AsyncGenerator<DetectionBlock> {

@@ -30,7 +30,9 @@ import type { Drbg } from '../../core/rng/drbg.js';
 import type { Block } from '../../postprocess/block.js';
 import { checkQber, estimate, qberOf, reconciliationQber, sampleErrors, samplePositions } from '../../postprocess/estimate.js';
 import { finiteKeyInput, sentPerClass } from '../../postprocess/finiteKeyInput.js';
-import { basisBits, basisMatch, classCounts, complement, sift, type Sifted } from '../../postprocess/sift.js';
+import { basisBits, basisMatch, classCounts, complement, keyBitsSelection, sift, type Sifted } from '../../postprocess/sift.js';
+import { decodeSeedPart, encodeSeedPart, seedParts } from '../../postprocess/privacy.js';
+import type { Session } from '../session.js';
 import { need, type GroundContext, type SatelliteContext, type Stage } from './stage.js';
 import { concatArrays } from '../../core/concat-arrays.js';
 import { timeline } from '../timeline.js';
@@ -189,6 +191,35 @@ function preliminaryOnPass(c: SatelliteContext | GroundContext): void {
   if (prelim.keyLengthBits <= 0) throw new ProtocolAbort('no-key', `preliminary ${params.bound} bound gives no key${prelim.reason ? ': ' + prelim.reason : ''}`);
 }
 
+/** The key bases' bits a block adds to privacy amplification's input (what finalBound's amplifyInput selects). */
+function keyBasisBits(s: Sifted, keyPositions: Uint32Array, block: Block): number {
+  const sel = keyBitsSelection(s, keyPositions, block.parameters.protocol);
+  return sel ? sel.length : keyPositions.length;
+}
+
+/**
+ * This side's half of the seed (privacy.ts seedParts: Alice the first ⌈L/2⌉ of L = n − 1 bits,
+ * Bob the rest), drawn from the party's generator and sent right after the last block — the
+ * quantum phase is over — and kept in the block until the peer's half is in (receiveSeedPart, at
+ * the start of verification: the whole-pass bookkeeping in between runs while both halves cross).
+ */
+async function sendSeedPart(session: Session, block: Block, rng: Drbg, n: number, alice: boolean): Promise<void> {
+  const p = seedParts(n);
+  const bits = alice ? p.alice : p.bob;
+  const part = BitArray.fromBytes(rng.bytes((bits + 7) >>> 3), bits);
+  await session.stage('amplify').send(encodeSeedPart(n, alice ? 0 : p.alice, part));
+  block.ownSeedPart = { n, bits: part };
+}
+
+/** A streamed pass: the peer's half, checked for the length and place this side computes; the whole seed into the block. */
+export async function receiveSeedPart(session: Session, block: Block, alice: boolean): Promise<void> {
+  const own = need(block.ownSeedPart, 'ownSeedPart');
+  const p = seedParts(own.n);
+  const theirs = decodeSeedPart(await session.stage('amplify').receive(), alice ? { n: own.n, offset: p.alice, bits: p.bob } : { n: own.n, offset: 0, bits: p.alice });
+  block.amplifySeed = alice ? BitArray.concat([own.bits, theirs]) : BitArray.concat([theirs, own.bits]);
+  block.ownSeedPart = undefined;
+}
+
 export const streamedBlocks: Stage = {
   state: 'detections',
 
@@ -200,8 +231,11 @@ export const streamedBlocks: Stage = {
     const sampleRng: Drbg = c.rng.fork('sample');
     const reconcileRng: Drbg = c.rng.fork('reconcile');
     const verifyRng: Drbg = c.rng.fork('verify-block');
+    const seedRng: Drbg = c.rng.fork('amplify');
     let lastPulse = -1;
     let lastBlockAtMs = Date.now();
+    // key bases' bits of the blocks so far (privacy amplification's input length)
+    let paBits = 0;
     for (;;) {
       timeline.mark('satellite', 'step', 'detections/wait');
       const m = await session.receive();
@@ -209,6 +243,8 @@ export const streamedBlocks: Stage = {
         if (m.detections !== acc.detections || m.blocks !== acc.blocks) {
           throw new ProtocolAbort('protocol-violation', `ground ends the pass with ${m.detections} detections in ${m.blocks} blocks, the satellite received ${acc.detections} in ${acc.blocks}`);
         }
+        timeline.mark('satellite', 'step', 'detections/seed');
+        await sendSeedPart(session, block, seedRng, paBits, true);
         break;
       }
       if (m.type !== 'detections') throw new ProtocolAbort('protocol-violation', `expected detections or end, received ${m.type}`);
@@ -236,6 +272,7 @@ export const streamedBlocks: Stage = {
       acc.addSifted(s, n, positions, mine, theirs.bits);
       checkSoFar(acc, params.qberThreshold);
       const keyPositions = complement(s.bits.length, positions);
+      paBits += keyBasisBits(s, keyPositions, block);
       const key = s.bits.select(keyPositions);
       if (key.length > 0) {
         await reconcileVerified(acc, async (q) => {
@@ -266,7 +303,9 @@ export const streamedBlocks: Stage = {
     const pulse: Float64Array[] = [];
     const basis: Uint8Array[] = [];
     const bit: Uint8Array[] = [];
+    const seedRng: Drbg = c.rng.fork('amplify');
     let lastBlockAtMs = Date.now();
+    let paBits = 0;
     timeline.mark('ground', 'step', 'detections/track');
     for await (const blk of c.blocks) {
       const n = blk.pulseIndex.length;
@@ -288,6 +327,7 @@ export const streamedBlocks: Stage = {
       acc.addSifted(s, n, positions, sample.bits, mine);
       checkSoFar(acc, params.qberThreshold);
       const keyPositions = complement(s.bits.length, positions);
+      paBits += keyBasisBits(s, keyPositions, block);
       const raw = s.bits.select(keyPositions);
       let corrected = raw;
       if (raw.length > 0) {
@@ -310,6 +350,8 @@ export const streamedBlocks: Stage = {
     }
     timeline.mark('ground', 'step', 'detections/end');
     await session.send({ type: 'end', detections: acc.detections, blocks: acc.blocks });
+    timeline.mark('ground', 'step', 'detections/seed');
+    await sendSeedPart(session, block, seedRng, paBits, false);
     c.opts.onEvent?.({ role: 'ground', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
     c.input = { ...c.input, pulseIndex: concatArrays(Float64Array, pulse), basis: concatArrays(Uint8Array, basis), bit: concatArrays(Uint8Array, bit) };
     acc.finish(block, true);
