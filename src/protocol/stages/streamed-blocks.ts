@@ -6,12 +6,15 @@
  * Per block b (as the ground's timing tracker emits it, timing/tracker.ts):
  *   G→S detections (pulse indices, bases)  S→G sift (match, intensity)  S→G sample  G→S sample
  *   ⇄ reconciliation of the block's key (sifted bits outside its sample) with the block's reconciler
- * then G→S end (total detections and blocks). Every disclosed bit of every block — both sides'
+ *   G→S errors (one count: the errors the ground corrected in the block; sets the next block's QBER)
+ * then G→S end (total detections and blocks) and each side's half of the PA seed. Every disclosed bit of every block — both sides'
  * sample bits, the reconciler's parities or syndromes — goes into the pass's one ledger.
  *
  * The block's sample is a Bernoulli(sampleFraction) sample of its sifted bits (the union over the
- * blocks is a Bernoulli sample of the pass's sifted bits, as the batch's); the block is reconciled
- * at the sampled QBER of the pass so far plus its uncertainty (estimate.ts reconciliationQber). The sampled QBER
+ * blocks is a Bernoulli sample of the pass's sifted bits, as the batch's); the first block is
+ * reconciled at the sampled QBER of the pass so far plus its uncertainty (estimate.ts
+ * reconciliationQber), every later one at the error rate of the block before it plus its
+ * uncertainty and the latest rise (PassAccumulator.reconciliationQber). The sampled QBER
  * of the pass so far is checked after every block (abort 'qber-too-high' as soon as it is over the
  * threshold). Once the pass is complete the stage leaves in the block what the batch stages leave
  * — the pass's sifted string, sample, counts, key positions, the corrected key, the preliminary
@@ -28,7 +31,7 @@ import { BitArray } from '../../core/bits.js';
 import { ProtocolAbort } from '../../core/errors.js';
 import type { Drbg } from '../../core/rng/drbg.js';
 import type { Block } from '../../postprocess/block.js';
-import { checkQber, estimate, qberOf, reconciliationQber, sampleErrors, samplePositions } from '../../postprocess/estimate.js';
+import { checkQber, countDisclosureBits, estimate, qberOf, reconciliationQber, sampleErrors, samplePositions } from '../../postprocess/estimate.js';
 import { finiteKeyInput, sentPerClass } from '../../postprocess/finiteKeyInput.js';
 import { basisBits, basisMatch, classCounts, complement, keyBitsSelection, sift, type Sifted } from '../../postprocess/sift.js';
 import { decodeSeedPart, encodeSeedPart, seedParts } from '../../postprocess/privacy.js';
@@ -99,16 +102,29 @@ class PassAccumulator {
   }
 
   /**
-   * The QBER a block is reconciled at: the sampled QBER of the pass so far (this block's sample
-   * included) plus its uncertainty — not the block's own sample, whose few hundred bits (0.5 % of a
-   * 10 s block) would make the estimate, and so the reconciler's leakage, several times too high.
+   * The QBER a block is reconciled at. The first block: the sampled QBER of the pass so far plus
+   * its uncertainty (estimate.ts reconciliationQber; not the block's own sample alone, whose few
+   * hundred bits would make the estimate, and so the leakage, several times too high). Every later
+   * block: the error rate the ground found in the block before (its disclosed, booked count) plus
+   * two standard deviations, plus the rise from the block before that — the QBER climbs from 1 %
+   * to 7 % in the last 70 s of the reference pass, and a block reconciled below its QBER fails
+   * verification and is reconciled again, its first attempt's disclosure lost.
    */
   reconciliationQber(): number {
-    return Math.max(this.lastGoodQber, reconciliationQber(qberOf(this.sampleErr, this.sampleDet), this.sampleBits));
+    const [prev, before] = this.blockQber;
+    const passSoFar = reconciliationQber(qberOf(this.sampleErr, this.sampleDet), this.sampleBits);
+    if (prev === undefined) return passSoFar;
+    const rise = before === undefined ? 0 : Math.max(0, prev.q - before.q);
+    return Math.min(MAX_RECONCILIATION_QBER, reconciliationQber(prev.q, prev.bits) + rise);
   }
 
-  /** The QBER the last block's verified reconciliation ran at: the next block starts no lower (the QBER climbs at the end of a pass). */
-  lastGoodQber = 0;
+  /** The error rates of the last two reconciled blocks, newest first. */
+  private blockQber: { q: number; bits: number }[] = [];
+
+  /** A block's reconciliation verified: the ground's count of the errors it corrected in its `bits` key bits (blocks under MIN_RATE_BITS say too little and are skipped). */
+  blockErrors(errors: number, bits: number): void {
+    if (bits >= MIN_RATE_BITS) this.blockQber = [{ q: errors / bits, bits }, ...this.blockQber.slice(0, 1)];
+  }
 
   /** The whole pass into the block: what the batch stages sifting … reconciliation leave there. */
   finish(block: Block, ground: boolean): void {
@@ -129,7 +145,7 @@ class PassAccumulator {
   }
 }
 
-/** Reconciliation attempts per block: the first at the pass-so-far QBER (or the last retried block's), each retry at twice the last (tried on the reference pass: 1.3× and 1.5× leave less key, 70,164 and 101,748 bits against 131,524). */
+/** Reconciliation attempts per block: the first at PassAccumulator.reconciliationQber, each retry at twice the last (tried on the reference pass: 1.3× and 1.5× leave less key, 70,164 and 101,748 bits against 131,524, when blocks started from the pass-so-far QBER). */
 const MAX_ATTEMPTS = 5;
 const RETRY_FACTOR = 2;
 
@@ -154,20 +170,28 @@ async function blockVerified(verify: () => Promise<void>, blockNo: number, attem
 
 /**
  * Reconcile the current block with `attempt(qber)` (which reconciles and returns the block's
- * verification) at the pass-so-far QBER, and again at RETRY_FACTOR× the last QBER after each
- * failed verification (blockVerified; at most MAX_ATTEMPTS). Both sides run it in step; a retry
- * that verifies sets the QBER the next block starts from.
+ * verification) at PassAccumulator.reconciliationQber, and again at RETRY_FACTOR× the last QBER
+ * after each failed verification (blockVerified; at most MAX_ATTEMPTS). Both sides run it in step.
  */
 async function reconcileVerified(acc: PassAccumulator, attempt: (qber: number) => Promise<() => Promise<void>>): Promise<void> {
   let q = acc.reconciliationQber();
   for (let n = 0; ; n++) {
     const verify = await attempt(q);
-    if (await blockVerified(verify, acc.blocks - 1, n)) {
-      if (n > 0) acc.lastGoodQber = q;
-      return;
-    }
+    if (await blockVerified(verify, acc.blocks - 1, n)) return;
     q = Math.min(0.5, RETRY_FACTOR * q);
   }
+}
+
+/** A block's error rate sets the next block's QBER only from this many key bits on (a 10 s block of the reference pass has 10⁴–10⁵). */
+const MIN_RATE_BITS = 1000;
+/** Reconcilers take a QBER below 0.5; far above the abort threshold anyway. */
+const MAX_RECONCILIATION_QBER = 0.45;
+
+const BLOCK_ERRORS_LABEL = "a block's corrected-error count (Bob→Alice, sets the next block's QBER)";
+
+/** The ground's count of the errors it corrected in a block of `bits` key bits: booked on both sides. */
+function bookBlockErrors(block: Block, bits: number): void {
+  block.ledger.add('estimation', countDisclosureBits(bits), BLOCK_ERRORS_LABEL);
 }
 
 function bookSample(block: Block, bits: number): void {
@@ -283,6 +307,10 @@ export const streamedBlocks: Stage = {
             return c.post.verifyAlice(key, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
           };
         });
+        const be = await session.expect('errors');
+        if (be.counts.length !== 1 || be.counts[0] > key.length) throw new ProtocolAbort('protocol-violation', `block ${acc.blocks - 1}: error count ${be.counts.join(',')} for ${key.length} key bits`);
+        bookBlockErrors(block, key.length);
+        acc.blockErrors(be.counts[0], key.length);
       }
       acc.addKey(keyPositions, offset, key);
     }
@@ -341,6 +369,11 @@ export const streamedBlocks: Stage = {
           };
         });
         if (corrected.length !== raw.length) throw new ProtocolAbort('reconciliation-failed', 'corrected key has the wrong length');
+        // the errors this block had (now corrected) tune the next block's reconciliation
+        const errors = raw.hammingDistance(corrected);
+        await session.send({ type: 'errors', counts: [errors] });
+        bookBlockErrors(block, raw.length);
+        acc.blockErrors(errors, raw.length);
       }
       acc.addKey(keyPositions, offset, corrected, raw);
       pulse.push(blk.pulseIndex);
