@@ -26,6 +26,7 @@ import { packageRoot } from '../../src/core/package-root.js';
 import { findReplayPreset } from '../../src/mission/presets.js';
 import { runReplay } from '../../src/mission/replay.js';
 import type { LinkEmulatorOptions } from '../../src/protocol/link-emulator.js';
+import { phasesAfter, type TimelineMark } from '../../src/protocol/timeline.js';
 import { DEFAULT_POLICY, type ReconciliationMethod } from '../../src/protocol/types.js';
 import type { SimulationRecords } from '../../src/quantum/records.js';
 import { writeSimulation } from '../../src/recording/mozi-files.js';
@@ -66,7 +67,10 @@ export const realtimeSuite: BenchSuite = {
       const replay = await runParties(replayDir, policyFlags, ['--block-s', '10'], undefined, null);
       log(`realtime: streamed batch replay ${replay.satellite.finalKeyBits} bits, digest ${String(replay.satellite.keyDigest).slice(0, 16)}`);
       rmSync(replayDir, { recursive: true, force: true });
-      for (const link of quick ? [undefined] : [undefined, LINK]) {
+      // MOZI_REALTIME_LINKS=none|link|none,link (default both) and MOZI_REALTIME_TRADEOFF=0 (skip the
+      // Cascade/LDPC link trade-off) narrow a run to what is being worked on
+      const links = (process.env.MOZI_REALTIME_LINKS ?? 'none,link').split(',').map((x) => (x.trim() === 'link' ? LINK : undefined));
+      for (const link of quick ? [undefined] : links) {
         const linkFlags = link ? ['--link-bandwidth', `${link.bandwidthBps / 1e6}Mbit`, '--link-latency', `${link.latencyS * 1000}ms`] : [];
         const r = await runParties(dir, [...policyFlags, ...linkFlags], ['--follow', '--block-s', '10', ...linkFlags], { bytes: ptu, path: tagFile, parts, gapMs: 1000 / speedup }, log);
         rmSync(tagFile, { force: true });
@@ -74,6 +78,11 @@ export const realtimeSuite: BenchSuite = {
         const lastTag = r.lastWriteAtMs!;
         const latSat = (Number(r.satellite.keyStoredAtMs) - lastTag) / 1000;
         const latGnd = (Number(r.ground.keyStoredAtMs) - lastTag) / 1000;
+        const afterLastTag = { satellite: breakdown(r.satellite, lastTag), ground: breakdown(r.ground, lastTag) };
+        for (const [role, rows] of Object.entries(afterLastTag)) {
+          log(`realtime: ${role} after the last tag (link ${link ? '1Mbit/s 5ms' : 'none'}):`);
+          for (const x of rows) log(`  ${x.phase.padEnd(24)} ${x.ms.toFixed(0).padStart(6)} ms  sent ${String(x.sent).padStart(8)} B  received ${String(x.received).padStart(8)} B  round trips ${x.roundTrips}`);
+        }
         const identical = r.satellite.keyDigest === r.ground.keyDigest && r.satellite.keyDigest === replay.satellite.keyDigest && !r.satellite.aborted;
         const linkStats = r.satellite.link as { roundTrips: number; bytesSent: number } | null;
         const params = {
@@ -98,13 +107,15 @@ export const realtimeSuite: BenchSuite = {
           groundCpuS: r.cpuS.ground,
           wallS: r.wallS,
           groundStageMs: r.ground.stageMs,
+          satelliteStageMs: r.satellite.stageMs,
+          afterLastTag,
           load1: load,
           ...(linkStats ? { roundTrips: linkStats.roundTrips, linkBytes: linkStats.bytesSent + (r.ground.link as { bytesSent: number }).bytesSent } : {}),
         };
         log(`realtime: follow, link ${params.link}: latency ${Math.max(latSat, latGnd).toFixed(2)} s (satellite ${latSat.toFixed(2)}, ground ${latGnd.toFixed(2)}), CPU sat ${r.cpuS.satellite.toFixed(1)} s + ground ${r.cpuS.ground.toFixed(1)} s in ${r.wallS.toFixed(1)} s wall, load ${load.toFixed(2)}, keys identical to the batch replay: ${identical}`);
         out.push({ name: 'realtime/latency-after-last-tag', params, metric: 'latencyS', value: Math.max(latSat, latGnd), unit: 's' });
       }
-      for (const reconciliation of quick ? (['ldpc'] as const) : RECONCILERS) {
+      for (const reconciliation of quick ? (['ldpc'] as const) : process.env.MOZI_REALTIME_TRADEOFF === '0' ? [] : RECONCILERS) {
         const cpu0 = process.cpuUsage();
         const r = await runReplay({ preset: PRESET, seed: SEED, windowS, reconciliation, link: LINK });
         const cpu = process.cpuUsage(cpu0);
@@ -124,12 +135,23 @@ export const realtimeSuite: BenchSuite = {
   },
 };
 
+/**
+ * One party's time after the last tag, per phase (stage, or streamed-block step) from its
+ * timeline: milliseconds, bytes both ways and round trips (timeline.ts phasesAfter); the first
+ * row is the phase the party was in when the last tag was written.
+ */
+function breakdown(s: Summary, lastTagMs: number): { phase: string; ms: number; sent: number; received: number; roundTrips: number }[] {
+  const marks = (s.timeline ?? []) as TimelineMark[];
+  return phasesAfter(marks, lastTagMs).map((p) => ({ phase: p.phase, ms: Math.round(p.endMs - p.startMs), sent: p.bytesSent, received: p.bytesReceived, roundTrips: p.roundTrips }));
+}
+
 type Summary = Record<string, unknown> & { keyDigest?: string; keyStoredAtMs?: number; latencyS?: number | null; aborted?: boolean };
 
 /** One child under /usr/bin/time: its stdout, stderr and CPU seconds (user + sys, from time's last line). */
 function child(args: string[], onStderr?: (text: string) => void): { done: Promise<{ code: number | null; stdout: string; stderr: string; cpuS: number }>; pid: number | undefined } {
   const bin = join(packageRoot(import.meta.url), 'bin', 'mozi.js');
-  const p = spawn('/usr/bin/time', ['-f', 'MOZI_CPU %U %S', process.execPath, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // MOZI_TIMELINE: each party's --json carries its stage, block-step and message marks (protocol/timeline.ts)
+  const p = spawn('/usr/bin/time', ['-f', 'MOZI_CPU %U %S', process.execPath, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOZI_TIMELINE: '1' } });
   let stdout = '';
   let stderr = '';
   p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

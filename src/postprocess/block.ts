@@ -89,6 +89,10 @@ export class Block {
   sent?: number[];
   /** The key bits that enter privacy amplification (the key bases' bits of the corrected key). */
   amplifyInput?: BitArray;
+  /** A streamed pass: this side's half of the privacy-amplification seed, sent after the last block (privacy.ts seedParts), until the peer's half is in. */
+  ownSeedPart?: { n: number; bits: BitArray };
+  /** A streamed pass: the whole seed (n − 1 bits), both halves. */
+  amplifySeed?: BitArray;
   /** Final key length ℓ decided by the final bound. */
   keyLengthBits?: number;
   /** The final key, after privacy amplification. */

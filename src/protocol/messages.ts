@@ -23,8 +23,10 @@
  *
  * A streamed pass (`mozi ground --follow`, stages/streamed-blocks.ts) repeats, per block of
  * detections as timing recovery emits them, G→S detections, S→G sift, S→G sample, G→S sample
- * and the reconciliation's post messages; then G→S end (detections and blocks of the pass), and
- * the rest (verification … done) runs once on the whole pass.
+ * and the reconciliation's post messages and G→S errors (one count, the block's); then G→S end (detections and blocks of the pass), right
+ * behind it each side's half of the privacy-amplification seed (G→S and S→G post:amplify,
+ * postprocess/privacy.ts seedParts), and the rest (verification … done; privacy amplification
+ * then sends nothing) runs once on the whole pass.
  */
 import { BitArray } from '../core/bits.js';
 import { ProtocolAbort, type AbortReason } from '../core/errors.js';

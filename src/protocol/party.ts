@@ -8,6 +8,7 @@ import type { BitArray } from '../core/bits.js';
 import { ProtocolAbort } from '../core/errors.js';
 import type { Block } from '../postprocess/block.js';
 import type { GroundContext, SatelliteContext, Stage } from './stages/stage.js';
+import { timeline } from './timeline.js';
 import type { PartyEvent, PartyResult, PartyState } from './types.js';
 
 export class StateTracker {
@@ -28,6 +29,7 @@ export class StateTracker {
     this.stageMs[this.state] = (this.stageMs[this.state] ?? 0) + (now - this.t);
     this.t = now;
     this.state = state;
+    timeline.mark(this.role, 'stage', state);
     this.onEvent?.({ role: this.role, state, detail });
   }
 }

@@ -10,10 +10,10 @@ import { getReconciler } from '../postprocess/reconcile/index.js';
 import type { Reconciler } from '../postprocess/reconcile/types.js';
 import { verifyAsAlice, verifyAsBob } from '../postprocess/verify.js';
 import { finiteKey } from '../security/finiteKey.js';
-import { amplifyAsAlice, amplifyAsBob } from '../postprocess/privacy.js';
+import { amplifyAsAlice, amplifyAsBob, amplifyWithSeed } from '../postprocess/privacy.js';
 import type { PostProcessing, ReconciliationMethod } from './types.js';
 
-export type Amplify = Pick<PostProcessing, 'amplifyAlice' | 'amplifyBob'>;
+export type Amplify = Pick<PostProcessing, 'amplifyAlice' | 'amplifyBob' | 'amplifySeeded'>;
 
 /**
  * Toeplitz privacy amplification; keys of ≥ 2²⁰ bits are hashed in segments on `threads` worker
@@ -29,6 +29,9 @@ export function toeplitzAmplify(threads?: number): Amplify {
     },
     async amplifyBob(key, outBits, ch, ledger) {
       return (await amplifyAsBob(key, outBits, ch, ledger, par)).key;
+    },
+    async amplifySeeded(key, outBits, seed, ledger) {
+      return (await amplifyWithSeed(key, outBits, seed, ledger, par)).key;
     },
   };
 }

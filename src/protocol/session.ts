@@ -7,6 +7,7 @@
 import { ProtocolAbort } from '../core/errors.js';
 import { StatsKeeper, type MessageChannel } from '../postprocess/channel.js';
 import { decodeMessage, encodeMessage, type Message, type MessageType, type PostStage } from './messages.js';
+import { timeline } from './timeline.js';
 
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
 
@@ -74,6 +75,7 @@ export class Session {
     e.messages++;
     e.bytes += t.bytes;
     this.traffic.set(key, e);
+    timeline.mark(this.role, t.dir, t.stage ? `${t.type}:${t.stage}` : t.type, t.bytes);
     this.onTrace?.(t);
   }
 

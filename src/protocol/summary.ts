@@ -5,6 +5,7 @@
  * channel's cost (bytes both ways per final key bit, messages, round trips over the emulated link).
  */
 import type { LinkStats } from './link-emulator.js';
+import { timeline } from './timeline.js';
 import type { PartyResult } from './types.js';
 
 export interface SummaryExtras {
@@ -64,5 +65,7 @@ export function partySummary(r: PartyResult, x: SummaryExtras): Record<string, u
     ledger: r.ledger ?? null,
     authPadBits: x.authPadBits,
     stageMs: r.stageMs,
+    // MOZI_TIMELINE=1: every stage, block step and message of this party with its wall-clock time
+    ...(timeline.enabled ? { timeline: timeline.marks(r.role) } : {}),
   };
 }

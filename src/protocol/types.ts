@@ -90,6 +90,8 @@ export interface PostProcessing {
   verifyBob(key: BitArray, ch: MessageChannel, ledger: LeakageLedger, epsCor: number, rng: Drbg): Promise<void>;
   amplifyAlice(key: BitArray, lengthBits: number, ch: MessageChannel, ledger: LeakageLedger, rng: Drbg): Promise<BitArray>;
   amplifyBob(key: BitArray, lengthBits: number, ch: MessageChannel, ledger: LeakageLedger): Promise<BitArray>;
+  /** Either side, a streamed pass: hash with the seed whose two halves the parties exchanged after the last block (privacy.ts seedParts). */
+  amplifySeeded(key: BitArray, lengthBits: number, seed: BitArray, ledger: LeakageLedger): Promise<BitArray>;
 }
 
 export interface StoredBlock {

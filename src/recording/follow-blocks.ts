@@ -24,6 +24,7 @@ import type { DetectionBlock } from '../protocol/types.js';
 import type { GroundRecord } from '../quantum/records.js';
 import { TimingTracker, type TagChunk } from '../timing/tracker.js';
 import { GrowableF64, GrowableU8 } from '../core/growable.js';
+import { AsyncQueue } from '../core/queue.js';
 import type { TimingDiagnostics } from '../timing/recover.js';
 import { ROLE_SYNC, type ChannelMap } from './channel-map.js';
 import { marked, waitForTagFile, type FollowGroundOptions } from './follow.js';
@@ -92,6 +93,10 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
   const slicer = new TagSlicer((opts.sliceS ?? 0.1) * 1e12);
   const following = opts.growing ?? true;
   const passId = passIdOf(opts.satellite ?? meta.ephemeris.summary.satellite, meta.schedule.windowStartMs);
+  // the reader stops when the consumer does (an abort mid-pass), or on the caller's signal
+  const stop = new AbortController();
+  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  const signal = stop.signal;
 
   async function* blocks(): AsyncGenerator<DetectionBlock> {
     const decOpts = { clockPs: opts.clockPs, maxBackwardPs: opts.maxBackwardPs, source: file! };
@@ -102,8 +107,8 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
       if (!existsSync(file!)) throw new InputError('file not found', { file, field: '--tags' });
       reader = readTagFile(file!, format!, { ...decOpts, follow: { idleTimeoutMs: 0, onData: mark } });
     } else {
-      await waitForTagFile(file!, opts);
-      reader = readTagFile(file!, format!, { ...decOpts, follow: { pollMs: opts.pollMs ?? 50, idleTimeoutMs: (opts.idleS ?? 2) * 1000, signal: opts.signal, onData: mark } });
+      await waitForTagFile(file!, { ...opts, signal });
+      reader = readTagFile(file!, format!, { ...decOpts, follow: { pollMs: opts.pollMs ?? 50, idleTimeoutMs: (opts.idleS ?? 2) * 1000, signal, onData: mark } });
     }
     const { decoder, batches } = reader;
     let map: ChannelMap | null = null;
@@ -158,7 +163,43 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
     state.detections += blk.pulseIndex.length;
     return blk;
   };
-  return { site: meta.station, passId, meta, blocks: blocks(), state };
+  return { site: meta.station, passId, meta, blocks: prefetched(blocks(), () => stop.abort()), state };
+}
+
+/**
+ * `src` pulled ahead, as fast as it produces, into a queue: the file is read and tracked while
+ * the protocol waits on the link for the block before (a pull-driven generator would stand still
+ * then, and the last tag would be read only once the block before it is reconciled). Errors come
+ * out in order; when the consumer stops early, `onStop` ends the source's reader.
+ */
+export async function* prefetched<T>(src: AsyncIterator<T>, onStop: () => void): AsyncGenerator<T> {
+  const q = new AsyncQueue<IteratorResult<T>>();
+  let stopped = false;
+  void (async () => {
+    try {
+      for (;;) {
+        const r = await src.next();
+        q.push(r);
+        if (r.done) return;
+        if (stopped) {
+          await src.return?.(undefined);
+          return;
+        }
+      }
+    } catch (e) {
+      q.close(e instanceof Error ? e : new Error(String(e)));
+    }
+  })();
+  try {
+    for (;;) {
+      const r = await q.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    stopped = true;
+    onStop();
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { memoryChannelPair } from '../../src/postprocess/channel.js';
 import { LeakageLedger } from '../../src/postprocess/ledger.js';
 import {
   toeplitzHash, toeplitzReferenceBits, amplifyAsAlice, amplifyAsBob, modifiedToeplitzHash, modifiedToeplitzReferenceBits,
+  amplifyWithSeed, decodeSeedPart, encodeSeedPart, seedParts,
 } from '../../src/postprocess/privacy.js';
 import { seededFloat } from '../support/seed.js';
 
@@ -182,5 +183,42 @@ describe('privacy amplification between the parties', () => {
     ]);
     expect(rb.status).toBe('rejected');
     if (rb.status === 'rejected') expect((rb.reason as ProtocolAbort).reason).toBe('protocol-violation');
+  });
+});
+
+describe('a streamed pass\'s seed in two parts (seedParts, encodeSeedPart, amplifyWithSeed)', () => {
+  it('splits L = nMax − 1 bits into Alice\'s ⌈L/2⌉ and Bob\'s rest', () => {
+    expect(seedParts(1)).toEqual({ alice: 0, bob: 0 });
+    expect(seedParts(2)).toEqual({ alice: 1, bob: 0 });
+    expect(seedParts(1_000_001)).toEqual({ alice: 500_000, bob: 500_000 });
+    expect(seedParts(1_000_002)).toEqual({ alice: 500_001, bob: 500_000 });
+  });
+
+  it('a part round-trips; any other nMax, offset or length, or a truncated part, is a protocol violation', () => {
+    const part = BitArray.fromBits(Array.from({ length: 77 }, () => (random() < 0.5 ? 1 : 0)));
+    const msg = encodeSeedPart(200, 123, part);
+    expect(msg.length).toBe(13 + 10);
+    expect(decodeSeedPart(msg, { n: 200, offset: 123, bits: 77 }).equals(part)).toBe(true);
+    for (const bad of [{ n: 201, offset: 123, bits: 77 }, { n: 200, offset: 0, bits: 77 }, { n: 200, offset: 123, bits: 76 }]) {
+      expect(() => decodeSeedPart(msg, bad)).toThrow(ProtocolAbort);
+    }
+    expect(() => decodeSeedPart(msg.subarray(0, msg.length - 1), { n: 200, offset: 123, bits: 77 })).toThrow(ProtocolAbort);
+    const other = msg.slice();
+    other[0] = 0x50;
+    expect(() => decodeSeedPart(other, { n: 200, offset: 123, bits: 77 })).toThrow(ProtocolAbort);
+  });
+
+  it('hashes with the n − 1 seed bits: the textbook modified Toeplitz product; a seed of another length is refused', async () => {
+    const n = 301;
+    const m = 97;
+    const x = BitArray.fromBits(Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)));
+    const seed = BitArray.fromBits(Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)));
+    const ledger = new LeakageLedger('x');
+    const got = (await amplifyWithSeed(x, m, seed.slice(0, n - 1), ledger)).key;
+    // (I | T)·x bit by bit
+    expect(got.equals(naiveModified(x, seed.slice(0, n - 1), m))).toBe(true);
+    expect(ledger.isClosed).toBe(true);
+    await expect(amplifyWithSeed(x, m, seed.slice(0, n - 2), new LeakageLedger('x'))).rejects.toThrow(ProtocolAbort);
+    await expect(amplifyWithSeed(x, m, seed, new LeakageLedger('x'))).rejects.toThrow(ProtocolAbort);
   });
 });

@@ -52,7 +52,13 @@ describe('streamed pass (stages/streamed-blocks.ts): per-block sifting, estimati
       const ledger = r.satellite.ledger!;
       expect(r.ground.ledger!.entries).toEqual(ledger.entries);
       const countBits = counts.detected.reduce((s, n) => s + countDisclosureBits(n), 0);
-      expect(ledger.byKind.estimation).toBe(2 * counts.sampleBits + countBits);
+      // each block's corrected-error count (it sets the next block's QBER): ⌈log2(N + 1)⌉ bits for its
+      // N ≈ detections/2 key bits; the 1-detection block adds 0 or 1, the empty one nothing
+      const blockCounts = ledger.entries.filter((e) => /corrected-error count/.test(e.what)).reduce((a, e) => a + e.bits, 0);
+      const expected = sizes.filter((n) => n > 1).reduce((a, n) => a + countDisclosureBits(Math.round(n / 2)), 0);
+      expect(blockCounts - expected).toBeGreaterThanOrEqual(0);
+      expect(blockCounts - expected).toBeLessThanOrEqual(1);
+      expect(ledger.byKind.estimation).toBe(2 * counts.sampleBits + countBits + blockCounts);
       expect(ledger.byKind.reconciliation).toBeGreaterThan(0);
       expect(ledger.byKind.verification).toBeGreaterThan(0);
       // ℓ: the finite-key bound on the whole pass's exact counts minus the whole ledger
@@ -77,6 +83,24 @@ describe('streamed pass (stages/streamed-blocks.ts): per-block sifting, estimati
     const ra = a.satellite.ledger!.byKind.reconciliation;
     const rc = c.satellite.ledger!.byKind.reconciliation;
     expect(Math.abs(ra - rc) / rc).toBeLessThan(0.02);
+  }, 120_000);
+
+  it('after the last block each side sends half of the PA seed (n − 1 bits in all, one half each way); the seed is not in the ledger', async () => {
+    const a = await runLocalSession({ source: pass.source, detections: names(pass.detections), blocks: blocksOf(pass.detections, sizes), policy: POLICY, post, seed: '8' });
+    expect(a.keysMatch).toBe(true);
+    // n: the key bits (both bases are key bases by default) = sifted bits minus the sample
+    const counts = a.satellite.counts!;
+    const n = counts.siftedBits - counts.sampleBits;
+    const L = n - 1;
+    const sent = a.satellite.traffic['sent:post:amplify'];
+    const received = a.satellite.traffic['received:post:amplify'];
+    // one message each way; frame: version, type, stage byte, then [0x51][n][offset][bits] and ⌈bits/8⌉ bytes
+    expect(sent.messages).toBe(1);
+    expect(received.messages).toBe(1);
+    expect(sent.bytes).toBe(3 + 13 + Math.ceil(Math.ceil(L / 2) / 8));
+    expect(received.bytes).toBe(3 + 13 + Math.ceil(Math.floor(L / 2) / 8));
+    expect(a.ground.traffic['sent:post:amplify']).toEqual(received);
+    for (const e of a.satellite.ledger!.entries) expect(e.what).not.toMatch(/seed|amplif/i);
   }, 120_000);
 
   it('a block whose pulse indices go back is a protocol violation; nothing is stored', async () => {

@@ -1,6 +1,8 @@
 /**
  * Stage `amplification`: privacy amplification of the key bases' bits to ℓ bits (the satellite
- * draws the hash seed, postprocess/privacy.ts); the ledger is closed after it.
+ * draws the hash seed and sends it, postprocess/privacy.ts; a streamed pass hashes with the seed
+ * the two parties exchanged with its last block, stages/streamed-blocks.ts); the ledger is closed
+ * after it.
  */
 import { ProtocolAbort } from '../../core/errors.js';
 import type { BitArray } from '../../core/bits.js';
@@ -19,12 +21,14 @@ export const amplification: Stage = {
   async satellite(c: SatelliteContext) {
     const { block } = c;
     const ell = need(block.keyLengthBits, 'keyLengthBits');
+    if (block.amplifySeed) return finish(block, await c.post.amplifySeeded(need(block.amplifyInput, 'amplifyInput'), ell, block.amplifySeed, block.ledger), ell);
     finish(block, await c.post.amplifyAlice(need(block.amplifyInput, 'amplifyInput'), ell, c.session.stage('amplify'), block.ledger, c.rng.fork('amplify')), ell);
   },
 
   async ground(c: GroundContext) {
     const { block } = c;
     const ell = need(block.keyLengthBits, 'keyLengthBits');
+    if (block.amplifySeed) return finish(block, await c.post.amplifySeeded(need(block.amplifyInput, 'amplifyInput'), ell, block.amplifySeed, block.ledger), ell);
     finish(block, await c.post.amplifyBob(need(block.amplifyInput, 'amplifyInput'), ell, c.session.stage('amplify'), block.ledger), ell);
   },
 };

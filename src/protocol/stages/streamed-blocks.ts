@@ -6,12 +6,15 @@
  * Per block b (as the ground's timing tracker emits it, timing/tracker.ts):
  *   G→S detections (pulse indices, bases)  S→G sift (match, intensity)  S→G sample  G→S sample
  *   ⇄ reconciliation of the block's key (sifted bits outside its sample) with the block's reconciler
- * then G→S end (total detections and blocks). Every disclosed bit of every block — both sides'
+ *   G→S errors (one count: the errors the ground corrected in the block; sets the next block's QBER)
+ * then G→S end (total detections and blocks) and each side's half of the PA seed. Every disclosed bit of every block — both sides'
  * sample bits, the reconciler's parities or syndromes — goes into the pass's one ledger.
  *
  * The block's sample is a Bernoulli(sampleFraction) sample of its sifted bits (the union over the
- * blocks is a Bernoulli sample of the pass's sifted bits, as the batch's); the block is reconciled
- * at the sampled QBER of the pass so far plus its uncertainty (estimate.ts reconciliationQber). The sampled QBER
+ * blocks is a Bernoulli sample of the pass's sifted bits, as the batch's); the first block is
+ * reconciled at the sampled QBER of the pass so far plus its uncertainty (estimate.ts
+ * reconciliationQber), every later one at the error rate of the block before it plus its
+ * uncertainty and the latest rise (PassAccumulator.reconciliationQber). The sampled QBER
  * of the pass so far is checked after every block (abort 'qber-too-high' as soon as it is over the
  * threshold). Once the pass is complete the stage leaves in the block what the batch stages leave
  * — the pass's sifted string, sample, counts, key positions, the corrected key, the preliminary
@@ -28,11 +31,14 @@ import { BitArray } from '../../core/bits.js';
 import { ProtocolAbort } from '../../core/errors.js';
 import type { Drbg } from '../../core/rng/drbg.js';
 import type { Block } from '../../postprocess/block.js';
-import { checkQber, estimate, qberOf, reconciliationQber, sampleErrors, samplePositions } from '../../postprocess/estimate.js';
+import { checkQber, countDisclosureBits, estimate, qberOf, reconciliationQber, sampleErrors, samplePositions } from '../../postprocess/estimate.js';
 import { finiteKeyInput, sentPerClass } from '../../postprocess/finiteKeyInput.js';
-import { basisBits, basisMatch, classCounts, complement, sift, type Sifted } from '../../postprocess/sift.js';
+import { basisBits, basisMatch, classCounts, complement, keyBitsSelection, sift, type Sifted } from '../../postprocess/sift.js';
+import { decodeSeedPart, encodeSeedPart, seedParts } from '../../postprocess/privacy.js';
+import type { Session } from '../session.js';
 import { need, type GroundContext, type SatelliteContext, type Stage } from './stage.js';
 import { concatArrays } from '../../core/concat-arrays.js';
+import { timeline } from '../timeline.js';
 
 const SAMPLE_LABEL = 'estimation sample (disclosed, removed from the key)';
 const ANSWER_LABEL = "estimation sample, the ground's bits (Bob→Alice)";
@@ -96,16 +102,29 @@ class PassAccumulator {
   }
 
   /**
-   * The QBER a block is reconciled at: the sampled QBER of the pass so far (this block's sample
-   * included) plus its uncertainty — not the block's own sample, whose few hundred bits (0.5 % of a
-   * 10 s block) would make the estimate, and so the reconciler's leakage, several times too high.
+   * The QBER a block is reconciled at. The first block: the sampled QBER of the pass so far plus
+   * its uncertainty (estimate.ts reconciliationQber; not the block's own sample alone, whose few
+   * hundred bits would make the estimate, and so the leakage, several times too high). Every later
+   * block: the error rate the ground found in the block before (its disclosed, booked count) plus
+   * two standard deviations, plus the rise from the block before that — the QBER climbs from 1 %
+   * to 7 % in the last 70 s of the reference pass, and a block reconciled below its QBER fails
+   * verification and is reconciled again, its first attempt's disclosure lost.
    */
   reconciliationQber(): number {
-    return Math.max(this.lastGoodQber, reconciliationQber(qberOf(this.sampleErr, this.sampleDet), this.sampleBits));
+    const [prev, before] = this.blockQber;
+    const passSoFar = reconciliationQber(qberOf(this.sampleErr, this.sampleDet), this.sampleBits);
+    if (prev === undefined) return passSoFar;
+    const rise = before === undefined ? 0 : Math.max(0, prev.q - before.q);
+    return Math.min(MAX_RECONCILIATION_QBER, reconciliationQber(prev.q, prev.bits) + rise);
   }
 
-  /** The QBER the last block's verified reconciliation ran at: the next block starts no lower (the QBER climbs at the end of a pass). */
-  lastGoodQber = 0;
+  /** The error rates of the last two reconciled blocks, newest first. */
+  private blockQber: { q: number; bits: number }[] = [];
+
+  /** A block's reconciliation verified: the ground's count of the errors it corrected in its `bits` key bits (blocks under MIN_RATE_BITS say too little and are skipped). */
+  blockErrors(errors: number, bits: number): void {
+    if (bits >= MIN_RATE_BITS) this.blockQber = [{ q: errors / bits, bits }, ...this.blockQber.slice(0, 1)];
+  }
 
   /** The whole pass into the block: what the batch stages sifting … reconciliation leave there. */
   finish(block: Block, ground: boolean): void {
@@ -126,7 +145,7 @@ class PassAccumulator {
   }
 }
 
-/** Reconciliation attempts per block: the first at the pass-so-far QBER (or the last retried block's), each retry at twice the last (tried on the reference pass: 1.3× and 1.5× leave less key, 70,164 and 101,748 bits against 131,524). */
+/** Reconciliation attempts per block: the first at PassAccumulator.reconciliationQber, each retry at twice the last (tried on the reference pass: 1.3× and 1.5× leave less key, 70,164 and 101,748 bits against 131,524, when blocks started from the pass-so-far QBER). */
 const MAX_ATTEMPTS = 5;
 const RETRY_FACTOR = 2;
 
@@ -151,20 +170,28 @@ async function blockVerified(verify: () => Promise<void>, blockNo: number, attem
 
 /**
  * Reconcile the current block with `attempt(qber)` (which reconciles and returns the block's
- * verification) at the pass-so-far QBER, and again at RETRY_FACTOR× the last QBER after each
- * failed verification (blockVerified; at most MAX_ATTEMPTS). Both sides run it in step; a retry
- * that verifies sets the QBER the next block starts from.
+ * verification) at PassAccumulator.reconciliationQber, and again at RETRY_FACTOR× the last QBER
+ * after each failed verification (blockVerified; at most MAX_ATTEMPTS). Both sides run it in step.
  */
 async function reconcileVerified(acc: PassAccumulator, attempt: (qber: number) => Promise<() => Promise<void>>): Promise<void> {
   let q = acc.reconciliationQber();
   for (let n = 0; ; n++) {
     const verify = await attempt(q);
-    if (await blockVerified(verify, acc.blocks - 1, n)) {
-      if (n > 0) acc.lastGoodQber = q;
-      return;
-    }
+    if (await blockVerified(verify, acc.blocks - 1, n)) return;
     q = Math.min(0.5, RETRY_FACTOR * q);
   }
+}
+
+/** A block's error rate sets the next block's QBER only from this many key bits on (a 10 s block of the reference pass has 10⁴–10⁵). */
+const MIN_RATE_BITS = 1000;
+/** Reconcilers take a QBER below 0.5; far above the abort threshold anyway. */
+const MAX_RECONCILIATION_QBER = 0.45;
+
+const BLOCK_ERRORS_LABEL = "a block's corrected-error count (Bob→Alice, sets the next block's QBER)";
+
+/** The ground's count of the errors it corrected in a block of `bits` key bits: booked on both sides. */
+function bookBlockErrors(block: Block, bits: number): void {
+  block.ledger.add('estimation', countDisclosureBits(bits), BLOCK_ERRORS_LABEL);
 }
 
 function bookSample(block: Block, bits: number): void {
@@ -188,6 +215,35 @@ function preliminaryOnPass(c: SatelliteContext | GroundContext): void {
   if (prelim.keyLengthBits <= 0) throw new ProtocolAbort('no-key', `preliminary ${params.bound} bound gives no key${prelim.reason ? ': ' + prelim.reason : ''}`);
 }
 
+/** The key bases' bits a block adds to privacy amplification's input (what finalBound's amplifyInput selects). */
+function keyBasisBits(s: Sifted, keyPositions: Uint32Array, block: Block): number {
+  const sel = keyBitsSelection(s, keyPositions, block.parameters.protocol);
+  return sel ? sel.length : keyPositions.length;
+}
+
+/**
+ * This side's half of the seed (privacy.ts seedParts: Alice the first ⌈L/2⌉ of L = n − 1 bits,
+ * Bob the rest), drawn from the party's generator and sent right after the last block — the
+ * quantum phase is over — and kept in the block until the peer's half is in (receiveSeedPart, at
+ * the start of verification: the whole-pass bookkeeping in between runs while both halves cross).
+ */
+async function sendSeedPart(session: Session, block: Block, rng: Drbg, n: number, alice: boolean): Promise<void> {
+  const p = seedParts(n);
+  const bits = alice ? p.alice : p.bob;
+  const part = BitArray.fromBytes(rng.bytes((bits + 7) >>> 3), bits);
+  await session.stage('amplify').send(encodeSeedPart(n, alice ? 0 : p.alice, part));
+  block.ownSeedPart = { n, bits: part };
+}
+
+/** A streamed pass: the peer's half, checked for the length and place this side computes; the whole seed into the block. */
+export async function receiveSeedPart(session: Session, block: Block, alice: boolean): Promise<void> {
+  const own = need(block.ownSeedPart, 'ownSeedPart');
+  const p = seedParts(own.n);
+  const theirs = decodeSeedPart(await session.stage('amplify').receive(), alice ? { n: own.n, offset: p.alice, bits: p.bob } : { n: own.n, offset: 0, bits: p.alice });
+  block.amplifySeed = alice ? BitArray.concat([own.bits, theirs]) : BitArray.concat([theirs, own.bits]);
+  block.ownSeedPart = undefined;
+}
+
 export const streamedBlocks: Stage = {
   state: 'detections',
 
@@ -199,18 +255,25 @@ export const streamedBlocks: Stage = {
     const sampleRng: Drbg = c.rng.fork('sample');
     const reconcileRng: Drbg = c.rng.fork('reconcile');
     const verifyRng: Drbg = c.rng.fork('verify-block');
+    const seedRng: Drbg = c.rng.fork('amplify');
     let lastPulse = -1;
     let lastBlockAtMs = Date.now();
+    // key bases' bits of the blocks so far (privacy amplification's input length)
+    let paBits = 0;
     for (;;) {
+      timeline.mark('satellite', 'step', 'detections/wait');
       const m = await session.receive();
       if (m.type === 'end') {
         if (m.detections !== acc.detections || m.blocks !== acc.blocks) {
           throw new ProtocolAbort('protocol-violation', `ground ends the pass with ${m.detections} detections in ${m.blocks} blocks, the satellite received ${acc.detections} in ${acc.blocks}`);
         }
+        timeline.mark('satellite', 'step', 'detections/seed');
+        await sendSeedPart(session, block, seedRng, paBits, true);
         break;
       }
       if (m.type !== 'detections') throw new ProtocolAbort('protocol-violation', `expected detections or end, received ${m.type}`);
       lastBlockAtMs = Date.now();
+      timeline.mark('satellite', 'step', 'detections/sift');
       const idx = m.pulseIndex;
       const n = idx.length;
       if (n > 0 && (idx[0] <= lastPulse || idx[n - 1] >= source.pulsesSent)) {
@@ -233,15 +296,25 @@ export const streamedBlocks: Stage = {
       acc.addSifted(s, n, positions, mine, theirs.bits);
       checkSoFar(acc, params.qberThreshold);
       const keyPositions = complement(s.bits.length, positions);
+      paBits += keyBasisBits(s, keyPositions, block);
       const key = s.bits.select(keyPositions);
       if (key.length > 0) {
         await reconcileVerified(acc, async (q) => {
+          timeline.mark('satellite', 'step', 'detections/reconcile');
           await c.post.reconcileAlice(params.reconciliation, key, session.stage('reconcile'), block.ledger, q, reconcileRng);
-          return () => c.post.verifyAlice(key, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+          return () => {
+            timeline.mark('satellite', 'step', 'detections/verify');
+            return c.post.verifyAlice(key, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+          };
         });
+        const be = await session.expect('errors');
+        if (be.counts.length !== 1 || be.counts[0] > key.length) throw new ProtocolAbort('protocol-violation', `block ${acc.blocks - 1}: error count ${be.counts.join(',')} for ${key.length} key bits`);
+        bookBlockErrors(block, key.length);
+        acc.blockErrors(be.counts[0], key.length);
       }
       acc.addKey(keyPositions, offset, key);
     }
+    timeline.mark('satellite', 'step', 'detections/end');
     c.opts.onEvent?.({ role: 'satellite', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
     c.announcedDetections = acc.detections;
     acc.finish(block, false);
@@ -258,9 +331,13 @@ export const streamedBlocks: Stage = {
     const pulse: Float64Array[] = [];
     const basis: Uint8Array[] = [];
     const bit: Uint8Array[] = [];
+    const seedRng: Drbg = c.rng.fork('amplify');
     let lastBlockAtMs = Date.now();
+    let paBits = 0;
+    timeline.mark('ground', 'step', 'detections/track');
     for await (const blk of c.blocks) {
       const n = blk.pulseIndex.length;
+      timeline.mark('ground', 'step', 'detections/sift');
       await session.send({ type: 'detections', pulseIndex: blk.pulseIndex, basis: basisBits(blk.basis) });
       lastBlockAtMs = Date.now();
       const sm = await session.expect('sift');
@@ -278,22 +355,36 @@ export const streamedBlocks: Stage = {
       acc.addSifted(s, n, positions, sample.bits, mine);
       checkSoFar(acc, params.qberThreshold);
       const keyPositions = complement(s.bits.length, positions);
+      paBits += keyBasisBits(s, keyPositions, block);
       const raw = s.bits.select(keyPositions);
       let corrected = raw;
       if (raw.length > 0) {
         await reconcileVerified(acc, async (q) => {
+          timeline.mark('ground', 'step', 'detections/reconcile');
           const k = await c.post.reconcileBob(params.reconciliation, raw.clone(), session.stage('reconcile'), block.ledger, q, reconcileRng);
           corrected = k;
-          return () => c.post.verifyBob(k, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+          return () => {
+            timeline.mark('ground', 'step', 'detections/verify');
+            return c.post.verifyBob(k, session.stage('verify'), block.ledger, params.epsCor, verifyRng);
+          };
         });
         if (corrected.length !== raw.length) throw new ProtocolAbort('reconciliation-failed', 'corrected key has the wrong length');
+        // the errors this block had (now corrected) tune the next block's reconciliation
+        const errors = raw.hammingDistance(corrected);
+        await session.send({ type: 'errors', counts: [errors] });
+        bookBlockErrors(block, raw.length);
+        acc.blockErrors(errors, raw.length);
       }
       acc.addKey(keyPositions, offset, corrected, raw);
       pulse.push(blk.pulseIndex);
       basis.push(blk.basis);
       bit.push(blk.bit);
+      timeline.mark('ground', 'step', 'detections/track');
     }
+    timeline.mark('ground', 'step', 'detections/end');
     await session.send({ type: 'end', detections: acc.detections, blocks: acc.blocks });
+    timeline.mark('ground', 'step', 'detections/seed');
+    await sendSeedPart(session, block, seedRng, paBits, false);
     c.opts.onEvent?.({ role: 'ground', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
     c.input = { ...c.input, pulseIndex: concatArrays(Float64Array, pulse), basis: concatArrays(Uint8Array, basis), bit: concatArrays(Uint8Array, bit) };
     acc.finish(block, true);
