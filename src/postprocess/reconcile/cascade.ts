@@ -102,26 +102,59 @@ function topParities(key: BitArray, seed: number, p: number, spec: PassSpec, vie
   for (let b = 0; b < spec.disclosed; b++) out(v.parity(b * spec.k, Math.min(n, b * spec.k + spec.k)));
 }
 
-/** out[i] = src[perm[i]] for packed arrays (out must be zeroed or is overwritten word by word). */
+/**
+ * out[i] = src[perm[i]] for packed arrays (every word of out is overwritten). The 32 bits of an
+ * output word are one unrolled expression: the per-bit loop with its loop-carried shift count ran
+ * at about half this speed (n = 10⁴: ~9 µs against ~20 µs per gather, V8 12, issue 19).
+ */
 function gather(src: BitArray, perm: Uint32Array, out: BitArray): void {
   // signed views: V8 keeps int32 loads in registers (a Uint32Array word ≥ 2³¹ becomes a double)
   const w = new Int32Array(src.words.buffer, src.words.byteOffset, src.words.length);
   const o = new Int32Array(out.words.buffer, out.words.byteOffset, out.words.length);
   const n = perm.length;
   const full = n >>> 5;
-  for (let wi = 0; wi < full; wi++) {
-    let v = 0;
-    // (shift counts are taken mod 32)
-    for (let b = 0, i = wi << 5; b < 32; b++, i++) {
-      const j = perm[i];
-      v |= ((w[j >>> 5] >>> j) & 1) << b;
-    }
+  let j = 0;
+  for (let wi = 0, i = 0; wi < full; wi++, i += 32) {
+    let v: number;
+    v = (((w[(j = perm[i + 0]) >>> 5] >>> j) & 1) << 0) |
+      (((w[(j = perm[i + 1]) >>> 5] >>> j) & 1) << 1) |
+      (((w[(j = perm[i + 2]) >>> 5] >>> j) & 1) << 2) |
+      (((w[(j = perm[i + 3]) >>> 5] >>> j) & 1) << 3) |
+      (((w[(j = perm[i + 4]) >>> 5] >>> j) & 1) << 4) |
+      (((w[(j = perm[i + 5]) >>> 5] >>> j) & 1) << 5) |
+      (((w[(j = perm[i + 6]) >>> 5] >>> j) & 1) << 6) |
+      (((w[(j = perm[i + 7]) >>> 5] >>> j) & 1) << 7);
+    v |= (((w[(j = perm[i + 8]) >>> 5] >>> j) & 1) << 8) |
+      (((w[(j = perm[i + 9]) >>> 5] >>> j) & 1) << 9) |
+      (((w[(j = perm[i + 10]) >>> 5] >>> j) & 1) << 10) |
+      (((w[(j = perm[i + 11]) >>> 5] >>> j) & 1) << 11) |
+      (((w[(j = perm[i + 12]) >>> 5] >>> j) & 1) << 12) |
+      (((w[(j = perm[i + 13]) >>> 5] >>> j) & 1) << 13) |
+      (((w[(j = perm[i + 14]) >>> 5] >>> j) & 1) << 14) |
+      (((w[(j = perm[i + 15]) >>> 5] >>> j) & 1) << 15);
+    v |= (((w[(j = perm[i + 16]) >>> 5] >>> j) & 1) << 16) |
+      (((w[(j = perm[i + 17]) >>> 5] >>> j) & 1) << 17) |
+      (((w[(j = perm[i + 18]) >>> 5] >>> j) & 1) << 18) |
+      (((w[(j = perm[i + 19]) >>> 5] >>> j) & 1) << 19) |
+      (((w[(j = perm[i + 20]) >>> 5] >>> j) & 1) << 20) |
+      (((w[(j = perm[i + 21]) >>> 5] >>> j) & 1) << 21) |
+      (((w[(j = perm[i + 22]) >>> 5] >>> j) & 1) << 22) |
+      (((w[(j = perm[i + 23]) >>> 5] >>> j) & 1) << 23);
+    v |= (((w[(j = perm[i + 24]) >>> 5] >>> j) & 1) << 24) |
+      (((w[(j = perm[i + 25]) >>> 5] >>> j) & 1) << 25) |
+      (((w[(j = perm[i + 26]) >>> 5] >>> j) & 1) << 26) |
+      (((w[(j = perm[i + 27]) >>> 5] >>> j) & 1) << 27) |
+      (((w[(j = perm[i + 28]) >>> 5] >>> j) & 1) << 28) |
+      (((w[(j = perm[i + 29]) >>> 5] >>> j) & 1) << 29) |
+      (((w[(j = perm[i + 30]) >>> 5] >>> j) & 1) << 30) |
+      (((w[(j = perm[i + 31]) >>> 5] >>> j) & 1) << 31);
     o[wi] = v;
   }
   if (full < o.length) {
     let v = 0;
+    // (shift counts are taken mod 32)
     for (let b = 0, i = full << 5; i < n; b++, i++) {
-      const j = perm[i];
+      j = perm[i];
       v |= ((w[j >>> 5] >>> j) & 1) << b;
     }
     o[full] = v;
