@@ -24,7 +24,7 @@
  */
 import { BitArray, popcount32 } from '../../core/bits.js';
 import { InputError, ProtocolAbort } from '../../core/errors.js';
-import type { MessageChannel } from '../channel.js';
+import { serveSynchronously, synchronousPeer, type MessageChannel } from '../channel.js';
 import type { LeakageLedger } from '../ledger.js';
 import { cascadePasses, cascadeVariant, DEFAULT_CASCADE_SCHEDULE, type CascadeSchedule, type CascadeVariant, type PassSpec } from './cascade-variants.js';
 import { openingMessage, receiveOpening } from './opening.js';
@@ -329,6 +329,9 @@ class SearchQueue {
   }
 }
 
+/** Resumes Bob's generator the first time (the value is ignored). */
+const EMPTY_REPLY = new Uint8Array(0);
+
 const MSG_REQUEST = 1;
 const MSG_DONE = 2;
 
@@ -400,12 +403,13 @@ export class CascadeReconciler implements Reconciler {
     // Message 1: header + every fixed pass's top-level parities.
     const bp = new BitPacker(passes.reduce((s, p) => s + p.disclosed, 0));
     for (let p = 0; p < passes.length; p++) topParities(key, seed, p, passes[p], () => side.view(p), (b) => bp.push(b));
-    await ch.send(openingMessage(seed, opts.qberEstimate, n, bp.finish()));
+    const opening = openingMessage(seed, opts.qberEstimate, n, bp.finish());
     book(bp.length);
-    for (;;) {
-      const r = new ByteReader(await ch.receive(), LE);
+    /** One request of Bob's → the reply (the requested parities), or null for his DONE. */
+    const answer = (msg: Uint8Array): Uint8Array | null => {
+      const r = new ByteReader(msg, LE);
       const type = r.u8();
-      if (type === MSG_DONE) break;
+      if (type === MSG_DONE) return null;
       if (type !== MSG_REQUEST) throw new ProtocolAbort('protocol-violation', `cascade: unexpected message type ${type}`);
       const nPass = r.varint();
       const passBits: number[] = [];
@@ -430,8 +434,20 @@ export class CascadeReconciler implements Reconciler {
         }
         out.push(side.view(p).parity(s, s + len));
       }
-      await ch.send(out.finish());
       book(out.length);
+      return out.finish();
+    };
+    // In process (a memory channel pair), Bob's requests are answered inside his call; otherwise
+    // (a real transport) by the receive/send loop. Same messages, counters and ledger entries.
+    const served = serveSynchronously(ch, answer);
+    await ch.send(opening);
+    if (served) await served;
+    else {
+      for (;;) {
+        const reply = answer(await ch.receive());
+        if (reply === null) break;
+        await ch.send(reply);
+      }
     }
     return { key, ok: true, ...leak.result(), correctedErrors: 0, stats: statsSince(before, ch.stats) };
   }
@@ -445,6 +461,43 @@ export class CascadeReconciler implements Reconciler {
     const totalTop = passes.reduce((s, p) => s + p.disclosed, 0);
     if (topBits.length * 8 < totalTop) throw new ProtocolAbort('protocol-violation', 'cascade: short parity message');
     const leak = new LeakBook(ledger, this.name);
+    const run = this.bobSteps(key, leak, seed, passes, topBits);
+    const done = new ByteWriter(1, LE).u8(MSG_DONE).finish();
+    // In process, Alice answers inside the call (a plain loop, no promise per message); otherwise
+    // each request goes out and its reply comes back over the channel.
+    const call = synchronousPeer(ch);
+    let step = run.next(EMPTY_REPLY);
+    if (call) {
+      while (!step.done) {
+        const reply = call(step.value);
+        if (reply === null) throw new ProtocolAbort('protocol-violation', 'cascade: no reply');
+        step = run.next(reply);
+      }
+      call(done);
+    } else {
+      while (!step.done) {
+        await ch.send(step.value);
+        step = run.next(await ch.receive());
+      }
+      await ch.send(done);
+    }
+    const { work, corrected } = step.value;
+    return { key: work, ok: true, ...leak.result(), correctedErrors: corrected, stats: statsSince(before, ch.stats) };
+  }
+
+  /**
+   * Bob's side of the protocol after the opening, as a generator: yields each request, is resumed
+   * with Alice's reply, and returns the corrected key (the caller sends DONE).
+   */
+  private *bobSteps(
+    key: BitArray,
+    leak: LeakBook,
+    seed: number,
+    passes: PassSpec[],
+    topBits: Uint8Array,
+  ): Generator<Uint8Array, { work: BitArray; corrected: number }, Uint8Array> {
+    const n = key.length;
+    const totalTop = passes.reduce((s, p) => s + p.disclosed, 0);
     // Every parity Alice discloses is compared by Bob, and what he asks next (or that he is done)
     // shows the comparison: one bit of Bob's parity (the error pattern's) per parity of Alice's.
     const book = (bits: number): void => {
@@ -598,7 +651,7 @@ export class CascadeReconciler implements Reconciler {
 
     // one request buffer for all rounds (finish() copies out each message)
     const request = new ByteWriter(256, LE);
-    const runRounds = async (): Promise<void> => {
+    const runRounds = function* (): Generator<Uint8Array, void, Uint8Array> {
       for (;;) {
         advance();
         if (askP.length === 0) {
@@ -608,8 +661,7 @@ export class CascadeReconciler implements Reconciler {
         }
         const w = request.reset().u8(MSG_REQUEST).varint(0).varint(askP.length);
         for (let i = 0; i < askP.length; i++) w.varint(askP[i]).varint(askS[i]).varint(askM[i] - askS[i]);
-        await ch.send(w.finish());
-        const reply = await ch.receive();
+        const reply = yield w.finish();
         if (reply.length * 8 < askP.length) throw new ProtocolAbort('protocol-violation', 'cascade: short reply');
         book(askP.length);
         for (let i = 0; i < askP.length; i++) {
@@ -638,23 +690,22 @@ export class CascadeReconciler implements Reconciler {
     for (let p = 0; p < passes.length; p++) {
       startPass(p, passes[p], topBits, off);
       off += passes[p].disclosed;
-      await runRounds();
+      yield* runRounds();
     }
     if (this.variant.biconf) {
       let streak = 0;
       for (let r = 0; r < this.biconfMaxRounds && streak < this.biconfRounds; r++) {
         const p = passes.length + r;
-        await ch.send(new ByteWriter(8, LE).u8(MSG_REQUEST).varint(1).varint(p).varint(0).finish());
-        const reply = await ch.receive();
+        const reply = yield new ByteWriter(8, LE).u8(MSG_REQUEST).varint(1).varint(p).varint(0).finish();
+        if (reply.length < 1) throw new ProtocolAbort('protocol-violation', 'cascade: short reply');
         book(1);
         const c0 = corrected;
         startPass(p, this.biconfSpec(n), reply, 0);
-        await runRounds();
+        yield* runRounds();
         streak = corrected === c0 ? streak + 1 : 0;
       }
     }
-    await ch.send(new ByteWriter(1, LE).u8(MSG_DONE).finish());
     table.release();
-    return { key: work, ok: true, ...leak.result(), correctedErrors: corrected, stats: statsSince(before, ch.stats) };
+    return { work, corrected };
   }
 }
