@@ -337,6 +337,32 @@ class SearchQueue {
   }
 }
 
+/**
+ * Bob's asks of one round: (pass, node, start, mid, end) per sub-block whose left-half parity he
+ * requests. One growable buffer reused by every round (JS arrays emptied with length = 0 drop
+ * their storage and regrow every round).
+ */
+class AskList {
+  data = new Int32Array(5 * 64);
+  len = 0;
+
+  push(p: number, i: number, s: number, mid: number, e: number): void {
+    if (this.len * 5 + 5 > this.data.length) {
+      const nd = new Int32Array(this.data.length * 2);
+      nd.set(this.data);
+      this.data = nd;
+    }
+    const o = this.len * 5;
+    const d = this.data;
+    d[o] = p;
+    d[o + 1] = i;
+    d[o + 2] = s;
+    d[o + 3] = mid;
+    d[o + 4] = e;
+    this.len++;
+  }
+}
+
 /** Resumes Bob's generator the first time (the value is ignored). */
 const EMPTY_REPLY = new Uint8Array(0);
 
@@ -416,29 +442,32 @@ class AliceRun implements PassViews {
     if (type !== MSG_REQUEST) throw new ProtocolAbort('protocol-violation', `cascade: unexpected message type ${type}`);
     const nPass = r.varint();
     if (nPass > r.remaining) throw new ProtocolAbort('protocol-violation', `cascade: ${nPass} passes do not fit the request`);
-    const passBits = new Uint8Array(nPass);
+    // BICONF requests name their pass first; range requests have none (nPass = 0)
+    let passBits = 0;
     for (let i = 0; i < nPass; i++) {
       const p = r.varint();
       if (p < this.passes.length || p > this.maxPass) throw new ProtocolAbort('protocol-violation', `cascade: request for pass ${p}`);
+      if (i >= 31) throw new ProtocolAbort('protocol-violation', `cascade: ${nPass} passes in one request`);
       topParities(this.key, this.seed, p, biconfSpec(n), this, this.bits);
-      passBits[i] = this.bits[0];
+      passBits |= this.bits[0] << i;
     }
     const nAsk = r.varint();
     if (nAsk * 3 > r.remaining) throw new ProtocolAbort('protocol-violation', `cascade: ${nAsk} ranges do not fit the request`);
-    // exact size: small replies stay on V8's fast on-heap typed-array path, and finish() copies nothing
-    const out = new BitPacker(nPass + nAsk);
-    for (let i = 0; i < nPass; i++) out.push(passBits[i]);
-    for (let i = 0; i < nAsk; i++) {
+    // the reply packed LSB-first (as BitPacker), written directly: one allocation per reply
+    const bitsOut = nPass + nAsk;
+    const out = new Uint8Array((bitsOut + 7) >>> 3);
+    for (let i = 0; i < nPass; i++) out[i >>> 3] |= ((passBits >>> i) & 1) << (i & 7);
+    for (let i = 0, j = nPass; i < nAsk; i++, j++) {
       const p = r.varint();
       const s = r.varint();
       const len = r.varint();
       if (p > this.maxPass || s + len > n || len < 1) {
         throw new ProtocolAbort('protocol-violation', `cascade: bad range request (${p}, ${s}, ${len})`);
       }
-      out.push(this.view(p).parity(s, s + len));
+      out[j >>> 3] |= this.view(p).parity(s, s + len) << (j & 7);
     }
-    bookParities(this.leak, out.length);
-    return out.finish();
+    bookParities(this.leak, bitsOut);
+    return out;
   }
 }
 
@@ -459,11 +488,7 @@ class BobRun implements PassViews {
   private readonly table: NodeStore;
   private cur = new SearchQueue();
   private next = new SearchQueue();
-  private readonly askP: number[] = [];
-  private readonly askI: number[] = [];
-  private readonly askS: number[] = [];
-  private readonly askM: number[] = [];
-  private readonly askE: number[] = [];
+  private readonly asks = new AskList();
   /** One request buffer for all rounds (finish() copies out each message). */
   private readonly request = new ByteWriter(256, LE);
   /** Scratch for a pass's top-level parities. */
@@ -602,11 +627,7 @@ class BobRun implements PassViews {
           continue;
         }
         table.set(p, i + 1, 2);
-        this.askP.push(p);
-        this.askI.push(i);
-        this.askS.push(s);
-        this.askM.push(mid);
-        this.askE.push(e);
+        this.asks.push(p, i, s, mid, e);
         break;
       }
     }
@@ -615,25 +636,28 @@ class BobRun implements PassViews {
 
   /** BINARY rounds until no search is pending: yields each request, resumed with its reply. */
   private *rounds(): Generator<Uint8Array, void, Uint8Array> {
-    const { askP, askI, askS, askM, askE, table } = this;
+    const { asks, table } = this;
     for (;;) {
       this.advance();
-      if (askP.length === 0) {
+      const nAsk = asks.len;
+      if (nAsk === 0) {
         if (this.next.len === 0) return;
         [this.cur, this.next] = [this.next, this.cur];
         continue;
       }
-      const w = this.request.reset().u8(MSG_REQUEST).varint(0).varint(askP.length);
-      for (let i = 0; i < askP.length; i++) w.varint(askP[i]).varint(askS[i]).varint(askM[i] - askS[i]);
+      let a = asks.data;
+      const w = this.request.reset().u8(MSG_REQUEST).varint(0).varint(nAsk);
+      for (let o = 0; o < 5 * nAsk; o += 5) w.varint(a[o]).varint(a[o + 2]).varint(a[o + 3] - a[o + 2]);
       const reply = yield w.finish();
-      if (reply.length * 8 < askP.length) throw new ProtocolAbort('protocol-violation', 'cascade: short reply');
-      bookParities(this.leak, askP.length);
-      for (let i = 0; i < askP.length; i++) {
-        const p = askP[i];
-        const s = askS[i];
-        const mid = askM[i];
-        const e = askE[i];
-        const node = askI[i];
+      if (reply.length * 8 < nAsk) throw new ProtocolAbort('protocol-violation', 'cascade: short reply');
+      bookParities(this.leak, nAsk);
+      a = asks.data;
+      for (let i = 0, o = 0; i < nAsk; i++, o += 5) {
+        const p = a[o];
+        const node = a[o + 1];
+        const s = a[o + 2];
+        const mid = a[o + 3];
+        const e = a[o + 4];
         const right = node + 2 * (mid - s);
         const ml = bitAt(reply, i) ^ this.view(p).parity(s, mid);
         table.set(p, node + 1, ml);
@@ -645,7 +669,7 @@ class BobRun implements PassViews {
           else this.next.push(p, mid, e, right);
         }
       }
-      askP.length = askS.length = askM.length = askE.length = askI.length = 0;
+      asks.len = 0;
       [this.cur, this.next] = [this.next, this.cur];
     }
   }
