@@ -399,6 +399,39 @@ function checkKey(key: BitArray, opts: ReconcileOptions): void {
 }
 
 /**
+ * Word buffers of finished runs' pass views, reused by later runs of the same length: a view above
+ * V8's on-heap typed-array limit costs an off-heap allocation and external-memory bookkeeping,
+ * about as much as filling it. Views hold permuted key bits, so they are zeroed when handed back;
+ * `gather` overwrites every word of a reused one.
+ */
+const viewPool: Uint32Array[] = [];
+const VIEW_POOL_LIMIT = 16;
+
+function takeView(n: number): BitArray {
+  const nw = (n + 31) >>> 5;
+  for (let j = viewPool.length - 1; j >= 0; j--) {
+    const w = viewPool[j];
+    if (w.length === nw) {
+      viewPool[j] = viewPool[viewPool.length - 1];
+      viewPool.pop();
+      return new BitArray(n, w);
+    }
+  }
+  return new BitArray(n);
+}
+
+/** Zero and pool the views of passes ≥ 1 (pass 0's view is the key itself). */
+function releaseViews(views: (BitArray | null)[]): void {
+  for (let p = 1; p < views.length; p++) {
+    const v = views[p];
+    if (!v) continue;
+    v.words.fill(0);
+    if (viewPool.length < VIEW_POOL_LIMIT) viewPool.push(v.words);
+    views[p] = null;
+  }
+}
+
+/**
  * Every parity Alice discloses is compared by Bob, and what he asks next (or that he is done)
  * shows the comparison: one bit of Bob's parity (the error pattern's) per parity of Alice's. Both
  * parties book the same counts.
@@ -435,11 +468,16 @@ class AliceRun implements PassViews {
     let v = this.shuf[p];
     if (!v) {
       const pp = passPerm(this.n, this.seed, p);
-      v = new BitArray(this.n);
+      v = takeView(this.n);
       if (pp) gather(this.key, pp.perm, v);
       this.shuf[p] = v;
     }
     return v;
+  }
+
+  /** Hand the views back for reuse (the run must not be used afterwards). */
+  release(): void {
+    releaseViews(this.shuf);
   }
 
   /** Message 1's payload: every fixed pass's top-level parities (booked). */
@@ -529,7 +567,7 @@ class BobRun implements PassViews {
     let v = this.views[p];
     if (!v) {
       const perm = this.perms[p];
-      v = new BitArray(this.n);
+      v = takeView(this.n);
       if (perm) gather(this.work, perm, v);
       this.views[p] = v;
     }
@@ -722,6 +760,7 @@ class BobRun implements PassViews {
       }
     }
     this.table.release();
+    releaseViews(this.views);
   }
 }
 
@@ -763,6 +802,7 @@ export class CascadeReconciler implements Reconciler {
         await ch.send(reply);
       }
     }
+    run.release();
     return { key, ok: true, ...leak.result(), correctedErrors: 0, stats: statsSince(before, ch.stats) };
   }
 
