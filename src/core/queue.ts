@@ -16,6 +16,11 @@ export class AsyncQueue<T> {
     else this.items.push(item);
   }
 
+  /** Items pushed and not yet taken. */
+  get size(): number {
+    return this.items.length;
+  }
+
   next(): Promise<T> {
     if (this.items.length > 0) return Promise.resolve(this.items.shift() as T);
     if (this.failure) return Promise.reject(this.failure);

@@ -82,20 +82,20 @@ export interface Reconciler {
 export class LeakBook {
   forward = 0;
   backward = 0;
-  /** Ledger labels by `what` (built once: interactive reconcilers book every round). */
-  private readonly labels = new Map<string, string>();
+  /** Ledger labels by `what`, per direction (built once: interactive reconcilers book every round, and a concatenated lookup key cost as much as the booking). */
+  private readonly forwardLabels = new Map<string, string>();
+  private readonly backwardLabels = new Map<string, string>();
 
   constructor(
     private readonly ledger: LeakageLedger,
     private readonly name: string,
   ) {}
 
-  private label(what: string, suffix: string): string {
-    const key = what + suffix;
-    let l = this.labels.get(key);
+  private label(labels: Map<string, string>, what: string, suffix: string): string {
+    let l = labels.get(what);
     if (l === undefined) {
       l = `${this.name} ${what}${suffix}`;
-      this.labels.set(key, l);
+      labels.set(what, l);
     }
     return l;
   }
@@ -103,13 +103,13 @@ export class LeakBook {
   /** Bits Alice disclosed (label as the ledger shows it, e.g. "parities"). */
   alice(bits: number, what: string): void {
     this.forward += bits;
-    this.ledger.add('reconciliation', bits, this.label(what, ''));
+    this.ledger.add('reconciliation', bits, this.label(this.forwardLabels, what, ''));
   }
 
   /** Information in Bob's messages (label says what it is and carries the direction). */
   bob(bits: number, what: string): void {
     this.backward += bits;
-    this.ledger.add('reconciliation', bits, this.label(what, ' (Bob→Alice)'));
+    this.ledger.add('reconciliation', bits, this.label(this.backwardLabels, what, ' (Bob→Alice)'));
   }
 
   get total(): number {
