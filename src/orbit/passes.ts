@@ -77,6 +77,8 @@ export interface FindPassesOptions extends PassConstraints {
    * default true). The passes are the same as without (test/orbit/dark-spans.test.ts).
    */
   skipDaylight?: boolean;
+  /** With `interpolate`: the elements' ephemeris to use (covering the window ± 31 min), else one of its own. */
+  ephemeris?: HermiteEphemeris;
 }
 
 /** Sampling step inside a visibility circle, seconds. A 10°-threshold pass lasts ≥ tens of s. */
@@ -432,7 +434,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
   let position: ScanContext['position'];
   if (grid) {
     // nodes from the scan's start to past its end (a region open at the end is refined up to a step beyond)
-    const eph = new HermiteEphemeris(exact, opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
+    const eph = opts.ephemeris ?? new HermiteEphemeris(exact, opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
     position = (t, out) => eph.ecf(t, out);
   } else position = (t) => exact(t).ecf;
   const scans: StationScan[] = opts.stations.map((station) => ({
@@ -483,23 +485,40 @@ export interface SlotLookAngles {
   rangeKm: Float64Array;
 }
 
+/** The interpolated SGP4 ephemeris of an element set over [fromMs, toMs] (nodes on demand). */
+export function elementsEphemeris(elements: SatelliteElements, fromMs: number, toMs: number): HermiteEphemeris {
+  const satrec = satrecOf(elements);
+  return new HermiteEphemeris((t) => stateOrThrow(satrec, elements, t), fromMs, toMs);
+}
+
 /**
- * The slots of passGeometry (fromMs to toMs inclusive, every stepS seconds, SGP4 at each) with
- * only the look angles: the same numbers as passGeometry's samples, without the sub-satellite
- * point, sun elevation and range rate a key prediction does not use.
+ * The look angles of the slots fromMs to toMs inclusive, every stepS seconds, from the
+ * interpolated SGP4 ephemeris of `elements` (ephemeris.ts: SGP4 at the whole UTC multiples of
+ * HERMITE_NODE_STEP_S, cubic Hermite between; metres off SGP4, < 0.001° of elevation at a
+ * pass's ranges). `ephemeris` (the same elements' HermiteEphemeris, covering the interval; the
+ * planner shares one over a slice) or one of its own: the same numbers either way.
  */
-export function passLookAngles(elements: SatelliteElements, station: Station, fromMs: number, toMs: number, stepS: number, constraints: PassConstraints = {}): SlotLookAngles {
+export function passLookAngles(
+  elements: SatelliteElements,
+  station: Station,
+  fromMs: number,
+  toMs: number,
+  stepS: number,
+  constraints: PassConstraints = {},
+  ephemeris?: HermiteEphemeris,
+): SlotLookAngles {
   if (!(toMs > fromMs)) throw new InputError(`geometry interval ends (${iso(toMs)}) before it starts (${iso(fromMs)})`, { field: 'to' });
   if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
   resolveConstraints(constraints);
   epochDistanceCheck(elements, fromMs, toMs);
-  const satrec = satrecOf(elements);
+  const eph = ephemeris ?? elementsEphemeris(elements, fromMs, toMs);
   const frame = stationFrame(station);
   const n = Math.floor((toMs - fromMs) / (stepS * 1000) + 1e-9) + 1;
   const out: SlotLookAngles = { timeMs: new Float64Array(n), elevationDeg: new Float64Array(n), azimuthDeg: new Float64Array(n), rangeKm: new Float64Array(n) };
+  const pos: Vec3 = { x: 0, y: 0, z: 0 };
   for (let k = 0; k < n; k++) {
     const t = fromMs + k * stepS * 1000;
-    const la = lookAngles(frame, stateOrThrow(satrec, elements, t).ecf);
+    const la = lookAngles(frame, eph.ecf(t, pos));
     out.timeMs[k] = t;
     out.elevationDeg[k] = la.elevationDeg;
     out.azimuthDeg[k] = la.azimuthDeg;
