@@ -73,6 +73,10 @@ export class HermiteEphemeris {
 
   /** Interpolated ECF position at timeMs, km, written to `out`. */
   ecf(timeMs: number, out: Vec3 = { x: 0, y: 0, z: 0 }): Vec3 {
+    return this.at(timeMs, out, null);
+  }
+
+  private at(timeMs: number, out: Vec3, normalOut: Vec3 | null): Vec3 {
     const k = Math.floor(timeMs / this.stepMs);
     let i = k - this.k0;
     let tk = k * this.stepMs;
@@ -101,6 +105,25 @@ export class HermiteEphemeris {
     out.x = x * c + y * sn;
     out.y = -x * sn + y * c;
     out.z = z;
+    if (normalOut !== null) {
+      const hx = nd[a + 1] * nd[a + 5] - nd[a + 2] * nd[a + 4];
+      const hy = nd[a + 2] * nd[a + 3] - nd[a] * nd[a + 5];
+      const hz = nd[a] * nd[a + 4] - nd[a + 1] * nd[a + 3];
+      const n = Math.hypot(hx, hy, hz);
+      normalOut.x = (hx * c + hy * sn) / n;
+      normalOut.y = (-hx * sn + hy * c) / n;
+      normalOut.z = hz / n;
+    }
     return out;
+  }
+
+  /**
+   * The interpolated ECF position at timeMs (as ecf) and, in `normalOut`, the unit normal of the
+   * osculating orbital plane r × v at the node before timeMs, rotated to ECF at timeMs (the
+   * plane-distance skip of the pass search: the normal moves by < 10⁻⁵ rad/s for a low orbit, see
+   * passes.ts PLANE_NORMAL_RATE_RAD_S).
+   */
+  ecfAndNormal(timeMs: number, out: Vec3, normalOut: Vec3): Vec3 {
+    return this.at(timeMs, out, normalOut);
   }
 }

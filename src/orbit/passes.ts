@@ -30,7 +30,7 @@ import {
   type StationFrame,
   type Vec3,
 } from './sgp4.js';
-import { HermiteEphemeris } from './ephemeris.js';
+import { HERMITE_NODE_STEP_S, HermiteEphemeris } from './ephemeris.js';
 import { epochDistanceCheck } from './epoch.js';
 import type { GeometrySample, PassGeometry, PassSummary, SatelliteElements, Station } from './types.js';
 import type { SatRec } from 'satellite.js';
@@ -78,6 +78,12 @@ export interface FindPassesOptions extends PassConstraints {
    * default true). The passes are the same as without (test/orbit/dark-spans.test.ts).
    */
   skipDaylight?: boolean;
+  /**
+   * With `interpolate`: skip a station also while it is farther from the orbital plane than its
+   * visibility circle allows (default true). The passes are the same as without
+   * (test/orbit/plane-skip.test.ts); only fewer instants are looked at.
+   */
+  skipByPlane?: boolean;
   /** With `interpolate`: the elements' ephemeris to use (covering the window ± 31 min), else one of its own. */
   ephemeris?: HermiteEphemeris;
 }
@@ -405,6 +411,17 @@ function analyseRegion(ctx: ScanContext, samples: RegionSample[]): Pass | null {
   };
 }
 
+/**
+ * Bound on the angular rate of a low orbit's osculating plane normal r × v in inertial space,
+ * rad/s: the J2 nodal regression (≈ 1·10⁻⁶ rad/s at 550 km, 53°; Vallado, Fundamentals of
+ * Astrodynamics, eq. 9-41) plus its short-period wobble (amplitude ≈ J2(R/a)² ≈ 10⁻³ rad at 2n,
+ * ≈ 2·10⁻⁶ rad/s); ×5 margin, and measured below a quarter of it for the bench Walker orbit and
+ * Micius (test/orbit/plane-skip.test.ts). The station's distance β to the plane (in ECF, where
+ * the plane also turns with the Earth) then changes by at most 1.05·ω_E + this; a satellite in
+ * the plane is at least β − (normal taken at the ephemeris node before t: this × 120 s) from it.
+ */
+export const PLANE_NORMAL_RATE_RAD_S = 2e-5;
+
 /** Sun-elevation sampling of darkSpans, ms. */
 const DARK_SAMPLE_MS = 600_000;
 /** Padding of a dark sample's span, ms: longer than an approach inside the visibility circle. */
@@ -447,6 +464,8 @@ interface StationScan {
   dueMs: number;
   /** Samples of the approach in progress, or null outside the visibility circle. */
   region: RegionSample[] | null;
+  /** Index among the scan's stations (ties of the due-instant heap). */
+  order: number;
 }
 
 /**
@@ -457,7 +476,17 @@ interface StationScan {
  * entering its circle with the sun well up is looked at again a minute later (the sun direction
  * is shared by the stations and recomputed once a minute; it moves 0.25°/min).
  */
-function scanStations(scans: StationScan[], position: ScanContext['position'], grid: boolean, elements: SatelliteElements, fromMs: number, toMs: number, progress: (fraction: number) => void): Pass[] {
+function scanStations(
+  scans: StationScan[],
+  position: ScanContext['position'],
+  grid: boolean,
+  elements: SatelliteElements,
+  fromMs: number,
+  toMs: number,
+  progress: (fraction: number) => void,
+  /** With the grid: the position and, in `normal`, the orbital plane's unit normal (ECF) at t. */
+  normalAt?: (timeMs: number, out: Vec3, normal: Vec3) => Vec3,
+): Pass[] {
   // the great-circle distance of the sub-satellite point to a fixed station changes at most at n + ω_E
   const omegaMaxRadMs = ((meanMotionRadS(elements) + EARTH_ROTATION_RAD_S) * 1.1) / 1000;
   const start = fromMs - EDGE_MARGIN_MS;
@@ -497,43 +526,87 @@ function scanStations(scans: StationScan[], position: ScanContext['position'], g
     if (sc.dark) toDark(sc);
   }
   const pos: Vec3 = { x: 0, y: 0, z: 0 };
-  let t = start;
-  let lastReport = t;
-  while (t < end) {
-    const ecf = position(t, pos);
-    const n = Math.hypot(ecf.x, ecf.y, ecf.z);
-    let next = Infinity;
-    for (const sc of scans) {
-      if (sc.dueMs <= t) {
-        const { frame, c } = sc.ctx;
-        const u = frame.unit;
-        const lambda = Math.acos(Math.min(1, (ecf.x * u.x + ecf.y * u.y + ecf.z * u.z) / n));
-        if (lambda > sc.lambdaMaxRad) {
-          if (sc.region !== null) {
-            const la = lookAngles(frame, ecf);
-            sc.region.push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
-            close(sc);
-          }
-          // on the scan's grid (the circle's 1.5° margin is > a grid step of ground track)
-          const skipMs = (lambda - sc.lambdaMaxRad) / omegaMaxRadMs;
-          if (grid) {
-            sc.dueMs = start + Math.ceil((t + skipMs - start) / stepMs) * stepMs;
-            if (sc.dueMs <= t) sc.dueMs = t + stepMs;
-          } else sc.dueMs = t + Math.max(1000, skipMs);
-        } else if (sc.region === null && c.nightOnly && sunElevationNowDeg(frame, t) > c.sunElevationMaxDeg + 5) {
-          // sun moves < 0.25°/min: no TCA in darkness within this approach (< 15 min)
-          sc.dueMs = t + 60_000;
-        } else {
-          const la = lookAngles(frame, ecf);
-          (sc.region ??= []).push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
-          sc.dueMs = t + stepMs;
-        }
-        if (sc.dark) toDark(sc);
-      }
-      if (sc.dueMs < next) next = sc.dueMs;
+  const normal: Vec3 = { x: 0, y: 0, z: 0 };
+  // the plane-distance bound (grid search): a station at angular distance β from the orbital
+  // plane stays out of its circle while β − ω·Δt > λ_max (see PLANE_NORMAL_RATE_RAD_S)
+  const planeRateRadMs = (EARTH_ROTATION_RAD_S * 1.05 + PLANE_NORMAL_RATE_RAD_S) / 1000;
+  const planeSlackRad = PLANE_NORMAL_RATE_RAD_S * HERMITE_NODE_STEP_S + 1e-5;
+  // the stations by due instant (a binary min-heap): only those due at t are looked at
+  const heap: StationScan[] = [];
+  const earlier = (a: StationScan, b: StationScan): boolean => a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.order < b.order);
+  const push = (sc: StationScan): void => {
+    let i = heap.length;
+    heap.push(sc);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!earlier(sc, heap[p])) break;
+      heap[i] = heap[p];
+      i = p;
     }
-    if (next === Infinity) break;
-    t = next;
+    heap[i] = sc;
+  };
+  const pop = (): StationScan => {
+    const top = heap[0];
+    const last = heap.pop()!;
+    const n = heap.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && earlier(heap[r], heap[l]) ? r : l;
+        if (!earlier(heap[c], last)) break;
+        heap[i] = heap[c];
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  };
+  scans.forEach((sc, i) => {
+    sc.order = i;
+    if (sc.dueMs < Infinity) push(sc);
+  });
+  let lastReport = start;
+  while (heap.length > 0) {
+    const t = heap[0].dueMs;
+    if (!(t < end)) break;
+    const ecf = normalAt ? normalAt(t, pos, normal) : position(t, pos);
+    const n = Math.hypot(ecf.x, ecf.y, ecf.z);
+    while (heap.length > 0 && heap[0].dueMs <= t) {
+      const sc = pop();
+      const { frame, c } = sc.ctx;
+      const u = frame.unit;
+      const lambda = Math.acos(Math.min(1, (ecf.x * u.x + ecf.y * u.y + ecf.z * u.z) / n));
+      if (lambda > sc.lambdaMaxRad) {
+        if (sc.region !== null) {
+          const la = lookAngles(frame, ecf);
+          sc.region.push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
+          close(sc);
+        }
+        // on the scan's grid (the circle's 1.5° margin is > a grid step of ground track)
+        let skipMs = (lambda - sc.lambdaMaxRad) / omegaMaxRadMs;
+        if (normalAt) {
+          const beta = Math.asin(Math.min(1, Math.abs(normal.x * u.x + normal.y * u.y + normal.z * u.z)));
+          const planeSkipMs = (beta - sc.lambdaMaxRad - planeSlackRad) / planeRateRadMs;
+          if (planeSkipMs > skipMs) skipMs = planeSkipMs;
+        }
+        if (grid) {
+          sc.dueMs = start + Math.ceil((t + skipMs - start) / stepMs) * stepMs;
+          if (sc.dueMs <= t) sc.dueMs = t + stepMs;
+        } else sc.dueMs = t + Math.max(1000, skipMs);
+      } else if (sc.region === null && c.nightOnly && sunElevationNowDeg(frame, t) > c.sunElevationMaxDeg + 5) {
+        // sun moves < 0.25°/min: no TCA in darkness within this approach (< 15 min)
+        sc.dueMs = t + 60_000;
+      } else {
+        const la = lookAngles(frame, ecf);
+        (sc.region ??= []).push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
+        sc.dueMs = t + stepMs;
+      }
+      if (sc.dark) toDark(sc);
+      if (sc.dueMs < Infinity) push(sc);
+    }
     if (t - lastReport > 86_400_000) {
       progress(Math.min(1, (t - start) / (end - start)));
       lastReport = t;
@@ -572,10 +645,12 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
   const grid = opts.interpolate === true;
   const exact = (t: number): SatState => stateOrThrow(satrec, opts.elements, t);
   let position: ScanContext['position'];
+  let normalAt: ((t: number, out: Vec3, normal: Vec3) => Vec3) | undefined;
   if (grid) {
     // nodes from the scan's start to past its end (a region open at the end is refined up to a step beyond)
     const eph = opts.ephemeris ?? new HermiteEphemeris(exact, opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
     position = (t, out) => eph.ecf(t, out);
+    if (opts.skipByPlane !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
   } else position = (t) => exact(t).ecf;
   const scans: StationScan[] = opts.stations.map((station) => ({
     ctx: { elements: opts.elements, satrec, position, frame: stationFrame(station), c, brent: grid },
@@ -583,6 +658,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
     lambdaMaxRad: centralAngleForElevationRad(lowestThresholdDeg(station, c.minElevationDeg), hMaxKm) + 1.5 * DEG,
     dueMs: opts.fromMs,
     region: null,
+    order: 0,
   }));
   if (grid && c.nightOnly && opts.skipDaylight !== false) {
     const dark = darkSpans(
@@ -596,7 +672,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
       sc.darkAt = 0;
     });
   }
-  const out = scanStations(scans, position, grid, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f));
+  const out = scanStations(scans, position, grid, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f), normalAt);
   opts.onProgress?.(1);
   return out.sort((a, b) => a.aosMs - b.aosMs || a.station.localeCompare(b.station));
 }
