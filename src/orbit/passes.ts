@@ -343,23 +343,44 @@ interface ScanContext {
   brent: boolean;
 }
 
-interface RegionSample {
-  t: number;
-  elevationDeg: number;
-  azimuthDeg: number;
+/** The samples of one approach, as columns (one buffer per station, reused from approach to approach). */
+class RegionSamples {
+  t = new Float64Array(64);
+  elevationDeg = new Float64Array(64);
+  azimuthDeg = new Float64Array(64);
+  length = 0;
+  push(t: number, elevationDeg: number, azimuthDeg: number): void {
+    if (this.length === this.t.length) {
+      const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
+        const b = new Float64Array(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.t = grow(this.t);
+      this.elevationDeg = grow(this.elevationDeg);
+      this.azimuthDeg = grow(this.azimuthDeg);
+    }
+    this.t[this.length] = t;
+    this.elevationDeg[this.length] = elevationDeg;
+    this.azimuthDeg[this.length] = azimuthDeg;
+    this.length++;
+  }
 }
 
 /** Elevation can exceed the best 15-s sample of a pass peaking below 20° by < 0.15°/s × 7.5 s. */
 const LOW_PEAK_MARGIN_DEG = 2;
 
 /** Analyse one approach (samples inside the visibility circle); a Pass or null. */
-function analyseRegion(ctx: ScanContext, samples: RegionSample[]): Pass | null {
+function analyseRegion(ctx: ScanContext, samples: RegionSamples): Pass | null {
   const { satrec, elements, position, frame, c } = ctx;
   const st = frame.station;
   const lowest = lowestThresholdDeg(st, c.minElevationDeg);
+  const ns = samples.length;
+  const sT = samples.t;
+  const sEl = samples.elevationDeg;
   let iMax = 0;
-  for (let i = 1; i < samples.length; i++) if (samples[i].elevationDeg > samples[iMax].elevationDeg) iMax = i;
-  if (samples[iMax].elevationDeg < lowest - LOW_PEAK_MARGIN_DEG && lowest < 18) return null;
+  for (let i = 1; i < ns; i++) if (sEl[i] > sEl[iMax]) iMax = i;
+  if (sEl[iMax] < lowest - LOW_PEAK_MARGIN_DEG && lowest < 18) return null;
   // the refinements on the search's positions; the reported peak and range from SGP4 itself
   const pos: Vec3 = { x: 0, y: 0, z: 0 };
   const margin = (t: number): number => {
@@ -370,15 +391,24 @@ function analyseRegion(ctx: ScanContext, samples: RegionSample[]): Pass | null {
   const range = (t: number): number => lookAngles(frame, position(t, pos)).rangeKm;
   const exactEl = (t: number): number => elevationDeg(frame, stateOrThrow(satrec, elements, t).ecf);
   const exactRange = (t: number): number => lookAngles(frame, stateOrThrow(satrec, elements, t).ecf).rangeKm;
-  const a = samples[Math.max(0, iMax - 1)].t;
-  const b = samples[Math.min(samples.length - 1, iMax + 1)].t;
+  const a = sT[Math.max(0, iMax - 1)];
+  const b = sT[Math.min(ns - 1, iMax + 1)];
   const minimum = ctx.brent ? brentMin : goldenMin;
-  const tMaxEl = a < b ? minimum((t) => -el(t), a, b, TOL_MS) : samples[iMax].t;
+  const tMaxEl = a < b ? minimum((t) => -el(t), a, b, TOL_MS) : sT[iMax];
   const maxEl = exactEl(tMaxEl);
   if (maxEl < lowest) return null;
-  const pts = samples.map((s) => ({ t: s.t, m: s.elevationDeg - horizonThresholdDeg(st, s.azimuthDeg, c.minElevationDeg) }));
-  pts.push({ t: tMaxEl, m: margin(tMaxEl) });
-  pts.sort((x, y) => x.t - y.t);
+  // the samples' margins and the peak's, in time order (the samples are; the peak goes in its place)
+  const pts: { t: number; m: number }[] = [];
+  const mPeak = margin(tMaxEl);
+  let peakIn = false;
+  for (let i = 0; i < ns; i++) {
+    if (!peakIn && tMaxEl < sT[i]) {
+      pts.push({ t: tMaxEl, m: mPeak });
+      peakIn = true;
+    }
+    pts.push({ t: sT[i], m: sEl[i] - horizonThresholdDeg(st, samples.azimuthDeg[i], c.minElevationDeg) });
+  }
+  if (!peakIn) pts.push({ t: tMaxEl, m: mPeak });
   const first = pts.findIndex((p) => p.m > 0);
   if (first < 0) return null;
   let last = first;
@@ -463,7 +493,9 @@ interface StationScan {
   /** Next instant this station needs a look, ms. */
   dueMs: number;
   /** Samples of the approach in progress, or null outside the visibility circle. */
-  region: RegionSample[] | null;
+  region: RegionSamples | null;
+  /** The station's sample buffer (region points to it during an approach). */
+  buffer: RegionSamples;
   /** Index among the scan's stations (ties of the due-instant heap). */
   order: number;
 }
@@ -582,7 +614,7 @@ function scanStations(
       if (lambda > sc.lambdaMaxRad) {
         if (sc.region !== null) {
           const la = lookAngles(frame, ecf);
-          sc.region.push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
+          sc.region.push(t, la.elevationDeg, la.azimuthDeg);
           close(sc);
         }
         // on the scan's grid (the circle's 1.5° margin is > a grid step of ground track)
@@ -601,7 +633,11 @@ function scanStations(
         sc.dueMs = t + 60_000;
       } else {
         const la = lookAngles(frame, ecf);
-        (sc.region ??= []).push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
+        if (sc.region === null) {
+          sc.region = sc.buffer;
+          sc.region.length = 0;
+        }
+        sc.region.push(t, la.elevationDeg, la.azimuthDeg);
         sc.dueMs = t + stepMs;
       }
       if (sc.dark) toDark(sc);
@@ -658,6 +694,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
     lambdaMaxRad: centralAngleForElevationRad(lowestThresholdDeg(station, c.minElevationDeg), hMaxKm) + 1.5 * DEG,
     dueMs: opts.fromMs,
     region: null,
+    buffer: new RegionSamples(),
     order: 0,
   }));
   if (grid && c.nightOnly && opts.skipDaylight !== false) {
