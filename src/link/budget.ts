@@ -1,12 +1,12 @@
 /** The link budget of a pass: per-slot transmittances and background from geometry and hardware. */
 import { etaToLossDb } from '../core/units.js';
 import type { PassGeometry } from '../orbit/types.js';
-import { atmosphereTransmittance } from './atmosphere.js';
+import { airmass, atmosphereTransmittance } from './atmosphere.js';
 import { backgroundPerDetectorHz, cityLightHz, skyBackgroundHz } from './background.js';
 import { diffractionEfficiency } from './diffraction.js';
 import type { ReceiverConfig, TransmitterConfig } from './hardware.js';
 import { meanPointingEfficiency, type PointingParams } from './pointing.js';
-import { fieldStopEfficiency, friedParameterM, scintillationIndex, seeingFwhmUrad } from './turbulence.js';
+import { scintillationIndex } from './turbulence.js';
 import { MAX_LOSS_DB, type LinkBudget, type LinkOptions, type LinkSample } from './types.js';
 
 /** The pointing-process parameters implied by a transmitter. */
@@ -61,25 +61,40 @@ export function linkModel(tx: TransmitterConfig, rx: ReceiverConfig, options: Li
     diffraction.rangeKm = rangeKm;
     return diffractionEfficiency(diffraction);
   };
-  const etaTurbulenceAt = (elevationDeg: number): number =>
-    elevationDeg > 0
-      ? fieldStopEfficiency(
-          rx.fieldOfViewUrad,
-          seeingFwhmUrad(friedParameterM(rx.friedParameterZenithCm, tx.wavelengthNm, elevationDeg), tx.wavelengthNm),
-          tx.wavelengthNm,
-          rx.apertureM,
-        )
-      : 0;
+  // the geometry-free factors of friedParameterM, seeingFwhmUrad and fieldStopEfficiency, taken
+  // out of the per-slot path in the same association order (the same numbers to the last bit)
+  const r0ZenithFactorM = rx.friedParameterZenithCm * 1e-2 * Math.pow(tx.wavelengthNm / 500, 1.2);
+  const seeingNumerator = 0.98 * tx.wavelengthNm * 1e-9;
+  const diffractionFwhmUrad = ((1.03 * tx.wavelengthNm * 1e-9) / rx.apertureM) * 1e6;
+  const fieldOfViewUrad = rx.fieldOfViewUrad;
+  /** fieldStopEfficiency(seeingFwhmUrad(friedParameterM(…, ε)), …) from the Kasten–Young airmass at ε. */
+  const etaTurbulenceOfAirmass = (airmassKy: number): number => {
+    const r0M = r0ZenithFactorM * Math.pow(airmassKy, -0.6);
+    const seeingUrad = (seeingNumerator / r0M) * 1e6;
+    const fwhm = Math.hypot(seeingUrad, diffractionFwhmUrad);
+    return 1 - Math.pow(2, -((fieldOfViewUrad / fwhm) ** 2));
+  };
+  const law = options.airmassLaw ?? 'kasten-young';
+  /** T_atm · η_turb at ε: one airmass for both when the law is Kasten–Young (friedParameterM's). */
+  const etaAtmosphereTurbulence = (elevationDeg: number): { atm: number; turb: number } => {
+    if (!(elevationDeg > 0)) return { atm: atmosphereTransmittance(elevationDeg, zenithTransmittance, law), turb: 0 };
+    const am = airmass(elevationDeg, law);
+    const amKy = law === 'kasten-young' ? am : airmass(elevationDeg);
+    return { atm: Math.pow(zenithTransmittance, am), turb: etaTurbulenceOfAirmass(amKy) };
+  };
   const backgroundHz = (elevationDeg: number, azimuthDeg?: number): number =>
     steadyBackgroundHz + (azimuthDeg === undefined || city === null ? 0 : cityLightHz(city, azimuthDeg, elevationDeg));
   return {
-    etaTotal: (rangeKm, elevationDeg) =>
-      etaDiffractionAt(rangeKm) * atmosphereTransmittance(elevationDeg, zenithTransmittance, options.airmassLaw) * etaTurbulenceAt(elevationDeg) * etaPointing * etaReceiver * etaDetector,
+    etaTotal: (rangeKm, elevationDeg) => {
+      const at = etaAtmosphereTurbulence(elevationDeg);
+      return etaDiffractionAt(rangeKm) * at.atm * at.turb * etaPointing * etaReceiver * etaDetector;
+    },
     backgroundHz,
     sample(rangeKm, elevationDeg, azimuthDeg) {
       const etaDiffraction = etaDiffractionAt(rangeKm);
-      const etaAtmosphere = atmosphereTransmittance(elevationDeg, zenithTransmittance, options.airmassLaw);
-      const etaTurbulence = etaTurbulenceAt(elevationDeg);
+      const at = etaAtmosphereTurbulence(elevationDeg);
+      const etaAtmosphere = at.atm;
+      const etaTurbulence = at.turb;
       const etaTotal = etaDiffraction * etaAtmosphere * etaTurbulence * etaPointing * etaReceiver * etaDetector;
       return {
         elevationDeg,

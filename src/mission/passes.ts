@@ -6,6 +6,7 @@
 import { InputError } from '../core/errors.js';
 import { EPOCH_LIMIT_DAYS, epochDistanceCheck } from '../orbit/epoch.js';
 import { epochMs } from '../orbit/sgp4.js';
+import type { HermiteEphemeris } from '../orbit/ephemeris.js';
 import { findPasses, resolvePass, type Pass, type PassConstraints } from '../orbit/passes.js';
 import type { SatelliteElements, Station } from '../orbit/types.js';
 import type { Mission } from './config.js';
@@ -37,9 +38,10 @@ export function missionPasses(
   /**
    * findPasses' `interpolate` (the planner's long multi-station searches); `clipToEpochLimit`:
    * search each element set only within EPOCH_LIMIT_DAYS of its epoch (the rest of the window
-   * gets a warning instead of an error, and a pass reaching past the limit is left out).
+   * gets a warning instead of an error, and a pass reaching past the limit is left out);
+   * `ephemerisOf`: with `interpolate`, the ephemeris of an element set (covering the window ± 31 min).
    */
-  search: { interpolate?: boolean; clipToEpochLimit?: boolean } = {},
+  search: { interpolate?: boolean; clipToEpochLimit?: boolean; ephemerisOf?: (elements: SatelliteElements) => HermiteEphemeris } = {},
 ): MissionPassList {
   if (!(toMs > fromMs)) throw new InputError(`time window ends (${new Date(toMs).toISOString()}) before it starts (${new Date(fromMs).toISOString()})`, { field: 'to' });
   const segments = catalogueSegments(mission.satellite, fromMs, toMs);
@@ -67,6 +69,7 @@ export function missionPasses(
       fromMs: segFrom,
       toMs: segTo,
       interpolate: search.interpolate,
+      ephemeris: search.interpolate ? search.ephemerisOf?.(seg.elements) : undefined,
       onProgress: onProgress ? (f) => onProgress((seg.fromMs - fromMs + f * (seg.toMs - seg.fromMs)) / span) : undefined,
     });
     const mine = found.filter((p) => (first || p.tcaMs >= seg.fromMs) && (last || p.tcaMs < seg.toMs) && (!limit || (p.aosMs >= limit.lo && p.losMs <= limit.hi)));

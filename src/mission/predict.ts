@@ -8,11 +8,12 @@
 import { InputError } from '../core/errors.js';
 import { linkModel } from '../link/budget.js';
 import type { ReceiverConfig, TransmitterConfig } from '../link/hardware.js';
+import type { HermiteEphemeris } from '../orbit/ephemeris.js';
 import { passLookAngles, passSummary, type Pass } from '../orbit/passes.js';
 import type { PassSummary, SatelliteElements } from '../orbit/types.js';
 import { finiteKey } from '../security/finiteKey.js';
 import { passLimits, type PassLimits } from '../security/limits.js';
-import { predictCounts, toFiniteKeyInput, type LinkSampleLike, type PredictedCounts, type PredictParams } from '../security/predict.js';
+import { predictCountsColumns, toFiniteKeyInput, type LinkSampleLike, type PredictedCounts, type PredictParams } from '../security/predict.js';
 import type { Bound, FiniteKeyResult, Protocol } from '../security/types.js';
 import { missionStation, type Mission, type MissionStation } from './config.js';
 import { elementsAt } from './elements.js';
@@ -56,6 +57,12 @@ export interface PredictOptions {
   fEC?: number;
   /** Predict for [fromMs, toMs] instead of AOS → LOS. */
   window?: { fromMs: number; toMs: number };
+  /**
+   * The interpolated ephemeris of an element set, covering the pass (the planner shares one per
+   * element set over a slice); default one over the pass. The same look angles either way
+   * (passLookAngles), so the key does not depend on it.
+   */
+  ephemerisOf?: (elements: SatelliteElements) => HermiteEphemeris;
 }
 
 export interface PassPrediction {
@@ -121,29 +128,39 @@ export function predictPassKey(mission: Mission, station: MissionStation | strin
   // a window shorter than one grid step: one slot at its start
   if (!(toMs > fromMs)) [fromMs, toMs] = [startMs, endMs];
   // the slots' look angles (SGP4 at each) and the link model's η and background (= linkBudget's)
-  const look = passLookAngles(elements, st, fromMs, toMs, stepS, mission.constraints);
+  const look = passLookAngles(elements, st, fromMs, toMs, stepS, mission.constraints, options.ephemerisOf?.(elements));
   const link = linkModel(mission.transmitter, st.receiver);
-  const samples: LinkSampleLike[] = new Array<LinkSampleLike>(look.timeMs.length);
-  for (let k = 0; k < samples.length; k++) {
+  const n = look.timeMs.length;
+  const eta = new Float64Array(n);
+  const bg = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
     const el = look.elevationDeg[k];
-    samples[k] = { etaTotal: link.etaTotal(look.rangeKm[k], el), backgroundHz: link.backgroundHz(el, look.azimuthDeg[k]), timeMs: look.timeMs[k], durationS: stepS };
+    eta[k] = link.etaTotal(look.rangeKm[k], el);
+    bg[k] = link.backgroundHz(el, look.azimuthDeg[k]);
   }
   const params = { ...predictParamsFromHardware(mission.transmitter, st.receiver), stepS };
-  const counts = predictCounts(samples, params);
+  // predictCounts over these slots (each stepS long), without a sample object per slot
+  const counts = predictCountsColumns(eta, bg, stepS, params);
+  let samples: LinkSampleLike[] | undefined;
+  const slotSamples = (): LinkSampleLike[] =>
+    (samples ??= Array.from({ length: n }, (_, k) => ({ etaTotal: eta[k], backgroundHz: bg[k], timeMs: look.timeMs[k], durationS: stepS })));
   const result = keyOfCounts(mission, counts, options);
   let limits: PassLimits | undefined;
   return {
     station: st.id,
     pass: passSummary(p),
     elements,
-    samples,
+    // built when read (the planner never reads them)
+    get samples(): LinkSampleLike[] {
+      return slotSamples();
+    },
     params,
     counts,
     result,
     keyBits: result.keyLengthBits,
     // computed when read (the planner never reads it)
     get limits(): PassLimits {
-      return (limits ??= passLimits(samples, params.repetitionRateHz, stepS));
+      return (limits ??= passLimits(slotSamples(), params.repetitionRateHz, stepS));
     },
     warnings,
   };

@@ -6,8 +6,11 @@
  * of a cubic Hermite interpolant is h⁴/384·max|r⁗| (same §3.4, Thm 3.9); for a low orbit
  * |r⁗| ≈ n⁴·r, which at h = 120 s and 550 km is ≈ 5 m (measured: 5.4 m at most for the bench
  * Walker orbit, 5.8 m for Micius), two orders below what the pass search resolves
- * (AOS/LOS to 10 ms ≈ 75 m along track). Reported geometry (peak elevation, minimum range) and the
- * per-slot prediction use SGP4 itself.
+ * (AOS/LOS to 10 ms ≈ 75 m along track) and far below what a key prediction feels (5 m at
+ * ≥ 550 km of range: < 0.001° of elevation, ≈ 2·10⁻⁵ of η). The nodes lie on the whole UTC
+ * multiples of the step, so the per-slot look angles of a prediction (passLookAngles) are the
+ * same from any ephemeris of the element set. Reported geometry (peak elevation, minimum range)
+ * uses SGP4 itself.
  */
 import { gstime } from 'satellite.js';
 import type { SatState, Vec3 } from './sgp4.js';
@@ -20,6 +23,8 @@ const JD_UNIX_EPOCH = 2440587.5;
 export class HermiteEphemeris {
   private readonly stepMs: number;
   private readonly stepS: number;
+  /** Index (k = floor(t / stepMs), whole UTC multiples of the step) of the first node. */
+  private readonly k0: number;
   /** Per node: x, y, z (km), vx, vy, vz (km/s), TEME. */
   private readonly nodes: Float64Array;
   private readonly known: Uint8Array;
@@ -27,27 +32,32 @@ export class HermiteEphemeris {
   evaluations = 0;
 
   /**
-   * Nodes at originMs + k·stepS for every k whose interval meets [originMs, endMs]; `state` is
-   * SGP4 (it throws where SGP4 fails).
+   * Nodes at the whole UTC multiples of stepS (k·stepS since the Unix epoch) for every interval
+   * that meets [fromMs, endMs]; `state` is SGP4 (it throws where SGP4 fails). The nodes do not
+   * depend on the span asked for, and the interpolant at t uses only the two nodes around t and
+   * t's offset from the earlier one: any two ephemerides of the same elements give the same
+   * position at the same instant to the last bit (the planner's shared ephemeris and
+   * `keyrate --predict`'s own, over one pass, agree exactly).
    */
   constructor(
     private readonly state: (timeMs: number) => SatState,
-    private readonly originMs: number,
+    fromMs: number,
     endMs: number,
     stepS = HERMITE_NODE_STEP_S,
   ) {
     this.stepS = stepS;
     this.stepMs = stepS * 1000;
-    const n = Math.max(2, Math.ceil((endMs - originMs) / this.stepMs) + 2);
+    this.k0 = Math.floor(fromMs / this.stepMs);
+    const n = Math.max(2, Math.floor(endMs / this.stepMs) - this.k0 + 2);
     this.nodes = new Float64Array(6 * n);
     this.known = new Uint8Array(n);
   }
 
-  private node(k: number): number {
-    if (k < 0 || k >= this.known.length) throw new RangeError(`ephemeris node ${k} outside 0..${this.known.length - 1}`);
-    const o = 6 * k;
-    if (this.known[k] === 0) {
-      const s = this.state(this.originMs + k * this.stepMs);
+  private node(i: number): number {
+    if (i < 0 || i >= this.known.length) throw new RangeError(`ephemeris node ${i} outside 0..${this.known.length - 1}`);
+    const o = 6 * i;
+    if (this.known[i] === 0) {
+      const s = this.state((this.k0 + i) * this.stepMs);
       const nd = this.nodes;
       nd[o] = s.eci.x;
       nd[o + 1] = s.eci.y;
@@ -55,7 +65,7 @@ export class HermiteEphemeris {
       nd[o + 3] = s.velEci.x;
       nd[o + 4] = s.velEci.y;
       nd[o + 5] = s.velEci.z;
-      this.known[k] = 1;
+      this.known[i] = 1;
       this.evaluations++;
     }
     return o;
@@ -63,12 +73,21 @@ export class HermiteEphemeris {
 
   /** Interpolated ECF position at timeMs, km, written to `out`. */
   ecf(timeMs: number, out: Vec3 = { x: 0, y: 0, z: 0 }): Vec3 {
-    const u = (timeMs - this.originMs) / this.stepMs;
-    let k = Math.floor(u);
-    if (k === this.known.length - 1) k--; // the last node closes the last interval
-    const a = this.node(k);
-    const b = this.node(k + 1);
-    const s = u - k;
+    return this.at(timeMs, out, null);
+  }
+
+  private at(timeMs: number, out: Vec3, normalOut: Vec3 | null): Vec3 {
+    const k = Math.floor(timeMs / this.stepMs);
+    let i = k - this.k0;
+    let tk = k * this.stepMs;
+    // the last node closes the last interval
+    if (i === this.known.length - 1) {
+      i--;
+      tk -= this.stepMs;
+    }
+    const a = this.node(i);
+    const b = this.node(i + 1);
+    const s = (timeMs - tk) / this.stepMs;
     const s2 = s * s;
     const s3 = s2 * s;
     const h00 = 2 * s3 - 3 * s2 + 1;
@@ -86,6 +105,25 @@ export class HermiteEphemeris {
     out.x = x * c + y * sn;
     out.y = -x * sn + y * c;
     out.z = z;
+    if (normalOut !== null) {
+      const hx = nd[a + 1] * nd[a + 5] - nd[a + 2] * nd[a + 4];
+      const hy = nd[a + 2] * nd[a + 3] - nd[a] * nd[a + 5];
+      const hz = nd[a] * nd[a + 4] - nd[a + 1] * nd[a + 3];
+      const n = Math.hypot(hx, hy, hz);
+      normalOut.x = (hx * c + hy * sn) / n;
+      normalOut.y = (-hx * sn + hy * c) / n;
+      normalOut.z = hz / n;
+    }
     return out;
+  }
+
+  /**
+   * The interpolated ECF position at timeMs (as ecf) and, in `normalOut`, the unit normal of the
+   * osculating orbital plane r × v at the node before timeMs, rotated to ECF at timeMs (the
+   * plane-distance skip of the pass search: the normal moves by < 10⁻⁵ rad/s for a low orbit, see
+   * passes.ts PLANE_NORMAL_RATE_RAD_S).
+   */
+  ecfAndNormal(timeMs: number, out: Vec3, normalOut: Vec3): Vec3 {
+    return this.at(timeMs, out, normalOut);
   }
 }

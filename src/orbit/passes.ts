@@ -4,8 +4,9 @@
  * Search: for each station, a coarse scan skips ahead by the time the sub-satellite point needs
  * to come within the visibility circle (central angle λ ≤ λ_max; the great-circle distance to the
  * station changes at most at the ground-track rate n + ω_E), samples each approach at a fixed
- * step, then refines AOS/LOS by bisection and TCA / maximum elevation by golden-section search,
- * all to well under 1 s. With `interpolate` (long windows over many stations: the planner) the
+ * step, then refines AOS/LOS and TCA / maximum elevation to 10 ms: by bisection and golden-section
+ * search on SGP4, by Brent's root finder and minimisation (3–8 evaluations instead of 11–19) on
+ * the interpolated ephemeris. With `interpolate` (long windows over many stations: the planner) the
  * search's positions come from an interpolated SGP4 ephemeris (ephemeris.ts: SGP4 every 120 s,
  * metres of error) and the stations are sampled on one shared grid; the peak elevation and
  * minimum range it reports are still SGP4's at the refined instants. Without it (one pass,
@@ -29,7 +30,7 @@ import {
   type StationFrame,
   type Vec3,
 } from './sgp4.js';
-import { HermiteEphemeris } from './ephemeris.js';
+import { HERMITE_NODE_STEP_S, HermiteEphemeris } from './ephemeris.js';
 import { epochDistanceCheck } from './epoch.js';
 import type { GeometrySample, PassGeometry, PassSummary, SatelliteElements, Station } from './types.js';
 import type { SatRec } from 'satellite.js';
@@ -77,6 +78,14 @@ export interface FindPassesOptions extends PassConstraints {
    * default true). The passes are the same as without (test/orbit/dark-spans.test.ts).
    */
   skipDaylight?: boolean;
+  /**
+   * With `interpolate`: skip a station also while it is farther from the orbital plane than its
+   * visibility circle allows (default true). The passes are the same as without
+   * (test/orbit/plane-skip.test.ts); only fewer instants are looked at.
+   */
+  skipByPlane?: boolean;
+  /** With `interpolate`: the elements' ephemeris to use (covering the window ± 31 min), else one of its own. */
+  ephemeris?: HermiteEphemeris;
 }
 
 /** Sampling step inside a visibility circle, seconds. A 10°-threshold pass lasts ≥ tens of s. */
@@ -175,7 +184,7 @@ function goldenMin(f: (t: number) => number, a: number, b: number, tol: number):
   return (a + b) / 2;
 }
 
-/** Bisection for the sign change of f between a (f(a) ≤ 0 side given by sa) and b. */
+/** Bisection for the sign change of f between a and b. */
 function bisect(f: (t: number) => number, a: number, b: number, tol: number): number {
   const fa = f(a);
   while (b - a > tol) {
@@ -184,6 +193,137 @@ function bisect(f: (t: number) => number, a: number, b: number, tol: number): nu
     else b = m;
   }
   return (a + b) / 2;
+}
+
+/**
+ * Brent's minimisation of f on [a, b] (golden section with parabolic steps; Brent, Algorithms
+ * for Minimization without Derivatives, 1973, ch. 5, procedure localmin): the minimum to within
+ * `tol` in a handful of evaluations of a smooth f (the pass search's 17–19 of golden section).
+ */
+function brentMin(f: (t: number) => number, a: number, b: number, tol: number): number {
+  const CGOLD = 0.381966011250105; // (3 − √5)/2
+  let x = a + CGOLD * (b - a);
+  let w = x;
+  let v = x;
+  let fx = f(x);
+  let fw = fx;
+  let fv = fx;
+  let d = 0;
+  let e = 0;
+  for (let iter = 0; iter < 100; iter++) {
+    const xm = 0.5 * (a + b);
+    const tol1 = 2.2e-16 * Math.abs(x) + tol / 4;
+    const tol2 = 2 * tol1;
+    if (Math.abs(x - xm) <= tol2 - 0.5 * (b - a)) break;
+    let golden = true;
+    if (Math.abs(e) > tol1) {
+      // parabola through x, w, v
+      const r = (x - w) * (fx - fv);
+      let q = (x - v) * (fx - fw);
+      let p = (x - v) * q - (x - w) * r;
+      q = 2 * (q - r);
+      if (q > 0) p = -p;
+      else q = -q;
+      if (Math.abs(p) < Math.abs(0.5 * q * e) && p > q * (a - x) && p < q * (b - x)) {
+        e = d;
+        d = p / q;
+        const u = x + d;
+        if (u - a < tol2 || b - u < tol2) d = xm >= x ? tol1 : -tol1;
+        golden = false;
+      }
+    }
+    if (golden) {
+      e = (x >= xm ? a : b) - x;
+      d = CGOLD * e;
+    }
+    const u = Math.abs(d) >= tol1 ? x + d : x + (d > 0 ? tol1 : -tol1);
+    const fu = f(u);
+    if (fu <= fx) {
+      if (u >= x) a = x;
+      else b = x;
+      v = w;
+      fv = fw;
+      w = x;
+      fw = fx;
+      x = u;
+      fx = fu;
+    } else {
+      if (u < x) a = u;
+      else b = u;
+      if (fu <= fw || w === x) {
+        v = w;
+        fv = fw;
+        w = u;
+        fw = fu;
+      } else if (fu <= fv || v === x || v === w) {
+        v = u;
+        fv = fu;
+      }
+    }
+  }
+  return x;
+}
+
+/**
+ * Brent's root of f between a and b whose values fa, fb (known) have opposite signs (inverse
+ * quadratic interpolation, secant and bisection; Brent 1973 ch. 4, procedure zero): the sign
+ * change to within `tol` in 3–5 evaluations of a smooth f (bisection's 11 over a 15-s bracket).
+ */
+function brentRoot(f: (t: number) => number, a: number, b: number, fa: number, fb: number, tol: number): number {
+  let c = a;
+  let fc = fa;
+  let d = b - a;
+  let e = d;
+  for (let iter = 0; iter < 100; iter++) {
+    if ((fb > 0 && fc > 0) || (fb <= 0 && fc <= 0)) {
+      c = a;
+      fc = fa;
+      d = b - a;
+      e = d;
+    }
+    if (Math.abs(fc) < Math.abs(fb)) {
+      a = b;
+      b = c;
+      c = a;
+      fa = fb;
+      fb = fc;
+      fc = fa;
+    }
+    const tol1 = 2 * 2.2e-16 * Math.abs(b) + 0.5 * tol;
+    const xm = 0.5 * (c - b);
+    if (Math.abs(xm) <= tol1 || fb === 0) break;
+    if (Math.abs(e) >= tol1 && Math.abs(fa) > Math.abs(fb)) {
+      const s = fb / fa;
+      let p: number;
+      let q: number;
+      if (a === c) {
+        p = 2 * xm * s;
+        q = 1 - s;
+      } else {
+        const qq = fa / fc;
+        const r = fb / fc;
+        p = s * (2 * xm * qq * (qq - r) - (b - a) * (r - 1));
+        q = (qq - 1) * (r - 1) * (s - 1);
+      }
+      if (p > 0) q = -q;
+      else p = -p;
+      if (2 * p < Math.min(3 * xm * q - Math.abs(tol1 * q), Math.abs(e * q))) {
+        e = d;
+        d = p / q;
+      } else {
+        d = xm;
+        e = d;
+      }
+    } else {
+      d = xm;
+      e = d;
+    }
+    a = b;
+    fa = fb;
+    b += Math.abs(d) > tol1 ? d : xm > 0 ? tol1 : -tol1;
+    fb = f(b);
+  }
+  return b;
 }
 
 const iso = (ms: number): string => new Date(Math.round(ms)).toISOString();
@@ -195,25 +335,52 @@ interface ScanContext {
   position: (timeMs: number, out: Vec3) => Vec3;
   frame: StationFrame;
   c: Required<PassConstraints>;
+  /**
+   * Refine with Brent's methods (the interpolated search: 3–8 evaluations per instant) rather
+   * than bisection and golden section (the SGP4 search of one pass, resolvePass: its instants
+   * pinned by the replay and keyrate tests). Both to TOL_MS; they differ by a few ms.
+   */
+  brent: boolean;
 }
 
-interface RegionSample {
-  t: number;
-  elevationDeg: number;
-  azimuthDeg: number;
+/** The samples of one approach, as columns (one buffer per station, reused from approach to approach). */
+class RegionSamples {
+  t = new Float64Array(64);
+  elevationDeg = new Float64Array(64);
+  azimuthDeg = new Float64Array(64);
+  length = 0;
+  push(t: number, elevationDeg: number, azimuthDeg: number): void {
+    if (this.length === this.t.length) {
+      const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
+        const b = new Float64Array(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.t = grow(this.t);
+      this.elevationDeg = grow(this.elevationDeg);
+      this.azimuthDeg = grow(this.azimuthDeg);
+    }
+    this.t[this.length] = t;
+    this.elevationDeg[this.length] = elevationDeg;
+    this.azimuthDeg[this.length] = azimuthDeg;
+    this.length++;
+  }
 }
 
 /** Elevation can exceed the best 15-s sample of a pass peaking below 20° by < 0.15°/s × 7.5 s. */
 const LOW_PEAK_MARGIN_DEG = 2;
 
 /** Analyse one approach (samples inside the visibility circle); a Pass or null. */
-function analyseRegion(ctx: ScanContext, samples: RegionSample[]): Pass | null {
+function analyseRegion(ctx: ScanContext, samples: RegionSamples): Pass | null {
   const { satrec, elements, position, frame, c } = ctx;
   const st = frame.station;
   const lowest = lowestThresholdDeg(st, c.minElevationDeg);
+  const ns = samples.length;
+  const sT = samples.t;
+  const sEl = samples.elevationDeg;
   let iMax = 0;
-  for (let i = 1; i < samples.length; i++) if (samples[i].elevationDeg > samples[iMax].elevationDeg) iMax = i;
-  if (samples[iMax].elevationDeg < lowest - LOW_PEAK_MARGIN_DEG && lowest < 18) return null;
+  for (let i = 1; i < ns; i++) if (sEl[i] > sEl[iMax]) iMax = i;
+  if (sEl[iMax] < lowest - LOW_PEAK_MARGIN_DEG && lowest < 18) return null;
   // the refinements on the search's positions; the reported peak and range from SGP4 itself
   const pos: Vec3 = { x: 0, y: 0, z: 0 };
   const margin = (t: number): number => {
@@ -224,14 +391,24 @@ function analyseRegion(ctx: ScanContext, samples: RegionSample[]): Pass | null {
   const range = (t: number): number => lookAngles(frame, position(t, pos)).rangeKm;
   const exactEl = (t: number): number => elevationDeg(frame, stateOrThrow(satrec, elements, t).ecf);
   const exactRange = (t: number): number => lookAngles(frame, stateOrThrow(satrec, elements, t).ecf).rangeKm;
-  const a = samples[Math.max(0, iMax - 1)].t;
-  const b = samples[Math.min(samples.length - 1, iMax + 1)].t;
-  const tMaxEl = a < b ? goldenMin((t) => -el(t), a, b, TOL_MS) : samples[iMax].t;
+  const a = sT[Math.max(0, iMax - 1)];
+  const b = sT[Math.min(ns - 1, iMax + 1)];
+  const minimum = ctx.brent ? brentMin : goldenMin;
+  const tMaxEl = a < b ? minimum((t) => -el(t), a, b, TOL_MS) : sT[iMax];
   const maxEl = exactEl(tMaxEl);
   if (maxEl < lowest) return null;
-  const pts = samples.map((s) => ({ t: s.t, m: s.elevationDeg - horizonThresholdDeg(st, s.azimuthDeg, c.minElevationDeg) }));
-  pts.push({ t: tMaxEl, m: margin(tMaxEl) });
-  pts.sort((x, y) => x.t - y.t);
+  // the samples' margins and the peak's, in time order (the samples are; the peak goes in its place)
+  const pts: { t: number; m: number }[] = [];
+  const mPeak = margin(tMaxEl);
+  let peakIn = false;
+  for (let i = 0; i < ns; i++) {
+    if (!peakIn && tMaxEl < sT[i]) {
+      pts.push({ t: tMaxEl, m: mPeak });
+      peakIn = true;
+    }
+    pts.push({ t: sT[i], m: sEl[i] - horizonThresholdDeg(st, samples.azimuthDeg[i], c.minElevationDeg) });
+  }
+  if (!peakIn) pts.push({ t: tMaxEl, m: mPeak });
   const first = pts.findIndex((p) => p.m > 0);
   if (first < 0) return null;
   let last = first;
@@ -241,9 +418,10 @@ function analyseRegion(ctx: ScanContext, samples: RegionSample[]): Pass | null {
       break;
     }
   }
-  const aosMs = first > 0 ? bisect(margin, pts[first - 1].t, pts[first].t, TOL_MS) : pts[0].t;
-  const losMs = last < pts.length - 1 ? bisect(margin, pts[last].t, pts[last + 1].t, TOL_MS) : pts[pts.length - 1].t;
-  const tcaMs = goldenMin(range, Math.max(aosMs, tMaxEl - REGION_STEP_S * 1000), Math.min(losMs, tMaxEl + REGION_STEP_S * 1000), TOL_MS);
+  const root = (i: number): number => (ctx.brent ? brentRoot(margin, pts[i].t, pts[i + 1].t, pts[i].m, pts[i + 1].m, TOL_MS) : bisect(margin, pts[i].t, pts[i + 1].t, TOL_MS));
+  const aosMs = first > 0 ? root(first - 1) : pts[0].t;
+  const losMs = last < pts.length - 1 ? root(last) : pts[pts.length - 1].t;
+  const tcaMs = minimum(range, Math.max(aosMs, tMaxEl - REGION_STEP_S * 1000), Math.min(losMs, tMaxEl + REGION_STEP_S * 1000), TOL_MS);
   const sunDeg = sunElevationDeg(frame, tcaMs);
   return {
     station: st.id,
@@ -262,6 +440,17 @@ function analyseRegion(ctx: ScanContext, samples: RegionSample[]): Pass | null {
     maxElevationMs: tMaxEl,
   };
 }
+
+/**
+ * Bound on the angular rate of a low orbit's osculating plane normal r × v in inertial space,
+ * rad/s: the J2 nodal regression (≈ 1·10⁻⁶ rad/s at 550 km, 53°; Vallado, Fundamentals of
+ * Astrodynamics, eq. 9-41) plus its short-period wobble (amplitude ≈ J2(R/a)² ≈ 10⁻³ rad at 2n,
+ * ≈ 2·10⁻⁶ rad/s); ×5 margin, and measured below a quarter of it for the bench Walker orbit and
+ * Micius (test/orbit/plane-skip.test.ts). The station's distance β to the plane (in ECF, where
+ * the plane also turns with the Earth) then changes by at most 1.05·ω_E + this; a satellite in
+ * the plane is at least β − (normal taken at the ephemeris node before t: this × 120 s) from it.
+ */
+export const PLANE_NORMAL_RATE_RAD_S = 2e-5;
 
 /** Sun-elevation sampling of darkSpans, ms. */
 const DARK_SAMPLE_MS = 600_000;
@@ -304,7 +493,11 @@ interface StationScan {
   /** Next instant this station needs a look, ms. */
   dueMs: number;
   /** Samples of the approach in progress, or null outside the visibility circle. */
-  region: RegionSample[] | null;
+  region: RegionSamples | null;
+  /** The station's sample buffer (region points to it during an approach). */
+  buffer: RegionSamples;
+  /** Index among the scan's stations (ties of the due-instant heap). */
+  order: number;
 }
 
 /**
@@ -315,7 +508,17 @@ interface StationScan {
  * entering its circle with the sun well up is looked at again a minute later (the sun direction
  * is shared by the stations and recomputed once a minute; it moves 0.25°/min).
  */
-function scanStations(scans: StationScan[], position: ScanContext['position'], grid: boolean, elements: SatelliteElements, fromMs: number, toMs: number, progress: (fraction: number) => void): Pass[] {
+function scanStations(
+  scans: StationScan[],
+  position: ScanContext['position'],
+  grid: boolean,
+  elements: SatelliteElements,
+  fromMs: number,
+  toMs: number,
+  progress: (fraction: number) => void,
+  /** With the grid: the position and, in `normal`, the orbital plane's unit normal (ECF) at t. */
+  normalAt?: (timeMs: number, out: Vec3, normal: Vec3) => Vec3,
+): Pass[] {
   // the great-circle distance of the sub-satellite point to a fixed station changes at most at n + ω_E
   const omegaMaxRadMs = ((meanMotionRadS(elements) + EARTH_ROTATION_RAD_S) * 1.1) / 1000;
   const start = fromMs - EDGE_MARGIN_MS;
@@ -355,43 +558,91 @@ function scanStations(scans: StationScan[], position: ScanContext['position'], g
     if (sc.dark) toDark(sc);
   }
   const pos: Vec3 = { x: 0, y: 0, z: 0 };
-  let t = start;
-  let lastReport = t;
-  while (t < end) {
-    const ecf = position(t, pos);
-    const n = Math.hypot(ecf.x, ecf.y, ecf.z);
-    let next = Infinity;
-    for (const sc of scans) {
-      if (sc.dueMs <= t) {
-        const { frame, c } = sc.ctx;
-        const u = frame.unit;
-        const lambda = Math.acos(Math.min(1, (ecf.x * u.x + ecf.y * u.y + ecf.z * u.z) / n));
-        if (lambda > sc.lambdaMaxRad) {
-          if (sc.region !== null) {
-            const la = lookAngles(frame, ecf);
-            sc.region.push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
-            close(sc);
-          }
-          // on the scan's grid (the circle's 1.5° margin is > a grid step of ground track)
-          const skipMs = (lambda - sc.lambdaMaxRad) / omegaMaxRadMs;
-          if (grid) {
-            sc.dueMs = start + Math.ceil((t + skipMs - start) / stepMs) * stepMs;
-            if (sc.dueMs <= t) sc.dueMs = t + stepMs;
-          } else sc.dueMs = t + Math.max(1000, skipMs);
-        } else if (sc.region === null && c.nightOnly && sunElevationNowDeg(frame, t) > c.sunElevationMaxDeg + 5) {
-          // sun moves < 0.25°/min: no TCA in darkness within this approach (< 15 min)
-          sc.dueMs = t + 60_000;
-        } else {
-          const la = lookAngles(frame, ecf);
-          (sc.region ??= []).push({ t, elevationDeg: la.elevationDeg, azimuthDeg: la.azimuthDeg });
-          sc.dueMs = t + stepMs;
-        }
-        if (sc.dark) toDark(sc);
-      }
-      if (sc.dueMs < next) next = sc.dueMs;
+  const normal: Vec3 = { x: 0, y: 0, z: 0 };
+  // the plane-distance bound (grid search): a station at angular distance β from the orbital
+  // plane stays out of its circle while β − ω·Δt > λ_max (see PLANE_NORMAL_RATE_RAD_S)
+  const planeRateRadMs = (EARTH_ROTATION_RAD_S * 1.05 + PLANE_NORMAL_RATE_RAD_S) / 1000;
+  const planeSlackRad = PLANE_NORMAL_RATE_RAD_S * HERMITE_NODE_STEP_S + 1e-5;
+  // the stations by due instant (a binary min-heap): only those due at t are looked at
+  const heap: StationScan[] = [];
+  const earlier = (a: StationScan, b: StationScan): boolean => a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.order < b.order);
+  const push = (sc: StationScan): void => {
+    let i = heap.length;
+    heap.push(sc);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!earlier(sc, heap[p])) break;
+      heap[i] = heap[p];
+      i = p;
     }
-    if (next === Infinity) break;
-    t = next;
+    heap[i] = sc;
+  };
+  const pop = (): StationScan => {
+    const top = heap[0];
+    const last = heap.pop()!;
+    const n = heap.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && earlier(heap[r], heap[l]) ? r : l;
+        if (!earlier(heap[c], last)) break;
+        heap[i] = heap[c];
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  };
+  scans.forEach((sc, i) => {
+    sc.order = i;
+    if (sc.dueMs < Infinity) push(sc);
+  });
+  let lastReport = start;
+  while (heap.length > 0) {
+    const t = heap[0].dueMs;
+    if (!(t < end)) break;
+    const ecf = normalAt ? normalAt(t, pos, normal) : position(t, pos);
+    const n = Math.hypot(ecf.x, ecf.y, ecf.z);
+    while (heap.length > 0 && heap[0].dueMs <= t) {
+      const sc = pop();
+      const { frame, c } = sc.ctx;
+      const u = frame.unit;
+      const lambda = Math.acos(Math.min(1, (ecf.x * u.x + ecf.y * u.y + ecf.z * u.z) / n));
+      if (lambda > sc.lambdaMaxRad) {
+        if (sc.region !== null) {
+          const la = lookAngles(frame, ecf);
+          sc.region.push(t, la.elevationDeg, la.azimuthDeg);
+          close(sc);
+        }
+        // on the scan's grid (the circle's 1.5° margin is > a grid step of ground track)
+        let skipMs = (lambda - sc.lambdaMaxRad) / omegaMaxRadMs;
+        if (normalAt) {
+          const beta = Math.asin(Math.min(1, Math.abs(normal.x * u.x + normal.y * u.y + normal.z * u.z)));
+          const planeSkipMs = (beta - sc.lambdaMaxRad - planeSlackRad) / planeRateRadMs;
+          if (planeSkipMs > skipMs) skipMs = planeSkipMs;
+        }
+        if (grid) {
+          sc.dueMs = start + Math.ceil((t + skipMs - start) / stepMs) * stepMs;
+          if (sc.dueMs <= t) sc.dueMs = t + stepMs;
+        } else sc.dueMs = t + Math.max(1000, skipMs);
+      } else if (sc.region === null && c.nightOnly && sunElevationNowDeg(frame, t) > c.sunElevationMaxDeg + 5) {
+        // sun moves < 0.25°/min: no TCA in darkness within this approach (< 15 min)
+        sc.dueMs = t + 60_000;
+      } else {
+        const la = lookAngles(frame, ecf);
+        if (sc.region === null) {
+          sc.region = sc.buffer;
+          sc.region.length = 0;
+        }
+        sc.region.push(t, la.elevationDeg, la.azimuthDeg);
+        sc.dueMs = t + stepMs;
+      }
+      if (sc.dark) toDark(sc);
+      if (sc.dueMs < Infinity) push(sc);
+    }
     if (t - lastReport > 86_400_000) {
       progress(Math.min(1, (t - start) / (end - start)));
       lastReport = t;
@@ -430,17 +681,21 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
   const grid = opts.interpolate === true;
   const exact = (t: number): SatState => stateOrThrow(satrec, opts.elements, t);
   let position: ScanContext['position'];
+  let normalAt: ((t: number, out: Vec3, normal: Vec3) => Vec3) | undefined;
   if (grid) {
     // nodes from the scan's start to past its end (a region open at the end is refined up to a step beyond)
-    const eph = new HermiteEphemeris(exact, opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
+    const eph = opts.ephemeris ?? new HermiteEphemeris(exact, opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
     position = (t, out) => eph.ecf(t, out);
+    if (opts.skipByPlane !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
   } else position = (t) => exact(t).ecf;
   const scans: StationScan[] = opts.stations.map((station) => ({
-    ctx: { elements: opts.elements, satrec, position, frame: stationFrame(station), c },
+    ctx: { elements: opts.elements, satrec, position, frame: stationFrame(station), c, brent: grid },
     // +1.5° covers geodetic vs geocentric vertical and the station's height
     lambdaMaxRad: centralAngleForElevationRad(lowestThresholdDeg(station, c.minElevationDeg), hMaxKm) + 1.5 * DEG,
     dueMs: opts.fromMs,
     region: null,
+    buffer: new RegionSamples(),
+    order: 0,
   }));
   if (grid && c.nightOnly && opts.skipDaylight !== false) {
     const dark = darkSpans(
@@ -454,7 +709,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
       sc.darkAt = 0;
     });
   }
-  const out = scanStations(scans, position, grid, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f));
+  const out = scanStations(scans, position, grid, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f), normalAt);
   opts.onProgress?.(1);
   return out.sort((a, b) => a.aosMs - b.aosMs || a.station.localeCompare(b.station));
 }
@@ -483,23 +738,40 @@ export interface SlotLookAngles {
   rangeKm: Float64Array;
 }
 
+/** The interpolated SGP4 ephemeris of an element set over [fromMs, toMs] (nodes on demand). */
+export function elementsEphemeris(elements: SatelliteElements, fromMs: number, toMs: number): HermiteEphemeris {
+  const satrec = satrecOf(elements);
+  return new HermiteEphemeris((t) => stateOrThrow(satrec, elements, t), fromMs, toMs);
+}
+
 /**
- * The slots of passGeometry (fromMs to toMs inclusive, every stepS seconds, SGP4 at each) with
- * only the look angles: the same numbers as passGeometry's samples, without the sub-satellite
- * point, sun elevation and range rate a key prediction does not use.
+ * The look angles of the slots fromMs to toMs inclusive, every stepS seconds, from the
+ * interpolated SGP4 ephemeris of `elements` (ephemeris.ts: SGP4 at the whole UTC multiples of
+ * HERMITE_NODE_STEP_S, cubic Hermite between; metres off SGP4, < 0.001° of elevation at a
+ * pass's ranges). `ephemeris` (the same elements' HermiteEphemeris, covering the interval; the
+ * planner shares one over a slice) or one of its own: the same numbers either way.
  */
-export function passLookAngles(elements: SatelliteElements, station: Station, fromMs: number, toMs: number, stepS: number, constraints: PassConstraints = {}): SlotLookAngles {
+export function passLookAngles(
+  elements: SatelliteElements,
+  station: Station,
+  fromMs: number,
+  toMs: number,
+  stepS: number,
+  constraints: PassConstraints = {},
+  ephemeris?: HermiteEphemeris,
+): SlotLookAngles {
   if (!(toMs > fromMs)) throw new InputError(`geometry interval ends (${iso(toMs)}) before it starts (${iso(fromMs)})`, { field: 'to' });
   if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
   resolveConstraints(constraints);
   epochDistanceCheck(elements, fromMs, toMs);
-  const satrec = satrecOf(elements);
+  const eph = ephemeris ?? elementsEphemeris(elements, fromMs, toMs);
   const frame = stationFrame(station);
   const n = Math.floor((toMs - fromMs) / (stepS * 1000) + 1e-9) + 1;
   const out: SlotLookAngles = { timeMs: new Float64Array(n), elevationDeg: new Float64Array(n), azimuthDeg: new Float64Array(n), rangeKm: new Float64Array(n) };
+  const pos: Vec3 = { x: 0, y: 0, z: 0 };
   for (let k = 0; k < n; k++) {
     const t = fromMs + k * stepS * 1000;
-    const la = lookAngles(frame, stateOrThrow(satrec, elements, t).ecf);
+    const la = lookAngles(frame, eph.ecf(t, pos));
     out.timeMs[k] = t;
     out.elevationDeg[k] = la.elevationDeg;
     out.azimuthDeg[k] = la.azimuthDeg;

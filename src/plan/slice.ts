@@ -9,9 +9,15 @@ import { InputError } from '../core/errors.js';
 import { missionStation, type Mission } from '../mission/config.js';
 import type { ElementCatalogue } from '../mission/elements.js';
 import { missionPasses } from '../mission/passes.js';
+import type { HermiteEphemeris } from '../orbit/ephemeris.js';
+import { elementsEphemeris } from '../orbit/passes.js';
+import type { SatelliteElements } from '../orbit/types.js';
 import { predictPassKey } from '../mission/predict.js';
 import { packCounts } from './counts.js';
 import type { PlanOptions, SliceInput, SlicePass, SliceResult } from './types.js';
+
+/** Span of a slice's shared ephemeris beyond its window (the search's 30-min edge margin and the passes straddling it), ms. */
+const EPHEMERIS_MARGIN_MS = 2 * 3_600_000;
 
 /** The mission's satellites: its constellation's, or its one satellite. */
 export function planSatellites(mission: Mission): ElementCatalogue[] {
@@ -34,9 +40,16 @@ export function planSlice(input: SliceInput): SliceResult {
   if (!cat) throw new InputError(`no satellite ${input.satelliteIndex} (the mission has ${sats.length})`, { field: 'satelliteIndex' });
   const mission: Mission = { ...input.mission, satellite: cat };
   const stations = input.stationIds.map((id) => missionStation(mission, id, { field: 'stationIds' }));
-  const found = missionPasses(mission, stations, input.fromMs, input.toMs, mission.constraints, undefined, { interpolate: true, clipToEpochLimit: true });
+  // one interpolated ephemeris per element set, shared by the search and every pass's prediction
+  const ephemerides = new Map<SatelliteElements, HermiteEphemeris>();
+  const ephemerisOf = (elements: SatelliteElements): HermiteEphemeris => {
+    let e = ephemerides.get(elements);
+    if (!e) ephemerides.set(elements, (e = elementsEphemeris(elements, input.fromMs - EPHEMERIS_MARGIN_MS, input.toMs + EPHEMERIS_MARGIN_MS)));
+    return e;
+  };
+  const found = missionPasses(mission, stations, input.fromMs, input.toMs, mission.constraints, undefined, { interpolate: true, clipToEpochLimit: true, ephemerisOf });
   const passes: SlicePass[] = found.passes.map((p) => {
-    const pred = predictPassKey(mission, p.station, p, { stepS: input.stepS });
+    const pred = predictPassKey(mission, p.station, p, { stepS: input.stepS, ephemerisOf });
     return {
       satellite: cat.name,
       satelliteIndex: input.satelliteIndex,

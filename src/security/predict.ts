@@ -110,6 +110,29 @@ export function slotProbabilities(
 /** Expected counts per basis and intensity over a pass (sum over slots). */
 export function predictCounts(samples: readonly LinkSampleLike[], params: PredictParams): PredictedCounts {
   if (!samples.length) throw new InputError('no link samples (empty pass)', { field: 'samples' });
+  const n = samples.length;
+  const eta = new Float64Array(n);
+  const bg = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    eta[i] = samples[i].etaTotal;
+    bg[i] = samples[i].backgroundHz ?? 0;
+  }
+  return predictCountsColumns(eta, bg, slotDurations(samples, params.stepS ?? 1), params);
+}
+
+/**
+ * predictCounts over columns: slot i has transmittance etaTotal[i], extra background
+ * backgroundHz[i] and length durationS[i] (or `durationS` for every slot). The same sums in the
+ * same order as predictCounts (which calls it), without a sample object per slot.
+ */
+export function predictCountsColumns(
+  etaTotal: ArrayLike<number>,
+  backgroundHz: ArrayLike<number>,
+  durationS: number | ArrayLike<number>,
+  params: PredictParams,
+): PredictedCounts {
+  const len = etaTotal.length;
+  if (!len) throw new InputError('no link samples (empty pass)', { field: 'samples' });
   const { intensities: mu, probabilities: p, probX } = params;
   const bobProbX = params.bobProbX ?? probX;
   if (!(probX > 0 && probX < 1)) throw new InputError(`must lie in (0, 1), got ${probX}`, { field: 'probX' });
@@ -118,35 +141,40 @@ export function predictCounts(samples: readonly LinkSampleLike[], params: Predic
   const darkHz = params.darkCountHz ?? 25;
   const eMis = params.misalignment ?? 1 / (1 + (params.polarisationContrast ?? 280));
   const pap = params.afterpulseProbability ?? 0;
-  const durations = slotDurations(samples, params.stepS ?? 1);
-  const zero = (): IntensityCounts[] => [0, 1, 2].map(() => ({ sent: 0, detected: 0, errors: 0 }));
-  const counts = { X: zero(), Z: zero() };
+  // per basis (X 0..2, Z 3..5) and intensity: sent, detected, errors
+  const sent = new Float64Array(6);
+  const detected = new Float64Array(6);
+  const errors = new Float64Array(6);
   let pulses = 0;
-  let durationS = 0;
-  samples.forEach((s, i) => {
-    const eta = s.etaTotal;
+  let totalS = 0;
+  for (let i = 0; i < len; i++) {
+    const eta = etaTotal[i];
     if (!(eta >= 0 && eta <= 1)) throw new InputError(`etaTotal must lie in [0, 1], got ${eta}`, { field: `samples[${i}].etaTotal` });
-    const n = params.repetitionRateHz * durations[i];
+    const dur = typeof durationS === 'number' ? durationS : durationS[i];
+    const n = params.repetitionRateHz * dur;
     pulses += n;
-    durationS += durations[i];
-    const pdc = params.darkCountProbability ?? 1 - Math.exp(-(darkHz + (s.backgroundHz ?? 0)) * windowS);
+    totalS += dur;
+    const pdc = params.darkCountProbability ?? 1 - Math.exp(-(darkHz + backgroundHz[i]) * windowS);
     // passive receiver: per-basis noise 2·p_dc whatever the splitter ratio (see PredictParams)
     const pdcX = params.passiveReceiver ? Math.min(0.5, pdc / bobProbX) : pdc;
     const pdcZ = params.passiveReceiver ? Math.min(0.5, pdc / (1 - bobProbX)) : pdc;
     for (let k = 0; k < 3; k++) {
-      const x = slotProbabilities(eta, mu[k], pdcX, eMis, pap);
-      const z = slotProbabilities(eta, mu[k], pdcZ, eMis, pap);
+      // slotProbabilities(eta, μ_k, p_dc, e_mis, p_ap) for each basis, written out
+      const e = Math.exp(-eta * mu[k]);
+      const dX = 1 - (1 - 2 * pdcX) * e;
+      const dZ = 1 - (1 - 2 * pdcZ) * e;
       const sentX = n * probX * p[k];
       const sentZ = n * (1 - probX) * p[k];
-      counts.X[k].sent! += sentX;
-      counts.Z[k].sent! += sentZ;
-      counts.X[k].detected += sentX * bobProbX * x.detect;
-      counts.Z[k].detected += sentZ * (1 - bobProbX) * z.detect;
-      counts.X[k].errors += sentX * bobProbX * x.error;
-      counts.Z[k].errors += sentZ * (1 - bobProbX) * z.error;
+      sent[k] += sentX;
+      sent[3 + k] += sentZ;
+      detected[k] += sentX * bobProbX * (dX * (1 + pap));
+      detected[3 + k] += sentZ * (1 - bobProbX) * (dZ * (1 + pap));
+      errors[k] += sentX * bobProbX * (pdcX + eMis * (1 - e) + (pap * dX) / 2);
+      errors[3 + k] += sentZ * (1 - bobProbX) * (pdcZ + eMis * (1 - e) + (pap * dZ) / 2);
     }
-  });
-  return { counts, pulses, durationS, intensities: mu, probabilities: p, bobProbX };
+  }
+  const basis = (o: number): IntensityCounts[] => [0, 1, 2].map((k) => ({ sent: sent[o + k], detected: detected[o + k], errors: errors[o + k] }));
+  return { counts: { X: basis(0), Z: basis(3) }, pulses, durationS: totalS, intensities: mu, probabilities: p, bobProbX };
 }
 
 /** One constant-loss slot of `durationS` seconds (for `--loss-db` and tests). */

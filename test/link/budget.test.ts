@@ -5,6 +5,8 @@ import { linkAt, linkBudget, linkModel } from '../../src/link/budget.js';
 import { MICIUS_TRANSMITTER as TX, XINGLONG_RECEIVER as RX } from '../../src/link/hardware.js';
 import { elevationFromRangeDeg, slantRangeKm, syntheticPass } from '../../src/link/synthetic.js';
 import { MAX_LOSS_DB } from '../../src/link/types.js';
+import { atmosphereTransmittance } from '../../src/link/atmosphere.js';
+import { fieldStopEfficiency, friedParameterM, seeingFwhmUrad } from '../../src/link/turbulence.js';
 
 describe('synthetic circular-orbit geometry', () => {
   it('slant range for h = 500 km matches algorithms.md §5.1 (500/570/683/909/1193/1407/1695 km)', () => {
@@ -100,6 +102,20 @@ describe('linkModel', () => {
         expect(Object.is(m.backgroundHz(el, az), ref.backgroundHz)).toBe(true);
       }),
       { seed: 16016, numRuns: 300 },
+    );
+  });
+
+  it('η_atm and η_turb are atmosphereTransmittance and fieldStopEfficiency(seeing(friedParameterM)) to the last bit, either airmass law', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 300, max: 3000, noNaN: true }), fc.double({ min: -5, max: 90, noNaN: true }), fc.constantFrom('kasten-young' as const, 'secant' as const), (rangeKm, el, law) => {
+        const s = linkModel(TX, RX, { airmassLaw: law }).sample(rangeKm, el);
+        const atm = atmosphereTransmittance(el, RX.zenithTransmittance, law);
+        const turb = el > 0 ? fieldStopEfficiency(RX.fieldOfViewUrad, seeingFwhmUrad(friedParameterM(RX.friedParameterZenithCm, TX.wavelengthNm, el), TX.wavelengthNm), TX.wavelengthNm, RX.apertureM) : 0;
+        expect(Object.is(s.etaAtmosphere, atm)).toBe(true);
+        expect(Object.is(s.etaTurbulence, turb)).toBe(true);
+        expect(Object.is(s.etaTotal, s.etaDiffraction * atm * turb * s.etaPointing * s.etaReceiver * s.etaDetector)).toBe(true);
+      }),
+      { seed: 16017, numRuns: 300 },
     );
   });
 });
