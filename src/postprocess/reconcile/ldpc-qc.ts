@@ -15,6 +15,16 @@
  * and patience semantics as `LdpcDecoder.decode`; the kernel counts violated checks mid-sweep and
  * the exact syndrome check (unsatisfiedChecks, on the expanded code) confirms a decode. Every call
  * starts from the given LLRs with zero messages (blind retries restart from scratch anyway).
+ *
+ * Where it loses to sum-product (measured 2026-12-03, N = 131072, QBER 2 %, 2 % punctured, one
+ * shot, 40 frames decoded at f = 1.12 / 1.13; float sum-product 8/10 and 10/10): min-sum 13/40,
+ * 23/40. Not the resolution: lcQ 16 gives 13/40, 21/40, lcQ 12 4/40, 16/40, and lcQ 32 (mmax 53)
+ * 0/40 (saturation). Not the check rule's two-input error either: approximate-min* (Jones, Valles,
+ * Smith & Villasenor 2003: exact tabulated box-plus, ln(1 + e^−x) in 16 steps) in this kernel,
+ * matching a scalar reference bit for bit, gave 13/40, 22/40 with the ladder and 13/40, 23/40 at
+ * α = 1: at check degree ≈ 40 each input lowers the box-plus by less than one 8-bit unit, so the
+ * rounded corrections vanish; sum-product's small check messages need 16-bit sums (φ domain).
+ * Offset β = 1: 20/40, 27/40 (with the protocol, 10⁵ bits: f −0.002, within noise).
  */
 import type { WasmKernel } from '../../core/wasm/instance.js';
 import { instantiate } from '../../core/wasm/instance.js';
