@@ -6,7 +6,7 @@
  * any pass.
  */
 import { InputError } from '../core/errors.js';
-import { linkModel } from '../link/budget.js';
+import { linkModel, type LinkModel } from '../link/budget.js';
 import type { ReceiverConfig, TransmitterConfig } from '../link/hardware.js';
 import type { HermiteEphemeris } from '../orbit/ephemeris.js';
 import { passLookAngles, passSummary, type Pass } from '../orbit/passes.js';
@@ -99,6 +99,16 @@ export function keyOfCounts(mission: Mission, counts: PredictedCounts, options: 
   );
 }
 
+const linkModels = new WeakMap<TransmitterConfig, WeakMap<ReceiverConfig, LinkModel>>();
+/** linkModel(tx, rx), kept per transmitter and receiver object (a pure function of them; the planner asks once per pass). */
+function linkModelOf(tx: TransmitterConfig, rx: ReceiverConfig): LinkModel {
+  let byRx = linkModels.get(tx);
+  if (!byRx) linkModels.set(tx, (byRx = new WeakMap()));
+  let m = byRx.get(rx);
+  if (!m) byRx.set(rx, (m = linkModel(tx, rx)));
+  return m;
+}
+
 /**
  * Predict the finite-key length of one pass of `station` (an id or a station of the mission):
  * `pass` is a Pass from missionPasses/findPasses or a spec (UTC date or ISO time near AOS).
@@ -129,7 +139,7 @@ export function predictPassKey(mission: Mission, station: MissionStation | strin
   if (!(toMs > fromMs)) [fromMs, toMs] = [startMs, endMs];
   // the slots' look angles (SGP4 at each) and the link model's η and background (= linkBudget's)
   const look = passLookAngles(elements, st, fromMs, toMs, stepS, mission.constraints, options.ephemerisOf?.(elements));
-  const link = linkModel(mission.transmitter, st.receiver);
+  const link = linkModelOf(mission.transmitter, st.receiver);
   const n = look.timeMs.length;
   const eta = new Float64Array(n);
   const bg = new Float64Array(n);

@@ -71,6 +71,26 @@ export class HermiteEphemeris {
     return o;
   }
 
+  /** Per node (filled on first use by ecfAndNormal): the unit normal of r × v, TEME; NaN until then. */
+  private normals: Float64Array | null = null;
+
+  private normal(i: number): number {
+    const o = 3 * i;
+    const nm = (this.normals ??= new Float64Array(3 * this.known.length).fill(NaN));
+    if (Number.isNaN(nm[o])) {
+      const nd = this.nodes;
+      const a = this.node(i);
+      const hx = nd[a + 1] * nd[a + 5] - nd[a + 2] * nd[a + 4];
+      const hy = nd[a + 2] * nd[a + 3] - nd[a] * nd[a + 5];
+      const hz = nd[a] * nd[a + 4] - nd[a + 1] * nd[a + 3];
+      const n = Math.hypot(hx, hy, hz);
+      nm[o] = hx / n;
+      nm[o + 1] = hy / n;
+      nm[o + 2] = hz / n;
+    }
+    return o;
+  }
+
   /** Interpolated ECF position at timeMs, km, written to `out`. */
   ecf(timeMs: number, out: Vec3 = { x: 0, y: 0, z: 0 }): Vec3 {
     return this.at(timeMs, out, null);
@@ -106,13 +126,11 @@ export class HermiteEphemeris {
     out.y = -x * sn + y * c;
     out.z = z;
     if (normalOut !== null) {
-      const hx = nd[a + 1] * nd[a + 5] - nd[a + 2] * nd[a + 4];
-      const hy = nd[a + 2] * nd[a + 3] - nd[a] * nd[a + 5];
-      const hz = nd[a] * nd[a + 4] - nd[a + 1] * nd[a + 3];
-      const n = Math.hypot(hx, hy, hz);
-      normalOut.x = (hx * c + hy * sn) / n;
-      normalOut.y = (-hx * sn + hy * c) / n;
-      normalOut.z = hz / n;
+      const h = this.normal(i);
+      const nm = this.normals!;
+      normalOut.x = nm[h] * c + nm[h + 1] * sn;
+      normalOut.y = -nm[h] * sn + nm[h + 1] * c;
+      normalOut.z = nm[h + 2];
     }
     return out;
   }

@@ -28,15 +28,14 @@ export function epochDistanceCheck(elements: SatelliteElements, fromMs: number, 
   const a = daysFromEpoch(elements, fromMs);
   const b = daysFromEpoch(elements, toMs);
   const worst = Math.abs(a) > Math.abs(b) ? a : b;
-  const epochIso = new Date(epochMs(elements)).toISOString();
   if (!Number.isFinite(worst) || Math.abs(worst) > EPOCH_LIMIT_DAYS) {
     throw new InputError(
-      `${new Date(Math.abs(a) > Math.abs(b) ? fromMs : toMs).toISOString()} is ${Math.abs(worst).toFixed(0)} days ${worst < 0 ? 'before' : 'after'} the epoch of "${elements.name}" (${epochIso}); SGP4 is refused beyond ${EPOCH_LIMIT_DAYS} days: use element sets near the time`,
+      `${new Date(Math.abs(a) > Math.abs(b) ? fromMs : toMs).toISOString()} is ${Math.abs(worst).toFixed(0)} days ${worst < 0 ? 'before' : 'after'} the epoch of "${elements.name}" (${new Date(epochMs(elements)).toISOString()}); SGP4 is refused beyond ${EPOCH_LIMIT_DAYS} days: use element sets near the time`,
       { field: 'satellite' },
     );
   }
   if (Math.abs(worst) > EPOCH_WARN_DAYS) {
-    return `"${elements.name}": propagated ${Math.abs(worst).toFixed(0)} days ${worst < 0 ? 'before' : 'after'} its element set's epoch (${epochIso}); beyond ${EPOCH_WARN_DAYS} days pass times drift by seconds or more`;
+    return `"${elements.name}": propagated ${Math.abs(worst).toFixed(0)} days ${worst < 0 ? 'before' : 'after'} its element set's epoch (${new Date(epochMs(elements)).toISOString()}); beyond ${EPOCH_WARN_DAYS} days pass times drift by seconds or more`;
   }
   return undefined;
 }
