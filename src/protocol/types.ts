@@ -162,11 +162,17 @@ export interface PartyEvent {
   passCompleteAtMs?: number;
 }
 
-/** One block of a streamed pass's detections (what timing recovery emitted for ~10 s of tags), decoded as GroundDetections' arrays. */
+/**
+ * One block of a streamed pass's detections (what timing recovery emitted for ~10 s of tags),
+ * decoded as GroundDetections' arrays — or a part of one (`more`: the block's next part follows;
+ * the block is its parts up to the first without `more`). The ground announces each part as it
+ * comes; sifting, estimation and reconciliation run on the whole block (stages/streamed-blocks.ts).
+ */
 export interface DetectionBlock {
   pulseIndex: Float64Array;
   basis: Uint8Array;
   bit: Uint8Array;
+  more?: boolean;
 }
 
 export interface PartyResult {
