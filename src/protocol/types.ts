@@ -213,4 +213,11 @@ export interface PartyOptions {
   rawNotify?: (frame: Uint8Array) => Promise<void>;
   /** The raw transport's next frame (the peer's abort notice after a failed send). */
   rawReceive?: () => Promise<Uint8Array>;
+  /**
+   * An emulated link (link-emulator.ts): resolves once the frames sent so far are delivered. The
+   * emulator hands a frame on from a timer of this process, so a long synchronous computation
+   * right after a send would hold the frame back — a real link sends it meanwhile; a party about
+   * to compute while the peer waits for its last frames awaits this first.
+   */
+  linkSettled?: () => Promise<void>;
 }

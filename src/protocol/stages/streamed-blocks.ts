@@ -329,7 +329,12 @@ export const streamedBlocks: Stage = {
     timeline.mark('satellite', 'step', 'detections/end');
     c.opts.onEvent?.({ role: 'satellite', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
     c.announcedDetections = acc.detections;
+    // the whole-pass bookkeeping runs while the seed halves cross; in steps, so that frames due
+    // on the link meanwhile are not held up (see yieldToTimers)
+    await yieldToTimers();
     acc.finish(block, false);
+    timeline.mark('satellite', 'step', 'detections/end:preliminary');
+    await yieldToTimers();
     preliminaryOnPass(c);
   },
 
@@ -413,15 +418,39 @@ export const streamedBlocks: Stage = {
     if (parts.length > 0) throw new ProtocolAbort('protocol-violation', `the detections ended inside block ${acc.blocks} (a part marked as followed by another)`);
     timeline.mark('ground', 'step', 'detections/end');
     await session.send({ type: 'end', detections: acc.detections, blocks: acc.blocks });
+    // the satellite sends its seed half once `end` is in: over an emulated link, let `end` (and
+    // the last block's error count before it) out before the bookkeeping below holds the event loop
+    await c.opts.linkSettled?.();
     timeline.mark('ground', 'step', 'detections/seed');
     await sendSeedPart(session, block, seedRng, paBits, false);
     c.opts.onEvent?.({ role: 'ground', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
+    // the whole-pass bookkeeping runs while the seed halves cross, in steps with the event loop
+    // let through in between (yieldToTimers)
+    await yieldToTimers();
+    timeline.mark('ground', 'step', 'detections/end:input');
     c.input = { ...c.input, pulseIndex: concatArrays(Float64Array, pulse), basis: concatArrays(Uint8Array, basis), bit: concatArrays(Uint8Array, bit) };
+    await yieldToTimers();
+    timeline.mark('ground', 'step', 'detections/end:finish');
     acc.finish(block, true);
+    await yieldToTimers();
+    timeline.mark('ground', 'step', 'detections/end:detail');
     groundDetail(c);
+    await yieldToTimers();
+    timeline.mark('ground', 'step', 'detections/end:preliminary');
     preliminaryOnPass(c);
   },
 };
+
+/**
+ * Let the event loop run its due timers and I/O before the next stretch of synchronous work. The
+ * link emulator (link-emulator.ts) hands a frame on from a timer of this process, so a party
+ * computing for a second would hold a frame due meanwhile for that second — which a real link does
+ * not do (the kernel sends a written frame whatever the process computes). A setTimeout(0) yield
+ * runs every timer already due (the frames just sent are let out first: PartyOptions.linkSettled).
+ */
+function yieldToTimers(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
 
 /** The ground's per-detection report of the pass (as the batch estimation stage builds it). */
 function groundDetail(c: GroundContext): void {
