@@ -85,6 +85,8 @@ export const finalBoundStage: Stage = {
       // No key by the ground's own bound: the satellite's abort (no-key) is what comes, awaited here
       decided.catch(() => undefined);
       c.finalDecision = decided;
+      // over an emulated link: the counts out before the hash holds the event loop (PartyOptions.linkSettled)
+      await c.opts.linkSettled?.();
       return;
     }
     await decided;
