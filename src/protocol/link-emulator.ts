@@ -72,7 +72,7 @@ export function scheduleFrame(
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 /** This end of `inner` behind an emulated link; `stats()` reports what went over it. */
-export function emulateLink(inner: FrameTransport, o: LinkEmulatorOptions, clockS: () => number = defaultClock()): FrameTransport & { stats(): LinkStats } {
+export function emulateLink(inner: FrameTransport, o: LinkEmulatorOptions, clockS: () => number = defaultClock()): FrameTransport & { stats(): LinkStats; settled(): Promise<void> } {
   const t0 = clockS();
   let busyUntil = 0;
   let chain: Promise<void> = Promise.resolve();
@@ -112,6 +112,8 @@ export function emulateLink(inner: FrameTransport, o: LinkEmulatorOptions, clock
       void chain.then(() => inner.close());
     },
     stats: () => ({ ...s }),
+    /** Resolves once every frame sent so far has been delivered to the peer's side (its time on the link is over). */
+    settled: () => chain,
   };
 }
 

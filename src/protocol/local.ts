@@ -56,8 +56,8 @@ export async function runLocalSession(o: LocalSessionOptions): Promise<LocalSess
   const alice = new AuthenticatedChannel(ta, new KeyPool(psk.slice()), 'alice');
   const bob = new AuthenticatedChannel(tb, new KeyPool(psk.slice()), 'bob');
   const [satellite, ground] = await Promise.all([
-    runSatellite(alice, o.source, o.policy, { post: o.post, sink: o.satelliteSink, seed: o.seed, onEvent: o.onEvent, attachLedger: (l) => alice.attachLedger(l), rawNotify: (f) => ta.sendFrame(f) }).finally(() => ta.close()),
-    runGround(bob, o.detections, { ...(o.blocks ? { blocks: o.blocks } : {}), post: o.post, sink: o.groundSink, seed: o.seed, onEvent: o.onEvent, attachLedger: (l) => bob.attachLedger(l), rawNotify: (f) => tb.sendFrame(f) }).finally(() => tb.close()),
+    runSatellite(alice, o.source, o.policy, { post: o.post, sink: o.satelliteSink, seed: o.seed, onEvent: o.onEvent, attachLedger: (l) => alice.attachLedger(l), rawNotify: (f) => ta.sendFrame(f), ...(la ? { linkSettled: () => la.settled() } : {}) }).finally(() => ta.close()),
+    runGround(bob, o.detections, { ...(o.blocks ? { blocks: o.blocks } : {}), post: o.post, sink: o.groundSink, seed: o.seed, onEvent: o.onEvent, attachLedger: (l) => bob.attachLedger(l), rawNotify: (f) => tb.sendFrame(f), ...(lb ? { linkSettled: () => lb.settled() } : {}) }).finally(() => tb.close()),
   ]);
   const authPadBits = alice.blockReport().padBitsConsumed;
   return {

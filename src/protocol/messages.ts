@@ -22,7 +22,8 @@
  *   ⇄   abort        reason code and message, at any time
  *
  * A streamed pass (`mozi ground --follow`, stages/streamed-blocks.ts) repeats, per block of
- * detections as timing recovery emits them, G→S detections, S→G sift, S→G sample, G→S sample
+ * detections as timing recovery emits them, G→S detections and S→G sift per part of the block (a
+ * trailing flag on all parts but the last: another part of the block follows), S→G sample, G→S sample
  * and the reconciliation's post messages and G→S errors (one count, the block's); then G→S end (detections and blocks of the pass), right
  * behind it each side's half of the privacy-amplification seed (G→S and S→G post:amplify,
  * postprocess/privacy.ts seedParts), and the rest (verification … done; privacy amplification
@@ -77,6 +78,8 @@ export interface DetectionsMsg {
   pulseIndex: Float64Array;
   /** Bob's basis per detection: 0 = Z, 1 = X. */
   basis: BitArray;
+  /** A streamed pass: a part of the block, whose next part follows (encoded only when set). */
+  part?: boolean;
 }
 
 export interface SiftMsg {
@@ -243,6 +246,7 @@ export function encodeMessage(m: Message): Uint8Array {
       if (m.basis.length !== m.pulseIndex.length) throw new RangeError('detections: basis length mismatch');
       writeIncreasing(w, m.pulseIndex);
       w.raw(m.basis.toBytes());
+      if (m.part) w.u8(1);
       break;
     case 'sift':
       if (m.intensity.length !== m.match.length) throw new RangeError('sift: intensity length mismatch');
@@ -333,6 +337,11 @@ export function decodeMessage(frame: Uint8Array): Message {
       const n = pulseIndex.length;
       const basis = BitArray.fromBytes(r.raw((n + 7) >>> 3), n);
       m = { type, pulseIndex, basis };
+      if (r.remaining > 0) {
+        const flag = r.u8();
+        if (flag !== 1) throw new ProtocolAbort('protocol-violation', `detections flag ${flag}`);
+        m.part = true;
+      }
       break;
     }
     case 'sift': {

@@ -48,6 +48,7 @@ async function runAuthenticated(
       attachLedger: (l) => ch.attachLedger(l),
       rawNotify: (f) => t.sendFrame(f),
       rawReceive: () => t.receiveFrame(),
+      ...(linked ? { linkSettled: () => linked.settled() } : {}),
     });
     return { ...r, authPadBits: ch.blockReport().padBitsConsumed, ...(linked ? { link: linked.stats() } : {}) };
   } finally {

@@ -162,11 +162,17 @@ export interface PartyEvent {
   passCompleteAtMs?: number;
 }
 
-/** One block of a streamed pass's detections (what timing recovery emitted for ~10 s of tags), decoded as GroundDetections' arrays. */
+/**
+ * One block of a streamed pass's detections (what timing recovery emitted for ~10 s of tags),
+ * decoded as GroundDetections' arrays — or a part of one (`more`: the block's next part follows;
+ * the block is its parts up to the first without `more`). The ground announces each part as it
+ * comes; sifting, estimation and reconciliation run on the whole block (stages/streamed-blocks.ts).
+ */
 export interface DetectionBlock {
   pulseIndex: Float64Array;
   basis: Uint8Array;
   bit: Uint8Array;
+  more?: boolean;
 }
 
 export interface PartyResult {
@@ -207,4 +213,11 @@ export interface PartyOptions {
   rawNotify?: (frame: Uint8Array) => Promise<void>;
   /** The raw transport's next frame (the peer's abort notice after a failed send). */
   rawReceive?: () => Promise<Uint8Array>;
+  /**
+   * An emulated link (link-emulator.ts): resolves once the frames sent so far are delivered. The
+   * emulator hands a frame on from a timer of this process, so a long synchronous computation
+   * right after a send would hold the frame back — a real link sends it meanwhile; a party about
+   * to compute while the peer waits for its last frames awaits this first.
+   */
+  linkSettled?: () => Promise<void>;
 }

@@ -22,7 +22,7 @@ import { StreamedDetections } from '../protocol/records.js';
 import { passIdOf } from '../protocol/records.js';
 import type { DetectionBlock } from '../protocol/types.js';
 import type { GroundRecord } from '../quantum/records.js';
-import { TimingTracker, type TagChunk } from '../timing/tracker.js';
+import { TimingTracker, type TagChunk, type TrackedDetections } from '../timing/tracker.js';
 import { GrowableF64, GrowableU8 } from '../core/growable.js';
 import { AsyncQueue } from '../core/queue.js';
 import type { TimingDiagnostics } from '../timing/recover.js';
@@ -37,6 +37,13 @@ import { readTagFile, readTagStream } from './tag-stream.js';
 export interface FollowBlocksOptions extends FollowGroundOptions {
   /** Ground time of tags per detection block (default 10 s); the last block is what is left at the end. */
   blockS?: number;
+  /**
+   * Ground time of tags per part of a block (default: blockS, no parts): the ground announces a
+   * block's detections part by part as they become final, so that after the last tag only the
+   * last part crosses the link. The blocks, and so the key, are the same whatever partS (the
+   * tracker's parts of a block are its detections cut in consecutive runs: timing/tracker.ts).
+   */
+  partS?: number;
   /** Seed of the ground's multi-click coins. */
   seed?: string;
   /** Satellite name for the pass id (default: the ephemeris summary's). */
@@ -87,7 +94,7 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
   };
   const tracker = new TimingTracker(
     { ephemeris: meta.ephemeris, schedule: meta.schedule, quantumDelayPs: meta.quantumDelayPs, gateWindowPs: meta.receiver.gateWindowNs * 1000 },
-    { chunkS: opts.blockS ?? 10 },
+    { chunkS: opts.blockS ?? 10, ...(opts.partS !== undefined ? { partS: opts.partS } : {}) },
   );
   const decode = new StreamedDetections(opts.seed);
   const slicer = new TagSlicer((opts.sliceS ?? 0.1) * 1e12);
@@ -115,6 +122,20 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
     let offset = opts.offsetPs ?? 0;
     let lastQ = -Infinity;
     let lastS = -Infinity;
+    // whether the block being emitted has a non-empty part already (an empty block is not handed out)
+    let open = false;
+    const emitted = (d: TrackedDetections | null): DetectionBlock | undefined => {
+      if (!d) return undefined;
+      const nonEmpty = d.pulseIndex.length > 0;
+      if (!d.chunkEnd) {
+        if (!nonEmpty) return undefined;
+        open = true;
+        return { ...counted(decode.decode(d)), more: true };
+      }
+      const had = open;
+      open = false;
+      return nonEmpty || had ? out(decode.decode(d)) : undefined;
+    };
     for await (const b of batches) {
       if (map === null) {
         map = resolveChannelMap(decoder, file!, { channels: opts.channels, format: format!, stream: opts.stream }).map;
@@ -146,22 +167,26 @@ export function followGroundBlocks(root: string, opts: FollowBlocksOptions = {})
       slicer.add(timePs, detector, syncTimePs);
       // every slice both streams have passed is complete: no later tag of either falls into it
       for (const slice of slicer.complete(Math.min(lastQ, lastS))) {
-        const d = tracker.push(slice);
-        if (d && d.pulseIndex.length > 0) yield out(decode.decode(d));
+        const blk = emitted(tracker.push(slice));
+        if (blk) yield blk;
       }
     }
     for (const slice of slicer.complete(Infinity)) {
-      const d = tracker.push(slice);
-      if (d && d.pulseIndex.length > 0) yield out(decode.decode(d));
+      const blk = emitted(tracker.push(slice));
+      if (blk) yield blk;
     }
     const last = tracker.finish();
     state.timing = tracker.diagnostics();
     yield out(decode.decode(last));
   }
-  const out = (blk: DetectionBlock): DetectionBlock => {
-    state.blocks++;
+  const counted = (blk: DetectionBlock): DetectionBlock => {
     state.detections += blk.pulseIndex.length;
     return blk;
+  };
+  /** A block's last part (the whole block without parts). */
+  const out = (blk: DetectionBlock): DetectionBlock => {
+    state.blocks++;
+    return counted(blk);
   };
   return { site: meta.station, passId, meta, blocks: prefetched(blocks(), () => stop.abort()), state };
 }

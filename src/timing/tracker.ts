@@ -35,8 +35,15 @@ import { PredictedRange } from './ephemeris.js';
 import { fineSkew, initialSyncPhase, robustSegmentFit, slope, wrap, type DetectionList, type TimingDiagnostics, type TimingInput } from './recover.js';
 
 export interface TrackerOptions {
-  /** Tags per emitted chunk, as a span of ground time (default 10 s). */
+  /** Tags per emitted chunk (a block of the streamed pass), as a span of ground time (default 10 s). */
   chunkS?: number;
+  /**
+   * Tags per emitted part of a chunk (default chunkS: every emission ends a chunk). Parts are
+   * emitted by the same rule as chunks (what is final at the emission), so a chunk — the parts up
+   * to and including the one marked `chunkEnd` — holds exactly the detections it holds without
+   * parts (see emit).
+   */
+  partS?: number;
   /** Markers seen before the sync numbering offset is decided (default 20). */
   minMarkers?: number;
   /** Tags (at most) the fine-skew histogram uses, from the first chunk (default 300,000). */
@@ -58,6 +65,9 @@ export interface TagChunk {
 
 const HOLD_BACK_PS = 1e6;
 
+/** An emission: detections that became final, and whether they close the chunk. */
+export type TrackedDetections = DetectionList & { chunkEnd: boolean };
+
 export class TimingTracker {
   private readonly Tp: number;
   private readonly Ts: number;
@@ -67,6 +77,7 @@ export class TimingTracker {
   private readonly segPs: number;
   private readonly gate: number;
   private readonly chunkPs: number;
+  private readonly partPs: number;
   private readonly minMarkers: number;
   private readonly skewTags: number;
   private readonly range: PredictedRange;
@@ -124,6 +135,7 @@ export class TimingTracker {
   private multi = 0;
   private emitted = 0;
   private lastEmitTagPs = NaN;
+  private lastChunkTagPs = NaN;
   private lastMappedEm = -Infinity;
   private finished = false;
 
@@ -140,6 +152,7 @@ export class TimingTracker {
     this.segPs = (options.segmentMs ?? 20) * 1e9;
     this.gate = options.trackGateCycles ?? 0.01;
     this.chunkPs = (options.chunkS ?? 10) * 1e12;
+    this.partPs = Math.min(this.chunkPs, (options.partS ?? Infinity) * 1e12);
     this.minMarkers = options.minMarkers ?? 20;
     this.skewTags = options.skewTags ?? 300_000;
     this.range = new PredictedRange(input.ephemeris.samples);
@@ -154,9 +167,11 @@ export class TimingTracker {
 
   /**
    * Add the next tags (each array in time order, continuing the previous chunk's). Returns the
-   * detections that became final, as one chunk, once they span `chunkS` of tags; else null.
+   * detections that became final, as one part, once the tags since the last part span `partS`,
+   * marked `chunkEnd` once the tags since the last chunk span `chunkS`; else null. The chunk
+   * boundaries do not depend on partS (they fall on the same push).
    */
-  push(chunk: TagChunk): DetectionList | null {
+  push(chunk: TagChunk): TrackedDetections | null {
     if (this.finished) throw new Error('timing tracker: push after finish');
     for (let k = 0; k < chunk.syncTimePs.length; k++) {
       const t = chunk.syncTimePs[k];
@@ -172,13 +187,15 @@ export class TimingTracker {
     this.qTotal += chunk.timePs.length;
     this.advance(false);
     if (Number.isNaN(this.firstGatedTagPs)) return null;
-    if (Number.isNaN(this.lastEmitTagPs)) this.lastEmitTagPs = this.firstGatedTagPs;
-    if (this.lastGatedTagPs - this.lastEmitTagPs < this.chunkPs) return null;
-    return this.emit(false);
+    if (Number.isNaN(this.lastEmitTagPs)) this.lastEmitTagPs = this.lastChunkTagPs = this.firstGatedTagPs;
+    const chunkEnd = this.lastGatedTagPs - this.lastChunkTagPs >= this.chunkPs;
+    if (!chunkEnd && this.lastGatedTagPs - this.lastEmitTagPs < this.partPs) return null;
+    if (chunkEnd) this.lastChunkTagPs = this.lastGatedTagPs;
+    return { ...this.emit(false), chunkEnd };
   }
 
-  /** The pass is over: map and emit every remaining tag (the last chunk). */
-  finish(): DetectionList {
+  /** The pass is over: map and emit every remaining tag (the last chunk's last part). */
+  finish(): TrackedDetections {
     if (this.finished) throw new Error('timing tracker: finish twice');
     const ns = this.st.length;
     if (ns < 10) throw new ProtocolAbort('timing-failed', `only ${ns} sync tags`);
@@ -189,7 +206,7 @@ export class TimingTracker {
     if (this.K !== undefined && whole !== this.K) {
       throw new ProtocolAbort('timing-failed', `the marker vote of the whole pass (K = ${whole}) differs from the one the first chunks were numbered with (K = ${this.K})`);
     }
-    return this.emit(true);
+    return { ...this.emit(true), chunkEnd: true };
   }
 
   private advance(final: boolean): void {
@@ -412,7 +429,16 @@ export class TimingTracker {
     this.sigma = sigmaPs;
   }
 
-  /** Sort the held detections by pulse index and hand out those 1 µs of pulses behind the last mapped tag (all at the end). */
+  /**
+   * Sort the held detections by pulse index and hand out those 1 µs of pulses behind the last
+   * mapped tag (all at the end), up to the first of the last three mapped (a later tag may still
+   * merge into those). What is handed out is every held detection below a threshold that only
+   * grows (the horizon follows the latest emission estimate; a detection mapped later lies ≫ the
+   * jitter past every one below the horizon), and the last three mapped are held at every earlier
+   * emission too: so emitting parts in between hands out, over a chunk, exactly the detections one
+   * emission at the chunk's end would, in the same (pulse) order — the parts of a chunk are its
+   * detections cut into consecutive runs (test/timing/tracker.test.ts pins it on the reference pass).
+   */
   private emit(all: boolean): DetectionList {
     const m = this.dP.length;
     const order = new Uint32Array(m);

@@ -37,6 +37,7 @@ describe('protocol codec', () => {
         bound: 'chernoff', protocol: 'symmetric', reconciliation: 'cascade', qberThreshold: 0.11, sampleFraction: 0.005, pulseRateHz: 1e8, pulsesSent: 27_300_000_000,
       },
       { type: 'detections', pulseIndex: Float64Array.from([5, 9, 27_299_999_999]), basis: BitArray.fromBits([1, 0, 1]) },
+      { type: 'detections', pulseIndex: Float64Array.from([3, 4]), basis: BitArray.fromBits([0, 1]), part: true },
       { type: 'sift', match: BitArray.fromBits([1, 1, 0, 1, 0]), intensity: Uint8Array.from([0, 1, 2, 0, 1]) },
       { type: 'sample', positions: Float64Array.from([1, 4]), bits: BitArray.fromBits([0, 1]) },
       { type: 'decision', stage: 'final', keyLengthBits: 300_939 },
@@ -50,7 +51,10 @@ describe('protocol codec', () => {
 
   it('rejects other versions, unknown types, truncation and trailing bytes as protocol violations', () => {
     const f = encodeMessage({ type: 'done', keyBits: 300 });
-    const bad = [Uint8Array.from([PROTOCOL_VERSION + 1, ...f.subarray(1)]), Uint8Array.from([PROTOCOL_VERSION, 99]), f.subarray(0, f.length - 1), Uint8Array.from([...f, 0])];
+    const part = encodeMessage({ type: 'detections', pulseIndex: Float64Array.from([3, 4]), basis: BitArray.fromBits([0, 1]), part: true });
+    // a part flag other than 1, or a byte after it
+    const badPart = [Uint8Array.from([...part.subarray(0, part.length - 1), 2]), Uint8Array.from([...part, 1])];
+    const bad = [Uint8Array.from([PROTOCOL_VERSION + 1, ...f.subarray(1)]), Uint8Array.from([PROTOCOL_VERSION, 99]), f.subarray(0, f.length - 1), Uint8Array.from([...f, 0]), ...badPart];
     for (const b of bad) {
       try {
         decodeMessage(b);

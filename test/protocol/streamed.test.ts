@@ -85,6 +85,50 @@ describe('streamed pass (stages/streamed-blocks.ts): per-block sifting, estimati
     expect(Math.abs(ra - rc) / rc).toBeLessThan(0.02);
   }, 120_000);
 
+  it('blocks announced in parts (DetectionBlock.more): the same key and ledger as the whole blocks, one sift answer per part', async () => {
+    // random cuts of each block into parts (seeded; the seed is printed on failure)
+    const cutSeed = 'streamed-test/parts';
+    const rng = new Drbg(cutSeed);
+    async function* inParts(): AsyncGenerator<DetectionBlock> {
+      for await (const b of blocksOf(pass.detections, sizes)) {
+        const n = b.pulseIndex.length;
+        const cuts = [...new Set(Array.from({ length: 1 + (rng.uint32() % 6) }, () => rng.uint32() % (n + 1)))].sort((x, y) => x - y);
+        let o = 0;
+        for (const c of [...cuts, n]) {
+          if (c === n) break;
+          await new Promise((r) => setTimeout(r, 1));
+          yield { pulseIndex: b.pulseIndex.slice(o, c), basis: b.basis.slice(o, c), bit: b.bit.slice(o, c), more: true };
+          o = c;
+        }
+        yield { pulseIndex: b.pulseIndex.slice(o), basis: b.basis.slice(o), bit: b.bit.slice(o) };
+      }
+    }
+    const whole = await runLocalSession({ source: pass.source, detections: names(pass.detections), blocks: blocksOf(pass.detections, sizes), policy: POLICY, post, seed: '4' });
+    const parted = await runLocalSession({ source: pass.source, detections: names(pass.detections), blocks: inParts(), policy: POLICY, post, seed: '4' });
+    expect(parted.satellite.abortMessage, `cut seed ${cutSeed}`).toBeUndefined();
+    expect(parted.keysMatch).toBe(true);
+    expect(parted.satellite.keyDigest, `cut seed ${cutSeed}`).toBe(whole.satellite.keyDigest);
+    expect(parted.ground.keyDigest).toBe(whole.ground.keyDigest);
+    expect(parted.satellite.ledger!.entries).toEqual(whole.satellite.ledger!.entries);
+    expect(parted.satellite.counts).toEqual(whole.satellite.counts);
+    // more detection messages, each answered by a sift message
+    const dm = parted.satellite.traffic['received:detections'].messages;
+    expect(dm).toBeGreaterThan(whole.satellite.traffic['received:detections'].messages);
+    expect(parted.satellite.traffic['sent:sift'].messages).toBe(dm);
+  }, 120_000);
+
+  it('detections that end inside a block (its last part still to come) are a protocol violation; nothing is stored', async () => {
+    const d = pass.detections;
+    async function* cut(): AsyncGenerator<DetectionBlock> {
+      yield { pulseIndex: d.pulseIndex.slice(0, 20_000), basis: d.basis.slice(0, 20_000), bit: d.bit.slice(0, 20_000) };
+      yield { pulseIndex: d.pulseIndex.slice(20_000, 30_000), basis: d.basis.slice(20_000, 30_000), bit: d.bit.slice(20_000, 30_000), more: true };
+    }
+    const r = await runLocalSession({ source: pass.source, detections: names(d), blocks: cut(), policy: POLICY, post, seed: '5' });
+    expect(r.satellite.abortReason).toBe('protocol-violation');
+    expect(r.ground.aborted).toBe(true);
+    expect(r.satellite.keyBits + r.ground.keyBits).toBe(0);
+  }, 60_000);
+
   it('after the last block each side sends half of the PA seed (n − 1 bits in all, one half each way); the seed is not in the ledger', async () => {
     const a = await runLocalSession({ source: pass.source, detections: names(pass.detections), blocks: blocksOf(pass.detections, sizes), policy: POLICY, post, seed: '8' });
     expect(a.keysMatch).toBe(true);

@@ -37,14 +37,22 @@ describe('ground --follow: blocks through the protocol while the recording grows
     rmSync(tagFile);
     let written = 0;
     const recorder = writeAsRecording(bytes, tagFile, 10, 150).then(() => (written = Date.now()));
-    const f = followGroundBlocks(root, { pollMs: 10, idleS: 30, blockS: 1, seed: '1' });
+    // the blocks announced in parts of 0.25 s of tags (as the real-time mode does, --part-s)
+    const f = followGroundBlocks(root, { pollMs: 10, idleS: 30, blockS: 1, partS: 0.25, seed: '1' });
     // each block as the protocol takes it: before or after the recorder wrote its last part
     const early: boolean[] = [];
     const pulses: Float64Array[] = [];
+    let parts = 0;
+    let run: Float64Array[] = [];
     async function* watched(): AsyncGenerator<DetectionBlock> {
       for await (const b of f.blocks) {
-        early.push(written === 0);
-        pulses.push(b.pulseIndex);
+        run.push(b.pulseIndex);
+        if (b.more) parts++;
+        else {
+          early.push(written === 0);
+          pulses.push(Float64Array.from(run.flatMap((p) => Array.from(p))));
+          run = [];
+        }
         yield b;
       }
     }
@@ -76,11 +84,16 @@ describe('ground --follow: blocks through the protocol while the recording grows
     expect(r.satellite.counts!.detections).toBe(all.length);
     expect(r.ground.keyDigest).toBe(r.satellite.keyDigest);
 
-    // the batch replay of the finished file (read through, big chunks): the same blocks, the same key
+    expect(run).toEqual([]);
+    expect(parts).toBeGreaterThan(f.state.blocks);
+
+    // the batch replay of the finished file (read through, big chunks, no parts): the same blocks,
+    // the same key — announcing a block in parts changes neither its detections nor the key
     const b = followGroundBlocks(root, { growing: false, blockS: 1, seed: '1' });
     const replayPulses: Float64Array[] = [];
     async function* kept(): AsyncGenerator<DetectionBlock> {
       for await (const blk of b.blocks) {
+        expect(blk.more).toBeUndefined();
         replayPulses.push(blk.pulseIndex);
         yield blk;
       }
@@ -88,6 +101,8 @@ describe('ground --follow: blocks through the protocol while the recording grows
     const rb = await streamedSession(b.site, b.passId, kept());
     expect(b.state.reads).toBeLessThan(f.state.reads);
     expect(replayPulses.map((p) => p.length)).toEqual(pulses.map((p) => p.length));
+    const bytesOf = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < pulses.length; i++) expect(bytesOf(replayPulses[i]).equals(bytesOf(pulses[i])), `block ${i}`).toBe(true);
     expect(rb.keysMatch).toBe(true);
     expect(rb.satellite.keyBits).toBe(r.satellite.keyBits);
     expect(rb.satellite.keyDigest).toBe(r.satellite.keyDigest);

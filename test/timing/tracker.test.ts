@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { shortPass } from '../quantum/helpers.js';
 import { simulateShortPass } from '../recording/short-pass.js';
 import { recoverTiming, type DetectionList } from '../../src/timing/recover.js';
-import { TimingTracker, type TrackerOptions } from '../../src/timing/tracker.js';
+import { TimingTracker, type TrackedDetections, type TrackerOptions } from '../../src/timing/tracker.js';
 import type { GroundRecord } from '../../src/quantum/records.js';
 import { ProtocolAbort } from '../../src/core/errors.js';
 
 /** Feed the ground's tags to a tracker in slices of `sliceS` of ground time; the emitted chunks. */
-function track(g: GroundRecord, sliceS: number, options: TrackerOptions): { chunks: DetectionList[]; tracker: TimingTracker } {
+function track(g: GroundRecord, sliceS: number, options: TrackerOptions): { chunks: TrackedDetections[]; tracker: TimingTracker } {
   const tracker = new TimingTracker({ ephemeris: g.ephemeris, schedule: g.schedule, quantumDelayPs: g.quantumDelayPs, gateWindowPs: g.receiver.gateWindowNs * 1000 }, options);
   const qt = g.tags.timePs;
   const qd = g.tags.detector;
   const st = g.syncTags.timePs;
-  const chunks: DetectionList[] = [];
+  const chunks: TrackedDetections[] = [];
   let a = 0;
   let b = 0;
   for (let T = Math.min(qt[0], st[0]) + sliceS * 1e12; a < qt.length || b < st.length; T += sliceS * 1e12) {
@@ -134,6 +134,42 @@ describe('incremental timing tracker (timing/tracker.ts) against the batch recov
     // with the per-segment simulation streams one tag of this window sits within the skew
     // difference (< 2 ps) of the half-gate, so this case checks that only such tags differ
     expectSameAsBatch(simulateShortPass().ground, 0.37, { chunkS: 2 }, 4, true);
+  });
+
+  it('parts (partS) between the chunks: the parts of each chunk are exactly its detections, in order, for every slicing', () => {
+    const g = simulateShortPass().ground;
+    for (const [sliceS, chunkS, partS] of [
+      [0.37, 2, 0.25],
+      [0.1, 3, 1],
+      [0.05, 1, 0.3],
+    ]) {
+      const whole = track(g, sliceS, { chunkS }).chunks;
+      expect(whole.every((c) => c.chunkEnd)).toBe(true);
+      const parts = track(g, sliceS, { chunkS, partS }).chunks;
+      expect(parts.length, `slice ${sliceS} s, chunk ${chunkS} s, part ${partS} s`).toBeGreaterThan(whole.length);
+      // regroup the parts at their chunk ends
+      const regrouped: DetectionList[] = [];
+      let run: DetectionList[] = [];
+      for (const p of parts) {
+        run.push(p);
+        if (p.chunkEnd) {
+          regrouped.push(concat(run));
+          run = [];
+        }
+      }
+      expect(run).toEqual([]);
+      expect(regrouped.length).toBe(whole.length);
+      for (let c = 0; c < whole.length; c++) {
+        const w = whole[c];
+        const r = regrouped[c];
+        const what = `chunk ${c} (slice ${sliceS} s, chunk ${chunkS} s, part ${partS} s)`;
+        expect(r.pulseIndex.length, what).toBe(w.pulseIndex.length);
+        expect(bytes(r.pulseIndex).equals(bytes(w.pulseIndex)), what).toBe(true);
+        expect(bytes(r.detector).equals(bytes(w.detector)), what).toBe(true);
+        expect(bytes(r.tagIndex).equals(bytes(w.tagIndex)), what).toBe(true);
+        expect(Buffer.from(r.residualPs.buffer).equals(Buffer.from(w.residualPs.buffer)), what).toBe(true);
+      }
+    }
   });
 
   it('a pass without sync markers is refused at the end, as by the batch recovery', () => {

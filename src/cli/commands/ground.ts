@@ -30,10 +30,14 @@ interface GroundCliOptions extends TagInputCliOptions {
   follow?: boolean;
   followIdleS?: number;
   blockS?: number;
+  partS?: number;
   linkBandwidth?: string;
   linkLatency?: string;
   linkOutage?: string;
 }
+
+/** Seconds of tags per announced part of a streamed block (the --part-s default). */
+const DEFAULT_PART_S = 1;
 
 export function register(program: Command): void {
   const cmd = program
@@ -49,6 +53,7 @@ export function register(program: Command): void {
     .option('--follow', 'read the tag file while the instrument still writes it (waits for it to appear; done at the PTU record count or after --follow-idle-s without new bytes)')
     .option('--follow-idle-s <s>', 'with --follow: seconds without new bytes that end a recording without an end marker (default 2)', numberOption('--follow-idle-s', { min: 0 }))
     .option('--block-s <s>', 'stream the pass in blocks of this much ground time of tags (default 10 with --follow; the last block is what is left at the end); without --follow: the streamed pass\'s batch replay of a finished file, the same key as --follow gave', numberOption('--block-s', { min: 0, exclusiveMin: true }))
+    .option('--part-s <s>', `streamed: announce each block's detections in parts of this much ground time of tags (default ${DEFAULT_PART_S}; the blocks and the key do not depend on it: after the last tag only the last part crosses the link)`, numberOption('--part-s', { min: 0, exclusiveMin: true }))
     .option('--tags <file>', 'read the time tags from this instrument file (PTU, Swabian raw, CSV) instead of the folder\'s own; ground.json still gives schedule, ephemeris and receiver; - with --follow: from stdin (a pipe; give --format)');
   tagInputOptions(linkOptions(cmd))
     .action(async (o: GroundCliOptions) => {
@@ -63,7 +68,7 @@ export function register(program: Command): void {
       const partyOpts = { post: defaultPostProcessing(), seed, onEvent: partyEvents('ground', clock), link, receiveTimeoutMs: o.timeoutS * 1000 };
       // streamed (--follow, --block-s): the tracker's blocks go through sifting, estimation and
       // reconciliation while the file grows; batch: the whole recording, then timing recovery
-      const f = o.follow || o.blockS !== undefined ? followGroundBlocks(root, { ...tagOpts, ...stdin, idleS: o.followIdleS, blockS: o.blockS, seed, growing: o.follow === true }) : undefined;
+      const f = o.follow || o.blockS !== undefined ? followGroundBlocks(root, { ...tagOpts, ...stdin, idleS: o.followIdleS, blockS: o.blockS, partS: o.partS ?? DEFAULT_PART_S, seed, growing: o.follow === true }) : undefined;
       const input = f ? undefined : await readGroundInput(root, tagOpts);
       if (input) {
         // batch mode: the recording is complete once it has been read

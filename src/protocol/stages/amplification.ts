@@ -28,7 +28,12 @@ export const amplification: Stage = {
   async ground(c: GroundContext) {
     const { block } = c;
     const ell = need(block.keyLengthBits, 'keyLengthBits');
-    if (block.amplifySeed) return finish(block, await c.post.amplifySeeded(need(block.amplifyInput, 'amplifyInput'), ell, block.amplifySeed, block.ledger), ell);
+    if (block.amplifySeed) {
+      const key = await c.post.amplifySeeded(need(block.amplifyInput, 'amplifyInput'), ell, block.amplifySeed, block.ledger);
+      // the satellite's ℓ (still crossing while the ground hashed: finalBound.ts) must agree before the key is kept
+      if (c.finalDecision) await c.finalDecision;
+      return finish(block, key, ell);
+    }
     finish(block, await c.post.amplifyBob(need(block.amplifyInput, 'amplifyInput'), ell, c.session.stage('amplify'), block.ledger), ell);
   },
 };

@@ -71,11 +71,24 @@ export const finalBoundStage: Stage = {
     detail.errorsExact = true;
     await c.session.send({ type: 'errors', counts: errors });
     const ell = finalBound(block, errors, c.post.finiteKey);
-    const final = await c.session.expect('decision');
-    if (final.stage !== 'final' || final.keyLengthBits !== ell) {
-      throw new ProtocolAbort('protocol-violation', `satellite decided ${final.keyLengthBits} key bits, the ground computes ${ell}`);
-    }
+    const decided = c.session.expect('decision').then((final) => {
+      if (final.stage !== 'final' || final.keyLengthBits !== ell) {
+        throw new ProtocolAbort('protocol-violation', `satellite decided ${final.keyLengthBits} key bits, the ground computes ${ell}`);
+      }
+    });
     block.amplifyInput = amplifyInput(block);
     block.keyLengthBits = ell;
+    if (block.amplifySeed && ell > 0 && ell <= block.amplifyInput.length) {
+      // a streamed pass holds the whole seed already: the ground hashes to its own ℓ while the
+      // satellite's decision crosses, and keeps the key only once that decision agrees
+      // (amplification.ts); ℓ is public, computed by both from the same disclosed counts and ledger.
+      // No key by the ground's own bound: the satellite's abort (no-key) is what comes, awaited here
+      decided.catch(() => undefined);
+      c.finalDecision = decided;
+      // over an emulated link: the counts out before the hash holds the event loop (PartyOptions.linkSettled)
+      await c.opts.linkSettled?.();
+      return;
+    }
+    await decided;
   },
 };

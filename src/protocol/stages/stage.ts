@@ -41,6 +41,11 @@ export interface GroundContext extends PartyContext {
   limits: GroundExpectations;
   /** Streamed pass: the detection blocks as timing recovery emits them (`input` is filled with their concatenation at the end). */
   blocks?: AsyncIterable<DetectionBlock>;
+  /**
+   * Streamed pass: the satellite's final ℓ, checked against the ground's own (stages/finalBound.ts),
+   * still on its way while the ground amplifies; amplification awaits it before the key is kept.
+   */
+  finalDecision?: Promise<void>;
 }
 
 export interface Stage {

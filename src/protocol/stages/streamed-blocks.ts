@@ -36,6 +36,7 @@ import { finiteKeyInput, sentPerClass } from '../../postprocess/finiteKeyInput.j
 import { basisBits, basisMatch, classCounts, complement, keyBitsSelection, sift, type Sifted } from '../../postprocess/sift.js';
 import { decodeSeedPart, encodeSeedPart, seedParts } from '../../postprocess/privacy.js';
 import type { Session } from '../session.js';
+import type { DetectionBlock, PulseSettingsBatch } from '../types.js';
 import { need, type GroundContext, type SatelliteContext, type Stage } from './stage.js';
 import { concatArrays } from '../../core/concat-arrays.js';
 import { timeline } from '../timeline.js';
@@ -260,10 +261,13 @@ export const streamedBlocks: Stage = {
     let lastBlockAtMs = Date.now();
     // key bases' bits of the blocks so far (privacy amplification's input length)
     let paBits = 0;
+    // the parts of the block being announced: the settings at their detections, the basis match
+    let parts: { settings: PulseSettingsBatch; match: BitArray }[] = [];
     for (;;) {
       timeline.mark('satellite', 'step', 'detections/wait');
       const m = await session.receive();
       if (m.type === 'end') {
+        if (parts.length > 0) throw new ProtocolAbort('protocol-violation', `ground ends the pass inside block ${acc.blocks} (${parts.length} parts announced, not its last)`);
         if (m.detections !== acc.detections || m.blocks !== acc.blocks) {
           throw new ProtocolAbort('protocol-violation', `ground ends the pass with ${m.detections} detections in ${m.blocks} blocks, the satellite received ${acc.detections} in ${acc.blocks}`);
         }
@@ -273,18 +277,26 @@ export const streamedBlocks: Stage = {
       }
       if (m.type !== 'detections') throw new ProtocolAbort('protocol-violation', `expected detections or end, received ${m.type}`);
       lastBlockAtMs = Date.now();
-      timeline.mark('satellite', 'step', 'detections/sift');
+      timeline.mark('satellite', 'step', m.part ? 'detections/part' : 'detections/sift');
       const idx = m.pulseIndex;
-      const n = idx.length;
-      if (n > 0 && (idx[0] <= lastPulse || idx[n - 1] >= source.pulsesSent)) {
-        throw new ProtocolAbort('protocol-violation', `block ${acc.blocks}: pulse indices ${idx[0]} … ${idx[n - 1]} not after ${lastPulse} and below ${source.pulsesSent}`);
+      const np = idx.length;
+      if (np > 0 && (idx[0] <= lastPulse || idx[np - 1] >= source.pulsesSent)) {
+        throw new ProtocolAbort('protocol-violation', `block ${acc.blocks}: pulse indices ${idx[0]} … ${idx[np - 1]} not after ${lastPulse} and below ${source.pulsesSent}`);
       }
-      if (n > 0) lastPulse = idx[n - 1];
+      if (np > 0) lastPulse = idx[np - 1];
       // the satellite's own record may still be growing (mozi satellite --follow)
-      if (n > 0 && source.ready) await source.ready(idx[n - 1]);
-      const settings = source.settings(idx);
-      const match = basisMatch(settings.basis, m.basis);
-      await session.send({ type: 'sift', match, intensity: settings.intensity });
+      if (np > 0 && source.ready) await source.ready(idx[np - 1]);
+      // each part sifted as it comes (the answer crosses while the ground announces the next part)
+      const ps = source.settings(idx);
+      const pm = basisMatch(ps.basis, m.basis);
+      await session.send({ type: 'sift', match: pm, intensity: ps.intensity });
+      parts.push({ settings: ps, match: pm });
+      if (m.part) continue;
+      // the block: its parts one after another
+      const settings = parts.length === 1 ? parts[0].settings : { basis: concatArrays(Uint8Array, parts.map((x) => x.settings.basis)), intensity: concatArrays(Uint8Array, parts.map((x) => x.settings.intensity)), bit: concatArrays(Uint8Array, parts.map((x) => x.settings.bit)) };
+      const match = parts.length === 1 ? parts[0].match : BitArray.concat(parts.map((x) => x.match));
+      parts = [];
+      const n = match.length;
       const s = sift(match, settings.basis, settings.intensity, settings.bit);
       const positions = samplePositions(s.bits.length, params.sampleFraction, sampleRng);
       const mine = s.bits.select(positions);
@@ -317,7 +329,12 @@ export const streamedBlocks: Stage = {
     timeline.mark('satellite', 'step', 'detections/end');
     c.opts.onEvent?.({ role: 'satellite', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
     c.announcedDetections = acc.detections;
+    // the whole-pass bookkeeping runs while the seed halves cross; in steps, so that frames due
+    // on the link meanwhile are not held up (see yieldToTimers)
+    await yieldToTimers();
     acc.finish(block, false);
+    timeline.mark('satellite', 'step', 'detections/end:preliminary');
+    await yieldToTimers();
     preliminaryOnPass(c);
   },
 
@@ -335,13 +352,30 @@ export const streamedBlocks: Stage = {
     let lastBlockAtMs = Date.now();
     let paBits = 0;
     timeline.mark('ground', 'step', 'detections/track');
-    for await (const blk of c.blocks) {
-      const n = blk.pulseIndex.length;
-      timeline.mark('ground', 'step', 'detections/sift');
-      await session.send({ type: 'detections', pulseIndex: blk.pulseIndex, basis: basisBits(blk.basis) });
+    // the parts of the block being announced
+    let parts: DetectionBlock[] = [];
+    for await (const item of c.blocks) {
+      timeline.mark('ground', 'step', item.more ? 'detections/part' : 'detections/sift');
+      await session.send({ type: 'detections', pulseIndex: item.pulseIndex, basis: basisBits(item.basis), ...(item.more ? { part: true } : {}) });
       lastBlockAtMs = Date.now();
-      const sm = await session.expect('sift');
-      if (sm.match.length !== n) throw new ProtocolAbort('protocol-violation', `block ${acc.blocks}: sifting covers ${sm.match.length} detections, expected ${n}`);
+      parts.push(item);
+      if (item.more) {
+        timeline.mark('ground', 'step', 'detections/track');
+        continue;
+      }
+      const blk = parts.length === 1 ? parts[0] : { pulseIndex: concatArrays(Float64Array, parts.map((x) => x.pulseIndex)), basis: concatArrays(Uint8Array, parts.map((x) => x.basis)), bit: concatArrays(Uint8Array, parts.map((x) => x.bit)) };
+      const n = blk.pulseIndex.length;
+      // the satellite's sifting answer per part, in order
+      const matches: BitArray[] = [];
+      const intensities: Uint8Array[] = [];
+      for (const part of parts) {
+        const sm = await session.expect('sift');
+        if (sm.match.length !== part.pulseIndex.length) throw new ProtocolAbort('protocol-violation', `block ${acc.blocks}: sifting covers ${sm.match.length} detections, expected ${part.pulseIndex.length}`);
+        matches.push(sm.match);
+        intensities.push(sm.intensity);
+      }
+      parts = [];
+      const sm = matches.length === 1 ? { match: matches[0], intensity: intensities[0] } : { match: BitArray.concat(matches), intensity: concatArrays(Uint8Array, intensities) };
       const s = sift(sm.match, blk.basis, sm.intensity, blk.bit);
       const sample = await session.expect('sample');
       const positions = sample.positions;
@@ -381,17 +415,42 @@ export const streamedBlocks: Stage = {
       bit.push(blk.bit);
       timeline.mark('ground', 'step', 'detections/track');
     }
+    if (parts.length > 0) throw new ProtocolAbort('protocol-violation', `the detections ended inside block ${acc.blocks} (a part marked as followed by another)`);
     timeline.mark('ground', 'step', 'detections/end');
     await session.send({ type: 'end', detections: acc.detections, blocks: acc.blocks });
+    // the satellite sends its seed half once `end` is in: over an emulated link, let `end` (and
+    // the last block's error count before it) out before the bookkeeping below holds the event loop
+    await c.opts.linkSettled?.();
     timeline.mark('ground', 'step', 'detections/seed');
     await sendSeedPart(session, block, seedRng, paBits, false);
     c.opts.onEvent?.({ role: 'ground', state: 'detections', detail: `streamed pass complete: ${acc.detections} detections in ${acc.blocks} blocks`, passCompleteAtMs: lastBlockAtMs });
+    // the whole-pass bookkeeping runs while the seed halves cross, in steps with the event loop
+    // let through in between (yieldToTimers)
+    await yieldToTimers();
+    timeline.mark('ground', 'step', 'detections/end:input');
     c.input = { ...c.input, pulseIndex: concatArrays(Float64Array, pulse), basis: concatArrays(Uint8Array, basis), bit: concatArrays(Uint8Array, bit) };
+    await yieldToTimers();
+    timeline.mark('ground', 'step', 'detections/end:finish');
     acc.finish(block, true);
+    await yieldToTimers();
+    timeline.mark('ground', 'step', 'detections/end:detail');
     groundDetail(c);
+    await yieldToTimers();
+    timeline.mark('ground', 'step', 'detections/end:preliminary');
     preliminaryOnPass(c);
   },
 };
+
+/**
+ * Let the event loop run its due timers and I/O before the next stretch of synchronous work. The
+ * link emulator (link-emulator.ts) hands a frame on from a timer of this process, so a party
+ * computing for a second would hold a frame due meanwhile for that second — which a real link does
+ * not do (the kernel sends a written frame whatever the process computes). A setTimeout(0) yield
+ * runs every timer already due (the frames just sent are let out first: PartyOptions.linkSettled).
+ */
+function yieldToTimers(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
 
 /** The ground's per-detection report of the pass (as the batch estimation stage builds it). */
 function groundDetail(c: GroundContext): void {
