@@ -256,7 +256,11 @@ class NodeStore {
   /** Hand the dense buffers back for reuse (the store must not be used afterwards). */
   release(): void {
     const pool = NodeStore.pool;
-    for (const b of this.taken) if (pool.length < 16) pool.push(b);
+    // a full pool drops its oldest buffer: runs of another length must not keep this one's out
+    for (const b of this.taken) {
+      if (pool.length >= 16) pool.shift();
+      pool.push(b);
+    }
     this.taken.length = 0;
   }
 
@@ -426,7 +430,9 @@ function releaseViews(views: (BitArray | null)[]): void {
     const v = views[p];
     if (!v) continue;
     v.words.fill(0);
-    if (viewPool.length < VIEW_POOL_LIMIT) viewPool.push(v.words);
+    // a full pool drops its oldest buffer (runs of another length must not keep these out)
+    if (viewPool.length >= VIEW_POOL_LIMIT) viewPool.shift();
+    viewPool.push(v.words);
     views[p] = null;
   }
 }
