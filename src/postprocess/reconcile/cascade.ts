@@ -31,7 +31,7 @@ import { openingMessage, receiveOpening } from './opening.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
 import { LeakBook, snapshot, statsSince } from './types.js';
-import { BitPacker, ByteReader, ByteWriter, bitAt } from '../../core/codec.js';
+import { ByteReader, ByteWriter, bitAt } from '../../core/codec.js';
 /** Reconciliation payloads are little-endian (core/codec.ts). */
 const LE = 'le';
 
@@ -256,7 +256,11 @@ class NodeStore {
   /** Hand the dense buffers back for reuse (the store must not be used afterwards). */
   release(): void {
     const pool = NodeStore.pool;
-    for (const b of this.taken) if (pool.length < 16) pool.push(b);
+    // a full pool drops its oldest buffer: runs of another length must not keep this one's out
+    for (const b of this.taken) {
+      if (pool.length >= 16) pool.shift();
+      pool.push(b);
+    }
     this.taken.length = 0;
   }
 
@@ -384,6 +388,16 @@ class AskList {
   }
 }
 
+/** Unsigned LEB128 of v (0 ≤ v < 2³²) at buf[pos ..] (as ByteWriter.varint); returns the end. */
+function putVarint(buf: Uint8Array, pos: number, v: number): number {
+  while (v >= 0x80) {
+    buf[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
 /** Resumes Bob's generator the first time (the value is ignored). */
 const EMPTY_REPLY = new Uint8Array(0);
 
@@ -426,7 +440,9 @@ function releaseViews(views: (BitArray | null)[]): void {
     const v = views[p];
     if (!v) continue;
     v.words.fill(0);
-    if (viewPool.length < VIEW_POOL_LIMIT) viewPool.push(v.words);
+    // a full pool drops its oldest buffer (runs of another length must not keep these out)
+    if (viewPool.length >= VIEW_POOL_LIMIT) viewPool.shift();
+    viewPool.push(v.words);
     views[p] = null;
   }
 }
@@ -485,11 +501,12 @@ class AliceRun implements PassViews {
     const passes = this.passes;
     const total = passes.reduce((s, p) => s + p.disclosed, 0);
     const bits = new Uint8Array(total);
-    const bp = new BitPacker(total);
     for (let p = 0, off = 0; p < passes.length; p++) off += topParities(this.key, this.seed, p, passes[p], this, bits.subarray(off));
-    for (let i = 0; i < total; i++) bp.push(bits[i]);
-    bookParities(this.leak, bp.length);
-    return bp.finish();
+    // packed LSB-first (as BitPacker)
+    const out = new Uint8Array((total + 7) >>> 3);
+    for (let i = 0; i < total; i++) out[i >>> 3] |= bits[i] << (i & 7);
+    bookParities(this.leak, total);
+    return out;
   }
 
   /** One request of Bob's → the reply (the requested parities, booked), or null for his DONE. */
@@ -548,8 +565,8 @@ class BobRun implements PassViews {
   private cur = new SearchQueue();
   private next = new SearchQueue();
   private readonly asks = new AskList();
-  /** One request buffer for all rounds (finish() copies out each message). */
-  private readonly request = new ByteWriter(256, LE);
+  /** One request buffer for all rounds (each message is copied out of it). */
+  private request = new Uint8Array(256);
   /** Scratch for a pass's top-level parities. */
   private bits = new Uint8Array(0);
 
@@ -705,9 +722,19 @@ class BobRun implements PassViews {
         continue;
       }
       let a = asks.data;
-      const w = this.request.reset().u8(MSG_REQUEST).varint(0).varint(nAsk);
-      for (let o = 0; o < 5 * nAsk; o += 5) w.varint(a[o]).varint(a[o + 2]).varint(a[o + 3] - a[o + 2]);
-      const reply = yield w.finish();
+      // type, no BICONF pass, the ranges (pass, start, length): LEB128 varints as ByteWriter's,
+      // written on local state (at most 5 bytes per value below 2³²)
+      if (this.request.length < 11 + 15 * nAsk) this.request = new Uint8Array(2 * (11 + 15 * nAsk));
+      const buf = this.request;
+      buf[0] = MSG_REQUEST;
+      buf[1] = 0;
+      let pos = putVarint(buf, 2, nAsk);
+      for (let o = 0; o < 5 * nAsk; o += 5) {
+        pos = putVarint(buf, pos, a[o]);
+        pos = putVarint(buf, pos, a[o + 2]);
+        pos = putVarint(buf, pos, a[o + 3] - a[o + 2]);
+      }
+      const reply = yield buf.slice(0, pos);
       if (reply.length * 8 < nAsk) throw new ProtocolAbort('protocol-violation', 'cascade: short reply');
       bookParities(this.leak, nAsk);
       a = asks.data;
