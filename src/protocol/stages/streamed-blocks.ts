@@ -293,8 +293,8 @@ export const streamedBlocks: Stage = {
       parts.push({ settings: ps, match: pm });
       if (m.part) continue;
       // the block: its parts one after another
-      const settings = parts.length === 1 ? parts[0].settings : { basis: concatArrays(Uint8Array, parts.map((x) => x.settings.basis)), intensity: concatArrays(Uint8Array, parts.map((x) => x.settings.intensity)), bit: concatArrays(Uint8Array, parts.map((x) => x.settings.bit)) };
-      const match = parts.length === 1 ? parts[0].match : BitArray.concat(parts.map((x) => x.match));
+      const settings = joined(parts.map((x) => x.settings), (ps) => ({ basis: concatArrays(Uint8Array, ps.map((x) => x.basis)), intensity: concatArrays(Uint8Array, ps.map((x) => x.intensity)), bit: concatArrays(Uint8Array, ps.map((x) => x.bit)) }));
+      const match = joined(parts.map((x) => x.match), BitArray.concat);
       parts = [];
       const n = match.length;
       const s = sift(match, settings.basis, settings.intensity, settings.bit);
@@ -363,7 +363,7 @@ export const streamedBlocks: Stage = {
         timeline.mark('ground', 'step', 'detections/track');
         continue;
       }
-      const blk = parts.length === 1 ? parts[0] : { pulseIndex: concatArrays(Float64Array, parts.map((x) => x.pulseIndex)), basis: concatArrays(Uint8Array, parts.map((x) => x.basis)), bit: concatArrays(Uint8Array, parts.map((x) => x.bit)) };
+      const blk = joined(parts, (ps) => ({ pulseIndex: concatArrays(Float64Array, ps.map((x) => x.pulseIndex)), basis: concatArrays(Uint8Array, ps.map((x) => x.basis)), bit: concatArrays(Uint8Array, ps.map((x) => x.bit)) }));
       const n = blk.pulseIndex.length;
       // the satellite's sifting answer per part, in order
       const matches: BitArray[] = [];
@@ -375,7 +375,7 @@ export const streamedBlocks: Stage = {
         intensities.push(sm.intensity);
       }
       parts = [];
-      const sm = matches.length === 1 ? { match: matches[0], intensity: intensities[0] } : { match: BitArray.concat(matches), intensity: concatArrays(Uint8Array, intensities) };
+      const sm = { match: joined(matches, BitArray.concat), intensity: joined(intensities, (xs) => concatArrays(Uint8Array, xs)) };
       const s = sift(sm.match, blk.basis, sm.intensity, blk.bit);
       const sample = await session.expect('sample');
       const positions = sample.positions;
@@ -440,6 +440,11 @@ export const streamedBlocks: Stage = {
     preliminaryOnPass(c);
   },
 };
+
+/** A block's parts one after another: the one part itself when the block has only one (no copy). */
+function joined<T>(parts: T[], concat: (parts: T[]) => T): T {
+  return parts.length === 1 ? parts[0] : concat(parts);
+}
 
 /**
  * Let the event loop run its due timers and I/O before the next stretch of synchronous work. The
