@@ -6,7 +6,7 @@ import { backgroundPerDetectorHz, cityLightHz, skyBackgroundHz } from './backgro
 import { diffractionEfficiency } from './diffraction.js';
 import type { ReceiverConfig, TransmitterConfig } from './hardware.js';
 import { meanPointingEfficiency, type PointingParams } from './pointing.js';
-import { scintillationIndex } from './turbulence.js';
+import { fieldStopEfficiencyOfAirmass, scintillationIndex } from './turbulence.js';
 import { MAX_LOSS_DB, type LinkBudget, type LinkOptions, type LinkSample } from './types.js';
 
 /** The pointing-process parameters implied by a transmitter. */
@@ -61,19 +61,8 @@ export function linkModel(tx: TransmitterConfig, rx: ReceiverConfig, options: Li
     diffraction.rangeKm = rangeKm;
     return diffractionEfficiency(diffraction);
   };
-  // the geometry-free factors of friedParameterM, seeingFwhmUrad and fieldStopEfficiency, taken
-  // out of the per-slot path in the same association order (the same numbers to the last bit)
-  const r0ZenithFactorM = rx.friedParameterZenithCm * 1e-2 * Math.pow(tx.wavelengthNm / 500, 1.2);
-  const seeingNumerator = 0.98 * tx.wavelengthNm * 1e-9;
-  const diffractionFwhmUrad = ((1.03 * tx.wavelengthNm * 1e-9) / rx.apertureM) * 1e6;
-  const fieldOfViewUrad = rx.fieldOfViewUrad;
-  /** fieldStopEfficiency(seeingFwhmUrad(friedParameterM(…, ε)), …) from the Kasten–Young airmass at ε. */
-  const etaTurbulenceOfAirmass = (airmassKy: number): number => {
-    const r0M = r0ZenithFactorM * Math.pow(airmassKy, -0.6);
-    const seeingUrad = (seeingNumerator / r0M) * 1e6;
-    const fwhm = Math.hypot(seeingUrad, diffractionFwhmUrad);
-    return 1 - Math.pow(2, -((fieldOfViewUrad / fwhm) ** 2));
-  };
+  // η_turb as a function of the Kasten–Young airmass, its geometry-free factors computed once
+  const etaTurbulenceOfAirmass = fieldStopEfficiencyOfAirmass(rx.fieldOfViewUrad, rx.friedParameterZenithCm, tx.wavelengthNm, rx.apertureM);
   const law = options.airmassLaw ?? 'kasten-young';
   /** T_atm · η_turb at ε: one airmass for both when the law is Kasten–Young (friedParameterM's). */
   const etaAtmosphereTurbulence = (elevationDeg: number): { atm: number; turb: number } => {

@@ -34,6 +34,29 @@ export function fieldStopEfficiency(
   return 1 - Math.pow(2, -((fieldOfViewUrad / fwhm) ** 2));
 }
 
+/**
+ * fieldStopEfficiency(Θ, seeingFwhmUrad(friedParameterM(r0, λ, ε), λ), λ, D) as a function of the
+ * Kasten–Young airmass at ε (friedParameterM's), with the factors that do not depend on ε computed
+ * once: the same operations in the same order as the three functions above, so the same numbers
+ * to the last bit (test/link/budget.test.ts). For the per-slot path of linkModel (link/budget.ts).
+ */
+export function fieldStopEfficiencyOfAirmass(
+  fieldOfViewUrad: number,
+  r0ZenithAt500Cm: number,
+  wavelengthNm: number,
+  apertureM: number,
+): (airmassKastenYoung: number) => number {
+  const r0ZenithFactorM = r0ZenithAt500Cm * 1e-2 * Math.pow(wavelengthNm / 500, 1.2);
+  const seeingNumerator = 0.98 * wavelengthNm * 1e-9;
+  const diffractionUrad = ((1.03 * wavelengthNm * 1e-9) / apertureM) * 1e6;
+  return (airmassKy) => {
+    const r0M = r0ZenithFactorM * Math.pow(airmassKy, -0.6);
+    const seeingUrad = (seeingNumerator / r0M) * 1e6;
+    const fwhm = Math.hypot(seeingUrad, diffractionUrad);
+    return 1 - Math.pow(2, -((fieldOfViewUrad / fwhm) ** 2));
+  };
+}
+
 /** Weak-fluctuation ceiling for the scintillation index (saturation regime not modelled). */
 export const MAX_SCINTILLATION_INDEX = 1;
 
