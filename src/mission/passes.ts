@@ -75,7 +75,12 @@ export function missionPasses(
     const mine = found.filter((p) => (first || p.tcaMs >= seg.fromMs) && (last || p.tcaMs < seg.toMs) && (!limit || (p.aosMs >= limit.lo && p.losMs <= limit.hi)));
     // one warning per element set, for its pass farthest from the epoch
     if (mine.length) addWarning(warnings, epochDistanceCheck(seg.elements, mine[0].aosMs, mine[mine.length - 1].losMs));
-    for (const p of mine) passes.push({ ...p, elements: seg.elements });
+    // findPasses' passes are this call's own objects: tag them rather than copy them
+    for (const p of mine) {
+      const mp = p as MissionPass;
+      mp.elements = seg.elements;
+      passes.push(mp);
+    }
   }
   passes.sort((a, b) => a.aosMs - b.aosMs || a.station.localeCompare(b.station));
   onProgress?.(1);

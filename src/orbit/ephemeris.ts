@@ -12,6 +12,7 @@
  * same from any ephemeris of the element set. Reported geometry (peak elevation, minimum range)
  * uses SGP4 itself.
  */
+import { hypot3 } from './hypot.js';
 import { gstime } from 'satellite.js';
 import type { SatState, Vec3 } from './sgp4.js';
 
@@ -83,7 +84,7 @@ export class HermiteEphemeris {
       const hx = nd[a + 1] * nd[a + 5] - nd[a + 2] * nd[a + 4];
       const hy = nd[a + 2] * nd[a + 3] - nd[a] * nd[a + 5];
       const hz = nd[a] * nd[a + 4] - nd[a + 1] * nd[a + 3];
-      const n = Math.hypot(hx, hy, hz);
+      const n = hypot3(hx, hy, hz);
       nm[o] = hx / n;
       nm[o + 1] = hy / n;
       nm[o + 2] = hz / n;

@@ -12,7 +12,9 @@
  * minimum range it reports are still SGP4's at the refined instants. Without it (one pass,
  * `resolvePass`), SGP4 at every instant.
  */
+import { hypot3 } from './hypot.js';
 import { InputError } from '../core/errors.js';
+import { isoOfMs } from '../core/iso-time.js';
 import { DEG, EARTH_RADIUS_KM } from '../core/units.js';
 import {
   apogeeAltitudeKm,
@@ -20,6 +22,8 @@ import {
   EARTH_ROTATION_RAD_S,
   geometrySample,
   lookAngles,
+  lookElevationDeg,
+  lookRangeKm,
   meanMotionRadS,
   satrecOf,
   satState,
@@ -150,7 +154,7 @@ const MAX_SAT_RADIUS_KM = 500_000;
 
 function stateOrThrow(satrec: SatRec, elements: SatelliteElements, timeMs: number): SatState {
   const s = satState(satrec, timeMs);
-  if (!s || !(Math.hypot(s.ecf.x, s.ecf.y, s.ecf.z) < MAX_SAT_RADIUS_KM)) {
+  if (!s || !(hypot3(s.ecf.x, s.ecf.y, s.ecf.z) < MAX_SAT_RADIUS_KM)) {
     const why = satrec.error ? ` (satellite.js error ${satrec.error}: ${SGP4_ERRORS[satrec.error] ?? 'unknown'})` : ' (decayed, or elements too far from their epoch)';
     throw new InputError(`SGP4 fails for "${elements.name}" at ${new Date(timeMs).toISOString()}${why}`, {
       field: 'satellite',
@@ -326,7 +330,7 @@ function brentRoot(f: (t: number) => number, a: number, b: number, fa: number, f
   return b;
 }
 
-const iso = (ms: number): string => new Date(Math.round(ms)).toISOString();
+const iso = (ms: number): string => isoOfMs(Math.round(ms));
 
 interface ScanContext {
   elements: SatelliteElements;
@@ -341,6 +345,50 @@ interface ScanContext {
    * pinned by the replay and keyrate tests). Both to TOL_MS; they differ by a few ms.
    */
   brent: boolean;
+  /** The station's usable horizon depends on azimuth (a mask of sectors): the samples need azimuths. */
+  masked: boolean;
+  /** Without `masked`: the usable-horizon elevation at every azimuth (horizonThresholdDeg), degrees. */
+  thresholdDeg: number;
+  /** Lowest usable-horizon elevation of the station (lowestThresholdDeg), degrees. */
+  lowestDeg: number;
+  /** The refinements' functions of time (made once per station, not per approach). */
+  margin: (t: number) => number;
+  negEl: (t: number) => number;
+  range: (t: number) => number;
+  exactEl: (t: number) => number;
+  exactRange: (t: number) => number;
+}
+
+/** A station's ScanContext, with its refinement functions over `position` and SGP4. */
+function scanContext(elements: SatelliteElements, satrec: SatRec, position: ScanContext['position'], station: Station, c: Required<PassConstraints>, brent: boolean): ScanContext {
+  const frame = stationFrame(station);
+  const mask = station.horizonMaskDeg;
+  const masked = Array.isArray(mask) && mask.length > 0;
+  const pos: Vec3 = { x: 0, y: 0, z: 0 };
+  const minEl = c.minElevationDeg;
+  const thresholdDeg = horizonThresholdDeg(station, 0, minEl);
+  return {
+    elements,
+    satrec,
+    position,
+    frame,
+    c,
+    brent,
+    masked,
+    thresholdDeg,
+    lowestDeg: lowestThresholdDeg(station, minEl),
+    // lookAngles' elevation less the usable horizon (one number where it does not depend on azimuth)
+    margin: masked
+      ? (t) => {
+          const la = lookAngles(frame, position(t, pos));
+          return la.elevationDeg - horizonThresholdDeg(station, la.azimuthDeg, minEl);
+        }
+      : (t) => lookElevationDeg(frame, position(t, pos)) - thresholdDeg,
+    negEl: (t) => -elevationDeg(frame, position(t, pos)),
+    range: (t) => lookRangeKm(frame, position(t, pos)),
+    exactEl: (t) => elevationDeg(frame, stateOrThrow(satrec, elements, t).ecf),
+    exactRange: (t) => lookRangeKm(frame, stateOrThrow(satrec, elements, t).ecf),
+  };
 }
 
 /** The samples of one approach, as columns (one buffer per station, reused from approach to approach). */
@@ -348,7 +396,11 @@ class RegionSamples {
   t = new Float64Array(64);
   elevationDeg = new Float64Array(64);
   azimuthDeg = new Float64Array(64);
+  /** Scratch for analyseRegion: the samples' margins above the usable horizon. */
+  margin = new Float64Array(64);
   length = 0;
+  /** Night-only grid scan: the sun's elevation at the station when the approach opened (scanStations' shared sun direction), degrees. */
+  sunOpenDeg = NaN;
   push(t: number, elevationDeg: number, azimuthDeg: number): void {
     if (this.length === this.t.length) {
       const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
@@ -359,6 +411,7 @@ class RegionSamples {
       this.t = grow(this.t);
       this.elevationDeg = grow(this.elevationDeg);
       this.azimuthDeg = grow(this.azimuthDeg);
+      this.margin = grow(this.margin);
     }
     this.t[this.length] = t;
     this.elevationDeg[this.length] = elevationDeg;
@@ -370,11 +423,16 @@ class RegionSamples {
 /** Elevation can exceed the best 15-s sample of a pass peaking below 20° by < 0.15°/s × 7.5 s. */
 const LOW_PEAK_MARGIN_DEG = 2;
 
-/** Analyse one approach (samples inside the visibility circle); a Pass or null. */
+/**
+ * Analyse one approach (samples inside the visibility circle); a Pass or null. The refined
+ * instants: the peak between the best sample's neighbours, AOS/LOS between the samples (the peak
+ * among them, in time order) where the margin above the usable horizon first and last turns
+ * positive, TCA around the peak.
+ */
 function analyseRegion(ctx: ScanContext, samples: RegionSamples): Pass | null {
-  const { satrec, elements, position, frame, c } = ctx;
+  const { elements, frame, c } = ctx;
   const st = frame.station;
-  const lowest = lowestThresholdDeg(st, c.minElevationDeg);
+  const lowest = ctx.lowestDeg;
   const ns = samples.length;
   const sT = samples.t;
   const sEl = samples.elevationDeg;
@@ -382,46 +440,42 @@ function analyseRegion(ctx: ScanContext, samples: RegionSamples): Pass | null {
   for (let i = 1; i < ns; i++) if (sEl[i] > sEl[iMax]) iMax = i;
   if (sEl[iMax] < lowest - LOW_PEAK_MARGIN_DEG && lowest < 18) return null;
   // the refinements on the search's positions; the reported peak and range from SGP4 itself
-  const pos: Vec3 = { x: 0, y: 0, z: 0 };
-  const margin = (t: number): number => {
-    const la = lookAngles(frame, position(t, pos));
-    return la.elevationDeg - horizonThresholdDeg(st, la.azimuthDeg, c.minElevationDeg);
-  };
-  const el = (t: number): number => elevationDeg(frame, position(t, pos));
-  const range = (t: number): number => lookAngles(frame, position(t, pos)).rangeKm;
-  const exactEl = (t: number): number => elevationDeg(frame, stateOrThrow(satrec, elements, t).ecf);
-  const exactRange = (t: number): number => lookAngles(frame, stateOrThrow(satrec, elements, t).ecf).rangeKm;
   const a = sT[Math.max(0, iMax - 1)];
   const b = sT[Math.min(ns - 1, iMax + 1)];
   const minimum = ctx.brent ? brentMin : goldenMin;
-  const tMaxEl = a < b ? minimum((t) => -el(t), a, b, TOL_MS) : sT[iMax];
-  const maxEl = exactEl(tMaxEl);
+  const tMaxEl = a < b ? minimum(ctx.negEl, a, b, TOL_MS) : sT[iMax];
+  const maxEl = ctx.exactEl(tMaxEl);
   if (maxEl < lowest) return null;
-  // the samples' margins and the peak's, in time order (the samples are; the peak goes in its place)
-  const pts: { t: number; m: number }[] = [];
-  const mPeak = margin(tMaxEl);
-  let peakIn = false;
-  for (let i = 0; i < ns; i++) {
-    if (!peakIn && tMaxEl < sT[i]) {
-      pts.push({ t: tMaxEl, m: mPeak });
-      peakIn = true;
-    }
-    pts.push({ t: sT[i], m: sEl[i] - horizonThresholdDeg(st, samples.azimuthDeg[i], c.minElevationDeg) });
-  }
-  if (!peakIn) pts.push({ t: tMaxEl, m: mPeak });
-  const first = pts.findIndex((p) => p.m > 0);
-  if (first < 0) return null;
-  let last = first;
-  for (let i = pts.length - 1; i >= 0; i--) {
-    if (pts[i].m > 0) {
-      last = i;
+  // the points: the samples with the peak in its place (time order), point k at
+  // k < j: sample k; k = j: the peak; k > j: sample k − 1
+  const m = samples.margin;
+  if (ctx.masked) for (let i = 0; i < ns; i++) m[i] = sEl[i] - horizonThresholdDeg(st, samples.azimuthDeg[i], c.minElevationDeg);
+  else for (let i = 0; i < ns; i++) m[i] = sEl[i] - ctx.thresholdDeg;
+  let j = 0;
+  while (j < ns && !(tMaxEl < sT[j])) j++;
+  const mPeak = ctx.margin(tMaxEl);
+  const np = ns + 1;
+  const ptT = (k: number): number => (k < j ? sT[k] : k === j ? tMaxEl : sT[k - 1]);
+  const ptM = (k: number): number => (k < j ? m[k] : k === j ? mPeak : m[k - 1]);
+  let first = -1;
+  for (let k = 0; k < np; k++) {
+    if (ptM(k) > 0) {
+      first = k;
       break;
     }
   }
-  const root = (i: number): number => (ctx.brent ? brentRoot(margin, pts[i].t, pts[i + 1].t, pts[i].m, pts[i + 1].m, TOL_MS) : bisect(margin, pts[i].t, pts[i + 1].t, TOL_MS));
-  const aosMs = first > 0 ? root(first - 1) : pts[0].t;
-  const losMs = last < pts.length - 1 ? root(last) : pts[pts.length - 1].t;
-  const tcaMs = minimum(range, Math.max(aosMs, tMaxEl - REGION_STEP_S * 1000), Math.min(losMs, tMaxEl + REGION_STEP_S * 1000), TOL_MS);
+  if (first < 0) return null;
+  let last = first;
+  for (let k = np - 1; k >= 0; k--) {
+    if (ptM(k) > 0) {
+      last = k;
+      break;
+    }
+  }
+  const root = (k: number): number => (ctx.brent ? brentRoot(ctx.margin, ptT(k), ptT(k + 1), ptM(k), ptM(k + 1), TOL_MS) : bisect(ctx.margin, ptT(k), ptT(k + 1), TOL_MS));
+  const aosMs = first > 0 ? root(first - 1) : ptT(0);
+  const losMs = last < np - 1 ? root(last) : ptT(np - 1);
+  const tcaMs = minimum(ctx.range, Math.max(aosMs, tMaxEl - REGION_STEP_S * 1000), Math.min(losMs, tMaxEl + REGION_STEP_S * 1000), TOL_MS);
   const sunDeg = sunElevationDeg(frame, tcaMs);
   return {
     station: st.id,
@@ -430,7 +484,7 @@ function analyseRegion(ctx: ScanContext, samples: RegionSamples): Pass | null {
     tca: iso(tcaMs),
     los: iso(losMs),
     maxElevationDeg: maxEl,
-    minRangeKm: exactRange(tcaMs),
+    minRangeKm: ctx.exactRange(tcaMs),
     durationS: (losMs - aosMs) / 1000,
     night: sunDeg <= c.sunElevationMaxDeg,
     sunElevationDegAtTca: sunDeg,
@@ -484,12 +538,31 @@ export function darkSpans(frames: readonly StationFrame[], thresholdDeg: number,
   return spans.map((l) => Float64Array.from(l));
 }
 
+/** Sun elevation rate bound at a station, degrees per ms: Earth's rotation plus the sun's motion along the ecliptic (0.2513°/min), rounded up. */
+const SUN_RATE_DEG_MS = 0.26 / 60_000;
+
+/**
+ * An approach whose pass would be dropped anyway, known before its analysis: it lies outside
+ * [fromMs, toMs] (a pass's AOS is at or after its first sample, its LOS at or before its last),
+ * or, night-only, the sun stays above the darkness threshold over it. The sun's elevation at TCA
+ * (a sample span's instant) differs from `sunOpenDeg` (the scan's sun direction, of an instant
+ * ≤ 60 s before the first sample) by at most SUN_RATE_DEG_MS per ms between them.
+ */
+function skipApproach(r: RegionSamples, fromMs: number, toMs: number, c: Required<PassConstraints>): boolean {
+  const t0 = r.t[0];
+  const t1 = r.t[r.length - 1];
+  if (t1 < fromMs || t0 > toMs) return true;
+  return c.nightOnly && r.sunOpenDeg - SUN_RATE_DEG_MS * (t1 - t0 + 60_000) - 1e-6 > c.sunElevationMaxDeg;
+}
+
 interface StationScan {
   ctx: ScanContext;
   /** Night-only, skipping daylight: darkSpans of the station, and the index of the current span. */
   dark?: Float64Array;
   darkAt?: number;
   lambdaMaxRad: number;
+  /** cos λ_max + 10⁻⁹: above it the sub-satellite point is inside the circle whatever acos' rounding. */
+  cosInsideLambda: number;
   /** Next instant this station needs a look, ms. */
   dueMs: number;
   /** Samples of the approach in progress, or null outside the visibility circle. */
@@ -525,11 +598,21 @@ function scanStations(
   const end = toMs + EDGE_MARGIN_MS;
   const stepMs = REGION_STEP_S * 1000;
   const out: Pass[] = [];
+  // a sample of the approach in progress: lookAngles' elevation (and azimuth where a mask needs it)
+  const pushSample = (sc: StationScan, t: number, ecf: Vec3): void => {
+    const { frame } = sc.ctx;
+    if (sc.ctx.masked) {
+      const la = lookAngles(frame, ecf);
+      sc.region!.push(t, la.elevationDeg, la.azimuthDeg);
+    } else sc.region!.push(t, lookElevationDeg(frame, ecf), 0);
+  };
   const close = (sc: StationScan): void => {
-    if (sc.region === null) return;
-    const p = analyseRegion(sc.ctx, sc.region);
+    const r = sc.region;
+    if (r === null) return;
     sc.region = null;
     const c = sc.ctx.c;
+    if (r.length === 0 || skipApproach(r, fromMs, toMs, c)) return;
+    const p = analyseRegion(sc.ctx, r);
     if (p && p.losMs >= fromMs && p.aosMs <= toMs && (!c.nightOnly || p.night)) out.push(p);
   };
   let sunMinute = NaN;
@@ -541,7 +624,7 @@ function scanStations(
       sun = sunDirectionEcf(t);
       sunMinute = minute;
     }
-    return Math.asin(frame.cosLat * frame.cosLon * sun.x + frame.cosLat * frame.sinLon * sun.y + frame.sinLat * sun.z) / DEG;
+    return Math.asin(frame.cosLatCosLon * sun.x + frame.cosLatSinLon * sun.y + frame.sinLat * sun.z) / DEG;
   };
   // daylight (night-only, darkSpans): a station not in an approach is next due in its next dark span
   const toDark = (sc: StationScan): void => {
@@ -605,16 +688,17 @@ function scanStations(
     const t = heap[0].dueMs;
     if (!(t < end)) break;
     const ecf = normalAt ? normalAt(t, pos, normal) : position(t, pos);
-    const n = Math.hypot(ecf.x, ecf.y, ecf.z);
+    const n = hypot3(ecf.x, ecf.y, ecf.z);
     while (heap.length > 0 && heap[0].dueMs <= t) {
       const sc = pop();
       const { frame, c } = sc.ctx;
       const u = frame.unit;
-      const lambda = Math.acos(Math.min(1, (ecf.x * u.x + ecf.y * u.y + ecf.z * u.z) / n));
+      const cosLambda = (ecf.x * u.x + ecf.y * u.y + ecf.z * u.z) / n;
+      // well inside the circle (cos λ above cos λ_max by more than acos' error can matter) needs no acos
+      const lambda = cosLambda > sc.cosInsideLambda ? 0 : Math.acos(Math.min(1, cosLambda));
       if (lambda > sc.lambdaMaxRad) {
         if (sc.region !== null) {
-          const la = lookAngles(frame, ecf);
-          sc.region.push(t, la.elevationDeg, la.azimuthDeg);
+          pushSample(sc, t, ecf);
           close(sc);
         }
         // on the scan's grid (the circle's 1.5° margin is > a grid step of ground track)
@@ -628,17 +712,20 @@ function scanStations(
           sc.dueMs = start + Math.ceil((t + skipMs - start) / stepMs) * stepMs;
           if (sc.dueMs <= t) sc.dueMs = t + stepMs;
         } else sc.dueMs = t + Math.max(1000, skipMs);
-      } else if (sc.region === null && c.nightOnly && sunElevationNowDeg(frame, t) > c.sunElevationMaxDeg + 5) {
-        // sun moves < 0.25°/min: no TCA in darkness within this approach (< 15 min)
-        sc.dueMs = t + 60_000;
       } else {
-        const la = lookAngles(frame, ecf);
-        if (sc.region === null) {
-          sc.region = sc.buffer;
-          sc.region.length = 0;
+        let sunDeg = NaN;
+        if (sc.region === null && c.nightOnly && (sunDeg = sunElevationNowDeg(frame, t)) > c.sunElevationMaxDeg + 5) {
+          // sun moves < 0.25°/min: no TCA in darkness within this approach (< 15 min)
+          sc.dueMs = t + 60_000;
+        } else {
+          if (sc.region === null) {
+            sc.region = sc.buffer;
+            sc.region.length = 0;
+            sc.region.sunOpenDeg = grid ? sunDeg : NaN;
+          }
+          pushSample(sc, t, ecf);
+          sc.dueMs = t + stepMs;
         }
-        sc.region.push(t, la.elevationDeg, la.azimuthDeg);
-        sc.dueMs = t + stepMs;
       }
       if (sc.dark) toDark(sc);
       if (sc.dueMs < Infinity) push(sc);
@@ -688,15 +775,19 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
     position = (t, out) => eph.ecf(t, out);
     if (opts.skipByPlane !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
   } else position = (t) => exact(t).ecf;
-  const scans: StationScan[] = opts.stations.map((station) => ({
-    ctx: { elements: opts.elements, satrec, position, frame: stationFrame(station), c, brent: grid },
+  const scans: StationScan[] = opts.stations.map((station) => {
     // +1.5° covers geodetic vs geocentric vertical and the station's height
-    lambdaMaxRad: centralAngleForElevationRad(lowestThresholdDeg(station, c.minElevationDeg), hMaxKm) + 1.5 * DEG,
-    dueMs: opts.fromMs,
-    region: null,
-    buffer: new RegionSamples(),
-    order: 0,
-  }));
+    const lambdaMaxRad = centralAngleForElevationRad(lowestThresholdDeg(station, c.minElevationDeg), hMaxKm) + 1.5 * DEG;
+    return {
+      ctx: scanContext(opts.elements, satrec, position, station, c, grid),
+      lambdaMaxRad,
+      cosInsideLambda: Math.cos(lambdaMaxRad) + 1e-9,
+      dueMs: opts.fromMs,
+      region: null,
+      buffer: new RegionSamples(),
+      order: 0,
+    };
+  });
   if (grid && c.nightOnly && opts.skipDaylight !== false) {
     const dark = darkSpans(
       scans.map((sc) => sc.ctx.frame),

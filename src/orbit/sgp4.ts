@@ -4,6 +4,7 @@
  * satellite.js works in radians and kilometres (TEME/ECI, ECF); this file converts to the
  * unit-suffixed names of GeometrySample.
  */
+import { hypot3 } from './hypot.js';
 import {
   eciToEcf,
   eciToGeodetic,
@@ -94,13 +95,21 @@ export interface StationFrame {
   cosLon: number;
   /** Unit vector from Earth's centre to the station (geocentric), for central angles. */
   unit: Vec3;
+  /**
+   * The products sinLat·cosLon, sinLat·sinLon, cosLat·cosLon, cosLat·sinLon of the SEZ rotation
+   * (lookAngles): `sinLat * cosLon * rx` is `(sinLat * cosLon) * rx`, so the same doubles.
+   */
+  sinLatCosLon: number;
+  sinLatSinLon: number;
+  cosLatCosLon: number;
+  cosLatSinLon: number;
 }
 
 export function stationFrame(station: Station): StationFrame {
   const latRad = station.latitudeDeg * DEG;
   const lonRad = station.longitudeDeg * DEG;
   const ecf = geodeticToEcf({ latitude: latRad, longitude: lonRad, height: station.altitudeM / 1000 });
-  const n = Math.hypot(ecf.x, ecf.y, ecf.z);
+  const n = hypot3(ecf.x, ecf.y, ecf.z);
   return {
     station,
     ecf,
@@ -109,6 +118,10 @@ export function stationFrame(station: Station): StationFrame {
     sinLon: Math.sin(lonRad),
     cosLon: Math.cos(lonRad),
     unit: { x: ecf.x / n, y: ecf.y / n, z: ecf.z / n },
+    sinLatCosLon: Math.sin(latRad) * Math.cos(lonRad),
+    sinLatSinLon: Math.sin(latRad) * Math.sin(lonRad),
+    cosLatCosLon: Math.cos(latRad) * Math.cos(lonRad),
+    cosLatSinLon: Math.cos(latRad) * Math.sin(lonRad),
   };
 }
 
@@ -127,15 +140,39 @@ export function lookAngles(frame: StationFrame, satEcf: Vec3): LookAnglesDeg {
   const rx = satEcf.x - frame.ecf.x;
   const ry = satEcf.y - frame.ecf.y;
   const rz = satEcf.z - frame.ecf.z;
-  const { sinLat, cosLat, sinLon, cosLon } = frame;
-  const south = sinLat * cosLon * rx + sinLat * sinLon * ry - cosLat * rz;
-  const east = -sinLon * rx + cosLon * ry;
-  const zenith = cosLat * cosLon * rx + cosLat * sinLon * ry + sinLat * rz;
-  const rangeKm = Math.hypot(south, east, zenith);
+  const south = frame.sinLatCosLon * rx + frame.sinLatSinLon * ry - frame.cosLat * rz;
+  const east = -frame.sinLon * rx + frame.cosLon * ry;
+  const zenith = frame.cosLatCosLon * rx + frame.cosLatSinLon * ry + frame.sinLat * rz;
+  const rangeKm = hypot3(south, east, zenith);
   const elevationDeg = Math.asin(zenith / rangeKm) / DEG;
   let azimuthDeg = Math.atan2(-east, south) / DEG + 180;
   if (azimuthDeg >= 360) azimuthDeg -= 360;
   return { elevationDeg, azimuthDeg, rangeKm };
+}
+
+/**
+ * lookAngles' elevation alone, with its arithmetic (the same double): the pass search's samples
+ * and refinements where no horizon mask needs the azimuth.
+ */
+export function lookElevationDeg(frame: StationFrame, satEcf: Vec3): number {
+  const rx = satEcf.x - frame.ecf.x;
+  const ry = satEcf.y - frame.ecf.y;
+  const rz = satEcf.z - frame.ecf.z;
+  const south = frame.sinLatCosLon * rx + frame.sinLatSinLon * ry - frame.cosLat * rz;
+  const east = -frame.sinLon * rx + frame.cosLon * ry;
+  const zenith = frame.cosLatCosLon * rx + frame.cosLatSinLon * ry + frame.sinLat * rz;
+  return Math.asin(zenith / hypot3(south, east, zenith)) / DEG;
+}
+
+/** lookAngles' range alone, with its arithmetic (the same double). */
+export function lookRangeKm(frame: StationFrame, satEcf: Vec3): number {
+  const rx = satEcf.x - frame.ecf.x;
+  const ry = satEcf.y - frame.ecf.y;
+  const rz = satEcf.z - frame.ecf.z;
+  const south = frame.sinLatCosLon * rx + frame.sinLatSinLon * ry - frame.cosLat * rz;
+  const east = -frame.sinLon * rx + frame.cosLon * ry;
+  const zenith = frame.cosLatCosLon * rx + frame.cosLatSinLon * ry + frame.sinLat * rz;
+  return hypot3(south, east, zenith);
 }
 
 /** Elevation only (hot path of the pass search). */
@@ -143,8 +180,8 @@ export function elevationDeg(frame: StationFrame, satEcf: Vec3): number {
   const rx = satEcf.x - frame.ecf.x;
   const ry = satEcf.y - frame.ecf.y;
   const rz = satEcf.z - frame.ecf.z;
-  const zenith = frame.cosLat * frame.cosLon * rx + frame.cosLat * frame.sinLon * ry + frame.sinLat * rz;
-  return Math.asin(zenith / Math.hypot(rx, ry, rz)) / DEG;
+  const zenith = frame.cosLatCosLon * rx + frame.cosLatSinLon * ry + frame.sinLat * rz;
+  return Math.asin(zenith / hypot3(rx, ry, rz)) / DEG;
 }
 
 /**
@@ -166,7 +203,7 @@ export function rangeRateKmS(frame: StationFrame, s: SatState): number {
   const dvx = s.velEci.x - vx;
   const dvy = s.velEci.y - vy;
   const dvz = s.velEci.z;
-  return (dx * dvx + dy * dvy + dz * dvz) / Math.hypot(dx, dy, dz);
+  return (dx * dvx + dy * dvy + dz * dvz) / hypot3(dx, dy, dz);
 }
 
 /**
@@ -177,7 +214,7 @@ export function sunElevationDeg(frame: StationFrame, timeMs: number): number {
   const jd = timeMs / 86_400_000 + JD_UNIX_EPOCH;
   const { rsun } = sunPos(jd);
   const ecf = eciToEcf(rsun, gstime(jd));
-  const n = Math.hypot(ecf.x, ecf.y, ecf.z);
+  const n = hypot3(ecf.x, ecf.y, ecf.z);
   const up = frame.cosLat * frame.cosLon * ecf.x + frame.cosLat * frame.sinLon * ecf.y + frame.sinLat * ecf.z;
   return Math.asin(up / n) / DEG;
 }
@@ -187,7 +224,7 @@ export function sunDirectionEcf(timeMs: number): Vec3 {
   const jd = timeMs / 86_400_000 + JD_UNIX_EPOCH;
   const { rsun } = sunPos(jd);
   const ecf = eciToEcf(rsun, gstime(jd));
-  const n = Math.hypot(ecf.x, ecf.y, ecf.z);
+  const n = hypot3(ecf.x, ecf.y, ecf.z);
   return { x: ecf.x / n, y: ecf.y / n, z: ecf.z / n };
 }
 

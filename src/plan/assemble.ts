@@ -6,6 +6,7 @@
  * merit. Pure and deterministic: the same mission, options and slice results give the same
  * document, byte for byte once serialised (planJson), however the slices were computed.
  */
+import { isoOfMs } from '../core/iso-time.js';
 import type { Mission } from '../mission/config.js';
 import { keyOfCounts, predictParamsFromHardware } from '../mission/predict.js';
 import { PACKED_COUNTS, unpackCounts } from './counts.js';
@@ -81,7 +82,7 @@ export interface Plan {
   passes?: PlannedPass[];
 }
 
-const iso = (ms: number): string => new Date(Math.round(ms)).toISOString();
+const iso = (ms: number): string => isoOfMs(Math.round(ms));
 const DAY_MS = 86_400_000;
 
 /**
