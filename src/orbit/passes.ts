@@ -760,6 +760,26 @@ export function passLookAngles(
   constraints: PassConstraints = {},
   ephemeris?: HermiteEphemeris,
 ): SlotLookAngles {
+  const scratch: { look?: SlotLookAngles } = {};
+  passLookAnglesInto(scratch, elements, station, fromMs, toMs, stepS, constraints, ephemeris);
+  return scratch.look!;
+}
+
+/**
+ * passLookAngles into reusable buffers: writes the n slots into scratch.look (replaced by larger
+ * arrays when too short; entries past n are stale) and returns n. The same numbers as
+ * passLookAngles, which calls it with an empty scratch (arrays of exactly n).
+ */
+export function passLookAnglesInto(
+  scratch: { look?: SlotLookAngles },
+  elements: SatelliteElements,
+  station: Station,
+  fromMs: number,
+  toMs: number,
+  stepS: number,
+  constraints: PassConstraints = {},
+  ephemeris?: HermiteEphemeris,
+): number {
   if (!(toMs > fromMs)) throw new InputError(`geometry interval ends (${iso(toMs)}) before it starts (${iso(fromMs)})`, { field: 'to' });
   if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
   resolveConstraints(constraints);
@@ -767,7 +787,11 @@ export function passLookAngles(
   const eph = ephemeris ?? elementsEphemeris(elements, fromMs, toMs);
   const frame = stationFrame(station);
   const n = Math.floor((toMs - fromMs) / (stepS * 1000) + 1e-9) + 1;
-  const out: SlotLookAngles = { timeMs: new Float64Array(n), elevationDeg: new Float64Array(n), azimuthDeg: new Float64Array(n), rangeKm: new Float64Array(n) };
+  let out = scratch.look;
+  if (!out || out.timeMs.length < n) {
+    const size = Math.max(n, 2 * (out?.timeMs.length ?? 0));
+    out = scratch.look = { timeMs: new Float64Array(size), elevationDeg: new Float64Array(size), azimuthDeg: new Float64Array(size), rangeKm: new Float64Array(size) };
+  }
   const pos: Vec3 = { x: 0, y: 0, z: 0 };
   for (let k = 0; k < n; k++) {
     const t = fromMs + k * stepS * 1000;
@@ -777,7 +801,7 @@ export function passLookAngles(
     out.azimuthDeg[k] = la.azimuthDeg;
     out.rangeKm[k] = la.rangeKm;
   }
-  return out;
+  return n;
 }
 
 /**
