@@ -765,6 +765,14 @@ export function passLookAngles(
   return scratch.look!;
 }
 
+const stationFrames = new WeakMap<Station, StationFrame>();
+/** stationFrame(station), kept per station object (a pure function of it; the planner asks once per pass). */
+function stationFrameOf(station: Station): StationFrame {
+  let f = stationFrames.get(station);
+  if (!f) stationFrames.set(station, (f = stationFrame(station)));
+  return f;
+}
+
 /**
  * passLookAngles into reusable buffers: writes the n slots into scratch.look (replaced by larger
  * arrays when too short; entries past n are stale) and returns n. The same numbers as
@@ -785,7 +793,7 @@ export function passLookAnglesInto(
   resolveConstraints(constraints);
   epochDistanceCheck(elements, fromMs, toMs);
   const eph = ephemeris ?? elementsEphemeris(elements, fromMs, toMs);
-  const frame = stationFrame(station);
+  const frame = stationFrameOf(station);
   const n = Math.floor((toMs - fromMs) / (stepS * 1000) + 1e-9) + 1;
   let out = scratch.look;
   if (!out || out.timeMs.length < n) {

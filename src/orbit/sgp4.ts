@@ -17,6 +17,7 @@ import {
   type SatRec,
 } from 'satellite.js';
 import { InputError } from '../core/errors.js';
+import { hypot3 } from '../core/hypot.js';
 import { DEG } from '../core/units.js';
 import type { GeometrySample, SatelliteElements, Station } from './types.js';
 
@@ -131,7 +132,7 @@ export function lookAngles(frame: StationFrame, satEcf: Vec3): LookAnglesDeg {
   const south = sinLat * cosLon * rx + sinLat * sinLon * ry - cosLat * rz;
   const east = -sinLon * rx + cosLon * ry;
   const zenith = cosLat * cosLon * rx + cosLat * sinLon * ry + sinLat * rz;
-  const rangeKm = Math.hypot(south, east, zenith);
+  const rangeKm = hypot3(south, east, zenith);
   const elevationDeg = Math.asin(zenith / rangeKm) / DEG;
   let azimuthDeg = Math.atan2(-east, south) / DEG + 180;
   if (azimuthDeg >= 360) azimuthDeg -= 360;
@@ -144,7 +145,7 @@ export function elevationDeg(frame: StationFrame, satEcf: Vec3): number {
   const ry = satEcf.y - frame.ecf.y;
   const rz = satEcf.z - frame.ecf.z;
   const zenith = frame.cosLat * frame.cosLon * rx + frame.cosLat * frame.sinLon * ry + frame.sinLat * rz;
-  return Math.asin(zenith / Math.hypot(rx, ry, rz)) / DEG;
+  return Math.asin(zenith / hypot3(rx, ry, rz)) / DEG;
 }
 
 /**
