@@ -235,26 +235,22 @@ export function passKeyPredictor(mission: Mission, options: PredictOptions = {})
   const buffers: SlotBuffers = { eta: new Float64Array(64), bg: new Float64Array(64) };
   const counts = new Float64Array(PACKED_PREDICTION);
   const stations = new Map<string, MissionStation>();
-  const models = new WeakMap<PredictParams, FiniteKeyModel>();
+  // one finite-key model while the source settings stay those of the last pass (every receiver of a mission shares them)
+  let model: FiniteKeyModel | undefined;
   const modelOf = (params: PredictParams): FiniteKeyModel => {
-    let m = models.get(params);
-    if (!m) {
-      const pp = mission.postprocessing;
-      models.set(
-        params,
-        (m = finiteKeyModel({
-          intensities: params.intensities,
-          probabilities: params.probabilities,
-          bobProbX: params.bobProbX ?? params.probX,
-          bound: options.bound ?? pp.bound,
-          protocol: options.protocol ?? pp.protocol,
-          epsSec: options.epsSec ?? pp.epsSec,
-          ...(options.epsCor !== undefined ? { epsCor: options.epsCor } : {}),
-          ...(options.fEC !== undefined ? { fEC: options.fEC } : {}),
-        })),
-      );
-    }
-    return m;
+    const bobProbX = params.bobProbX ?? params.probX;
+    if (model && model.settings.intensities === params.intensities && model.settings.probabilities === params.probabilities && model.settings.bobProbX === bobProbX) return model;
+    const pp = mission.postprocessing;
+    return (model = finiteKeyModel({
+      intensities: params.intensities,
+      probabilities: params.probabilities,
+      bobProbX,
+      bound: options.bound ?? pp.bound,
+      protocol: options.protocol ?? pp.protocol,
+      epsSec: options.epsSec ?? pp.epsSec,
+      ...(options.epsCor !== undefined ? { epsCor: options.epsCor } : {}),
+      ...(options.fEC !== undefined ? { fEC: options.fEC } : {}),
+    }));
   };
   return {
     counts,
