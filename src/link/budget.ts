@@ -3,7 +3,7 @@ import { etaToLossDb } from '../core/units.js';
 import type { PassGeometry } from '../orbit/types.js';
 import { airmass, atmosphereTransmittance } from './atmosphere.js';
 import { backgroundPerDetectorHz, cityLightHz, skyBackgroundHz } from './background.js';
-import { diffractionEfficiency } from './diffraction.js';
+import { diffractionEfficiencyOfRange } from './diffraction.js';
 import type { ReceiverConfig, TransmitterConfig } from './hardware.js';
 import { meanPointingEfficiency, type PointingParams } from './pointing.js';
 import { fieldStopEfficiencyOfAirmass, scintillationIndex } from './turbulence.js';
@@ -31,17 +31,25 @@ export interface LinkModel {
   sample(rangeKm: number, elevationDeg: number, azimuthDeg?: number): Omit<LinkSample, 'timeMs' | 't'>;
   etaTotal(rangeKm: number, elevationDeg: number): number;
   backgroundHz(elevationDeg: number, azimuthDeg?: number): number;
+  /** etaTotal and backgroundHz of slots 0..n−1 of parallel look-angle columns, into etaOut and backgroundOut. */
+  slots(
+    n: number,
+    rangeKm: ArrayLike<number>,
+    elevationDeg: ArrayLike<number>,
+    azimuthDeg: ArrayLike<number>,
+    etaOut: Float64Array,
+    backgroundOut: Float64Array,
+  ): void;
 }
 
 export function linkModel(tx: TransmitterConfig, rx: ReceiverConfig, options: LinkOptions = {}): LinkModel {
-  const diffraction = {
-    rangeKm: 0,
+  const etaDiffractionAt = diffractionEfficiencyOfRange({
     divergenceUrad: tx.divergenceUrad,
     profile: tx.farFieldProfile,
     receiverApertureM: rx.apertureM,
     receiverObscurationM: rx.obscurationM,
     transmitterEfficiency: tx.opticsEfficiency,
-  };
+  });
   const zenithTransmittance = options.zenithTransmittance ?? rx.zenithTransmittance;
   const etaPointing = meanPointingEfficiency(pointingParams(tx));
   const etaReceiver = rx.opticsEfficiency;
@@ -57,10 +65,6 @@ export function linkModel(tx: TransmitterConfig, rx: ReceiverConfig, options: Li
   });
   const steadyBackgroundHz = backgroundPerDetectorHz(rx.darkCountHz, skyHz, rx.detectorCount) + (options.extraBackgroundHz ?? 0);
   const city = options.cityLight === null ? null : (options.cityLight ?? rx.cityLight);
-  const etaDiffractionAt = (rangeKm: number): number => {
-    diffraction.rangeKm = rangeKm;
-    return diffractionEfficiency(diffraction);
-  };
   // η_turb as a function of the Kasten–Young airmass, its geometry-free factors computed once
   const etaTurbulenceOfAirmass = fieldStopEfficiencyOfAirmass(rx.fieldOfViewUrad, rx.friedParameterZenithCm, tx.wavelengthNm, rx.apertureM);
   const law = options.airmassLaw ?? 'kasten-young';
@@ -73,12 +77,30 @@ export function linkModel(tx: TransmitterConfig, rx: ReceiverConfig, options: Li
   };
   const backgroundHz = (elevationDeg: number, azimuthDeg?: number): number =>
     steadyBackgroundHz + (azimuthDeg === undefined || city === null ? 0 : cityLightHz(city, azimuthDeg, elevationDeg));
+  /** etaAtmosphereTurbulence's two factors without the object (the per-slot path). */
+  const etaTotal = (rangeKm: number, elevationDeg: number): number => {
+    let atm: number;
+    let turb: number;
+    if (!(elevationDeg > 0)) {
+      atm = atmosphereTransmittance(elevationDeg, zenithTransmittance, law);
+      turb = 0;
+    } else {
+      const am = airmass(elevationDeg, law);
+      atm = Math.pow(zenithTransmittance, am);
+      turb = etaTurbulenceOfAirmass(law === 'kasten-young' ? am : airmass(elevationDeg));
+    }
+    return etaDiffractionAt(rangeKm) * atm * turb * etaPointing * etaReceiver * etaDetector;
+  };
   return {
-    etaTotal: (rangeKm, elevationDeg) => {
-      const at = etaAtmosphereTurbulence(elevationDeg);
-      return etaDiffractionAt(rangeKm) * at.atm * at.turb * etaPointing * etaReceiver * etaDetector;
-    },
+    etaTotal,
     backgroundHz,
+    slots(n, rangeKm, elevationDeg, azimuthDeg, etaOut, backgroundOut) {
+      for (let k = 0; k < n; k++) {
+        const el = elevationDeg[k];
+        etaOut[k] = etaTotal(rangeKm[k], el);
+        backgroundOut[k] = backgroundHz(el, azimuthDeg[k]);
+      }
+    },
     sample(rangeKm, elevationDeg, azimuthDeg) {
       const etaDiffraction = etaDiffractionAt(rangeKm);
       const at = etaAtmosphereTurbulence(elevationDeg);

@@ -89,3 +89,31 @@ export function diffractionEfficiency(p: DiffractionParams): number {
   };
   return p.transmitterEfficiency * collectedFraction(p.profile, spot, p.receiverApertureM, p.receiverObscurationM);
 }
+
+/**
+ * diffractionEfficiency as a function of the range alone, for one beam and aperture: the same
+ * operations in the same order (diffractionEfficiency → collectedFraction), with the
+ * range-free parts (radii, the annulus's area, the flat-top test's reach) computed once. For the
+ * per-slot path of linkModel (link/budget.ts); equal to diffractionEfficiency to the last bit
+ * (test/link/diffraction.test.ts).
+ */
+export function diffractionEfficiencyOfRange(p: Omit<DiffractionParams, 'rangeKm'>): (rangeKm: number) => number {
+  const { profile, receiverApertureM, receiverObscurationM, transmitterEfficiency } = p;
+  const divergenceXUrad = p.divergenceUrad.x;
+  const divergenceYUrad = p.divergenceUrad.y;
+  const general = (rangeKm: number): number =>
+    transmitterEfficiency *
+    collectedFraction(profile, { radiusXM: spotRadiusM(rangeKm, divergenceXUrad), radiusYM: spotRadiusM(rangeKm, divergenceYUrad) }, receiverApertureM, receiverObscurationM);
+  if (profile !== 'flat-top') return general;
+  // collectedFraction's exact area ratio when the aperture lies inside the spot (no offset)
+  const a = receiverApertureM / 2;
+  const b = receiverObscurationM / 2;
+  const maxR = a + Math.hypot(0, 0);
+  const annulusM2 = a * a - b * b;
+  return (rangeKm) => {
+    const wx = spotRadiusM(rangeKm, divergenceXUrad);
+    const wy = spotRadiusM(rangeKm, divergenceYUrad);
+    if ((maxR / wx) ** 2 <= 1 && (maxR / wy) ** 2 <= 1) return transmitterEfficiency * (annulusM2 / (wx * wy));
+    return general(rangeKm);
+  };
+}

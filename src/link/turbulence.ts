@@ -2,6 +2,7 @@
  * Turbulence: (1) mean loss at the receiver's field stop from the seeing-broadened spot,
  * (2) scintillation as unit-mean log-normal fading with a correlation time.
  */
+import { hypot2 } from '../core/hypot.js';
 import { airmass } from './atmosphere.js';
 import { ar1Gaussian } from './random.js';
 
@@ -21,7 +22,7 @@ export function seeingFwhmUrad(r0M: number, wavelengthNm: number): number {
 /**
  * Fraction of the focal-plane spot inside a circular field stop of full angle Θ, the spot taken
  * as Gaussian with FWHM F = √(F_seeing² + (1.03 λ/D)²): EE = 1 − 2^{−(Θ/F)²}.
- * [Gaussian encircled energy; Airy FWHM 1.03 λ/D, Born & Wolf §8.5]
+ * [Gaussian encircled energy; Airy FWHM 1.03 λ/D, Born & Wolf §8.5] (hypot2: Math.hypot's value without its allocation.)
  */
 export function fieldStopEfficiency(
   fieldOfViewUrad: number,
@@ -30,7 +31,7 @@ export function fieldStopEfficiency(
   apertureM: number,
 ): number {
   const diffractionUrad = ((1.03 * wavelengthNm * 1e-9) / apertureM) * 1e6;
-  const fwhm = Math.hypot(seeingUrad, diffractionUrad);
+  const fwhm = hypot2(seeingUrad, diffractionUrad);
   return 1 - Math.pow(2, -((fieldOfViewUrad / fwhm) ** 2));
 }
 
@@ -52,7 +53,7 @@ export function fieldStopEfficiencyOfAirmass(
   return (airmassKy) => {
     const r0M = r0ZenithFactorM * Math.pow(airmassKy, -0.6);
     const seeingUrad = (seeingNumerator / r0M) * 1e6;
-    const fwhm = Math.hypot(seeingUrad, diffractionUrad);
+    const fwhm = hypot2(seeingUrad, diffractionUrad);
     return 1 - Math.pow(2, -((fieldOfViewUrad / fwhm) ** 2));
   };
 }

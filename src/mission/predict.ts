@@ -9,11 +9,12 @@ import { InputError } from '../core/errors.js';
 import { linkModel, type LinkModel } from '../link/budget.js';
 import type { ReceiverConfig, TransmitterConfig } from '../link/hardware.js';
 import type { HermiteEphemeris } from '../orbit/ephemeris.js';
-import { passLookAngles, passSummary, type Pass } from '../orbit/passes.js';
+import { passLookAnglesInto, passSummary, type Pass, type SlotLookAngles } from '../orbit/passes.js';
 import type { PassSummary, SatelliteElements } from '../orbit/types.js';
 import { finiteKey } from '../security/finiteKey.js';
+import { finiteKeyLengthBits, finiteKeyModel, type FiniteKeyModel } from '../security/keyLength.js';
 import { passLimits, type PassLimits } from '../security/limits.js';
-import { predictCountsColumns, toFiniteKeyInput, type LinkSampleLike, type PredictedCounts, type PredictParams } from '../security/predict.js';
+import { PACKED_PREDICTION, sumCountsColumns, toFiniteKeyInput, unpackPrediction, type LinkSampleLike, type PredictedCounts, type PredictParams } from '../security/predict.js';
 import type { Bound, FiniteKeyResult, Protocol } from '../security/types.js';
 import { missionStation, type Mission, type MissionStation } from './config.js';
 import { elementsAt } from './elements.js';
@@ -109,6 +110,62 @@ function linkModelOf(tx: TransmitterConfig, rx: ReceiverConfig): LinkModel {
   return m;
 }
 
+const predictParams = new WeakMap<TransmitterConfig, WeakMap<ReceiverConfig, PredictParams>>();
+/** predictParamsFromHardware(tx, rx), kept per transmitter and receiver object like linkModelOf. */
+function predictParamsOf(tx: TransmitterConfig, rx: ReceiverConfig): PredictParams {
+  let byRx = predictParams.get(tx);
+  if (!byRx) predictParams.set(tx, (byRx = new WeakMap()));
+  let m = byRx.get(rx);
+  if (!m) byRx.set(rx, (m = predictParamsFromHardware(tx, rx)));
+  return m;
+}
+
+/** Per-slot columns of a pass's prediction, reused from pass to pass by the planner (entries past the pass's slots are stale). */
+interface SlotBuffers {
+  look?: SlotLookAngles;
+  eta: Float64Array;
+  bg: Float64Array;
+}
+
+/**
+ * The expected counts of pass `p` of station `st` with `elements`: its slots on the UTC grid of
+ * stepS, their look angles (passLookAngles), the link model's η and background (= linkBudget's)
+ * and predictCounts's sums, into `out` (PACKED_PREDICTION). Returns the number of slots (their
+ * columns in `buffers`). The one path of predictPassKey and passKeyPredictor.
+ */
+function passCountsInto(
+  mission: Mission,
+  st: MissionStation,
+  p: Pass,
+  elements: SatelliteElements,
+  options: PredictOptions,
+  buffers: SlotBuffers,
+  out: Float64Array,
+): number {
+  const stepS = options.stepS ?? 1;
+  if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
+  const startMs = options.window?.fromMs ?? p.aosMs;
+  const endMs = options.window?.toMs ?? p.losMs;
+  if (!(endMs > startMs)) throw new InputError('the prediction window ends before it starts', { field: 'window' });
+  const stepMs = stepS * 1000;
+  let fromMs = Math.ceil(startMs / stepMs) * stepMs;
+  let toMs = Math.floor(endMs / stepMs) * stepMs;
+  // a window shorter than one grid step: one slot at its start
+  if (!(toMs > fromMs)) [fromMs, toMs] = [startMs, endMs];
+  // the slots' look angles (SGP4 at each) and the link model's η and background (= linkBudget's)
+  const n = passLookAnglesInto(buffers, elements, st, fromMs, toMs, stepS, mission.constraints, options.ephemerisOf?.(elements));
+  const look = buffers.look!;
+  if (buffers.eta.length < n) {
+    const size = Math.max(n, 2 * buffers.eta.length);
+    buffers.eta = new Float64Array(size);
+    buffers.bg = new Float64Array(size);
+  }
+  linkModelOf(mission.transmitter, st.receiver).slots(n, look.rangeKm, look.elevationDeg, look.azimuthDeg, buffers.eta, buffers.bg);
+  // predictCounts over these slots (each stepS long), without a sample object per slot
+  sumCountsColumns(buffers.eta, buffers.bg, n, stepS, predictParamsOf(mission.transmitter, st.receiver), out);
+  return n;
+}
+
 /**
  * Predict the finite-key length of one pass of `station` (an id or a station of the mission):
  * `pass` is a Pass from missionPasses/findPasses or a spec (UTC date or ISO time near AOS).
@@ -128,29 +185,14 @@ export function predictPassKey(mission: Mission, station: MissionStation | strin
     elements = elementsAt(mission.satellite, pass.tcaMs);
   }
   const stepS = options.stepS ?? 1;
-  if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
-  const startMs = options.window?.fromMs ?? p.aosMs;
-  const endMs = options.window?.toMs ?? p.losMs;
-  if (!(endMs > startMs)) throw new InputError('the prediction window ends before it starts', { field: 'window' });
-  const stepMs = stepS * 1000;
-  let fromMs = Math.ceil(startMs / stepMs) * stepMs;
-  let toMs = Math.floor(endMs / stepMs) * stepMs;
-  // a window shorter than one grid step: one slot at its start
-  if (!(toMs > fromMs)) [fromMs, toMs] = [startMs, endMs];
-  // the slots' look angles (SGP4 at each) and the link model's η and background (= linkBudget's)
-  const look = passLookAngles(elements, st, fromMs, toMs, stepS, mission.constraints, options.ephemerisOf?.(elements));
-  const link = linkModelOf(mission.transmitter, st.receiver);
-  const n = look.timeMs.length;
-  const eta = new Float64Array(n);
-  const bg = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const el = look.elevationDeg[k];
-    eta[k] = link.etaTotal(look.rangeKm[k], el);
-    bg[k] = link.backgroundHz(el, look.azimuthDeg[k]);
-  }
-  const params = { ...predictParamsFromHardware(mission.transmitter, st.receiver), stepS };
-  // predictCounts over these slots (each stepS long), without a sample object per slot
-  const counts = predictCountsColumns(eta, bg, stepS, params);
+  // fresh buffers: exactly the pass's slots, kept by the samples and limits below
+  const buffers: SlotBuffers = { eta: new Float64Array(0), bg: new Float64Array(0) };
+  const packed = new Float64Array(PACKED_PREDICTION);
+  const n = passCountsInto(mission, st, p, elements, options, buffers, packed);
+  const { eta, bg } = buffers;
+  const look = buffers.look!;
+  const params = { ...predictParamsOf(mission.transmitter, st.receiver), stepS };
+  const counts = unpackPrediction(packed, params);
   let samples: LinkSampleLike[] | undefined;
   const slotSamples = (): LinkSampleLike[] =>
     (samples ??= Array.from({ length: n }, (_, k) => ({ etaTotal: eta[k], backgroundHz: bg[k], timeMs: look.timeMs[k], durationS: stepS })));
@@ -173,5 +215,53 @@ export function predictPassKey(mission: Mission, station: MissionStation | strin
       return (limits ??= passLimits(slotSamples(), params.repetitionRateHz, stepS));
     },
     warnings,
+  };
+}
+
+/** The planner's per-pass prediction (passKeyPredictor). */
+export interface PassKeyPredictor {
+  /**
+   * predictPassKey(mission, station, pass, options).keyBits, bit for bit: the same counts
+   * (one path, passCountsInto) and the same bound's key length (finiteKeyLengthBits = finiteKey's,
+   * test/mission/predictor.test.ts), with buffers reused from pass to pass and no result object.
+   * The pass's packed counts (PACKED_PREDICTION) are in `counts` until the next call.
+   */
+  keyBits(station: MissionStation | string, pass: Pass): number;
+  readonly counts: Float64Array;
+}
+
+/** A PassKeyPredictor for the passes of `mission` (its satellite, stations and post-processing) under `options`. */
+export function passKeyPredictor(mission: Mission, options: PredictOptions = {}): PassKeyPredictor {
+  const buffers: SlotBuffers = { eta: new Float64Array(64), bg: new Float64Array(64) };
+  const counts = new Float64Array(PACKED_PREDICTION);
+  const stations = new Map<string, MissionStation>();
+  // one finite-key model while the source settings stay those of the last pass (every receiver of a mission shares them)
+  let model: FiniteKeyModel | undefined;
+  const modelOf = (params: PredictParams): FiniteKeyModel => {
+    const bobProbX = params.bobProbX ?? params.probX;
+    if (model && model.settings.intensities === params.intensities && model.settings.probabilities === params.probabilities && model.settings.bobProbX === bobProbX) return model;
+    const pp = mission.postprocessing;
+    return (model = finiteKeyModel({
+      intensities: params.intensities,
+      probabilities: params.probabilities,
+      bobProbX,
+      bound: options.bound ?? pp.bound,
+      protocol: options.protocol ?? pp.protocol,
+      epsSec: options.epsSec ?? pp.epsSec,
+      ...(options.epsCor !== undefined ? { epsCor: options.epsCor } : {}),
+      ...(options.fEC !== undefined ? { fEC: options.fEC } : {}),
+    }));
+  };
+  return {
+    counts,
+    keyBits(station, pass) {
+      let st: MissionStation | undefined;
+      if (typeof station === 'string') {
+        st = stations.get(station);
+        if (!st) stations.set(station, (st = missionStation(mission, station)));
+      } else st = station;
+      passCountsInto(mission, st, pass, elementsAt(mission.satellite, pass.tcaMs), options, buffers, counts);
+      return finiteKeyLengthBits(modelOf(predictParamsOf(mission.transmitter, st.receiver)), counts);
+    },
   };
 }

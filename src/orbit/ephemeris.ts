@@ -12,7 +12,7 @@
  * same from any ephemeris of the element set. Reported geometry (peak elevation, minimum range)
  * uses SGP4 itself.
  */
-import { hypot3 } from './hypot.js';
+import { hypot3 } from '../core/hypot.js';
 import { gstime } from 'satellite.js';
 import type { SatState, Vec3 } from './sgp4.js';
 

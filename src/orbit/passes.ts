@@ -12,7 +12,7 @@
  * minimum range it reports are still SGP4's at the refined instants. Without it (one pass,
  * `resolvePass`), SGP4 at every instant.
  */
-import { hypot3 } from './hypot.js';
+import { hypot3 } from '../core/hypot.js';
 import { InputError } from '../core/errors.js';
 import { isoOfMs } from '../core/iso-time.js';
 import { DEG, EARTH_RADIUS_KM } from '../core/units.js';
@@ -851,14 +851,46 @@ export function passLookAngles(
   constraints: PassConstraints = {},
   ephemeris?: HermiteEphemeris,
 ): SlotLookAngles {
+  const scratch: { look?: SlotLookAngles } = {};
+  passLookAnglesInto(scratch, elements, station, fromMs, toMs, stepS, constraints, ephemeris);
+  return scratch.look!;
+}
+
+const stationFrames = new WeakMap<Station, StationFrame>();
+/** stationFrame(station), kept per station object (a pure function of it; the planner asks once per pass). */
+function stationFrameOf(station: Station): StationFrame {
+  let f = stationFrames.get(station);
+  if (!f) stationFrames.set(station, (f = stationFrame(station)));
+  return f;
+}
+
+/**
+ * passLookAngles into reusable buffers: writes the n slots into scratch.look (replaced by larger
+ * arrays when too short; entries past n are stale) and returns n. The same numbers as
+ * passLookAngles, which calls it with an empty scratch (arrays of exactly n).
+ */
+export function passLookAnglesInto(
+  scratch: { look?: SlotLookAngles },
+  elements: SatelliteElements,
+  station: Station,
+  fromMs: number,
+  toMs: number,
+  stepS: number,
+  constraints: PassConstraints = {},
+  ephemeris?: HermiteEphemeris,
+): number {
   if (!(toMs > fromMs)) throw new InputError(`geometry interval ends (${iso(toMs)}) before it starts (${iso(fromMs)})`, { field: 'to' });
   if (!(stepS > 0)) throw new InputError(`${stepS} must be > 0`, { field: 'stepS' });
   resolveConstraints(constraints);
   epochDistanceCheck(elements, fromMs, toMs);
   const eph = ephemeris ?? elementsEphemeris(elements, fromMs, toMs);
-  const frame = stationFrame(station);
+  const frame = stationFrameOf(station);
   const n = Math.floor((toMs - fromMs) / (stepS * 1000) + 1e-9) + 1;
-  const out: SlotLookAngles = { timeMs: new Float64Array(n), elevationDeg: new Float64Array(n), azimuthDeg: new Float64Array(n), rangeKm: new Float64Array(n) };
+  let out = scratch.look;
+  if (!out || out.timeMs.length < n) {
+    const size = Math.max(n, 2 * (out?.timeMs.length ?? 0));
+    out = scratch.look = { timeMs: new Float64Array(size), elevationDeg: new Float64Array(size), azimuthDeg: new Float64Array(size), rangeKm: new Float64Array(size) };
+  }
   const pos: Vec3 = { x: 0, y: 0, z: 0 };
   for (let k = 0; k < n; k++) {
     const t = fromMs + k * stepS * 1000;
@@ -868,7 +900,7 @@ export function passLookAngles(
     out.azimuthDeg[k] = la.azimuthDeg;
     out.rangeKm[k] = la.rangeKm;
   }
-  return out;
+  return n;
 }
 
 /**

@@ -4,7 +4,6 @@
  * satellite.js works in radians and kilometres (TEME/ECI, ECF); this file converts to the
  * unit-suffixed names of GeometrySample.
  */
-import { hypot3 } from './hypot.js';
 import {
   eciToEcf,
   eciToGeodetic,
@@ -18,6 +17,7 @@ import {
   type SatRec,
 } from 'satellite.js';
 import { InputError } from '../core/errors.js';
+import { hypot3 } from '../core/hypot.js';
 import { DEG } from '../core/units.js';
 import type { GeometrySample, SatelliteElements, Station } from './types.js';
 

@@ -1,6 +1,6 @@
 /**
  * The planner's unit of work: one satellite × a set of stations × the window → every pass with
- * its predicted key (predictPassKey, the same function as `mozi keyrate --predict`) and the
+ * its predicted key (passKeyPredictor: predictPassKey's key, as `mozi keyrate --predict`, bit for bit) and the
  * expected counts a combined block needs. Pure and deterministic: the same SliceInput gives the
  * same SliceResult on any thread or machine. The worker-thread pool (pool.ts) and the
  * distributed engine run these; assemblePlan (assemble.ts) puts the results together.
@@ -12,8 +12,9 @@ import { missionPasses } from '../mission/passes.js';
 import type { HermiteEphemeris } from '../orbit/ephemeris.js';
 import { elementsEphemeris } from '../orbit/passes.js';
 import type { SatelliteElements } from '../orbit/types.js';
-import { predictPassKey } from '../mission/predict.js';
-import { packCounts } from './counts.js';
+import { passKeyPredictor } from '../mission/predict.js';
+import { PACKED_DURATION_S, PACKED_PULSES } from '../security/predict.js';
+import { PACKED_COUNTS } from './counts.js';
 import type { PlanOptions, SliceInput, SlicePass, SliceResult } from './types.js';
 
 /** Span of a slice's shared ephemeris beyond its window (the search's 30-min edge margin and the passes straddling it), ms. */
@@ -48,8 +49,12 @@ export function planSlice(input: SliceInput): SliceResult {
     return e;
   };
   const found = missionPasses(mission, stations, input.fromMs, input.toMs, mission.constraints, undefined, { interpolate: true, clipToEpochLimit: true, ephemerisOf });
+  const predictor = passKeyPredictor(mission, { stepS: input.stepS, ephemerisOf });
+  const packed = predictor.counts;
   const passes: SlicePass[] = found.passes.map((p) => {
-    const pred = predictPassKey(mission, p.station, p, { stepS: input.stepS, ephemerisOf });
+    const keyBits = predictor.keyBits(p.station, p);
+    const counts: number[] = [];
+    for (let i = 0; i < PACKED_COUNTS; i++) counts.push(packed[i]);
     return {
       satellite: cat.name,
       satelliteIndex: input.satelliteIndex,
@@ -61,10 +66,10 @@ export function planSlice(input: SliceInput): SliceResult {
       minRangeKm: p.minRangeKm,
       night: p.night,
       sunElevationDegAtTca: p.sunElevationDegAtTca,
-      keyBits: pred.keyBits,
-      counts: packCounts(pred.counts.counts),
-      pulses: pred.counts.pulses,
-      durationS: pred.counts.durationS,
+      keyBits,
+      counts,
+      pulses: packed[PACKED_PULSES],
+      durationS: packed[PACKED_DURATION_S],
     };
   });
   return { satelliteIndex: input.satelliteIndex, satellite: cat.name, stationIds: input.stationIds, passes, warnings: found.warnings };

@@ -264,7 +264,7 @@ export function gammaZeroErrors(eps: number, c: number, d: number): number {
 }
 
 /** Phase error φ ≤ v/s + γ(ε, v/s, s_est, s_key), clamped at 1/2 (Lim 2014 Eq. 5); γ₀ when v = 0. */
-function phaseError(bound: Bound, eps: number, v1Est: number, s1Est: number, s1Key: number): { phi: number; gamma: number } {
+export function phaseError(bound: Bound, eps: number, v1Est: number, s1Est: number, s1Key: number): { phi: number; gamma: number } {
   if (!(s1Est > 0) || !(s1Key > 0)) return { phi: 0.5, gamma: 0 };
   const ratio = Math.min(v1Est / s1Est, 1 - Number.EPSILON);
   const gamma = bound === 'asymptotic' ? 0 : ratio > 0 ? gammaLim(eps, ratio, s1Est, s1Key) : gammaZeroErrors(eps, s1Est, s1Key);

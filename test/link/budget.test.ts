@@ -7,6 +7,7 @@ import { elevationFromRangeDeg, slantRangeKm, syntheticPass } from '../../src/li
 import { MAX_LOSS_DB } from '../../src/link/types.js';
 import { atmosphereTransmittance } from '../../src/link/atmosphere.js';
 import { fieldStopEfficiency, friedParameterM, seeingFwhmUrad } from '../../src/link/turbulence.js';
+import { diffractionEfficiency } from '../../src/link/diffraction.js';
 
 describe('synthetic circular-orbit geometry', () => {
   it('slant range for h = 500 km matches algorithms.md §5.1 (500/570/683/909/1193/1407/1695 km)', () => {
@@ -100,6 +101,12 @@ describe('linkModel', () => {
         expect(m.sample(rangeKm, el, az)).toEqual(ref);
         expect(Object.is(m.etaTotal(rangeKm, el), ref.etaTotal)).toBe(true);
         expect(Object.is(m.backgroundHz(el, az), ref.backgroundHz)).toBe(true);
+        const diffraction = diffractionEfficiency({ rangeKm, divergenceUrad: TX.divergenceUrad, profile: TX.farFieldProfile, receiverApertureM: rx.apertureM, receiverObscurationM: rx.obscurationM, transmitterEfficiency: TX.opticsEfficiency });
+        expect(Object.is(ref.etaDiffraction, diffraction)).toBe(true);
+        const eta = new Float64Array(2);
+        const bg = new Float64Array(2);
+        m.slots(2, [rangeKm, rangeKm * 1.5], [el, el / 2], [az, 360 - az], eta, bg);
+        expect([eta[0], bg[0], eta[1], bg[1]]).toEqual([ref.etaTotal, ref.backgroundHz, m.etaTotal(rangeKm * 1.5, el / 2), m.backgroundHz(el / 2, 360 - az)]);
       }),
       { seed: 16016, numRuns: 300 },
     );

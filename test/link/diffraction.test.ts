@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { etaToLossDb } from '../../src/core/units.js';
-import { collectedFraction, diffractionEfficiency, gaussianApertureFraction, spotRadiusM } from '../../src/link/diffraction.js';
+import { collectedFraction, diffractionEfficiency, diffractionEfficiencyOfRange, gaussianApertureFraction, spotRadiusM } from '../../src/link/diffraction.js';
 
 describe('Gaussian aperture integral', () => {
   it('1 − exp(−2a²/w²) for a full aperture, and its small-aperture limit 2a²/w²', () => {
@@ -77,5 +77,37 @@ describe('Micius diffraction loss (Liao 2017: 22 dB at 1,200 km)', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('diffractionEfficiencyOfRange', () => {
+  it('is diffractionEfficiency to the last bit: flat-top and Gaussian, round and elliptical, spots wider and narrower than the aperture', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('flat-top' as const, 'gaussian' as const),
+        fc.double({ min: 1, max: 3000, noNaN: true }),
+        fc.double({ min: 2, max: 30, noNaN: true }),
+        fc.oneof(fc.constant(0), fc.double({ min: 0.5, max: 2, noNaN: true })),
+        fc.double({ min: 0.2, max: 1.8, noNaN: true }),
+        fc.double({ min: 0, max: 0.9, noNaN: true }),
+        (profile, rangeKm, divergenceXUrad, ellipticity, apertureM, obscurationShare) => {
+          const params = {
+            divergenceUrad: { x: divergenceXUrad, y: ellipticity === 0 ? divergenceXUrad : divergenceXUrad * ellipticity },
+            profile,
+            receiverApertureM: apertureM,
+            receiverObscurationM: apertureM * obscurationShare,
+            transmitterEfficiency: 0.83,
+          };
+          const got = diffractionEfficiencyOfRange(params)(rangeKm);
+          expect(Object.is(got, diffractionEfficiency({ ...params, rangeKm }))).toBe(true);
+        },
+      ),
+      { seed: 30016, numRuns: 400 },
+    );
+    // the flat-top's exact area ratio and its numerical integral (spot narrower than the aperture) both reached
+    const near = { divergenceUrad: { x: 9, y: 11 }, profile: 'flat-top' as const, receiverApertureM: 1, receiverObscurationM: 0.2, transmitterEfficiency: 1 };
+    expect(diffractionEfficiencyOfRange(near)(50)).toBe(diffractionEfficiency({ ...near, rangeKm: 50 }));
+    expect(diffractionEfficiencyOfRange(near)(50)).toBeLessThan(1);
+    expect(diffractionEfficiencyOfRange(near)(1000)).toBe((0.25 - 0.01) / (spotRadiusM(1000, 9) * spotRadiusM(1000, 11)));
   });
 });
