@@ -18,6 +18,7 @@
  *
  * Deterministic: every tie ends on (AOS, satellite index, station id).
  */
+import { stableOrderByDouble } from '../core/radix-sort.js';
 import type { Policy } from './types.js';
 
 export interface Candidate {
@@ -114,15 +115,23 @@ function resources(c: CandidateColumns): { satKey: (i: number) => number; stnKey
   return { satKey: (i) => c.satelliteIndex[i], stnKey: (i) => sats + c.station[i] };
 }
 
-/** (AOS, satellite index, station id) order of passes i and j. */
+/**
+ * (AOS, satellite index, station id) order of passes i and j. Candidates already strictly in that
+ * order (assemblePlan's, in plan order) compare by index: the same sign for every pair, a
+ * subtraction instead of three column look-ups per comparison of a sort.
+ */
 function tieOrderOf(c: CandidateColumns): (i: number, j: number) => number {
   const rank = new Int32Array(c.stationIds.length);
   c.stationIds
     .map((id, k) => ({ id, k }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .forEach((x, r) => (rank[x.k] = r));
-  return (i, j) => c.aosMs[i] - c.aosMs[j] || c.satelliteIndex[i] - c.satelliteIndex[j] || rank[c.station[i]] - rank[c.station[j]];
+  const tie = (i: number, j: number): number => c.aosMs[i] - c.aosMs[j] || c.satelliteIndex[i] - c.satelliteIndex[j] || rank[c.station[i]] - rank[c.station[j]];
+  for (let i = 0; i + 1 < c.n; i++) if (!(tie(i, i + 1) < 0)) return tie;
+  return indexOrder;
 }
+
+const indexOrder = (i: number, j: number): number => i - j;
 
 function emptySchedule(n: number): Schedule {
   return { scheduled: new Array<boolean>(n).fill(false), blockedBy: new Array<number>(n).fill(-1) };
@@ -134,11 +143,14 @@ const indices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 export function greedySchedule(cands: Candidates): Schedule {
   const c = candidateColumns(cands);
   const tie = tieOrderOf(c);
-  const order = indices(c.n).sort((i, j) => c.valueBits[j] - c.valueBits[i] || tie(i, j));
+  // candidates in tie order (tie by index): the stable radix order by value, largest first, is the comparison sort's
+  const byIndex = tie === indexOrder;
+  const order: ArrayLike<number> = (byIndex ? stableOrderByDouble(Int32Array.from(indices(c.n)), c.valueBits, true) : null) ?? indices(c.n).sort((i, j) => c.valueBits[j] - c.valueBits[i] || tie(i, j));
   const out = emptySchedule(c.n);
   const occ = new Occupancy(c);
   const { satKey, stnKey } = resources(c);
-  for (const i of order) {
+  for (let x = 0; x < order.length; x++) {
+    const i = order[x];
     const hit = Math.max(occ.conflict(satKey(i), i), occ.conflict(stnKey(i), i));
     if (hit >= 0) {
       out.blockedBy[i] = hit;
