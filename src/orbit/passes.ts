@@ -88,6 +88,12 @@ export interface FindPassesOptions extends PassConstraints {
    * (test/orbit/plane-skip.test.ts); only fewer instants are looked at.
    */
   skipByPlane?: boolean;
+  /**
+   * With `interpolate`, false: look at every station at every grid instant (no skip outside the
+   * visibility circle, by plane or by daylight, and every approach analysed): the reference the
+   * skips are tested against (test/orbit/skip-exact.test.ts). Default true.
+   */
+  skipAhead?: boolean;
   /** With `interpolate`: the elements' ephemeris to use (covering the window ± 31 min), else one of its own. */
   ephemeris?: HermiteEphemeris;
 }
@@ -591,6 +597,8 @@ function scanStations(
   progress: (fraction: number) => void,
   /** With the grid: the position and, in `normal`, the orbital plane's unit normal (ECF) at t. */
   normalAt?: (timeMs: number, out: Vec3, normal: Vec3) => Vec3,
+  /** False: every grid instant for every station, every approach analysed (findPasses' skipAhead). */
+  skipAhead = true,
 ): Pass[] {
   // the great-circle distance of the sub-satellite point to a fixed station changes at most at n + ω_E
   const omegaMaxRadMs = ((meanMotionRadS(elements) + EARTH_ROTATION_RAD_S) * 1.1) / 1000;
@@ -611,7 +619,7 @@ function scanStations(
     if (r === null) return;
     sc.region = null;
     const c = sc.ctx.c;
-    if (r.length === 0 || skipApproach(r, fromMs, toMs, c)) return;
+    if (r.length === 0 || (skipAhead && skipApproach(r, fromMs, toMs, c))) return;
     const p = analyseRegion(sc.ctx, r);
     if (p && p.losMs >= fromMs && p.aosMs <= toMs && (!c.nightOnly || p.night)) out.push(p);
   };
@@ -708,7 +716,8 @@ function scanStations(
           const planeSkipMs = (beta - sc.lambdaMaxRad - planeSlackRad) / planeRateRadMs;
           if (planeSkipMs > skipMs) skipMs = planeSkipMs;
         }
-        if (grid) {
+        if (!skipAhead) sc.dueMs = t + stepMs;
+        else if (grid) {
           sc.dueMs = start + Math.ceil((t + skipMs - start) / stepMs) * stepMs;
           if (sc.dueMs <= t) sc.dueMs = t + stepMs;
         } else sc.dueMs = t + Math.max(1000, skipMs);
@@ -773,7 +782,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
     // nodes from the scan's start to past its end (a region open at the end is refined up to a step beyond)
     const eph = opts.ephemeris ?? new HermiteEphemeris(exact, opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
     position = (t, out) => eph.ecf(t, out);
-    if (opts.skipByPlane !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
+    if (opts.skipByPlane !== false && opts.skipAhead !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
   } else position = (t) => exact(t).ecf;
   const scans: StationScan[] = opts.stations.map((station) => {
     // +1.5° covers geodetic vs geocentric vertical and the station's height
@@ -788,7 +797,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
       order: 0,
     };
   });
-  if (grid && c.nightOnly && opts.skipDaylight !== false) {
+  if (grid && c.nightOnly && opts.skipDaylight !== false && opts.skipAhead !== false) {
     const dark = darkSpans(
       scans.map((sc) => sc.ctx.frame),
       c.sunElevationMaxDeg,
@@ -800,7 +809,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
       sc.darkAt = 0;
     });
   }
-  const out = scanStations(scans, position, grid, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f), normalAt);
+  const out = scanStations(scans, position, grid, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f), normalAt, !(grid && opts.skipAhead === false));
   opts.onProgress?.(1);
   return out.sort((a, b) => a.aosMs - b.aosMs || a.station.localeCompare(b.station));
 }
