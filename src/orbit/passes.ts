@@ -561,6 +561,20 @@ function skipApproach(r: RegionSamples, fromMs: number, toMs: number, c: Require
   return c.nightOnly && r.sunOpenDeg - SUN_RATE_DEG_MS * (t1 - t0 + 60_000) - 1e-6 > c.sunElevationMaxDeg;
 }
 
+/** The last darkSpans computed (key: threshold, window and the stations' coordinates), and its spans. */
+let lastDark: { key: string; spans: Float64Array[] } | null = null;
+
+/**
+ * darkSpans, kept for the next call with the same stations, threshold and window: the planner
+ * searches every satellite of a constellation over the same stations and window (one slice per
+ * satellite), and the spans depend on neither satellite nor elements. The scan only reads them.
+ */
+function sharedDarkSpans(frames: readonly StationFrame[], thresholdDeg: number, startMs: number, endMs: number): Float64Array[] {
+  const key = `${thresholdDeg} ${startMs} ${endMs} ${frames.map((f) => `${f.station.latitudeDeg},${f.station.longitudeDeg}`).join(' ')}`;
+  if (lastDark?.key !== key) lastDark = { key, spans: darkSpans(frames, thresholdDeg, startMs, endMs) };
+  return lastDark.spans;
+}
+
 interface StationScan {
   ctx: ScanContext;
   /** Night-only, skipping daylight: darkSpans of the station, and the index of the current span. */
@@ -798,7 +812,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
     };
   });
   if (grid && c.nightOnly && opts.skipDaylight !== false && opts.skipAhead !== false) {
-    const dark = darkSpans(
+    const dark = sharedDarkSpans(
       scans.map((sc) => sc.ctx.frame),
       c.sunElevationMaxDeg,
       opts.fromMs - EDGE_MARGIN_MS,
