@@ -27,6 +27,7 @@ import {
   meanMotionRadS,
   satrecOf,
   satState,
+  satStateTeme,
   stationFrame,
   sunDirectionEcf,
   sunElevationDeg,
@@ -158,14 +159,23 @@ export function centralAngleForElevationRad(elevationDegValue: number, altitudeK
 /** Farther than this from Earth's centre a low-orbit propagation has gone wrong (the Moon is at 384,400 km). */
 const MAX_SAT_RADIUS_KM = 500_000;
 
+function sgp4Failure(satrec: SatRec, elements: SatelliteElements, timeMs: number): InputError {
+  const why = satrec.error ? ` (satellite.js error ${satrec.error}: ${SGP4_ERRORS[satrec.error] ?? 'unknown'})` : ' (decayed, or elements too far from their epoch)';
+  return new InputError(`SGP4 fails for "${elements.name}" at ${new Date(timeMs).toISOString()}${why}`, {
+    field: 'satellite',
+  });
+}
+
 function stateOrThrow(satrec: SatRec, elements: SatelliteElements, timeMs: number): SatState {
   const s = satState(satrec, timeMs);
-  if (!s || !(hypot3(s.ecf.x, s.ecf.y, s.ecf.z) < MAX_SAT_RADIUS_KM)) {
-    const why = satrec.error ? ` (satellite.js error ${satrec.error}: ${SGP4_ERRORS[satrec.error] ?? 'unknown'})` : ' (decayed, or elements too far from their epoch)';
-    throw new InputError(`SGP4 fails for "${elements.name}" at ${new Date(timeMs).toISOString()}${why}`, {
-      field: 'satellite',
-    });
-  }
+  if (!s || !(hypot3(s.ecf.x, s.ecf.y, s.ecf.z) < MAX_SAT_RADIUS_KM)) throw sgp4Failure(satrec, elements, timeMs);
+  return s;
+}
+
+/** stateOrThrow for an ephemeris node: TEME position and velocity only (|r| is the same in TEME and ECF). */
+function nodeStateOrThrow(satrec: SatRec, elements: SatelliteElements, timeMs: number): Pick<SatState, 'eci' | 'velEci'> {
+  const s = satStateTeme(satrec, timeMs);
+  if (!s || !(hypot3(s.eci.x, s.eci.y, s.eci.z) < MAX_SAT_RADIUS_KM)) throw sgp4Failure(satrec, elements, timeMs);
   return s;
 }
 
@@ -794,7 +804,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
   let normalAt: ((t: number, out: Vec3, normal: Vec3) => Vec3) | undefined;
   if (grid) {
     // nodes from the scan's start to past its end (a region open at the end is refined up to a step beyond)
-    const eph = opts.ephemeris ?? new HermiteEphemeris(exact, opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
+    const eph = opts.ephemeris ?? new HermiteEphemeris((t) => nodeStateOrThrow(satrec, opts.elements, t), opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
     position = (t, out) => eph.ecf(t, out);
     if (opts.skipByPlane !== false && opts.skipAhead !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
   } else position = (t) => exact(t).ecf;
@@ -855,7 +865,7 @@ export interface SlotLookAngles {
 /** The interpolated SGP4 ephemeris of an element set over [fromMs, toMs] (nodes on demand). */
 export function elementsEphemeris(elements: SatelliteElements, fromMs: number, toMs: number): HermiteEphemeris {
   const satrec = satrecOf(elements);
-  return new HermiteEphemeris((t) => stateOrThrow(satrec, elements, t), fromMs, toMs);
+  return new HermiteEphemeris((t) => nodeStateOrThrow(satrec, elements, t), fromMs, toMs);
 }
 
 /**
