@@ -678,36 +678,45 @@ function scanStations(
   // plane stays out of its circle while β − ω·Δt > λ_max (see PLANE_NORMAL_RATE_RAD_S)
   const planeRateRadMs = (EARTH_ROTATION_RAD_S * 1.05 + PLANE_NORMAL_RATE_RAD_S) / 1000;
   const planeSlackRad = PLANE_NORMAL_RATE_RAD_S * HERMITE_NODE_STEP_S + 1e-5;
-  // the stations by due instant (a binary min-heap): only those due at t are looked at
-  const heap: StationScan[] = [];
-  const earlier = (a: StationScan, b: StationScan): boolean => a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.order < b.order);
+  // the stations by due instant (a binary min-heap of (due, station index) in typed arrays,
+  // ties by index): only those due at t are looked at
+  const heapDue = new Float64Array(scans.length);
+  const heapAt = new Int32Array(scans.length);
+  let heapSize = 0;
   const push = (sc: StationScan): void => {
-    let i = heap.length;
-    heap.push(sc);
+    const due = sc.dueMs;
+    const o = sc.order;
+    let i = heapSize++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!earlier(sc, heap[p])) break;
-      heap[i] = heap[p];
+      const pd = heapDue[p];
+      if (!(due < pd || (due === pd && o < heapAt[p]))) break;
+      heapDue[i] = pd;
+      heapAt[i] = heapAt[p];
       i = p;
     }
-    heap[i] = sc;
+    heapDue[i] = due;
+    heapAt[i] = o;
   };
   const pop = (): StationScan => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    const n = heap.length;
+    const top = scans[heapAt[0]];
+    const n = --heapSize;
     if (n > 0) {
+      const due = heapDue[n];
+      const o = heapAt[n];
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const c = r < n && earlier(heap[r], heap[l]) ? r : l;
-        if (!earlier(heap[c], last)) break;
-        heap[i] = heap[c];
+        const c = r < n && (heapDue[r] < heapDue[l] || (heapDue[r] === heapDue[l] && heapAt[r] < heapAt[l])) ? r : l;
+        if (!(heapDue[c] < due || (heapDue[c] === due && heapAt[c] < o))) break;
+        heapDue[i] = heapDue[c];
+        heapAt[i] = heapAt[c];
         i = c;
       }
-      heap[i] = last;
+      heapDue[i] = due;
+      heapAt[i] = o;
     }
     return top;
   };
@@ -716,12 +725,12 @@ function scanStations(
     if (sc.dueMs < Infinity) push(sc);
   });
   let lastReport = start;
-  while (heap.length > 0) {
-    const t = heap[0].dueMs;
+  while (heapSize > 0) {
+    const t = heapDue[0];
     if (!(t < end)) break;
     const ecf = normalAt ? normalAt(t, pos, normal) : position(t, pos);
     const n = hypot3(ecf.x, ecf.y, ecf.z);
-    while (heap.length > 0 && heap[0].dueMs <= t) {
+    while (heapSize > 0 && heapDue[0] <= t) {
       const sc = pop();
       const { frame, c } = sc.ctx;
       const u = frame.unit;
