@@ -41,7 +41,7 @@ export class HermiteEphemeris {
    * `keyrate --predict`'s own, over one pass, agree exactly).
    */
   constructor(
-    private readonly state: (timeMs: number) => SatState,
+    private readonly state: (timeMs: number) => Pick<SatState, 'eci' | 'velEci'>,
     fromMs: number,
     endMs: number,
     stepS = HERMITE_NODE_STEP_S,

@@ -27,6 +27,7 @@ import {
   meanMotionRadS,
   satrecOf,
   satState,
+  satStateTeme,
   stationFrame,
   sunDirectionEcf,
   sunElevationDeg,
@@ -88,6 +89,12 @@ export interface FindPassesOptions extends PassConstraints {
    * (test/orbit/plane-skip.test.ts); only fewer instants are looked at.
    */
   skipByPlane?: boolean;
+  /**
+   * With `interpolate`, false: look at every station at every grid instant (no skip outside the
+   * visibility circle, by plane or by daylight, and every approach analysed): the reference the
+   * skips are tested against (test/orbit/skip-exact.test.ts). Default true.
+   */
+  skipAhead?: boolean;
   /** With `interpolate`: the elements' ephemeris to use (covering the window ± 31 min), else one of its own. */
   ephemeris?: HermiteEphemeris;
 }
@@ -152,14 +159,23 @@ export function centralAngleForElevationRad(elevationDegValue: number, altitudeK
 /** Farther than this from Earth's centre a low-orbit propagation has gone wrong (the Moon is at 384,400 km). */
 const MAX_SAT_RADIUS_KM = 500_000;
 
+function sgp4Failure(satrec: SatRec, elements: SatelliteElements, timeMs: number): InputError {
+  const why = satrec.error ? ` (satellite.js error ${satrec.error}: ${SGP4_ERRORS[satrec.error] ?? 'unknown'})` : ' (decayed, or elements too far from their epoch)';
+  return new InputError(`SGP4 fails for "${elements.name}" at ${new Date(timeMs).toISOString()}${why}`, {
+    field: 'satellite',
+  });
+}
+
 function stateOrThrow(satrec: SatRec, elements: SatelliteElements, timeMs: number): SatState {
   const s = satState(satrec, timeMs);
-  if (!s || !(hypot3(s.ecf.x, s.ecf.y, s.ecf.z) < MAX_SAT_RADIUS_KM)) {
-    const why = satrec.error ? ` (satellite.js error ${satrec.error}: ${SGP4_ERRORS[satrec.error] ?? 'unknown'})` : ' (decayed, or elements too far from their epoch)';
-    throw new InputError(`SGP4 fails for "${elements.name}" at ${new Date(timeMs).toISOString()}${why}`, {
-      field: 'satellite',
-    });
-  }
+  if (!s || !(hypot3(s.ecf.x, s.ecf.y, s.ecf.z) < MAX_SAT_RADIUS_KM)) throw sgp4Failure(satrec, elements, timeMs);
+  return s;
+}
+
+/** stateOrThrow for an ephemeris node: TEME position and velocity only (|r| is the same in TEME and ECF). */
+function nodeStateOrThrow(satrec: SatRec, elements: SatelliteElements, timeMs: number): Pick<SatState, 'eci' | 'velEci'> {
+  const s = satStateTeme(satrec, timeMs);
+  if (!s || !(hypot3(s.eci.x, s.eci.y, s.eci.z) < MAX_SAT_RADIUS_KM)) throw sgp4Failure(satrec, elements, timeMs);
   return s;
 }
 
@@ -555,6 +571,20 @@ function skipApproach(r: RegionSamples, fromMs: number, toMs: number, c: Require
   return c.nightOnly && r.sunOpenDeg - SUN_RATE_DEG_MS * (t1 - t0 + 60_000) - 1e-6 > c.sunElevationMaxDeg;
 }
 
+/** The last darkSpans computed (key: threshold, window and the stations' coordinates), and its spans. */
+let lastDark: { key: string; spans: Float64Array[] } | null = null;
+
+/**
+ * darkSpans, kept for the next call with the same stations, threshold and window: the planner
+ * searches every satellite of a constellation over the same stations and window (one slice per
+ * satellite), and the spans depend on neither satellite nor elements. The scan only reads them.
+ */
+function sharedDarkSpans(frames: readonly StationFrame[], thresholdDeg: number, startMs: number, endMs: number): Float64Array[] {
+  const key = `${thresholdDeg} ${startMs} ${endMs} ${frames.map((f) => `${f.station.latitudeDeg},${f.station.longitudeDeg}`).join(' ')}`;
+  if (lastDark?.key !== key) lastDark = { key, spans: darkSpans(frames, thresholdDeg, startMs, endMs) };
+  return lastDark.spans;
+}
+
 interface StationScan {
   ctx: ScanContext;
   /** Night-only, skipping daylight: darkSpans of the station, and the index of the current span. */
@@ -591,6 +621,8 @@ function scanStations(
   progress: (fraction: number) => void,
   /** With the grid: the position and, in `normal`, the orbital plane's unit normal (ECF) at t. */
   normalAt?: (timeMs: number, out: Vec3, normal: Vec3) => Vec3,
+  /** False: every grid instant for every station, every approach analysed (findPasses' skipAhead). */
+  skipAhead = true,
 ): Pass[] {
   // the great-circle distance of the sub-satellite point to a fixed station changes at most at n + ω_E
   const omegaMaxRadMs = ((meanMotionRadS(elements) + EARTH_ROTATION_RAD_S) * 1.1) / 1000;
@@ -611,7 +643,7 @@ function scanStations(
     if (r === null) return;
     sc.region = null;
     const c = sc.ctx.c;
-    if (r.length === 0 || skipApproach(r, fromMs, toMs, c)) return;
+    if (r.length === 0 || (skipAhead && skipApproach(r, fromMs, toMs, c))) return;
     const p = analyseRegion(sc.ctx, r);
     if (p && p.losMs >= fromMs && p.aosMs <= toMs && (!c.nightOnly || p.night)) out.push(p);
   };
@@ -646,36 +678,45 @@ function scanStations(
   // plane stays out of its circle while β − ω·Δt > λ_max (see PLANE_NORMAL_RATE_RAD_S)
   const planeRateRadMs = (EARTH_ROTATION_RAD_S * 1.05 + PLANE_NORMAL_RATE_RAD_S) / 1000;
   const planeSlackRad = PLANE_NORMAL_RATE_RAD_S * HERMITE_NODE_STEP_S + 1e-5;
-  // the stations by due instant (a binary min-heap): only those due at t are looked at
-  const heap: StationScan[] = [];
-  const earlier = (a: StationScan, b: StationScan): boolean => a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.order < b.order);
+  // the stations by due instant (a binary min-heap of (due, station index) in typed arrays,
+  // ties by index): only those due at t are looked at
+  const heapDue = new Float64Array(scans.length);
+  const heapAt = new Int32Array(scans.length);
+  let heapSize = 0;
   const push = (sc: StationScan): void => {
-    let i = heap.length;
-    heap.push(sc);
+    const due = sc.dueMs;
+    const o = sc.order;
+    let i = heapSize++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!earlier(sc, heap[p])) break;
-      heap[i] = heap[p];
+      const pd = heapDue[p];
+      if (!(due < pd || (due === pd && o < heapAt[p]))) break;
+      heapDue[i] = pd;
+      heapAt[i] = heapAt[p];
       i = p;
     }
-    heap[i] = sc;
+    heapDue[i] = due;
+    heapAt[i] = o;
   };
   const pop = (): StationScan => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    const n = heap.length;
+    const top = scans[heapAt[0]];
+    const n = --heapSize;
     if (n > 0) {
+      const due = heapDue[n];
+      const o = heapAt[n];
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const c = r < n && earlier(heap[r], heap[l]) ? r : l;
-        if (!earlier(heap[c], last)) break;
-        heap[i] = heap[c];
+        const c = r < n && (heapDue[r] < heapDue[l] || (heapDue[r] === heapDue[l] && heapAt[r] < heapAt[l])) ? r : l;
+        if (!(heapDue[c] < due || (heapDue[c] === due && heapAt[c] < o))) break;
+        heapDue[i] = heapDue[c];
+        heapAt[i] = heapAt[c];
         i = c;
       }
-      heap[i] = last;
+      heapDue[i] = due;
+      heapAt[i] = o;
     }
     return top;
   };
@@ -684,12 +725,12 @@ function scanStations(
     if (sc.dueMs < Infinity) push(sc);
   });
   let lastReport = start;
-  while (heap.length > 0) {
-    const t = heap[0].dueMs;
+  while (heapSize > 0) {
+    const t = heapDue[0];
     if (!(t < end)) break;
     const ecf = normalAt ? normalAt(t, pos, normal) : position(t, pos);
     const n = hypot3(ecf.x, ecf.y, ecf.z);
-    while (heap.length > 0 && heap[0].dueMs <= t) {
+    while (heapSize > 0 && heapDue[0] <= t) {
       const sc = pop();
       const { frame, c } = sc.ctx;
       const u = frame.unit;
@@ -708,7 +749,8 @@ function scanStations(
           const planeSkipMs = (beta - sc.lambdaMaxRad - planeSlackRad) / planeRateRadMs;
           if (planeSkipMs > skipMs) skipMs = planeSkipMs;
         }
-        if (grid) {
+        if (!skipAhead) sc.dueMs = t + stepMs;
+        else if (grid) {
           sc.dueMs = start + Math.ceil((t + skipMs - start) / stepMs) * stepMs;
           if (sc.dueMs <= t) sc.dueMs = t + stepMs;
         } else sc.dueMs = t + Math.max(1000, skipMs);
@@ -771,9 +813,9 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
   let normalAt: ((t: number, out: Vec3, normal: Vec3) => Vec3) | undefined;
   if (grid) {
     // nodes from the scan's start to past its end (a region open at the end is refined up to a step beyond)
-    const eph = opts.ephemeris ?? new HermiteEphemeris(exact, opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
+    const eph = opts.ephemeris ?? new HermiteEphemeris((t) => nodeStateOrThrow(satrec, opts.elements, t), opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
     position = (t, out) => eph.ecf(t, out);
-    if (opts.skipByPlane !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
+    if (opts.skipByPlane !== false && opts.skipAhead !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
   } else position = (t) => exact(t).ecf;
   const scans: StationScan[] = opts.stations.map((station) => {
     // +1.5° covers geodetic vs geocentric vertical and the station's height
@@ -788,8 +830,8 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
       order: 0,
     };
   });
-  if (grid && c.nightOnly && opts.skipDaylight !== false) {
-    const dark = darkSpans(
+  if (grid && c.nightOnly && opts.skipDaylight !== false && opts.skipAhead !== false) {
+    const dark = sharedDarkSpans(
       scans.map((sc) => sc.ctx.frame),
       c.sunElevationMaxDeg,
       opts.fromMs - EDGE_MARGIN_MS,
@@ -800,7 +842,7 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
       sc.darkAt = 0;
     });
   }
-  const out = scanStations(scans, position, grid, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f), normalAt);
+  const out = scanStations(scans, position, grid, opts.elements, opts.fromMs, opts.toMs, (f) => opts.onProgress?.(f), normalAt, !(grid && opts.skipAhead === false));
   opts.onProgress?.(1);
   return out.sort((a, b) => a.aosMs - b.aosMs || a.station.localeCompare(b.station));
 }
@@ -832,7 +874,7 @@ export interface SlotLookAngles {
 /** The interpolated SGP4 ephemeris of an element set over [fromMs, toMs] (nodes on demand). */
 export function elementsEphemeris(elements: SatelliteElements, fromMs: number, toMs: number): HermiteEphemeris {
   const satrec = satrecOf(elements);
-  return new HermiteEphemeris((t) => stateOrThrow(satrec, elements, t), fromMs, toMs);
+  return new HermiteEphemeris((t) => nodeStateOrThrow(satrec, elements, t), fromMs, toMs);
 }
 
 /**

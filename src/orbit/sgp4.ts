@@ -85,6 +85,18 @@ export function satState(satrec: SatRec, timeMs: number): SatState | null {
   return { timeMs, gmstRad, eci: pv.position, velEci: pv.velocity, ecf: eciToEcf(pv.position, gmstRad) };
 }
 
+/**
+ * SGP4 position and velocity (TEME) alone, as satState computes them (the same doubles) without
+ * GMST, the ECF rotation and their objects: what an interpolation node keeps (ephemeris.ts).
+ * Null when SGP4 fails.
+ */
+export function satStateTeme(satrec: SatRec, timeMs: number): Pick<SatState, 'eci' | 'velEci'> | null {
+  const jd = timeMs / 86_400_000 + JD_UNIX_EPOCH;
+  const pv = sgp4(satrec, (jd - satrec.jdsatepoch) * 1440);
+  if (!pv) return null;
+  return { eci: pv.position, velEci: pv.velocity };
+}
+
 /** A station with its precomputed ECF position and local frame, for fast repeated look angles. */
 export interface StationFrame {
   station: Station;

@@ -7,11 +7,12 @@
  * document, byte for byte once serialised (planJson), however the slices were computed.
  */
 import { isoOfMs } from '../core/iso-time.js';
+import { stableOrderByDouble, stableOrderBySmallInt } from '../core/radix-sort.js';
 import type { Mission } from '../mission/config.js';
 import { keyOfCounts, predictParamsFromHardware } from '../mission/predict.js';
 import { PACKED_COUNTS, unpackCounts } from './counts.js';
 import { F_AOS, F_KEY, F_LOS, F_MAX_EL, F_MIN_RANGE, F_DURATION, F_PULSES, F_TCA, isPacked, NUM, packSlice, type PackedSlice } from './packed.js';
-import { addToPool, MAX_MIN_MAX_LINKS, pairShare, relayPairKeys, stationWeights, type PairSpec, type Pools } from './relay.js';
+import { addToPool, MAX_MIN_MAX_LINKS, relayPairKeys, stationWeights, type PairSpec, type Pools } from './relay.js';
 import { schedulePasses, type CandidateColumns, type Schedule } from './schedule.js';
 import type { PlanOptions, PlannedPass, SliceResult } from './types.js';
 import { cloudFreeProbability } from './weather.js';
@@ -145,7 +146,18 @@ function gather(input: readonly (SliceResult | PackedSlice)[]): PassTable {
       gStn[g] = local[k][s.station[r]];
     }
   });
-  const order = Array.from({ length: n }, (_, x) => x).sort((a, b) => gAos[a] - gAos[b] || gSat[a] - gSat[b] || rank[gStn[a]] - rank[gStn[b]]);
+  // plan order: (AOS, satellite index, station id), full ties in slice order; radix passes from the last key to the first
+  const byRank = new Int32Array(n);
+  let satRange = 0;
+  for (let x = 0; x < n; x++) {
+    byRank[x] = rank[gStn[x]];
+    if (gSat[x] + 1 > satRange) satRange = gSat[x] + 1;
+  }
+  const all = new Int32Array(n);
+  for (let x = 0; x < n; x++) all[x] = x;
+  const order =
+    stableOrderByDouble(stableOrderBySmallInt(stableOrderBySmallInt(all, byRank, stationIds.length), gSat, satRange), gAos) ??
+    Array.from({ length: n }, (_, x) => x).sort((a, b) => gAos[a] - gAos[b] || gSat[a] - gSat[b] || rank[gStn[a]] - rank[gStn[b]]);
   const t: PassTable = { n, slices, stationIds, sl: new Int32Array(n), row: new Int32Array(n), sat: new Int32Array(n), stn: new Int32Array(n), aos: new Float64Array(n), tca: new Float64Array(n), los: new Float64Array(n), key: new Float64Array(n) };
   order.forEach((x, i) => {
     t.sl[i] = gSl[x];
@@ -411,29 +423,65 @@ export function plannedPass(t: PassTable, i: number, sched: Schedule, cloudFree:
   };
 }
 
-/** Seconds from `fromMs` to the LOS of the pass after which each pair first holds `bits`. */
+/**
+ * Seconds from `fromMs` to the LOS of the pass after which each pair first holds `bits`. The
+ * scheduled passes in LOS order add their bits to their (satellite, station) pool, and each pair
+ * of the station not yet there gains its relay share's change (relay.ts pairShare, the same
+ * arithmetic on pools held in one array per satellite × station instead of maps).
+ */
 function pairLatencies(t: PassTable, scheduled: readonly boolean[], bits: ArrayLike<number>, pairs: readonly PairSpec[], target: number, fromMs: number): (number | null)[] {
   const w = stationWeights(pairs);
-  const pools: Pools = new Map();
-  const value = new Array<number>(pairs.length).fill(0);
-  const out: (number | null)[] = new Array<number | null>(pairs.length).fill(null);
-  const byStation = new Map<string, number[]>();
+  const nSt = t.stationIds.length;
+  const stIndex = new Map(t.stationIds.map((id, k) => [id, k]));
+  const np = pairs.length;
+  // the pairs' ends as station indices (−1: no passes, an empty pool), weights and their stations' total weights
+  const ia = Int32Array.from(pairs, (p) => stIndex.get(p.a) ?? -1);
+  const ib = Int32Array.from(pairs, (p) => stIndex.get(p.b) ?? -1);
+  const pw = Float64Array.from(pairs, (p) => p.weight);
+  const wa = Float64Array.from(pairs, (p) => w.get(p.a)!);
+  const wb = Float64Array.from(pairs, (p) => w.get(p.b)!);
+  const byStation: number[][] = t.stationIds.map(() => []);
   pairs.forEach((p, k) => {
-    for (const id of [p.a, p.b]) (byStation.get(id) ?? byStation.set(id, []).get(id)!).push(k);
+    for (const id of [p.a, p.b]) {
+      const s = stIndex.get(id);
+      if (s !== undefined) byStation[s].push(k);
+    }
   });
+  let nSat = 0;
+  for (let i = 0; i < t.n; i++) if (t.sat[i] + 1 > nSat) nSat = t.sat[i] + 1;
+  const pool = new Float64Array(nSat * nSt);
+  const hasPool = new Uint8Array(nSat);
+  /** pairShare of pair k through satellite s's pools (0 before the satellite has any). */
+  const share = (s: number, k: number): number => {
+    if (hasPool[s] === 0) return 0;
+    const o = s * nSt;
+    const ka = ia[k] >= 0 ? pool[o + ia[k]] : 0;
+    const kb = ib[k] >= 0 ? pool[o + ib[k]] : 0;
+    return Math.min((ka * pw[k]) / wa[k], (kb * pw[k]) / wb[k]);
+  };
+  const value = new Float64Array(np);
+  const out: (number | null)[] = new Array<number | null>(np).fill(null);
+  let maxList = 0;
+  for (const l of byStation) maxList = Math.max(maxList, l.length);
+  const ks = new Int32Array(maxList);
+  const before = new Float64Array(maxList);
   const order: number[] = [];
   for (let i = 0; i < t.n; i++) if (scheduled[i]) order.push(i);
   order.sort((i, j) => t.los[i] - t.los[j] || i - j);
   for (const i of order) {
-    const station = t.stationIds[t.stn[i]];
-    const ks = (byStation.get(station) ?? []).filter((k) => out[k] === null);
-    if (!ks.length) continue;
-    const before = ks.map((k) => pairShare(pools.get(t.sat[i]), pairs[k], w));
-    addToPool(pools, t.sat[i], station, bits[i]);
-    ks.forEach((k, x) => {
-      value[k] += pairShare(pools.get(t.sat[i]), pairs[k], w) - before[x];
+    const st = t.stn[i];
+    const s = t.sat[i];
+    let nk = 0;
+    for (const k of byStation[st]) if (out[k] === null) ks[nk++] = k;
+    if (nk === 0) continue;
+    for (let x = 0; x < nk; x++) before[x] = share(s, ks[x]);
+    pool[s * nSt + st] += bits[i];
+    hasPool[s] = 1;
+    for (let x = 0; x < nk; x++) {
+      const k = ks[x];
+      value[k] += share(s, k) - before[x];
       if (value[k] >= target) out[k] = (t.los[i] - fromMs) / 1000;
-    });
+    }
   }
   return out;
 }

@@ -18,6 +18,7 @@
  *
  * Deterministic: every tie ends on (AOS, satellite index, station id).
  */
+import { stableOrderByDouble } from '../core/radix-sort.js';
 import type { Policy } from './types.js';
 
 export interface Candidate {
@@ -74,17 +75,40 @@ export function candidateColumns(cands: Candidates): CandidateColumns {
 /** Time bucket of the conflict index; a pass lasts far less than this. */
 const BUCKET_MS = 3_600_000;
 
-/** Bucket-number span of the conflict index per resource (an hour number is < 2^24 until 3884). */
-const RESOURCE_STRIDE = 2 ** 24;
+/** Most buckets (resources × hours of the window) held in one array; beyond, a map (sparse). */
+const MAX_DENSE_BUCKETS = 1 << 24;
 
 /**
  * Accepted intervals per resource, bucketed by hour (a pass never spans more than two buckets'
  * reach). A resource is a number: a satellite's (satKey) or a station's (stnKey, after the
- * satellites); one map holds resource × stride + bucket.
+ * satellites). The buckets are one array over resources × the window's hours (a map keyed by
+ * resource × 2^24 + hour when that array would be too large); the lists, and so the conflict
+ * found first, are the same either way.
  */
 class Occupancy {
-  private readonly buckets = new Map<number, number[]>();
-  constructor(private readonly c: CandidateColumns) {}
+  private readonly dense: (number[] | undefined)[] | null;
+  private readonly sparse = new Map<number, number[]>();
+  private readonly hour0: number;
+  private readonly hours: number;
+  constructor(
+    private readonly c: CandidateColumns,
+    resources: number,
+  ) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < c.n; i++) {
+      lo = Math.min(lo, c.aosMs[i]);
+      hi = Math.max(hi, c.losMs[i]);
+    }
+    this.hour0 = Math.floor(lo / BUCKET_MS) - 2;
+    this.hours = Math.floor(hi / BUCKET_MS) - this.hour0 + 2;
+    const size = resources * this.hours;
+    this.dense = c.n > 0 && Number.isSafeInteger(size) && size > 0 && size <= MAX_DENSE_BUCKETS ? new Array<number[] | undefined>(size) : null;
+  }
+
+  private list(key: number, b: number): number[] | undefined {
+    return this.dense ? this.dense[key * this.hours + (b - this.hour0)] : this.sparse.get(key * 2 ** 24 + b);
+  }
 
   /** An accepted pass overlapping pass i on resource `key`, or -1. */
   conflict(key: number, i: number): number {
@@ -92,7 +116,7 @@ class Occupancy {
     const b0 = Math.floor(aosMs[i] / BUCKET_MS) - 1;
     const b1 = Math.floor(losMs[i] / BUCKET_MS);
     for (let b = b0; b <= b1; b++) {
-      const list = this.buckets.get(key * RESOURCE_STRIDE + b);
+      const list = this.list(key, b);
       if (!list) continue;
       for (const j of list) if (aosMs[j] < losMs[i] && aosMs[i] < losMs[j]) return j;
     }
@@ -100,29 +124,38 @@ class Occupancy {
   }
 
   add(key: number, i: number): void {
-    const k = key * RESOURCE_STRIDE + Math.floor(this.c.aosMs[i] / BUCKET_MS);
-    const list = this.buckets.get(k);
+    const b = Math.floor(this.c.aosMs[i] / BUCKET_MS);
+    const list = this.list(key, b);
     if (list) list.push(i);
-    else this.buckets.set(k, [i]);
+    else if (this.dense) this.dense[key * this.hours + (b - this.hour0)] = [i];
+    else this.sparse.set(key * 2 ** 24 + b, [i]);
   }
 }
 
 /** Resource numbers of pass i's satellite and station (stations after every satellite). */
-function resources(c: CandidateColumns): { satKey: (i: number) => number; stnKey: (i: number) => number } {
+function resources(c: CandidateColumns): { satKey: (i: number) => number; stnKey: (i: number) => number; count: number } {
   let sats = 0;
   for (let i = 0; i < c.n; i++) sats = Math.max(sats, c.satelliteIndex[i] + 1);
-  return { satKey: (i) => c.satelliteIndex[i], stnKey: (i) => sats + c.station[i] };
+  return { satKey: (i) => c.satelliteIndex[i], stnKey: (i) => sats + c.station[i], count: sats + c.stationIds.length };
 }
 
-/** (AOS, satellite index, station id) order of passes i and j. */
+/**
+ * (AOS, satellite index, station id) order of passes i and j. Candidates already strictly in that
+ * order (assemblePlan's, in plan order) compare by index: the same sign for every pair, a
+ * subtraction instead of three column look-ups per comparison of a sort.
+ */
 function tieOrderOf(c: CandidateColumns): (i: number, j: number) => number {
   const rank = new Int32Array(c.stationIds.length);
   c.stationIds
     .map((id, k) => ({ id, k }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .forEach((x, r) => (rank[x.k] = r));
-  return (i, j) => c.aosMs[i] - c.aosMs[j] || c.satelliteIndex[i] - c.satelliteIndex[j] || rank[c.station[i]] - rank[c.station[j]];
+  const tie = (i: number, j: number): number => c.aosMs[i] - c.aosMs[j] || c.satelliteIndex[i] - c.satelliteIndex[j] || rank[c.station[i]] - rank[c.station[j]];
+  for (let i = 0; i + 1 < c.n; i++) if (!(tie(i, i + 1) < 0)) return tie;
+  return indexOrder;
 }
+
+const indexOrder = (i: number, j: number): number => i - j;
 
 function emptySchedule(n: number): Schedule {
   return { scheduled: new Array<boolean>(n).fill(false), blockedBy: new Array<number>(n).fill(-1) };
@@ -134,11 +167,14 @@ const indices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 export function greedySchedule(cands: Candidates): Schedule {
   const c = candidateColumns(cands);
   const tie = tieOrderOf(c);
-  const order = indices(c.n).sort((i, j) => c.valueBits[j] - c.valueBits[i] || tie(i, j));
+  // candidates in tie order (tie by index): the stable radix order by value, largest first, is the comparison sort's
+  const byIndex = tie === indexOrder;
+  const order: ArrayLike<number> = (byIndex ? stableOrderByDouble(Int32Array.from(indices(c.n)), c.valueBits, true) : null) ?? indices(c.n).sort((i, j) => c.valueBits[j] - c.valueBits[i] || tie(i, j));
   const out = emptySchedule(c.n);
-  const occ = new Occupancy(c);
-  const { satKey, stnKey } = resources(c);
-  for (const i of order) {
+  const { satKey, stnKey, count } = resources(c);
+  const occ = new Occupancy(c, count);
+  for (let x = 0; x < order.length; x++) {
+    const i = order[x];
     const hit = Math.max(occ.conflict(satKey(i), i), occ.conflict(stnKey(i), i));
     if (hit >= 0) {
       out.blockedBy[i] = hit;
@@ -161,8 +197,8 @@ function timeOrdered(c: CandidateColumns, better: (i: number, j: number) => bool
   const order = indices(n).sort(tieOrderOf(c));
   const out = emptySchedule(n);
   const settled = new Uint8Array(n);
-  const occ = new Occupancy(c);
-  const { satKey, stnKey } = resources(c);
+  const { satKey, stnKey, count } = resources(c);
+  const occ = new Occupancy(c, count);
   // per resource, its passes in AOS order, and each pass's position in its satellite's and its station's list
   const lists = new Map<number, number[]>();
   const where = [new Int32Array(n), new Int32Array(n)];
