@@ -98,7 +98,7 @@ export interface LdpcParams {
   /**
    * Degree profile of the codes (ldpc-code.ts `ProfileFamily`): default 'auto', the
    * density-evolution-optimised λ of Elkouss et al. 2009 (Table I) for the rate nearest the code's
-   * up to rate 0.875, the 2-3-12 profile above.
+   * up to rate 0.875, the 2-3-12 profile above; with decoder 'qc-sp', 'auto' is 'elkouss2009-high'.
    */
   profile?: ProfileFamily;
   /**
@@ -202,8 +202,13 @@ const TUNE = { dk: 0.12, dmin: 0.02, f0: 1.02, fc: 0.006 };
  */
 const TUNE_QC = { low: { f0: 1.09, fc: 0.006 }, high: { f0: 1.09, fc: 0.0042, delta: 0.005 } };
 const QC_LONG = 32768;
-/** The same for the QC sum-product decoder ('qc-sp'): first attempt f0 + fc/h. */
-const TUNE_QC_SP = { low: { f0: 1.06, fc: 0.006 }, high: { f0: 1.06, fc: 0.0042, delta: 0.005 } };
+/**
+ * The same for the QC sum-product decoder ('qc-sp'): first attempt f0 + fc/h, 0.03 below min-sum
+ * (10⁵ bits, 2 %, 8 frames: start 1.095 → f 1.103, 1.105 → 1.107 with 1.0 round trips; default
+ * 1.090 → 1.101); long frames at h < 0.1 (QBER ≲ 1.3 %) 0.02 lower again (`longLow`: 10⁵ bits,
+ * 1 %, 16 frames: start 1.134 → f 1.143, 1.38 round trips; 1.114 → 1.137, 2.25; 1.10 → 1.133, 3.06).
+ */
+const TUNE_QC_SP = { low: { f0: 1.06, fc: 0.006 }, longLow: { f0: 1.04, fc: 0.006 }, high: { f0: 1.06, fc: 0.0042, delta: 0.005 } };
 
 /** Whether a decoder choice uses the quasi-cyclic codes (ldpc-qc.ts). */
 export function isQcDecoder(decoder: LdpcParams['decoder']): boolean {
@@ -222,7 +227,8 @@ function qcHigh(qc: boolean, h: number, frameLength: number): boolean {
 export function startEfficiency(fStart: number | 'auto', h: number, qc = false, frameLength = 0, sp = false): number {
   if (fStart !== 'auto') return fStart;
   const tq = sp ? TUNE_QC_SP : TUNE_QC;
-  const t = qc ? (qcHigh(qc, h, frameLength) ? tq.high : tq.low) : TUNE;
+  const low = sp && frameLength >= QC_LONG ? TUNE_QC_SP.longLow : tq.low;
+  const t = qc ? (qcHigh(qc, h, frameLength) ? tq.high : low) : TUNE;
   return t.f0 + t.fc / h;
 }
 
@@ -332,7 +338,8 @@ export function planLdpc(
   const fs = params.firstSkip ?? 'auto';
   const skip = fs !== 'auto' ? fs : params.fStart === 'auto' && params.fStep === 'auto' && params.maxRetries > 0 ? firstSkip(h) : 0;
   const p0 = Math.max(0, Math.min(d, m - leak0) - Math.round(skip * step));
-  const family = params.profile ?? 'auto';
+  // the sum-product QC decoder takes the rate-0.85 λ above rate 0.85 (ldpc-code.ts 'elkouss2009-high')
+  const family = (params.profile ?? 'auto') === 'auto' && params.decoder === 'qc-sp' ? 'elkouss2009-high' : (params.profile ?? 'auto');
   const code = qc ? cachedQcLdpcCode(N, m, undefined, family) : cachedLdpcCode(N, m, undefined, family);
   const order = adaptableOrder(code, d, params.adaptableMinDegree, family, qc);
   const rk = `${N}:${m}:${d}:${params.adaptableMinDegree}:${family}:${qc}`;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cachedQcLdpcCode } from '../../../src/postprocess/reconcile/ldpc-qc.js';
 import { QcSpDecoder, qcSpDecoderAvailable } from '../../../src/postprocess/reconcile/ldpc-qc-sp.js';
-import { syndromeOf } from '../../../src/postprocess/reconcile/ldpc-code.js';
+import { profileFor, syndromeOf } from '../../../src/postprocess/reconcile/ldpc-code.js';
+import { ELKOUSS_2009_TABLE } from '../../../src/postprocess/reconcile/ldpc-profiles.js';
 import { LdpcReconciler, frameBits, noisyPair, runPair } from '../../../src/postprocess/reconcile/index.js';
 import { Xoshiro128 } from '../../../src/postprocess/reconcile/prng.js';
 
@@ -95,6 +96,28 @@ describe.runIf(qcSpDecoderAvailable())('float32 QC sum-product kernel', () => {
     const out = new Uint8Array(N);
     const r = dec.decode(new Float32Array(N).fill(Math.log((1 - q2) / q2)), 0, syndromeOf(code, e), out, 40);
     expect(r.ok).toBe(false);
+  });
+});
+
+describe("'elkouss2009-high' degree profile", () => {
+  // node fractions λ_i/i / Σ λ_j/j of a Table I row, computed here from the published edge-perspective λ
+  const row = (rate: number): [number, number][] => {
+    const lam = ELKOUSS_2009_TABLE.find((r) => r.rate === rate)?.lambda ?? {};
+    const tot = Object.entries(lam).reduce((a, [d, l]) => a + l / Number(d), 0);
+    return Object.entries(lam).map(([d, l]) => [Number(d), l / Number(d) / tot]);
+  };
+  it('is the rate-0.85 row above rate 0.85 and the nearest row below', () => {
+    for (const [m, rate] of [[1600, 0.85], [2000, 0.85], [4800, 0.7], [4000, 0.75], [8000, 0.5]] as const) {
+      const got = profileFor('elkouss2009-high', 16000, m);
+      const want = row(rate);
+      expect(got.length, `m ${m}`).toBe(want.length);
+      got.forEach(([d, f], i) => {
+        expect(d).toBe(want[i][0]);
+        expect(f).toBeCloseTo(want[i][1], 12);
+      });
+    }
+    // above 0.875 'auto' is the 2-3-12 profile, not Table I
+    expect(profileFor('auto', 16000, 1600).map(([d]) => d)).toEqual([2, 3, 12]);
   });
 });
 
