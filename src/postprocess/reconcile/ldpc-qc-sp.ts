@@ -59,7 +59,7 @@ export class QcSpDecoder {
     const L = syn + 64 * m0 + 64;
     const R = L + 4 * BLOCK_F32 * n0;
     const tmp = R + 64 * edges.length;
-    const viol = tmp + 16 * dmax;
+    const viol = tmp + 32 * dmax;
     this.a = { rows, edges: ed, syn, L, R, tmp, viol };
     this.k = instantiate<Kernel>(wasmBytes);
     this.k.ensure(viol + 16);

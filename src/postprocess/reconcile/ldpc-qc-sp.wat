@@ -14,8 +14,8 @@
 ;; positions ≥ 32 or, for P − 16 < 0, the previous block's; block 0 has 64 bytes below it).
 ;;
 ;; Check rule as in ldpc-simd.wat (tanh domain, Gallager 1963 / Richardson & Urbanke, Modern Coding
-;; Theory §2.5): pass 1 stores the extrinsic t = L − R in tmp and u = e^−|t| (|t| clamped to
-;; [1/128, 24]) in R, with the products Pn = Π(1 − u), Pd = Π(1 + u); pass 2: |message| =
+;; Theory §2.5): pass 1 stores the extrinsic t = L − R and u = e^−|t| (|t| clamped to
+;; [1/128, 24]) in tmp (R is read once and written once per iteration), with the products Pn = Π(1 − u), Pd = Π(1 + u); pass 2: |message| =
 ;; 2·atanh(P/τ) = ln((A + B)/|A − B|), A = Pd·(1 − u), B = Pn·(1 + u), ratio capped at 2^21
 ;; (|message| ≤ 14.6), sign = syndrome ⊕ parity of the other signs; L = t + message.
 ;; 2^g of degree 2 (g ∈ [−½, ½], relative error 1.8e−3), log2(1 + z) = z·q(z), q of degree 2
@@ -27,7 +27,7 @@
 ;;   syn:   v128[4·m0] per sub-row 4·i + k, 0x80000000 in lane l where syndrome bit 16·i + 4·k + l is 1
 ;;   L:     f32[48·n0] posteriors (positive = bit 0) in the tripled layout above, 16-aligned, ≥ 64 bytes above 0
 ;;   R:     v128[4·E0] check-to-variable messages, base edge e sub-row k at R + 64·e + 16·k
-;;   tmp:   v128[dmax] extrinsic values of the current sub-row
+;;   tmp:   v128[2·dmax] extrinsic values t and u = e^−|t| of the current sub-row, interleaved
 ;;   viol:  v128       out: i32x4 counts of checks whose hard decisions (read mid-sweep) violate the syndrome
 (module
   (memory (export "memory") 1)
@@ -102,10 +102,10 @@
               (local.set $sq (f32x4.mul (local.get $g) (local.get $g)))
               (local.set $p (f32x4.add (f32x4.add (local.get $k7) (f32x4.mul (local.get $g) (local.get $k8))) (f32x4.mul (local.get $sq) (local.get $k9))))
               (local.set $u (i32x4.add (local.get $p) (i32x4.shl (local.get $kk) (i32.const 23))))
-              (v128.store (local.get $ra) (local.get $u))
+              (v128.store offset=16 (local.get $ta) (local.get $u))
               (local.set $prod (f32x4.mul (local.get $prod) (f32x4.sub (local.get $k10) (local.get $u))))
               (local.set $pd (f32x4.mul (local.get $pd) (f32x4.add (local.get $k10) (local.get $u))))
-              (local.set $ta (i32.add (local.get $ta) (i32.const 16)))
+              (local.set $ta (i32.add (local.get $ta) (i32.const 32)))
               (local.set $e (i32.add (local.get $e) (i32.const 1)))
               (local.set $ea (i32.add (local.get $ea) (i32.const 4)))
               (br $p1)))
@@ -122,7 +122,7 @@
               (local.set $va (i32.add (local.get $Lk) (local.get $rec)))
               (local.set $ra (i32.add (i32.add (local.get $R) (i32.shl (local.get $e) (i32.const 6))) (local.get $koff)))
               (local.set $t (v128.load (local.get $ta)))
-              (local.set $u (v128.load (local.get $ra)))
+              (local.set $u (v128.load offset=16 (local.get $ta)))
               (local.set $a (f32x4.mul (local.get $pd) (f32x4.sub (local.get $k10) (local.get $u))))
               (local.set $p (f32x4.mul (local.get $prod) (f32x4.add (local.get $k10) (local.get $u))))
               (local.set $r (f32x4.pmin (f32x4.div (f32x4.add (local.get $a) (local.get $p)) (f32x4.abs (f32x4.sub (local.get $a) (local.get $p)))) (local.get $k18)))
@@ -138,7 +138,7 @@
               (v128.store align=4 (i32.sub (local.get $va) (i32.const 64)) (local.get $lv))
               (v128.store align=4 (local.get $va) (local.get $lv))
               (v128.store offset=64 align=4 (local.get $va) (local.get $lv))
-              (local.set $ta (i32.add (local.get $ta) (i32.const 16)))
+              (local.set $ta (i32.add (local.get $ta) (i32.const 32)))
               (local.set $e (i32.add (local.get $e) (i32.const 1)))
               (local.set $ea (i32.add (local.get $ea) (i32.const 4)))
               (br $p2)))
