@@ -8,7 +8,7 @@ import { linkSuite } from './link.js';
 import { privacySuite } from './privacy.js';
 import { privacyKernelSuite } from './privacy-kernel.js';
 import { reconcileSuite } from './reconcile.js';
-import { reconcileLdpcQcSuite, reconcileLdpcSuite } from './reconcile-ldpc.js';
+import { reconcileLdpcQcSpSuite, reconcileLdpcQcSuite, reconcileLdpcSuite } from './reconcile-ldpc.js';
 import { cascadeSuite } from './cascade.js';
 import { replaySuite } from './replay.js';
 import { recordingSuite } from './recording.js';
@@ -27,6 +27,7 @@ export const suites: BenchSuite[] = [
   reconcileSuite,
   reconcileLdpcSuite,
   reconcileLdpcQcSuite,
+  reconcileLdpcQcSpSuite,
   cascadeSuite,
   replaySuite,
   recordingSuite,

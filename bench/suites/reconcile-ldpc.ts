@@ -25,8 +25,14 @@ export const reconcileLdpcSuite: BenchSuite = ldpcSuite('reconcile-ldpc', 'LDPC 
  */
 export const reconcileLdpcQcSuite: BenchSuite = ldpcSuite('reconcile-ldpc-qc', 'LDPC reconciliation, QC 8-bit min-sum decoder: f, FER (frames measured), Mbit/s wall and CPU', { decoder: 'qc-minsum' });
 
+/**
+ * The same grid with the float32 QC sum-product decoder (LdpcParams.decoder 'qc-sp',
+ * ldpc-qc-sp.ts) on the same QC codes: lower f, slower per frame.
+ */
+export const reconcileLdpcQcSpSuite: BenchSuite = ldpcSuite('reconcile-ldpc-qcsp', 'LDPC reconciliation, QC float32 sum-product decoder: f, FER (frames measured), Mbit/s wall and CPU', { decoder: 'qc-sp' });
+
 function ldpcSuite(suite: string, description: string, extra: LdpcParams): BenchSuite {
-  const qcRows = extra.decoder === 'qc-minsum';
+  const qcRows = extra.decoder === 'qc-minsum' || extra.decoder === 'qc-sp';
   return {
   name: suite,
   description,

@@ -67,6 +67,8 @@ export interface QcDecodeTask {
   syndrome: Uint8Array;
   maxIterations: number;
   patience: number;
+  /** Kernel: the 8-bit min-sum one (ldpc-qc.ts) or the float sum-product one (ldpc-qc-sp.ts). */
+  rule: 'min-sum' | 'sum-product';
 }
 
 export interface QcDecodeTaskResult {
@@ -85,7 +87,7 @@ export function ldpcQcWorkersAvailable(): boolean {
 /**
  * Decode QC frames on `threads` workers, one task per frame (the pool gives each idle worker the
  * next frame); results in frame order. Each worker decodes with the same kernel and options as
- * the calling thread (`qcDecoderFor(code)`), so the outcome of every frame is the same. The LLR
+ * the calling thread (`qcDecoderFor(code)` or `qcSpDecoderFor(code)`), so the outcome of every frame is the same. The LLR
  * arrays are copied, the callers keep theirs.
  */
 export function decodeQcOnWorkers(
@@ -95,7 +97,8 @@ export function decodeQcOnWorkers(
   maxIterations: number,
   patience: number,
   threads: number,
+  rule: QcDecodeTask['rule'] = 'min-sum',
 ): Promise<QcDecodeTaskResult[]> {
-  const tasks: QcDecodeTask[] = frames.map((f) => ({ qc: code.qc, llr: f.llr.slice(), lc, syndrome: f.syndrome, maxIterations, patience }));
+  const tasks: QcDecodeTask[] = frames.map((f) => ({ qc: code.qc, llr: f.llr.slice(), lc, syndrome: f.syndrome, maxIterations, patience, rule }));
   return qcWorkers.get(threads).map(tasks, (t) => [t.llr.buffer as ArrayBuffer]);
 }

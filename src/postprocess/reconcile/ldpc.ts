@@ -44,6 +44,7 @@ import type { DecodeResult } from './ldpc-decoder.js';
 import { SIMD_LANES, simdAvailable, simdDecoderFor } from './ldpc-simd.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
 import { cachedQcLdpcCode, qcDecoderAvailable, qcDecoderFor } from './ldpc-qc.js';
+import { qcSpDecoderAvailable, qcSpDecoderFor } from './ldpc-qc-sp.js';
 import { decodeChunksOnWorkers, decodeQcOnWorkers, ldpcQcWorkersAvailable, ldpcWorkersAvailable } from './ldpc-parallel.js';
 import type { QcDecodeTaskResult } from './ldpc-parallel.js';
 import { cachedPermutation, freshSeed } from './prng.js';
@@ -97,7 +98,7 @@ export interface LdpcParams {
   /**
    * Degree profile of the codes (ldpc-code.ts `ProfileFamily`): default 'auto', the
    * density-evolution-optimised λ of Elkouss et al. 2009 (Table I) for the rate nearest the code's
-   * up to rate 0.875, the 2-3-12 profile above.
+   * up to rate 0.875, the 2-3-12 profile above; with decoder 'qc-sp', 'auto' is 'elkouss2009-high'.
    */
   profile?: ProfileFamily;
   /**
@@ -117,8 +118,11 @@ export interface LdpcParams {
    * at a higher f (its own first-attempt target, TUNE_QC; both parties must use the same value,
    * it selects the code). Without WebAssembly SIMD the same QC codes are decoded by the scalar
    * sum-product decoder.
+   * 'qc-sp': the same QC codes, decoded by the float32 layered sum-product kernel (ldpc-qc-sp.ts,
+   * 4 checks per SIMD operation): slower per iteration, but it decodes at a lower f, so its first
+   * attempt targets less (TUNE_QC_SP).
    */
-  decoder?: 'simd' | 'scalar' | 'qc-minsum';
+  decoder?: 'simd' | 'scalar' | 'qc-minsum' | 'qc-sp';
   /** Adaptable (punctured/shortened) positions only on variables of at least this degree (default 3). */
   adaptableMinDegree?: number;
   /**
@@ -198,6 +202,26 @@ const TUNE = { dk: 0.12, dmin: 0.02, f0: 1.02, fc: 0.006 };
  */
 const TUNE_QC = { low: { f0: 1.09, fc: 0.006 }, high: { f0: 1.09, fc: 0.0042, delta: 0.005 } };
 const QC_LONG = 32768;
+/**
+ * The same for the QC sum-product decoder ('qc-sp'): first attempt f0 + fc/h, 0.03 below min-sum
+ * (10⁵ bits, 2 %, 8 frames: start 1.095 → f 1.103, 1.105 → 1.107 with 1.0 round trips; default
+ * 1.090 → 1.101); long frames at h < 0.1 (QBER ≲ 1.3 %) 0.02 lower again (`longLow`: 10⁵ bits,
+ * 1 %, 16 frames: start 1.134 → f 1.143, 1.38 round trips; 1.114 → 1.137, 2.25; 1.10 → 1.133, 3.06).
+ */
+const TUNE_QC_SP = { low: { f0: 1.06, fc: 0.006 }, longLow: { f0: 1.04, fc: 0.006 }, high: { f0: 1.06, fc: 0.0042, delta: 0.005 } };
+
+/**
+ * Blind reveal step (in f) of the QC sum-product decoder for frames ≥ QC_LONG at h ≥ 0.1, with 3×
+ * the retries: a frame's f is set by how finely the reveals step past where it decodes. 10⁵ bits,
+ * 100 frames per point, same seeds, 0.015 → 0.0075: QBER 2 % f 1.0999 → 1.0976 (round trips 1.58 →
+ * 1.85, CPU 1.00 → 0.80 Mbit/s), 3 % 1.0958 → 1.0927 (1.84 → 2.24, 0.84 → 0.56 Mbit/s).
+ */
+const SP_FINE_STEP = 0.0075;
+
+/** Whether a decoder choice uses the quasi-cyclic codes (ldpc-qc.ts). */
+export function isQcDecoder(decoder: LdpcParams['decoder']): boolean {
+  return decoder === 'qc-minsum' || decoder === 'qc-sp';
+}
 
 /** Whether the QC decoder's low-puncturing tuning (TUNE_QC.high) applies: h ≥ 0.1 and frames of ≥ QC_LONG bits. */
 function qcHigh(qc: boolean, h: number, frameLength: number): boolean {
@@ -208,9 +232,11 @@ function qcHigh(qc: boolean, h: number, frameLength: number): boolean {
  * Efficiency targeted by the first attempt: fixed, or 'auto' = f0 + fc/h (short high-rate codes
  * need more); QC decoder: TUNE_QC by h and frame length.
  */
-export function startEfficiency(fStart: number | 'auto', h: number, qc = false, frameLength = 0): number {
+export function startEfficiency(fStart: number | 'auto', h: number, qc = false, frameLength = 0, sp = false): number {
   if (fStart !== 'auto') return fStart;
-  const t = qc ? (qcHigh(qc, h, frameLength) ? TUNE_QC.high : TUNE_QC.low) : TUNE;
+  const tq = sp ? TUNE_QC_SP : TUNE_QC;
+  const low = sp && frameLength >= QC_LONG ? TUNE_QC_SP.longLow : tq.low;
+  const t = qc ? (qcHigh(qc, h, frameLength) ? tq.high : low) : TUNE;
   return t.f0 + t.fc / h;
 }
 
@@ -296,7 +322,7 @@ export function planLdpc(
   qber: number,
   keyBits: number,
 ): LdpcPlan {
-  const qc = params.decoder === 'qc-minsum';
+  const qc = isQcDecoder(params.decoder);
   const h = binaryEntropy(Math.min(0.49, Math.max(qber, 1e-3)));
   const frameBits = params.frameBits === 'auto' ? 131072 : params.frameBits;
   const lengthFor = (delta: number): number => {
@@ -311,16 +337,19 @@ export function planLdpc(
   const N = lengthFor(delta);
   const d = Math.round(delta * N);
   const K = N - d;
-  const leak0 = Math.round(startEfficiency(params.fStart, h, qc, N0) * h * K);
+  const leak0 = Math.round(startEfficiency(params.fStart, h, qc, N0, params.decoder === 'qc-sp') * h * K);
   // Quantise m (codes are cached per (N, m)); puncture so that m − p0 ≈ leak0.
   const m = Math.min(N - 1, Math.max(16, Math.ceil((leak0 + d) / 32) * 32));
   const fine = params.fStep === 'auto';
-  const fStep = params.fStep === 'auto' ? 0.015 : params.fStep;
+  // QC sum-product on long frames at h ≥ 0.1: half the step (SP_FINE_STEP), three times the retries
+  const spFine = fine && params.decoder === 'qc-sp' && qcHigh(qc, h, N0);
+  const fStep = params.fStep === 'auto' ? (spFine ? SP_FINE_STEP : 0.015) : params.fStep;
   const step = Math.max(1, Math.ceil(fStep * h * K));
   const fs = params.firstSkip ?? 'auto';
   const skip = fs !== 'auto' ? fs : params.fStart === 'auto' && params.fStep === 'auto' && params.maxRetries > 0 ? firstSkip(h) : 0;
   const p0 = Math.max(0, Math.min(d, m - leak0) - Math.round(skip * step));
-  const family = params.profile ?? 'auto';
+  // the sum-product QC decoder takes the rate-0.85 λ above rate 0.85 (ldpc-code.ts 'elkouss2009-high')
+  const family = (params.profile ?? 'auto') === 'auto' && params.decoder === 'qc-sp' ? 'elkouss2009-high' : (params.profile ?? 'auto');
   const code = qc ? cachedQcLdpcCode(N, m, undefined, family) : cachedLdpcCode(N, m, undefined, family);
   const order = adaptableOrder(code, d, params.adaptableMinDegree, family, qc);
   const rk = `${N}:${m}:${d}:${params.adaptableMinDegree}:${family}:${qc}`;
@@ -330,7 +359,7 @@ export function planLdpc(
     if (rankCache.size > 32) rankCache.clear();
     rankCache.set(rk, ranks);
   }
-  return { N, d, K, m, p0, delta, code, order, ranks, step, maxRetries: fine ? 2 * params.maxRetries : params.maxRetries };
+  return { N, d, K, m, p0, delta, code, order, ranks, step, maxRetries: spFine ? 3 * params.maxRetries : fine ? 2 * params.maxRetries : params.maxRetries };
 }
 
 export class LdpcReconciler implements Reconciler {
@@ -343,7 +372,7 @@ export class LdpcReconciler implements Reconciler {
 
   constructor(params: LdpcParams = {}) {
     const maxRetries = params.maxRetries ?? 16;
-    const qc = params.decoder === 'qc-minsum';
+    const qc = isQcDecoder(params.decoder);
     this.params = {
       frameBits: params.frameBits ?? 'auto',
       delta: params.delta ?? 'auto',
@@ -362,7 +391,7 @@ export class LdpcReconciler implements Reconciler {
     this.threads = params.threads ?? Math.min(2, availableParallelism());
     if (!(Number.isInteger(this.threads) && this.threads >= 1)) throw new InputError(`threads ${this.threads} not an integer ≥ 1`, { field: 'threads' });
     this.decoder = params.decoder;
-    this.simd = this.rule === 'sum-product' && params.decoder !== 'scalar' && params.decoder !== 'qc-minsum' && simdAvailable();
+    this.simd = this.rule === 'sum-product' && params.decoder !== 'scalar' && !qc && simdAvailable();
     const p = this.params;
     if (p.frameBits !== 'auto' && !(Number.isInteger(p.frameBits) && p.frameBits >= 256 && p.frameBits <= 1 << 20)) {
       throw new InputError(`frameBits ${p.frameBits} not an integer in [256, 2^20]`, { field: 'frameBits' });
@@ -374,7 +403,7 @@ export class LdpcReconciler implements Reconciler {
     }
     if (!(Number.isInteger(p.patience) && p.patience >= 1)) throw new InputError('patience must be an integer ≥ 1', { field: 'patience' });
     if (!(Number.isInteger(p.maxRetries) && p.maxRetries >= 0)) throw new InputError('maxRetries must be a non-negative integer', { field: 'maxRetries' });
-    this.name = (p.maxRetries > 0 ? 'ldpc/blind' : 'ldpc/rate-adaptive') + (params.decoder === 'qc-minsum' ? '-qc' : '');
+    this.name = (p.maxRetries > 0 ? 'ldpc/blind' : 'ldpc/rate-adaptive') + (params.decoder === 'qc-minsum' ? '-qc' : params.decoder === 'qc-sp' ? '-qcsp' : '');
   }
 
   private check(key: BitArray, opts: ReconcileOptions): void {
@@ -492,7 +521,15 @@ export class LdpcReconciler implements Reconciler {
     if (synAll.length * 8 < nFrames * m) throw new ProtocolAbort('protocol-violation', 'ldpc: short syndrome message');
     const decoder = new LdpcDecoder(code, this.rule);
     const simd = this.simd ? simdDecoderFor(code) : null;
-    const qcDec = this.decoder === 'qc-minsum' && 'qc' in code && qcDecoderAvailable() ? qcDecoderFor(code as QcLdpcCode) : null;
+    const qcSp = this.decoder === 'qc-sp';
+    const qcDec =
+      this.decoder === 'qc-minsum' && 'qc' in code && qcDecoderAvailable()
+        ? qcDecoderFor(code as QcLdpcCode)
+        : qcSp && 'qc' in code && qcSpDecoderAvailable()
+          ? qcSpDecoderFor(code as QcLdpcCode)
+          : null;
+    // (min-sum frames that failed QC_FALLBACK times go to float sum-product; the SP kernel keeps them)
+    const fallbackAfter = qcSp ? Infinity : QC_FALLBACK;
     // QC frames go to worker threads, one frame per task, whenever a call has more than one frame
     const qcThreads = qcDec && this.threads > 1 && ldpcQcWorkersAvailable() ? this.threads : 1;
     // Frames decoded per call of the first pass (the SIMD decoder refills its lanes within one).
@@ -564,8 +601,8 @@ export class LdpcReconciler implements Reconciler {
         // a frame min-sum failed QC_FALLBACK times goes to the float sum-product decoder (on the same
         // QC code): measured at 10⁴ bits, 2 %, 200 frames: 4 frames min-sum never decoded, stuck with
         // ≈ 300 unsatisfied checks after 33 reveals, where sum-product came down to 3
-        const bp = all.filter((j) => qcFailures[j.f] >= QC_FALLBACK);
-        jobs = all.filter((j) => qcFailures[j.f] < QC_FALLBACK);
+        const bp = all.filter((j) => qcFailures[j.f] >= fallbackAfter);
+        jobs = all.filter((j) => qcFailures[j.f] < fallbackAfter);
         if (bp.length) {
           for (const j of bp) if (j.st.msg.length !== code.edges) j.st.msg = new Float32Array(code.edges);
           for (const j of bp) j.st.msg.fill(0);
@@ -584,7 +621,7 @@ export class LdpcReconciler implements Reconciler {
         failed.push(j);
       };
       if (qcDec && qcThreads > 1 && jobs.length > 1) {
-        const r = await decodeQcOnWorkers(code as QcLdpcCode, jobs.map((j) => ({ llr: j.st.llr, syndrome: j.syn })), lc, maxIterations, patience, qcThreads);
+        const r = await decodeQcOnWorkers(code as QcLdpcCode, jobs.map((j) => ({ llr: j.st.llr, syndrome: j.syn })), lc, maxIterations, patience, qcThreads, qcSp ? 'sum-product' : 'min-sum');
         jobs.forEach((j, k) => {
           const out = r[k].out;
           if (r[k].ok && out) accept(j.f, out);
@@ -668,7 +705,7 @@ export class LdpcReconciler implements Reconciler {
       for (let f = 0; f < nFrames; f++) {
         const j = firstJob(f, newState());
         jobs.push(j);
-        runs.push(decodeQcOnWorkers(code as QcLdpcCode, [{ llr: j.st.llr, syndrome: j.syn }], lc, this.params.iterations, patience0, qcThreads));
+        runs.push(decodeQcOnWorkers(code as QcLdpcCode, [{ llr: j.st.llr, syndrome: j.syn }], lc, this.params.iterations, patience0, qcThreads, qcSp ? 'sum-product' : 'min-sum'));
       }
       const results = await Promise.all(runs);
       jobs.forEach((j, k) => {

@@ -32,11 +32,11 @@ describe.skipIf(!simdAvailable() || !ldpcWorkersAvailable())('LDPC frames on wor
   }, 60_000);
 });
 
-describe.skipIf(!qcDecoderAvailable() || !ldpcQcWorkersAvailable())('QC min-sum frames on worker threads', () => {
-  it('2 threads give the same key, frame outcomes and ledger as the calling thread (first attempts and blind retries)', async () => {
+describe.skipIf(!qcDecoderAvailable() || !ldpcQcWorkersAvailable())('QC frames on worker threads', () => {
+  it.each([['qc-minsum' as const, 1.1], ['qc-sp' as const, 1.06]])('%s: 2 threads give the same key, frame outcomes and ledger as the calling thread (first attempts and blind retries)', async (decoder, fStart) => {
     const seed = seededBytes('ldpc-qc-parallel')(4).readUInt32LE(0);
-    // 2048-bit frames: ≈ 20 frames; f 1.10 first attempts at QBER 3 % fail often, so retries run on the workers too
-    const params = { decoder: 'qc-minsum' as const, frameBits: 2048, fStart: 1.1 };
+    // 2048-bit frames: ≈ 20 frames; first attempts at f 1.10 (min-sum) / 1.06 (sum-product) at QBER 3 % fail often, so retries run on the workers too
+    const params = { decoder, frameBits: 2048, fStart };
     const { alice, bob } = noisyPair(40_000, 0.03, seed);
     const opts = () => ({ qberEstimate: 0.03, seed, secretBits: new Drbg(`fill/${seed}`) });
     await closeLdpcWorkers();
