@@ -203,6 +203,22 @@ export class BitArray {
     return out;
   }
 
+  /**
+   * The bits at the given positions as 0/1 bytes: out[i] = this[positions[i]] (what
+   * `select(positions).toBits()` gives, in one pass without the packed intermediate; positions
+   * unchecked, as in `select`).
+   */
+  selectBits(positions: ArrayLike<number>): Uint8Array {
+    const w = new Int32Array(this.words.buffer, this.words.byteOffset, this.words.length);
+    const n = positions.length;
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const j = positions[i];
+      out[i] = (w[j >>> 5] >>> (j & 31)) & 1;
+    }
+    return out;
+  }
+
   toString(): string {
     let s = '';
     for (let i = 0; i < this.length; i++) s += this.get(i) ? '1' : '0';

@@ -67,6 +67,10 @@ describe('BitArray.select', () => {
       for (let i = 0; i < m; i++) expect(out.get(i), `seed ${seed}, n ${n}, i ${i}`).toBe(src.get(pos[i]));
       // bits past the end stay zero
       if (m % 32) expect(out.words[out.words.length - 1] >>> (m % 32), `seed ${seed}, n ${n}`).toBe(0);
+      // selectBits: the same gather as 0/1 bytes, checked bit by bit against get()
+      const bytes = src.selectBits(pos);
+      expect(bytes.length, `seed ${seed}, n ${n}`).toBe(m);
+      for (let i = 0; i < m; i++) expect(bytes[i], `seed ${seed}, n ${n}, i ${i}`).toBe(src.get(pos[i]));
     }
   });
 });

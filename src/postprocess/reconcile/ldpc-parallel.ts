@@ -79,6 +79,26 @@ export interface QcDecodeTaskResult {
 
 const qcWorkers = new WorkerPools<QcDecodeTask, QcDecodeTaskResult>(siblingModuleUrl(import.meta.url, 'ldpc-qc-worker'));
 
+const shared = new WeakMap<QcStructure, QcStructure>();
+/**
+ * The base structure with its arrays on SharedArrayBuffers (made once per structure): a task
+ * then carries views of them, not copies (N = 125,632: 200 kB of edges per frame otherwise).
+ * The arrays are read-only for everyone (the workers lift and hash them).
+ */
+function sharedQc(qc: QcStructure): QcStructure {
+  let s = shared.get(qc);
+  if (!s) {
+    const copy = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(new SharedArrayBuffer(a.byteLength));
+      b.set(a);
+      return b;
+    };
+    s = { n0: qc.n0, m0: qc.m0, rowStart: copy(qc.rowStart), edges: copy(qc.edges) };
+    shared.set(qc, s);
+  }
+  return s;
+}
+
 /** Whether QC frames can go to worker threads in this build. */
 export function ldpcQcWorkersAvailable(): boolean {
   return qcWorkers.available;
@@ -99,6 +119,7 @@ export function decodeQcOnWorkers(
   threads: number,
   rule: QcDecodeTask['rule'] = 'min-sum',
 ): Promise<QcDecodeTaskResult[]> {
-  const tasks: QcDecodeTask[] = frames.map((f) => ({ qc: code.qc, llr: f.llr.slice(), lc, syndrome: f.syndrome, maxIterations, patience, rule }));
+  const qc = sharedQc(code.qc);
+  const tasks: QcDecodeTask[] = frames.map((f) => ({ qc, llr: f.llr.slice(), lc, syndrome: f.syndrome, maxIterations, patience, rule }));
   return qcWorkers.get(threads).map(tasks, (t) => [t.llr.buffer as ArrayBuffer]);
 }

@@ -427,7 +427,7 @@ export class LdpcReconciler implements Reconciler {
     const bp = new BitPacker(nFrames * m);
     // interleave: frames take bits from all over the key, so each sees the block's average QBER
     const inter = interleaver(key.length, seed);
-    const keyBits = key.permute(inter.perm).toBits();
+    const keyBits = key.selectBits(inter.perm);
     for (let f = 0; f < nFrames; f++) {
       x.fill(0);
       const filler = (opts.secretBits ? BitArray.fromBytes(opts.secretBits.bytes((p0 + 7) >>> 3), p0) : BitArray.random(p0)).toBits();
@@ -536,7 +536,7 @@ export class LdpcReconciler implements Reconciler {
     const chunk = simd ? 4 * SIMD_LANES : qcThreads > 1 ? 8 * qcThreads : 1;
     const lc = Math.log((1 - Math.max(qber, 1e-4)) / Math.max(qber, 1e-4));
     const inter = interleaver(key.length, seed);
-    const keyBits = key.permute(inter.perm).toBits();
+    const keyBits = key.selectBits(inter.perm);
     const outBits = keyBits.slice();
     const outs: Uint8Array[] = [];
     const outFor = (k: number): Uint8Array => (outs[k] ??= new Uint8Array(N));
@@ -563,14 +563,23 @@ export class LdpcReconciler implements Reconciler {
     const pool: DecoderState[] = [];
     // (the QC decoder keeps its messages in its kernel: a state needs only the LLRs)
     const newState = (): DecoderState => (qcDec ? { llr: new Float32Array(N), msg: new Float32Array(0) } : newDecoderState(code));
+    // the key positions' channel LLRs of a full frame (lc everywhere, adaptable positions BIG),
+    // copied into each full frame instead of scattered through `order` again (keys of > 1 frame)
+    let fullFrame: Float32Array | null = null;
     /** Fresh decoder input for frame f: channel LLRs, p still punctured, revealed values `rev`. */
     const initFrame = (st: DecoderState, f: number, p: number, e: PendingFrame | null): void => {
       st.msg.fill(0);
       const L = st.llr;
-      for (let j = 0; j < d; j++) L[order[j]] = j < p ? 0 : j < p0 && e ? (e.rev[j] ? -BIG : BIG) : BIG;
       const from = f * K;
       const cnt = Math.min(K, key.length - from);
-      for (let j = 0; j < K; j++) L[order[d + j]] = j < cnt ? lc : BIG;
+      if (cnt === K && nFrames > 1) {
+        if (!fullFrame) {
+          fullFrame = new Float32Array(N).fill(BIG);
+          for (let j = 0; j < K; j++) fullFrame[order[d + j]] = lc;
+        }
+        L.set(fullFrame);
+      } else for (let j = 0; j < K; j++) L[order[d + j]] = j < cnt ? lc : BIG;
+      for (let j = 0; j < d; j++) L[order[j]] = j < p ? 0 : j < p0 && e ? (e.rev[j] ? -BIG : BIG) : BIG;
       if (e) for (let j = 0; j < keyRevealed[f]; j++) L[order[d + cnt - 1 - j]] = e.keyRev[j] ^ keyBits[from + cnt - 1 - j] ? -BIG : BIG;
     };
     interface PendingFrame {
@@ -664,7 +673,7 @@ export class LdpcReconciler implements Reconciler {
       const cnt = frameCount(f);
       for (let j = 0; j < cnt; j++) z[order[d + j]] = keyBits[from + j];
       syndromeOf(code, z, zSyn);
-      for (let j = 0; j < cnt; j++) z[order[d + j]] = 0;
+      z.fill(0);
       for (let c = 0; c < m; c++) fs[c] = bitAt(synAll, f * m + c) ^ zSyn[c];
       return { f, st, syn: fs };
     };
