@@ -41,8 +41,8 @@ if (!isMainThread && (workerData as { moziPlanWorker?: boolean } | null)?.moziPl
  * installed files and each module's import.meta.url its source file's, written once per content
  * to the temp directory. A worker then loads plain
  * JavaScript instead of starting tsx's loader and transpiling ~60 modules (measured ≈ 1 s of CPU
- * per worker; the bundle ≈ 0.2–0.3 s once per process). Null when esbuild is not there (the
- * worker registers tsx instead).
+ * per worker; the bundle ≈ 0.2–0.3 s once per process). Null when esbuild is not there or
+ * fails (one line on stderr; the worker registers tsx instead).
  */
 let bundled: Promise<string | null> | undefined;
 function workerBundle(): Promise<string | null> {
@@ -90,7 +90,9 @@ function workerBundle(): Promise<string | null> {
         renameSync(part, file);
       }
       return file;
-    } catch {
+    } catch (e) {
+      // slower start-up, same results: say so once instead of silently
+      process.stderr.write(`mozi plan: the worker bundle could not be built (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); workers start tsx instead (≈ 1 s more CPU each)\n`);
       return null;
     }
   })());
