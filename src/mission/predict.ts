@@ -6,7 +6,7 @@
  * any pass.
  */
 import { InputError } from '../core/errors.js';
-import { linkModel, type LinkModel } from '../link/budget.js';
+import { linkModel } from '../link/budget.js';
 import type { ReceiverConfig, TransmitterConfig } from '../link/hardware.js';
 import type { HermiteEphemeris } from '../orbit/ephemeris.js';
 import { passLookAnglesInto, passSummary, type Pass, type SlotLookAngles } from '../orbit/passes.js';
@@ -100,25 +100,25 @@ export function keyOfCounts(mission: Mission, counts: PredictedCounts, options: 
   );
 }
 
-const linkModels = new WeakMap<TransmitterConfig, WeakMap<ReceiverConfig, LinkModel>>();
-/** linkModel(tx, rx), kept per transmitter and receiver object (a pure function of them; the planner asks once per pass). */
-function linkModelOf(tx: TransmitterConfig, rx: ReceiverConfig): LinkModel {
-  let byRx = linkModels.get(tx);
-  if (!byRx) linkModels.set(tx, (byRx = new WeakMap()));
-  let m = byRx.get(rx);
-  if (!m) byRx.set(rx, (m = linkModel(tx, rx)));
-  return m;
+/**
+ * `make(tx, rx)` kept per transmitter and receiver object (a pure function of them, asked once
+ * per pass by the planner).
+ */
+function perHardware<T>(make: (tx: TransmitterConfig, rx: ReceiverConfig) => T): (tx: TransmitterConfig, rx: ReceiverConfig) => T {
+  const byTx = new WeakMap<TransmitterConfig, WeakMap<ReceiverConfig, T>>();
+  return (tx, rx) => {
+    let byRx = byTx.get(tx);
+    if (!byRx) byTx.set(tx, (byRx = new WeakMap()));
+    let v = byRx.get(rx);
+    if (v === undefined) byRx.set(rx, (v = make(tx, rx)));
+    return v;
+  };
 }
 
-const predictParams = new WeakMap<TransmitterConfig, WeakMap<ReceiverConfig, PredictParams>>();
-/** predictParamsFromHardware(tx, rx), kept per transmitter and receiver object like linkModelOf. */
-function predictParamsOf(tx: TransmitterConfig, rx: ReceiverConfig): PredictParams {
-  let byRx = predictParams.get(tx);
-  if (!byRx) predictParams.set(tx, (byRx = new WeakMap()));
-  let m = byRx.get(rx);
-  if (!m) byRx.set(rx, (m = predictParamsFromHardware(tx, rx)));
-  return m;
-}
+/** linkModel(tx, rx), kept per transmitter and receiver. */
+const linkModelOf = perHardware((tx, rx) => linkModel(tx, rx));
+/** predictParamsFromHardware(tx, rx), kept per transmitter and receiver. */
+const predictParamsOf = perHardware(predictParamsFromHardware);
 
 /** Per-slot columns of a pass's prediction, reused from pass to pass by the planner (entries past the pass's slots are stale). */
 interface SlotBuffers {
