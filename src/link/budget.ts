@@ -68,28 +68,29 @@ export function linkModel(tx: TransmitterConfig, rx: ReceiverConfig, options: Li
   // η_turb as a function of the Kasten–Young airmass, its geometry-free factors computed once
   const etaTurbulenceOfAirmass = fieldStopEfficiencyOfAirmass(rx.fieldOfViewUrad, rx.friedParameterZenithCm, tx.wavelengthNm, rx.apertureM);
   const law = options.airmassLaw ?? 'kasten-young';
-  /** T_atm · η_turb at ε: one airmass for both when the law is Kasten–Young (friedParameterM's). */
+  /**
+   * T_atm and η_turb at ε, into `at` (one object, read at once by the caller: no object per
+   * slot): one airmass for both when the law is Kasten–Young (friedParameterM's).
+   */
+  const at = { atm: 0, turb: 0 };
   const etaAtmosphereTurbulence = (elevationDeg: number): { atm: number; turb: number } => {
-    if (!(elevationDeg > 0)) return { atm: atmosphereTransmittance(elevationDeg, zenithTransmittance, law), turb: 0 };
+    if (!(elevationDeg > 0)) {
+      at.atm = atmosphereTransmittance(elevationDeg, zenithTransmittance, law);
+      at.turb = 0;
+      return at;
+    }
     const am = airmass(elevationDeg, law);
     const amKy = law === 'kasten-young' ? am : airmass(elevationDeg);
-    return { atm: Math.pow(zenithTransmittance, am), turb: etaTurbulenceOfAirmass(amKy) };
+    at.atm = Math.pow(zenithTransmittance, am);
+    at.turb = etaTurbulenceOfAirmass(amKy);
+    return at;
   };
   const backgroundHz = (elevationDeg: number, azimuthDeg?: number): number =>
     steadyBackgroundHz + (azimuthDeg === undefined || city === null ? 0 : cityLightHz(city, azimuthDeg, elevationDeg));
-  /** etaAtmosphereTurbulence's two factors without the object (the per-slot path). */
   const etaTotal = (rangeKm: number, elevationDeg: number): number => {
-    let atm: number;
-    let turb: number;
-    if (!(elevationDeg > 0)) {
-      atm = atmosphereTransmittance(elevationDeg, zenithTransmittance, law);
-      turb = 0;
-    } else {
-      const am = airmass(elevationDeg, law);
-      atm = Math.pow(zenithTransmittance, am);
-      turb = etaTurbulenceOfAirmass(law === 'kasten-young' ? am : airmass(elevationDeg));
-    }
-    return etaDiffractionAt(rangeKm) * atm * turb * etaPointing * etaReceiver * etaDetector;
+    const etaDiffraction = etaDiffractionAt(rangeKm);
+    const { atm, turb } = etaAtmosphereTurbulence(elevationDeg);
+    return etaDiffraction * atm * turb * etaPointing * etaReceiver * etaDetector;
   };
   return {
     etaTotal,
