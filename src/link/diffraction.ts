@@ -105,15 +105,14 @@ export function diffractionEfficiencyOfRange(p: Omit<DiffractionParams, 'rangeKm
     transmitterEfficiency *
     collectedFraction(profile, { radiusXM: spotRadiusM(rangeKm, divergenceXUrad), radiusYM: spotRadiusM(rangeKm, divergenceYUrad) }, receiverApertureM, receiverObscurationM);
   if (profile !== 'flat-top') return general;
-  // collectedFraction's exact area ratio when the aperture lies inside the spot (no offset)
+  // collectedFraction's exact area ratio when the aperture lies inside the spot (no offset: a + |offset| = a)
   const a = receiverApertureM / 2;
   const b = receiverObscurationM / 2;
-  const maxR = a + Math.hypot(0, 0);
   const annulusM2 = a * a - b * b;
   return (rangeKm) => {
     const wx = spotRadiusM(rangeKm, divergenceXUrad);
     const wy = spotRadiusM(rangeKm, divergenceYUrad);
-    if ((maxR / wx) ** 2 <= 1 && (maxR / wy) ** 2 <= 1) return transmitterEfficiency * (annulusM2 / (wx * wy));
+    if ((a / wx) ** 2 <= 1 && (a / wy) ** 2 <= 1) return transmitterEfficiency * (annulusM2 / (wx * wy));
     return general(rangeKm);
   };
 }
