@@ -122,18 +122,22 @@ export function stationFrame(station: Station): StationFrame {
   const lonRad = station.longitudeDeg * DEG;
   const ecf = geodeticToEcf({ latitude: latRad, longitude: lonRad, height: station.altitudeM / 1000 });
   const n = hypot3(ecf.x, ecf.y, ecf.z);
+  const sinLat = Math.sin(latRad);
+  const cosLat = Math.cos(latRad);
+  const sinLon = Math.sin(lonRad);
+  const cosLon = Math.cos(lonRad);
   return {
     station,
     ecf,
-    sinLat: Math.sin(latRad),
-    cosLat: Math.cos(latRad),
-    sinLon: Math.sin(lonRad),
-    cosLon: Math.cos(lonRad),
+    sinLat,
+    cosLat,
+    sinLon,
+    cosLon,
     unit: { x: ecf.x / n, y: ecf.y / n, z: ecf.z / n },
-    sinLatCosLon: Math.sin(latRad) * Math.cos(lonRad),
-    sinLatSinLon: Math.sin(latRad) * Math.sin(lonRad),
-    cosLatCosLon: Math.cos(latRad) * Math.cos(lonRad),
-    cosLatSinLon: Math.cos(latRad) * Math.sin(lonRad),
+    sinLatCosLon: sinLat * cosLon,
+    sinLatSinLon: sinLat * sinLon,
+    cosLatCosLon: cosLat * cosLon,
+    cosLatSinLon: cosLat * sinLon,
   };
 }
 
@@ -143,18 +147,33 @@ export interface LookAnglesDeg {
   rangeKm: number;
 }
 
+/** The south, east and zenith components of the last sezInto (module scratch: read at once). */
+const SEZ = new Float64Array(3);
+
+/**
+ * The station-to-satellite vector in the station's south-east-zenith frame (Vallado, alg. 27),
+ * into SEZ: the one rotation of lookAngles, lookElevationDeg and lookRangeKm, so all three see
+ * the same doubles.
+ */
+function sezInto(frame: StationFrame, satEcf: Vec3): void {
+  const rx = satEcf.x - frame.ecf.x;
+  const ry = satEcf.y - frame.ecf.y;
+  const rz = satEcf.z - frame.ecf.z;
+  SEZ[0] = frame.sinLatCosLon * rx + frame.sinLatSinLon * ry - frame.cosLat * rz;
+  SEZ[1] = -frame.sinLon * rx + frame.cosLon * ry;
+  SEZ[2] = frame.cosLatCosLon * rx + frame.cosLatSinLon * ry + frame.sinLat * rz;
+}
+
 /**
  * Topocentric look angles from ECF positions (south-east-zenith rotation, Vallado,
  * Fundamentals of Astrodynamics, alg. 27); same convention as satellite.js ecfToLookAngles,
  * azimuth from north through east, in degrees.
  */
 export function lookAngles(frame: StationFrame, satEcf: Vec3): LookAnglesDeg {
-  const rx = satEcf.x - frame.ecf.x;
-  const ry = satEcf.y - frame.ecf.y;
-  const rz = satEcf.z - frame.ecf.z;
-  const south = frame.sinLatCosLon * rx + frame.sinLatSinLon * ry - frame.cosLat * rz;
-  const east = -frame.sinLon * rx + frame.cosLon * ry;
-  const zenith = frame.cosLatCosLon * rx + frame.cosLatSinLon * ry + frame.sinLat * rz;
+  sezInto(frame, satEcf);
+  const south = SEZ[0];
+  const east = SEZ[1];
+  const zenith = SEZ[2];
   const rangeKm = hypot3(south, east, zenith);
   const elevationDeg = Math.asin(zenith / rangeKm) / DEG;
   let azimuthDeg = Math.atan2(-east, south) / DEG + 180;
@@ -167,24 +186,14 @@ export function lookAngles(frame: StationFrame, satEcf: Vec3): LookAnglesDeg {
  * and refinements where no horizon mask needs the azimuth.
  */
 export function lookElevationDeg(frame: StationFrame, satEcf: Vec3): number {
-  const rx = satEcf.x - frame.ecf.x;
-  const ry = satEcf.y - frame.ecf.y;
-  const rz = satEcf.z - frame.ecf.z;
-  const south = frame.sinLatCosLon * rx + frame.sinLatSinLon * ry - frame.cosLat * rz;
-  const east = -frame.sinLon * rx + frame.cosLon * ry;
-  const zenith = frame.cosLatCosLon * rx + frame.cosLatSinLon * ry + frame.sinLat * rz;
-  return Math.asin(zenith / hypot3(south, east, zenith)) / DEG;
+  sezInto(frame, satEcf);
+  return Math.asin(SEZ[2] / hypot3(SEZ[0], SEZ[1], SEZ[2])) / DEG;
 }
 
 /** lookAngles' range alone, with its arithmetic (the same double). */
 export function lookRangeKm(frame: StationFrame, satEcf: Vec3): number {
-  const rx = satEcf.x - frame.ecf.x;
-  const ry = satEcf.y - frame.ecf.y;
-  const rz = satEcf.z - frame.ecf.z;
-  const south = frame.sinLatCosLon * rx + frame.sinLatSinLon * ry - frame.cosLat * rz;
-  const east = -frame.sinLon * rx + frame.cosLon * ry;
-  const zenith = frame.cosLatCosLon * rx + frame.cosLatSinLon * ry + frame.sinLat * rz;
-  return hypot3(south, east, zenith);
+  sezInto(frame, satEcf);
+  return hypot3(SEZ[0], SEZ[1], SEZ[2]);
 }
 
 /** Elevation only (hot path of the pass search). */
