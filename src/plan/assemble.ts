@@ -12,7 +12,7 @@ import type { Mission } from '../mission/config.js';
 import { keyOfCounts, predictParamsFromHardware } from '../mission/predict.js';
 import { PACKED_COUNTS, unpackCounts } from './counts.js';
 import { F_AOS, F_KEY, F_LOS, F_MAX_EL, F_MIN_RANGE, F_DURATION, F_PULSES, F_TCA, isPacked, NUM, packSlice, type PackedSlice } from './packed.js';
-import { addToPool, MAX_MIN_MAX_LINKS, relayPairKeys, stationWeights, type PairSpec, type Pools } from './relay.js';
+import { addToPool, MAX_MIN_MAX_LINKS, relayPairKeys, relayShare, stationWeights, type PairSpec, type Pools } from './relay.js';
 import { schedulePasses, type CandidateColumns, type Schedule } from './schedule.js';
 import type { PlanOptions, PlannedPass, SliceResult } from './types.js';
 import { cloudFreeProbability } from './weather.js';
@@ -426,7 +426,7 @@ export function plannedPass(t: PassTable, i: number, sched: Schedule, cloudFree:
 /**
  * Seconds from `fromMs` to the LOS of the pass after which each pair first holds `bits`. The
  * scheduled passes in LOS order add their bits to their (satellite, station) pool, and each pair
- * of the station not yet there gains its relay share's change (relay.ts pairShare, the same
+ * of the station not yet there gains its relay share's change (relay.ts relayShare, pairShare's
  * arithmetic on pools held in one array per satellite × station instead of maps).
  */
 function pairLatencies(t: PassTable, scheduled: readonly boolean[], bits: ArrayLike<number>, pairs: readonly PairSpec[], target: number, fromMs: number): (number | null)[] {
@@ -457,7 +457,7 @@ function pairLatencies(t: PassTable, scheduled: readonly boolean[], bits: ArrayL
     const o = s * nSt;
     const ka = ia[k] >= 0 ? pool[o + ia[k]] : 0;
     const kb = ib[k] >= 0 ? pool[o + ib[k]] : 0;
-    return Math.min((ka * pw[k]) / wa[k], (kb * pw[k]) / wb[k]);
+    return relayShare(ka, kb, pw[k], wa[k], wb[k]);
   };
   const value = new Float64Array(np);
   const out: (number | null)[] = new Array<number | null>(np).fill(null);

@@ -33,9 +33,16 @@ export function stationWeights(pairs: readonly PairSpec[]): Map<string, number> 
 /** One pair's key through one satellite's pools. */
 export function pairShare(pool: Map<string, number> | undefined, pair: PairSpec, weights: Map<string, number>): number {
   if (!pool) return 0;
-  const ka = pool.get(pair.a) ?? 0;
-  const kb = pool.get(pair.b) ?? 0;
-  return Math.min((ka * pair.weight) / weights.get(pair.a)!, (kb * pair.weight) / weights.get(pair.b)!);
+  return relayShare(pool.get(pair.a) ?? 0, pool.get(pair.b) ?? 0, pair.weight, weights.get(pair.a)!, weights.get(pair.b)!);
+}
+
+/**
+ * The relay's share for one pair from its two stations' pools: min(K_a·w/W_a, K_b·w/W_b), with w
+ * the pair's weight and W_a, W_b its stations' total weights (pairShare's arithmetic, also used on
+ * the planner's pool arrays).
+ */
+export function relayShare(poolA: number, poolB: number, weight: number, weightsA: number, weightsB: number): number {
+  return Math.min((poolA * weight) / weightsA, (poolB * weight) / weightsB);
 }
 
 /** Key of every pair from the pools (same order as `pairs`). */
