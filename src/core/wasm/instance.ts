@@ -46,3 +46,21 @@ export function instantiateOn<E>(code: Uint8Array<ArrayBuffer> | WebAssembly.Mod
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   return kernelOf<E>(instance, memory);
 }
+
+/**
+ * Whether this runtime can compile `bytes` (e.g. a SIMD kernel), asked once: a function that
+ * validates on its first call and remembers the answer (false when WebAssembly is absent).
+ */
+export function wasmSupport(bytes: Uint8Array<ArrayBuffer>): () => boolean {
+  let ok: boolean | undefined;
+  return () => {
+    if (ok === undefined) {
+      try {
+        ok = typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+      } catch {
+        ok = false;
+      }
+    }
+    return ok;
+  };
+}

@@ -12,7 +12,7 @@
  * with zero messages.
  */
 import type { WasmKernel } from '../../core/wasm/instance.js';
-import { instantiate } from '../../core/wasm/instance.js';
+import { instantiate, wasmSupport } from '../../core/wasm/instance.js';
 import { unsatisfiedChecks } from './ldpc-code.js';
 import type { DecodeResult } from './ldpc-decoder.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
@@ -25,18 +25,8 @@ interface Kernel {
 /** Floats per column block in the kernel's posterior layout (two copies of the 16 variables, 16 of spill). */
 const BLOCK_F32 = 48;
 
-let spOk: boolean | undefined;
 /** Whether this runtime has WebAssembly SIMD for the kernel. */
-export function qcSpDecoderAvailable(): boolean {
-  if (spOk === undefined) {
-    try {
-      spOk = typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
-    } catch {
-      spOk = false;
-    }
-  }
-  return spOk;
-}
+export const qcSpDecoderAvailable: () => boolean = wasmSupport(wasmBytes);
 
 export class QcSpDecoder {
   /** Stop after this many iterations without fewer unsatisfied checks. */

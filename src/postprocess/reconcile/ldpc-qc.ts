@@ -27,7 +27,7 @@
  * Offset β = 1: 20/40, 27/40 (with the protocol, 10⁵ bits: f −0.002, within noise).
  */
 import type { WasmKernel } from '../../core/wasm/instance.js';
-import { instantiate } from '../../core/wasm/instance.js';
+import { instantiate, wasmSupport } from '../../core/wasm/instance.js';
 import type { LdpcCode, ProfileFamily } from './ldpc-code.js';
 import { buildLdpcCode, profileFor, unsatisfiedChecks } from './ldpc-code.js';
 import type { DecodeResult } from './ldpc-decoder.js';
@@ -119,18 +119,8 @@ interface Kernel {
   iterate(m0: number, rows: number, edges: number, rot: number, syn: number, L: number, pin: number, R: number, tmp: number, viol: number, beta: number, shift: number, shift2: number, mmax: number, Q: number, scms: number): void;
 }
 
-let qcOk: boolean | undefined;
 /** Whether this runtime has WebAssembly SIMD for the QC kernel. */
-export function qcDecoderAvailable(): boolean {
-  if (qcOk === undefined) {
-    try {
-      qcOk = typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
-    } catch {
-      qcOk = false;
-    }
-  }
-  return qcOk;
-}
+export const qcDecoderAvailable: () => boolean = wasmSupport(wasmBytes);
 
 /** Normalisation factors the kernel offers, α = 1 − 2^−k1 − 2^−k2 (k = 7: no term on int8 magnitudes). */
 export const ALPHAS: readonly (readonly [number, number, number])[] = [

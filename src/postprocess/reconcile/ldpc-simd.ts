@@ -10,7 +10,7 @@
  * from it; a decoded frame's state is left as it was (the caller reinitialises it).
  */
 import type { WasmKernel } from '../../core/wasm/instance.js';
-import { instantiate } from '../../core/wasm/instance.js';
+import { instantiate, wasmSupport } from '../../core/wasm/instance.js';
 import type { LdpcCode } from './ldpc-code.js';
 import { unsatisfiedChecks } from './ldpc-code.js';
 import type { DecodeResult, DecoderState } from './ldpc-decoder.js';
@@ -25,18 +25,8 @@ const SIGN = 0x80000000 | 0;
 /** LLR of a lane without a frame (all-zero word, zero syndrome: satisfied at once). */
 const IDLE_LLR = 40;
 
-let simdOk: boolean | undefined;
 /** Whether this runtime has WebAssembly SIMD (Node ≥ 16.4 does). */
-export function simdAvailable(): boolean {
-  if (simdOk === undefined) {
-    try {
-      simdOk = typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes);
-    } catch {
-      simdOk = false;
-    }
-  }
-  return simdOk;
-}
+export const simdAvailable: () => boolean = wasmSupport(wasmBytes);
 
 export interface BatchFrame {
   st: DecoderState;
