@@ -3,7 +3,6 @@ import { cachedQcLdpcCode } from '../../../src/postprocess/reconcile/ldpc-qc.js'
 import { QcSpDecoder, qcSpDecoderAvailable } from '../../../src/postprocess/reconcile/ldpc-qc-sp.js';
 import { profileFor, syndromeOf } from '../../../src/postprocess/reconcile/ldpc-code.js';
 import { ELKOUSS_2009_TABLE } from '../../../src/postprocess/reconcile/ldpc-profiles.js';
-import { LdpcReconciler, frameBits, noisyPair, runPair } from '../../../src/postprocess/reconcile/index.js';
 import { Xoshiro128 } from '../../../src/postprocess/reconcile/prng.js';
 
 const N = 4096;
@@ -118,25 +117,5 @@ describe("'elkouss2009-high' degree profile", () => {
     }
     // above 0.875 'auto' is the 2-3-12 profile, not Table I
     expect(profileFor('auto', 16000, 1600).map(([d]) => d)).toEqual([2, 3, 12]);
-  });
-});
-
-describe('LDPC reconciliation with the QC sum-product decoder', () => {
-  it('Alice and Bob hold the same key, frame by frame, at QBER 1–5 %', async () => {
-    const rec = new LdpcReconciler({ decoder: 'qc-sp' });
-    expect(rec.name).toBe('ldpc/blind-qcsp');
-    for (const [q, seed] of [
-      [0.01, 11],
-      [0.02, 12],
-      [0.05, 13],
-    ] as const) {
-      const { alice, bob } = noisyPair(30_000, q, seed);
-      const o = await runPair(rec, alice, bob, { qberEstimate: q, seed });
-      expect(o.bob.ok, `q ${q} seed ${seed}`).toBe(true);
-      expect(o.match, `q ${q} seed ${seed}`).toBe(true);
-      for (const f of o.bob.frames ?? []) expect(frameBits(alice, f).equals(frameBits(o.bob.key, f))).toBe(true);
-      expect(o.alice.leakedBits).toBe(o.bob.leakedBits);
-      expect(o.bob.forwardBits).toBeLessThan(30_000);
-    }
   });
 });

@@ -148,9 +148,13 @@ describe.runIf(qcDecoderAvailable())('8-bit QC min-sum kernel', () => {
   });
 });
 
-describe('LDPC reconciliation with the QC min-sum decoder', () => {
+describe.each([
+  ['min-sum', 'qc-minsum', 'ldpc/blind-qc'],
+  ['sum-product', 'qc-sp', 'ldpc/blind-qcsp'],
+] as const)('LDPC reconciliation with the QC %s decoder', (_rule, decoder, name) => {
   it('Alice and Bob hold the same key, frame by frame, at QBER 1–5 %', async () => {
-    const rec = new LdpcReconciler({ decoder: 'qc-minsum' });
+    const rec = new LdpcReconciler({ decoder });
+    expect(rec.name).toBe(name);
     for (const [q, seed] of [
       [0.01, 11],
       [0.02, 12],
