@@ -8,7 +8,7 @@ import { linkSuite } from './link.js';
 import { privacySuite } from './privacy.js';
 import { privacyKernelSuite } from './privacy-kernel.js';
 import { reconcileSuite } from './reconcile.js';
-import { reconcileLdpcQcSpSuite, reconcileLdpcQcSuite, reconcileLdpcSuite } from './reconcile-ldpc.js';
+import { reconcileLdpcQcSp16Suite, reconcileLdpcQcSpSuite, reconcileLdpcQcSuite, reconcileLdpcSuite } from './reconcile-ldpc.js';
 import { cascadeSuite } from './cascade.js';
 import { replaySuite } from './replay.js';
 import { recordingSuite } from './recording.js';
@@ -28,6 +28,7 @@ export const suites: BenchSuite[] = [
   reconcileLdpcSuite,
   reconcileLdpcQcSuite,
   reconcileLdpcQcSpSuite,
+  reconcileLdpcQcSp16Suite,
   cascadeSuite,
   replaySuite,
   recordingSuite,

@@ -31,8 +31,14 @@ export const reconcileLdpcQcSuite: BenchSuite = ldpcSuite('reconcile-ldpc-qc', '
  */
 export const reconcileLdpcQcSpSuite: BenchSuite = ldpcSuite('reconcile-ldpc-qcsp', 'LDPC reconciliation, QC float32 sum-product decoder: f, FER (frames measured), Mbit/s wall and CPU', { decoder: 'qc-sp' });
 
+/**
+ * The same grid with the 16-bit fixed-point QC sum-product decoder (LdpcParams.decoder 'qc-sp16',
+ * ldpc-qc-sp16.ts): the codes and plan of 'qc-sp', a faster kernel.
+ */
+export const reconcileLdpcQcSp16Suite: BenchSuite = ldpcSuite('reconcile-ldpc-qcsp16', 'LDPC reconciliation, QC 16-bit fixed-point sum-product decoder: f, FER (frames measured), Mbit/s wall and CPU', { decoder: 'qc-sp16' });
+
 function ldpcSuite(suite: string, description: string, extra: LdpcParams): BenchSuite {
-  const qcRows = extra.decoder === 'qc-minsum' || extra.decoder === 'qc-sp';
+  const qcRows = extra.decoder === 'qc-minsum' || extra.decoder === 'qc-sp' || extra.decoder === 'qc-sp16';
   return {
   name: suite,
   description,

@@ -197,7 +197,7 @@ describe('ledger = what crossed the channel, both directions', () => {
     expectSameLedgers(r);
   });
 
-  it.each([[{ frameBits: 4096 }], [{ frameBits: 4096, decoder: 'qc-minsum' as const }], [{ frameBits: 4096, decoder: 'qc-sp' as const }]])(`ldpc %o: syndromes less the filler-masked rank, reveals, and Bob's per-frame feedback (seed ${SEED + 2})`, async (params) => {
+  it.each([[{ frameBits: 4096 }], [{ frameBits: 4096, decoder: 'qc-minsum' as const }], [{ frameBits: 4096, decoder: 'qc-sp' as const }], [{ frameBits: 4096, decoder: 'qc-sp16' as const }]])(`ldpc %o: syndromes less the filler-masked rank, reveals, and Bob's per-frame feedback (seed ${SEED + 2})`, async (params) => {
     const q = 0.03;
     const { alice: x, bob: y } = noisyPair(n, q, SEED + 2);
     const rec = new LdpcReconciler(params);

@@ -67,8 +67,8 @@ export interface QcDecodeTask {
   syndrome: Uint8Array;
   maxIterations: number;
   patience: number;
-  /** Kernel: the 8-bit min-sum one (ldpc-qc.ts) or the float sum-product one (ldpc-qc-sp.ts). */
-  rule: 'min-sum' | 'sum-product';
+  /** Kernel: the 8-bit min-sum one (ldpc-qc.ts), the float sum-product one (ldpc-qc-sp.ts) or the 16-bit fixed-point sum-product one (ldpc-qc-sp16.ts). */
+  rule: 'min-sum' | 'sum-product' | 'sum-product-16';
 }
 
 export interface QcDecodeTaskResult {
@@ -107,7 +107,7 @@ export function ldpcQcWorkersAvailable(): boolean {
 /**
  * Decode QC frames on `threads` workers, one task per frame (the pool gives each idle worker the
  * next frame); results in frame order. Each worker decodes with the same kernel and options as
- * the calling thread (`qcDecoderFor(code)` or `qcSpDecoderFor(code)`), so the outcome of every frame is the same. The LLR
+ * the calling thread (`qcDecoderFor(code)`, `qcSpDecoderFor(code)` or `qcSp16DecoderFor(code)`), so the outcome of every frame is the same. The LLR
  * arrays are copied, the callers keep theirs.
  */
 export function decodeQcOnWorkers(

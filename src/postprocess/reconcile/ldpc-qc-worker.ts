@@ -1,5 +1,5 @@
 /**
- * Worker-thread module of ldpc-parallel.ts for the QC decoders (min-sum or sum-product): decodes one frame per task
+ * Worker-thread module of ldpc-parallel.ts for the QC decoders (min-sum, float or 16-bit sum-product): decodes one frame per task
  * with its own kernel instance per code (the lifted code is rebuilt from the base structure the
  * task carries, and kept while the worker lives) and moves the decoded word back by transfer.
  */
@@ -8,6 +8,7 @@ import type { QcDecodeTask, QcDecodeTaskResult } from './ldpc-parallel.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
 import { liftQc, qcDecoderFor } from './ldpc-qc.js';
 import { qcSpDecoderFor } from './ldpc-qc-sp.js';
+import { qcSp16DecoderFor } from './ldpc-qc-sp16.js';
 
 const codes = new Map<string, QcLdpcCode>();
 
@@ -27,7 +28,7 @@ function codeOf(t: QcDecodeTask): QcLdpcCode {
 
 serveTasks<QcDecodeTask, QcDecodeTaskResult>((t) => {
   const code = codeOf(t);
-  const dec = t.rule === 'sum-product' ? qcSpDecoderFor(code) : qcDecoderFor(code);
+  const dec = t.rule === 'sum-product' ? qcSpDecoderFor(code) : t.rule === 'sum-product-16' ? qcSp16DecoderFor(code) : qcDecoderFor(code);
   dec.patience = t.patience;
   const out = new Uint8Array(code.n);
   const r = dec.decode(t.llr, t.lc, t.syndrome, out, t.maxIterations);

@@ -45,8 +45,9 @@ import { SIMD_LANES, simdAvailable, simdDecoderFor } from './ldpc-simd.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
 import { cachedQcLdpcCode, qcDecoderAvailable, qcDecoderFor } from './ldpc-qc.js';
 import { qcSpDecoderAvailable, qcSpDecoderFor } from './ldpc-qc-sp.js';
+import { qcSp16DecoderAvailable, qcSp16DecoderFor } from './ldpc-qc-sp16.js';
 import { decodeChunksOnWorkers, decodeQcOnWorkers, ldpcQcWorkersAvailable, ldpcWorkersAvailable } from './ldpc-parallel.js';
-import type { QcDecodeTaskResult } from './ldpc-parallel.js';
+import type { QcDecodeTask, QcDecodeTaskResult } from './ldpc-parallel.js';
 import { cachedPermutation, freshSeed } from './prng.js';
 import type { FrameOutcome, ReconcileOptions, ReconcileResult, Reconciler } from './types.js';
 import { snapshot, statsSince } from './types.js';
@@ -121,8 +122,10 @@ export interface LdpcParams {
    * 'qc-sp': the same QC codes, decoded by the float32 layered sum-product kernel (ldpc-qc-sp.ts,
    * 4 checks per SIMD operation): slower per iteration, but it decodes at a lower f, so its first
    * attempt targets less (TUNE_QC_SP).
+   * 'qc-sp16': the same codes, plan and tuning as 'qc-sp', decoded by the 16-bit fixed-point
+   * sum-product kernel (ldpc-qc-sp16.ts: tabulated box-plus, 16 checks per loop step, faster).
    */
-  decoder?: 'simd' | 'scalar' | 'qc-minsum' | 'qc-sp';
+  decoder?: 'simd' | 'scalar' | 'qc-minsum' | 'qc-sp' | 'qc-sp16';
   /** Adaptable (punctured/shortened) positions only on variables of at least this degree (default 3). */
   adaptableMinDegree?: number;
   /**
@@ -220,7 +223,7 @@ const SP_FINE_STEP = 0.0075;
 
 /** Whether a decoder choice uses the quasi-cyclic codes (ldpc-qc.ts). */
 export function isQcDecoder(decoder: LdpcParams['decoder']): boolean {
-  return decoder === 'qc-minsum' || decoder === 'qc-sp';
+  return decoder === 'qc-minsum' || decoder === 'qc-sp' || decoder === 'qc-sp16';
 }
 
 /** Whether the QC decoder's low-puncturing tuning (TUNE_QC.high) applies: h ≥ 0.1 and frames of ≥ QC_LONG bits. */
@@ -322,6 +325,8 @@ export function planLdpc(
   qber: number,
   keyBits: number,
 ): LdpcPlan {
+  // the 16-bit sum-product kernel decodes the float one's codes with the float one's plan
+  if (params.decoder === 'qc-sp16') return planLdpc({ ...params, decoder: 'qc-sp' }, qber, keyBits);
   const qc = isQcDecoder(params.decoder);
   const h = binaryEntropy(Math.min(0.49, Math.max(qber, 1e-3)));
   const frameBits = params.frameBits === 'auto' ? 131072 : params.frameBits;
@@ -403,7 +408,7 @@ export class LdpcReconciler implements Reconciler {
     }
     if (!(Number.isInteger(p.patience) && p.patience >= 1)) throw new InputError('patience must be an integer ≥ 1', { field: 'patience' });
     if (!(Number.isInteger(p.maxRetries) && p.maxRetries >= 0)) throw new InputError('maxRetries must be a non-negative integer', { field: 'maxRetries' });
-    this.name = (p.maxRetries > 0 ? 'ldpc/blind' : 'ldpc/rate-adaptive') + (params.decoder === 'qc-minsum' ? '-qc' : params.decoder === 'qc-sp' ? '-qcsp' : '');
+    this.name = (p.maxRetries > 0 ? 'ldpc/blind' : 'ldpc/rate-adaptive') + (params.decoder === 'qc-minsum' ? '-qc' : params.decoder === 'qc-sp' ? '-qcsp' : params.decoder === 'qc-sp16' ? '-qcsp16' : '');
   }
 
   private check(key: BitArray, opts: ReconcileOptions): void {
@@ -521,13 +526,16 @@ export class LdpcReconciler implements Reconciler {
     if (synAll.length * 8 < nFrames * m) throw new ProtocolAbort('protocol-violation', 'ldpc: short syndrome message');
     const decoder = new LdpcDecoder(code, this.rule);
     const simd = this.simd ? simdDecoderFor(code) : null;
-    const qcSp = this.decoder === 'qc-sp';
+    const qcSp = this.decoder === 'qc-sp' || this.decoder === 'qc-sp16';
+    const qcRule: QcDecodeTask['rule'] = this.decoder === 'qc-sp16' ? 'sum-product-16' : qcSp ? 'sum-product' : 'min-sum';
     const qcDec =
       this.decoder === 'qc-minsum' && 'qc' in code && qcDecoderAvailable()
         ? qcDecoderFor(code as QcLdpcCode)
-        : qcSp && 'qc' in code && qcSpDecoderAvailable()
+        : this.decoder === 'qc-sp' && 'qc' in code && qcSpDecoderAvailable()
           ? qcSpDecoderFor(code as QcLdpcCode)
-          : null;
+          : this.decoder === 'qc-sp16' && 'qc' in code && qcSp16DecoderAvailable()
+            ? qcSp16DecoderFor(code as QcLdpcCode)
+            : null;
     // (min-sum frames that failed QC_FALLBACK times go to float sum-product; the SP kernel keeps them)
     const fallbackAfter = qcSp ? Infinity : QC_FALLBACK;
     // QC frames go to worker threads, one frame per task, whenever a call has more than one frame
@@ -630,7 +638,7 @@ export class LdpcReconciler implements Reconciler {
         failed.push(j);
       };
       if (qcDec && qcThreads > 1 && jobs.length > 1) {
-        const r = await decodeQcOnWorkers(code as QcLdpcCode, jobs.map((j) => ({ llr: j.st.llr, syndrome: j.syn })), lc, maxIterations, patience, qcThreads, qcSp ? 'sum-product' : 'min-sum');
+        const r = await decodeQcOnWorkers(code as QcLdpcCode, jobs.map((j) => ({ llr: j.st.llr, syndrome: j.syn })), lc, maxIterations, patience, qcThreads, qcRule);
         jobs.forEach((j, k) => {
           const out = r[k].out;
           if (r[k].ok && out) accept(j.f, out);
@@ -714,7 +722,7 @@ export class LdpcReconciler implements Reconciler {
       for (let f = 0; f < nFrames; f++) {
         const j = firstJob(f, newState());
         jobs.push(j);
-        runs.push(decodeQcOnWorkers(code as QcLdpcCode, [{ llr: j.st.llr, syndrome: j.syn }], lc, this.params.iterations, patience0, qcThreads, qcSp ? 'sum-product' : 'min-sum'));
+        runs.push(decodeQcOnWorkers(code as QcLdpcCode, [{ llr: j.st.llr, syndrome: j.syn }], lc, this.params.iterations, patience0, qcThreads, qcRule));
       }
       const results = await Promise.all(runs);
       jobs.forEach((j, k) => {

@@ -33,9 +33,11 @@ describe.skipIf(!simdAvailable() || !ldpcWorkersAvailable())('LDPC frames on wor
 });
 
 describe.skipIf(!qcDecoderAvailable() || !ldpcQcWorkersAvailable())('QC frames on worker threads', () => {
-  it.each([['qc-minsum' as const, 1.1], ['qc-sp' as const, 1.06]])('%s: 2 threads give the same key, frame outcomes and ledger as the calling thread (first attempts and blind retries)', async (decoder, fStart) => {
+  it.each([['qc-minsum' as const, 1.1, 16], ['qc-sp' as const, 1.06, 16], ['qc-sp16' as const, 1.06, 15]])('%s: 2 threads give the same key, frame outcomes and ledger as the calling thread (first attempts and blind retries)', async (decoder, fStart, minOk) => {
     const seed = seededBytes('ldpc-qc-parallel')(4).readUInt32LE(0);
     // 2048-bit frames: ≈ 20 frames; first attempts at f 1.10 (min-sum) / 1.06 (sum-product) at QBER 3 % fail often, so retries run on the workers too
+    // (frames decoded: the default test seed leaves 4 of 20 undecoded by the 16-bit kernel after every reveal; the float
+    // kernel, run alone with that seed outside this file, 5: short frames' error floor, not the threads)
     const params = { decoder, frameBits: 2048, fStart };
     const { alice, bob } = noisyPair(40_000, 0.03, seed);
     const opts = () => ({ qberEstimate: 0.03, seed, secretBits: new Drbg(`fill/${seed}`) });
@@ -50,7 +52,7 @@ describe.skipIf(!qcDecoderAvailable() || !ldpcQcWorkersAvailable())('QC frames o
     expect(two.bobLedger.summary()).toEqual(one.bobLedger.summary());
     expect(two.aliceLedger.summary()).toEqual(one.aliceLedger.summary());
     const ok = (two.bob.frames ?? []).filter((f) => f.ok && frameBits(alice, f).equals(frameBits(two.bob.key, f)));
-    expect(ok.length, `seed ${seed}`).toBeGreaterThan(16);
+    expect(ok.length, `seed ${seed}`).toBeGreaterThan(minOk);
     expect(two.bob.stats.roundTrips, `seed ${seed}`).toBeGreaterThan(1);
   }, 60_000);
 });

@@ -151,6 +151,7 @@ describe.runIf(qcDecoderAvailable())('8-bit QC min-sum kernel', () => {
 describe.each([
   ['min-sum', 'qc-minsum', 'ldpc/blind-qc'],
   ['sum-product', 'qc-sp', 'ldpc/blind-qcsp'],
+  ['16-bit sum-product', 'qc-sp16', 'ldpc/blind-qcsp16'],
 ] as const)('LDPC reconciliation with the QC %s decoder', (_rule, decoder, name) => {
   it('Alice and Bob hold the same key, frame by frame, at QBER 1–5 %', async () => {
     const rec = new LdpcReconciler({ decoder });
