@@ -34,7 +34,7 @@
 ;;   rows:  i32[m0+1]  base-row starts (base edge indices)
 ;;   edges: i32[E0]    2·(48·j + s) per base edge (block j's byte offset in L plus the shift)
 ;;   syn:   v128[2·m0] per half 2·i + h: 0x8000 in lane l where syndrome bit 16·i + 8·h + l is 1
-;;   L:     i16[48·n0] posteriors (positive = bit 0), layout above, ≥ 32 bytes above 0
+;;   L:     i16[48·n0] posteriors (positive = bit 0), layout above, ≥ 64 bytes above 0 (the kernel forms L − 64)
 ;;   R:     v128[2·E0] check-to-variable messages, base edge e half h at R + 32·e + 16·h
 ;;   tmp:   v128[4·dmax] per edge of the current row: t (both halves), then F (both halves)
 ;;   tab:   u8[32]     Td, then Ts (LLR × 256 units)
