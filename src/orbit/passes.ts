@@ -619,8 +619,8 @@ function scanStations(
   fromMs: number,
   toMs: number,
   progress: (fraction: number) => void,
-  /** With the grid: the position and, in `normal`, the orbital plane's unit normal (ECF) at t. */
-  normalAt?: (timeMs: number, out: Vec3, normal: Vec3) => Vec3,
+  /** With the grid: the position, in `normal` the orbital plane's unit normal (ECF) at t, in radius[0] hypot3 of the position. */
+  normalAt?: (timeMs: number, out: Vec3, normal: Vec3, radius: Float64Array) => Vec3,
   /** False: every grid instant for every station, every approach analysed (findPasses' skipAhead). */
   skipAhead = true,
 ): Pass[] {
@@ -674,6 +674,7 @@ function scanStations(
   }
   const pos: Vec3 = { x: 0, y: 0, z: 0 };
   const normal: Vec3 = { x: 0, y: 0, z: 0 };
+  const radius = new Float64Array(1);
   // the plane-distance bound (grid search): a station at angular distance β from the orbital
   // plane stays out of its circle while β − ω·Δt > λ_max (see PLANE_NORMAL_RATE_RAD_S)
   const planeRateRadMs = (EARTH_ROTATION_RAD_S * 1.05 + PLANE_NORMAL_RATE_RAD_S) / 1000;
@@ -728,8 +729,8 @@ function scanStations(
   while (heapSize > 0) {
     const t = heapDue[0];
     if (!(t < end)) break;
-    const ecf = normalAt ? normalAt(t, pos, normal) : position(t, pos);
-    const n = hypot3(ecf.x, ecf.y, ecf.z);
+    const ecf = normalAt ? normalAt(t, pos, normal, radius) : position(t, pos);
+    const n = normalAt ? radius[0] : hypot3(ecf.x, ecf.y, ecf.z);
     while (heapSize > 0 && heapDue[0] <= t) {
       const sc = pop();
       const { frame, c } = sc.ctx;
@@ -810,12 +811,12 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
   const grid = opts.interpolate === true;
   const exact = (t: number): SatState => stateOrThrow(satrec, opts.elements, t);
   let position: ScanContext['position'];
-  let normalAt: ((t: number, out: Vec3, normal: Vec3) => Vec3) | undefined;
+  let normalAt: ((t: number, out: Vec3, normal: Vec3, radius: Float64Array) => Vec3) | undefined;
   if (grid) {
     // nodes from the scan's start to past its end (a region open at the end is refined up to a step beyond)
     const eph = opts.ephemeris ?? new HermiteEphemeris((t) => nodeStateOrThrow(satrec, opts.elements, t), opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
     position = (t, out) => eph.ecf(t, out);
-    if (opts.skipByPlane !== false && opts.skipAhead !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
+    if (opts.skipByPlane !== false && opts.skipAhead !== false) normalAt = (t, out, normal, radius) => eph.ecfAndNormal(t, out, normal, radius);
   } else position = (t) => exact(t).ecf;
   const scans: StationScan[] = opts.stations.map((station) => {
     // +1.5° covers geodetic vs geocentric vertical and the station's height
