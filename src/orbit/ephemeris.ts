@@ -13,13 +13,14 @@
  * uses SGP4 itself.
  */
 import { hypot3 } from '../core/hypot.js';
-import { gstime } from 'satellite.js';
+import { rotationInto, type RotationGrid } from './earth-rotation.js';
 import type { SatState, Vec3 } from './sgp4.js';
 
 /** Node spacing of the interpolated ephemeris, s. */
 export const HERMITE_NODE_STEP_S = 120;
 
-const JD_UNIX_EPOCH = 2440587.5;
+/** cos, sin of GMST of the instant being interpolated (at's scratch). */
+const ROT = new Float64Array(2);
 
 export class HermiteEphemeris {
   private readonly stepMs: number;
@@ -98,10 +99,15 @@ export class HermiteEphemeris {
 
   /** Interpolated ECF position at timeMs, km, written to `out`. */
   ecf(timeMs: number, out: Vec3 = { x: 0, y: 0, z: 0 }): Vec3 {
+    rotationInto(timeMs, ROT, 0);
     return this.at(timeMs, out, null, null);
   }
 
+  /** The interpolated position at timeMs, rotated by ROT (the caller's cos and sin of GMST at timeMs, earth-rotation.ts). */
   private at(timeMs: number, out: Vec3, normalOut: Vec3 | null, radiusOut: Float64Array | null): Vec3 {
+    // read before node(): a node's SGP4 (the caller's `state`) could use an ephemeris itself
+    const c = ROT[0];
+    const sn = ROT[1];
     const k = Math.floor(timeMs / this.stepMs);
     let i = k - this.k0;
     let tk = k * this.stepMs;
@@ -123,10 +129,7 @@ export class HermiteEphemeris {
     const x = h00 * nd[a] + h10 * nd[a + 3] + h01 * nd[b] + h11 * nd[b + 3];
     const y = h00 * nd[a + 1] + h10 * nd[a + 4] + h01 * nd[b + 1] + h11 * nd[b + 4];
     const z = h00 * nd[a + 2] + h10 * nd[a + 5] + h01 * nd[b + 2] + h11 * nd[b + 5];
-    // TEME → ECF by GMST, as satellite.js eciToEcf
-    const g = gstime(timeMs / 86_400_000 + JD_UNIX_EPOCH);
-    const c = Math.cos(g);
-    const sn = Math.sin(g);
+    // TEME → ECF by GMST (c, sn), as satellite.js eciToEcf
     out.x = x * c + y * sn;
     out.y = -x * sn + y * c;
     out.z = z;
@@ -150,6 +153,13 @@ export class HermiteEphemeris {
    * < 10⁻⁵ rad/s for a low orbit, see passes.ts PLANE_NORMAL_RATE_RAD_S).
    */
   ecfAndNormal(timeMs: number, out: Vec3, normalOut: Vec3, radiusOut: Float64Array): Vec3 {
+    rotationInto(timeMs, ROT, 0);
+    return this.at(timeMs, out, normalOut, radiusOut);
+  }
+
+  /** ecfAndNormal at instant k of `grid` (timeMs = grid.startMs + k·grid.stepMs), its Earth rotation from the grid's table. */
+  ecfAndNormalOnGrid(timeMs: number, grid: RotationGrid, k: number, out: Vec3, normalOut: Vec3, radiusOut: Float64Array): Vec3 {
+    grid.rotationAt(k, timeMs, ROT, 0);
     return this.at(timeMs, out, normalOut, radiusOut);
   }
 }

@@ -36,6 +36,7 @@ import {
   type Vec3,
 } from './sgp4.js';
 import { HERMITE_NODE_STEP_S, HermiteEphemeris } from './ephemeris.js';
+import { sharedRotationGrid } from './earth-rotation.js';
 import { epochDistanceCheck } from './epoch.js';
 import type { GeometrySample, PassGeometry, PassSummary, SatelliteElements, Station } from './types.js';
 import type { SatRec } from 'satellite.js';
@@ -619,8 +620,11 @@ function scanStations(
   fromMs: number,
   toMs: number,
   progress: (fraction: number) => void,
-  /** With the grid: the position, in `normal` the orbital plane's unit normal (ECF) at t, in radius[0] hypot3 of the position. */
-  normalAt?: (timeMs: number, out: Vec3, normal: Vec3, radius: Float64Array) => Vec3,
+  /**
+   * With the grid: the position at grid instant k (timeMs = fromMs − EDGE_MARGIN_MS + k·REGION_STEP_S),
+   * in `normal` the orbital plane's unit normal (ECF), in radius[0] hypot3 of the position.
+   */
+  normalAt?: (timeMs: number, k: number, out: Vec3, normal: Vec3, radius: Float64Array) => Vec3,
   /** False: every grid instant for every station, every approach analysed (findPasses' skipAhead). */
   skipAhead = true,
 ): Pass[] {
@@ -729,7 +733,7 @@ function scanStations(
   while (heapSize > 0) {
     const t = heapDue[0];
     if (!(t < end)) break;
-    const ecf = normalAt ? normalAt(t, pos, normal, radius) : position(t, pos);
+    const ecf = normalAt ? normalAt(t, ((t - start) / stepMs) | 0, pos, normal, radius) : position(t, pos);
     const n = normalAt ? radius[0] : hypot3(ecf.x, ecf.y, ecf.z);
     while (heapSize > 0 && heapDue[0] <= t) {
       const sc = pop();
@@ -811,12 +815,20 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
   const grid = opts.interpolate === true;
   const exact = (t: number): SatState => stateOrThrow(satrec, opts.elements, t);
   let position: ScanContext['position'];
-  let normalAt: ((t: number, out: Vec3, normal: Vec3, radius: Float64Array) => Vec3) | undefined;
+  let normalAt: ((t: number, k: number, out: Vec3, normal: Vec3, radius: Float64Array) => Vec3) | undefined;
   if (grid) {
     // nodes from the scan's start to past its end (a region open at the end is refined up to a step beyond)
     const eph = opts.ephemeris ?? new HermiteEphemeris((t) => nodeStateOrThrow(satrec, opts.elements, t), opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
     position = (t, out) => eph.ecf(t, out);
-    if (opts.skipByPlane !== false && opts.skipAhead !== false) normalAt = (t, out, normal, radius) => eph.ecfAndNormal(t, out, normal, radius);
+    if (opts.skipByPlane !== false && opts.skipAhead !== false) {
+      // the scan's grid instants (every satellite's search over this window looks at the same ones)
+      const start = opts.fromMs - EDGE_MARGIN_MS;
+      const stepMs = REGION_STEP_S * 1000;
+      const rotation = sharedRotationGrid(start, stepMs, Math.ceil((opts.toMs + EDGE_MARGIN_MS - start) / stepMs) + 1);
+      normalAt = (t, k, out, normal, radius) =>
+        // the due instants are grid instants (scanStations); any other takes its rotation from GMST itself
+        k >= 0 && k < rotation.count && start + k * stepMs === t ? eph.ecfAndNormalOnGrid(t, rotation, k, out, normal, radius) : eph.ecfAndNormal(t, out, normal, radius);
+    }
   } else position = (t) => exact(t).ecf;
   const scans: StationScan[] = opts.stations.map((station) => {
     // +1.5° covers geodetic vs geocentric vertical and the station's height
