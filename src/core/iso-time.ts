@@ -3,14 +3,23 @@
  * instants per pass (millions in a year's plan), and the Date object plus V8's formatter cost
  * ≈ 0.3 µs each. Whole milliseconds in years 1970–9999 are formatted here from the days since
  * the epoch (Hinnant's civil_from_days, "chrono-Compatible Low-Level Date Algorithms", 2013),
- * anything else by Date itself; the same string either way (test/core/iso-time.test.ts).
+ * anything else by Date itself; the same string either way (test/core/iso-time.test.ts). The
+ * string is built in one String.fromCharCode of its 24 character codes: one flat string, where
+ * the padded pieces and a template literal made a dozen short strings and a tree of
+ * concatenations per instant (≈ 1.4× the time, and many small objects for the collector when a
+ * pass keeps its three instants).
  */
 const DAY_MS = 86_400_000;
 /** 10000-01-01T00:00:00Z: from here on toISOString writes a six-digit signed year. */
 const YEAR_10000_MS = 253_402_300_800_000;
 
-const pad2 = (n: number): string => (n < 10 ? '0' + n : '' + n);
-const pad3 = (n: number): string => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n);
+/** Character codes: '0', '-', ':', '.', 'T', 'Z'. */
+const C0 = 48;
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const T = 84;
+const Z = 90;
 
 /** The ISO-8601 UTC string of an instant, exactly as Date.prototype.toISOString writes it. */
 export function isoOfMs(ms: number): string {
@@ -33,6 +42,31 @@ export function isoOfMs(ms: number): string {
   rest -= mi * 60_000;
   const s = Math.floor(rest / 1000);
   const milli = rest - s * 1000;
-  const yy = y < 1000 ? ('000' + y).slice(-4) : '' + y;
-  return `${yy}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(s)}.${pad3(milli)}Z`;
+  // YYYY-MM-DDTHH:mm:ss.sssZ, every field zero-padded (y < 10000 here)
+  return String.fromCharCode(
+    C0 + Math.floor(y / 1000),
+    C0 + (Math.floor(y / 100) % 10),
+    C0 + (Math.floor(y / 10) % 10),
+    C0 + (y % 10),
+    DASH,
+    C0 + Math.floor(m / 10),
+    C0 + (m % 10),
+    DASH,
+    C0 + Math.floor(d / 10),
+    C0 + (d % 10),
+    T,
+    C0 + Math.floor(h / 10),
+    C0 + (h % 10),
+    COLON,
+    C0 + Math.floor(mi / 10),
+    C0 + (mi % 10),
+    COLON,
+    C0 + Math.floor(s / 10),
+    C0 + (s % 10),
+    DOT,
+    C0 + Math.floor(milli / 100),
+    C0 + (Math.floor(milli / 10) % 10),
+    C0 + (milli % 10),
+    Z,
+  );
 }

@@ -13,13 +13,14 @@
  * uses SGP4 itself.
  */
 import { hypot3 } from '../core/hypot.js';
-import { gstime } from 'satellite.js';
+import { rotationInto, type RotationGrid } from './earth-rotation.js';
 import type { SatState, Vec3 } from './sgp4.js';
 
 /** Node spacing of the interpolated ephemeris, s. */
 export const HERMITE_NODE_STEP_S = 120;
 
-const JD_UNIX_EPOCH = 2440587.5;
+/** cos, sin of GMST of the instant being interpolated (at's scratch). */
+const ROT = new Float64Array(2);
 
 export class HermiteEphemeris {
   private readonly stepMs: number;
@@ -54,22 +55,26 @@ export class HermiteEphemeris {
     this.known = new Uint8Array(n);
   }
 
+  /** Offset of node i in `nodes`, SGP4 evaluated on first use (small, so that `at` can inline it). */
   private node(i: number): number {
-    if (i < 0 || i >= this.known.length) throw new RangeError(`ephemeris node ${i} outside 0..${this.known.length - 1}`);
+    if (this.known[i] !== 1) this.fill(i);
+    return 6 * i;
+  }
+
+  /** SGP4 at node i into `nodes` (node's first use; a RangeError outside the span). */
+  private fill(i: number): void {
+    if (!(i >= 0 && i < this.known.length)) throw new RangeError(`ephemeris node ${i} outside 0..${this.known.length - 1}`);
     const o = 6 * i;
-    if (this.known[i] === 0) {
-      const s = this.state((this.k0 + i) * this.stepMs);
-      const nd = this.nodes;
-      nd[o] = s.eci.x;
-      nd[o + 1] = s.eci.y;
-      nd[o + 2] = s.eci.z;
-      nd[o + 3] = s.velEci.x;
-      nd[o + 4] = s.velEci.y;
-      nd[o + 5] = s.velEci.z;
-      this.known[i] = 1;
-      this.evaluations++;
-    }
-    return o;
+    const s = this.state((this.k0 + i) * this.stepMs);
+    const nd = this.nodes;
+    nd[o] = s.eci.x;
+    nd[o + 1] = s.eci.y;
+    nd[o + 2] = s.eci.z;
+    nd[o + 3] = s.velEci.x;
+    nd[o + 4] = s.velEci.y;
+    nd[o + 5] = s.velEci.z;
+    this.known[i] = 1;
+    this.evaluations++;
   }
 
   /** Per node (filled on first use by ecfAndNormal): the unit normal of r × v, TEME; NaN until then. */
@@ -94,10 +99,15 @@ export class HermiteEphemeris {
 
   /** Interpolated ECF position at timeMs, km, written to `out`. */
   ecf(timeMs: number, out: Vec3 = { x: 0, y: 0, z: 0 }): Vec3 {
-    return this.at(timeMs, out, null);
+    rotationInto(timeMs, ROT, 0);
+    return this.at(timeMs, out, null, null);
   }
 
-  private at(timeMs: number, out: Vec3, normalOut: Vec3 | null): Vec3 {
+  /** The interpolated position at timeMs, rotated by ROT (the caller's cos and sin of GMST at timeMs, earth-rotation.ts). */
+  private at(timeMs: number, out: Vec3, normalOut: Vec3 | null, radiusOut: Float64Array | null): Vec3 {
+    // read before node(): a node's SGP4 (the caller's `state`) could use an ephemeris itself
+    const c = ROT[0];
+    const sn = ROT[1];
     const k = Math.floor(timeMs / this.stepMs);
     let i = k - this.k0;
     let tk = k * this.stepMs;
@@ -119,13 +129,11 @@ export class HermiteEphemeris {
     const x = h00 * nd[a] + h10 * nd[a + 3] + h01 * nd[b] + h11 * nd[b + 3];
     const y = h00 * nd[a + 1] + h10 * nd[a + 4] + h01 * nd[b + 1] + h11 * nd[b + 4];
     const z = h00 * nd[a + 2] + h10 * nd[a + 5] + h01 * nd[b + 2] + h11 * nd[b + 5];
-    // TEME → ECF by GMST, as satellite.js eciToEcf
-    const g = gstime(timeMs / 86_400_000 + JD_UNIX_EPOCH);
-    const c = Math.cos(g);
-    const sn = Math.sin(g);
+    // TEME → ECF by GMST (c, sn), as satellite.js eciToEcf
     out.x = x * c + y * sn;
     out.y = -x * sn + y * c;
     out.z = z;
+    if (radiusOut !== null) radiusOut[0] = hypot3(out.x, out.y, out.z);
     if (normalOut !== null) {
       const h = this.normal(i);
       const nm = this.normals!;
@@ -137,12 +145,21 @@ export class HermiteEphemeris {
   }
 
   /**
-   * The interpolated ECF position at timeMs (as ecf) and, in `normalOut`, the unit normal of the
-   * osculating orbital plane r × v at the node before timeMs, rotated to ECF at timeMs (the
-   * plane-distance skip of the pass search: the normal moves by < 10⁻⁵ rad/s for a low orbit, see
-   * passes.ts PLANE_NORMAL_RATE_RAD_S).
+   * The interpolated ECF position at timeMs (as ecf), its distance from Earth's centre
+   * hypot3(out.x, out.y, out.z) in radiusOut[0] (computed here, where the call inlines, so the
+   * scan passes no double through a call: ≈ 10 % fewer scavenges of the search), and, in
+   * `normalOut`, the unit normal of the osculating orbital plane r × v at the node before timeMs,
+   * rotated to ECF at timeMs (the plane-distance skip of the pass search: the normal moves by
+   * < 10⁻⁵ rad/s for a low orbit, see passes.ts PLANE_NORMAL_RATE_RAD_S).
    */
-  ecfAndNormal(timeMs: number, out: Vec3, normalOut: Vec3): Vec3 {
-    return this.at(timeMs, out, normalOut);
+  ecfAndNormal(timeMs: number, out: Vec3, normalOut: Vec3, radiusOut: Float64Array): Vec3 {
+    rotationInto(timeMs, ROT, 0);
+    return this.at(timeMs, out, normalOut, radiusOut);
+  }
+
+  /** ecfAndNormal at instant k of `grid` (timeMs = grid.startMs + k·grid.stepMs), its Earth rotation from the grid's table. */
+  ecfAndNormalOnGrid(timeMs: number, grid: RotationGrid, k: number, out: Vec3, normalOut: Vec3, radiusOut: Float64Array): Vec3 {
+    grid.rotationAt(k, timeMs, ROT, 0);
+    return this.at(timeMs, out, normalOut, radiusOut);
   }
 }

@@ -36,6 +36,7 @@ import {
   type Vec3,
 } from './sgp4.js';
 import { HERMITE_NODE_STEP_S, HermiteEphemeris } from './ephemeris.js';
+import { sharedRotationGrid } from './earth-rotation.js';
 import { epochDistanceCheck } from './epoch.js';
 import type { GeometrySample, PassGeometry, PassSummary, SatelliteElements, Station } from './types.js';
 import type { SatRec } from 'satellite.js';
@@ -619,8 +620,11 @@ function scanStations(
   fromMs: number,
   toMs: number,
   progress: (fraction: number) => void,
-  /** With the grid: the position and, in `normal`, the orbital plane's unit normal (ECF) at t. */
-  normalAt?: (timeMs: number, out: Vec3, normal: Vec3) => Vec3,
+  /**
+   * With the grid: the position at grid instant k (timeMs = fromMs − EDGE_MARGIN_MS + k·REGION_STEP_S),
+   * in `normal` the orbital plane's unit normal (ECF), in radius[0] hypot3 of the position.
+   */
+  normalAt?: (timeMs: number, k: number, out: Vec3, normal: Vec3, radius: Float64Array) => Vec3,
   /** False: every grid instant for every station, every approach analysed (findPasses' skipAhead). */
   skipAhead = true,
 ): Pass[] {
@@ -674,6 +678,7 @@ function scanStations(
   }
   const pos: Vec3 = { x: 0, y: 0, z: 0 };
   const normal: Vec3 = { x: 0, y: 0, z: 0 };
+  const radius = new Float64Array(1);
   // the plane-distance bound (grid search): a station at angular distance β from the orbital
   // plane stays out of its circle while β − ω·Δt > λ_max (see PLANE_NORMAL_RATE_RAD_S)
   const planeRateRadMs = (EARTH_ROTATION_RAD_S * 1.05 + PLANE_NORMAL_RATE_RAD_S) / 1000;
@@ -728,8 +733,8 @@ function scanStations(
   while (heapSize > 0) {
     const t = heapDue[0];
     if (!(t < end)) break;
-    const ecf = normalAt ? normalAt(t, pos, normal) : position(t, pos);
-    const n = hypot3(ecf.x, ecf.y, ecf.z);
+    const ecf = normalAt ? normalAt(t, ((t - start) / stepMs) | 0, pos, normal, radius) : position(t, pos);
+    const n = normalAt ? radius[0] : hypot3(ecf.x, ecf.y, ecf.z);
     while (heapSize > 0 && heapDue[0] <= t) {
       const sc = pop();
       const { frame, c } = sc.ctx;
@@ -810,12 +815,20 @@ export function findPasses(opts: FindPassesOptions): Pass[] {
   const grid = opts.interpolate === true;
   const exact = (t: number): SatState => stateOrThrow(satrec, opts.elements, t);
   let position: ScanContext['position'];
-  let normalAt: ((t: number, out: Vec3, normal: Vec3) => Vec3) | undefined;
+  let normalAt: ((t: number, k: number, out: Vec3, normal: Vec3, radius: Float64Array) => Vec3) | undefined;
   if (grid) {
     // nodes from the scan's start to past its end (a region open at the end is refined up to a step beyond)
     const eph = opts.ephemeris ?? new HermiteEphemeris((t) => nodeStateOrThrow(satrec, opts.elements, t), opts.fromMs - EDGE_MARGIN_MS, opts.toMs + EDGE_MARGIN_MS + 2 * REGION_STEP_S * 1000);
     position = (t, out) => eph.ecf(t, out);
-    if (opts.skipByPlane !== false && opts.skipAhead !== false) normalAt = (t, out, normal) => eph.ecfAndNormal(t, out, normal);
+    if (opts.skipByPlane !== false && opts.skipAhead !== false) {
+      // the scan's grid instants (every satellite's search over this window looks at the same ones)
+      const start = opts.fromMs - EDGE_MARGIN_MS;
+      const stepMs = REGION_STEP_S * 1000;
+      const rotation = sharedRotationGrid(start, stepMs, Math.ceil((opts.toMs + EDGE_MARGIN_MS - start) / stepMs) + 1);
+      normalAt = (t, k, out, normal, radius) =>
+        // the due instants are grid instants (scanStations); any other takes its rotation from GMST itself
+        k >= 0 && k < rotation.count && start + k * stepMs === t ? eph.ecfAndNormalOnGrid(t, rotation, k, out, normal, radius) : eph.ecfAndNormal(t, out, normal, radius);
+    }
   } else position = (t) => exact(t).ecf;
   const scans: StationScan[] = opts.stations.map((station) => {
     // +1.5° covers geodetic vs geocentric vertical and the station's height
