@@ -277,7 +277,9 @@ export type ProfileFamily = 'peg-2-3-12' | 'elkouss2009' | 'elkouss2009-high' | 
 export function profileFor(family: ProfileFamily, n: number, m: number): [number, number][] {
   // 'elkouss2009-high': PEG raises the check degree to the code's rate; population density
   // evolution (ldpc-density-evolution.ts, 6000 samples, after the QC codes' capDegree2) at rate 0.9:
-  // f* 1.054, against 1.100 for 2-3-12 and 1.134 for Table I's rate-0.9 row
+  // f* 1.054, against 1.100 for 2-3-12 and 1.134 for Table I's rate-0.9 row. Small populations
+  // converge too easily near threshold: at rate 0.91, 6000 / 20,000 / 50,000 samples put this
+  // profile at f* 1.060 / 1.108 / 1.126 (20,000: Table I's rate-0.9 row 1.117, 2-3-12 1.157)
   if (family === 'qc-sp-high') return highRateProfile(1 - m / n).map(([d, f]) => [d, f]);
   if (family === 'elkouss2009-high') return elkouss2009Profile(Math.min(0.85, 1 - m / n)).profile.map(([d, f]) => [d, f]);
   const elk = family === 'elkouss2009' || (family === 'auto' && 1 - m / n <= 0.875);
