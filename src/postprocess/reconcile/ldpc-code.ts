@@ -5,7 +5,7 @@
  * codes are cached per (n, m). Nothing is copied from other projects.
  */
 import { Xoshiro128 } from './prng.js';
-import { elkouss2009Profile } from './ldpc-profiles.js';
+import { elkouss2009Profile, highRateProfile } from './ldpc-profiles.js';
 
 export interface LdpcCode {
   /** Code length (variable nodes). */
@@ -263,9 +263,10 @@ const codeCache = new Map<string, LdpcCode>();
 /**
  * Variable-degree profile family of a code: 'peg-2-3-12' (variableDegreeProfile above), or
  * 'elkouss2009' (Table I of Elkouss et al. 2009, the row nearest the code's rate; ldpc-profiles.ts),
- * or 'elkouss2009-high' (the same up to rate 0.85, the rate-0.85 row's λ above it).
+ * or 'elkouss2009-high' (the same up to rate 0.85, the rate-0.85 row's λ above it), or
+ * 'qc-sp-high' ('elkouss2009-high' up to rate 0.87, ldpc-profiles.ts HIGH_RATE_TABLE above).
  */
-export type ProfileFamily = 'peg-2-3-12' | 'elkouss2009' | 'elkouss2009-high' | 'auto';
+export type ProfileFamily = 'peg-2-3-12' | 'elkouss2009' | 'elkouss2009-high' | 'qc-sp-high' | 'auto';
 
 /**
  * The profile of a family for an n × m code. 'auto': Elkouss et al. 2009 up to rate 0.875, the
@@ -276,7 +277,10 @@ export type ProfileFamily = 'peg-2-3-12' | 'elkouss2009' | 'elkouss2009-high' | 
 export function profileFor(family: ProfileFamily, n: number, m: number): [number, number][] {
   // 'elkouss2009-high': PEG raises the check degree to the code's rate; population density
   // evolution (ldpc-density-evolution.ts, 6000 samples, after the QC codes' capDegree2) at rate 0.9:
-  // f* 1.054, against 1.100 for 2-3-12 and 1.134 for Table I's rate-0.9 row
+  // f* 1.054, against 1.100 for 2-3-12 and 1.134 for Table I's rate-0.9 row. Small populations
+  // converge too easily near threshold: at rate 0.91, 6000 / 20,000 / 50,000 samples put this
+  // profile at f* 1.060 / 1.108 / 1.126 (20,000: Table I's rate-0.9 row 1.117, 2-3-12 1.157)
+  if (family === 'qc-sp-high') return highRateProfile(1 - m / n).map(([d, f]) => [d, f]);
   if (family === 'elkouss2009-high') return elkouss2009Profile(Math.min(0.85, 1 - m / n)).profile.map(([d, f]) => [d, f]);
   const elk = family === 'elkouss2009' || (family === 'auto' && 1 - m / n <= 0.875);
   return elk ? elkouss2009Profile(1 - m / n).profile.map(([d, f]) => [d, f]) : variableDegreeProfile(n, m);

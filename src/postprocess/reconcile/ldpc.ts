@@ -99,7 +99,8 @@ export interface LdpcParams {
   /**
    * Degree profile of the codes (ldpc-code.ts `ProfileFamily`): default 'auto', the
    * density-evolution-optimised λ of Elkouss et al. 2009 (Table I) for the rate nearest the code's
-   * up to rate 0.875, the 2-3-12 profile above; with decoder 'qc-sp', 'auto' is 'elkouss2009-high'.
+   * up to rate 0.875, the 2-3-12 profile above; with decoder 'qc-sp', 'auto' is 'qc-sp-high' for
+   * frames of ≥ 32768 bits and 'elkouss2009-high' below.
    */
   profile?: ProfileFamily;
   /**
@@ -210,12 +211,24 @@ const QC_LONG = 32768;
  * (10⁵ bits, 2 %, 8 frames: start 1.095 → f 1.103, 1.105 → 1.107 with 1.0 round trips; default
  * 1.090 → 1.101); long frames at h < 0.1 (QBER ≲ 1.3 %) 0.02 lower again (`longLow`: 10⁵ bits,
  * 1 %, 16 frames: start 1.134 → f 1.143, 1.38 round trips; 1.114 → 1.137, 2.25; 1.10 → 1.133, 3.06).
+ * With the 'qc-sp-high' codes above rate 0.87 (ldpc-profiles.ts HIGH_RATE_TABLE) long frames at
+ * h < 0.1 puncture δ = 0.005 instead of 0.02 and continue the blind steps with revealed key bits:
+ * those codes lose with puncturing (10⁵ bits, 1 %, one shot at f = 1.12, 30 frames decoded:
+ * δ 0.02 4/30, δ 0.005 17/30; the rate-0.85 row: 17/30 and 8/30), and start at 1.10
+ * (f0 = 1.026: 1.026 + 0.006/h(0.01) = 1.100; 30 frames, fine steps: start 1.114 → f 1.127,
+ * 2.2 round trips; 1.10 → 1.120, 3.4; 60 frames: start 1.09 → 1.121, 4.5). δ, 60–120 frames:
+ * 0 → f 1.211 (5 of 60 failed), 0.001 → 1.147 (1 failed), 0.0025 → 1.118 / 1.122, 0.0035 →
+ * 1.118, 0.005 → 1.121 (300 frames: 1.119), 0.01 → 1.127. Below ≈ 0.0025 the frames outrun the
+ * punctured symbols and the protocol reveals key bits, which cost 1 bit each but lower the
+ * uncertainty of the error pattern by only h(Q) ≈ 0.08 bit (a revealed punctured value: 1 bit),
+ * so a higher-rate mother code adapted by blind shortening loses at QBER 1 %.
  */
-const TUNE_QC_SP = { low: { f0: 1.06, fc: 0.006 }, longLow: { f0: 1.04, fc: 0.006 }, high: { f0: 1.06, fc: 0.0042, delta: 0.005 } };
+const TUNE_QC_SP = { low: { f0: 1.06, fc: 0.006 }, longLow: { f0: 1.026, fc: 0.006, delta: 0.005 }, high: { f0: 1.06, fc: 0.0042, delta: 0.005 } };
 
 /**
- * Blind reveal step (in f) of the QC sum-product decoder for frames ≥ QC_LONG at h ≥ 0.1, with 3×
- * the retries: a frame's f is set by how finely the reveals step past where it decodes. 10⁵ bits,
+ * Blind reveal step (in f) of the QC sum-product decoder for frames ≥ QC_LONG (at h ≥ 0.1, and
+ * since the 'qc-sp-high' codes also at h < 0.1: 10⁵ bits, 1 %, 40 frames, 0.015 → 0.0075 with
+ * the rate-0.85 row: f 1.1339 → 1.1313), with 3× the retries: a frame's f is set by how finely the reveals step past where it decodes. 10⁵ bits,
  * 100 frames per point, same seeds, 0.015 → 0.0075: QBER 2 % f 1.0999 → 1.0976 (round trips 1.58 →
  * 1.85, CPU 1.00 → 0.80 Mbit/s), 3 % 1.0958 → 1.0927 (1.84 → 2.24, 0.84 → 0.56 Mbit/s).
  */
@@ -243,9 +256,14 @@ export function startEfficiency(fStart: number | 'auto', h: number, qc = false, 
   return t.f0 + t.fc / h;
 }
 
-/** Adaptable fraction δ for 'auto': dk·h in [dmin, 0.08]; the QC decoder's own δ for long frames where h ≥ 0.1 (TUNE_QC). */
-export function adaptableFraction(h: number, qc = false, frameLength = 0): number {
-  return qcHigh(qc, h, frameLength) ? TUNE_QC.high.delta : Math.min(0.08, Math.max(TUNE.dmin, TUNE.dk * h));
+/**
+ * Adaptable fraction δ for 'auto': dk·h in [dmin, 0.08]; the QC decoder's own δ for long frames
+ * where h ≥ 0.1 (TUNE_QC), and the sum-product QC decoder's for long frames where h < 0.1 (TUNE_QC_SP.longLow).
+ */
+export function adaptableFraction(h: number, qc = false, frameLength = 0, sp = false): number {
+  if (qcHigh(qc, h, frameLength)) return TUNE_QC.high.delta;
+  if (sp && frameLength >= QC_LONG) return TUNE_QC_SP.longLow.delta;
+  return Math.min(0.08, Math.max(TUNE.dmin, TUNE.dk * h));
 }
 /** Reveal steps skipped at the first attempt, by h(QBER) (measured, 10⁵ bits; see LdpcParams.firstSkip). */
 export function firstSkip(h: number): number {
@@ -338,23 +356,27 @@ export function planLdpc(
   };
   // the frame length with the standard δ decides whether the QC tuning applies (then δ and N again)
   const N0 = lengthFor(adaptableFraction(h));
-  const delta = params.delta === 'auto' ? adaptableFraction(h, qc, N0) : params.delta;
+  const sp = params.decoder === 'qc-sp';
+  const delta = params.delta === 'auto' ? adaptableFraction(h, qc, N0, sp) : params.delta;
   const N = lengthFor(delta);
   const d = Math.round(delta * N);
   const K = N - d;
-  const leak0 = Math.round(startEfficiency(params.fStart, h, qc, N0, params.decoder === 'qc-sp') * h * K);
+  const leak0 = Math.round(startEfficiency(params.fStart, h, qc, N0, sp) * h * K);
   // Quantise m (codes are cached per (N, m)); puncture so that m − p0 ≈ leak0.
   const m = Math.min(N - 1, Math.max(16, Math.ceil((leak0 + d) / 32) * 32));
   const fine = params.fStep === 'auto';
-  // QC sum-product on long frames at h ≥ 0.1: half the step (SP_FINE_STEP), three times the retries
-  const spFine = fine && params.decoder === 'qc-sp' && qcHigh(qc, h, N0);
+  // QC sum-product on long frames: half the step (SP_FINE_STEP), three times the retries
+  const spFine = fine && sp && N0 >= QC_LONG;
   const fStep = params.fStep === 'auto' ? (spFine ? SP_FINE_STEP : 0.015) : params.fStep;
   const step = Math.max(1, Math.ceil(fStep * h * K));
   const fs = params.firstSkip ?? 'auto';
   const skip = fs !== 'auto' ? fs : params.fStart === 'auto' && params.fStep === 'auto' && params.maxRetries > 0 ? firstSkip(h) : 0;
   const p0 = Math.max(0, Math.min(d, m - leak0) - Math.round(skip * step));
-  // the sum-product QC decoder takes the rate-0.85 λ above rate 0.85 (ldpc-code.ts 'elkouss2009-high')
-  const family = (params.profile ?? 'auto') === 'auto' && params.decoder === 'qc-sp' ? 'elkouss2009-high' : (params.profile ?? 'auto');
+  // the sum-product QC decoder takes the rate-0.85 λ above rate 0.85 ('elkouss2009-high'); long
+  // frames take ldpc-profiles.ts HIGH_RATE_TABLE above rate 0.87 ('qc-sp-high'). Short frames keep
+  // the rate-0.85 row: 10⁴ bits, 1 %, 200 frames: f 1.198 with it, 1.205 with the high-rate row
+  // (δ 0.02; with δ 0.005 1.204 and 7 of 200 frames failed)
+  const family = (params.profile ?? 'auto') === 'auto' && sp ? (N0 >= QC_LONG ? 'qc-sp-high' : 'elkouss2009-high') : (params.profile ?? 'auto');
   const code = qc ? cachedQcLdpcCode(N, m, undefined, family) : cachedLdpcCode(N, m, undefined, family);
   const order = adaptableOrder(code, d, params.adaptableMinDegree, family, qc);
   const rk = `${N}:${m}:${d}:${params.adaptableMinDegree}:${family}:${qc}`;
