@@ -147,7 +147,7 @@ function gather(input: readonly (SliceResult | PackedSlice)[]): PassTable {
       gStn[g] = local[k][s.station[r]];
     }
   });
-  // plan order: (AOS, satellite index, station id), full ties in slice order; radix passes from the last key to the first
+  // plan order: (AOS, satellite index, station id), full ties in slice order
   const byRank = new Int32Array(n);
   let satRange = 0;
   for (let x = 0; x < n; x++) {
@@ -156,17 +156,19 @@ function gather(input: readonly (SliceResult | PackedSlice)[]): PassTable {
   }
   const order = mergedPlanOrder(slices, gAos, gSat, byRank) ?? sortedPlanOrder(n, gAos, gSat, byRank, stationIds.length, satRange);
   const t: PassTable = { n, slices, stationIds, sl: new Int32Array(n), row: new Int32Array(n), sat: new Int32Array(n), stn: new Int32Array(n), aos: new Float64Array(n), tca: new Float64Array(n), los: new Float64Array(n), key: new Float64Array(n) };
-  order.forEach((x, i) => {
-    t.sl[i] = gSl[x];
+  for (let i = 0; i < n; i++) {
+    const x = order[i];
+    const k = gSl[x];
+    const o = gRow[x] * NUM;
+    const num = slices[k].num;
+    t.sl[i] = k;
     t.row[i] = gRow[x];
     t.sat[i] = gSat[x];
     t.stn[i] = gStn[x];
     t.aos[i] = gAos[x];
-  });
-  for (let i = 0; i < n; i++) {
-    t.tca[i] = numOf(t, i, F_TCA);
-    t.los[i] = numOf(t, i, F_LOS);
-    t.key[i] = numOf(t, i, F_KEY);
+    t.tca[i] = num[o + F_TCA];
+    t.los[i] = num[o + F_LOS];
+    t.key[i] = num[o + F_KEY];
   }
   return t;
 }
@@ -591,9 +593,10 @@ function pairLatencies(t: PassTable, scheduled: readonly boolean[], bits: ArrayL
   for (const l of byStation) maxList = Math.max(maxList, l.length);
   const ks = new Int32Array(maxList);
   const before = new Float64Array(maxList);
-  const order: number[] = [];
-  for (let i = 0; i < t.n; i++) if (scheduled[i]) order.push(i);
-  order.sort((i, j) => t.los[i] - t.los[j] || i - j);
+  const inPlanOrder: number[] = [];
+  for (let i = 0; i < t.n; i++) if (scheduled[i]) inPlanOrder.push(i);
+  // by LOS, ties in plan order (a stable radix sort; the comparison sort when a LOS is NaN)
+  const order = stableOrderByDouble(Int32Array.from(inPlanOrder), t.los) ?? inPlanOrder.sort((i, j) => t.los[i] - t.los[j] || i - j);
   for (const i of order) {
     const st = t.stn[i];
     const s = t.sat[i];

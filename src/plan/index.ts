@@ -15,7 +15,7 @@ import type { PlannedPass, PlanOptions } from './types.js';
 
 export { assemblePlan, planJson, planPairs, plannedPass } from './assemble.js';
 export type { PairFigures, Plan, PlanSummary, StationFigures } from './assemble.js';
-export { planSatellites, planSlice, planSlices } from './slice.js';
+export { planSatellites, planSlice, planSlicePacked, planSlices } from './slice.js';
 export { runPackedSlices, runSlices } from './pool.js';
 export { packSlice, unpackSlice } from './packed.js';
 export type { PackedSlice } from './packed.js';
