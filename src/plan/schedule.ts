@@ -75,8 +75,10 @@ export function candidateColumns(cands: Candidates): CandidateColumns {
 /** Time bucket of the conflict index; a pass lasts far less than this. */
 const BUCKET_MS = 3_600_000;
 
-/** Most buckets (resources × hours of the window) held in one table (32 B each); beyond, a map (sparse). */
-const MAX_DENSE_BUCKETS = 1 << 22;
+/** Most buckets (resources × hours of the window) held in one table with their first pass inline (32 B each). */
+const MAX_INLINE_BUCKETS = 1 << 22;
+/** Most buckets held in one array of lists (8 B each); beyond, a map (sparse). */
+const MAX_DENSE_BUCKETS = 1 << 24;
 
 /** Per dense bucket: its first pass's AOS, LOS, index (−1: empty), and how many passes it holds. */
 const SLOT = 4;
@@ -85,15 +87,17 @@ const SLOT = 4;
  * Accepted intervals per resource, bucketed by hour (a pass never spans more than two buckets'
  * reach). A resource is a number: a satellite's (satKey) or a station's (stnKey, after the
  * satellites). A bucket's passes are (AOS, LOS, index) triples in the order they were accepted.
- * Dense (resources × the window's hours, when that is at most MAX_DENSE_BUCKETS): the first pass
- * of a bucket inline in one Float64Array, the rest in a list, so the common check (a bucket
- * empty or holding one pass) reads one table at one place per resource instead of an array
- * object and its elements at random addresses. Sparse: a map keyed by resource × 2^24 + hour of
- * lists. The lists, and so the conflict found first, are the same either way.
+ * Inline (resources × the window's hours at most MAX_INLINE_BUCKETS): the first pass of a bucket
+ * in one Float64Array, the rest in a list, so the common check (a bucket empty or holding one
+ * pass) reads one table at one place per resource instead of an array object and its elements at
+ * random addresses. Dense (at most MAX_DENSE_BUCKETS): one array of lists over the buckets.
+ * Sparse: a map of lists keyed by resource × 2^24 + hour. The lists, and so the conflict found
+ * first, are the same every way.
  */
 class Occupancy {
   private readonly first: Float64Array | null;
   private readonly more: (number[] | undefined)[] | null;
+  private readonly dense: (number[] | undefined)[] | null;
   private readonly sparse = new Map<number, number[]>();
   private readonly hour0: number;
   private readonly hours: number;
@@ -110,10 +114,12 @@ class Occupancy {
     this.hour0 = Math.floor(lo / BUCKET_MS) - 2;
     this.hours = Math.floor(hi / BUCKET_MS) - this.hour0 + 2;
     const size = resources * this.hours;
-    const dense = c.n > 0 && Number.isSafeInteger(size) && size > 0 && size <= MAX_DENSE_BUCKETS;
-    this.first = dense ? new Float64Array(size * SLOT) : null;
+    const fits = c.n > 0 && Number.isSafeInteger(size) && size > 0;
+    const inline = fits && size <= MAX_INLINE_BUCKETS;
+    this.first = inline ? new Float64Array(size * SLOT) : null;
     if (this.first) for (let o = 2; o < this.first.length; o += SLOT) this.first[o] = -1;
-    this.more = dense ? new Array<number[] | undefined>(size) : null;
+    this.more = inline ? new Array<number[] | undefined>(size) : null;
+    this.dense = fits && !inline && size <= MAX_DENSE_BUCKETS ? new Array<number[] | undefined>(size) : null;
   }
 
   /** An accepted pass overlapping pass i on resource `key`, or -1. */
@@ -143,7 +149,7 @@ class Occupancy {
       return -1;
     }
     for (let b = b0; b <= b1; b++) {
-      const list = this.sparse.get(key * 2 ** 24 + b);
+      const list = this.list(key, b);
       if (!list) continue;
       for (let q = 0; q < list.length; q += 3) if (list[q] < losMs && aosMs < list[q + 1]) return list[q + 2];
     }
@@ -173,10 +179,14 @@ class Occupancy {
       first[o + 3]++;
       return;
     }
-    const k = key * 2 ** 24 + b;
-    const list = this.sparse.get(k);
+    const list = this.list(key, b);
     if (list) list.push(aosMs, losMs, i);
-    else this.sparse.set(k, [aosMs, losMs, i]);
+    else if (this.dense) this.dense[key * this.hours + (b - this.hour0)] = [aosMs, losMs, i];
+    else this.sparse.set(key * 2 ** 24 + b, [aosMs, losMs, i]);
+  }
+
+  private list(key: number, b: number): number[] | undefined {
+    return this.dense ? this.dense[key * this.hours + (b - this.hour0)] : this.sparse.get(key * 2 ** 24 + b);
   }
 }
 
