@@ -1,7 +1,7 @@
 /**
  * Plan layer (4): campaign and constellation planning. The API other code builds on:
  *   planSlices(mission, options) → SliceInput[]      the canonical independent slices (slice.ts)
- *   planSlice(input) → SliceResult                    passes and predicted keys of one slice
+ *   planSlice(input) → SliceResult                    passes and predicted keys of one slice (planSlicePacked: as columns)
  *   assemblePlan(mission, options, slices) → Plan     scheduling, accumulation, relay, figures (assemble.ts)
  *   planJson(plan) → text                             plan.json, byte-identical for equal inputs
  *   runSlices(inputs, threads) → SliceResult[]        planSlice on worker threads (pool.ts)

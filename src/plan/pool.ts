@@ -1,5 +1,5 @@
 /**
- * Running the slices on worker threads (node:worker_threads): each worker computes planSlice on
+ * Running the slices on worker threads (node:worker_threads): each worker computes planSlicePacked on
  * the slices it is handed, one at a time, and the results go to assemblePlan in slice order, so
  * the plan is the same whatever the number of threads. This module is also the worker's entry:
  * loaded in a worker whose workerData has `moziPlanWorker`, it answers slice requests.
