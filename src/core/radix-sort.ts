@@ -9,6 +9,8 @@
 /** 8-bit digits (a 256-entry count table stays in cache; the keys move with their indices, read in sequence). */
 const RADIX_BITS = 8;
 const RADIX = 1 << RADIX_BITS;
+/** Digits of a 64-bit key. */
+const PASSES = 64 / RADIX_BITS;
 
 /**
  * `order` (indices into `keys`) reordered stably by keys[order[x]] (descending: largest first),
@@ -41,15 +43,28 @@ export function stableOrderByDouble(order: Int32Array, keys: ArrayLike<number>, 
     hi[x] = h;
     lo[x] = l;
   }
+  // every digit's counts in one read of the keys (Knuth's "one histogram pass")
+  const counts = new Int32Array(RADIX * PASSES);
+  for (let x = 0; x < n; x++) {
+    const h = hi[x];
+    const l = lo[x];
+    counts[l & (RADIX - 1)]++;
+    counts[RADIX + ((l >>> 8) & (RADIX - 1))]++;
+    counts[2 * RADIX + ((l >>> 16) & (RADIX - 1))]++;
+    counts[3 * RADIX + (l >>> 24)]++;
+    counts[4 * RADIX + (h & (RADIX - 1))]++;
+    counts[5 * RADIX + ((h >>> 8) & (RADIX - 1))]++;
+    counts[6 * RADIX + ((h >>> 16) & (RADIX - 1))]++;
+    counts[7 * RADIX + (h >>> 24)]++;
+  }
   let hi2 = new Uint32Array(n);
   let lo2 = new Uint32Array(n);
   let idx2 = new Int32Array(n);
-  const count = new Int32Array(RADIX);
-  for (let pass = 0; pass < 64 / RADIX_BITS; pass++) {
-    const word = pass < 32 / RADIX_BITS ? lo : hi;
+  for (let pass = 0; pass < PASSES; pass++) {
+    const lowWord = pass < 32 / RADIX_BITS;
+    const word = lowWord ? lo : hi;
     const shift = (pass % (32 / RADIX_BITS)) * RADIX_BITS;
-    count.fill(0);
-    for (let x = 0; x < n; x++) count[(word[x] >>> shift) & (RADIX - 1)]++;
+    const count = counts.subarray(pass * RADIX, (pass + 1) * RADIX);
     // a digit the same for every key needs no pass
     if (n === 0 || count[(word[0] >>> shift) & (RADIX - 1)] === n) continue;
     let sum = 0;
@@ -58,18 +73,27 @@ export function stableOrderByDouble(order: Int32Array, keys: ArrayLike<number>, 
       count[d] = sum;
       sum += c;
     }
-    for (let x = 0; x < n; x++) {
-      const to = count[(word[x] >>> shift) & (RADIX - 1)]++;
-      hi2[to] = hi[x];
-      lo2[to] = lo[x];
-      idx2[to] = idx[x];
+    if (lowWord) {
+      for (let x = 0; x < n; x++) {
+        const to = count[(word[x] >>> shift) & (RADIX - 1)]++;
+        hi2[to] = hi[x];
+        lo2[to] = lo[x];
+        idx2[to] = idx[x];
+      }
+      const t32 = lo;
+      lo = lo2;
+      lo2 = t32;
+    } else {
+      // the low word's digits are done: it need not move any more
+      for (let x = 0; x < n; x++) {
+        const to = count[(word[x] >>> shift) & (RADIX - 1)]++;
+        hi2[to] = hi[x];
+        idx2[to] = idx[x];
+      }
     }
-    let t32 = hi;
+    const t32 = hi;
     hi = hi2;
     hi2 = t32;
-    t32 = lo;
-    lo = lo2;
-    lo2 = t32;
     const ti = idx;
     idx = idx2;
     idx2 = ti;

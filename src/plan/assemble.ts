@@ -16,6 +16,7 @@ import { addToPool, MAX_MIN_MAX_LINKS, relayPairKeys, relayShare, stationWeights
 import { schedulePasses, type CandidateColumns, type Schedule } from './schedule.js';
 import type { PlanOptions, PlannedPass, SliceResult } from './types.js';
 import { cloudFreeProbability } from './weather.js';
+import type { Triple } from '../security/types.js';
 
 export interface StationFigures {
   id: string;
@@ -146,32 +147,98 @@ function gather(input: readonly (SliceResult | PackedSlice)[]): PassTable {
       gStn[g] = local[k][s.station[r]];
     }
   });
-  // plan order: (AOS, satellite index, station id), full ties in slice order; radix passes from the last key to the first
+  // plan order: (AOS, satellite index, station id), full ties in slice order
   const byRank = new Int32Array(n);
   let satRange = 0;
   for (let x = 0; x < n; x++) {
     byRank[x] = rank[gStn[x]];
     if (gSat[x] + 1 > satRange) satRange = gSat[x] + 1;
   }
-  const all = new Int32Array(n);
-  for (let x = 0; x < n; x++) all[x] = x;
-  const order =
-    stableOrderByDouble(stableOrderBySmallInt(stableOrderBySmallInt(all, byRank, stationIds.length), gSat, satRange), gAos) ??
-    Array.from({ length: n }, (_, x) => x).sort((a, b) => gAos[a] - gAos[b] || gSat[a] - gSat[b] || rank[gStn[a]] - rank[gStn[b]]);
+  const order = mergedPlanOrder(slices, gAos, gSat, byRank) ?? sortedPlanOrder(n, gAos, gSat, byRank, stationIds.length, satRange);
   const t: PassTable = { n, slices, stationIds, sl: new Int32Array(n), row: new Int32Array(n), sat: new Int32Array(n), stn: new Int32Array(n), aos: new Float64Array(n), tca: new Float64Array(n), los: new Float64Array(n), key: new Float64Array(n) };
-  order.forEach((x, i) => {
-    t.sl[i] = gSl[x];
+  for (let i = 0; i < n; i++) {
+    const x = order[i];
+    const k = gSl[x];
+    const o = gRow[x] * NUM;
+    const num = slices[k].num;
+    t.sl[i] = k;
     t.row[i] = gRow[x];
     t.sat[i] = gSat[x];
     t.stn[i] = gStn[x];
     t.aos[i] = gAos[x];
-  });
-  for (let i = 0; i < n; i++) {
-    t.tca[i] = numOf(t, i, F_TCA);
-    t.los[i] = numOf(t, i, F_LOS);
-    t.key[i] = numOf(t, i, F_KEY);
+    t.tca[i] = num[o + F_TCA];
+    t.los[i] = num[o + F_LOS];
+    t.key[i] = num[o + F_KEY];
   }
   return t;
+}
+
+/**
+ * The plan order of the concatenated slices (global rows, slices in satellite order) by sorting:
+ * (AOS, satellite index, station rank), full ties in row order.
+ */
+function sortedPlanOrder(n: number, gAos: Float64Array, gSat: Int32Array, byRank: Int32Array, stations: number, satRange: number): Int32Array | number[] {
+  const all = new Int32Array(n);
+  for (let x = 0; x < n; x++) all[x] = x;
+  return (
+    stableOrderByDouble(stableOrderBySmallInt(stableOrderBySmallInt(all, byRank, stations), gSat, satRange), gAos) ??
+    Array.from({ length: n }, (_, x) => x).sort((a, b) => gAos[a] - gAos[b] || gSat[a] - gSat[b] || byRank[a] - byRank[b])
+  );
+}
+
+/**
+ * sortedPlanOrder's order by merging instead, when each slice's passes are already in AOS order
+ * (missionPasses sorts them so) and the slices' satellite indices strictly increase: a k-way merge
+ * by (AOS, slice) — a binary heap of the slices' next passes — is the stable order by AOS and
+ * satellite; the runs of one AOS within one slice are then ordered by (station rank, row), the
+ * rest of the tie order. Null when the slices are not so (the caller sorts).
+ */
+function mergedPlanOrder(slices: readonly PackedSlice[], gAos: Float64Array, gSat: Int32Array, byRank: Int32Array): Int32Array | null {
+  const k = slices.length;
+  const start = new Int32Array(k + 1);
+  for (let s = 0; s < k; s++) {
+    if (s > 0 && !(slices[s].satelliteIndex > slices[s - 1].satelliteIndex)) return null;
+    start[s + 1] = start[s] + slices[s].n;
+  }
+  const n = start[k];
+  for (let s = 0; s < k; s++) for (let g = start[s]; g < start[s + 1]; g++) if (!(gAos[g] === gAos[g]) || (g > start[s] && !(gAos[g] >= gAos[g - 1]))) return null;
+  // heap of slices by (their next pass's AOS, slice)
+  const next = start.slice(0, k);
+  const heap = new Int32Array(k);
+  let size = 0;
+  const less = (a: number, b: number): boolean => gAos[next[a]] < gAos[next[b]] || (gAos[next[a]] === gAos[next[b]] && a < b);
+  const down = (at: number): void => {
+    const v = heap[at];
+    for (;;) {
+      let c = 2 * at + 1;
+      if (c >= size) break;
+      if (c + 1 < size && less(heap[c + 1], heap[c])) c++;
+      if (!less(heap[c], v)) break;
+      heap[at] = heap[c];
+      at = c;
+    }
+    heap[at] = v;
+  };
+  for (let s = 0; s < k; s++) if (start[s + 1] > start[s]) heap[size++] = s;
+  for (let at = (size >> 1) - 1; at >= 0; at--) down(at);
+  const order = new Int32Array(n);
+  for (let x = 0; x < n; x++) {
+    const s = heap[0];
+    order[x] = next[s]++;
+    if (next[s] === start[s + 1]) heap[0] = heap[--size];
+    if (size > 0) down(0);
+  }
+  // one AOS within one slice (rows in sequence): by station rank, then row
+  for (let x = 0; x + 1 < n; ) {
+    let e = x + 1;
+    while (e < n && order[e] === order[e - 1] + 1 && gSat[order[e]] === gSat[order[x]] && gAos[order[e]] === gAos[order[x]]) e++;
+    if (e - x > 1) {
+      const run = Array.from(order.subarray(x, e)).sort((a, b) => byRank[a] - byRank[b] || a - b);
+      order.set(run, x);
+    }
+    x = e;
+  }
+  return order;
 }
 
 /** The station pairs: the demand's, else every pair of the mission's stations. */
@@ -183,62 +250,119 @@ export function planPairs(mission: Mission): PairSpec[] {
   return out;
 }
 
-interface LinkBlock {
-  satelliteIndex: number;
-  station: string;
-  clear: number[];
-  expected: number[];
-  pulses: number;
-  expectedPulses: number;
-  durationS: number;
+/**
+ * The (satellite, station) links of the scheduled passes, numbered in the order of their first
+ * scheduled pass (plan order): what the pools' maps are built in, so their iteration order (and
+ * the order of every sum over them) is that of adding pass by pass to nested maps.
+ */
+interface ScheduledLinks {
+  /** Links. */
+  count: number;
+  /** Per plan index: its link's number, −1 when not scheduled. */
+  linkOf: Int32Array;
+  /** Per link: satellite index and station (index in PassTable.stationIds). */
+  sat: Int32Array;
+  stn: Int32Array;
 }
 
-/** Per (satellite, station): the scheduled passes' counts summed (clear and weather-weighted). */
-function linkBlocks(t: PassTable, scheduled: readonly boolean[], prob: ArrayLike<number>): Map<number, LinkBlock> {
-  const links = new Map<number, LinkBlock>();
+function scheduledLinks(t: PassTable, scheduled: readonly boolean[]): ScheduledLinks {
   const stations = t.stationIds.length;
+  let sats = 0;
+  for (let i = 0; i < t.n; i++) if (t.sat[i] + 1 > sats) sats = t.sat[i] + 1;
+  const number = new Map<number, number>();
+  const linkOf = new Int32Array(t.n).fill(-1);
+  const sat: number[] = [];
+  const stn: number[] = [];
+  // one number per satellite × station, dense when that table is small, else a map
+  const dense = sats * stations <= 1 << 22 ? new Int32Array(sats * stations).fill(-1) : null;
   for (let i = 0; i < t.n; i++) {
     if (!scheduled[i]) continue;
     const k = t.sat[i] * stations + t.stn[i];
-    let l = links.get(k);
-    if (!l) links.set(k, (l = { satelliteIndex: t.sat[i], station: t.stationIds[t.stn[i]], clear: new Array<number>(PACKED_COUNTS).fill(0), expected: new Array<number>(PACKED_COUNTS).fill(0), pulses: 0, expectedPulses: 0, durationS: 0 }));
+    let l = dense ? dense[k] : (number.get(k) ?? -1);
+    if (l < 0) {
+      l = sat.push(t.sat[i]) - 1;
+      stn.push(t.stn[i]);
+      if (dense) dense[k] = l;
+      else number.set(k, l);
+    }
+    linkOf[i] = l;
+  }
+  return { count: sat.length, linkOf, sat: Int32Array.from(sat), stn: Int32Array.from(stn) };
+}
+
+/** Pools from per-link bits, links in ScheduledLinks order: satellite → station id → bits. */
+function poolsOfLinks(t: PassTable, links: ScheduledLinks, bits: ArrayLike<number>): Pools {
+  const pools: Pools = new Map();
+  for (let l = 0; l < links.count; l++) addToPool(pools, links.sat[l], t.stationIds[links.stn[l]], bits[l]);
+  return pools;
+}
+
+/**
+ * Per link, the scheduled passes' counts summed in plan order (clear and weather-weighted), as
+ * rows of PACKED_COUNTS numbers, with their pulses (clear and weighted) and seconds.
+ */
+interface LinkBlocks {
+  clear: Float64Array;
+  expected: Float64Array;
+  pulses: Float64Array;
+  expectedPulses: Float64Array;
+  durationS: Float64Array;
+}
+
+function linkBlocks(t: PassTable, links: ScheduledLinks, prob: ArrayLike<number>): LinkBlocks {
+  const m = links.count;
+  const b: LinkBlocks = { clear: new Float64Array(m * PACKED_COUNTS), expected: new Float64Array(m * PACKED_COUNTS), pulses: new Float64Array(m), expectedPulses: new Float64Array(m), durationS: new Float64Array(m) };
+  for (let i = 0; i < t.n; i++) {
+    const l = links.linkOf[i];
+    if (l < 0) continue;
     const c = t.slices[t.sl[i]].counts;
     const o = t.row[i] * PACKED_COUNTS;
+    const lo = l * PACKED_COUNTS;
+    const p = prob[i];
     for (let x = 0; x < PACKED_COUNTS; x++) {
-      l.clear[x] += 1 * c[o + x];
-      l.expected[x] += prob[i] * c[o + x];
+      b.clear[lo + x] += c[o + x];
+      b.expected[lo + x] += p * c[o + x];
     }
     const pulses = numOf(t, i, F_PULSES);
-    l.pulses += pulses;
-    l.expectedPulses += prob[i] * pulses;
-    l.durationS += numOf(t, i, F_DURATION);
+    b.pulses[l] += pulses;
+    b.expectedPulses[l] += p * pulses;
+    b.durationS[l] += numOf(t, i, F_DURATION);
   }
-  return links;
+  return b;
 }
 
 /** Combined-block key of every link, clear and weather-expected (the expected counts' key). */
-function combinedPools(mission: Mission, links: Map<number, LinkBlock>): { clear: Pools; expected: Pools } {
-  const clear: Pools = new Map();
-  const expected: Pools = new Map();
-  for (const l of links.values()) {
-    const st = mission.stations.find((s) => s.id === l.station)!;
-    const src = predictParamsFromHardware(mission.transmitter, st.receiver);
-    const source = { intensities: src.intensities, probabilities: src.probabilities, bobProbX: src.bobProbX ?? src.probX };
-    addToPool(clear, l.satelliteIndex, l.station, keyOfCounts(mission, unpackCounts(l.clear, source, l.pulses, l.durationS)).keyLengthBits);
-    addToPool(expected, l.satelliteIndex, l.station, l.expectedPulses > 0 ? keyOfCounts(mission, unpackCounts(l.expected, source, l.expectedPulses, l.durationS)).keyLengthBits : 0);
+function combinedPools(mission: Mission, t: PassTable, links: ScheduledLinks, prob: ArrayLike<number>): { clear: Pools; expected: Pools } {
+  const b = linkBlocks(t, links, prob);
+  const clearBits = new Float64Array(links.count);
+  const expectedBits = new Float64Array(links.count);
+  const sources = new Map<string, { intensities: Triple; probabilities: Triple; bobProbX: number }>();
+  for (let l = 0; l < links.count; l++) {
+    const station = t.stationIds[links.stn[l]];
+    let source = sources.get(station);
+    if (!source) {
+      const st = mission.stations.find((s) => s.id === station)!;
+      const src = predictParamsFromHardware(mission.transmitter, st.receiver);
+      sources.set(station, (source = { intensities: src.intensities, probabilities: src.probabilities, bobProbX: src.bobProbX ?? src.probX }));
+    }
+    const rows = (a: Float64Array): number[] => Array.from(a.subarray(l * PACKED_COUNTS, (l + 1) * PACKED_COUNTS));
+    clearBits[l] = keyOfCounts(mission, unpackCounts(rows(b.clear), source, b.pulses[l], b.durationS[l])).keyLengthBits;
+    expectedBits[l] = b.expectedPulses[l] > 0 ? keyOfCounts(mission, unpackCounts(rows(b.expected), source, b.expectedPulses[l], b.durationS[l])).keyLengthBits : 0;
   }
-  return { clear, expected };
+  return { clear: poolsOfLinks(t, links, clearBits), expected: poolsOfLinks(t, links, expectedBits) };
 }
 
-function perPassPools(t: PassTable, scheduled: readonly boolean[], prob: ArrayLike<number>): { clear: Pools; expected: Pools } {
-  const clear: Pools = new Map();
-  const expected: Pools = new Map();
+/** Per-pass-block key of every link: its scheduled passes' keys summed in plan order (clear and weather-weighted). */
+function perPassPools(t: PassTable, links: ScheduledLinks, prob: ArrayLike<number>): { clear: Pools; expected: Pools } {
+  const clear = new Float64Array(links.count);
+  const expected = new Float64Array(links.count);
   for (let i = 0; i < t.n; i++) {
-    if (!scheduled[i]) continue;
-    addToPool(clear, t.sat[i], t.stationIds[t.stn[i]], t.key[i]);
-    addToPool(expected, t.sat[i], t.stationIds[t.stn[i]], t.key[i] * prob[i]);
+    const l = links.linkOf[i];
+    if (l < 0) continue;
+    clear[l] += t.key[i];
+    expected[l] += t.key[i] * prob[i];
   }
-  return { clear, expected };
+  return { clear: poolsOfLinks(t, links, clear), expected: poolsOfLinks(t, links, expected) };
 }
 
 const minOf = (xs: readonly number[]): number => (xs.length ? Math.min(...xs) : 0);
@@ -256,7 +380,10 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   const pairs = planPairs(mission);
   const weights = stationWeights(pairs);
   const cands: CandidateColumns = { n, satelliteIndex: passes.sat, station: passes.stn, stationIds: passes.stationIds, aosMs: passes.aos, losMs: passes.los, valueBits: expected };
-  const poolsOf = (s: Schedule) => (options.block === 'combined' ? combinedPools(mission, linkBlocks(passes, s.scheduled, prob)) : perPassPools(passes, s.scheduled, prob));
+  const poolsOf = (s: Schedule) => {
+    const links = scheduledLinks(passes, s.scheduled);
+    return options.block === 'combined' ? combinedPools(mission, passes, links, prob) : perPassPools(passes, links, prob);
+  };
   // the relay allocation; max-min beyond its LP size falls back to the proportional share, with a warning
   const notes: string[] = [];
   let relay = options.relay ?? 'proportional';
@@ -275,8 +402,9 @@ export function assemblePlan(mission: Mission, options: PlanOptions, slices: rea
   const minPair = (s: Schedule): number => minOf(pairKeys(poolsOf(s).expected));
   const sched = schedulePasses(cands, options.policy, minPair, (id) => weights.get(id) ?? 1);
 
-  const perPass = perPassPools(passes, sched.scheduled, prob);
-  const combined = combinedPools(mission, linkBlocks(passes, sched.scheduled, prob));
+  const links = scheduledLinks(passes, sched.scheduled);
+  const perPass = perPassPools(passes, links, prob);
+  const combined = combinedPools(mission, passes, links, prob);
   const chosen = options.block === 'combined' ? combined : perPass;
   const sumPool = (pools: Pools, station?: string): number => {
     let s = 0;
@@ -465,9 +593,10 @@ function pairLatencies(t: PassTable, scheduled: readonly boolean[], bits: ArrayL
   for (const l of byStation) maxList = Math.max(maxList, l.length);
   const ks = new Int32Array(maxList);
   const before = new Float64Array(maxList);
-  const order: number[] = [];
-  for (let i = 0; i < t.n; i++) if (scheduled[i]) order.push(i);
-  order.sort((i, j) => t.los[i] - t.los[j] || i - j);
+  const inPlanOrder: number[] = [];
+  for (let i = 0; i < t.n; i++) if (scheduled[i]) inPlanOrder.push(i);
+  // by LOS, ties in plan order (a stable radix sort; the comparison sort when a LOS is NaN)
+  const order = stableOrderByDouble(Int32Array.from(inPlanOrder), t.los) ?? inPlanOrder.sort((i, j) => t.los[i] - t.los[j] || i - j);
   for (const i of order) {
     const st = t.stn[i];
     const s = t.sat[i];

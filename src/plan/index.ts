@@ -1,7 +1,7 @@
 /**
  * Plan layer (4): campaign and constellation planning. The API other code builds on:
  *   planSlices(mission, options) → SliceInput[]      the canonical independent slices (slice.ts)
- *   planSlice(input) → SliceResult                    passes and predicted keys of one slice
+ *   planSlice(input) → SliceResult                    passes and predicted keys of one slice (planSlicePacked: as columns)
  *   assemblePlan(mission, options, slices) → Plan     scheduling, accumulation, relay, figures (assemble.ts)
  *   planJson(plan) → text                             plan.json, byte-identical for equal inputs
  *   runSlices(inputs, threads) → SliceResult[]        planSlice on worker threads (pool.ts)
@@ -15,7 +15,7 @@ import type { PlannedPass, PlanOptions } from './types.js';
 
 export { assemblePlan, planJson, planPairs, plannedPass } from './assemble.js';
 export type { PairFigures, Plan, PlanSummary, StationFigures } from './assemble.js';
-export { planSatellites, planSlice, planSlices } from './slice.js';
+export { planSatellites, planSlice, planSlicePacked, planSlices } from './slice.js';
 export { runPackedSlices, runSlices } from './pool.js';
 export { packSlice, unpackSlice } from './packed.js';
 export type { PackedSlice } from './packed.js';

@@ -1,5 +1,5 @@
 /**
- * Running the slices on worker threads (node:worker_threads): each worker computes planSlice on
+ * Running the slices on worker threads (node:worker_threads): each worker computes planSlicePacked on
  * the slices it is handed, one at a time, and the results go to assemblePlan in slice order, so
  * the plan is the same whatever the number of threads. This module is also the worker's entry:
  * loaded in a worker whose workerData has `moziPlanWorker`, it answers slice requests.
@@ -8,8 +8,8 @@
  * JavaScript file) it loads that bundle, whose CLI entry does not run in a worker.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { packedBuffers, packSlice, unpackSlice, type PackedSlice } from './packed.js';
-import { planSlice } from './slice.js';
+import { packedBuffers, unpackSlice, type PackedSlice } from './packed.js';
+import { planSlicePacked } from './slice.js';
 import type { SliceInput, SliceResult } from './types.js';
 
 interface Request {
@@ -24,7 +24,7 @@ if (!isMainThread && (workerData as { moziPlanWorker?: boolean } | null)?.moziPl
     let reply: Reply;
     let transfer: ArrayBuffer[] = [];
     try {
-      const result = packSlice(planSlice(req.input));
+      const result = planSlicePacked(req.input);
       reply = { id: req.id, result };
       transfer = packedBuffers(result);
     } catch (e) {
@@ -124,7 +124,7 @@ export async function runPackedSlices(inputs: readonly SliceInput[], threads: nu
   const results: PackedSlice[] = new Array<PackedSlice>(inputs.length);
   if (threads <= 1 || inputs.length <= 1) {
     inputs.forEach((input, i) => {
-      results[i] = packSlice(planSlice(input));
+      results[i] = planSlicePacked(input);
       onSlice?.(i + 1, inputs.length);
     });
     return results;

@@ -75,17 +75,28 @@ export function candidateColumns(cands: Candidates): CandidateColumns {
 /** Time bucket of the conflict index; a pass lasts far less than this. */
 const BUCKET_MS = 3_600_000;
 
-/** Most buckets (resources × hours of the window) held in one array; beyond, a map (sparse). */
+/** Most buckets (resources × hours of the window) held in one table with their first pass inline (32 B each). */
+const MAX_INLINE_BUCKETS = 1 << 22;
+/** Most buckets held in one array of lists (8 B each); beyond, a map (sparse). */
 const MAX_DENSE_BUCKETS = 1 << 24;
+
+/** Per dense bucket: its first pass's AOS, LOS, index (−1: empty), and how many passes it holds. */
+const SLOT = 4;
 
 /**
  * Accepted intervals per resource, bucketed by hour (a pass never spans more than two buckets'
  * reach). A resource is a number: a satellite's (satKey) or a station's (stnKey, after the
- * satellites). The buckets are one array over resources × the window's hours (a map keyed by
- * resource × 2^24 + hour when that array would be too large); the lists, and so the conflict
- * found first, are the same either way.
+ * satellites). A bucket's passes are (AOS, LOS, index) triples in the order they were accepted.
+ * Inline (resources × the window's hours at most MAX_INLINE_BUCKETS): the first pass of a bucket
+ * in one Float64Array, the rest in a list, so the common check (a bucket empty or holding one
+ * pass) reads one table at one place per resource instead of an array object and its elements at
+ * random addresses. Dense (at most MAX_DENSE_BUCKETS): one array of lists over the buckets.
+ * Sparse: a map of lists keyed by resource × 2^24 + hour. The lists, and so the conflict found
+ * first, are the same every way.
  */
 class Occupancy {
+  private readonly first: Float64Array | null;
+  private readonly more: (number[] | undefined)[] | null;
   private readonly dense: (number[] | undefined)[] | null;
   private readonly sparse = new Map<number, number[]>();
   private readonly hour0: number;
@@ -103,32 +114,79 @@ class Occupancy {
     this.hour0 = Math.floor(lo / BUCKET_MS) - 2;
     this.hours = Math.floor(hi / BUCKET_MS) - this.hour0 + 2;
     const size = resources * this.hours;
-    this.dense = c.n > 0 && Number.isSafeInteger(size) && size > 0 && size <= MAX_DENSE_BUCKETS ? new Array<number[] | undefined>(size) : null;
-  }
-
-  private list(key: number, b: number): number[] | undefined {
-    return this.dense ? this.dense[key * this.hours + (b - this.hour0)] : this.sparse.get(key * 2 ** 24 + b);
+    const fits = c.n > 0 && Number.isSafeInteger(size) && size > 0;
+    const inline = fits && size <= MAX_INLINE_BUCKETS;
+    this.first = inline ? new Float64Array(size * SLOT) : null;
+    if (this.first) for (let o = 2; o < this.first.length; o += SLOT) this.first[o] = -1;
+    this.more = inline ? new Array<number[] | undefined>(size) : null;
+    this.dense = fits && !inline && size <= MAX_DENSE_BUCKETS ? new Array<number[] | undefined>(size) : null;
   }
 
   /** An accepted pass overlapping pass i on resource `key`, or -1. */
   conflict(key: number, i: number): number {
-    const { aosMs, losMs } = this.c;
-    const b0 = Math.floor(aosMs[i] / BUCKET_MS) - 1;
-    const b1 = Math.floor(losMs[i] / BUCKET_MS);
+    return this.conflictOf(key, this.c.aosMs[i], this.c.losMs[i]);
+  }
+
+  /**
+   * An accepted pass overlapping [aosMs, losMs] on resource `key`, or -1: the first in bucket
+   * order, then in the order they were accepted.
+   */
+  conflictOf(key: number, aosMs: number, losMs: number): number {
+    const b0 = Math.floor(aosMs / BUCKET_MS) - 1;
+    const b1 = Math.floor(losMs / BUCKET_MS);
+    const first = this.first;
+    if (first) {
+      for (let b = b0, at = key * this.hours + (b0 - this.hour0); b <= b1; b++, at++) {
+        const o = at * SLOT;
+        const j = first[o + 2];
+        if (j < 0) continue;
+        if (first[o] < losMs && aosMs < first[o + 1]) return j;
+        if (first[o + 3] > 1) {
+          const list = this.more![at]!;
+          for (let q = 0; q < list.length; q += 3) if (list[q] < losMs && aosMs < list[q + 1]) return list[q + 2];
+        }
+      }
+      return -1;
+    }
     for (let b = b0; b <= b1; b++) {
       const list = this.list(key, b);
       if (!list) continue;
-      for (const j of list) if (aosMs[j] < losMs[i] && aosMs[i] < losMs[j]) return j;
+      for (let q = 0; q < list.length; q += 3) if (list[q] < losMs && aosMs < list[q + 1]) return list[q + 2];
     }
     return -1;
   }
 
   add(key: number, i: number): void {
-    const b = Math.floor(this.c.aosMs[i] / BUCKET_MS);
+    this.addOf(key, i, this.c.aosMs[i], this.c.losMs[i]);
+  }
+
+  /** Accept pass i, [aosMs, losMs], on resource `key`. */
+  addOf(key: number, i: number, aosMs: number, losMs: number): void {
+    const b = Math.floor(aosMs / BUCKET_MS);
+    const first = this.first;
+    if (first) {
+      const at = key * this.hours + (b - this.hour0);
+      const o = at * SLOT;
+      if (first[o + 2] < 0) {
+        first[o] = aosMs;
+        first[o + 1] = losMs;
+        first[o + 2] = i;
+      } else {
+        const list = this.more![at];
+        if (list) list.push(aosMs, losMs, i);
+        else this.more![at] = [aosMs, losMs, i];
+      }
+      first[o + 3]++;
+      return;
+    }
     const list = this.list(key, b);
-    if (list) list.push(i);
-    else if (this.dense) this.dense[key * this.hours + (b - this.hour0)] = [i];
-    else this.sparse.set(key * 2 ** 24 + b, [i]);
+    if (list) list.push(aosMs, losMs, i);
+    else if (this.dense) this.dense[key * this.hours + (b - this.hour0)] = [aosMs, losMs, i];
+    else this.sparse.set(key * 2 ** 24 + b, [aosMs, losMs, i]);
+  }
+
+  private list(key: number, b: number): number[] | undefined {
+    return this.dense ? this.dense[key * this.hours + (b - this.hour0)] : this.sparse.get(key * 2 ** 24 + b);
   }
 }
 
@@ -171,18 +229,32 @@ export function greedySchedule(cands: Candidates): Schedule {
   const byIndex = tie === indexOrder;
   const order: ArrayLike<number> = (byIndex ? stableOrderByDouble(Int32Array.from(indices(c.n)), c.valueBits, true) : null) ?? indices(c.n).sort((i, j) => c.valueBits[j] - c.valueBits[i] || tie(i, j));
   const out = emptySchedule(c.n);
-  const { satKey, stnKey, count } = resources(c);
+  const { count } = resources(c);
+  const sats = count - c.stationIds.length;
   const occ = new Occupancy(c, count);
-  for (let x = 0; x < order.length; x++) {
+  // the columns in visiting order: one pass of independent reads at random rows, then the loop reads in sequence
+  const m = order.length;
+  const aos = new Float64Array(m);
+  const los = new Float64Array(m);
+  const satKey = new Int32Array(m);
+  const stnKey = new Int32Array(m);
+  for (let x = 0; x < m; x++) {
     const i = order[x];
-    const hit = Math.max(occ.conflict(satKey(i), i), occ.conflict(stnKey(i), i));
+    aos[x] = c.aosMs[i];
+    los[x] = c.losMs[i];
+    satKey[x] = c.satelliteIndex[i];
+    stnKey[x] = sats + c.station[i];
+  }
+  for (let x = 0; x < m; x++) {
+    const i = order[x];
+    const hit = Math.max(occ.conflictOf(satKey[x], aos[x], los[x]), occ.conflictOf(stnKey[x], aos[x], los[x]));
     if (hit >= 0) {
       out.blockedBy[i] = hit;
       continue;
     }
     out.scheduled[i] = true;
-    occ.add(satKey(i), i);
-    occ.add(stnKey(i), i);
+    occ.addOf(satKey[x], i, aos[x], los[x]);
+    occ.addOf(stnKey[x], i, aos[x], los[x]);
   }
   return out;
 }

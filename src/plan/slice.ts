@@ -15,7 +15,8 @@ import type { SatelliteElements } from '../orbit/types.js';
 import { passKeyPredictor } from '../mission/predict.js';
 import { PACKED_DURATION_S, PACKED_PULSES } from '../security/predict.js';
 import { PACKED_COUNTS } from './counts.js';
-import type { PlanOptions, SliceInput, SlicePass, SliceResult } from './types.js';
+import { F_AOS, F_DURATION, F_KEY, F_LOS, F_MAX_EL, F_MIN_RANGE, F_PULSES, F_SUN_EL, F_TCA, NUM, unpackSlice, type PackedSlice } from './packed.js';
+import type { PlanOptions, SliceInput, SliceResult } from './types.js';
 
 /** Span of a slice's shared ephemeris beyond its window (the search's 30-min edge margin and the passes straddling it), ms. */
 const EPHEMERIS_MARGIN_MS = 2 * 3_600_000;
@@ -34,8 +35,16 @@ export function planSlices(mission: Mission, options: Pick<PlanOptions, 'fromMs'
   return planSatellites(mission).map((_, satelliteIndex) => ({ mission, satelliteIndex, stationIds, fromMs: options.fromMs, toMs: options.toMs, stepS: options.stepS }));
 }
 
-/** Passes and predicted keys of one slice. */
+/** Passes and predicted keys of one slice (planSlicePacked's, as objects). */
 export function planSlice(input: SliceInput): SliceResult {
+  return unpackSlice(planSlicePacked(input));
+}
+
+/**
+ * Passes and predicted keys of one slice, written straight into the columns of a PackedSlice
+ * (what a worker sends back): no object or count array per pass. The same values as planSlice.
+ */
+export function planSlicePacked(input: SliceInput): PackedSlice {
   const sats = planSatellites(input.mission);
   const cat = sats[input.satelliteIndex];
   if (!cat) throw new InputError(`no satellite ${input.satelliteIndex} (the mission has ${sats.length})`, { field: 'satelliteIndex' });
@@ -51,26 +60,40 @@ export function planSlice(input: SliceInput): SliceResult {
   const found = missionPasses(mission, stations, input.fromMs, input.toMs, mission.constraints, undefined, { interpolate: true, clipToEpochLimit: true, ephemerisOf });
   const predictor = passKeyPredictor(mission, { stepS: input.stepS, ephemerisOf });
   const packed = predictor.counts;
-  const passes: SlicePass[] = found.passes.map((p) => {
+  const n = found.passes.length;
+  const out: PackedSlice = {
+    packed: true,
+    satelliteIndex: input.satelliteIndex,
+    satellite: cat.name,
+    stationIds: [...input.stationIds],
+    warnings: found.warnings,
+    n,
+    station: new Int32Array(n),
+    night: new Uint8Array(n),
+    num: new Float64Array(n * NUM),
+    counts: new Float64Array(n * PACKED_COUNTS),
+  };
+  const at = new Map(out.stationIds.map((id, k) => [id, k]));
+  found.passes.forEach((p, i) => {
     const keyBits = predictor.keyBits(p.station, p);
-    const counts: number[] = [];
-    for (let i = 0; i < PACKED_COUNTS; i++) counts.push(packed[i]);
-    return {
-      satellite: cat.name,
-      satelliteIndex: input.satelliteIndex,
-      station: p.station,
-      aosMs: p.aosMs,
-      tcaMs: p.tcaMs,
-      losMs: p.losMs,
-      maxElevationDeg: p.maxElevationDeg,
-      minRangeKm: p.minRangeKm,
-      night: p.night,
-      sunElevationDegAtTca: p.sunElevationDegAtTca,
-      keyBits,
-      counts,
-      pulses: packed[PACKED_PULSES],
-      durationS: packed[PACKED_DURATION_S],
-    };
+    let k = at.get(p.station);
+    if (k === undefined) {
+      k = out.stationIds.push(p.station) - 1;
+      at.set(p.station, k);
+    }
+    out.station[i] = k;
+    out.night[i] = p.night ? 1 : 0;
+    const o = i * NUM;
+    out.num[o + F_AOS] = p.aosMs;
+    out.num[o + F_TCA] = p.tcaMs;
+    out.num[o + F_LOS] = p.losMs;
+    out.num[o + F_MAX_EL] = p.maxElevationDeg;
+    out.num[o + F_MIN_RANGE] = p.minRangeKm;
+    out.num[o + F_KEY] = keyBits;
+    out.num[o + F_PULSES] = packed[PACKED_PULSES];
+    out.num[o + F_DURATION] = packed[PACKED_DURATION_S];
+    out.num[o + F_SUN_EL] = p.sunElevationDegAtTca;
+    out.counts.set(packed.subarray(0, PACKED_COUNTS), i * PACKED_COUNTS);
   });
-  return { satelliteIndex: input.satelliteIndex, satellite: cat.name, stationIds: input.stationIds, passes, warnings: found.warnings };
+  return out;
 }

@@ -81,3 +81,27 @@ describe('scheduling', () => {
     expect(roundRobinSchedule(c).scheduled).toEqual([true, false, true]);
   });
 });
+
+describe('the conflict buckets (inline table, array of lists, map) give one schedule', () => {
+  const HOUR = 3_600_000;
+  // a pass on satellite 9 / station "z" far away stretches the window: 15 resources (10 satellite
+  // numbers, 5 stations) × its hours pass MAX_INLINE_BUCKETS (2^22) at 5·10^5 h, MAX_DENSE_BUCKETS (2^24) at 2·10^6
+  const far = (hours: number): Candidate => ({ satelliteIndex: 9, station: 'z', aosMs: hours * HOUR, losMs: hours * HOUR + 60_000, valueBits: 1 });
+  it.each([
+    ['greedy', greedySchedule],
+    ['round-robin', roundRobinSchedule],
+  ] as const)('%s', (_, schedule) => {
+    fc.assert(
+      fc.property(candidates, (cands) => {
+        const n = cands.length;
+        const inline = schedule(cands);
+        for (const hours of [5e5, 2e6]) {
+          const s = schedule([...cands, far(hours)]);
+          expect(s.scheduled.slice(0, n)).toEqual(inline.scheduled);
+          expect(s.blockedBy.slice(0, n)).toEqual(inline.blockedBy);
+        }
+      }),
+      { seed: 16, numRuns: 8, endOnFailure: true },
+    );
+  });
+});
