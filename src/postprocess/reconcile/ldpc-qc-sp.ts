@@ -17,6 +17,7 @@ import { unsatisfiedChecks } from './ldpc-code.js';
 import type { DecodeResult } from './ldpc-decoder.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
 import { wasmBytes } from './ldpc-qc-sp.wasm.js';
+import { weakMemo } from '../../core/weak-memo.js';
 
 interface Kernel {
   iterate(m0: number, rows: number, edges: number, syn: number, L: number, R: number, tmp: number, viol: number): void;
@@ -127,10 +128,5 @@ export class QcSpDecoder {
   }
 }
 
-const cache = new WeakMap<QcLdpcCode, QcSpDecoder>();
 /** One decoder (kernel instance holding the code) per code object. */
-export function qcSpDecoderFor(code: QcLdpcCode): QcSpDecoder {
-  let d = cache.get(code);
-  if (!d) cache.set(code, (d = new QcSpDecoder(code)));
-  return d;
-}
+export const qcSpDecoderFor: (code: QcLdpcCode) => QcSpDecoder = weakMemo((code: QcLdpcCode) => new QcSpDecoder(code));

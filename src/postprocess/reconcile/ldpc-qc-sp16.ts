@@ -30,6 +30,7 @@ import { unsatisfiedChecks } from './ldpc-code.js';
 import type { DecodeResult } from './ldpc-decoder.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
 import { wasmBytes } from './ldpc-qc-sp16.wasm.js';
+import { weakMemo } from '../../core/weak-memo.js';
 
 interface Kernel {
   iterate(m0: number, rows: number, edges: number, syn: number, L: number, R: number, tmp: number, tab: number, viol: number): void;
@@ -219,10 +220,5 @@ export class QcSp16Decoder {
   }
 }
 
-const cache = new WeakMap<QcLdpcCode, QcSp16Decoder>();
 /** One decoder (kernel instance holding the code) per code object. */
-export function qcSp16DecoderFor(code: QcLdpcCode): QcSp16Decoder {
-  let d = cache.get(code);
-  if (!d) cache.set(code, (d = new QcSp16Decoder(code)));
-  return d;
-}
+export const qcSp16DecoderFor: (code: QcLdpcCode) => QcSp16Decoder = weakMemo((code: QcLdpcCode) => new QcSp16Decoder(code));

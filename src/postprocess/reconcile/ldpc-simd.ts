@@ -15,6 +15,7 @@ import type { LdpcCode } from './ldpc-code.js';
 import { unsatisfiedChecks } from './ldpc-code.js';
 import type { DecodeResult, DecoderState } from './ldpc-decoder.js';
 import { wasmBytes } from './ldpc-simd.wasm.js';
+import { weakMemo } from '../../core/weak-memo.js';
 
 interface Kernel {
   iterate(m: number, rows: number, cols: number, syn: number, L: number, R: number, viol: number): void;
@@ -169,13 +170,5 @@ export class SimdLdpcDecoder {
   }
 }
 
-const cache = new WeakMap<LdpcCode, SimdLdpcDecoder>();
 /** One SIMD decoder (kernel instance holding the code) per code object. */
-export function simdDecoderFor(code: LdpcCode): SimdLdpcDecoder {
-  let d = cache.get(code);
-  if (!d) {
-    d = new SimdLdpcDecoder(code);
-    cache.set(code, d);
-  }
-  return d;
-}
+export const simdDecoderFor: (code: LdpcCode) => SimdLdpcDecoder = weakMemo((code: LdpcCode) => new SimdLdpcDecoder(code));
