@@ -18,13 +18,12 @@ import type { DecodeResult } from './ldpc-decoder.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
 import { wasmBytes } from './ldpc-qc-sp.wasm.js';
 import { weakMemo } from '../../core/weak-memo.js';
+import { QC_SP_BLOCK, qcSpHardDecisions, qcSpPosteriors, qcSpSlot } from './ldpc-qc-sp-layout.js';
 
 interface Kernel {
   iterate(m0: number, rows: number, edges: number, syn: number, L: number, R: number, tmp: number, viol: number): void;
 }
 
-/** Floats per column block in the kernel's posterior layout (two copies of the 16 variables, 16 of spill). */
-const BLOCK_F32 = 48;
 
 /** Whether this runtime has WebAssembly SIMD for the kernel. */
 export const qcSpDecoderAvailable: () => boolean = wasmSupport(wasmBytes);
@@ -48,7 +47,7 @@ export class QcSpDecoder {
     const syn = ed + al(4 * edges.length);
     // 64 bytes below block 0: its P − 16 stores spill there
     const L = syn + 64 * m0 + 64;
-    const R = L + 4 * BLOCK_F32 * n0;
+    const R = L + 4 * QC_SP_BLOCK * n0;
     const tmp = R + 64 * edges.length;
     const viol = tmp + 32 * dmax;
     this.a = { rows, edges: ed, syn, L, R, tmp, viol };
@@ -56,8 +55,8 @@ export class QcSpDecoder {
     this.k.ensure(viol + 16);
     const buf = this.k.memory.buffer;
     new Int32Array(buf, rows, m0 + 1).set(rowStart);
-    // per base edge the byte offset of its rotated window: 4·(BLOCK_F32·j + s)
-    new Int32Array(buf, ed, edges.length).set(edges.map((r) => 4 * (BLOCK_F32 * (r >> 4) + (r & 15))));
+    // per base edge (column block j, shift s, packed 16·j + s) the byte offset of its rotated window
+    new Int32Array(buf, ed, edges.length).set(edges.map((r) => 4 * qcSpSlot(r)));
   }
 
   /**
@@ -100,19 +99,16 @@ export class QcSpDecoder {
   /** Current posteriors in natural variable order (copy). */
   posteriors(): Float32Array {
     const n = this.code.n;
-    const Lb = new Float32Array(this.k.memory.buffer, this.a.L, (BLOCK_F32 * n) / 16);
-    const L = new Float32Array(n);
-    for (let v = 0; v < n; v++) L[v] = Lb[BLOCK_F32 * (v >> 4) + (v & 15)];
-    return L;
+    return qcSpPosteriors(new Float32Array(this.k.memory.buffer, this.a.L, (QC_SP_BLOCK * n) / 16), n, 1);
   }
 
   /** LLRs into the tripled layout, syndrome into lane sign masks, messages cleared. */
   private load(llr: Float32Array, syndrome: Uint8Array): void {
     const { n, m } = this.code;
     const buf = this.k.memory.buffer;
-    const Lb = new Float32Array(buf, this.a.L, (BLOCK_F32 * n) / 16);
+    const Lb = new Float32Array(buf, this.a.L, (QC_SP_BLOCK * n) / 16);
     for (let v = 0; v < n; v++) {
-      const p = BLOCK_F32 * (v >> 4) + (v & 15);
+      const p = qcSpSlot(v);
       Lb[p] = Lb[p + 16] = llr[v];
     }
     const syn = new Uint32Array(buf, this.a.syn, m);
@@ -122,8 +118,7 @@ export class QcSpDecoder {
 
   private unsatisfied(syndrome: Uint8Array, out: Uint8Array): number {
     const n = this.code.n;
-    const Lb = new Float32Array(this.k.memory.buffer, this.a.L, (BLOCK_F32 * n) / 16);
-    for (let v = 0; v < n; v++) out[v] = Lb[BLOCK_F32 * (v >> 4) + (v & 15)] < 0 ? 1 : 0;
+    qcSpHardDecisions(new Float32Array(this.k.memory.buffer, this.a.L, (QC_SP_BLOCK * n) / 16), n, out);
     return unsatisfiedChecks(this.code, out, syndrome);
   }
 }

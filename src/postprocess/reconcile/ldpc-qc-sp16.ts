@@ -31,13 +31,12 @@ import type { DecodeResult } from './ldpc-decoder.js';
 import type { QcLdpcCode } from './ldpc-qc.js';
 import { wasmBytes } from './ldpc-qc-sp16.wasm.js';
 import { weakMemo } from '../../core/weak-memo.js';
+import { QC_SP_BLOCK, qcSpHardDecisions, qcSpPosteriors, qcSpSlot } from './ldpc-qc-sp-layout.js';
 
 interface Kernel {
   iterate(m0: number, rows: number, edges: number, syn: number, L: number, R: number, tmp: number, tab: number, viol: number): void;
 }
 
-/** i16 per column block in the kernel's posterior layout (two copies of the 16 variables, 16 of spill). */
-const BLOCK_I16 = 48;
 /** Fixed-point scale: LLR × 256. */
 export const SP16_SCALE = 256;
 
@@ -133,7 +132,7 @@ export class QcSp16Decoder {
     const tab = syn + 32 * m0;
     // 64 bytes below block 0: its P − 16 stores spill there (and the kernel forms L − 64)
     const L = tab + 32 + 64;
-    const R = L + 2 * BLOCK_I16 * n0;
+    const R = L + 2 * QC_SP_BLOCK * n0;
     const tmp = R + 32 * edges.length;
     const viol = tmp + 64 * dmax;
     this.a = { rows, edges: ed, syn, L, R, tmp, tab, viol };
@@ -141,8 +140,8 @@ export class QcSp16Decoder {
     this.k.ensure(viol + 16);
     const buf = this.k.memory.buffer;
     new Int32Array(buf, rows, m0 + 1).set(rowStart);
-    // per base edge the byte offset of its rotated window: 2·(BLOCK_I16·j + s)
-    new Int32Array(buf, ed, edges.length).set(edges.map((r) => 2 * (BLOCK_I16 * (r >> 4) + (r & 15))));
+    // per base edge (column block j, shift s, packed 16·j + s) the byte offset of its rotated window
+    new Int32Array(buf, ed, edges.length).set(edges.map((r) => 2 * qcSpSlot(r)));
     new Uint8Array(buf, tab, 2 * SP16_TABLE_STEPS).set(correctionTables());
   }
 
@@ -185,10 +184,7 @@ export class QcSp16Decoder {
   /** Current posteriors in natural variable order (LLR units, copy). */
   posteriors(): Float32Array {
     const n = this.code.n;
-    const Lb = new Int16Array(this.k.memory.buffer, this.a.L, (BLOCK_I16 * n) / 16);
-    const L = new Float32Array(n);
-    for (let v = 0; v < n; v++) L[v] = Lb[BLOCK_I16 * (v >> 4) + (v & 15)] / SP16_SCALE;
-    return L;
+    return qcSpPosteriors(new Int16Array(this.k.memory.buffer, this.a.L, (QC_SP_BLOCK * n) / 16), n, SP16_SCALE);
   }
 
   private iterate(): void {
@@ -201,9 +197,9 @@ export class QcSp16Decoder {
   private load(llr: Float32Array, syndrome: Uint8Array): void {
     const { n, m } = this.code;
     const buf = this.k.memory.buffer;
-    const Lb = new Int16Array(buf, this.a.L, (BLOCK_I16 * n) / 16);
+    const Lb = new Int16Array(buf, this.a.L, (QC_SP_BLOCK * n) / 16);
     for (let v = 0; v < n; v++) {
-      const p = BLOCK_I16 * (v >> 4) + (v & 15);
+      const p = qcSpSlot(v);
       const x = Math.round(llr[v] * SP16_SCALE);
       Lb[p] = Lb[p + 16] = x > 32767 ? 32767 : x < -32767 ? -32767 : x;
     }
@@ -214,8 +210,7 @@ export class QcSp16Decoder {
 
   private unsatisfied(syndrome: Uint8Array, out: Uint8Array): number {
     const n = this.code.n;
-    const Lb = new Int16Array(this.k.memory.buffer, this.a.L, (BLOCK_I16 * n) / 16);
-    for (let v = 0; v < n; v++) out[v] = Lb[BLOCK_I16 * (v >> 4) + (v & 15)] < 0 ? 1 : 0;
+    qcSpHardDecisions(new Int16Array(this.k.memory.buffer, this.a.L, (QC_SP_BLOCK * n) / 16), n, out);
     return unsatisfiedChecks(this.code, out, syndrome);
   }
 }
