@@ -3,43 +3,12 @@ import { cachedQcLdpcCode } from '../../../src/postprocess/reconcile/ldpc-qc.js'
 import { QcSpDecoder, qcSpDecoderAvailable } from '../../../src/postprocess/reconcile/ldpc-qc-sp.js';
 import { profileFor, syndromeOf } from '../../../src/postprocess/reconcile/ldpc-code.js';
 import { ELKOUSS_2009_TABLE } from '../../../src/postprocess/reconcile/ldpc-profiles.js';
-import { Xoshiro128 } from '../../../src/postprocess/reconcile/prng.js';
+import { QcSp16Decoder, qcSp16DecoderAvailable } from '../../../src/postprocess/reconcile/ldpc-qc-sp16.js';
+import type { QcCode } from './qc-sp-fixtures.js';
+import { errors, floatLayeredSweep, mixedLlr } from './qc-sp-fixtures.js';
 
 const N = 4096;
 const M = 1024;
-
-function errors(n: number, q: number, seed: number): Uint8Array {
-  const rng = new Xoshiro128(seed, 5);
-  const e = new Uint8Array(n);
-  for (let v = 0; v < n; v++) e[v] = rng.nextU32() < q * 2 ** 32 ? 1 : 0;
-  return e;
-}
-
-/**
- * Independent reference: layered sum-product in float64 over the expanded code in row order
- * (the 16 checks of a base row share no variable, so any order inside a row is the same layer),
- * message 2·atanh(∏ tanh(t/2)) over the other edges with Math.tanh/Math.atanh, the syndrome bit
- * flipping the sign; |t| clamped at 24 and |message| at ln(2^21) as the kernel does.
- */
-function referenceSweep(code: ReturnType<typeof cachedQcLdpcCode>, llr: Float32Array, syn: Uint8Array, iterations: number): Float64Array {
-  const L = Float64Array.from(llr);
-  const R = new Float64Array(code.edges);
-  const cap = Math.log(2 ** 21);
-  for (let it = 0; it < iterations; it++) {
-    for (let c = 0; c < code.m; c++) {
-      const t: number[] = [];
-      for (let k = code.rowStart[c]; k < code.rowStart[c + 1]; k++) t.push(L[code.cols[k]] - R[k]);
-      for (let k = code.rowStart[c], j = 0; k < code.rowStart[c + 1]; k++, j++) {
-        let p = syn[c] ? -1 : 1;
-        for (let i = 0; i < t.length; i++) if (i !== j) p *= Math.tanh(Math.max(-24, Math.min(24, t[i])) / 2);
-        const msg = Math.max(-cap, Math.min(cap, 2 * Math.atanh(p)));
-        R[k] = msg;
-        L[code.cols[k]] = t[j] + msg;
-      }
-    }
-  }
-  return L;
-}
 
 describe.runIf(qcSpDecoderAvailable())('float32 QC sum-product kernel', () => {
   const code = cachedQcLdpcCode(N, M, 0x1dc0de);
@@ -49,17 +18,11 @@ describe.runIf(qcSpDecoderAvailable())('float32 QC sum-product kernel', () => {
     for (const seed of [4242, 17]) {
       const e = errors(N, q, seed);
       const syn = syndromeOf(code, e);
-      const rng = new Xoshiro128(seed, 9);
-      const llr = new Float32Array(N);
-      // channel values with some punctured (0), some known (±40), some arbitrary soft values
-      for (let v = 0; v < N; v++) {
-        const u = rng.nextU32() / 2 ** 32;
-        llr[v] = u < 0.02 ? 0 : u < 0.03 ? (e[v] ? -40 : 40) : u < 0.1 ? (u - 0.065) * 100 : e[v] ? -lc : lc;
-      }
+      const llr = mixedLlr(e, lc, seed);
       const dec = new QcSpDecoder(code);
       for (const its of [1, 3]) {
         const got = dec.sweep(llr, syn, its);
-        const want = referenceSweep(code, llr, syn, its);
+        const want = floatLayeredSweep(code, llr, syn, its, Math.log(2 ** 21));
         let maxDiff = 0;
         let signs = 0;
         for (let v = 0; v < N; v++) {
@@ -76,8 +39,17 @@ describe.runIf(qcSpDecoderAvailable())('float32 QC sum-product kernel', () => {
       }
     }
   });
-  it('decodes to the true error pattern (H·out = s and out = e) at rate 0.75, QBER 3 %', () => {
-    const dec = new QcSpDecoder(code);
+});
+
+describe.each([
+  ['float32', qcSpDecoderAvailable, (c: QcCode) => new QcSpDecoder(c)],
+  ['16-bit', qcSp16DecoderAvailable, (c: QcCode) => new QcSp16Decoder(c)],
+] as const)('decoding with the %s QC sum-product kernel', (_name, available, make) => {
+  const code = cachedQcLdpcCode(N, M, 0x1dc0de);
+  const q = 0.03;
+  const lc = Math.log((1 - q) / q);
+  it.runIf(available())('decodes to the true error pattern (H·out = s and out = e) at rate 0.75, QBER 3 %', () => {
+    const dec = make(code);
     dec.patience = 30;
     const llr = new Float32Array(N).fill(lc);
     const out = new Uint8Array(N);
@@ -88,8 +60,8 @@ describe.runIf(qcSpDecoderAvailable())('float32 QC sum-product kernel', () => {
       expect(out.every((b, v) => b === e[v]), `seed ${seed}`).toBe(true);
     }
   });
-  it('reports failure (not a wrong word) far beyond the code’s capacity', () => {
-    const dec = new QcSpDecoder(code);
+  it.runIf(available())('reports failure (not a wrong word) far beyond the code’s capacity', () => {
+    const dec = make(code);
     const q2 = 0.2;
     const e = errors(N, q2, 99);
     const out = new Uint8Array(N);
