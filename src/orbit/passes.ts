@@ -16,6 +16,7 @@ import { hypot3 } from '../core/hypot.js';
 import { InputError } from '../core/errors.js';
 import { isoOfMs } from '../core/iso-time.js';
 import { DEG, EARTH_RADIUS_KM } from '../core/units.js';
+import { weakMemo } from '../core/weak-memo.js';
 import {
   apogeeAltitudeKm,
   elevationDeg,
@@ -911,13 +912,8 @@ export function passLookAngles(
   return scratch.look!;
 }
 
-const stationFrames = new WeakMap<Station, StationFrame>();
 /** stationFrame(station), kept per station object (a pure function of it; the planner asks once per pass). */
-function stationFrameOf(station: Station): StationFrame {
-  let f = stationFrames.get(station);
-  if (!f) stationFrames.set(station, (f = stationFrame(station)));
-  return f;
-}
+const stationFrameOf: (station: Station) => StationFrame = weakMemo(stationFrame);
 
 /**
  * passLookAngles into reusable buffers: writes the n slots into scratch.look (replaced by larger

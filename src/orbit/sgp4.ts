@@ -19,6 +19,7 @@ import {
 import { InputError } from '../core/errors.js';
 import { hypot3 } from '../core/hypot.js';
 import { DEG } from '../core/units.js';
+import { weakMemo } from '../core/weak-memo.js';
 import type { GeometrySample, SatelliteElements, Station } from './types.js';
 
 /** Earth rotation rate, rad/s (WGS-84 / IERS nominal ω_E = 7.292115e-5 rad/s). */
@@ -26,19 +27,15 @@ export const EARTH_ROTATION_RAD_S = 7.292115e-5;
 /** Julian date of the Unix epoch. */
 const JD_UNIX_EPOCH = 2440587.5;
 
-const satrecCache = new WeakMap<SatelliteElements, SatRec>();
-
-/** The satellite.js SatRec for a set of elements (cached per object). */
-export function satrecOf(elements: SatelliteElements): SatRec {
-  let s = satrecCache.get(elements);
-  if (s) return s;
+/** The satellite.js SatRec for a set of elements (cached per object; elements SGP4 rejects throw and are not kept). */
+export const satrecOf: (elements: SatelliteElements) => SatRec = weakMemo((elements: SatelliteElements): SatRec => {
+  let s: SatRec;
   if (elements.tle) s = twoline2satrec(elements.tle[0], elements.tle[1]);
   else if (elements.omm) s = json2satrec(elements.omm as OMMJsonObject);
   else throw new InputError(`satellite "${elements.name}" has neither TLE nor OMM elements`, { field: 'satellite' });
   if (s.error !== 0) throw new InputError(`SGP4 rejects the elements of "${elements.name}" (error ${s.error})`, { field: 'satellite' });
-  satrecCache.set(elements, s);
   return s;
-}
+});
 
 /** Element epoch, ms since Unix epoch. */
 export function epochMs(elements: SatelliteElements): number {

@@ -7,6 +7,7 @@
  * or a build without the worker module (a bundle) decode in the calling thread.
  */
 import { WorkerPools, siblingModuleUrl } from '../../core/worker-pool.js';
+import { weakMemo } from '../../core/weak-memo.js';
 import type { LdpcCode } from './ldpc-code.js';
 import type { QcLdpcCode, QcStructure } from './ldpc-qc.js';
 
@@ -79,25 +80,19 @@ export interface QcDecodeTaskResult {
 
 const qcWorkers = new WorkerPools<QcDecodeTask, QcDecodeTaskResult>(siblingModuleUrl(import.meta.url, 'ldpc-qc-worker'));
 
-const shared = new WeakMap<QcStructure, QcStructure>();
 /**
  * The base structure with its arrays on SharedArrayBuffers (made once per structure): a task
  * then carries views of them, not copies (N = 125,632: 200 kB of edges per frame otherwise).
  * The arrays are read-only for everyone (the workers lift and hash them).
  */
-function sharedQc(qc: QcStructure): QcStructure {
-  let s = shared.get(qc);
-  if (!s) {
-    const copy = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(new SharedArrayBuffer(a.byteLength));
-      b.set(a);
-      return b;
-    };
-    s = { n0: qc.n0, m0: qc.m0, rowStart: copy(qc.rowStart), edges: copy(qc.edges) };
-    shared.set(qc, s);
-  }
-  return s;
-}
+const sharedQc: (qc: QcStructure) => QcStructure = weakMemo((qc: QcStructure): QcStructure => {
+  const copy = (a: Int32Array): Int32Array => {
+    const b = new Int32Array(new SharedArrayBuffer(a.byteLength));
+    b.set(a);
+    return b;
+  };
+  return { n0: qc.n0, m0: qc.m0, rowStart: copy(qc.rowStart), edges: copy(qc.edges) };
+});
 
 /** Whether QC frames can go to worker threads in this build. */
 export function ldpcQcWorkersAvailable(): boolean {
