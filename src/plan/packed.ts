@@ -44,29 +44,42 @@ export function isPacked(s: SliceResult | PackedSlice): s is PackedSlice {
   return (s as PackedSlice).packed === true;
 }
 
-export function packSlice(s: SliceResult): PackedSlice {
-  const n = s.passes.length;
-  const at = new Map(s.stationIds.map((id, k) => [id, k]));
+/**
+ * An empty PackedSlice of n passes with the slice's header, and the index of a station id in its
+ * stationIds (ids not yet there appended, in order of first use).
+ */
+export function newPackedSlice(
+  head: Pick<PackedSlice, 'satelliteIndex' | 'satellite' | 'stationIds' | 'warnings'>,
+  n: number,
+): { out: PackedSlice; stationIndex: (id: string) => number } {
   const out: PackedSlice = {
     packed: true,
-    satelliteIndex: s.satelliteIndex,
-    satellite: s.satellite,
-    stationIds: [...s.stationIds],
-    warnings: s.warnings,
+    satelliteIndex: head.satelliteIndex,
+    satellite: head.satellite,
+    stationIds: [...head.stationIds],
+    warnings: head.warnings,
     n,
     station: new Int32Array(n),
     night: new Uint8Array(n),
     num: new Float64Array(n * NUM),
     counts: new Float64Array(n * PACKED_COUNTS),
   };
-  s.passes.forEach((p, i) => {
-    let k = at.get(p.station);
+  const at = new Map(out.stationIds.map((id, k) => [id, k]));
+  const stationIndex = (id: string): number => {
+    let k = at.get(id);
     if (k === undefined) {
-      k = out.stationIds.length;
-      out.stationIds.push(p.station);
-      at.set(p.station, k);
+      k = out.stationIds.push(id) - 1;
+      at.set(id, k);
     }
-    out.station[i] = k;
+    return k;
+  };
+  return { out, stationIndex };
+}
+
+export function packSlice(s: SliceResult): PackedSlice {
+  const { out, stationIndex } = newPackedSlice(s, s.passes.length);
+  s.passes.forEach((p, i) => {
+    out.station[i] = stationIndex(p.station);
     out.night[i] = p.night ? 1 : 0;
     NUM_FIELDS.forEach((f, x) => (out.num[i * NUM + x] = p[f]));
     for (let x = 0; x < PACKED_COUNTS; x++) out.counts[i * PACKED_COUNTS + x] = p.counts[x];

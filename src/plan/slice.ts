@@ -15,7 +15,7 @@ import type { SatelliteElements } from '../orbit/types.js';
 import { passKeyPredictor } from '../mission/predict.js';
 import { PACKED_DURATION_S, PACKED_PULSES } from '../security/predict.js';
 import { PACKED_COUNTS } from './counts.js';
-import { F_AOS, F_DURATION, F_KEY, F_LOS, F_MAX_EL, F_MIN_RANGE, F_PULSES, F_SUN_EL, F_TCA, NUM, unpackSlice, type PackedSlice } from './packed.js';
+import { F_AOS, F_DURATION, F_KEY, F_LOS, F_MAX_EL, F_MIN_RANGE, F_PULSES, F_SUN_EL, F_TCA, NUM, newPackedSlice, unpackSlice, type PackedSlice } from './packed.js';
 import type { PlanOptions, SliceInput, SliceResult } from './types.js';
 
 /** Span of a slice's shared ephemeris beyond its window (the search's 30-min edge margin and the passes straddling it), ms. */
@@ -61,27 +61,10 @@ export function planSlicePacked(input: SliceInput): PackedSlice {
   const predictor = passKeyPredictor(mission, { stepS: input.stepS, ephemerisOf });
   const packed = predictor.counts;
   const n = found.passes.length;
-  const out: PackedSlice = {
-    packed: true,
-    satelliteIndex: input.satelliteIndex,
-    satellite: cat.name,
-    stationIds: [...input.stationIds],
-    warnings: found.warnings,
-    n,
-    station: new Int32Array(n),
-    night: new Uint8Array(n),
-    num: new Float64Array(n * NUM),
-    counts: new Float64Array(n * PACKED_COUNTS),
-  };
-  const at = new Map(out.stationIds.map((id, k) => [id, k]));
+  const { out, stationIndex } = newPackedSlice({ satelliteIndex: input.satelliteIndex, satellite: cat.name, stationIds: input.stationIds, warnings: found.warnings }, n);
   found.passes.forEach((p, i) => {
     const keyBits = predictor.keyBits(p.station, p);
-    let k = at.get(p.station);
-    if (k === undefined) {
-      k = out.stationIds.push(p.station) - 1;
-      at.set(p.station, k);
-    }
-    out.station[i] = k;
+    out.station[i] = stationIndex(p.station);
     out.night[i] = p.night ? 1 : 0;
     const o = i * NUM;
     out.num[o + F_AOS] = p.aosMs;
