@@ -21,6 +21,11 @@ const DOT = 46;
 const T = 84;
 const Z = 90;
 
+/** isoOfMs of the instant rounded to the nearest millisecond (pass instants are refined to fractions of one). */
+export function isoOfRoundedMs(ms: number): string {
+  return isoOfMs(Math.round(ms));
+}
+
 /** The ISO-8601 UTC string of an instant, exactly as Date.prototype.toISOString writes it. */
 export function isoOfMs(ms: number): string {
   if (!(ms >= 0 && ms < YEAR_10000_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();

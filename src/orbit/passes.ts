@@ -14,7 +14,7 @@
  */
 import { hypot3 } from '../core/hypot.js';
 import { InputError } from '../core/errors.js';
-import { isoOfMs } from '../core/iso-time.js';
+import { isoOfRoundedMs as iso } from '../core/iso-time.js';
 import { DEG, EARTH_RADIUS_KM } from '../core/units.js';
 import { weakMemo } from '../core/weak-memo.js';
 import {
@@ -347,8 +347,6 @@ function brentRoot(f: (t: number) => number, a: number, b: number, fa: number, f
   }
   return b;
 }
-
-const iso = (ms: number): string => isoOfMs(Math.round(ms));
 
 interface ScanContext {
   elements: SatelliteElements;

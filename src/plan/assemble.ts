@@ -6,7 +6,7 @@
  * merit. Pure and deterministic: the same mission, options and slice results give the same
  * document, byte for byte once serialised (planJson), however the slices were computed.
  */
-import { isoOfMs } from '../core/iso-time.js';
+import { isoOfRoundedMs as iso } from '../core/iso-time.js';
 import { stableOrderByDouble, stableOrderBySmallInt } from '../core/radix-sort.js';
 import type { Mission } from '../mission/config.js';
 import { keyOfCounts, predictParamsFromHardware } from '../mission/predict.js';
@@ -84,7 +84,6 @@ export interface Plan {
   passes?: PlannedPass[];
 }
 
-const iso = (ms: number): string => isoOfMs(Math.round(ms));
 const DAY_MS = 86_400_000;
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoOfMs } from '../../src/core/iso-time.js';
+import { isoOfMs, isoOfRoundedMs } from '../../src/core/iso-time.js';
 import { seededFloat } from '../support/seed.js';
 
 describe('isoOfMs', () => {
@@ -19,5 +19,14 @@ describe('isoOfMs', () => {
     const cases = [0, 1, 999, 1000, 86_399_999, 86_400_000, Date.UTC(2000, 1, 29), Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 1, 28, 23, 59, 59, 999), Date.UTC(2100, 2, 1), Date.UTC(1999, 11, 31, 23, 59, 59, 999), Date.UTC(2024, 11, 31, 23, 59, 59, 999), Date.UTC(9999, 11, 31, 23, 59, 59, 999), 253_402_300_800_000, -1, -86_400_001, 1.5, 1e15];
     for (const ms of cases) expect(isoOfMs(ms), String(ms)).toBe(new Date(ms).toISOString());
     expect(() => isoOfMs(NaN)).toThrow(RangeError);
+  });
+});
+
+describe('isoOfRoundedMs', () => {
+  it('rounds fractional milliseconds to the nearest (halves up, as Math.round) before formatting', () => {
+    expect(isoOfRoundedMs(1_483_228_800_000.4)).toBe('2017-01-01T00:00:00.000Z');
+    expect(isoOfRoundedMs(1_483_228_800_000.5)).toBe('2017-01-01T00:00:00.001Z');
+    expect(isoOfRoundedMs(1_483_228_799_999.6)).toBe('2017-01-01T00:00:00.000Z');
+    expect(isoOfRoundedMs(86_399_999.5)).toBe(isoOfMs(86_400_000));
   });
 });
