@@ -14,6 +14,7 @@ import { calibration } from '../calibration.js';
 import type { LdpcParams } from '../../src/postprocess/reconcile/index.js';
 import { LdpcReconciler, efficiency, frameErrorRate, noisyPair, runPair } from '../../src/postprocess/reconcile/index.js';
 import { pointStats } from './reconcile.js';
+import { isQcDecoder } from '../../src/postprocess/reconcile/ldpc.js';
 import { chooseTagBits } from '../../src/postprocess/verify.js';
 
 export const reconcileLdpcSuite: BenchSuite = ldpcSuite('reconcile-ldpc', 'LDPC reconciliation: f, FER (frames measured), Mbit/s wall and CPU per QBER and key length', {});
@@ -38,7 +39,7 @@ export const reconcileLdpcQcSpSuite: BenchSuite = ldpcSuite('reconcile-ldpc-qcsp
 export const reconcileLdpcQcSp16Suite: BenchSuite = ldpcSuite('reconcile-ldpc-qcsp16', 'LDPC reconciliation, QC 16-bit fixed-point sum-product decoder: f, FER (frames measured), Mbit/s wall and CPU', { decoder: 'qc-sp16' });
 
 function ldpcSuite(suite: string, description: string, extra: LdpcParams): BenchSuite {
-  const qcRows = extra.decoder === 'qc-minsum' || extra.decoder === 'qc-sp' || extra.decoder === 'qc-sp16';
+  const qcRows = isQcDecoder(extra.decoder);
   return {
   name: suite,
   description,

@@ -239,6 +239,11 @@ export function isQcDecoder(decoder: LdpcParams['decoder']): boolean {
   return decoder === 'qc-minsum' || decoder === 'qc-sp' || decoder === 'qc-sp16';
 }
 
+/** Whether a decoder choice is a QC sum-product kernel ('qc-sp' float32, 'qc-sp16' 16-bit): the same codes, plan and tuning (TUNE_QC_SP). */
+export function isQcSumProduct(decoder: LdpcParams['decoder']): boolean {
+  return decoder === 'qc-sp' || decoder === 'qc-sp16';
+}
+
 /** Whether the QC decoder's low-puncturing tuning (TUNE_QC.high) applies: h ≥ 0.1 and frames of ≥ QC_LONG bits. */
 function qcHigh(qc: boolean, h: number, frameLength: number): boolean {
   return qc && h >= 0.1 && frameLength >= QC_LONG;
@@ -343,8 +348,6 @@ export function planLdpc(
   qber: number,
   keyBits: number,
 ): LdpcPlan {
-  // the 16-bit sum-product kernel decodes the float one's codes with the float one's plan
-  if (params.decoder === 'qc-sp16') return planLdpc({ ...params, decoder: 'qc-sp' }, qber, keyBits);
   const qc = isQcDecoder(params.decoder);
   const h = binaryEntropy(Math.min(0.49, Math.max(qber, 1e-3)));
   const frameBits = params.frameBits === 'auto' ? 131072 : params.frameBits;
@@ -356,7 +359,7 @@ export function planLdpc(
   };
   // the frame length with the standard δ decides whether the QC tuning applies (then δ and N again)
   const N0 = lengthFor(adaptableFraction(h));
-  const sp = params.decoder === 'qc-sp';
+  const sp = isQcSumProduct(params.decoder);
   const delta = params.delta === 'auto' ? adaptableFraction(h, qc, N0, sp) : params.delta;
   const N = lengthFor(delta);
   const d = Math.round(delta * N);
@@ -548,7 +551,7 @@ export class LdpcReconciler implements Reconciler {
     if (synAll.length * 8 < nFrames * m) throw new ProtocolAbort('protocol-violation', 'ldpc: short syndrome message');
     const decoder = new LdpcDecoder(code, this.rule);
     const simd = this.simd ? simdDecoderFor(code) : null;
-    const qcSp = this.decoder === 'qc-sp' || this.decoder === 'qc-sp16';
+    const qcSp = isQcSumProduct(this.decoder);
     const qcRule: QcDecodeTask['rule'] = this.decoder === 'qc-sp16' ? 'sum-product-16' : qcSp ? 'sum-product' : 'min-sum';
     const qcDec =
       this.decoder === 'qc-minsum' && 'qc' in code && qcDecoderAvailable()

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cachedQcLdpcCode } from '../../../src/postprocess/reconcile/ldpc-qc.js';
 import { QcSp16Decoder, SP16_CAP, SP16_INF, SP16_SCALE, correctionTables, qcSp16DecoderAvailable } from '../../../src/postprocess/reconcile/ldpc-qc-sp16.js';
 import { syndromeOf } from '../../../src/postprocess/reconcile/ldpc-code.js';
+import { LdpcReconciler, planLdpc } from '../../../src/postprocess/reconcile/ldpc.js';
 import { errors, floatLayeredSweep, mixedLlr } from './qc-sp-fixtures.js';
 import type { QcCode } from './qc-sp-fixtures.js';
 
@@ -131,5 +132,22 @@ describe.runIf(qcSp16DecoderAvailable())('16-bit fixed-point QC sum-product kern
         expect(signs, `seed ${seed}, ${its} iterations`).toBe(0);
       }
     }
+  });
+});
+
+describe("'qc-sp16' plan", () => {
+  it("is the float 'qc-sp' decoder's: the same code object, lengths, puncturing, start and steps at every QBER and length", () => {
+    const base = (new LdpcReconciler({}) as unknown as { params: Parameters<typeof planLdpc>[0] }).params;
+    const key = (p: ReturnType<typeof planLdpc>): string => JSON.stringify([p.N, p.d, p.K, p.m, p.p0, p.delta, p.step, p.maxRetries]);
+    for (const q of [0.005, 0.01, 0.02, 0.03, 0.05]) {
+      for (const n of [10_000, 100_000, 1_000_000]) {
+        const sp = planLdpc({ ...base, decoder: 'qc-sp' }, q, n);
+        const sp16 = planLdpc({ ...base, decoder: 'qc-sp16' }, q, n);
+        expect(key(sp16), `QBER ${q}, ${n} bits`).toBe(key(sp));
+        expect(sp16.code, `QBER ${q}, ${n} bits`).toBe(sp.code);
+      }
+    }
+    // and not the min-sum decoder's (whose tuning differs): the comparison can fail
+    expect(key(planLdpc({ ...base, decoder: 'qc-minsum' }, 0.02, 100_000))).not.toBe(key(planLdpc({ ...base, decoder: 'qc-sp16' }, 0.02, 100_000)));
   });
 });
